@@ -1,0 +1,103 @@
+/** The shape of bench/results/latest.json: everything the table, the chart and the docs are made from. */
+
+export interface ContenderFigure {
+  /** milliseconds per operation */
+  readonly median: number | null;
+  readonly p95: number | null;
+  readonly n: number;
+  /** median ÷ the baseline's median */
+  readonly ratio: number | null;
+  /** database requests (PostgreSQL round trips, DynamoDB HTTP requests) per operation */
+  readonly requests?: number | null;
+  /** how `requests` was counted */
+  readonly requestsVia?: string;
+  readonly error?: string;
+}
+
+export interface WorkloadFigure {
+  readonly id: string;
+  readonly title: string;
+  readonly contenders: Readonly<Record<string, ContenderFigure>>;
+  /** DynamoDB: the fewest requests the workload can be done in. */
+  readonly minimalRequests?: number;
+  readonly note?: string;
+}
+
+export interface ComparisonSuite {
+  readonly id: 'postgres' | 'pglite' | 'dynamodb';
+  readonly title: string;
+  /** where the database came from (embedded server, env URL, in-process WASM, …) */
+  readonly server: string;
+  readonly baseline: string;
+  readonly contenders: readonly string[];
+  readonly workloads: readonly WorkloadFigure[];
+  readonly skipped?: string;
+  readonly notes?: readonly string[];
+}
+
+export interface MicroFigure {
+  readonly id: string;
+  readonly title: string;
+  readonly usPerOp: number;
+  readonly p95: number;
+  readonly note?: string;
+}
+
+export type Maybe<T> = (T & { readonly skipped?: undefined }) | { readonly skipped: string };
+
+export interface LintFigure { readonly files: number; readonly sites: number; readonly seconds: number; readonly sitesPerSecond: number }
+
+export interface MemoryFigure {
+  readonly rows: number;
+  readonly pageSize: number;
+  readonly driver: string;
+  /** resident set size after paging this many rows (MB) */
+  readonly rssMB: Readonly<Record<string, number>>;
+  /** peak RSS (getrusage maxrss) at the same points (MB) */
+  readonly peakRssMB: Readonly<Record<string, number>>;
+  readonly heapUsedMB: Readonly<Record<string, number>>;
+  /** peak RSS at 100k minus peak RSS at 10k */
+  readonly growthMB: number;
+  readonly flat: boolean;
+  readonly seconds: number;
+}
+
+export interface TypecheckFigure {
+  readonly models: number;
+  readonly usageSites: number;
+  readonly instantiations: number;
+  readonly types: number;
+  readonly checkSeconds: number;
+  readonly totalSeconds: number;
+  readonly memoryMB: number | null;
+  readonly ts2589: boolean;
+  readonly errors: number;
+  readonly firstErrors: readonly string[];
+  /** the same figures for a file that only imports quern, to show what the models add */
+  readonly baseline: { readonly instantiations: number; readonly checkSeconds: number } | null;
+}
+
+export interface TargetFigure {
+  readonly what: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly status: 'met' | 'missed' | 'not measured';
+  readonly note?: string;
+}
+
+export interface BenchResults {
+  readonly version: 1;
+  readonly generatedAt: string;
+  readonly mode: 'quick' | 'full';
+  readonly durationSeconds: number;
+  readonly machine: { readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGB: number };
+  readonly suites: readonly ComparisonSuite[];
+  readonly planner: Maybe<{ readonly figures: readonly MicroFigure[] }>;
+  readonly rowMapping: Maybe<{ readonly figures: readonly MicroFigure[] }>;
+  readonly lint: Maybe<LintFigure>;
+  readonly memory: Maybe<MemoryFigure>;
+  readonly typecheck: Maybe<TypecheckFigure>;
+  readonly targets: readonly TargetFigure[];
+  /** true when something the bench must guarantee failed (TS2589): `npm run bench` exits 1 */
+  readonly failed: readonly string[];
+}

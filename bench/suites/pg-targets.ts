@@ -1,0 +1,150 @@
+/**
+ * Builds the PostgreSQL bench targets: one database, three contenders on it.
+ * quern creates the tables (`db.push()`); the raw and Drizzle contenders use
+ * them as they are. Without quern's driver the baselines still run on the
+ * fallback DDL, and quern's column says why it is missing.
+ */
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { createClient, type Driver, type QueryEvent } from '../../src/index.js';
+import { drizzleSchema } from '../drizzle-schema.js';
+import { schema } from '../schema.js';
+import { countQueries, FALLBACK_DDL, seedPg, type PgTarget, type QuernDb } from './postgres.js';
+
+export interface Opened {
+  readonly target: PgTarget;
+  close(): Promise<void>;
+}
+
+type PgDriverModule = typeof import('../../drivers/postgres/index.js');
+
+export async function loadPgDriver(): Promise<PgDriverModule | string> {
+  try {
+    return await import('../../drivers/postgres/index.js');
+  } catch (e) {
+    return `quern/postgres is not available: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+  }
+}
+
+async function quernClient(driver: Driver, log?: (e: QueryEvent) => void): Promise<QuernDb> {
+  // Not strict: a benchmark measures what runs; warnings are reported by the tests, not here.
+  return createClient({ schema, driver, strict: false, onWarning: () => undefined, ...(log ? { log } : {}) });
+}
+
+function probeLog(): { counter: { n: number }; log: (e: QueryEvent) => void } {
+  const counter = { n: 0 };
+  return { counter, log: () => void counter.n++ };
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
+
+/** A real server: a fresh database on it, a pool per contender. */
+export async function openServerTarget(url: string, source: string, log: (s: string) => void): Promise<Opened> {
+  const dbName = `quern_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${dbName}`;
+  const connectionString = u.toString();
+
+  const closers: (() => Promise<void>)[] = [];
+  let quern: QuernDb | string;
+  let quernProbe: PgTarget['quernProbe'] = null;
+  const mod = await loadPgDriver();
+  if (typeof mod === 'string') {
+    quern = mod;
+  } else {
+    try {
+      const db = await quernClient(mod.postgres({ connectionString }));
+      closers.push(() => db.close());
+      await db.push();
+      quern = db;
+      const probe = probeLog();
+      const probeDb = await quernClient(mod.postgres({ connectionString, max: 1 } as never), probe.log);
+      closers.push(() => probeDb.close());
+      quernProbe = { db: probeDb, counter: probe.counter };
+    } catch (e) {
+      quern = `quern failed to start: ${message(e)}`;
+    }
+  }
+
+  const rawPool = new pg.Pool({ connectionString });
+  closers.push(() => rawPool.end());
+  const { client: raw, counter: rawCounter } = countQueries(rawPool);
+  if (typeof quern === 'string') await raw.query(FALLBACK_DDL);
+  log(`  seeding ${dbName}`);
+  await seedPg(raw);
+
+  const drizzlePool = new pg.Pool({ connectionString });
+  closers.push(() => drizzlePool.end());
+  const { counter: drizzleCounter } = countQueries(drizzlePool);
+  const drizzle = drizzleNodePg(drizzlePool, { schema: drizzleSchema });
+
+  return {
+    target: {
+      id: 'postgres', title: `PostgreSQL ${version} server`, server: source, raw, rawCounter,
+      drizzle: drizzle as never, drizzleCounter, quern, quernProbe,
+    },
+    async close() {
+      for (const c of closers.reverse()) await c().catch(() => undefined);
+      const a = new pg.Client({ connectionString: url });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+      await a.end();
+    },
+  };
+}
+
+/**
+ * PGlite: one in-process instance shared by all three contenders (quern's
+ * driver owns it when quern is available).
+ */
+export async function openPgliteTarget(log: (s: string) => void): Promise<Opened> {
+  const closers: (() => Promise<void>)[] = [];
+  let quern: QuernDb | string;
+  let quernProbe: PgTarget['quernProbe'] = null;
+  let instance: PGlite | null = null;
+  const mod = await loadPgDriver();
+  if (typeof mod === 'string') {
+    quern = mod;
+  } else {
+    try {
+      instance = new PGlite();
+      const driver = mod.pglite({ client: instance } as never);
+      const db = await quernClient(driver);
+      closers.push(() => db.close());
+      await db.push();
+      quern = db;
+      // A second client on the same instance, with a counting log hook.
+      const probe = probeLog();
+      const probeDb = await quernClient(mod.pglite({ client: instance } as never), probe.log);
+      quernProbe = { db: probeDb, counter: probe.counter };
+    } catch (e) {
+      quern = `quern failed to start: ${message(e)}`;
+    }
+  }
+  if (!instance) instance = new PGlite();
+  const pgl = instance;
+  closers.push(() => pgl.close());
+  const { client: raw, counter } = countQueries(pgl);
+  if (typeof quern === 'string') await raw.exec(FALLBACK_DDL);
+  log('  seeding PGlite');
+  await seedPg(raw);
+  const drizzle = drizzlePglite(pgl, { schema: drizzleSchema });
+  const version = (await pgl.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '';
+  return {
+    target: {
+      id: 'pglite', title: `PGlite ${version} (in process)`, server: 'in-process WASM', raw, rawCounter: counter,
+      drizzle: drizzle as never, drizzleCounter: counter, quern, quernProbe,
+    },
+    async close() {
+      for (const c of closers.reverse()) await c().catch(() => undefined);
+    },
+  };
+}

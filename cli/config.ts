@@ -1,0 +1,131 @@
+/**
+ * Loads `quern.config.ts` and the schema module it names. Both are user
+ * TypeScript, loaded with jiti so the CLI needs no build step of the user's code.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
+import { SchemaError } from '../src/errors.js';
+import type { QuernConfig } from '../src/config.js';
+import type { Schema } from '../src/schema/define.js';
+import type { TargetName } from '../src/plan/capabilities.js';
+import { ProjectError } from './errors.js';
+
+export interface Project {
+  config: QuernConfig;
+  /** Absolute path of the config file that was loaded. */
+  configPath: string;
+  /** The folder holding the config: relative paths in it are resolved from here. */
+  root: string;
+  schema: Schema;
+}
+
+export const CONFIG_NAMES = ['quern.config.ts', 'quern.config.mts', 'quern.config.js', 'quern.config.mjs'];
+const TARGETS: readonly TargetName[] = ['postgres', 'dynamodb'];
+
+/** Search upward from `cwd` for a config file, unless `config` names one. */
+export function findConfig(opts: { config?: string; cwd?: string }): string {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  if (opts.config) {
+    const p = resolve(cwd, opts.config);
+    if (!existsSync(p)) throw new ProjectError(`config file not found: ${p}`);
+    if (statSync(p).isDirectory()) {
+      const inside = CONFIG_NAMES.map((n) => join(p, n)).find((c) => existsSync(c));
+      if (!inside) throw new ProjectError(`no ${CONFIG_NAMES[0]} in ${p}`);
+      return inside;
+    }
+    return p;
+  }
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    for (const n of CONFIG_NAMES) {
+      const c = join(dir, n);
+      if (existsSync(c)) return c;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  throw new ProjectError(`no ${CONFIG_NAMES[0]} found in ${cwd} or any parent folder; create one with defineConfig({ schema: './src/schema.ts' }) or pass --config <path>`);
+}
+
+/**
+ * User modules import `quern`; point that at this very copy of quern (source
+ * under tsx/vitest, dist when built), so the schema is built by the same code
+ * that plans it, whatever the user's node_modules hold.
+ */
+function quernAliases(): Record<string, string> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const pick = (rel: string) => {
+    for (const ext of ['.js', '.ts']) {
+      const p = resolve(here, rel + ext);
+      if (existsSync(p)) return p;
+    }
+    return undefined;
+  };
+  const out: Record<string, string> = {};
+  const entries: [string, string][] = [['quern/postgres', '../drivers/postgres/index'], ['quern/dynamodb', '../drivers/dynamodb/index'], ['quern', '../src/index']];
+  for (const [name, rel] of entries) {
+    const p = pick(rel);
+    if (p) out[name] = p;
+  }
+  return out;
+}
+
+let jitiInstance: ReturnType<typeof createJiti> | undefined;
+function loader() {
+  jitiInstance ??= createJiti(import.meta.url, { alias: quernAliases(), interopDefault: true, moduleCache: true });
+  return jitiInstance;
+}
+
+function describeLoadError(what: string, path: string, e: unknown): ProjectError {
+  if (e instanceof ProjectError) return e;
+  if (e instanceof SchemaError || (e instanceof Error && e.name === 'SchemaError')) {
+    return new ProjectError(`the schema in ${path} is invalid: ${e.message}`, { cause: e });
+  }
+  const msg = e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e);
+  return new ProjectError(`cannot load ${what} ${path}: ${msg}`, { cause: e });
+}
+
+function checkConfig(raw: unknown, path: string): QuernConfig {
+  const c = (raw && typeof raw === 'object' && 'default' in raw && !('schema' in raw) ? (raw as { default: unknown }).default : raw) as Partial<QuernConfig> | undefined;
+  if (!c || typeof c !== 'object') throw new ProjectError(`${path} must export default defineConfig({ schema: './path/to/schema.ts', ... })`);
+  if (typeof c.schema !== 'string' || c.schema === '') throw new ProjectError(`${path}: 'schema' must be the path of the module exporting the schema`);
+  if (c.targets !== undefined) {
+    if (!Array.isArray(c.targets) || c.targets.length === 0) throw new ProjectError(`${path}: 'targets' must be a non-empty array of ${TARGETS.join(', ')}`);
+    for (const t of c.targets) if (!TARGETS.includes(t)) throw new ProjectError(`${path}: unknown target '${String(t)}'; expected ${TARGETS.join(' or ')}`);
+  }
+  for (const k of ['include', 'exclude'] as const) {
+    const v = c[k];
+    if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string'))) throw new ProjectError(`${path}: '${k}' must be an array of glob strings`);
+  }
+  return c as QuernConfig;
+}
+
+function isSchema(v: unknown): v is Schema {
+  return !!v && typeof v === 'object' && 'def' in v && !!(v as Schema).def && typeof (v as Schema).def.models === 'object';
+}
+
+export async function loadProject(opts: { config?: string; cwd?: string } = {}): Promise<Project> {
+  const configPath = findConfig(opts);
+  const root = dirname(configPath);
+  let rawConfig: unknown;
+  try {
+    rawConfig = await loader().import(configPath);
+  } catch (e) {
+    throw describeLoadError('config', configPath, e);
+  }
+  const config = checkConfig(rawConfig, configPath);
+  const schemaPath = isAbsolute(config.schema) ? config.schema : resolve(root, config.schema);
+  if (!existsSync(schemaPath)) throw new ProjectError(`${configPath}: schema module not found: ${schemaPath}`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await loader().import<Record<string, unknown>>(schemaPath);
+  } catch (e) {
+    throw describeLoadError('schema module', schemaPath, e);
+  }
+  const candidate = isSchema(mod.schema) ? mod.schema : isSchema(mod.default) ? mod.default : isSchema(mod) ? mod : undefined;
+  if (!candidate) {
+    const names = Object.keys(mod).filter((k) => k !== '__esModule');
+    throw new ProjectError(`${schemaPath} must export the schema built by defineSchema() as \`export const schema\` or the default export; it exports: ${names.join(', ') || '(nothing)'}`);
+  }
+  return { config, configPath, root, schema: candidate };
+}

@@ -1,0 +1,197 @@
+/**
+ * Finds quern call sites in a program. A call is a quern call when the method
+ * the checker resolves it to is declared on quern's own client interfaces
+ * (ModelClient, ClientMethods): so aliases, clients passed as parameters and
+ * transaction clients are found, and unrelated `.create()` calls are not.
+ */
+import ts from 'typescript';
+import { METHODS, type Method } from '../../src/query/build.js';
+import { Evaluator, skipOuter, type SValue } from './static-value.js';
+
+export interface SiteLocation {
+  /** Absolute path. */
+  readonly file: string;
+  /** 1-based, at the method name (`findMany`), which is also where V8 puts a call's stack frame. */
+  readonly line: number;
+  readonly col: number;
+  /** Lines a `// quern-allow` comment may sit directly above. */
+  readonly anchors: readonly number[];
+}
+
+export type Site =
+  | { readonly kind: 'query'; readonly loc: SiteLocation; readonly modelKey: string | null; readonly method: Method; readonly args: SValue | null; readonly node: ts.CallExpression }
+  /** `size` is null when the number of queries cannot be known statically. */
+  | { readonly kind: 'batch'; readonly loc: SiteLocation; readonly size: number | null; readonly node: ts.CallExpression }
+  | { readonly kind: 'transaction'; readonly loc: SiteLocation; readonly node: ts.CallExpression };
+
+const MODEL_METHODS = new Set<string>(METHODS);
+const CLIENT_METHODS = new Set(['batch', 'transaction']);
+const CLIENT_FILE = /[\\/]client\.(d\.)?[cm]?[jt]s$/;
+
+type Owner = 'model' | 'client' | null;
+
+export class Extractor {
+  readonly evaluator: Evaluator;
+  private readonly owners = new Map<ts.Declaration, Owner>();
+
+  constructor(readonly checker: ts.TypeChecker, private readonly modelKeys: ReadonlySet<string>) {
+    this.evaluator = new Evaluator(checker);
+  }
+
+  sites(sf: ts.SourceFile): Site[] {
+    const out: Site[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n)) {
+        const s = this.site(sf, n);
+        if (s) out.push(s);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    return out;
+  }
+
+  private site(sf: ts.SourceFile, call: ts.CallExpression): Site | null {
+    const callee = call.expression;
+    let nameNode: ts.Node;
+    let name: string;
+    let receiver: ts.Expression;
+    if (ts.isPropertyAccessExpression(callee)) {
+      nameNode = callee.name;
+      name = callee.name.text;
+      receiver = callee.expression;
+    } else if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
+      nameNode = callee.argumentExpression;
+      name = callee.argumentExpression.text;
+      receiver = callee.expression;
+    } else {
+      return null;
+    }
+    // Cheap syntactic filter first: only these names can be quern calls.
+    const isModel = MODEL_METHODS.has(name);
+    if (!isModel && !CLIENT_METHODS.has(name)) return null;
+    const owner = this.ownerOf(nameNode);
+    if (owner === null) return null;
+    const loc = location(sf, nameNode, call);
+    if (owner === 'client') {
+      if (name === 'transaction') return { kind: 'transaction', loc, node: call };
+      if (name === 'batch') return { kind: 'batch', loc, size: this.batchSize(call.arguments[0]), node: call };
+      return null;
+    }
+    if (!isModel) return null;
+    const arg = call.arguments[0];
+    let args: SValue | null = null;
+    if (arg) args = ts.isSpreadElement(arg) ? { k: 'unknown', node: arg, why: 'arguments passed by spread' } : this.evaluator.evaluate(arg);
+    return { kind: 'query', loc, modelKey: this.modelKeyOf(receiver), method: name as Method, args, node: call };
+  }
+
+  /** Which quern interface declares the method this name resolves to, if any. */
+  private ownerOf(nameNode: ts.Node): Owner {
+    const sym = this.checker.getSymbolAtLocation(nameNode);
+    const decls = sym?.declarations;
+    if (!decls || decls.length === 0) return null;
+    for (const d of decls) {
+      let o = this.owners.get(d);
+      if (o === undefined) {
+        o = null;
+        const parent = d.parent;
+        if (parent && ts.isInterfaceDeclaration(parent) && CLIENT_FILE.test(d.getSourceFile().fileName)) {
+          if (parent.name.text === 'ModelClient') o = 'model';
+          else if (parent.name.text === 'ClientMethods') o = 'client';
+        }
+        this.owners.set(d, o);
+      }
+      if (o) return o;
+    }
+    return null;
+  }
+
+  /**
+   * The schema key of the model a ModelClient is for: from its type argument
+   * when the checker knows it, else from the accessor it was read through
+   * (`db.post`, or a const alias of it).
+   */
+  private modelKeyOf(receiver: ts.Expression): string | null {
+    const t = this.checker.getTypeAtLocation(receiver);
+    if (t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
+      const k = this.checker.getTypeArguments(t as ts.TypeReference)[1];
+      if (k && k.flags & ts.TypeFlags.StringLiteral) {
+        const key = (k as ts.StringLiteralType).value;
+        if (this.modelKeys.has(key)) return key;
+      }
+    }
+    return this.accessorName(receiver, 0);
+  }
+
+  private accessorName(e: ts.Expression, depth: number): string | null {
+    if (depth > 8) return null;
+    const x = skipOuter(e);
+    if (ts.isPropertyAccessExpression(x)) return this.modelKeys.has(x.name.text) ? x.name.text : null;
+    if (ts.isElementAccessExpression(x) && ts.isStringLiteralLike(x.argumentExpression)) return this.modelKeys.has(x.argumentExpression.text) ? x.argumentExpression.text : null;
+    if (ts.isIdentifier(x)) {
+      let sym = this.checker.getSymbolAtLocation(x);
+      if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
+      const init = sym && this.evaluator.constInitializer(sym);
+      if (init) return this.accessorName(init, depth + 1);
+    }
+    return null;
+  }
+
+  /** Number of queries in `db.batch(arg)`, when it is fixed in the source. */
+  batchSize(arg: ts.Expression | undefined, depth = 0): number | null {
+    if (!arg || depth > 8) return null;
+    const e = skipOuter(arg);
+    if (ts.isArrayLiteralExpression(e)) {
+      let n = 0;
+      for (const el of e.elements) {
+        if (ts.isSpreadElement(el)) {
+          const k = this.batchSize(el.expression, depth + 1);
+          if (k === null) return null;
+          n += k;
+        } else n++;
+      }
+      return n;
+    }
+    if (ts.isIdentifier(e)) {
+      let sym = this.checker.getSymbolAtLocation(e);
+      if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
+      const init = sym && this.evaluator.constInitializer(sym);
+      if (!init) return null;
+      const v = this.evaluator.evaluate(e);
+      // A const array that is pushed to later is not its initializer's length.
+      if (v.k === 'unknown') return null;
+      return this.batchSize(init, depth + 1);
+    }
+    if (ts.isCallExpression(e)) {
+      const c = e.expression;
+      // xs.map(fn) keeps the length of xs.
+      if (ts.isPropertyAccessExpression(c) && c.name.text === 'map') return this.batchSize(c.expression, depth + 1);
+      // Array.from({ length: n }, fn) and Array.from(xs, fn).
+      if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Array' && c.name.text === 'from' && e.arguments[0]) {
+        const src = skipOuter(e.arguments[0]);
+        if (ts.isObjectLiteralExpression(src)) {
+          const v = this.evaluator.evaluate(src);
+          const len = v.k === 'obj' ? v.props.get('length') : undefined;
+          if (len?.k === 'lit' && typeof len.v === 'number') return len.v;
+          if (len?.k === 'dyn' && len.literals?.length === 1 && typeof len.literals[0] === 'number') return len.literals[0];
+          return null;
+        }
+        return this.batchSize(src, depth + 1);
+      }
+    }
+    return null;
+  }
+}
+
+function location(sf: ts.SourceFile, nameNode: ts.Node, call: ts.CallExpression): SiteLocation {
+  const pos = sf.getLineAndCharacterOfPosition(nameNode.getStart(sf));
+  const anchors = new Set<number>([pos.line + 1, sf.getLineAndCharacterOfPosition(call.getStart(sf)).line + 1]);
+  // The statement (or object member, or variable) that holds the call: comments conventionally sit above it.
+  for (let n: ts.Node = call; n.parent && !ts.isSourceFile(n); n = n.parent) {
+    if (ts.isStatement(n) || ts.isPropertyAssignment(n) || ts.isVariableDeclaration(n) || ts.isClassElement(n)) {
+      anchors.add(sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1);
+      break;
+    }
+  }
+  return { file: sf.fileName, line: pos.line + 1, col: pos.character + 1, anchors: [...anchors].sort((a, b) => a - b) };
+}

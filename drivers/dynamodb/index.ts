@@ -1,0 +1,1 @@
+export { dynamodbTarget } from './target.js';

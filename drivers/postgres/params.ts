@@ -1,0 +1,105 @@
+/**
+ * Param binding: the query's params array → the values sent for `$1..$n`.
+ *
+ * Every value is encoded here to what PostgreSQL's text input accepts for the
+ * placeholder's cast (ISO timestamps, bigint digits, array literals, JSON
+ * text), so pg and PGlite receive the same strings and neither driver's own
+ * serialisation rules matter. The getters are built once per compiled
+ * statement; binding a cached plan is a loop over closures.
+ */
+import type { ParamTransform, SqlParam, SqlScalarType, SqlTypeRef } from '../../src/plan/sql/ast.js';
+
+export type ParamGetter = (params: readonly unknown[]) => unknown;
+
+export function binder(specs: readonly SqlParam[]): (params: readonly unknown[]) => unknown[] {
+  const getters = specs.map(getter);
+  const n = getters.length;
+  return (params) => {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = getters[i](params);
+    return out;
+  };
+}
+
+function getter(p: SqlParam): ParamGetter {
+  const slot = p.slot;
+  const path = p.path;
+  const read: ParamGetter = path.length === 0
+    ? (ps) => ps[slot]
+    : (ps) => {
+        let v: unknown = ps[slot];
+        for (const k of path) {
+          if (v === null || v === undefined) return null;
+          v = (v as Record<string | number, unknown>)[k];
+        }
+        return v === undefined ? null : v;
+      };
+  const transform = p.transform ? TRANSFORMS[p.transform] : null;
+  const encode = p.type ? encoder(p.type) : null;
+  if (!transform && !encode) return read;
+  if (!transform) return (ps) => { const v = read(ps); return v === null || v === undefined ? null : encode!(v); };
+  return (ps) => {
+    const v = read(ps);
+    if (v === null || v === undefined) return null;
+    const t = transform(v);
+    return encode ? encode(t) : t;
+  };
+}
+
+/** `%`, `_` and the escape character itself lose their LIKE meaning (the SQL says ESCAPE '\'). */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const TRANSFORMS: Readonly<Record<ParamTransform, (v: unknown) => unknown>> = {
+  'like-contains': (v) => `%${escapeLike(String(v))}%`,
+  'like-prefix': (v) => `${escapeLike(String(v))}%`,
+  'like-suffix': (v) => `%${escapeLike(String(v))}`,
+  'like-exact': (v) => escapeLike(String(v)),
+  'plus-one': (v) => Number(v) + 1,
+  'json-rows': (v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)),
+};
+
+type Encode = (v: unknown) => unknown;
+
+const identity: Encode = (v) => v;
+const toText: Encode = (v) => (typeof v === 'string' ? v : String(v));
+const timestamp: Encode = (v) => (v instanceof Date ? v.toISOString() : v);
+
+const SCALAR_ENCODERS: Readonly<Record<SqlScalarType, Encode>> = {
+  text: identity,
+  uuid: identity,
+  date: identity,
+  int4: identity,
+  float8: identity,
+  bool: identity,
+  int8: toText,
+  numeric: toText,
+  timestamptz: timestamp,
+  // json params are already JSON text when a transform produced them (json-rows).
+  json: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
+  jsonb: (v) => JSON.stringify(v),
+};
+
+function encoder(t: SqlTypeRef): Encode | null {
+  const el = SCALAR_ENCODERS[t.name];
+  if (!t.array) return el === identity ? null : el;
+  return (v) => arrayLiteral(Array.isArray(v) ? v : [v], el);
+}
+
+/** A one-dimensional PostgreSQL array literal: every element quoted, `"` and `\` escaped. */
+export function arrayLiteral(values: readonly unknown[], encode: Encode = identity): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) {
+      out += 'NULL';
+      continue;
+    }
+    const e = encode(v);
+    const s = typeof e === 'string' ? e : String(e);
+    out += `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  }
+  return out + '}';
+}

@@ -1,0 +1,109 @@
+/**
+ * `pglite()`: PostgreSQL compiled to WebAssembly, in process, via
+ * @electric-sql/pglite. Same dialect, same statements and same decoding as
+ * the pg driver. In memory unless `dataDir` is given.
+ *
+ * Starting an instance costs seconds, so it starts lazily (on connect or
+ * push) and tests should share one through `{ instance }` (an instance
+ * passed in is never closed by this driver).
+ */
+import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import type { Driver, Executor } from '../../src/engine/driver.js';
+import type { SchemaDef } from '../../src/schema/define.js';
+import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
+import { SqlExecutor } from '../../src/engine/sql/executor.js';
+import type { SqlStatement } from '../../src/plan/sql/ast.js';
+import { compileStatement } from './compile.js';
+import { pushSchema } from './ddl.js';
+import { mapPgError } from './errors.js';
+import { pgliteTarget } from './target.js';
+import { RESULT_PARSERS } from './types.js';
+
+export interface PgliteDriverOptions {
+  /** Directory to persist the database in (default: in memory). */
+  dataDir?: string;
+  /** An existing instance to use (shared across clients or tests). Not closed by `close()`. */
+  instance?: PGlite;
+}
+
+const QUERY_OPTIONS: QueryOptions = { parsers: RESULT_PARSERS };
+
+function rowsOf(r: Results<Record<string, unknown>>): SqlRows {
+  return { rows: r.rows, rowCount: r.rowCount ?? r.affectedRows ?? r.rows.length };
+}
+
+type Queryable = Pick<PGlite, 'query'> | Transaction;
+
+function connectionOf(q: Queryable): SqlConnection {
+  return {
+    query: async (sql: CompiledSql, values: unknown[]) => rowsOf(await q.query<Record<string, unknown>>(sql.text, values, QUERY_OPTIONS)),
+  };
+}
+
+class PgliteCore implements SqlDriverCore {
+  readonly driver = 'pglite' as const;
+  constructor(private readonly db: PGlite) {}
+  compile(stmt: SqlStatement): CompiledSql {
+    return compileStatement(stmt);
+  }
+  connection(): SqlConnection {
+    return connectionOf(this.db);
+  }
+  transaction<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T> {
+    // PGlite runs one transaction at a time and holds other queries until it ends.
+    return this.db.transaction((tx) => fn(connectionOf(tx)));
+  }
+  mapError(e: unknown, schema: SchemaDef, model: string | undefined): Error {
+    return mapPgError(e, schema, model, 'pglite');
+  }
+}
+
+class PgliteDriver implements Driver {
+  readonly name = 'pglite' as const;
+  readonly target = pgliteTarget;
+  private db: PGlite | null;
+  private starting: Promise<PGlite> | null = null;
+  private readonly owned: boolean;
+
+  constructor(private readonly opts: PgliteDriverOptions) {
+    this.db = opts.instance ?? null;
+    this.owned = !opts.instance;
+  }
+
+  get raw(): PGlite | null {
+    return this.db;
+  }
+
+  private instance(): Promise<PGlite> {
+    if (this.db) return this.db.waitReady.then(() => this.db!);
+    this.starting ??= (async () => {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = this.opts.dataDir ? new PGlite(this.opts.dataDir) : new PGlite();
+      await db.waitReady;
+      this.db = db;
+      return db;
+    })();
+    return this.starting;
+  }
+
+  async connect(_schema: SchemaDef): Promise<Executor> {
+    return new SqlExecutor(new PgliteCore(await this.instance()));
+  }
+
+  async push(schema: SchemaDef): Promise<void> {
+    const db = await this.instance();
+    try {
+      await db.transaction((tx) => pushSchema(schema, (sql, params) => tx.query<Record<string, unknown>>(sql, params)));
+    } catch (e) {
+      throw mapPgError(e, schema, undefined, 'pglite');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.owned && this.db && !this.db.closed) await this.db.close();
+  }
+}
+
+export function pglite(opts: PgliteDriverOptions = {}): Driver {
+  return new PgliteDriver(opts);
+}

@@ -1,0 +1,378 @@
+/**
+ * SchemaDiff → PostgreSQL statements.
+ *
+ * Creation reuses the driver's DDL (drivers/postgres/ddl.ts), so a migration
+ * history applied from nothing builds exactly what `db push` builds. Changes
+ * are derived by comparing the physical objects each schema implies (columns,
+ * key, uniques, enum checks, indexes, foreign keys): the previous side is first
+ * translated through the renames, so an object that only changed its name is
+ * renamed, not dropped and re-created.
+ *
+ * Enums are text + CHECK (the driver's choice): a value change swaps the
+ * constraint. Column defaults are not used (quern fills defaults itself), so
+ * a required column added to a table with rows is filled with a one-off
+ * DEFAULT that is dropped right after.
+ */
+import type { FieldDef } from '../../src/schema/field.js';
+import type { ModelDef } from '../../src/schema/model.js';
+import type { SchemaDef } from '../../src/schema/define.js';
+import {
+  addForeignKeySql, checkConstraintName, columnDefinition, columnType, createIndexSql, createTableSql, enumCheck, foreignKeys,
+  primaryKeyName, type ForeignKeyDef,
+} from '../../drivers/postgres/ddl.js';
+import { quoteIdent as q, quoteLiteral } from '../../drivers/postgres/serialize.js';
+import type { SchemaDiff, ModelPair } from '../diff/diff.js';
+
+export interface PgStatement {
+  readonly sql: string;
+  /** Why it is here, written as a comment above it. */
+  readonly comment?: string;
+  readonly noTransaction?: boolean;
+  /** Set when the statement can lose data or fail on existing rows. */
+  readonly destructive?: string;
+}
+
+export interface PgRender {
+  readonly statements: readonly PgStatement[];
+  /** Things the user should know that are not errors (e.g. how existing rows were filled). */
+  readonly notes: readonly string[];
+}
+
+interface Named { readonly name: string; readonly columns: readonly string[] }
+interface Column { readonly name: string; readonly type: string; readonly notNull: boolean; readonly check: string | null; readonly checkName: string; readonly def: FieldDef }
+interface Table {
+  readonly table: string;
+  readonly model: ModelDef;
+  readonly columns: ReadonlyMap<string, Column>;
+  readonly pk: Named;
+  readonly uniques: readonly Named[];
+  readonly indexes: readonly Named[];
+}
+
+/**
+ * The physical table a model implies. With `rename`, column names are the new
+ * ones while constraint names stay as they are in the database: that is the
+ * state right after the RENAME statements ran.
+ */
+function physical(model: ModelDef, rename?: { table: string; field: (f: string) => string }): Table {
+  const col = rename?.field ?? ((f: string) => f);
+  const columns = new Map<string, Column>();
+  for (const [f, d] of Object.entries(model.fields)) {
+    const name = col(f);
+    columns.set(name, { name, type: columnType(d), notNull: !d.nullable, check: enumCheck(name, d), checkName: checkConstraintName(model, f), def: d });
+  }
+  return {
+    table: rename?.table ?? model.table,
+    model,
+    columns,
+    pk: { name: primaryKeyName(model), columns: model.key.map(col) },
+    uniques: model.uniques.map((u) => ({ name: u.name, columns: u.fields.map(col) })),
+    indexes: model.indexes.map((i) => ({ name: i.name, columns: i.fields.map(col) })),
+  };
+}
+
+const sameCols = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const fkKey = (fk: ForeignKeyDef) => `${fk.table}\u0000${fk.column}\u0000${fk.refTable}\u0000${fk.refColumn}`;
+// PostgreSQL truncates identifiers to 63 bytes; compare names as the catalog holds them.
+const pgName = (s: string) => Buffer.from(s).subarray(0, 63).toString();
+
+export function renderPostgres(diff: SchemaDiff): PgRender {
+  const out: PgStatement[] = [];
+  const notes: string[] = [];
+  const add = (s: PgStatement) => out.push(s);
+  const pairs = diff.pairs;
+  const prevTableOf = new Map<string, { table: string; field: (f: string) => string }>(); // prev table -> translation
+  for (const p of pairs) prevTableOf.set(p.from.table, { table: p.to.table, field: (f) => p.fieldMap.get(f) ?? f });
+
+  // 1. Renames first: everything after speaks the new names.
+  for (const p of pairs) {
+    if (p.from.table !== p.to.table) add({ sql: `ALTER TABLE ${q(p.from.table)} RENAME TO ${q(p.to.table)}`, comment: `model ${p.from.name} → ${p.to.name}` });
+  }
+  for (const p of pairs) {
+    for (const r of p.renamed) add({ sql: `ALTER TABLE ${q(p.to.table)} RENAME COLUMN ${q(r.from)} TO ${q(r.to)}`, comment: `${p.to.name}.${r.from} → ${r.to} (data kept)` });
+  }
+
+  const before = new Map(pairs.map((p) => [p.key, physical(p.from, prevTableOf.get(p.from.table))]));
+  const after = new Map(pairs.map((p) => [p.key, physical(p.to)]));
+
+  // Foreign keys of the previous schema, translated; the ones whose columns change type are re-created.
+  const retyped = new Set<string>();
+  for (const p of pairs) for (const c of p.changed) if (columnType(c.from) !== columnType(c.to)) retyped.add(`${p.to.table}\u0000${c.name}`);
+  const translate = (fk: ForeignKeyDef): ForeignKeyDef | null => {
+    const t = prevTableOf.get(fk.table);
+    const r = prevTableOf.get(fk.refTable);
+    return { ...fk, table: t?.table ?? fk.table, column: t ? t.field(fk.column) : fk.column, refTable: r?.table ?? fk.refTable, refColumn: r ? r.field(fk.refColumn) : fk.refColumn };
+  };
+  const prevFks = foreignKeys(diff.prev).map(translate).filter((x): x is ForeignKeyDef => x !== null);
+  const nextFks = foreignKeys(diff.next);
+  const nextFkKeys = new Map(nextFks.map((fk) => [fkKey(fk), fk]));
+  const prevFkKeys = new Map(prevFks.map((fk) => [fkKey(fk), fk]));
+  const touchesRetyped = (fk: ForeignKeyDef) => retyped.has(`${fk.table}\u0000${fk.column}`) || retyped.has(`${fk.refTable}\u0000${fk.refColumn}`);
+  const keptFk = (fk: ForeignKeyDef) => nextFkKeys.has(fkKey(fk)) && !touchesRetyped(fk);
+
+  // 2. Drop what goes away or must be rebuilt, before tables and columns change under it.
+  for (const fk of prevFks) {
+    if (!keptFk(fk)) add({ sql: `ALTER TABLE ${q(fk.table)} DROP CONSTRAINT ${q(fk.name)}`, comment: `foreign key ${fk.table}.${fk.column} → ${fk.refTable}` });
+    else {
+      const next = nextFkKeys.get(fkKey(fk))!;
+      if (pgName(next.name) !== pgName(fk.name)) add({ sql: `ALTER TABLE ${q(fk.table)} RENAME CONSTRAINT ${q(fk.name)} TO ${q(next.name)}` });
+    }
+  }
+  for (const p of pairs) {
+    const a = before.get(p.key)!;
+    const b = after.get(p.key)!;
+    for (const ix of a.indexes) {
+      const m = b.indexes.find((x) => sameCols(x.columns, ix.columns));
+      if (!m) add({ sql: `DROP INDEX ${q(ix.name)}`, comment: `index ${p.to.name}(${ix.columns.join(', ')}) removed` });
+      else if (pgName(m.name) !== pgName(ix.name)) add({ sql: `ALTER INDEX ${q(ix.name)} RENAME TO ${q(m.name)}` });
+    }
+    for (const u of a.uniques) {
+      const m = b.uniques.find((x) => sameCols(x.columns, u.columns));
+      if (!m) add({ sql: `ALTER TABLE ${q(b.table)} DROP CONSTRAINT ${q(u.name)}`, comment: `unique ${p.to.name}(${u.columns.join(', ')}) removed` });
+      else if (pgName(m.name) !== pgName(u.name)) add({ sql: `ALTER TABLE ${q(b.table)} RENAME CONSTRAINT ${q(u.name)} TO ${q(m.name)}` });
+    }
+    for (const c of a.columns.values()) {
+      if (!c.check) continue;
+      const nc = b.columns.get(c.name);
+      if (!nc || nc.check !== c.check) {
+        if (nc) add({ sql: `ALTER TABLE ${q(b.table)} DROP CONSTRAINT ${q(c.checkName)}`, comment: `${p.to.name}.${c.name}: allowed values change` });
+      } else if (pgName(nc.checkName) !== pgName(c.checkName)) add({ sql: `ALTER TABLE ${q(b.table)} RENAME CONSTRAINT ${q(c.checkName)} TO ${q(nc.checkName)}` });
+    }
+    if (!sameCols(a.pk.columns, b.pk.columns)) {
+      add({
+        sql: `ALTER TABLE ${q(b.table)} DROP CONSTRAINT ${q(a.pk.name)}`,
+        comment: `${p.to.name}: key (${a.pk.columns.join(', ')}) → (${b.pk.columns.join(', ')})`,
+        destructive: `changes the key of ${p.to.name} from (${a.pk.columns.join(', ')}) to (${b.pk.columns.join(', ')}); fails if the new key has duplicates`,
+      });
+    } else if (pgName(a.pk.name) !== pgName(b.pk.name)) add({ sql: `ALTER TABLE ${q(b.table)} RENAME CONSTRAINT ${q(a.pk.name)} TO ${q(b.pk.name)}` });
+  }
+
+  // 3. Dropped models.
+  for (const key of diff.dropped) {
+    const m = diff.prev.models[key];
+    add({ sql: `DROP TABLE ${q(m.table)}`, comment: `model ${m.name} removed`, destructive: `drops table ${m.table} (model ${m.name}) and all its rows` });
+  }
+
+  // 4. New models, exactly as push creates them.
+  for (const key of diff.created) add({ sql: createTableSql(diff.next.models[key]), comment: `model ${diff.next.models[key].name}` });
+
+  // 5. Columns of surviving models.
+  for (const p of pairs) columnChanges(p, before.get(p.key)!, after.get(p.key)!, add, notes);
+
+  // 6. Constraints that are new (or rebuilt).
+  for (const p of pairs) {
+    const a = before.get(p.key)!;
+    const b = after.get(p.key)!;
+    if (!sameCols(a.pk.columns, b.pk.columns)) {
+      add({ sql: `ALTER TABLE ${q(b.table)} ADD CONSTRAINT ${q(b.pk.name)} PRIMARY KEY (${b.pk.columns.map(q).join(', ')})`, destructive: `changes the key of ${p.to.name}` });
+    }
+    for (const c of b.columns.values()) {
+      if (!c.check) continue;
+      const old = a.columns.get(c.name);
+      if (old && old.check === c.check) continue;
+      const narrowing = old?.check ? removedEnumValues(old.def, c.def) : (old ? 'all values outside the enum' : null);
+      add({
+        sql: `ALTER TABLE ${q(b.table)} ADD CONSTRAINT ${q(c.checkName)} ${c.check}`,
+        comment: `${p.to.name}.${c.name}: allowed values ${enumValuesOf(c.def).join(', ')}`,
+        ...(old && narrowing ? { destructive: `narrows ${p.to.name}.${c.name} (${narrowing} no longer allowed); fails if rows hold them` } : {}),
+      });
+    }
+    for (const u of b.uniques) {
+      if (a.uniques.some((x) => sameCols(x.columns, u.columns))) continue;
+      // Built without blocking writes, then attached: the same catalog entry as an inline UNIQUE.
+      add({ sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${q(u.name)} ON ${q(b.table)} (${u.columns.map(q).join(', ')})`, comment: `unique ${p.to.name}(${u.columns.join(', ')}); fails if rows already repeat a value`, noTransaction: true });
+      add({ sql: `ALTER TABLE ${q(b.table)} ADD CONSTRAINT ${q(u.name)} UNIQUE USING INDEX ${q(u.name)}` });
+    }
+  }
+
+  // 7. Indexes: new tables get plain ones (nothing reads them yet); existing tables are indexed concurrently.
+  for (const key of diff.created) {
+    const m = diff.next.models[key];
+    for (const ix of m.indexes) add({ sql: createIndexSql(m, ix) });
+  }
+  for (const p of pairs) {
+    const a = before.get(p.key)!;
+    for (const ix of p.to.indexes) {
+      const cols = [...ix.fields];
+      if (a.indexes.some((x) => sameCols(x.columns, cols))) continue;
+      add({ sql: createIndexSql(p.to, ix, { ifNotExists: true }).replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '), comment: `index ${p.to.name}(${cols.join(', ')})`, noTransaction: true });
+    }
+  }
+
+  // 8. Foreign keys last: every table and column they name exists by now.
+  for (const fk of nextFks) {
+    const old = prevFkKeys.get(fkKey(fk));
+    if (old && keptFk(old)) continue;
+    add({ sql: addForeignKeySql(fk), comment: `${fk.table}.${fk.column} → ${fk.refTable}.${fk.refColumn}; fails if rows point at missing ${fk.refTable} rows` });
+  }
+  return { statements: out, notes };
+}
+
+function columnChanges(p: ModelPair, a: Table, b: Table, add: (s: PgStatement) => void, notes: string[]): void {
+  const t = q(b.table);
+  const model = p.to.name;
+  for (const f of p.dropped) {
+    add({ sql: `ALTER TABLE ${t} DROP COLUMN ${q(f)}`, comment: `${model}.${f} removed`, destructive: `drops column ${model}.${f} and its data` });
+  }
+  for (const f of p.added) {
+    const d = p.to.fields[f];
+    if (d.nullable) {
+      add({ sql: `ALTER TABLE ${t} ADD COLUMN ${columnDefinition(p.to, f, d)}`, comment: `${model}.${f}` });
+      continue;
+    }
+    const fill = fillExpression(d);
+    if (fill) {
+      // Existing rows get the value once; the column keeps no default, like a pushed one.
+      add({ sql: `ALTER TABLE ${t} ADD COLUMN ${columnDefinition(p.to, f, d).replace(/ NOT NULL/, ` NOT NULL DEFAULT ${fill.sql}`)}`, comment: `${model}.${f}: existing rows get ${fill.label}` });
+      add({ sql: `ALTER TABLE ${t} ALTER COLUMN ${q(f)} DROP DEFAULT` });
+    } else {
+      add({
+        sql: `ALTER TABLE ${t} ADD COLUMN ${columnDefinition(p.to, f, d)}`,
+        comment: `${model}.${f}: required, no default`,
+        destructive: `adds required column ${model}.${f} with no default: fails if ${p.to.table} has rows (give it .default(...) or make it .nullable())`,
+      });
+    }
+  }
+  for (const c of p.changed) {
+    const from = a.columns.get(c.name)!;
+    const to = b.columns.get(c.name)!;
+    if (from.type !== to.type) {
+      const cast = castFor(c.from, c.to);
+      const where = `${model}.${c.name}`;
+      if (cast.recreate) {
+        add({ sql: `ALTER TABLE ${t} DROP COLUMN ${q(c.name)}`, comment: `${where}: ${describeKind(c.from)} → ${describeKind(c.to)} has no cast`, destructive: `re-creates ${where} (${describeKind(c.from)} → ${describeKind(c.to)} cannot be converted); its data is lost` });
+        const fill = fillExpression(c.to);
+        const def = columnDefinition(p.to, c.name, c.to).replace(/ CONSTRAINT .*$/, '');
+        add({ sql: `ALTER TABLE ${t} ADD COLUMN ${!c.to.nullable && fill ? def.replace(/ NOT NULL/, ` NOT NULL DEFAULT ${fill.sql}`) : def}` });
+        if (!c.to.nullable && fill) add({ sql: `ALTER TABLE ${t} ALTER COLUMN ${q(c.name)} DROP DEFAULT` });
+        continue;
+      }
+      add({
+        sql: `ALTER TABLE ${t} ALTER COLUMN ${q(c.name)} TYPE ${to.type}${cast.using ? ` USING ${q(c.name)}::${cast.using}` : ''}`,
+        comment: `${where}: ${describeKind(c.from)} → ${describeKind(c.to)}`,
+        ...(cast.narrowing ? { destructive: `narrows ${where} from ${describeKind(c.from)} to ${describeKind(c.to)}: ${cast.narrowing}` } : {}),
+      });
+    }
+    if (from.notNull && !to.notNull) add({ sql: `ALTER TABLE ${t} ALTER COLUMN ${q(c.name)} DROP NOT NULL`, comment: `${model}.${c.name} becomes nullable` });
+    if (!from.notNull && to.notNull) {
+      const fill = fillExpression(c.to);
+      if (fill) {
+        add({ sql: `UPDATE ${t} SET ${q(c.name)} = ${fill.sql} WHERE ${q(c.name)} IS NULL`, comment: `${model}.${c.name} becomes required: NULLs become ${fill.label}` });
+        add({ sql: `ALTER TABLE ${t} ALTER COLUMN ${q(c.name)} SET NOT NULL` });
+      } else {
+        add({
+          sql: `ALTER TABLE ${t} ALTER COLUMN ${q(c.name)} SET NOT NULL`,
+          comment: `${model}.${c.name} becomes required`,
+          destructive: `makes ${model}.${c.name} required with no default: fails if a row holds NULL (give it .default(...))`,
+        });
+      }
+    }
+  }
+  void notes;
+}
+
+// ---- values and casts ----------------------------------------------------------
+
+function describeKind(d: FieldDef): string {
+  const el = d.kind === 'list' ? d.element! : d;
+  const base = el.kind === 'string' && el.maxLength ? `string(${el.maxLength})` : el.kind === 'enum' ? `enum(${el.enumValues!.join('|')})` : el.kind;
+  return d.kind === 'list' ? `list(${base})` : base;
+}
+
+function enumValuesOf(d: FieldDef): readonly string[] {
+  return (d.kind === 'list' ? d.element!.enumValues : d.enumValues) ?? [];
+}
+
+function removedEnumValues(from: FieldDef, to: FieldDef): string | null {
+  const next = new Set(enumValuesOf(to));
+  const gone = enumValuesOf(from).filter((v) => !next.has(v));
+  return gone.length ? gone.map((v) => `'${v}'`).join(', ') : null;
+}
+
+/** The value existing rows get when a required field appears: its default, or what quern would fill in. */
+export function fillExpression(d: FieldDef): { sql: string; label: string } | null {
+  if (d.default && d.default.value !== null && d.default.value !== undefined) {
+    return { sql: literal(d, d.default.value), label: `the default ${JSON.stringify(d.default.value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}` };
+  }
+  if (d.createdAt || d.updatedAt) return { sql: 'now()', label: 'the migration time' };
+  if (d.version) return { sql: '1', label: 'version 1' };
+  if (d.auto && d.kind === 'uuid') return { sql: 'gen_random_uuid()', label: 'a random UUID' };
+  return null;
+}
+
+const TEXTLIKE = new Set(['string', 'text', 'enum']);
+
+function scalarLiteral(kind: string, v: unknown): string {
+  switch (kind) {
+    case 'int':
+    case 'float':
+    case 'bigint':
+      return String(v);
+    case 'boolean':
+      return v ? 'TRUE' : 'FALSE';
+    case 'timestamp':
+      return `${quoteLiteral((v instanceof Date ? v : new Date(String(v))).toISOString())}::timestamptz`;
+    case 'decimal':
+      return `${quoteLiteral(String(v))}::numeric`;
+    case 'uuid':
+      return `${quoteLiteral(String(v))}::uuid`;
+    case 'date':
+      return `${quoteLiteral(String(v))}::date`;
+    case 'json':
+      return `${quoteLiteral(JSON.stringify(v))}::jsonb`;
+    default:
+      return quoteLiteral(String(v));
+  }
+}
+
+function literal(d: FieldDef, v: unknown): string {
+  if (d.kind === 'list') {
+    const base = columnType(d).replace(/ COLLATE "C"$/, '');
+    const items = (v as unknown[]).map((x) => scalarLiteral(d.element!.kind, x));
+    return items.length ? `ARRAY[${items.join(', ')}]::${base}` : `'{}'::${base}`;
+  }
+  return scalarLiteral(d.kind, v);
+}
+
+interface Cast {
+  /** Explicit USING type, when PostgreSQL has no assignment cast. */
+  readonly using?: string;
+  /** Why existing values might not fit (the change is destructive), or undefined when every value fits. */
+  readonly narrowing?: string;
+  /** No sensible conversion: the column is re-created. */
+  readonly recreate?: boolean;
+}
+
+const NUMERIC_RANK: Record<string, number> = { int: 1, bigint: 2, decimal: 3 };
+
+/**
+ * How to convert a column. Text-to-text and number-to-number conversions use
+ * PostgreSQL's assignment casts (which raise on overflow or over-long strings,
+ * where an explicit cast would silently truncate); others get a USING cast.
+ */
+export function castFor(from: FieldDef, to: FieldDef): Cast {
+  if ((from.kind === 'list') !== (to.kind === 'list') || (from.kind === 'json') !== (to.kind === 'json')) return { recreate: true };
+  const a = from.kind === 'list' ? from.element! : from;
+  const b = to.kind === 'list' ? to.element! : to;
+  const arr = to.kind === 'list' ? '[]' : '';
+  const bType = columnType(to).replace(/ COLLATE "C"$/, '');
+  if (TEXTLIKE.has(a.kind) && TEXTLIKE.has(b.kind)) {
+    const wider = b.kind !== 'enum' && (b.kind !== 'string' || !b.maxLength || (a.kind === 'string' && !!a.maxLength && a.maxLength <= b.maxLength));
+    if (wider) return {};
+    return { narrowing: b.kind === 'enum' ? 'values outside the enum make the change fail' : `values longer than ${b.maxLength} characters make the change fail` };
+  }
+  if (a.kind === 'uuid' && TEXTLIKE.has(b.kind)) {
+    const fits = b.kind === 'text' || (b.kind === 'string' && (!b.maxLength || b.maxLength >= 36));
+    return { using: bType, ...(fits ? {} : { narrowing: 'UUIDs may not fit' }) };
+  }
+  const numeric = ['int', 'bigint', 'float', 'decimal'];
+  if (numeric.includes(a.kind) && numeric.includes(b.kind)) {
+    if (a.kind === 'int' && b.kind === 'float') return {};
+    if (NUMERIC_RANK[a.kind] && NUMERIC_RANK[b.kind] && NUMERIC_RANK[a.kind] < NUMERIC_RANK[b.kind]) return {};
+    if (a.kind === 'float' && b.kind === 'decimal') return {};
+    return { narrowing: b.kind === 'int' || b.kind === 'bigint' ? 'fractions are rounded and out-of-range values make the change fail' : 'precision can be lost' };
+  }
+  if (TEXTLIKE.has(b.kind) && (b.kind === 'text' || (b.kind === 'string' && !b.maxLength))) return { using: bType };
+  void arr;
+  return { using: bType, narrowing: 'values that do not convert make the change fail' };
+}

@@ -1,0 +1,285 @@
+/**
+ * createClient(): the typed per-model API over any driver. This is the only
+ * place that ties the pipeline together: build (validate) → plan (cached) →
+ * refuse what the target cannot run well → execute → project.
+ */
+import { appendFileSync } from 'node:fs';
+import { CapabilityError, SchemaError, ValidationError } from './errors.js';
+import type { Schema } from './schema/define.js';
+import type { CreateInput, IncludeArg, ModelKey, OrderBy, Result, SelectArg, UpdateInput, Where } from './schema/infer.js';
+import { buildQuery, cursorBase, METHODS, type Method } from './query/build.js';
+import type { BuiltQuery } from './query/ast.js';
+import { PlanCache } from './plan/planner.js';
+import type { Diagnostic } from './plan/diagnostics.js';
+import type { Plan } from './plan/plan.js';
+import type { Driver, ExecContext, Executor, PageResult, PreparedQuery, QueryEvent, TargetDescriptor } from './engine/driver.js';
+import { CursorCodec } from './engine/cursor.js';
+import { projectRow, projectRows } from './engine/project.js';
+import { Query, type Explanation, type QueryRunner } from './engine/query.js';
+
+export { Query, type Explanation } from './engine/query.js';
+
+// ---- argument types ---------------------------------------------------------
+type ReadArgs<S, K extends ModelKey<S>> = { where?: Where<S, K>; orderBy?: OrderBy<S, K>; limit?: number; offset?: number; allowScan?: boolean };
+type Shaping<S, K extends ModelKey<S>, Sel, Inc> = { select?: Sel & SelectArg<S, K>; include?: Inc & IncludeArg<S, K> };
+
+export interface Page<T> { items: T[]; nextCursor: string | null; prevCursor: string | null }
+
+export interface ModelClient<S, K extends ModelKey<S>> {
+  findMany<Sel = undefined, Inc = undefined>(args?: ReadArgs<S, K> & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>[]>;
+  findFirst<Sel = undefined, Inc = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc> | null>;
+  findFirstOrThrow<Sel = undefined, Inc = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  findUnique<Sel = undefined, Inc = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc> | null>;
+  findUniqueOrThrow<Sel = undefined, Inc = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  count(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<number>;
+  paginate<Sel = undefined, Inc = undefined>(args: { where?: Where<S, K>; orderBy?: OrderBy<S, K>; first?: number; after?: string | null; last?: number; before?: string | null; allowScan?: boolean } & Shaping<S, K, Sel, Inc>): Query<Page<Result<S, K, Sel, Inc>>>;
+  create<Sel = undefined, Inc = undefined>(args: { data: CreateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  createMany(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean }): Query<{ count: number }>;
+  update<Sel = undefined, Inc = undefined>(args: { where: Where<S, K>; data: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  updateMany(args: { where?: Where<S, K>; data: UpdateInput<S, K>; allowScan?: boolean }): Query<{ count: number }>;
+  upsert<Sel = undefined, Inc = undefined>(args: { where: Where<S, K>; create: CreateInput<S, K>; update: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  delete<Sel = undefined>(args: { where: Where<S, K>; select?: Sel & SelectArg<S, K> }): Query<Result<S, K, Sel, undefined>>;
+  deleteMany(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<{ count: number }>;
+}
+
+type ResultsOf<Q extends readonly unknown[]> = { -readonly [I in keyof Q]: Q[I] extends PromiseLike<infer T> ? T : never };
+
+export interface ClientMethods<S> {
+  /** Atomic on every target: all items commit or none do (BatchError names the failing item). */
+  batch<const Q extends readonly Query<unknown>[]>(queries: Q): Promise<ResultsOf<Q>>;
+  /** Interactive transaction (PostgreSQL). On DynamoDB: CapabilityError interactive-transaction-unsupported. */
+  transaction<T>(fn: (tx: TxClient<S>) => Promise<T>): Promise<T>;
+  /** Development only: create tables and indexes directly. Use migrations in production. */
+  push(): Promise<void>;
+  close(): Promise<void>;
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly target: TargetDescriptor;
+  /** Planner statistics: how many shapes were planned, how many came from the cache. */
+  $stats(): { planned: number; cacheHits: number };
+}
+
+export type TxClient<S> = { [K in ModelKey<S>]: ModelClient<S, K> };
+export type Client<S> = TxClient<S> & ClientMethods<S>;
+
+export interface ClientOptions<S extends Schema<any, any>> {
+  schema: S;
+  driver: Driver;
+  /** Warnings (fanout, offset-emulated) throw instead of running. Default: on under test (NODE_ENV=test or vitest). */
+  strict?: boolean;
+  /** Called once per database request with the SQL or operation, duration and row count. */
+  log?: (e: QueryEvent) => void;
+  /** Called when a warning-level diagnostic lets a query run (non-strict mode). */
+  onWarning?: (d: Diagnostic) => void;
+  /** Signs pagination cursors. Set it (or QUERN_CURSOR_SECRET) to make cursors unforgeable. */
+  cursorSecret?: string;
+}
+
+const defaultStrict = () => process.env.NODE_ENV === 'test' || process.env.VITEST !== undefined;
+
+class Runtime implements QueryRunner {
+  readonly cache: PlanCache;
+  readonly cursors: CursorCodec;
+  readonly ctx: ExecContext;
+  readonly strict: boolean;
+  private readonly warned = new Set<string>();
+  private readonly record = process.env.QUERN_RECORD;
+
+  constructor(readonly schema: Schema<any, any>, readonly driver: Driver, readonly executor: Executor, readonly opts: ClientOptions<any>) {
+    this.cache = new PlanCache(schema.def);
+    this.cursors = new CursorCodec(opts.cursorSecret ?? process.env.QUERN_CURSOR_SECRET ?? `quern:${schema.def.hash}`);
+    this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}) };
+    this.strict = opts.strict ?? defaultStrict();
+  }
+
+  withExecutor(executor: Executor): Runtime {
+    const r = Object.create(this) as Runtime;
+    (r as { executor: Executor }).executor = executor;
+    return r;
+  }
+
+  build(q: Query<unknown>): BuiltQuery {
+    return buildQuery(this.schema.def, q.modelKey, q.method, q.args, {
+      decodeCursor: (cursor, base, path) => this.cursors.decode(cursor, base, path),
+    });
+  }
+
+  prepare(q: Query<unknown>, target: TargetDescriptor = this.driver.target) {
+    const built = this.build(q);
+    const plan = this.cache.get(built, target);
+    return { prepared: { plan, params: built.params } as PreparedQuery, target };
+  }
+
+  /** Errors stop the query; warnings stop it under strict, else are reported once per shape. */
+  gate(plan: Plan, q: Query<unknown>) {
+    if (this.record) this.recordShape(plan, q);
+    for (const d of plan.diagnostics) {
+      if (d.severity === 'error' || this.strict) throw new CapabilityError(d.code, d.driver, d.message, d.fix, d.model);
+    }
+    for (const d of plan.diagnostics) {
+      const key = `${plan.driver}:${plan.shape}:${d.code}`;
+      if (this.warned.has(key)) continue;
+      this.warned.add(key);
+      if (this.opts.onWarning) this.opts.onWarning(d);
+      else process.emitWarning(`[quern ${d.code}] ${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`);
+    }
+  }
+
+  private recordShape(plan: Plan, q: Query<unknown>) {
+    const line = JSON.stringify({ model: q.modelKey, method: q.method, shape: plan.shape, site: q.site ?? null });
+    try {
+      appendFileSync(this.record!, line + '\n');
+    } catch {
+      // Recording is a diagnostic aid; it must never break the query itself.
+    }
+  }
+
+  async execute(q: Query<unknown>): Promise<unknown> {
+    const { prepared } = this.prepare(q);
+    this.gate(prepared.plan, q);
+    const result = await this.executor.run(prepared, this.ctx);
+    return this.finish(prepared, result);
+  }
+
+  finish(prepared: PreparedQuery, result: unknown): unknown {
+    return shapeResult(this, prepared, result);
+  }
+
+  explain(q: Query<unknown>, target?: TargetDescriptor): Explanation {
+    const { prepared, target: t } = this.prepare(q, target);
+    const plan = prepared.plan;
+    const lines = plan.operations.map((op, i) => `${i + 1}. ${t.describe(op)}`);
+    for (const d of plan.diagnostics) lines.push(`${d.severity} ${d.code}: ${d.message}${d.fix ? `\n   fix: ${d.fix}` : ''}`);
+    return { driver: t.driver, operations: plan.operations, diagnostics: plan.diagnostics, text: lines.join('\n') };
+  }
+}
+
+/** Apply select projection and turn page boundaries into signed cursors. */
+function shapeResult(rt: Runtime, prepared: PreparedQuery, result: unknown): unknown {
+  const ast = astOf(prepared);
+  switch (ast.kind) {
+    case 'findMany':
+      return projectRows(result as Record<string, unknown>[], ast.select, ast.include);
+    case 'findFirst':
+    case 'findUnique':
+    case 'upsert':
+      return projectRow(result as Record<string, unknown> | null, ast.select, ast.include);
+    case 'create':
+      return ast.many ? result : projectRow(result as Record<string, unknown>, ast.select, ast.include);
+    case 'update':
+      return ast.many ? result : projectRow(result as Record<string, unknown>, ast.select, ast.include);
+    case 'delete':
+      return ast.many ? result : projectRow(result as Record<string, unknown>, ast.select, []);
+    case 'count':
+      return result;
+    case 'paginate': {
+      const page = result as PageResult;
+      const base = cursorBase(ast.model, ast.where, ast.orderBy);
+      return {
+        items: projectRows(page.items, ast.select, ast.include),
+        nextCursor: page.next === null ? null : rt.cursors.encode(page.next, base),
+        prevCursor: page.prev === null ? null : rt.cursors.encode(page.prev, base),
+      };
+    }
+  }
+}
+
+// The AST is recovered from the shape JSON once per plan and kept beside it.
+const astCache = new WeakMap<Plan, import('./query/ast.js').QueryAst>();
+function astOf(p: PreparedQuery) {
+  let a = astCache.get(p.plan);
+  if (!a) {
+    a = JSON.parse(p.plan.shape) as import('./query/ast.js').QueryAst;
+    astCache.set(p.plan, a);
+  }
+  return a;
+}
+
+function modelClients<S>(schema: Schema<any, any>, runner: QueryRunner): TxClient<S> {
+  const out: Record<string, Record<string, (args?: unknown) => Query<unknown>>> = {};
+  const record = !!process.env.QUERN_RECORD;
+  for (const key of Object.keys(schema.def.models)) {
+    const m: Record<string, (args?: unknown) => Query<unknown>> = {};
+    for (const method of METHODS) {
+      m[method] = (args?: unknown) => {
+        const q = new Query<unknown>(runner, key, method as Method, args);
+        if (record) q.site = callSite();
+        return q;
+      };
+    }
+    out[key] = m;
+  }
+  return out as unknown as TxClient<S>;
+}
+
+/** First stack frame outside quern itself: where the user called the model method. */
+function callSite(): string | undefined {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const frame of stack) {
+    if (/[\\/](src|dist[\\/]src)[\\/](client|engine[\\/]query)\.[jt]s/.test(frame) || frame.includes('node:internal')) continue;
+    const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(frame);
+    if (m) return `${m[1].replace(/^file:\/\//, '')}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+export async function createClient<S extends Schema<any, any>>(opts: ClientOptions<S>): Promise<Client<S>> {
+  if (!opts || typeof opts !== 'object') throw new ValidationError('createClient', 'expected { schema, driver }');
+  const { schema, driver } = opts;
+  if (!schema || !schema.def) throw new ValidationError('createClient.schema', 'expected a schema from defineSchema()');
+  if (!driver || typeof driver.connect !== 'function') throw new ValidationError('createClient.driver', 'expected a driver, e.g. pglite(), postgres({ connectionString }) or dynamodb({ ... })');
+  const problems = driver.target.checkSchema(schema.def).filter((d) => d.severity === 'error');
+  if (problems.length) {
+    const d = problems[0];
+    throw new SchemaError(`${d.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, d.model, undefined, d.code, d.fix);
+  }
+  const executor = await driver.connect(schema.def);
+  const rt = new Runtime(schema, driver, executor, opts);
+  return makeClient<S>(rt);
+}
+
+function makeClient<S>(rt: Runtime): Client<S> {
+  const models = modelClients<S>(rt.schema, rt);
+  const caps = rt.driver.target.capabilities;
+  const methods: ClientMethods<S> = {
+    async batch(queries) {
+      if (!Array.isArray(queries)) throw new ValidationError('batch', 'expected an array of queries');
+      queries.forEach((q, i) => {
+        if (!(q instanceof Query)) throw new ValidationError(`batch[${i}]`, 'expected a query built by this client (e.g. db.user.create({...})), not an awaited result');
+      });
+      if (caps.maxAtomicBatch !== null && queries.length > caps.maxAtomicBatch) {
+        throw new CapabilityError('batch-too-large', rt.driver.name, `an atomic batch on ${caps.target} holds at most ${caps.maxAtomicBatch} items; got ${queries.length}`, `split it into batches of ${caps.maxAtomicBatch}, or accept non-atomic writes with separate calls`);
+      }
+      const prepared = queries.map((q) => {
+        const p = rt.prepare(q as Query<unknown>).prepared;
+        rt.gate(p.plan, q as Query<unknown>);
+        return p;
+      });
+      const results = await rt.executor.batch(prepared, rt.ctx);
+      return results.map((r, i) => rt.finish(prepared[i], r)) as never;
+    },
+    async transaction(fn) {
+      if (!caps.interactiveTransactions) {
+        throw new CapabilityError('interactive-transaction-unsupported', rt.driver.name, `${caps.target} has no interactive transactions`, 'use db.batch([...]) to write atomically');
+      }
+      return rt.executor.transaction((txExec) => fn(modelClients<S>(rt.schema, rt.withExecutor(txExec))), rt.ctx);
+    },
+    push: () => rt.driver.push(rt.schema.def),
+    close: () => rt.driver.close(),
+    raw: Object.freeze({ [rt.driver.name === 'pglite' ? 'pglite' : rt.driver.name]: rt.driver.raw }),
+    target: rt.driver.target,
+    $stats: () => ({ planned: rt.cache.planned, cacheHits: rt.cache.hits }),
+  };
+  for (const k of Object.keys(models)) {
+    if (k in methods) throw new SchemaError(`model accessor '${k}' clashes with a client method; rename it in defineSchema`);
+  }
+  return Object.assign(Object.create(null), models, methods) as Client<S>;
+}
+
+/**
+ * Plan a query without a client or a connection: what `quern lint` and
+ * `quern explain` use.
+ */
+export function planOffline(schema: Schema<any, any>, modelKey: string, method: Method, args: unknown, target: TargetDescriptor): Plan {
+  const built = buildQuery(schema.def, modelKey, method, args, { decodeCursor: () => null });
+  return new PlanCache(schema.def).get(built, target);
+}

@@ -1,0 +1,74 @@
+/**
+ * The interface every driver implements. `src` defines it and never imports a
+ * driver; drivers import these types and the executors from src/engine.
+ */
+import type { SchemaDef } from '../schema/define.js';
+import type { Capabilities, DriverName } from '../plan/capabilities.js';
+import type { Diagnostic } from '../plan/diagnostics.js';
+import type { Operation, Plan } from '../plan/plan.js';
+
+/** Static, connection-free description of a target: enough to plan, explain and lint offline. */
+export interface TargetDescriptor {
+  readonly driver: DriverName;
+  readonly capabilities: Capabilities;
+  /** One line (or a few) describing an operation: SQL text, or the DynamoDB request. */
+  describe(op: Operation): string;
+  /** Schema-level problems on this target (e.g. a hasMany without an index on DynamoDB). */
+  checkSchema(schema: SchemaDef): Diagnostic[];
+}
+
+/** One request sent to a database, reported through the client's `log` hook. */
+export interface QueryEvent {
+  readonly driver: DriverName;
+  readonly model?: string;
+  /** 'sql', or the DynamoDB command name ('GetItem', 'Query', ...). */
+  readonly operation: string;
+  readonly sql?: string;
+  readonly params?: readonly unknown[];
+  readonly request?: unknown;
+  readonly durationMs: number;
+  readonly rowCount: number;
+}
+
+export interface ExecContext {
+  readonly schema: SchemaDef;
+  readonly log?: (e: QueryEvent) => void;
+}
+
+/** Boundaries for paginate: target-specific, the engine turns them into signed opaque cursors. */
+export interface PageResult<Row = Record<string, unknown>> {
+  readonly items: Row[];
+  readonly next: unknown | null;
+  readonly prev: unknown | null;
+}
+
+export interface PreparedQuery {
+  readonly plan: Plan;
+  readonly params: unknown[];
+}
+
+/**
+ * Runs plans. `run` returns the method-level result: a row or null (findUnique,
+ * findFirst), rows (findMany), a number (count), a row (create/update/upsert/
+ * delete), rows (createMany returns them), { count } (updateMany/deleteMany),
+ * or a PageResult (paginate).
+ */
+export interface Executor {
+  run(q: PreparedQuery, ctx: ExecContext): Promise<unknown>;
+  /** All or nothing. A failing item throws BatchError with its index. */
+  batch(items: readonly PreparedQuery[], ctx: ExecContext): Promise<unknown[]>;
+  /** Interactive transaction; executors that cannot do it throw CapabilityError. */
+  transaction<T>(fn: (tx: Executor) => Promise<T>, ctx: ExecContext): Promise<T>;
+}
+
+export interface Driver {
+  readonly name: DriverName;
+  readonly target: TargetDescriptor;
+  /** Called once by createClient. */
+  connect(schema: SchemaDef): Promise<Executor>;
+  /** Development: create tables, indexes (and unique-index tables) directly. */
+  push(schema: SchemaDef): Promise<void>;
+  close(): Promise<void>;
+  /** The underlying client (pg Pool, PGlite, DynamoDBClient). */
+  readonly raw: unknown;
+}

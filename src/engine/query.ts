@@ -1,0 +1,58 @@
+/**
+ * Lazy query objects. Nothing runs until the query is awaited, which lets
+ * `db.batch` collect queries un-run and `.explain()` plan without I/O.
+ */
+import type { Method } from '../query/build.js';
+import type { Diagnostic } from '../plan/diagnostics.js';
+import type { Operation } from '../plan/plan.js';
+import type { DriverName } from '../plan/capabilities.js';
+import type { PreparedQuery, TargetDescriptor } from './driver.js';
+
+export interface Explanation {
+  readonly driver: DriverName;
+  readonly operations: readonly Operation[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Human-readable: one line per operation, then the diagnostics with their fixes. */
+  readonly text: string;
+}
+
+/** What a Query needs from its client; kept minimal so transactions can bind another executor. */
+export interface QueryRunner {
+  prepare(q: Query<unknown>, target?: TargetDescriptor): { prepared: PreparedQuery; target: TargetDescriptor };
+  execute(q: Query<unknown>): Promise<unknown>;
+  explain(q: Query<unknown>, target?: TargetDescriptor): Explanation;
+}
+
+export class Query<T> implements PromiseLike<T> {
+  /** Call site captured only when shapes are being recorded (QUERN_RECORD). */
+  site?: string;
+  constructor(
+    readonly runner: QueryRunner,
+    readonly modelKey: string,
+    readonly method: Method,
+    readonly args: unknown,
+  ) {}
+
+  then<A = T, B = never>(onfulfilled?: ((value: T) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return (this.runner.execute(this as Query<unknown>) as Promise<T>).then(onfulfilled, onrejected);
+  }
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.then(undefined, onrejected);
+  }
+  finally(f?: (() => void) | null): Promise<T> {
+    return this.then().finally(f);
+  }
+
+  /**
+   * The plan for this query on the client's target, or on another target
+   * (`{ target: dynamodbTarget }`) — offline, no I/O. Never throws for
+   * capability problems: they are returned as diagnostics.
+   */
+  explain(opts: { target?: TargetDescriptor } = {}): Promise<Explanation> {
+    try {
+      return Promise.resolve(this.runner.explain(this as Query<unknown>, opts.target));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Database values → quern's JS values, per field. Top-level columns arrive
+ * already parsed by the driver (the drivers configure their type parsers so
+ * int8/numeric/date come as strings, timestamptz as Date); included rows
+ * arrive as JSON (timestamps as ISO strings, int8/numeric as text). The
+ * decoders accept both forms, so both paths give identical rows.
+ */
+import type { SchemaDef } from '../../schema/define.js';
+import type { ElementDef, FieldDef, ScalarKind } from '../../schema/field.js';
+import type { RowShape } from '../../plan/sql/ops.js';
+
+type Row = Record<string, unknown>;
+type Decode = (v: unknown) => unknown;
+
+const toDate: Decode = (v) => (v instanceof Date ? v : new Date(v as string));
+const toBigInt: Decode = (v) => (typeof v === 'bigint' ? v : BigInt(v as string | number));
+const toStringValue: Decode = (v) => (typeof v === 'string' ? v : String(v));
+const toNumber: Decode = (v) => (typeof v === 'number' ? v : Number(v));
+const toDateString: Decode = (v) => (v instanceof Date ? isoDate(v) : v);
+
+function isoDate(d: Date): string {
+  // A driver that parsed DATE into a local-midnight Date: format it back in local time.
+  const y = String(d.getFullYear()).padStart(4, '0');
+  return `${y}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const SCALAR: Readonly<Record<ScalarKind, Decode | null>> = {
+  string: null, text: null, enum: null, uuid: null, boolean: null, json: null,
+  int: toNumber,
+  float: toNumber,
+  bigint: toBigInt,
+  decimal: toStringValue,
+  timestamp: toDate,
+  date: toDateString,
+};
+
+function fieldDecoder(def: FieldDef | ElementDef): Decode | null {
+  if (def.kind === 'list') {
+    const el = SCALAR[(def as FieldDef).element!.kind];
+    if (!el) return null;
+    return (v) => (v as unknown[]).map((x) => (x === null ? null : el(x)));
+  }
+  return SCALAR[def.kind as ScalarKind];
+}
+
+export type RowDecoder = (row: Row) => Row;
+
+interface Step { readonly name: string; readonly decode: Decode }
+
+/**
+ * A decoder for rows of `shape`, built once per shape and kept beside it.
+ * Fields whose driver value is already right are not touched; the row object
+ * is decoded in place (it is fresh from the driver).
+ */
+export function rowDecoder(schema: SchemaDef, shape: RowShape, cache: WeakMap<RowShape, RowDecoder>): RowDecoder {
+  const hit = cache.get(shape);
+  if (hit) return hit;
+  const model = schema.models[shape.model];
+  const steps: Step[] = [];
+  for (const f of shape.fields) {
+    const d = fieldDecoder(model.fields[f]);
+    if (d) steps.push({ name: f, decode: d });
+  }
+  for (const inc of shape.includes) {
+    const child = rowDecoder(schema, inc.rows, cache);
+    const name = inc.relation;
+    if (inc.cardinality === 'many') {
+      // The JSON may arrive unparsed (a driver without a json parser): accept text too.
+      steps.push({ name, decode: (v) => (typeof v === 'string' ? JSON.parse(v) : (v as Row[])).map(child) });
+    } else {
+      steps.push({ name, decode: (v) => child(typeof v === 'string' ? JSON.parse(v) : (v as Row)) });
+    }
+  }
+  const n = steps.length;
+  const decode: RowDecoder = n === 0
+    ? (row) => row
+    : (row) => {
+        for (let i = 0; i < n; i++) {
+          const s = steps[i];
+          const v = row[s.name];
+          if (v !== null && v !== undefined) row[s.name] = s.decode(v);
+        }
+        return row;
+      };
+  cache.set(shape, decode);
+  return decode;
+}

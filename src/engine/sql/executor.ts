@@ -1,0 +1,163 @@
+/**
+ * Runs SQL plans. The statement of each operation is compiled once (the
+ * compiled text and binder are kept beside the operation, which the plan
+ * cache reuses), bound to the query's params, sent, and its rows decoded per
+ * field into the method-level result.
+ */
+import { BatchError, ConcurrencyError, NotFoundError, QuernError } from '../../errors.js';
+import type { SchemaDef } from '../../schema/define.js';
+import type { Operation } from '../../plan/plan.js';
+import type { RowShape, SqlOperation } from '../../plan/sql/ops.js';
+import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
+import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from './core.js';
+import { rowDecoder, type RowDecoder } from './decode.js';
+
+type Row = Record<string, unknown>;
+
+const now = () => performance.now();
+
+export class SqlExecutor implements Executor {
+  private readonly compiled: WeakMap<SqlOperation, CompiledSql>;
+  private readonly decoders: WeakMap<RowShape, RowDecoder>;
+
+  constructor(
+    private readonly core: SqlDriverCore,
+    private readonly conn: SqlConnection = core.connection(),
+    /** Inside an interactive transaction: batches and nested transactions join it. */
+    private readonly inTransaction = false,
+    shared?: { compiled: WeakMap<SqlOperation, CompiledSql>; decoders: WeakMap<RowShape, RowDecoder> },
+  ) {
+    this.compiled = shared?.compiled ?? new WeakMap();
+    this.decoders = shared?.decoders ?? new WeakMap();
+  }
+
+  private bound(conn: SqlConnection, inTransaction: boolean): SqlExecutor {
+    return new SqlExecutor(this.core, conn, inTransaction, { compiled: this.compiled, decoders: this.decoders });
+  }
+
+  /** The compiled form of an operation, for explain-like callers and tests. */
+  compile(op: SqlOperation): CompiledSql {
+    let c = this.compiled.get(op);
+    if (!c) {
+      c = this.core.compile(op.stmt);
+      this.compiled.set(op, c);
+    }
+    return c;
+  }
+
+  run(q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
+    return this.runOn(this.conn, q, ctx);
+  }
+
+  async batch(items: readonly PreparedQuery[], ctx: ExecContext): Promise<unknown[]> {
+    const runAll = async (conn: SqlConnection) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < items.length; i++) {
+        try {
+          out.push(await this.runOn(conn, items[i], ctx));
+        } catch (e) {
+          throw new BatchError(i, e instanceof Error ? e.message : String(e), e);
+        }
+      }
+      return out;
+    };
+    if (items.length === 0) return [];
+    // Inside an interactive transaction the batch is part of it (its failure fails the transaction).
+    if (this.inTransaction) return runAll(this.conn);
+    return this.core.transaction(runAll);
+  }
+
+  async transaction<T>(fn: (tx: Executor) => Promise<T>, _ctx: ExecContext): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.core.transaction((conn) => fn(this.bound(conn, true)));
+  }
+
+  private async send(conn: SqlConnection, op: SqlOperation, params: readonly unknown[], ctx: ExecContext): Promise<SqlRows> {
+    const sql = this.compile(op);
+    const values = sql.bind(params);
+    const log = ctx.log;
+    const start = log ? now() : 0;
+    let res: SqlRows;
+    try {
+      res = await conn.query(sql, values);
+    } catch (e) {
+      if (log) log({ driver: this.core.driver, model: ctx.schema.models[op.model]?.name, operation: 'sql', sql: sql.text, params: values, durationMs: now() - start, rowCount: 0 });
+      throw this.core.mapError(e, ctx.schema, op.model);
+    }
+    if (log) log({ driver: this.core.driver, model: ctx.schema.models[op.model]?.name, operation: 'sql', sql: sql.text, params: values, durationMs: now() - start, rowCount: res.rowCount });
+    return res;
+  }
+
+  private decoder(schema: SchemaDef, shape: RowShape): RowDecoder {
+    return this.decoders.get(shape) ?? rowDecoder(schema, shape, this.decoders);
+  }
+
+  private async runOn(conn: SqlConnection, q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
+    const ops = q.plan.operations;
+    const op = sqlOp(ops[0]);
+    const res = await this.send(conn, op, q.params, ctx);
+    const r = op.result;
+    const modelName = ctx.schema.models[op.model].name;
+    switch (r.kind) {
+      case 'rows': {
+        const decode = this.decoder(ctx.schema, r.rows);
+        const rows = res.rows;
+        for (let i = 0; i < rows.length; i++) decode(rows[i]);
+        return rows;
+      }
+      case 'first': {
+        if (res.rows.length === 0) {
+          if (r.orThrow) throw new NotFoundError(modelName);
+          return null;
+        }
+        return this.decoder(ctx.schema, r.rows)(res.rows[0]);
+      }
+      case 'count':
+        return Number(res.rows[0].count);
+      case 'affected':
+        return { count: res.rowCount };
+      case 'written': {
+        if (res.rows.length > 0) return this.decoder(ctx.schema, r.rows)(res.rows[0]);
+        if (r.onEmpty === 'concurrency') throw new ConcurrencyError(modelName, 'the record exists but did not match the expected version');
+        if (r.onEmpty === 'check') {
+          const check = ops[1] ? sqlOp(ops[1]) : null;
+          if (check) {
+            const exists = await this.send(conn, check, q.params, ctx);
+            if (exists.rows.length > 0) throw new ConcurrencyError(modelName, 'the record was changed concurrently: its version no longer matches');
+          }
+        }
+        throw new NotFoundError(modelName, `no record matched the ${q.plan.kind} filter`);
+      }
+      case 'page':
+        return this.page(ctx, r, res.rows, q.params);
+      case 'exists':
+        return res.rows.length > 0;
+      default: {
+        const never: never = r;
+        throw new QuernError(`internal: unknown SQL result ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private page(ctx: ExecContext, r: Extract<SqlOperation['result'], { kind: 'page' }>, rows: Row[], params: readonly unknown[]): PageResult {
+    const size = Number(params[r.size.slot]);
+    const more = rows.length > size;
+    const items = more ? rows.slice(0, size) : rows;
+    const decode = this.decoder(ctx.schema, r.rows);
+    for (const row of items) decode(row);
+    // Backward pages were read in reversed order; present them in the requested order.
+    if (r.direction === 'backward') items.reverse();
+    const boundary = (row: Row | undefined) => (row ? r.boundary.map((f) => row[f]) : null);
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (r.direction === 'forward') {
+      return { items, next: more ? boundary(last) : null, prev: r.hasCursor ? boundary(first) : null };
+    }
+    return { items, next: r.hasCursor ? boundary(last) : null, prev: more ? boundary(first) : null };
+  }
+}
+
+function sqlOp(op: Operation): SqlOperation {
+  if (op.kind !== 'sql') throw new QuernError(`internal: the SQL executor cannot run a '${op.kind}' operation`);
+  return op;
+}

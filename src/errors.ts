@@ -1,0 +1,82 @@
+/**
+ * Every error quern throws on purpose extends QuernError, so callers can tell
+ * "quern refused this" from "the database or the network failed".
+ */
+export class QuernError extends Error {
+  override name = 'QuernError';
+}
+
+/** Bad input, found before any I/O. `path` names the offending field, e.g. `where.author.is.email`. */
+export class ValidationError extends QuernError {
+  override name = 'ValidationError';
+  constructor(readonly path: string, readonly problem: string) {
+    super(path ? `${path}: ${problem}` : problem);
+  }
+}
+
+/** A schema that cannot work, found at defineSchema/createClient time. */
+export class SchemaError extends QuernError {
+  override name = 'SchemaError';
+  constructor(message: string, readonly model?: string, readonly field?: string, readonly code?: string, readonly fix?: string) {
+    super(fix ? `${message}\n  fix: ${fix}` : message);
+  }
+}
+
+/** The target cannot run this query well; `fix` says what to change. */
+export class CapabilityError extends QuernError {
+  override name = 'CapabilityError';
+  constructor(
+    readonly code: string,
+    readonly driver: string,
+    readonly reason: string,
+    readonly fix?: string,
+    readonly model?: string,
+  ) {
+    super(`[${code}] ${driver}${model ? ` ${model}` : ''}: ${reason}${fix ? `\n  fix: ${fix}` : ''}`);
+  }
+}
+
+export class UniqueConstraintError extends QuernError {
+  override name = 'UniqueConstraintError';
+  constructor(readonly model: string, readonly fields: string[], cause?: unknown) {
+    super(`Unique constraint failed on ${model}(${fields.join(', ')})`, { cause });
+  }
+}
+
+export class ForeignKeyError extends QuernError {
+  override name = 'ForeignKeyError';
+  constructor(readonly model: string, readonly detail: string, cause?: unknown) {
+    super(`Foreign key constraint failed on ${model}: ${detail}`, { cause });
+  }
+}
+
+export class NotFoundError extends QuernError {
+  override name = 'NotFoundError';
+  constructor(readonly model: string, detail = 'no record matched') {
+    super(`${model}: ${detail}`);
+  }
+}
+
+/** A conditional write lost a race (version() mismatch, serialization failure). Safe to retry. */
+export class ConcurrencyError extends QuernError {
+  override name = 'ConcurrencyError';
+  constructor(readonly model: string, detail = 'the record was changed concurrently', cause?: unknown) {
+    super(`${model}: ${detail}`, { cause });
+  }
+}
+
+/** An atomic batch failed; nothing was written. `index` is the failing item's position. */
+export class BatchError extends QuernError {
+  override name = 'BatchError';
+  constructor(readonly index: number, readonly reason: string, cause?: unknown) {
+    super(`batch item ${index} failed: ${reason}; nothing was written`, { cause });
+  }
+}
+
+/** The database or transport failed in a way quern maps but cannot classify further. */
+export class DriverError extends QuernError {
+  override name = 'DriverError';
+  constructor(readonly driver: string, message: string, cause?: unknown) {
+    super(`${driver}: ${message}`, { cause });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Relation includes on DynamoDB. belongsTo: ONE BatchGetItem of the parents'
+ * distinct foreign keys (chunks of 100). hasMany/hasOne: a Query per parent on
+ * a key source whose partition is the foreign key, run in parallel with
+ * bounded concurrency. Never one request per parent for belongsTo, never a Scan.
+ */
+import type { IncludeNode } from '../../query/ast.js';
+import type { SchemaDef } from '../../schema/define.js';
+import type { ModelDef } from '../../schema/model.js';
+import type { DriverName } from '../capabilities.js';
+import { diag, type Diagnostic } from '../diagnostics.js';
+import type { Operation } from '../plan.js';
+import { effectiveOrder, indexCall, keySources, sparseFields, type KeySource } from './access.js';
+import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
+import type { KvSortCondition } from './ops.js';
+
+/** The key source a hasMany/hasOne on `fk` can query: partition = fk, no sort field that may be missing. */
+export function fkSource(target: ModelDef, fk: string, nonNull: ReadonlySet<string> = new Set()): KeySource | null {
+  const candidates = keySources(target).filter((s) => s.partition === fk && sparseFields(target, s).every((f) => f === fk || nonNull.has(f)));
+  // Prefer the table (strongly consistent), then a GSI without a sort key.
+  return candidates[0] ?? null;
+}
+
+export function planIncludes(schema: SchemaDef, parentKey: string, includes: readonly IncludeNode[], driver: DriverName, path: readonly string[] = []): { ops: Operation[]; diagnostics: Diagnostic[] } {
+  const ops: Operation[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const parent = schema.models[parentKey];
+  for (const inc of includes) {
+    const rel = schema.relations[parentKey][inc.relation];
+    const targetKey = rel.target;
+    const target = schema.models[targetKey];
+    const relPath = [...path, inc.relation];
+    if (rel.kind === 'belongsTo') {
+      const childField = target.key[0];
+      ops.push({
+        kind: 'BatchGetItem', model: targetKey, table: target.table,
+        step: { role: 'include', path: relPath, relation: inc.relation, cardinality: 'one', parentField: rel.foreignKey, childField },
+        key: [{ attr: childField, value: { from: 'parent', field: rel.foreignKey }, each: true }], filter: null, chunk: 100,
+      });
+    } else {
+      const fk = rel.foreignKey;
+      const items = conjuncts(inc.where);
+      const facts = fieldFacts(items);
+      for (const u of findUnsupported(target, inc.where)) {
+        diagnostics.push(diag(u.code, driver, target.name, `include ${parent.name}.${inc.relation}: ${u.what} cannot be evaluated by DynamoDB`, u.fix));
+      }
+      const order = effectiveOrder(inc.orderBy, facts);
+      const candidates = keySources(target).filter((s) => s.partition === fk);
+      const usable = candidates.filter((s) => sparseFields(target, s).every((f) => f === fk || facts.nonNull.has(f)));
+      const ordered = usable.find((s) => order.length === 0 || (order.length === 1 && s.sort === order[0].field && target.fields[s.sort]?.kind !== 'decimal'));
+      const source = ordered ?? usable[0] ?? null;
+      const parentField = parent.key[0];
+      const step = { role: 'include', path: relPath, relation: inc.relation, cardinality: rel.kind === 'hasOne' ? 'one' : 'many', parentField, childField: fk } as const;
+      if (!source) {
+        const want = order[0] && !target.fields[order[0].field]?.nullable ? [fk, order[0].field] : [fk];
+        const sparse = candidates.length > 0
+          ? ` (${candidates.map((c) => c.index).join(', ')} cannot: ${sparseFields(target, candidates[0]).filter((f) => f !== fk).join(', ')} is nullable and DynamoDB leaves items without it out of the index)`
+          : '';
+        diagnostics.push(diag('index-missing', driver, target.name,
+          `include ${parent.name}.${inc.relation} needs a Query by ${target.name}.${fk}, and no index of ${target.name} has ${fk} as its partition key${sparse}`,
+          `add ${indexCall(want)} to ${target.name}`, { model: target.name, fields: want }));
+        continue;
+      }
+      if (!ordered && order.length > 0) {
+        const want = [fk, order[0].field];
+        diagnostics.push(diag('order-unsupported', driver, target.name,
+          `include ${parent.name}.${inc.relation} orderBy ${order.map((t) => t.field).join(', ')} is not the sort key of ${source.index ?? `the ${target.name} table key`}`,
+          `add ${indexCall(want)} to ${target.name}${target.fields[order[0].field]?.nullable ? ` (${order[0].field} is nullable: also filter it with { not: null })` : ''}`,
+          { model: target.name, fields: want }));
+      }
+      let sort: { attr: string; cond: KvSortCondition } | null = null;
+      const used: unknown[] = [];
+      if (source.sort) {
+        const eq = facts.eq.get(source.sort);
+        const range = facts.range.get(source.sort)?.[0];
+        const prefix = facts.prefix.get(source.sort);
+        if (eq) { sort = { attr: source.sort, cond: { op: '=', value: param(eq.value) } }; used.push(eq); }
+        else if (prefix) { sort = { attr: source.sort, cond: { op: 'beginsWith', value: param(prefix.value) } }; used.push(prefix); }
+        else if (range && target.fields[source.sort]?.kind !== 'decimal') {
+          const op = ({ lt: '<', lte: '<=', gt: '>', gte: '>=' } as const)[range.op as 'lt' | 'lte' | 'gt' | 'gte'];
+          sort = { attr: source.sort, cond: { op, value: param(range.value) } };
+          used.push(range);
+        }
+      }
+      ops.push({
+        kind: 'Query', model: targetKey, table: target.table, step, index: source.index,
+        key: { partition: { attr: fk, value: { from: 'parent', field: parentField }, each: true }, sort },
+        filter: conditionOf(target, items.filter((i) => !used.includes(i))),
+        direction: (order[0]?.direction ?? 'asc') === 'asc' ? 'forward' : 'backward',
+        limit: rel.kind === 'hasOne' ? { from: 'const', value: 1 } : inc.limit ? param(inc.limit) : null,
+        offset: null, cursor: null, select: 'items',
+      });
+    }
+    ops.push({ kind: 'Merge', relation: relPath.join('.'), from: target.name, to: parent.name, cardinality: rel.kind === 'hasMany' ? 'many' : 'one' });
+    const nested = planIncludes(schema, targetKey, inc.include, driver, relPath);
+    ops.push(...nested.ops);
+    diagnostics.push(...nested.diagnostics);
+  }
+  return { ops, diagnostics };
+}

@@ -1,0 +1,255 @@
+/**
+ * Offline planning for key-value targets: QueryAst → KV operations plus
+ * diagnostics. No connection, no values: everything here depends only on the
+ * query's shape, so plans are cacheable and `explain`/`lint` work offline.
+ * Counts that depend on values (how many keys an `in` holds, how many rows an
+ * updateMany touches) are checked by the executor at run time.
+ */
+import type { FilterNode, FieldUpdate, IncludeNode, QueryAst } from '../../query/ast.js';
+import type { SchemaDef } from '../../schema/define.js';
+import type { ModelDef } from '../../schema/model.js';
+import type { TargetDescriptor } from '../../engine/driver.js';
+import type { DriverName } from '../capabilities.js';
+import { diag, type Diagnostic } from '../diagnostics.js';
+import { assertNever, type Operation } from '../plan.js';
+import { planAccess, type AccessPurpose } from './access.js';
+import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
+import { planIncludes } from './include.js';
+import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
+
+/** Items in one TransactWriteItems (DynamoDB's limit). */
+export const MAX_TRANSACT_ITEMS = 100;
+
+export interface KvPlanResult { operations: Operation[]; diagnostics: Diagnostic[] }
+
+export function planKv(schema: SchemaDef, ast: QueryAst, target: TargetDescriptor): KvPlanResult {
+  return new KvPlanner(schema, ast.model, target.driver).plan(ast);
+}
+
+/** `db.transaction()` on a target without interactive transactions. */
+export function interactiveTransactionDiagnostic(driver: DriverName, model = '*'): Diagnostic {
+  return diag('interactive-transaction-unsupported', driver, model,
+    'DynamoDB has no interactive transactions: a transaction cannot read, decide, then write atomically',
+    'use db.batch([...]) for atomic writes (one TransactWriteItems, up to 100 items), with version() fields for optimistic checks');
+}
+
+/** An atomic batch over the target's limit. */
+export function batchTooLargeDiagnostic(driver: DriverName, items: number, max = MAX_TRANSACT_ITEMS, model = '*'): Diagnostic {
+  return diag('batch-too-large', driver, model,
+    `the batch needs ${items} TransactWriteItems items; DynamoDB allows at most ${max} in one transaction (unique-index entries count as items)`,
+    `split the batch into db.batch calls of at most ${max} items each (each is atomic on its own)`);
+}
+
+/** A runtime fan-out (counts known only from values): `in` over keys, partitions, or bulk writes. */
+export function fanoutDiagnostic(driver: DriverName, model: string, what: string, fix: string): Diagnostic {
+  return diag('fanout', driver, model, what, fix);
+}
+
+function uniqueRefs(model: ModelDef, touched?: ReadonlySet<string>): KvUniqueRef[] {
+  return model.uniques
+    .filter((u) => !touched || u.fields.some((f) => touched.has(f)))
+    .map((u) => ({ constraint: u.name, fields: u.fields }));
+}
+
+function updates(set: readonly FieldUpdate[]): KvUpdate[] {
+  return set.map((u): KvUpdate => {
+    switch (u.op) {
+      case 'set': return { op: 'set', attr: u.field, value: param(u.value) };
+      case 'increment': return { op: 'add', attr: u.field, value: param(u.value), negate: false };
+      case 'decrement': return { op: 'add', attr: u.field, value: param(u.value), negate: true };
+      case 'push': return { op: 'append', attr: u.field, value: param(u.value) };
+      default: return assertNever(u.op, 'update op');
+    }
+  });
+}
+
+class KvPlanner {
+  private readonly model: ModelDef;
+  private readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly schema: SchemaDef, private readonly modelKey: string, private readonly driver: DriverName) {
+    this.model = schema.models[modelKey];
+  }
+
+  plan(ast: QueryAst): KvPlanResult {
+    const operations = this.lower(ast);
+    // The same problem found twice (e.g. in a branch and the whole) is reported once.
+    const seen = new Set<string>();
+    const diagnostics = this.diagnostics.filter((d) => {
+      const k = `${d.code}|${d.model}|${d.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    return { operations, diagnostics };
+  }
+
+  private unsupported(where: FilterNode | null) {
+    for (const u of findUnsupported(this.model, where)) {
+      this.diagnostics.push(diag(u.code, this.driver, this.model.name, `${u.what} cannot be evaluated by DynamoDB`, u.fix));
+    }
+  }
+
+  private access(where: FilterNode | null, purpose: AccessPurpose, extra: Partial<Parameters<typeof planAccess>[0]> = {}) {
+    const a = planAccess({
+      schema: this.schema, modelKey: this.modelKey, driver: this.driver, where, orderBy: [], allowScan: false, purpose,
+      limit: null, offset: null, cursor: null, backward: false, paginate: false, ...extra,
+    });
+    this.diagnostics.push(...a.diagnostics);
+    return a;
+  }
+
+  private includes(ast: { readonly include: readonly IncludeNode[] }): Operation[] {
+    const r = planIncludes(this.schema, this.modelKey, ast.include, this.driver);
+    this.diagnostics.push(...r.diagnostics);
+    return r.ops;
+  }
+
+  private lower(ast: QueryAst): Operation[] {
+    switch (ast.kind) {
+      case 'findMany':
+      case 'findFirst':
+      case 'findUnique':
+      case 'paginate': {
+        this.unsupported(ast.where);
+        if (ast.offset) {
+          this.diagnostics.push(diag('offset-emulated', this.driver, this.model.name,
+            'offset on DynamoDB reads the skipped items and discards them (it costs as much as reading them)',
+            'use paginate({ first, after }) with cursors instead of offset'));
+        }
+        const paginate = ast.kind === 'paginate';
+        const a = this.access(ast.where, 'read', {
+          orderBy: ast.orderBy, allowScan: ast.allowScan,
+          limit: paginate ? param(ast.size) : ast.limit ? param(ast.limit) : null,
+          offset: ast.offset ? param(ast.offset) : null,
+          cursor: paginate && ast.cursor ? param(ast.cursor) : null,
+          backward: paginate && ast.direction === 'backward', paginate,
+        });
+        return [...a.ops, ...this.includes(ast)];
+      }
+      case 'count': {
+        this.unsupported(ast.where);
+        return this.access(ast.where, 'count', { allowScan: ast.allowScan }).ops;
+      }
+      case 'create': {
+        const uniques = uniqueRefs(this.model);
+        const put: KvWrite = {
+          kind: 'PutItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'create', many: ast.many },
+          item: param(ast.rows), uniques, condition: this.notExists(), skipDuplicates: ast.skipDuplicates,
+        };
+        // A single row without unique fields is one PutItem; anything else must be atomic with its index entries.
+        const write: Operation = !ast.many && uniques.length === 0 ? put : this.transact('create', ast.many, [put]);
+        return [write, ...this.includes(ast)];
+      }
+      case 'update': {
+        this.unsupported(ast.where);
+        const touched = new Set(ast.set.map((s) => s.field));
+        const uniques = uniqueRefs(this.model, touched);
+        if (ast.many) {
+          const a = this.access(ast.where, 'keys', { allowScan: ast.allowScan });
+          const upd: KvWrite = {
+            kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'update', many: true },
+            key: this.keyFromItem(), updates: updates(ast.set), condition: conditionOf(this.model, conjuncts(ast.where)),
+            version: ast.versionField ? { attr: ast.versionField, expected: { from: 'item', field: ast.versionField } } : null, uniques,
+          };
+          return [...a.ops, this.transact('update', true, [upd])];
+        }
+        const { ops, key, condition, version } = this.locate(ast.where!, ast.uniqueBy!, ast.versionField);
+        const upd: KvWrite = {
+          kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'update', many: false },
+          key, updates: updates(ast.set), condition, version, uniques,
+        };
+        if (uniques.length === 0) return [...ops, upd, ...this.includes(ast)];
+        // Moving a unique entry needs the old values: read the item, then write all in one transaction.
+        return [...ops, this.existing(key), this.transact('update', false, [upd]), ...this.includes(ast)];
+      }
+      case 'upsert': {
+        this.unsupported(ast.where);
+        const { ops, key, condition, version } = this.locate(ast.where, ast.uniqueBy, ast.versionField);
+        const touched = new Set(ast.set.map((s) => s.field));
+        const step = { role: 'write', method: 'upsert', many: false } as const;
+        const put: KvWrite = {
+          kind: 'PutItem', model: this.modelKey, table: this.model.table, step, item: param(ast.create),
+          uniques: uniqueRefs(this.model), condition: this.notExists(), skipDuplicates: false,
+        };
+        const upd: KvWrite = {
+          kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step, key, updates: updates(ast.set), condition,
+          version, uniques: uniqueRefs(this.model, touched),
+        };
+        return [...ops, this.existing(key), this.transact('upsert', false, [put, upd]), ...this.includes(ast)];
+      }
+      case 'delete': {
+        this.unsupported(ast.where);
+        const uniques = uniqueRefs(this.model);
+        const versionField = Object.keys(this.model.fields).find((f) => this.model.fields[f].version) ?? null;
+        if (ast.many) {
+          const a = this.access(ast.where, 'keys', { allowScan: ast.allowScan });
+          const del: KvWrite = {
+            kind: 'DeleteItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'delete', many: true },
+            key: this.keyFromItem(), condition: conditionOf(this.model, conjuncts(ast.where)),
+            version: versionField ? { attr: versionField, expected: { from: 'item', field: versionField } } : null, uniques,
+          };
+          return [...a.ops, this.transact('delete', true, [del])];
+        }
+        const { ops, key, condition, version } = this.locate(ast.where!, ast.uniqueBy!, versionField);
+        const del: KvWrite = {
+          kind: 'DeleteItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'delete', many: false },
+          key, condition, version, uniques,
+        };
+        if (uniques.length === 0) return [...ops, del];
+        return [...ops, this.existing(key), this.transact('delete', false, [del])];
+      }
+      default:
+        return assertNever(ast, 'query kind');
+    }
+  }
+
+  private notExists(): KvCondition {
+    return { kind: 'exists', attr: this.model.key[0], exists: false };
+  }
+
+  private keyFromItem(): KvKeyPart[] {
+    return this.model.key.map((k) => ({ attr: k, value: { from: 'item', field: k } as KvValue, each: false }));
+  }
+
+  /**
+   * The key of the one row a unique `where` names: from params when it pins the table key,
+   * otherwise through the unique-index table. The rest of the where becomes the write's
+   * condition, re-checked atomically (the unique fields too: the index entry may be stale).
+   * A version() field pinned by equality becomes the write's expected version instead.
+   */
+  private locate(where: FilterNode, uniqueBy: readonly string[], versionField: string | null): {
+    ops: Operation[]; key: KvKeyPart[]; condition: KvCondition | null; version: { attr: string; expected: KvValue | null } | null;
+  } {
+    const all = conjuncts(where);
+    const facts = fieldFacts(all);
+    const pinned = versionField ? facts.eq.get(versionField) : undefined;
+    const version = versionField ? { attr: versionField, expected: pinned ? param(pinned.value) : null } : null;
+    const items = all.filter((i) => i !== pinned);
+    const byKey = this.model.key.every((k) => uniqueBy.includes(k)) && uniqueBy.length === this.model.key.length;
+    if (byKey) {
+      const used = this.model.key.map((k) => facts.eq.get(k)!);
+      return {
+        ops: [],
+        key: this.model.key.map((k, i) => ({ attr: k, value: param(used[i].value), each: false })),
+        condition: conditionOf(this.model, items.filter((i) => !used.includes(i as never))), version,
+      };
+    }
+    const u = this.model.uniques.find((x) => x.fields.length === uniqueBy.length && x.fields.every((f) => uniqueBy.includes(f)))!;
+    return {
+      ops: [{
+        kind: 'GetItem', model: this.modelKey, table: UNIQUE_TABLE, step: { role: 'lookup', constraint: u.name, fields: u.fields },
+        key: u.fields.map((f) => ({ attr: f, value: param(facts.eq.get(f)!.value), each: false })), filter: null,
+      }],
+      key: this.model.key.map((k) => ({ attr: k, value: { from: 'lookup', attr: k } as KvValue, each: false })),
+      condition: conditionOf(this.model, items), version,
+    };
+  }
+
+  private existing(key: KvKeyPart[]): Operation {
+    return { kind: 'GetItem', model: this.modelKey, table: this.model.table, step: { role: 'existing' }, key, filter: null };
+  }
+
+  private transact(method: 'create' | 'update' | 'delete' | 'upsert', many: boolean, items: KvWrite[]): Operation {
+    return { kind: 'TransactWrite', model: this.modelKey, table: this.model.table, step: { role: 'write', method, many }, items, atomicLimit: MAX_TRANSACT_ITEMS };
+  }
+}

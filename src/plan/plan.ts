@@ -1,0 +1,29 @@
+import type { DriverName, TargetName } from './capabilities.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { KvOperation } from './kv/ops.js';
+import type { SqlOperation } from './sql/ops.js';
+
+/** Engine-side steps that no database runs. */
+export type EngineOperation =
+  /** Stitch related rows onto parents (relation include). */
+  | { readonly kind: 'Merge'; readonly relation: string; readonly from: string; readonly to: string; readonly cardinality: 'one' | 'many' }
+  /** Filtering done by the engine; only where a capability declares it as an emulation. */
+  | { readonly kind: 'ClientFilter'; readonly model: string; readonly reason: string };
+
+/** The closed union of everything a plan can do. Executors switch on `kind` exhaustively. */
+export type Operation = SqlOperation | KvOperation | EngineOperation;
+
+export interface Plan {
+  readonly target: TargetName;
+  readonly driver: DriverName;
+  readonly model: string;
+  readonly kind: string;
+  readonly shape: string;
+  readonly operations: readonly Operation[];
+  /** Errors mean the plan must not run; warnings run (or throw under `strict`). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,44 @@
+import type { SchemaDef } from '../../schema/define.js';
+import type { FieldDef } from '../../schema/field.js';
+import type { ModelDef } from '../../schema/model.js';
+import type { RelationDef } from '../../schema/relation.js';
+import type { SqlExpr } from './ast.js';
+import { col } from './build.js';
+
+/** One model bound to a table alias in the statement being built. */
+export class Scope {
+  constructor(readonly modelKey: string, readonly model: ModelDef, readonly alias: string) {}
+  col(field: string): SqlExpr {
+    return col(this.alias, field);
+  }
+  field(name: string): FieldDef {
+    return this.model.fields[name];
+  }
+}
+
+/** State of one lowering: the schema and a counter for unique table aliases. */
+export class LowerCtx {
+  private next = 0;
+  constructor(readonly schema: SchemaDef) {}
+
+  alias(): string {
+    return `t${this.next++}`;
+  }
+
+  scope(modelKey: string, alias = this.alias()): Scope {
+    return new Scope(modelKey, this.schema.models[modelKey], alias);
+  }
+
+  relation(modelKey: string, name: string): RelationDef {
+    return this.schema.relations[modelKey][name];
+  }
+
+  /**
+   * The condition tying a related row (`child`) to its parent: hasMany/hasOne
+   * point back at the parent's key; belongsTo holds our key in the parent.
+   */
+  link(parent: Scope, rel: RelationDef, child: Scope): { childCol: SqlExpr; parentCol: SqlExpr } {
+    if (rel.kind === 'belongsTo') return { childCol: child.col(child.model.key[0]), parentCol: parent.col(rel.foreignKey) };
+    return { childCol: child.col(rel.foreignKey), parentCol: parent.col(parent.model.key[0]) };
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * QueryAst → SQL operations. PostgreSQL runs everything the API expresses, so
+ * lowering never produces diagnostics; what it decides is the statement shape:
+ * one statement per method (includes as correlated JSON subqueries, createMany
+ * as one INSERT over a JSON document), plus, for writes pinned to an expected
+ * version, an existence check that runs only when the write matched nothing.
+ */
+import type { SchemaDef } from '../../schema/define.js';
+import type { FieldUpdate, FilterNode, IncludeNode, QueryAst } from '../../query/ast.js';
+import type { TargetDescriptor } from '../../engine/driver.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { Operation } from '../plan.js';
+import { assertNever } from '../plan.js';
+import type { Assignment, InsertStatement, SelectItem, SqlExpr, SqlStatement } from './ast.js';
+import { and, bin, col, fn, item, lit, param, select, where as whereOf } from './build.js';
+import { LowerCtx, type Scope } from './context.js';
+import { lowerFilter, pinsField, uniqueFilter, withoutPins } from './filter.js';
+import type { RowShape, SqlOperation, SqlResultSpec } from './ops.js';
+import { afterBoundary, fetchFields, orderItems, pageTerms, reverse, rowSelection } from './read.js';
+import { arrayOf, elementType, fieldType, INT8, JSON_TYPE } from './types.js';
+
+export function lowerSql(schema: SchemaDef, ast: QueryAst, _target: TargetDescriptor): { operations: Operation[]; diagnostics: Diagnostic[] } {
+  return { operations: lowerStatements(schema, ast), diagnostics: [] };
+}
+
+function op(model: string, purpose: string, stmt: SqlStatement, result: SqlResultSpec): SqlOperation {
+  return { kind: 'sql', stmt, purpose, model, result };
+}
+
+export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[] {
+  const ctx = new LowerCtx(schema);
+  const m = ast.model;
+  const name = schema.models[m].name;
+  switch (ast.kind) {
+    case 'findMany':
+    case 'findFirst':
+    case 'findUnique': {
+      const scope = ctx.scope(m);
+      const sel = rowSelection(ctx, scope, fetchFields(scope, ast.select), ast.include, false);
+      const stmt = select({
+        columns: sel.columns,
+        from: table(scope),
+        where: whereOf(lowerFilter(ctx, scope, ast.where)),
+        orderBy: orderItems(scope, ast.orderBy),
+        limit: ast.limit ? param(ast.limit.slot, INT8) : null,
+        offset: ast.offset ? param(ast.offset.slot, INT8) : null,
+      });
+      const result: SqlResultSpec = ast.kind === 'findMany' ? { kind: 'rows', rows: sel.shape } : { kind: 'first', rows: sel.shape, orThrow: ast.orThrow };
+      return [op(m, `${ast.kind} ${name}`, stmt, result)];
+    }
+    case 'paginate': {
+      const scope = ctx.scope(m);
+      const terms = pageTerms(scope, ast.orderBy);
+      const run = ast.direction === 'forward' ? terms : reverse(terms);
+      const boundary = terms.map((t) => t.field);
+      const sel = rowSelection(ctx, scope, fetchFields(scope, ast.select, boundary), ast.include, false);
+      const stmt = select({
+        columns: sel.columns,
+        from: table(scope),
+        where: whereOf(and([lowerFilter(ctx, scope, ast.where), ast.cursor ? afterBoundary(scope, run, ast.cursor) : lit(true)])),
+        orderBy: orderItems(scope, run),
+        limit: param(ast.size.slot, INT8, [], 'plus-one'),
+      });
+      return [op(m, `paginate ${name} (${ast.direction})`, stmt, { kind: 'page', rows: sel.shape, size: ast.size, direction: ast.direction, hasCursor: ast.cursor !== null, boundary })];
+    }
+    case 'count': {
+      const scope = ctx.scope(m);
+      const stmt = select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: whereOf(lowerFilter(ctx, scope, ast.where)) });
+      return [op(m, `count ${name}`, stmt, { kind: 'count' })];
+    }
+    case 'create':
+      return ast.many ? [createMany(ctx, ast.model, ast.rows.slot, ast.skipDuplicates)] : [createOne(ctx, ast.model, ast.rows.slot, ast.select, ast.include)];
+    case 'update':
+      return lowerUpdate(ctx, ast);
+    case 'upsert':
+      return [lowerUpsert(ctx, ast)];
+    case 'delete':
+      return lowerDelete(ctx, ast);
+    default:
+      return assertNever(ast, 'query kind');
+  }
+}
+
+const table = (scope: Scope) => ({ kind: 'table' as const, name: scope.model.table, alias: scope.alias });
+
+/**
+ * A write returning its row. Without includes the statement's RETURNING is
+ * the row; with includes it runs in a WITH and the outer SELECT adds the
+ * related rows (which exist before the write, so the snapshot sees them).
+ */
+function returningRow(ctx: LowerCtx, write: Scope, stmtOf: (returning: SelectItem[]) => SqlStatement, sel: readonly string[] | null, include: readonly IncludeNode[]): { stmt: SqlStatement; shape: RowShape } {
+  const fields = fetchFields(write, sel);
+  if (include.length === 0) {
+    const rs = rowSelection(ctx, write, fields, [], false);
+    return { stmt: stmtOf(rs.columns), shape: rs.shape };
+  }
+  const written = stmtOf(fields.map((f) => item(write.col(f), f)));
+  const outer = ctx.scope(write.modelKey);
+  const rs = rowSelection(ctx, outer, fields, include, false);
+  const cte = `w_${outer.alias}`;
+  return {
+    stmt: select({ with: [{ name: cte, statement: written }], columns: rs.columns, from: { kind: 'table', name: cte, alias: outer.alias } }),
+    shape: rs.shape,
+  };
+}
+
+function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[] | null, include: readonly IncludeNode[]): SqlOperation {
+  const scope = ctx.scope(m);
+  const fields = Object.keys(scope.model.fields);
+  // The slot holds [row]: values are addressed as [0, field].
+  const values = fields.map((f) => param(slot, fieldType(scope.field(f)), [0, f]));
+  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({
+    kind: 'insert', table: scope.model.table, alias: scope.alias, columns: fields,
+    source: { kind: 'values', rows: [values] }, onConflict: null, returning,
+  }), sel, include);
+  return op(m, `create ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty: 'not-found' });
+}
+
+/**
+ * createMany: one INSERT whatever the row count, so the statement (and its
+ * plan) is the same for 1 row or 10,000: the rows travel as one JSON document
+ * that json_populate_recordset turns into typed rows of the table.
+ */
+function createMany(ctx: LowerCtx, m: string, slot: number, skipDuplicates: boolean): SqlOperation {
+  const scope = ctx.scope(m);
+  const fields = Object.keys(scope.model.fields);
+  const r = ctx.alias();
+  const source = fn('json_populate_recordset', { kind: 'cast', expr: lit(null), type: { kind: 'rowtype', table: scope.model.table } }, param(slot, JSON_TYPE, [], 'json-rows'));
+  const stmt: InsertStatement = {
+    kind: 'insert', table: scope.model.table, alias: null, columns: fields,
+    source: { kind: 'select', query: select({ columns: fields.map((f) => item(col(r, f))), from: { kind: 'function', call: source, alias: r } }) },
+    onConflict: skipDuplicates ? { target: [], action: 'nothing' } : null,
+    returning: [],
+  };
+  return op(m, `createMany ${scope.model.name}`, stmt, { kind: 'affected' });
+}
+
+function assignments(scope: Scope, set: readonly FieldUpdate[], versionField: string | null): Assignment[] {
+  const out: Assignment[] = set.map((u) => {
+    const def = scope.field(u.field);
+    const c = scope.col(u.field);
+    switch (u.op) {
+      case 'set':
+        return { column: u.field, value: param(u.value.slot, fieldType(def)) };
+      case 'increment':
+        return { column: u.field, value: bin('+', c, param(u.value.slot, fieldType(def))) };
+      case 'decrement':
+        return { column: u.field, value: bin('-', c, param(u.value.slot, fieldType(def))) };
+      case 'push':
+        return { column: u.field, value: fn('array_cat', c, param(u.value.slot, arrayOf(elementType(def)))) };
+      default:
+        return assertNever(u.op, 'update operator');
+    }
+  });
+  if (versionField) out.push({ column: versionField, value: bin('+', scope.col(versionField), lit(1)) });
+  return out;
+}
+
+function versionOf(ctx: LowerCtx, m: string): string | null {
+  for (const [k, d] of Object.entries(ctx.schema.models[m].fields)) if (d.version) return k;
+  return null;
+}
+
+/** Run only when a version-pinned write matched nothing: does the record exist at all? */
+function existsCheck(ctx: LowerCtx, m: string, where: FilterNode, uniqueBy: readonly string[]): SqlOperation {
+  const scope = ctx.scope(m);
+  const stmt = select({ columns: [item(lit(1), 'exists')], from: table(scope), where: uniqueFilter(scope, where, uniqueBy) });
+  return op(m, `check ${scope.model.name} exists (the write matched nothing)`, stmt, { kind: 'exists' });
+}
+
+function lowerUpdate(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'update' }>): SqlOperation[] {
+  const m = ast.model;
+  const scope = ctx.scope(m);
+  const name = scope.model.name;
+  const set = assignments(scope, ast.set, ast.versionField);
+  const cond = whereOf(lowerFilter(ctx, scope, ast.where));
+  if (set.length === 0) {
+    // Nothing to write (no fields, no updatedAt, no version): still report what matched.
+    if (ast.many) {
+      return [op(m, `updateMany ${name} (no changes)`, select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: cond }), { kind: 'count' })];
+    }
+    const sel = rowSelection(ctx, scope, fetchFields(scope, ast.select), ast.include, false);
+    return [op(m, `update ${name} (no changes)`, select({ columns: sel.columns, from: table(scope), where: cond }), { kind: 'written', rows: sel.shape, onEmpty: 'not-found' })];
+  }
+  if (ast.many) {
+    return [op(m, `updateMany ${name}`, { kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning: [] }, { kind: 'affected' })];
+  }
+  const check = pinsField(ast.where, versionOf(ctx, m)) && ast.uniqueBy !== null && ast.where !== null;
+  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({ kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning }), ast.select, ast.include);
+  const main = op(m, `update ${name}`, stmt, { kind: 'written', rows: shape, onEmpty: check ? 'check' : 'not-found' });
+  return check ? [main, existsCheck(ctx, m, ast.where!, ast.uniqueBy!)] : [main];
+}
+
+function lowerDelete(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'delete' }>): SqlOperation[] {
+  const m = ast.model;
+  const scope = ctx.scope(m);
+  const name = scope.model.name;
+  const cond = whereOf(lowerFilter(ctx, scope, ast.where));
+  if (ast.many) return [op(m, `deleteMany ${name}`, { kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning: [] }, { kind: 'affected' })];
+  const check = pinsField(ast.where, versionOf(ctx, m)) && ast.uniqueBy !== null && ast.where !== null;
+  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({ kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning }), ast.select, []);
+  const main = op(m, `delete ${name}`, stmt, { kind: 'written', rows: shape, onEmpty: check ? 'check' : 'not-found' });
+  return check ? [main, existsCheck(ctx, m, ast.where!, ast.uniqueBy!)] : [main];
+}
+
+/**
+ * INSERT ... ON CONFLICT (the unique's columns) DO UPDATE ... WHERE (the rest
+ * of the where, checked against the existing row) RETURNING. A conflict whose
+ * row fails that condition returns nothing.
+ */
+function lowerUpsert(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'upsert' }>): SqlOperation {
+  const m = ast.model;
+  const scope = ctx.scope(m);
+  const fields = Object.keys(scope.model.fields);
+  const values = fields.map((f) => param(ast.create.slot, fieldType(scope.field(f)), [f]));
+  let set = assignments(scope, ast.set, ast.versionField);
+  // DO UPDATE needs an assignment to return the existing row; a self-assignment changes nothing.
+  if (set.length === 0) set = [{ column: ast.uniqueBy[0], value: scope.col(ast.uniqueBy[0]) }];
+  const rest = withoutPins(ast.where, ast.uniqueBy);
+  const condition: SqlExpr | null = rest ? whereOf(lowerFilter(ctx, scope, rest)) : null;
+  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({
+    kind: 'insert', table: scope.model.table, alias: scope.alias, columns: fields,
+    source: { kind: 'values', rows: [values] },
+    onConflict: { target: ast.uniqueBy, action: 'update', set, where: condition },
+    returning,
+  }), ast.select, ast.include);
+  const onEmpty = pinsField(ast.where, versionOf(ctx, m)) ? 'concurrency' : 'not-found';
+  return op(m, `upsert ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty });
+}

@@ -1,0 +1,129 @@
+/**
+ * Row selection: the columns of a model, its includes as correlated JSON
+ * subqueries (one statement however many parents: never N+1), ordering and
+ * keyset conditions for pagination.
+ */
+import type { FieldDef } from '../../schema/field.js';
+import type { IncludeNode, OrderTerm, Slot } from '../../query/ast.js';
+import type { OrderItem, SelectItem, SqlExpr } from './ast.js';
+import { and, bin, cast, col, fn, item, or, order, param, select, where as whereOf } from './build.js';
+import type { LowerCtx, Scope } from './context.js';
+import { lowerFilter } from './filter.js';
+import type { IncludeShape, RowShape } from './ops.js';
+import { fieldType, TEXT } from './types.js';
+
+/** Fields to fetch: the selection (or all), plus keys and anything else the engine needs. */
+export function fetchFields(scope: Scope, select: readonly string[] | null, extra: readonly string[] = []): string[] {
+  if (select === null) return Object.keys(scope.model.fields);
+  const want = new Set([...scope.model.key, ...select, ...extra]);
+  return Object.keys(scope.model.fields).filter((f) => want.has(f));
+}
+
+/**
+ * Inside JSON, int8 and numeric would become JSON numbers and lose precision,
+ * so they travel as text (and text[]); the executor decodes them per field.
+ */
+function jsonSafe(expr: SqlExpr, def: FieldDef): SqlExpr {
+  const kind = def.kind === 'list' ? def.element!.kind : def.kind;
+  if (kind !== 'bigint' && kind !== 'decimal') return expr;
+  return cast(expr, { ...TEXT, array: def.kind === 'list' });
+}
+
+export interface RowSelection {
+  readonly columns: SelectItem[];
+  readonly shape: RowShape;
+}
+
+/** The select list for rows of `scope`: field columns, then one JSON column per include. */
+export function rowSelection(ctx: LowerCtx, scope: Scope, fields: readonly string[], includes: readonly IncludeNode[], inJson: boolean): RowSelection {
+  const columns: SelectItem[] = fields.map((f) => item(inJson ? jsonSafe(scope.col(f), scope.field(f)) : scope.col(f), f));
+  const shapes: IncludeShape[] = [];
+  for (const inc of includes) {
+    const { expr, shape } = includeColumn(ctx, scope, inc);
+    columns.push(item(expr, inc.relation));
+    shapes.push(shape);
+  }
+  return { columns, shape: { model: scope.modelKey, fields, includes: shapes } };
+}
+
+/**
+ * One include as a scalar subquery correlated to the parent row:
+ *   many: (SELECT coalesce(json_agg(x ORDER BY ...), json_build_array()) FROM (SELECT ... WHERE fk = parent.key ... LIMIT n) x)
+ *   one:  (SELECT row_to_json(x) FROM (SELECT ... LIMIT 1) x)
+ */
+function includeColumn(ctx: LowerCtx, parent: Scope, inc: IncludeNode): { expr: SqlExpr; shape: IncludeShape } {
+  const rel = ctx.relation(parent.modelKey, inc.relation);
+  const child = ctx.scope(rel.target);
+  const many = rel.kind === 'hasMany';
+  const fields = fetchFields(child, inc.select, inc.orderBy.map((o) => o.field));
+  const sel = rowSelection(ctx, child, fields, inc.include, true);
+  const { childCol, parentCol } = ctx.link(parent, rel, child);
+  const inner = select({
+    columns: sel.columns,
+    from: { kind: 'table', name: child.model.table, alias: child.alias },
+    where: whereOf(and([bin('=', childCol, parentCol), lowerFilter(ctx, child, inc.where)])),
+    orderBy: orderItems(child, inc.orderBy),
+    limit: many ? (inc.limit ? param(inc.limit.slot, null) : null) : { kind: 'literal', value: 1 },
+  });
+  const x = ctx.alias();
+  const rec = col(null, x);
+  const agg: SqlExpr = many
+    ? fn('coalesce', { kind: 'func', name: 'json_agg', args: [rec], orderBy: inc.orderBy.map((o) => order(col(x, o.field), o.direction)) }, fn('json_build_array'))
+    : fn('row_to_json', rec);
+  const expr: SqlExpr = { kind: 'subquery', query: select({ columns: [item(agg)], from: { kind: 'subquery', query: inner, alias: x, lateral: false } }) };
+  return { expr, shape: { relation: inc.relation, cardinality: many ? 'many' : 'one', rows: sel.shape } };
+}
+
+export function orderItems(scope: Scope, terms: readonly OrderTerm[]): OrderItem[] {
+  return terms.map((t) => order(scope.col(t.field), t.direction));
+}
+
+/** Order terms of a page: the requested order, then the key as a tiebreaker so the order is total. */
+export function pageTerms(scope: Scope, orderBy: readonly OrderTerm[]): OrderTerm[] {
+  const terms = [...orderBy];
+  for (const k of scope.model.key) if (!terms.some((t) => t.field === k)) terms.push({ field: k, direction: 'asc' });
+  return terms;
+}
+
+export function reverse(terms: readonly OrderTerm[]): OrderTerm[] {
+  return terms.map((t) => ({ field: t.field, direction: t.direction === 'asc' ? 'desc' : 'asc' }));
+}
+
+/**
+ * Rows strictly after the boundary in the order `terms`. The cursor slot holds
+ * the boundary's values in `terms` order. PostgreSQL sorts NULL above every
+ * value (ASC NULLS LAST, DESC NULLS FIRST), and reversing every direction
+ * reverses that order exactly, so paging backward reuses this with reversed
+ * terms.
+ */
+export function afterBoundary(scope: Scope, terms: readonly OrderTerm[], cursor: Slot): SqlExpr {
+  const value = (i: number) => param(cursor.slot, fieldType(scope.field(terms[i].field)), [i]);
+  const nullable = terms.some((t) => scope.field(t.field).nullable);
+  if (!nullable && terms.every((t) => t.direction === terms[0].direction)) {
+    // Row comparison: one index range scan.
+    const left: SqlExpr = { kind: 'row', items: terms.map((t) => scope.col(t.field)) };
+    const right: SqlExpr = { kind: 'row', items: terms.map((_, i) => value(i)) };
+    return bin(terms[0].direction === 'asc' ? '>' : '<', terms.length === 1 ? scope.col(terms[0].field) : left, terms.length === 1 ? value(0) : right);
+  }
+  const branches: SqlExpr[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const eqs: SqlExpr[] = [];
+    for (let j = 0; j < i; j++) {
+      const c = scope.col(terms[j].field);
+      eqs.push(scope.field(terms[j].field).nullable ? bin('IS NOT DISTINCT FROM', c, value(j)) : bin('=', c, value(j)));
+    }
+    const c = scope.col(terms[i].field);
+    const v = value(i);
+    let step: SqlExpr;
+    if (!scope.field(terms[i].field).nullable) step = bin(terms[i].direction === 'asc' ? '>' : '<', c, v);
+    else if (terms[i].direction === 'asc') {
+      // After a value: greater values, then the NULLs. After NULL: nothing.
+      step = and([{ kind: 'isNull', expr: v, negated: true }, or([bin('>', c, v), { kind: 'isNull', expr: c, negated: false }])]);
+    } else {
+      // After a value: smaller values. After NULL: every value.
+      step = or([bin('<', c, v), and([{ kind: 'isNull', expr: v, negated: false }, { kind: 'isNull', expr: c, negated: true }])]);
+    }
+    branches.push(and([...eqs, step]));
+  }
+  return or(branches);
+}

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { SchemaError, ValidationError } from '../errors.js';
+import type { AnyField, FieldDef } from './field.js';
+import type { IndexDef, Model, ModelDef, UniqueDef } from './model.js';
+import type { RelationDef, RelationSpec } from './relation.js';
+import { checkFieldValue } from './values.js';
+
+/** The validated, database-independent description of every model. Planning works only from this. */
+export interface SchemaDef {
+  /** Keyed by client accessor (`db.post` → 'post'). */
+  readonly models: Readonly<Record<string, ModelDef>>;
+  readonly relations: Readonly<Record<string, Readonly<Record<string, RelationDef>>>>;
+  /** Stable hash of the definition: cursors and plan caches are bound to it. */
+  readonly hash: string;
+}
+
+export type RelationsInput<M> = { [K in keyof M]?: Record<string, RelationSpec> };
+
+export interface Schema<M extends Record<string, Model> = Record<string, Model>, R extends RelationsInput<M> = RelationsInput<M>> {
+  readonly models: M;
+  readonly relations: R;
+  readonly def: SchemaDef;
+}
+
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const RESERVED_FIELDS = new Set(['AND', 'OR', 'NOT', '__proto__', 'constructor', 'prototype']);
+
+export function defineSchema<const M extends Record<string, Model>, const R extends RelationsInput<M> = {}>(
+  models: M,
+  options: { relations?: R } = {},
+): Schema<M, R> {
+  const defs: Record<string, ModelDef> = {};
+  const tables = new Map<string, string>();
+  for (const [accessor, m] of Object.entries(models)) {
+    if (!IDENT_RE.test(accessor) || RESERVED_FIELDS.has(accessor)) throw new SchemaError(`invalid model accessor '${accessor}'`, m?.name);
+    const def = buildModel(m);
+    const other = tables.get(def.table);
+    if (other) throw new SchemaError(`models '${other}' and '${def.name}' map to the same table '${def.table}'`, def.name);
+    tables.set(def.table, def.name);
+    defs[accessor] = def;
+  }
+  const relations: Record<string, Record<string, RelationDef>> = {};
+  for (const accessor of Object.keys(defs)) relations[accessor] = {};
+  for (const [source, rels] of Object.entries((options.relations ?? {}) as Record<string, Record<string, RelationSpec>>)) {
+    const sourceModel = defs[source];
+    if (!sourceModel) throw new SchemaError(`relations declared for unknown model '${source}' (known: ${Object.keys(defs).join(', ')})`);
+    for (const [name, spec] of Object.entries(rels ?? {})) {
+      relations[source][name] = checkRelation(defs, source, name, spec);
+    }
+  }
+  const hash = createHash('sha256').update(JSON.stringify({ defs, relations })).digest('hex').slice(0, 16);
+  const def: SchemaDef = { models: defs, relations, hash };
+  return { models, relations: (options.relations ?? {}) as R, def };
+}
+
+function buildModel(m: Model): ModelDef {
+  if (!m || typeof m !== 'object' || typeof m.name !== 'string') throw new SchemaError('defineSchema expects models created with model()');
+  const name = m.name;
+  if (!IDENT_RE.test(name)) throw new SchemaError(`model name '${name}' must be an identifier`, name);
+  const fields: Record<string, FieldDef> = {};
+  for (const [fname, field] of Object.entries(m.fields as Record<string, AnyField>)) {
+    if (!IDENT_RE.test(fname) || RESERVED_FIELDS.has(fname)) throw new SchemaError(`${name}.${fname}: invalid field name`, name, fname);
+    if (!field || typeof field !== 'object' || !('def' in field)) throw new SchemaError(`${name}.${fname}: expected a field built with f.*()`, name, fname);
+    fields[fname] = checkField(name, fname, field.def);
+  }
+  if (Object.keys(fields).length === 0) throw new SchemaError(`model ${name} has no fields`, name);
+  const opts = m.options ?? {};
+  const marked = Object.keys(fields).filter((k) => fields[k].key);
+  let key: string[];
+  if (opts.key) {
+    key = [...opts.key];
+    if (key.length < 1 || key.length > 2) throw new SchemaError(`model ${name}: key must have one or two fields (partition, sort), got ${key.length}`, name);
+    if (marked.some((k) => !key.includes(k))) throw new SchemaError(`model ${name}: field '${marked.find((k) => !key.includes(k))}' is marked .key() but options.key is [${key.join(', ')}]`, name);
+  } else {
+    if (marked.length === 0) throw new SchemaError(`model ${name} has no key: mark one field with .key() or pass { key: [partition, sort] }`, name);
+    if (marked.length > 1) throw new SchemaError(`model ${name}: several fields are marked .key() (${marked.join(', ')}); declare a composite key with { key: [${marked.map((k) => `'${k}'`).join(', ')}] }`, name);
+    key = marked;
+  }
+  for (const k of key) {
+    const fd = fields[k];
+    if (!fd) throw new SchemaError(`model ${name}: key field '${k}' does not exist`, name, k);
+    if (fd.nullable) throw new SchemaError(`${name}.${k}: a key field cannot be nullable`, name, k);
+    if (fd.kind === 'list' || fd.kind === 'json' || fd.kind === 'boolean' || fd.kind === 'float') throw new SchemaError(`${name}.${k}: a ${fd.kind} field cannot be a key`, name, k);
+    if (!fd.key) fields[k] = { ...fd, key: true };
+  }
+  const indexes: IndexDef[] = [];
+  const names = new Set<string>();
+  for (const spec of opts.indexes ?? []) {
+    checkFieldList(name, fields, spec.fields, 'index');
+    const iname = spec.name ?? `${name}_${spec.fields.join('_')}_idx`;
+    if (names.has(iname)) throw new SchemaError(`model ${name}: duplicate index name '${iname}'`, name);
+    names.add(iname);
+    if (spec.fields.length > 2) throw new SchemaError(`model ${name}: index(${spec.fields.join(', ')}) has more than two fields; an index is (partition, sort)`, name);
+    indexes.push({ name: iname, fields: [...spec.fields] });
+  }
+  const uniques: UniqueDef[] = [];
+  for (const [fname, fd] of Object.entries(fields)) {
+    if (fd.unique) {
+      if (key.length === 1 && key[0] === fname) continue; // the key is already unique
+      uniques.push({ name: `${name}_${fname}_key`, fields: [fname] });
+    }
+  }
+  for (const spec of opts.uniques ?? []) {
+    checkFieldList(name, fields, spec.fields, 'unique');
+    uniques.push({ name: spec.name ?? `${name}_${spec.fields.join('_')}_key`, fields: [...spec.fields] });
+  }
+  for (const u of uniques) {
+    if (names.has(u.name)) throw new SchemaError(`model ${name}: duplicate index name '${u.name}'`, name);
+    names.add(u.name);
+  }
+  const table = opts.table ?? name;
+  if (!IDENT_RE.test(table)) throw new SchemaError(`model ${name}: table name '${table}' must be an identifier`, name);
+  return { name, table, fields, key, indexes, uniques, ...(opts.renamedFrom ? { renamedFrom: opts.renamedFrom } : {}) };
+}
+
+function checkFieldList(model: string, fields: Record<string, FieldDef>, list: readonly string[], what: string) {
+  if (!Array.isArray(list) || list.length === 0) throw new SchemaError(`model ${model}: ${what}() needs at least one field`, model);
+  const seen = new Set<string>();
+  for (const f of list) {
+    if (!fields[f]) throw new SchemaError(`model ${model}: ${what}(${list.join(', ')}) names unknown field '${f}'`, model, f);
+    if (seen.has(f)) throw new SchemaError(`model ${model}: ${what}(${list.join(', ')}) repeats field '${f}'`, model, f);
+    if (fields[f].kind === 'list' || fields[f].kind === 'json') throw new SchemaError(`model ${model}: ${what}() cannot use ${fields[f].kind} field '${f}'`, model, f);
+    seen.add(f);
+  }
+}
+
+function checkField(model: string, name: string, d: FieldDef): FieldDef {
+  const where = `${model}.${name}`;
+  if (d.kind === 'enum') {
+    const vals = d.enumValues ?? [];
+    if (vals.length === 0 || new Set(vals).size !== vals.length) throw new SchemaError(`${where}: enum values must be non-empty and distinct`, model, name);
+  }
+  if (d.auto && d.kind !== 'uuid') throw new SchemaError(`${where}: .auto() is only supported on f.uuid() (a client-generated UUIDv7)`, model, name);
+  if ((d.createdAt || d.updatedAt) && d.kind !== 'timestamp') throw new SchemaError(`${where}: .createdAt()/.updatedAt() need f.timestamp()`, model, name);
+  if (d.version && d.kind !== 'int' && d.kind !== 'bigint') throw new SchemaError(`${where}: .version() needs f.int() or f.bigint()`, model, name);
+  if (d.version && d.nullable) throw new SchemaError(`${where}: a version() field cannot be nullable`, model, name);
+  if (d.maxLength !== undefined && (!Number.isInteger(d.maxLength) || d.maxLength <= 0)) throw new SchemaError(`${where}: maxLength must be a positive integer`, model, name);
+  if (d.default) {
+    try {
+      checkFieldValue(d, d.default.value, where);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new SchemaError(`${where}: invalid default: ${e.problem}`, model, name);
+      throw e;
+    }
+  }
+  return d;
+}
+
+function checkRelation(defs: Record<string, ModelDef>, source: string, name: string, spec: RelationSpec): RelationDef {
+  const src = defs[source];
+  const where = `${src.name}.${name}`;
+  if (!IDENT_RE.test(name) || RESERVED_FIELDS.has(name)) throw new SchemaError(`${where}: invalid relation name`, src.name, name);
+  if (src.fields[name]) throw new SchemaError(`${where}: relation name clashes with a field of the same name`, src.name, name);
+  if (!spec || !['hasMany', 'hasOne', 'belongsTo'].includes(spec.kind)) throw new SchemaError(`${where}: expected hasMany(), hasOne() or belongsTo()`, src.name, name);
+  const target = defs[spec.target];
+  if (!target) throw new SchemaError(`${where}: relation to unknown model '${spec.target}' (known: ${Object.keys(defs).join(', ')})`, src.name, name);
+  // The side holding the foreign key, and the side whose key it references.
+  const [fkModel, keyModel] = spec.kind === 'belongsTo' ? [src, target] : [target, src];
+  const fk = fkModel.fields[spec.foreignKey];
+  if (!fk) throw new SchemaError(`${where}: foreign key '${spec.foreignKey}' is not a field of ${fkModel.name}`, src.name, name);
+  if (keyModel.key.length !== 1) throw new SchemaError(`${where}: relations to ${keyModel.name} need a single-field key; it has [${keyModel.key.join(', ')}]`, src.name, name);
+  const ref = keyModel.fields[keyModel.key[0]];
+  if (fk.kind !== ref.kind) throw new SchemaError(`${where}: foreign key ${fkModel.name}.${spec.foreignKey} is ${fk.kind} but ${keyModel.name}.${keyModel.key[0]} is ${ref.kind}`, src.name, spec.foreignKey);
+  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey };
+}

@@ -1,0 +1,49 @@
+import type { AnyField, FieldDef } from './field.js';
+
+export interface IndexDef { readonly name: string; readonly fields: readonly string[] }
+export interface UniqueDef { readonly name: string; readonly fields: readonly string[] }
+
+export interface ModelDef {
+  readonly name: string;
+  /** Physical table name (PostgreSQL table, DynamoDB table before the prefix). */
+  readonly table: string;
+  readonly fields: Readonly<Record<string, FieldDef>>;
+  /** One field (partition key) or two (partition, sort). On PostgreSQL: the primary key columns. */
+  readonly key: readonly string[];
+  readonly indexes: readonly IndexDef[];
+  /** Every unique constraint, single-field `.unique()` ones included. */
+  readonly uniques: readonly UniqueDef[];
+  readonly renamedFrom?: string;
+}
+
+export interface IndexSpec { readonly fields: readonly string[]; readonly name?: string; named(name: string): IndexSpec }
+export interface UniqueSpec { readonly fields: readonly string[]; readonly name?: string; named(name: string): UniqueSpec }
+
+export function index(...fields: [string, ...string[]]): IndexSpec {
+  return { fields, named(name: string) { return { ...this, name }; } };
+}
+export function unique(...fields: [string, ...string[]]): UniqueSpec {
+  return { fields, named(name: string) { return { ...this, name }; } };
+}
+
+export type FieldsShape = Record<string, AnyField>;
+
+export interface ModelOptions<F extends FieldsShape> {
+  /** Composite key: [partition, sort]. Without it, the single field marked `.key()` is the key. */
+  key?: readonly (keyof F & string)[];
+  indexes?: readonly IndexSpec[];
+  uniques?: readonly UniqueSpec[];
+  table?: string;
+  renamedFrom?: string;
+}
+
+export interface Model<N extends string = string, F extends FieldsShape = FieldsShape> {
+  readonly name: N;
+  readonly fields: F;
+  /** Unvalidated options; defineSchema validates and produces the ModelDef. */
+  readonly options: ModelOptions<F>;
+}
+
+export function model<const N extends string, F extends FieldsShape>(name: N, fields: F, options: ModelOptions<F> = {}): Model<N, F> {
+  return { name, fields, options };
+}

@@ -1,0 +1,78 @@
+/**
+ * The conformance blog: one schema every target runs. It is shaped for the
+ * strictest target (DynamoDB): every relation's foreign key has an index, and
+ * the indexes used for "all rows of a parent" have a NON-nullable sort key,
+ * because a DynamoDB GSI is sparse (items without the sort attribute are not in
+ * it). `Post_authorId_publishedAt_idx` is deliberately sparse: the planner may
+ * only use it when the query pins `publishedAt` non-null.
+ */
+import { belongsTo, defineSchema, f, hasMany, hasOne, index, model, unique } from 'quern';
+
+export const User = model('User', {
+  id: f.uuid().key().auto(),
+  email: f.string({ maxLength: 120 }).unique(),
+  name: f.string({ maxLength: 40 }),
+  /** Partition for listing users on DynamoDB; tests isolate their data by team. */
+  team: f.string(),
+  age: f.int().nullable(),
+  role: f.enum(['admin', 'member', 'guest']).default('member'),
+  createdAt: f.timestamp().createdAt(),
+  updatedAt: f.timestamp().updatedAt(),
+}, { indexes: [index('team', 'name')] });
+
+export const Profile = model('Profile', {
+  id: f.uuid().key().auto(),
+  userId: f.uuid().unique(),
+  bio: f.text().nullable(),
+}, { indexes: [index('userId')] });
+
+export const Post = model('Post', {
+  id: f.uuid().key().auto(),
+  authorId: f.uuid(),
+  title: f.string({ maxLength: 200 }),
+  body: f.text().nullable(),
+  status: f.enum(['draft', 'published', 'archived']).default('draft'),
+  tags: f.list(f.string()).default([]),
+  views: f.int().default(0),
+  rating: f.float().nullable(),
+  publishedAt: f.timestamp().nullable(),
+  createdAt: f.timestamp().createdAt(),
+  updatedAt: f.timestamp().updatedAt(),
+  version: f.int().version(),
+}, { indexes: [index('authorId', 'title'), index('authorId', 'publishedAt')] });
+
+export const Comment = model('Comment', {
+  id: f.uuid().key().auto(),
+  postId: f.uuid(),
+  authorId: f.uuid(),
+  body: f.string(),
+  createdAt: f.timestamp().createdAt(),
+}, { indexes: [index('postId', 'createdAt'), index('authorId', 'createdAt')] });
+
+/** Composite key (partition orgId, sort userId) and a composite unique constraint. */
+export const Membership = model('Membership', {
+  orgId: f.string(),
+  userId: f.uuid(),
+  role: f.enum(['owner', 'admin', 'member']),
+  joinedAt: f.timestamp().createdAt(),
+}, { key: ['orgId', 'userId'], uniques: [unique('userId', 'role')], indexes: [index('userId', 'orgId')] });
+
+export const blog = defineSchema(
+  { user: User, profile: Profile, post: Post, comment: Comment, membership: Membership },
+  {
+    relations: {
+      user: {
+        posts: hasMany('post', 'authorId'),
+        comments: hasMany('comment', 'authorId'),
+        profile: hasOne('profile', 'userId'),
+        memberships: hasMany('membership', 'userId'),
+      },
+      profile: { user: belongsTo('user', 'userId') },
+      post: { author: belongsTo('user', 'authorId'), comments: hasMany('comment', 'postId') },
+      comment: { post: belongsTo('post', 'postId'), author: belongsTo('user', 'authorId') },
+      membership: { user: belongsTo('user', 'userId') },
+    },
+  },
+);
+
+export type Blog = typeof blog;

@@ -1,0 +1,59 @@
+// Test-side helpers. They read what the globalSetup provided, so they only work inside vitest
+// test files (not in the globalSetup, nor under plain tsx: use startServers() there).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { BackendName, ProvidedServers } from './types.js';
+
+export function testServers(): ProvidedServers {
+  let provided: ProvidedServers | undefined;
+  try {
+    provided = inject('quernServers');
+  } catch (error) {
+    throw new Error(`testServers() only works inside vitest test files: ${error instanceof Error ? error.message : error}`);
+  }
+  if (!provided) {
+    throw new Error('quern harness globalSetup did not run: run vitest with the repository vitest.config.ts (globalSetup test/harness/global-setup.ts)');
+  }
+  return provided;
+}
+
+export function availableBackends(): BackendName[] {
+  const { postgres, dynamodb } = testServers();
+  return ['pglite', ...(postgres ? (['postgres'] as const) : []), ...(dynamodb ? (['dynamodb'] as const) : [])];
+}
+
+async function withAdminClient(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of its own on the shared server, so tests in parallel files cannot see each other. */
+export async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { postgres, reasons } = testServers();
+  if (!postgres) throw new Error(`freshPgDatabase(): no PostgreSQL server (${reasons.postgres ?? 'unknown reason'})`);
+  const name = `quern_t_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(postgres.url, (c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(postgres.url);
+  url.pathname = `/${name}`;
+  let dropping: Promise<void> | undefined;
+  return {
+    url: url.toString(),
+    // FORCE terminates sessions a test left open (PostgreSQL 13+).
+    drop: () => (dropping ??= withAdminClient(postgres.url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+  };
+}
+
+/**
+ * Table-name prefix for DynamoDB isolation (one server is shared by every test file).
+ * 32 random bits: with a few thousand prefixes per run a collision stays below one in a thousand.
+ */
+export function freshTablePrefix(): string {
+  return `t${randomBytes(4).toString('hex')}_`;
+}

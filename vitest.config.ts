@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// design.md pins the AWS SDK for Node 20; its "Node 22 required after January 2027" notice would
+// otherwise be printed by every worker. Set here so the globalSetup and the workers inherit it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests import the package by name, as users do, but run against the TypeScript sources.
+    // Anchored patterns, so 'quern' does not also rewrite 'quern/postgres'.
+    alias: [
+      { find: /^quern\/postgres$/, replacement: here('./drivers/postgres/index.ts') },
+      { find: /^quern\/dynamodb$/, replacement: here('./drivers/dynamodb/index.ts') },
+      { find: /^quern$/, replacement: here('./src/index.ts') },
+    ],
+  },
+  test: {
+    globalSetup: ['./test/harness/global-setup.ts'],
+    exclude: [...configDefaults.exclude, 'dist/**', '.quern-test/**', '**/tmp-*/**'],
+    pool: 'forks',
+    // Two cores, and the database servers need one of them: two workers keep the machine busy
+    // without starving PostgreSQL and DynamoDB Local.
+    maxWorkers: 2,
+    fileParallelism: true,
+    // Real servers: JVM warm-up and CREATE DATABASE make first calls slow on a small machine.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 60_000,
+  },
+});
