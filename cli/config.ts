@@ -72,7 +72,7 @@ function quernAliases(): Record<string, string> {
 
 let jitiInstance: ReturnType<typeof createJiti> | undefined;
 function loader() {
-  jitiInstance ??= createJiti(import.meta.url, { alias: quernAliases(), interopDefault: true, moduleCache: true });
+  jitiInstance ??= createJiti(import.meta.url, { alias: quernAliases(), interopDefault: true, moduleCache: false });
   return jitiInstance;
 }
 

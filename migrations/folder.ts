@@ -79,7 +79,9 @@ export function loadMigrations(dir: string, opts: { cwd?: string } = {}): Migrat
     const dynPath = join(path, FILES.dynamodb);
     if (existsSync(dynPath)) {
       const text = readText(dynPath, shown(dynPath));
-      migration.dynamodb = { path: dynPath, text, checksum: checksum(text), parsed: parseSteps(text, shown(dynPath)) };
+      const parsed = parseSteps(text, shown(dynPath));
+      checkStepsAgainstSnapshot(parsed, snapshot, shown(dynPath));
+      migration.dynamodb = { path: dynPath, text, checksum: checksum(text), parsed };
     } else if (snapshot.targets.includes('dynamodb')) {
       throw new MigrationFileError(shown(dynPath), 'is missing although the snapshot lists the dynamodb target');
     }
@@ -136,4 +138,15 @@ export function writeMigration(dir: string, id: string, files: Record<string, st
   for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp, name), text);
   renameSync(tmp, final);
   return final;
+}
+
+/** Backfills encode entries with the model as this migration's snapshot defines it: it must be there. */
+function checkStepsAgainstSnapshot(file: DynamoMigrationFile, snapshot: Snapshot, shown: string): void {
+  if (file.migration !== snapshot.migration) throw new MigrationFileError(shown, `belongs to migration "${file.migration}", not "${snapshot.migration}"`);
+  file.steps.forEach((s, i) => {
+    if (s.op !== 'BackfillUnique') return;
+    const model = Object.values(snapshot.schema.models).find((m) => m.name === s.model);
+    if (!model) throw new MigrationFileError(shown, `steps[${i}] backfills model ${s.model}, which the migration's snapshot.json does not have`);
+    if (!model.uniques.some((u) => u.name === s.constraint)) throw new MigrationFileError(shown, `steps[${i}] backfills ${s.model}.${s.constraint}, which is not a unique constraint in snapshot.json`);
+  });
 }

@@ -160,13 +160,13 @@ function checkSchemaJson(raw: unknown, bad: (p: string) => never): SchemaDef {
       if (fd.kind === 'enum') strList(fd.enumValues, `${at}.fields.${fname}.enumValues`, bad);
       if (fd.kind === 'list') {
         const el = obj(fd.element, `${at}.fields.${fname}.element`, bad) as unknown as ElementDef;
-        if (!FIELD_KINDS.includes(el.kind) || el.kind === 'json' || (el.kind as FieldKind) === 'list') bad(`${at}.fields.${fname}.element.kind is not a scalar kind`);
+        if (!FIELD_KINDS.includes(el.kind) || (el.kind as FieldKind) === 'json' || (el.kind as FieldKind) === 'list') bad(`${at}.fields.${fname}.element.kind is not a scalar kind`);
       }
       if (fd.maxLength !== undefined && (typeof fd.maxLength !== 'number' || !Number.isInteger(fd.maxLength))) bad(`${at}.fields.${fname}.maxLength must be an integer`);
       if (fd.default !== undefined) obj(fd.default, `${at}.fields.${fname}.default`, bad);
     }
-    const key = strList(m.key, `${at}.key`, bad);
-    if (key.length < 1 || key.length > 2 || key.some((k) => !fields[k])) bad(`${at}.key must name one or two of its fields`);
+    const modelKey = strList(m.key, `${at}.key`, bad);
+    if (modelKey.length < 1 || modelKey.length > 2 || modelKey.some((k) => !fields[k])) bad(`${at}.key must name one or two of its fields`);
     for (const list of ['indexes', 'uniques'] as const) {
       if (!Array.isArray(m[list])) bad(`${at}.${list} must be a list`);
       (m[list] as unknown[]).forEach((iv, i) => {

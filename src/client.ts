@@ -21,7 +21,9 @@ export { Query, type Explanation } from './engine/query.js';
 
 // ---- argument types ---------------------------------------------------------
 type ReadArgs<S, K extends ModelKey<S>> = { where?: Where<S, K>; orderBy?: OrderBy<S, K>; limit?: number; offset?: number; allowScan?: boolean };
-type Shaping<S, K extends ModelKey<S>, Sel, Inc> = { select?: Sel & SelectArg<S, K>; include?: Inc & IncludeArg<S, K> };
+// `Sel & SelectArg` alone accepts unknown keys (Sel is inferred from the literal itself), so keys outside the shape are mapped to never.
+type Exact<T, Shape> = T & { [P in Exclude<keyof T, keyof Shape>]: never };
+type Shaping<S, K extends ModelKey<S>, Sel, Inc> = { select?: Exact<Sel, SelectArg<S, K>> & SelectArg<S, K>; include?: Exact<Inc, IncludeArg<S, K>> & IncludeArg<S, K> };
 
 export interface Page<T> { items: T[]; nextCursor: string | null; prevCursor: string | null }
 
@@ -87,8 +89,8 @@ class Runtime implements QueryRunner {
   constructor(readonly schema: Schema<any, any>, readonly driver: Driver, readonly executor: Executor, readonly opts: ClientOptions<any>) {
     this.cache = new PlanCache(schema.def);
     this.cursors = new CursorCodec(opts.cursorSecret ?? process.env.QUERN_CURSOR_SECRET ?? `quern:${schema.def.hash}`);
-    this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}) };
     this.strict = opts.strict ?? defaultStrict();
+    this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}), warn: (d) => this.runtimeWarning(d) };
   }
 
   withExecutor(executor: Executor): Runtime {
@@ -122,6 +124,16 @@ class Runtime implements QueryRunner {
       if (this.opts.onWarning) this.opts.onWarning(d);
       else process.emitWarning(`[quern ${d.code}] ${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`);
     }
+  }
+
+  /** A warning only known at run time (e.g. fanout of a 250-key `in`): same policy as plan warnings. */
+  runtimeWarning(d: Diagnostic) {
+    if (d.severity === 'error' || this.strict) throw new CapabilityError(d.code, d.driver, d.message, d.fix, d.model);
+    const key = `${d.driver}:${d.model}:${d.code}:${d.message}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    if (this.opts.onWarning) this.opts.onWarning(d);
+    else process.emitWarning(`[quern ${d.code}] ${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`);
   }
 
   private recordShape(plan: Plan, q: Query<unknown>) {

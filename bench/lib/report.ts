@@ -44,7 +44,7 @@ export function textReport(r: BenchResults): string {
       out.push(`  SKIPPED: ${s.skipped}`);
       continue;
     }
-    const widths = [46, ...s.contenders.map(() => 22), 20];
+    const widths = [50, ...s.contenders.map(() => 22), 20];
     out.push(['workload', ...s.contenders, requestsLabel(s)].map((h, i) => pad(h, widths[i])).join(' '));
     for (const w of s.workloads) {
       const row = [w.title, ...s.contenders.map((c) => cell(w.contenders[c], c === s.baseline)), requestsCell(s, w)];
@@ -65,14 +65,15 @@ export function textReport(r: BenchResults): string {
   if (r.memory.skipped !== undefined) out.push(`  SKIPPED: ${r.memory.skipped}`);
   else {
     const m = r.memory;
-    out.push(`  ${m.rows.toLocaleString('en-US')} rows in pages of ${m.pageSize} on ${m.driver}: peak RSS ${Object.entries(m.peakRssMB).map(([k, v]) => `${k} ${v} MB`).join(', ')}; growth ${m.growthMB} MB → ${m.flat ? 'flat' : 'GROWS'}`);
+    out.push(`  ${m.rows.toLocaleString('en-US')} rows in pages of ${m.pageSize} on ${m.driver}: peak RSS ${Object.entries(m.peakRssMB).map(([k, v]) => `${k} ${v} MB`).join(', ')} (+${m.growthMB} MB, +${m.secondHalfGrowthMB} MB over the second half); heap retained after GC ${Object.entries(m.retainedHeapMB).map(([k, v]) => `${k} ${v} MB`).join(', ')} → ${m.flat ? 'flat' : 'GROWS'}`);
+    out.push(`  RSS every 10k rows (MB): ${m.series.map((s) => s.rssMB).join(' ')}`);
   }
   out.push('', 'Type-check cost');
   if (r.typecheck.skipped !== undefined) out.push(`  SKIPPED: ${r.typecheck.skipped}`);
   else {
     const t = r.typecheck;
-    out.push(`  ${t.models} models, ${t.usageSites} query sites: ${t.instantiations.toLocaleString('en-US')} instantiations, check ${t.checkSeconds.toFixed(2)} s, total ${t.totalSeconds.toFixed(2)} s, TS2589: ${t.ts2589 ? 'YES' : 'no'}, errors: ${t.errors}`);
-    if (t.baseline) out.push(`  (quern alone: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s)`);
+    out.push(`  ${t.models} models, ${t.usageSites} query sites: ${t.instantiations.toLocaleString('en-US')} instantiations, check ${t.checkSeconds.toFixed(2)} s, total ${t.totalSeconds.toFixed(2)} s (wall), tsc CPU ${t.cpuSeconds.toFixed(2)} s, TS2589: ${t.ts2589 ? 'YES' : 'no'}, errors: ${t.errors}`);
+    if (t.baseline) out.push(`  (one model: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s, tsc CPU ${t.baseline.cpuSeconds.toFixed(2)} s)`);
     for (const e of t.firstErrors) out.push(`    ${e}`);
   }
   out.push('', 'Targets (design.md section 8)');
@@ -122,12 +123,12 @@ export function markdownReport(r: BenchResults): string {
   if (r.memory.skipped !== undefined) out.push(`- Memory: skipped (${r.memory.skipped})`);
   else {
     const m = r.memory;
-    out.push(`- Memory: paging ${m.rows.toLocaleString('en-US')} rows with \`paginate\` (pages of ${m.pageSize}, ${m.driver}): peak RSS ${Object.entries(m.peakRssMB).map(([k, v]) => `${v} MB after ${k}`).join(', ')} — growth ${m.growthMB} MB, **${m.flat ? 'flat' : 'not flat'}**`);
+    out.push(`- Memory: paging ${m.rows.toLocaleString('en-US')} rows with \`paginate\` (pages of ${m.pageSize}, ${m.driver}): peak RSS ${Object.entries(m.peakRssMB).map(([k, v]) => `${v} MB after ${k}`).join(', ')}; RSS every 10k rows ${m.series.map((s) => s.rssMB).join(' → ')} MB (+${m.secondHalfGrowthMB} MB over the second half); heap still reachable after a full GC ${Object.entries(m.retainedHeapMB).map(([k, v]) => `${v} MB after ${k}`).join(', ')} — **${m.flat ? 'flat' : 'not flat'}**`);
   }
   if (r.typecheck.skipped !== undefined) out.push(`- Type-check: skipped (${r.typecheck.skipped})`);
   else {
     const t = r.typecheck;
-    out.push(`- Type-check of a generated ${t.models}-model schema with ${t.usageSites} typed query sites (\`tsc --extendedDiagnostics --noEmit\`): **${t.instantiations.toLocaleString('en-US')} instantiations, check time ${t.checkSeconds.toFixed(2)} s** (total ${t.totalSeconds.toFixed(2)} s), TS2589: ${t.ts2589 ? '**yes**' : 'none'}${t.baseline ? `; quern alone: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, ${t.baseline.checkSeconds.toFixed(2)} s` : ''}`);
+    out.push(`- Type-check of a generated ${t.models}-model schema with ${t.usageSites} typed query sites against quern's declaration files (\`tsc --extendedDiagnostics --noEmit\`): **${t.instantiations.toLocaleString('en-US')} instantiations, check time ${t.checkSeconds.toFixed(2)} s** (total ${t.totalSeconds.toFixed(2)} s wall clock; the whole tsc process used ${t.cpuSeconds.toFixed(2)} s of CPU), TS2589: ${t.ts2589 ? '**yes**' : 'none'}${t.baseline ? `; a one-model program: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s` : ''}`);
   }
   out.push('', '**Targets** (design.md section 8)', '', '| what | target | measured | status |', '| --- | --- | --- | --- |');
   for (const t of r.targets) out.push(`| ${mdEscape(t.what)} | ${mdEscape(t.target)} | ${mdEscape(t.measured)}${t.note ? ` — ${mdEscape(t.note)}` : ''} | ${t.status === 'met' ? 'met' : t.status === 'missed' ? '**missed**' : 'not measured'} |`);

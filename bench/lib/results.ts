@@ -56,8 +56,16 @@ export interface MemoryFigure {
   /** peak RSS (getrusage maxrss) at the same points (MB) */
   readonly peakRssMB: Readonly<Record<string, number>>;
   readonly heapUsedMB: Readonly<Record<string, number>>;
+  /** heap still reachable after a full GC at the same points (MB): grows only if rows are retained */
+  readonly retainedHeapMB: Readonly<Record<string, number>>;
+  /** RSS and heap every 10,000 rows */
+  readonly series: readonly { rows: number; rssMB: number; heapUsedMB: number }[];
   /** peak RSS at 100k minus peak RSS at 10k */
   readonly growthMB: number;
+  /** RSS growth over the second half of the run (50k → 100k rows) */
+  readonly secondHalfGrowthMB: number;
+  /** retained heap at 100k minus at 10k */
+  readonly retainedGrowthMB: number;
   readonly flat: boolean;
   readonly seconds: number;
 }
@@ -67,14 +75,17 @@ export interface TypecheckFigure {
   readonly usageSites: number;
   readonly instantiations: number;
   readonly types: number;
+  /** tsc's own figures: wall clock, so inflated on a busy machine */
   readonly checkSeconds: number;
   readonly totalSeconds: number;
+  /** CPU time of the whole tsc process (parse, bind, check): steady under load */
+  readonly cpuSeconds: number;
   readonly memoryMB: number | null;
   readonly ts2589: boolean;
   readonly errors: number;
   readonly firstErrors: readonly string[];
   /** the same figures for a file that only imports quern, to show what the models add */
-  readonly baseline: { readonly instantiations: number; readonly checkSeconds: number } | null;
+  readonly baseline: { readonly instantiations: number; readonly checkSeconds: number; readonly cpuSeconds: number } | null;
 }
 
 export interface TargetFigure {

@@ -11,7 +11,22 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { createClient, type Driver, type QueryEvent } from '../../src/index.js';
 import { drizzleSchema } from '../drizzle-schema.js';
 import { schema } from '../schema.js';
-import { countQueries, FALLBACK_DDL, seedPg, type PgTarget, type QuernDb } from './postgres.js';
+import { countQueries, FALLBACK_DDL, seedPg, type PgTarget, type QuernDb, type SqlClient } from './postgres.js';
+
+/**
+ * The raw baseline on a server: every distinct text gets a prepared-statement
+ * name, like quern's own default, so the baseline is the fastest plain-pg code.
+ */
+function preparedStatements(pool: pg.Pool): SqlClient {
+  const names = new Map<string, string>();
+  return {
+    query(text, values) {
+      let name = names.get(text);
+      if (!name) names.set(text, (name = `raw_${names.size + 1}`));
+      return pool.query({ name, text, values });
+    },
+  };
+}
 
 export interface Opened {
   readonly target: PgTarget;
@@ -66,7 +81,7 @@ export async function openServerTarget(url: string, source: string, log: (s: str
       await db.push();
       quern = db;
       const probe = probeLog();
-      const probeDb = await quernClient(mod.postgres({ connectionString, max: 1 } as never), probe.log);
+      const probeDb = await quernClient(mod.postgres({ connectionString, max: 1 }), probe.log);
       closers.push(() => probeDb.close());
       quernProbe = { db: probeDb, counter: probe.counter };
     } catch (e) {
@@ -74,12 +89,16 @@ export async function openServerTarget(url: string, source: string, log: (s: str
     }
   }
 
+  const adminPool = new pg.Pool({ connectionString, max: 1 });
+  closers.push(() => adminPool.end());
+  if (typeof quern === 'string') await adminPool.query(FALLBACK_DDL);
+  log(`  seeding ${dbName}`);
+  await seedPg(adminPool);
+
   const rawPool = new pg.Pool({ connectionString });
   closers.push(() => rawPool.end());
-  const { client: raw, counter: rawCounter } = countQueries(rawPool);
-  if (typeof quern === 'string') await raw.query(FALLBACK_DDL);
-  log(`  seeding ${dbName}`);
-  await seedPg(raw);
+  const { counter: rawCounter } = countQueries(rawPool);
+  const raw = preparedStatements(rawPool);
 
   const drizzlePool = new pg.Pool({ connectionString });
   closers.push(() => drizzlePool.end());
@@ -88,7 +107,7 @@ export async function openServerTarget(url: string, source: string, log: (s: str
 
   return {
     target: {
-      id: 'postgres', title: `PostgreSQL ${version} server`, server: source, raw, rawCounter,
+      id: 'postgres', title: `PostgreSQL ${version} server`, server: source, admin: adminPool, raw, rawCounter,
       drizzle: drizzle as never, drizzleCounter, quern, quernProbe,
     },
     async close() {
@@ -101,10 +120,7 @@ export async function openServerTarget(url: string, source: string, log: (s: str
   };
 }
 
-/**
- * PGlite: one in-process instance shared by all three contenders (quern's
- * driver owns it when quern is available).
- */
+/** PGlite: one in-process instance shared by all three contenders (passed to quern as `{ instance }`). */
 export async function openPgliteTarget(log: (s: string) => void): Promise<Opened> {
   const closers: (() => Promise<void>)[] = [];
   let quern: QuernDb | string;
@@ -116,14 +132,14 @@ export async function openPgliteTarget(log: (s: string) => void): Promise<Opened
   } else {
     try {
       instance = new PGlite();
-      const driver = mod.pglite({ client: instance } as never);
+      const driver = mod.pglite({ instance });
       const db = await quernClient(driver);
       closers.push(() => db.close());
       await db.push();
       quern = db;
       // A second client on the same instance, with a counting log hook.
       const probe = probeLog();
-      const probeDb = await quernClient(mod.pglite({ client: instance } as never), probe.log);
+      const probeDb = await quernClient(mod.pglite({ instance }), probe.log);
       quernProbe = { db: probeDb, counter: probe.counter };
     } catch (e) {
       quern = `quern failed to start: ${message(e)}`;
@@ -140,7 +156,7 @@ export async function openPgliteTarget(log: (s: string) => void): Promise<Opened
   const version = (await pgl.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '';
   return {
     target: {
-      id: 'pglite', title: `PGlite ${version} (in process)`, server: 'in-process WASM', raw, rawCounter: counter,
+      id: 'pglite', title: `PGlite ${version} (in process)`, server: 'in-process WASM', admin: raw, raw, rawCounter: counter,
       drizzle: drizzle as never, drizzleCounter: counter, quern, quernProbe,
     },
     async close() {

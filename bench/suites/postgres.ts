@@ -39,6 +39,9 @@ export interface PgTarget {
   readonly id: 'postgres' | 'pglite';
   readonly title: string;
   readonly server: string;
+  /** Untimed work: seeding, truncating, checking results. */
+  readonly admin: SqlClient;
+  /** The baseline contender. */
   readonly raw: SqlClient;
   readonly rawCounter: { n: number };
   readonly drizzle: DrizzleDb;
@@ -95,7 +98,7 @@ function unnestInsert(table: string, cols: readonly string[], types: readonly st
 const byColumn = (rows: readonly Record<string, unknown>[], cols: readonly string[]) => cols.map((c) => rows.map((r) => r[c]));
 
 export async function seedPg(raw: SqlClient): Promise<void> {
-  for (const t of Object.values(TABLES)) await raw.query(`TRUNCATE ${q(t)}`);
+  await raw.query(`TRUNCATE ${Object.values(TABLES).map(q).join(', ')}`);
   const u = seed.users(SIZES.users);
   await raw.query(unnestInsert(TABLES.user, columnsOf.user, pgTypes.user), byColumn(u as never, columnsOf.user));
   const p = seed.posts(SIZES.users);
@@ -117,19 +120,19 @@ export async function seedPg(raw: SqlClient): Promise<void> {
 
 // ---- the workloads ----------------------------------------------------------------------------
 
-interface Workload {
+export interface Workload {
   readonly id: string;
   readonly title: string;
   readonly weight: keyof Scale;
   /** per contender: the operation; `check` validates the first result so wrong answers cannot be fast */
   readonly raw: Op;
-  readonly quern: (i: number, db: QuernDb) => Promise<unknown>;
+  readonly quern: (i: number, db: QuernDb) => PromiseLike<unknown>;
   readonly drizzle: Op;
   readonly check: (result: unknown, i: number) => void;
   readonly before?: (i: number) => Promise<void>;
   readonly note?: string;
 }
-type Op = (i: number) => Promise<unknown>;
+type Op = (i: number) => PromiseLike<unknown>;
 
 const userIds = Array.from({ length: SIZES.users }, (_, i) => seed.benchId(1, i));
 const postId = (i: number) => seed.benchId(2, i);
@@ -140,9 +143,10 @@ function expect(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(`wrong result: ${what}`);
 }
 
-function workloads(t: PgTarget): Workload[] {
+export function workloads(t: PgTarget): Workload[] {
   const d = t.drizzle;
   const raw = t.raw;
+  const admin = t.admin;
   const userCols = list(columnsOf.user);
   const itemCols = list(columnsOf.item);
   const postCols = list(columnsOf.post);
@@ -230,7 +234,7 @@ function workloads(t: PgTarget): Workload[] {
     {
       id: 'insert-1000', title: '5 insert 1,000 rows (one batch)', weight: 'heavy',
       before: async () => {
-        await raw.query(`TRUNCATE ${q(TABLES.event)}`);
+        await admin.query(`TRUNCATE ${q(TABLES.event)}`);
         insertBatch++;
       },
       raw: async () => {
@@ -244,7 +248,7 @@ function workloads(t: PgTarget): Workload[] {
         return 1000;
       },
       check: async () => {
-        const { rows } = await raw.query(`SELECT count(*)::int AS n FROM ${q(TABLES.event)}`);
+        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${q(TABLES.event)}`);
         expect(rows[0].n === 1000, '1,000 rows inserted');
       },
       note: 'raw: INSERT … SELECT FROM unnest($1::uuid[], …); Drizzle: multi-row VALUES; untimed TRUNCATE before each',
@@ -258,7 +262,7 @@ function workloads(t: PgTarget): Workload[] {
           const { rows }: { rows: { seq: number }[] } = after === null
             ? await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} ORDER BY "seq" ASC LIMIT ${PAGE + 1}`)
             : await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} WHERE "seq" > $1 ORDER BY "seq" ASC LIMIT ${PAGE + 1}`, [after]);
-          const page = rows.length > PAGE ? rows.slice(0, PAGE) : rows;
+          const page: { seq: number }[] = rows.length > PAGE ? rows.slice(0, PAGE) : rows;
           seen += page.length;
           if (rows.length <= PAGE) return seen;
           after = page[page.length - 1].seq;
@@ -278,8 +282,8 @@ function workloads(t: PgTarget): Workload[] {
         let seen = 0;
         let after: number | null = null;
         for (;;) {
-          const rows = await d.select().from(dItems).where(after === null ? undefined : gt(dItems.seq, after)).orderBy(asc(dItems.seq)).limit(PAGE + 1);
-          const page = rows.length > PAGE ? rows.slice(0, PAGE) : rows;
+          const rows: (typeof dItems.$inferSelect)[] = await d.select().from(dItems).where(after === null ? undefined : gt(dItems.seq, after)).orderBy(asc(dItems.seq)).limit(PAGE + 1);
+          const page: (typeof dItems.$inferSelect)[] = rows.length > PAGE ? rows.slice(0, PAGE) : rows;
           seen += page.length;
           if (rows.length <= PAGE) return seen;
           after = page[page.length - 1].seq;
@@ -326,7 +330,7 @@ const CONTENDERS = ['pg', 'quern', 'drizzle'] as const;
 /** Round trips of one operation per contender: raw/Drizzle by counting client.query calls, quern by its log hook. */
 async function roundTrips(t: PgTarget, w: Workload, i: number): Promise<Record<string, { n: number | null; via: string }>> {
   const out: Record<string, { n: number | null; via: string }> = {};
-  const count = async (counter: { n: number }, op: () => Promise<unknown>) => {
+  const count = async (counter: { n: number }, op: () => PromiseLike<unknown>) => {
     if (w.before) await w.before(i);
     const start = counter.n;
     await op();
@@ -393,7 +397,9 @@ export async function runPgSuite(t: PgTarget, scale: Scale, log: (s: string) => 
   return {
     id: t.id, title: t.title, server: t.server, baseline: 'pg', contenders: [...CONTENDERS], workloads: figures,
     notes: [
-      'pg: hand-written parameterized SQL on the raw driver (unnamed statements), rows used as the driver returns them',
+      t.id === 'postgres'
+        ? 'pg: hand-written parameterized SQL on node-postgres with named (prepared) statements, as quern uses by default; rows used as the driver returns them'
+        : 'pg: hand-written parameterized SQL through PGlite\'s query(); rows used as PGlite returns them',
       'drizzle: drizzle-orm 0.45.4, core select/insert/update builders and the relational query API (db.query) for includes',
     ],
   };

@@ -20,8 +20,8 @@ export interface SiteLocation {
 
 export type Site =
   | { readonly kind: 'query'; readonly loc: SiteLocation; readonly modelKey: string | null; readonly method: Method; readonly args: SValue | null; readonly node: ts.CallExpression }
-  /** `size` is null when the number of queries cannot be known statically. */
-  | { readonly kind: 'batch'; readonly loc: SiteLocation; readonly size: number | null; readonly node: ts.CallExpression }
+  /** `members` is null when the number of queries cannot be known statically. */
+  | { readonly kind: 'batch'; readonly loc: SiteLocation; readonly members: readonly BatchMember[] | null; readonly node: ts.CallExpression }
   | { readonly kind: 'transaction'; readonly loc: SiteLocation; readonly node: ts.CallExpression };
 
 const MODEL_METHODS = new Set<string>(METHODS);
@@ -75,7 +75,7 @@ export class Extractor {
     const loc = location(sf, nameNode, call);
     if (owner === 'client') {
       if (name === 'transaction') return { kind: 'transaction', loc, node: call };
-      if (name === 'batch') return { kind: 'batch', loc, size: this.batchSize(call.arguments[0]), node: call };
+      if (name === 'batch') return { kind: 'batch', loc, members: this.batchMembers(call.arguments[0]), node: call };
       return null;
     }
     if (!isModel) return null;
@@ -137,50 +137,70 @@ export class Extractor {
     return null;
   }
 
-  /** Number of queries in `db.batch(arg)`, when it is fixed in the source. */
-  batchSize(arg: ts.Expression | undefined, depth = 0): number | null {
+  /**
+   * The queries of `db.batch(arg)` when their number is fixed in the source:
+   * each member is an expression evaluated `times` times (Array.from, .map).
+   */
+  batchMembers(arg: ts.Expression | undefined, depth = 0): BatchMember[] | null {
     if (!arg || depth > 8) return null;
     const e = skipOuter(arg);
     if (ts.isArrayLiteralExpression(e)) {
-      let n = 0;
+      const out: BatchMember[] = [];
       for (const el of e.elements) {
         if (ts.isSpreadElement(el)) {
-          const k = this.batchSize(el.expression, depth + 1);
-          if (k === null) return null;
-          n += k;
-        } else n++;
+          const inner = this.batchMembers(el.expression, depth + 1);
+          if (inner === null) return null;
+          out.push(...inner);
+        } else out.push({ times: 1, expr: el });
       }
-      return n;
+      return out;
     }
     if (ts.isIdentifier(e)) {
       let sym = this.checker.getSymbolAtLocation(e);
       if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
       const init = sym && this.evaluator.constInitializer(sym);
-      if (!init) return null;
-      const v = this.evaluator.evaluate(e);
-      // A const array that is pushed to later is not its initializer's length.
-      if (v.k === 'unknown') return null;
-      return this.batchSize(init, depth + 1);
+      // A const array that is pushed to later is not its initializer.
+      if (!init || this.evaluator.isMutated(sym!)) return null;
+      return this.batchMembers(init, depth + 1);
     }
     if (ts.isCallExpression(e)) {
       const c = e.expression;
+      const mapped = (src: BatchMember[] | null, fn: ts.Expression | undefined): BatchMember[] | null => {
+        if (!src) return null;
+        const body = fn && returnedOf(skipOuter(fn));
+        return src.map((m) => ({ times: m.times, expr: body ?? null }));
+      };
       // xs.map(fn) keeps the length of xs.
-      if (ts.isPropertyAccessExpression(c) && c.name.text === 'map') return this.batchSize(c.expression, depth + 1);
+      if (ts.isPropertyAccessExpression(c) && c.name.text === 'map') return mapped(this.batchMembers(c.expression, depth + 1), e.arguments[0]);
       // Array.from({ length: n }, fn) and Array.from(xs, fn).
       if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Array' && c.name.text === 'from' && e.arguments[0]) {
         const src = skipOuter(e.arguments[0]);
         if (ts.isObjectLiteralExpression(src)) {
           const v = this.evaluator.evaluate(src);
           const len = v.k === 'obj' ? v.props.get('length') : undefined;
-          if (len?.k === 'lit' && typeof len.v === 'number') return len.v;
-          if (len?.k === 'dyn' && len.literals?.length === 1 && typeof len.literals[0] === 'number') return len.literals[0];
-          return null;
+          const n = len?.k === 'lit' && typeof len.v === 'number' ? len.v : len?.k === 'dyn' && len.literals?.length === 1 && typeof len.literals[0] === 'number' ? len.literals[0] : null;
+          if (n === null) return null;
+          const body = e.arguments[1] && returnedOf(skipOuter(e.arguments[1]));
+          return [{ times: n, expr: body ?? null }];
         }
-        return this.batchSize(src, depth + 1);
+        return mapped(this.batchMembers(src, depth + 1), e.arguments[1]);
       }
     }
     return null;
   }
+}
+
+/** One entry of a batch: `expr` (null when unknown) stands for `times` queries. */
+export interface BatchMember {
+  readonly times: number;
+  readonly expr: ts.Expression | null;
+}
+
+function returnedOf(fn: ts.Expression): ts.Expression | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  if (!ts.isBlock(fn.body)) return fn.body;
+  const stmts = fn.body.statements;
+  return stmts.length === 1 && ts.isReturnStatement(stmts[0]) ? stmts[0].expression : undefined;
 }
 
 function location(sf: ts.SourceFile, nameNode: ts.Node, call: ts.CallExpression): SiteLocation {

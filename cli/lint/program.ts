@@ -60,7 +60,11 @@ export interface LintProgram {
 }
 
 export function createLintProgram(root: string, files: readonly string[]): LintProgram {
-  const program = ts.createProgram({ rootNames: files, options: compilerOptions(root) });
+  const options = compilerOptions(root);
+  const host = ts.createCompilerHost(options);
+  // JSDoc never changes how a call resolves; not parsing it makes lib.*.d.ts parse much faster.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseNone;
+  const program = ts.createProgram({ rootNames: files, options, host });
   const sources: ts.SourceFile[] = [];
   for (const f of files) {
     const sf = program.getSourceFile(f);

@@ -104,7 +104,22 @@ export class Evaluator {
         this.active.delete(init);
       }
     }
-    return this.byType(id);
+    return this.declared(sym, id) ?? this.byType(id);
+  }
+
+  /**
+   * The type a parameter or variable was annotated with, read from the
+   * annotation itself: the common `(db: Db, authorId: string)` leaf costs no
+   * type checking. Anything but simple annotations goes to the checker.
+   */
+  private declared(sym: ts.Symbol, node: ts.Node): SValue | undefined {
+    const d = sym.valueDeclaration;
+    if (!d || !(ts.isParameter(d) || ts.isVariableDeclaration(d)) || !d.type) return undefined;
+    const optional = ts.isParameter(d) && (!!d.questionToken || !!d.initializer);
+    const r = classifyTypeNode(d.type);
+    if (!r) return undefined;
+    if (r === 'null') return { k: 'lit', v: null };
+    return { k: 'dyn', prim: r.prim, nullable: r.nullable, optional: optional || r.optional, node, ...(r.literals.length ? { literals: r.literals } : {}) };
   }
 
   /** The initializer of a `const x = …` (not destructured), anywhere in the program. */
@@ -117,7 +132,7 @@ export class Evaluator {
   }
 
   /** Property writes (`x.a = …`, `x[k] = …`, `delete x.a`, `Object.assign(x, …)`) to a const object in its scope. */
-  private isMutated(sym: ts.Symbol): boolean {
+  isMutated(sym: ts.Symbol): boolean {
     const cached = this.mutated.get(sym);
     if (cached !== undefined) return cached;
     const decl = sym.valueDeclaration!;
@@ -203,7 +218,7 @@ export class Evaluator {
         }
       }
     }
-    return this.byType(p.name);
+    return (sym && this.declared(sym, p.name)) ?? this.byType(p.name);
   }
 
   propertyName(name: ts.PropertyName, env: ReadonlyMap<ts.Symbol, SValue> = new Map(), depth = 0): string | undefined {
@@ -289,6 +304,50 @@ export class Evaluator {
     if (r.kind === 'null') return { k: 'lit', v: null };
     return { k: 'dyn', prim: r.prim, nullable: r.nullable, optional: r.optional, node, ...(r.literals ? { literals: r.literals } : {}) };
   }
+}
+
+interface NodeClass { prim: Prim; literals: (string | number | boolean)[]; nullable: boolean; optional: boolean }
+
+/** Syntactic classification of simple annotations; undefined when the checker must decide. */
+function classifyTypeNode(t: ts.TypeNode): NodeClass | 'null' | undefined {
+  const parts = ts.isUnionTypeNode(t) ? t.types : [t];
+  const out: NodeClass = { prim: 'any', literals: [], nullable: false, optional: false };
+  const prims = new Set<Prim>();
+  let allLiteral = true;
+  for (let p of parts) {
+    while (ts.isParenthesizedTypeNode(p)) p = p.type;
+    switch (p.kind) {
+      case ts.SyntaxKind.StringKeyword: prims.add('string'); allLiteral = false; continue;
+      case ts.SyntaxKind.NumberKeyword: prims.add('number'); allLiteral = false; continue;
+      case ts.SyntaxKind.BooleanKeyword: prims.add('boolean'); allLiteral = false; continue;
+      case ts.SyntaxKind.BigIntKeyword: prims.add('bigint'); allLiteral = false; continue;
+      case ts.SyntaxKind.UndefinedKeyword: case ts.SyntaxKind.VoidKeyword: out.optional = true; continue;
+      case ts.SyntaxKind.ArrayType: prims.add('array'); allLiteral = false; continue;
+      case ts.SyntaxKind.TypeOperator:
+        if ((p as ts.TypeOperatorNode).operator === ts.SyntaxKind.ReadonlyKeyword && ts.isArrayTypeNode((p as ts.TypeOperatorNode).type)) { prims.add('array'); allLiteral = false; continue; }
+        return undefined;
+      case ts.SyntaxKind.LiteralType: {
+        const l = (p as ts.LiteralTypeNode).literal;
+        if (l.kind === ts.SyntaxKind.NullKeyword) { out.nullable = true; continue; }
+        if (ts.isStringLiteral(l)) { prims.add('string'); out.literals.push(l.text); continue; }
+        if (ts.isNumericLiteral(l)) { prims.add('number'); out.literals.push(Number(l.text)); continue; }
+        if (l.kind === ts.SyntaxKind.TrueKeyword || l.kind === ts.SyntaxKind.FalseKeyword) { prims.add('boolean'); out.literals.push(l.kind === ts.SyntaxKind.TrueKeyword); continue; }
+        return undefined;
+      }
+      case ts.SyntaxKind.TypeReference: {
+        const r = p as ts.TypeReferenceNode;
+        if (ts.isIdentifier(r.typeName) && r.typeName.text === 'Date' && !r.typeArguments) { prims.add('date'); allLiteral = false; continue; }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+  if (prims.size === 0) return out.nullable && !out.optional ? 'null' : undefined;
+  if (prims.size > 1) return undefined;
+  out.prim = [...prims][0];
+  if (!allLiteral) out.literals = [];
+  return out;
 }
 
 type Classified = 'object' | { kind: 'undef' } | { kind: 'null' } | { kind: 'dyn'; prim: Prim; literals?: (string | number | boolean)[]; nullable: boolean; optional: boolean };

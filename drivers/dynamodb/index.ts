@@ -1,1 +1,65 @@
-export { dynamodbTarget } from './target.js';
+/**
+ * `quern/dynamodb`: the DynamoDB driver. `dynamodb()` runs on
+ * @aws-sdk/client-dynamodb (pinned); with no options it uses the standard AWS
+ * configuration chain (environment, shared config, instance roles).
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { Driver, Executor } from '../../src/engine/driver.js';
+import { KvExecutor } from '../../src/engine/kv/executor.js';
+import type { SchemaDef } from '../../src/schema/define.js';
+import { DynamoCore } from './core.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './send.js';
+import { pushTables } from './tables.js';
+import { dynamodbTarget } from './target.js';
+
+export interface DynamoOptions {
+  /** e.g. http://localhost:8000 for DynamoDB Local. */
+  endpoint?: string;
+  region?: string;
+  credentials?: DynamoDBClientConfig['credentials'];
+  /** Bring your own client (its configuration is used as is; close() leaves it open). */
+  client?: DynamoDBClient;
+  /** Prepended to every table name (environments, tests). */
+  tablePrefix?: string;
+  /** Retries for throttling, 5xx and transaction conflicts. */
+  retry?: Partial<RetryPolicy>;
+  /** Requests in flight at most for one query (includes, key chunks). Default 8. */
+  concurrency?: number;
+}
+
+export interface DynamoDriver extends Driver {
+  readonly raw: DynamoDBClient;
+}
+
+export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
+  const own = !opts.client;
+  const client = opts.client ?? new DynamoDBClient({
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.region ? { region: opts.region } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    // quern retries itself (with jitter, and idempotency tokens for transactions).
+    maxAttempts: 1,
+  });
+  const prefix = opts.tablePrefix ?? '';
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  let closed = false;
+  return {
+    name: 'dynamodb',
+    target: dynamodbTarget,
+    raw: client,
+    async connect(schema: SchemaDef): Promise<Executor> {
+      return new KvExecutor(new DynamoCore(client, schema, prefix, retry), { concurrency: opts.concurrency });
+    },
+    push: (schema: SchemaDef) => pushTables(client, schema, prefix),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (own) client.destroy();
+    },
+  };
+}
+
+export { dynamodbTarget, describeOperation } from './target.js';
+export { createTableInput, uniqueTableInput, schemaTableInputs, gsiInput, attributeType, ensureTable, waitActive, pushTables } from './tables.js';
+export { uniqueEntryKey, uniqueEntryItem, UNIQUE_TABLE, UNIQUE_PK } from './unique.js';
+export { encodeField, decodeField, encodeRow, decodeRow, encodeKey } from './marshal.js';

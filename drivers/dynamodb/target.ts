@@ -67,7 +67,8 @@ function describeKv(op: KvOperation): string {
       const partitionRef = op.key.partition.each && op.key.partition.value.from === 'param' ? { from: 'param' as const, slot: op.key.partition.value.slot } : undefined;
       const key = renderKeyCondition(op.key, sink, partitionRef);
       const f = cond(op.filter, sink);
-      return `Query ${op.table}${op.index ? ` index ${op.index}` : ''} key(${key})${f ? ` filter(${f})` : ''} ${op.direction === 'forward' ? 'asc' : 'desc'}`
+      const pf = cond(op.postFilter, sink);
+      return `Query ${op.table}${op.index ? ` index ${op.index}` : ''} key(${key})${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''} ${op.direction === 'forward' ? 'asc' : 'desc'}`
         + `${op.select === 'count' ? ' select COUNT' : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''}${per}${role}`;
     }
     case 'Scan': {

@@ -64,6 +64,7 @@ type Encode = (v: unknown) => unknown;
 
 const identity: Encode = (v) => v;
 const toText: Encode = (v) => (typeof v === 'string' ? v : String(v));
+const int8: Encode = (v) => (typeof v === 'bigint' ? v.toString() : v);
 const timestamp: Encode = (v) => (v instanceof Date ? v.toISOString() : v);
 
 const SCALAR_ENCODERS: Readonly<Record<SqlScalarType, Encode>> = {
@@ -73,7 +74,7 @@ const SCALAR_ENCODERS: Readonly<Record<SqlScalarType, Encode>> = {
   int4: identity,
   float8: identity,
   bool: identity,
-  int8: toText,
+  int8,
   numeric: toText,
   timestamptz: timestamp,
   // json params are already JSON text when a transform produced them (json-rows).

@@ -6,6 +6,7 @@
  * server skips parsing and planning setup (pass `prepare: false` for poolers
  * in transaction mode, which cannot keep prepared statements).
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Driver, Executor } from '../../src/engine/driver.js';
 import type { SchemaDef } from '../../src/schema/define.js';
@@ -46,7 +47,6 @@ function connectionOf(c: Queryable): SqlConnection {
 
 class PgCore implements SqlDriverCore {
   readonly driver = 'postgres' as const;
-  private readonly names = new Map<string, string>();
   private readonly conn: SqlConnection;
   constructor(private readonly pool: pg.Pool, private readonly prepare: boolean) {
     this.conn = connectionOf(pool);
@@ -55,13 +55,9 @@ class PgCore implements SqlDriverCore {
   compile(stmt: SqlStatement): CompiledSql {
     const compiled = compileStatement(stmt);
     if (!this.prepare) return compiled;
-    // One name per distinct text: equal statements from different plans share a prepared statement.
-    let name = this.names.get(compiled.text);
-    if (!name) {
-      name = `quern_${this.names.size + 1}`;
-      this.names.set(compiled.text, name);
-    }
-    return { ...compiled, name };
+    // The name is a hash of the text: equal statements share one prepared statement per
+    // connection, and clients sharing a pool can never give one name two texts.
+    return { ...compiled, name: `quern_${createHash('sha256').update(compiled.text).digest('base64url').slice(0, 22)}` };
   }
 
   connection(): SqlConnection {
@@ -92,6 +88,11 @@ class PgCore implements SqlDriverCore {
   mapError(e: unknown, schema: SchemaDef, model: string | undefined): Error {
     return mapPgError(e, schema, model, 'postgres');
   }
+}
+
+/** The SQL driver core over a pg Pool (to build a SqlExecutor directly). */
+export function pgCore(pool: pg.Pool, opts: { prepare?: boolean } = {}): SqlDriverCore {
+  return new PgCore(pool, opts.prepare ?? true);
 }
 
 class PgDriver implements Driver {

@@ -6,6 +6,10 @@
  * Starting an instance costs seconds, so it starts lazily (on connect or
  * push) and tests should share one through `{ instance }` (an instance
  * passed in is never closed by this driver).
+ *
+ * PGlite is one session: while a transaction (or batch) runs, every other
+ * query waits for it. Inside `db.transaction(async (tx) => ...)` use `tx`,
+ * not `db`: a query on `db` would wait for the transaction it is part of.
  */
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 import type { Driver, Executor } from '../../src/engine/driver.js';
@@ -56,6 +60,11 @@ class PgliteCore implements SqlDriverCore {
   mapError(e: unknown, schema: SchemaDef, model: string | undefined): Error {
     return mapPgError(e, schema, model, 'pglite');
   }
+}
+
+/** The SQL driver core over a PGlite instance (to build a SqlExecutor directly). */
+export function pgliteCore(db: PGlite): SqlDriverCore {
+  return new PgliteCore(db);
 }
 
 class PgliteDriver implements Driver {

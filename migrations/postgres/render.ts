@@ -90,6 +90,9 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
   }
   for (const p of pairs) {
     for (const r of p.renamed) add({ sql: `ALTER TABLE ${q(p.to.table)} RENAME COLUMN ${q(r.from)} TO ${q(r.to)}`, comment: `${p.to.name}.${r.from} → ${r.to} (data kept)` });
+    if (p.renamed.length || p.from.table !== p.to.table) {
+      add({ sql: renameNotNullConstraints(p.to.table), comment: `PostgreSQL 18+ names NOT NULL constraints <table>_<column>_not_null and renames do not follow: name them as a new ${p.to.table} would (nothing to do before 18)` });
+    }
   }
 
   const before = new Map(pairs.map((p) => [p.key, physical(p.from, prevTableOf.get(p.from.table))]));
@@ -269,6 +272,27 @@ function columnChanges(p: ModelPair, a: Table, b: Table, add: (s: PgStatement) =
     }
   }
   void notes;
+}
+
+/**
+ * A DO block, so one migration file works on every server version: before 18
+ * NOT NULL is no constraint and the loop finds nothing. Names are validated
+ * identifiers (defineSchema), quoted again here all the same.
+ */
+function renameNotNullConstraints(table: string): string {
+  const lit = quoteLiteral(table);
+  return [
+    'DO $quern$',
+    'DECLARE r record;',
+    'BEGIN',
+    `  FOR r IN SELECT c.conname, a.attname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]`,
+    `            WHERE c.conrelid = ${quoteLiteral(q(table))}::regclass AND c.contype = 'n' LOOP`,
+    `    IF r.conname <> left(${lit} || '_' || r.attname || '_not_null', 63) THEN`,
+    `      EXECUTE format('ALTER TABLE %I RENAME CONSTRAINT %I TO %I', ${lit}, r.conname, left(${lit} || '_' || r.attname || '_not_null', 63));`,
+    '    END IF;',
+    '  END LOOP;',
+    'END $quern$',
+  ].join('\n');
 }
 
 // ---- values and casts ----------------------------------------------------------

@@ -33,6 +33,12 @@ export interface QueryEvent {
 export interface ExecContext {
   readonly schema: SchemaDef;
   readonly log?: (e: QueryEvent) => void;
+  /**
+   * A warning only known at run time (e.g. `fanout` when an `in` list needs several
+   * BatchGetItem requests). The client throws from it under `strict`; absent, the
+   * executor reports it with process.emitWarning.
+   */
+  readonly warn?: (d: Diagnostic) => void;
 }
 
 /** Boundaries for paginate: target-specific, the engine turns them into signed opaque cursors. */

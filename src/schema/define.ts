@@ -16,7 +16,7 @@ export interface SchemaDef {
 
 export type RelationsInput<M> = { [K in keyof M]?: Record<string, RelationSpec> };
 
-export interface Schema<M extends Record<string, Model> = Record<string, Model>, R extends RelationsInput<M> = RelationsInput<M>> {
+export interface Schema<M extends Record<string, Model<string, any>> = Record<string, Model<string, any>>, R extends RelationsInput<M> = RelationsInput<M>> {
   readonly models: M;
   readonly relations: R;
   readonly def: SchemaDef;
@@ -25,7 +25,7 @@ export interface Schema<M extends Record<string, Model> = Record<string, Model>,
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const RESERVED_FIELDS = new Set(['AND', 'OR', 'NOT', '__proto__', 'constructor', 'prototype']);
 
-export function defineSchema<const M extends Record<string, Model>, const R extends RelationsInput<M> = {}>(
+export function defineSchema<const M extends Record<string, Model<string, any>>, const R extends RelationsInput<M> = {}>(
   models: M,
   options: { relations?: R } = {},
 ): Schema<M, R> {

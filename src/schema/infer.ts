@@ -67,7 +67,8 @@ type RelationWhere<S, R> = {
   [N in keyof R]?: R[N] extends RelationSpec<'hasMany', infer T extends ModelKey<S>, any>
     ? { some?: Where<S, T>; every?: Where<S, T>; none?: Where<S, T> }
     : R[N] extends RelationSpec<any, infer T extends ModelKey<S>, any>
-      ? { is?: Where<S, T> | null; isNot?: Where<S, T> | null }
+      // The runtime also takes the shorthand `author: { name: 'x' }` (is) and `profile: null` (has none).
+      ? { is?: Where<S, T> | null; isNot?: Where<S, T> | null } | Where<S, T> | null
       : never;
 };
 

@@ -2,12 +2,12 @@
  * Small seeds shared by the conformance files. Every seed is scoped by a fresh
  * tag so scenarios sharing one database per file cannot see each other's rows.
  */
-import type { CreateInput } from 'quern';
+import type { CreateInput, Row } from 'quern';
 import type { Blog } from './schema.js';
-import type { Db, Target } from './targets.js';
+import type { Target } from './targets.js';
 
-export type UserRow = Awaited<ReturnType<Db['user']['create']>>;
-export type PostRow = Awaited<ReturnType<Db['post']['create']>>;
+export type UserRow = Row<Blog, 'user'>;
+export type PostRow = Row<Blog, 'post'>;
 
 export async function createUser(t: Target, extra: Partial<CreateInput<Blog, 'user'>> = {}): Promise<UserRow> {
   const tag = t.tag('u');

@@ -36,6 +36,14 @@ conformance('relations', ({ scenario }) => {
     expect(titles(pub.posts)).toEqual(['a1', 'a3']);
   });
 
+  scenario('include limit applies per parent, not to the whole result', {}, async (t) => {
+    const { team } = await world(t);
+    const users = await t.db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'asc' }, limit: 1 } } });
+    expect(users.map((u) => titles(u.posts))).toEqual([['a1'], ['b1'], []]);
+    const desc = await t.db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'desc' }, limit: 2 } } });
+    expect(desc.map((u) => titles(u.posts))).toEqual([['a3', 'a2'], ['b1'], []]);
+  });
+
   scenario('nested include: user → posts → comments → author', {}, async (t) => {
     const { ann, bob, cy } = await world(t);
     const u = await t.db.user.findUniqueOrThrow({

@@ -135,8 +135,6 @@ function makeTarget(name: BackendName, slot: { opened?: Opened }, events: QueryE
 export interface Suite {
   /** A test that runs on every target; see the module comment for `needs`. */
   scenario(name: string, opts: { needs?: CapabilityName[] }, fn: (t: Target) => Promise<void>): void;
-  /** A test for targets that lack some capability only (asserting the refusal in detail). */
-  only(names: BackendName[] | ((t: Target) => boolean), name: string, fn: (t: Target) => Promise<void>): void;
 }
 
 export interface ConformanceOptions {
@@ -175,14 +173,6 @@ export function conformance(title: string, body: (suite: Suite, target: Target) 
               return;
             }
             await expectRefusal(target, missing, () => fn(target));
-          });
-        },
-        only(which, sname, fn) {
-          const pick = typeof which === 'function' ? null : which;
-          if (pick && !pick.includes(name)) return;
-          it(sname, async () => {
-            if (typeof which === 'function' && !which(target)) return;
-            await fn(target);
           });
         },
       };
@@ -224,7 +214,7 @@ export async function expectCapabilityError(p: PromiseLike<unknown>, code: Diagn
 }
 
 /** The logical operations (SQL statements or DynamoDB commands) `fn` issued. */
-export async function recordOps<T>(t: Target, fn: () => Promise<T>): Promise<{ result: T; ops: string[] }> {
+export async function recordOps<T>(t: Target, fn: () => PromiseLike<T>): Promise<{ result: T; ops: string[] }> {
   const start = t.events.length;
   const result = await fn();
   return { result, ops: t.events.slice(start).map((e) => e.operation) };

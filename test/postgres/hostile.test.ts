@@ -68,7 +68,7 @@ onPostgres('hostile input', (b) => {
     await match({ contains: EVIL });
     expect(b.events[0].sql).not.toContain('DROP');
     expect(b.events[0].sql).toContain("ESCAPE E'\\\\'");
-    expect(b.events[0].params).toContain(`%''; DROP TABLE x; --%`.replace("''", "'"));
+    expect(b.events[0].params).toContain(`%${EVIL}%`);
   });
 
   it('unknown keys in orderBy, where, select and include are ValidationErrors, before any I/O', async () => {

@@ -112,8 +112,10 @@ export class SqlExecutor implements Executor {
         }
         return this.decoder(ctx.schema, r.rows)(res.rows[0]);
       }
-      case 'count':
-        return Number(res.rows[0].count);
+      case 'count': {
+        const count = Number(res.rows[0].count);
+        return r.wrapped ? { count } : count;
+      }
       case 'affected':
         return { count: res.rowCount };
       case 'written': {

@@ -23,7 +23,7 @@ import type { ModelDef } from '../../schema/model.js';
 import type { DriverName } from '../capabilities.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
-import { andOf, conditionOf, conjuncts, fieldFacts, param, type FieldFacts } from './filter.js';
+import { andOf, conditionOf, conjuncts, fieldFacts, param, splitResidual, type FieldFacts } from './filter.js';
 import { UNIQUE_TABLE, type KvKeyCondition, type KvKeyPart, type KvRole, type KvSortCondition, type KvValue } from './ops.js';
 
 /** The table's own key, or a GSI: something a Query can use. */
@@ -229,16 +229,15 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
         `paginate one ${best.key.partition.attr} at a time (equality instead of in)`);
     }
     const forward = (order[0]?.direction ?? 'asc') === 'asc';
-    return {
-      kind: 'query',
-      ops: [{
-        kind: 'Query', ...base, index: best.source.index, key: best.key,
-        filter: conditionOf(model, notUsed(items, best.used)),
-        direction: forward !== req.backward ? 'forward' : 'backward',
-        ...window, cursor: req.cursor, select: req.purpose === 'count' ? 'count' : 'items',
-      }],
-      diagnostics,
-    };
+    const keyAttrs = [best.source.partition, ...(best.source.sort ? [best.source.sort] : [])];
+    const { filter, postFilter } = splitResidual(model, notUsed(items, best.used), keyAttrs);
+    const ops: Operation[] = [{
+      kind: 'Query', ...base, index: best.source.index, key: best.key, filter, postFilter,
+      direction: forward !== req.backward ? 'forward' : 'backward',
+      ...window, cursor: req.cursor, select: req.purpose === 'count' ? 'count' : 'items',
+    }];
+    if (postFilter) ops.push({ kind: 'ClientFilter', model: model.name, reason: `DynamoDB refuses conditions on ${keyAttrs.join('/')} (the key of ${sourceName(model, best.source)}) in a FilterExpression beyond the key condition: they are checked on the items the Query returns` });
+    return { kind: 'query', ops, diagnostics };
   }
 
   // 5: an OR whose every branch has a key path: one request per branch.

@@ -176,3 +176,28 @@ export function toCondition(model: ModelDef, n: FilterNode): KvCondition {
 export function conditionOf(model: ModelDef, items: readonly FilterNode[]): KvCondition | null {
   return andOf(items.map((i) => toCondition(model, i)));
 }
+
+/** Whether a filter mentions any of the attributes (anywhere inside it). */
+export function mentions(n: FilterNode, attrs: readonly string[]): boolean {
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      return n.items.some((i) => mentions(i, attrs));
+    case 'not':
+      return mentions(n.item, attrs);
+    case 'const':
+    case 'relation':
+      return false;
+    default:
+      return attrs.includes(n.field);
+  }
+}
+
+/**
+ * Splits the conjuncts a Query did not put in its key condition: those on the queried index's
+ * key attributes cannot be in a FilterExpression, so they become the engine-checked postFilter.
+ */
+export function splitResidual(model: ModelDef, residual: readonly FilterNode[], keyAttrs: readonly string[]): { filter: KvCondition | null; postFilter: KvCondition | null } {
+  const onKey = residual.filter((n) => mentions(n, keyAttrs));
+  return { filter: conditionOf(model, residual.filter((n) => !onKey.includes(n))), postFilter: conditionOf(model, onKey) };
+}

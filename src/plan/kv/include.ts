@@ -11,7 +11,7 @@ import type { DriverName } from '../capabilities.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
 import { effectiveOrder, indexCall, keySources, sparseFields, type KeySource } from './access.js';
-import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
+import { conjuncts, fieldFacts, findUnsupported, param, splitResidual } from './filter.js';
 import type { KvSortCondition } from './ops.js';
 
 /** The key source a hasMany/hasOne on `fk` can query: partition = fk, no sort field that may be missing. */
@@ -82,10 +82,11 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
           used.push(range);
         }
       }
+      const { filter, postFilter } = splitResidual(target, items.filter((i) => !used.includes(i)), [fk, ...(source.sort ? [source.sort] : [])]);
       ops.push({
         kind: 'Query', model: targetKey, table: target.table, step, index: source.index,
         key: { partition: { attr: fk, value: { from: 'parent', field: parentField }, each: true }, sort },
-        filter: conditionOf(target, items.filter((i) => !used.includes(i))),
+        filter, postFilter,
         direction: (order[0]?.direction ?? 'asc') === 'asc' ? 'forward' : 'backward',
         limit: rel.kind === 'hasOne' ? { from: 'const', value: 1 } : inc.limit ? param(inc.limit) : null,
         offset: null, cursor: null, select: 'items',

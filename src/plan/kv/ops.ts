@@ -112,6 +112,12 @@ export interface KvQuery extends KvBase {
   readonly index: string | null;
   readonly key: KvKeyCondition;
   readonly filter: KvCondition | null;
+  /**
+   * Conditions on the queried index's own key attributes beyond the one key condition
+   * (DynamoDB refuses them in a FilterExpression). The engine checks them on each returned
+   * item, which the Query reads anyway: a declared ClientFilter, never a wider read.
+   */
+  readonly postFilter: KvCondition | null;
   readonly direction: 'forward' | 'backward';
   /** Logical limit (matches wanted after the filter); the engine keeps reading pages until met. */
   readonly limit: KvValue | null;

@@ -158,7 +158,10 @@ class KvPlanner {
           kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'update', many: false },
           key, updates: updates(ast.set), condition, version, uniques,
         };
-        if (uniques.length === 0) return [...ops, upd, ...this.includes(ast)];
+        // An increment of a nullable number must leave null as null (as SQL does), which an
+        // UpdateExpression cannot say: like moving a unique entry, it needs the current item.
+        const nullableAdd = ast.set.some((s) => (s.op === 'increment' || s.op === 'decrement') && this.model.fields[s.field].nullable);
+        if (uniques.length === 0 && !nullableAdd) return [...ops, upd, ...this.includes(ast)];
         // Moving a unique entry needs the old values: read the item, then write all in one transaction.
         return [...ops, this.existing(key), this.transact('update', false, [upd]), ...this.includes(ast)];
       }

@@ -66,7 +66,7 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[
     case 'count': {
       const scope = ctx.scope(m);
       const stmt = select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: whereOf(lowerFilter(ctx, scope, ast.where)) });
-      return [op(m, `count ${name}`, stmt, { kind: 'count' })];
+      return [op(m, `count ${name}`, stmt, { kind: 'count', wrapped: false })];
     }
     case 'create':
       return ast.many ? [createMany(ctx, ast.model, ast.rows.slot, ast.skipDuplicates)] : [createOne(ctx, ast.model, ast.rows.slot, ast.select, ast.include)];
@@ -177,7 +177,7 @@ function lowerUpdate(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'update' }>):
   if (set.length === 0) {
     // Nothing to write (no fields, no updatedAt, no version): still report what matched.
     if (ast.many) {
-      return [op(m, `updateMany ${name} (no changes)`, select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: cond }), { kind: 'count' })];
+      return [op(m, `updateMany ${name} (no changes)`, select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: cond }), { kind: 'count', wrapped: true })];
     }
     const sel = rowSelection(ctx, scope, fetchFields(scope, ast.select), ast.include, false);
     return [op(m, `update ${name} (no changes)`, select({ columns: sel.columns, from: table(scope), where: cond }), { kind: 'written', rows: sel.shape, onEmpty: 'not-found' })];

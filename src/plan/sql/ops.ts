@@ -30,8 +30,8 @@ export type SqlResultSpec =
   | { readonly kind: 'rows'; readonly rows: RowShape }
   /** findUnique / findFirst: the first row or null (`orThrow`: NotFoundError). */
   | { readonly kind: 'first'; readonly rows: RowShape; readonly orThrow: boolean }
-  /** count: the `count` column of the single row. */
-  | { readonly kind: 'count' }
+  /** count: the `count` column of the single row; `wrapped` gives `{ count }` (an updateMany with nothing to set). */
+  | { readonly kind: 'count'; readonly wrapped: boolean }
   /** createMany / updateMany / deleteMany: `{ count }` from the affected-row count. */
   | { readonly kind: 'affected' }
   /**

@@ -78,9 +78,18 @@ export function orderItems(scope: Scope, terms: readonly OrderTerm[]): OrderItem
   return terms.map((t) => order(scope.col(t.field), t.direction));
 }
 
-/** Order terms of a page: the requested order, then the key as a tiebreaker so the order is total. */
+/**
+ * Order terms of a page: the requested order, then the key as a tiebreaker so
+ * the order is total. When the order already covers the key or a unique
+ * constraint of non-null fields it is total as it is, and adding the key
+ * would only stop PostgreSQL from reading the order straight off that index.
+ */
 export function pageTerms(scope: Scope, orderBy: readonly OrderTerm[]): OrderTerm[] {
   const terms = [...orderBy];
+  const ordered = new Set(terms.map((t) => t.field));
+  const total = [scope.model.key, ...scope.model.uniques.map((u) => u.fields)]
+    .some((fields) => fields.every((f) => ordered.has(f) && !scope.field(f).nullable));
+  if (total) return terms;
   for (const k of scope.model.key) if (!terms.some((t) => t.field === k)) terms.push({ field: k, direction: 'asc' });
   return terms;
 }

@@ -1,0 +1,314 @@
+/**
+ * DynamoDB Local: the raw DocumentClient (@aws-sdk/lib-dynamodb), hand-written
+ * the way an expert would (the baseline), against quern, on the same tables.
+ * Requests are counted on the wire with SDK middleware for both contenders,
+ * and for quern also through its `log` hook; the two must agree.
+ */
+import { BatchWriteItemCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { uuidv7 } from 'uuidv7';
+import { createClient, type QueryEvent } from '../../src/index.js';
+import type { DynamoServer } from '../../test/harness/types.js';
+import { interleave, type Contender, type Schedule } from '../lib/measure.js';
+import type { ComparisonSuite, ContenderFigure, WorkloadFigure } from '../lib/results.js';
+import { round } from '../lib/stats.js';
+import { schema } from '../schema.js';
+import * as seed from '../seed.js';
+import type { QuernDb } from './postgres.js';
+
+export const DYNAMO_SCALES: Record<'quick' | 'full', Schedule> = {
+  quick: { warmup: 15, rounds: 8, perRound: 10 },
+  full: { warmup: 60, rounds: 25, perRound: 20 },
+};
+
+const USERS = 300;
+const PREFIX = `bench${process.pid}_`;
+const T = {
+  user: `${PREFIX}${schema.def.models.user.table}`,
+  post: `${PREFIX}${schema.def.models.post.table}`,
+  unique: `${PREFIX}quern-unique`,
+};
+const GSI = { postsByAuthor: 'Post_authorId_publishedAt_idx', postsByStatus: 'Post_status_publishedAt_idx' };
+const EMAIL_UNIQUE = 'User_email_key';
+const MINUTE = 60_000;
+const BASE = Date.UTC(2024, 0, 1);
+
+type Doc = Record<string, unknown>;
+
+/** Counts every HTTP attempt a client sends (placed after the SDK's retry middleware). */
+function countRequests(client: DynamoDBClient): { n: number } {
+  const counter = { n: 0 };
+  client.middlewareStack.add((next) => async (args) => {
+    counter.n++;
+    return next(args);
+  }, { step: 'finalizeRequest', priority: 'low', name: 'quernBenchRequestCounter' });
+  return counter;
+}
+
+const S = (s: string): AttributeValue => ({ S: s });
+
+/** Seeds with the low-level client, in quern's documented encoding (drivers/dynamodb/marshal.ts, unique.ts). */
+async function seedTables(client: DynamoDBClient): Promise<void> {
+  const users = seed.users(USERS);
+  const posts = seed.posts(USERS);
+  const requests: { table: string; item: Record<string, AttributeValue> }[] = [];
+  for (const u of users) {
+    requests.push({ table: T.user, item: { id: S(u.id), email: S(u.email), name: S(u.name), ...(u.age === null ? {} : { age: { N: String(u.age) } }), createdAt: S(u.createdAt.toISOString()) } });
+    requests.push({ table: T.unique, item: { pk: S(uniquePk(u.email)), m: S('User'), c: S(EMAIL_UNIQUE), k: { M: { id: S(u.id) } } } });
+  }
+  for (const p of posts) {
+    requests.push({
+      table: T.post,
+      item: {
+        id: S(p.id), authorId: S(p.authorId), title: S(p.title), status: S(p.status), views: { N: String(p.views) },
+        publishedAt: S(p.publishedAt.toISOString()), version: { N: String(p.version) },
+      },
+    });
+  }
+  const chunks: (typeof requests)[] = [];
+  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++];
+      let pending: Record<string, { PutRequest: { Item: Record<string, AttributeValue> } }[]> = {};
+      for (const r of chunk) (pending[r.table] ??= []).push({ PutRequest: { Item: r.item } });
+      for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
+        if (attempt > 20) throw new Error('seeding: unprocessed items after 20 attempts');
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
+        pending = (out.UnprocessedItems ?? {}) as typeof pending;
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+/** The unique-index entry key for a user's email, as quern writes it. */
+const uniquePk = (email: string) => `User#${EMAIL_UNIQUE}#${JSON.stringify([email])}`;
+
+const userId = (i: number) => seed.benchId(1, i);
+const pick = (i: number, n: number) => (i * 7919) % n;
+
+function expect(cond: unknown, what: string): asserts cond {
+  if (!cond) throw new Error(`wrong result: ${what}`);
+}
+
+interface DWorkload {
+  readonly id: string;
+  readonly title: string;
+  readonly minimalRequests: number;
+  readonly raw: (i: number) => Promise<unknown>;
+  readonly quern: (i: number, db: QuernDb) => PromiseLike<unknown>;
+  readonly check: (r: unknown, i: number) => void;
+  readonly note?: string;
+}
+
+function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
+  /** BatchGet with UnprocessedKeys retried: what every correct caller must write. */
+  const batchGet = async (table: string, keys: Doc[]): Promise<Doc[]> => {
+    const out: Doc[] = [];
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 10) throw new Error('BatchGet: keys left unprocessed');
+      const r = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+      out.push(...((r.Responses?.[table] ?? []) as Doc[]));
+      pending = (r.UnprocessedKeys?.[table]?.Keys ?? []) as Doc[];
+    }
+    return out;
+  };
+  const ids250 = (i: number) => {
+    const start = pick(i, USERS - 250);
+    return Array.from({ length: 250 }, (_, k) => userId(start + k));
+  };
+  const before = (i: number) => new Date(BASE + (200 + pick(i, USERS * seed.POSTS_PER_USER - 200)) * MINUTE);
+
+  return [
+    {
+      id: 'get-item', title: 'GetItem (findUnique by key)', minimalRequests: 1,
+      raw: async (i) => (await doc.send(new GetCommand({ TableName: T.user, Key: { id: userId(pick(i, USERS)) }, ConsistentRead: true }))).Item ?? null,
+      quern: (i, db) => db.user.findUnique({ where: { id: userId(pick(i, USERS)) } }),
+      check: (r, i) => expect((r as Doc | null)?.id === userId(pick(i, USERS)), 'the user by id'),
+    },
+    {
+      id: 'query-gsi', title: 'Query GSI with filter + limit 3', minimalRequests: 1,
+      raw: async (i) => {
+        const out: Doc[] = [];
+        let start: Record<string, unknown> | undefined;
+        // Limit applies before the filter: read whole pages (no Limit) and stop once 3 match.
+        do {
+          const r = await doc.send(new QueryCommand({
+            TableName: T.post, IndexName: GSI.postsByAuthor, KeyConditionExpression: '#a = :a', FilterExpression: '#s = :s',
+            ExpressionAttributeNames: { '#a': 'authorId', '#s': 'status' }, ExpressionAttributeValues: { ':a': userId(pick(i, USERS)), ':s': 'published' },
+            ScanIndexForward: false, ExclusiveStartKey: start,
+          }));
+          out.push(...((r.Items ?? []) as Doc[]));
+          start = r.LastEvaluatedKey;
+        } while (out.length < 3 && start);
+        return out.slice(0, 3);
+      },
+      quern: (i, db) => db.post.findMany({ where: { authorId: userId(pick(i, USERS)), status: 'published' }, orderBy: { publishedAt: 'desc' }, limit: 3 }),
+      check: (r, i) => {
+        const rows = r as { authorId: string; status: string; publishedAt: unknown }[];
+        expect(rows.length === 3, '3 posts');
+        expect(rows.every((p) => p.authorId === userId(pick(i, USERS)) && p.status === 'published'), 'published posts of the author');
+        const t = rows.map((p) => new Date(p.publishedAt as string).getTime());
+        expect(t[0] > t[1] && t[1] > t[2], 'newest first');
+      },
+      note: 'raw: Query on the (authorId, publishedAt) GSI, no Limit (DynamoDB applies Limit before the filter), pages until 3 match',
+    },
+    {
+      id: 'batch-get-250', title: 'batch get 250 keys', minimalRequests: 3,
+      raw: async (i) => {
+        const keys = ids250(i).map((id) => ({ id }));
+        const chunks = [keys.slice(0, 100), keys.slice(100, 200), keys.slice(200)];
+        return (await Promise.all(chunks.map((c) => batchGet(T.user, c)))).flat();
+      },
+      quern: (i, db) => db.user.findMany({ where: { id: { in: ids250(i) } } }),
+      check: (r, i) => {
+        const rows = r as { id: string }[];
+        expect(rows.length === 250, '250 users');
+        const want = new Set(ids250(i));
+        expect(rows.every((u) => want.has(u.id)), 'the requested users');
+      },
+      note: 'raw: three BatchGetItem requests (100 + 100 + 50 keys) in parallel, UnprocessedKeys retried, ConsistentRead like quern',
+    },
+    {
+      id: 'include-belongs-to', title: 'include belongsTo (20 posts + authors)', minimalRequests: 2,
+      raw: async (i) => {
+        const r = await doc.send(new QueryCommand({
+          TableName: T.post, IndexName: GSI.postsByStatus, KeyConditionExpression: '#s = :s AND #p < :t',
+          ExpressionAttributeNames: { '#s': 'status', '#p': 'publishedAt' }, ExpressionAttributeValues: { ':s': 'published', ':t': before(i).toISOString() },
+          ScanIndexForward: false, Limit: 20,
+        }));
+        const posts = (r.Items ?? []) as Doc[];
+        const authorIds = [...new Set(posts.map((p) => p.authorId as string))];
+        const authors = await batchGet(T.user, authorIds.map((id) => ({ id })));
+        const byId = new Map(authors.map((a) => [a.id as string, a]));
+        return posts.map((p) => ({ ...p, author: byId.get(p.authorId as string) ?? null }));
+      },
+      quern: (i, db) => db.post.findMany({ where: { status: 'published', publishedAt: { lt: before(i) } }, orderBy: { publishedAt: 'desc' }, limit: 20, include: { author: true } }),
+      check: (r) => {
+        const rows = r as { authorId: string; author: { id: string } | null }[];
+        expect(rows.length === 20, '20 posts');
+        expect(rows.every((p) => p.author?.id === p.authorId), 'each with its author');
+      },
+      note: 'raw: Query on the (status, publishedAt) GSI with Limit 20, then one BatchGetItem of the distinct authors, stitched in JS',
+    },
+    {
+      id: 'unique-create', title: 'create with a unique field (email)', minimalRequests: 1,
+      raw: async (i) => {
+        const email = `raw-${run}-${i}@bench.quern.dev`;
+        const item = { id: uuidv7(), email, name: `Raw ${i}`, createdAt: new Date().toISOString() };
+        await doc.send(new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: T.user, Item: item, ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } } },
+            {
+              Put: {
+                TableName: T.unique, Item: { pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } },
+                ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' },
+              },
+            },
+          ],
+        }));
+        return item;
+      },
+      quern: (i, db) => db.user.create({ data: { email: `quern-${run}-${i}@bench.quern.dev`, name: `Quern ${i}` } }),
+      check: (r) => expect(typeof (r as Doc).id === 'string' && String((r as Doc).email).includes(run), 'the created user'),
+      note: 'raw: one TransactWriteItems putting the item and its unique-index entry, both under attribute_not_exists',
+    },
+  ];
+}
+
+export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log: (s: string) => void): Promise<ComparisonSuite> {
+  const { dynamodb } = await import('../../drivers/dynamodb/index.js');
+  const config = { endpoint: server.endpoint, region: server.region, credentials: server.credentials };
+  const driver = dynamodb({ ...config, tablePrefix: PREFIX });
+  const quernCounter = countRequests(driver.raw);
+  let db: QuernDb | string;
+  let probe: { db: QuernDb; events: { n: number } } | null = null;
+  try {
+    db = await createClient({ schema, driver, strict: false, onWarning: () => undefined });
+    log('  creating tables (db.push)');
+    await db.push();
+    const events = { n: 0 };
+    const probeDb = await createClient({ schema, driver, strict: false, onWarning: () => undefined, log: (_e: QueryEvent) => void events.n++ });
+    probe = { db: probeDb, events };
+  } catch (e) {
+    db = `quern failed to start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    throw new Error(db);
+  }
+  const rawClient = new DynamoDBClient(config);
+  const rawCounter = countRequests(rawClient);
+  const doc = DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } });
+  try {
+    log(`  seeding ${USERS} users and ${USERS * seed.POSTS_PER_USER} posts`);
+    await seedTables(rawClient);
+    const run = Date.now().toString(36);
+    const figures: WorkloadFigure[] = [];
+    for (const w of workloads(doc, run)) {
+      log(`  dynamodb: ${w.title}`);
+      const quernDb = db;
+      const mk = (name: string, op: (i: number) => PromiseLike<unknown>): Contender => {
+        let checked = false;
+        return {
+          name,
+          run: async (i) => {
+            const r = await op(i);
+            if (!checked) {
+              checked = true;
+              w.check(r, i);
+            }
+            return r;
+          },
+        };
+      };
+      const measured = await interleave([mk('raw', w.raw), mk('quern', (i) => w.quern(i, quernDb))], scale);
+
+      // Request counts for one operation each, outside the timed rounds.
+      const i = 1_000_003;
+      let rawN: number | null = null;
+      let quernWire: number | null = null;
+      let quernLog: number | null = null;
+      try {
+        const r0 = rawCounter.n;
+        await w.raw(i);
+        rawN = rawCounter.n - r0;
+        if (probe) {
+          const q0 = quernCounter.n;
+          const e0 = probe.events.n;
+          await w.quern(i + 1, probe.db);
+          quernWire = quernCounter.n - q0;
+          quernLog = probe.events.n - e0;
+        }
+      } catch (e) {
+        log(`    request probe failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const base = measured.get('raw')?.summary?.median ?? null;
+      const results: Record<string, ContenderFigure> = {};
+      for (const name of ['raw', 'quern']) {
+        const m = measured.get(name)!;
+        const s = m.summary;
+        const requests = name === 'raw' ? rawN : quernLog;
+        results[name] = {
+          median: s ? round(s.median, 4) : null,
+          p95: s ? round(s.p95, 4) : null,
+          n: s?.n ?? 0,
+          ratio: s && base ? round(s.median / base, 3) : null,
+          requests,
+          requestsVia: name === 'raw' ? 'SDK middleware (HTTP attempts)' : `log hook events (SDK middleware saw ${quernWire ?? '?'})`,
+          ...(m.error ? { error: m.error } : {}),
+        };
+        if (m.error) log(`    ${name}: ${m.error}`);
+      }
+      if (quernWire !== null && quernLog !== null && quernWire !== quernLog) log(`    note: quern log hook reported ${quernLog} requests, the wire saw ${quernWire}`);
+      figures.push({ id: w.id, title: w.title, contenders: results, minimalRequests: w.minimalRequests, ...(w.note ? { note: w.note } : {}) });
+    }
+    return {
+      id: 'dynamodb', title: 'DynamoDB Local', server: server.source, baseline: 'raw', contenders: ['raw', 'quern'], workloads: figures,
+      notes: ['raw: @aws-sdk/lib-dynamodb DocumentClient, hand-written requests (ConsistentRead on table reads, like quern); request counts are HTTP requests seen by SDK middleware'],
+    };
+  } finally {
+    rawClient.destroy();
+    if (typeof db !== 'string') await db.close().catch(() => undefined);
+  }
+}

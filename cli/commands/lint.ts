@@ -1,0 +1,76 @@
+/** `quern lint`: every query in the source tree, planned offline for each target. */
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadProject } from '../config.js';
+import { exitCodeFor, type LintResult } from '../lint/findings.js';
+import { formatGithub } from '../lint/format/github.js';
+import { formatJson } from '../lint/format/json.js';
+import { formatSarif } from '../lint/format/sarif.js';
+import { coloursFor, formatText, plain } from '../lint/format/text.js';
+import { runLint } from '../lint/run.js';
+import { parseTargets } from '../lint/targets.js';
+import { quernVersion } from '../version.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < -1) throw new InvalidArgumentError('expected an integer ≥ 0 (or -1 for no limit)');
+  return n;
+}
+
+interface LintFlags {
+  target?: string[];
+  format: Format;
+  maxWarnings: number;
+  shapes?: string[];
+  output?: string;
+}
+
+export function render(result: LintResult, format: Format, toFile: boolean): string {
+  switch (format) {
+    case 'text':
+      return formatText(result, toFile ? plain : coloursFor(process.stdout));
+    case 'json':
+      return formatJson(result);
+    case 'sarif':
+      return formatSarif(result, quernVersion());
+    case 'github':
+      return formatGithub(result);
+  }
+}
+
+export function registerLint(program: Command): void {
+  program
+    .command('lint')
+    .description('find every quern query in the source tree (TypeScript type checker), plan it for each target offline, and report what a target cannot run well')
+    .argument('[paths...]', 'files or folders to lint instead of the config\'s include globs')
+    .option('-t, --target <targets>', 'target(s) to check: postgres, dynamodb (comma-separated or repeated; default: the config\'s targets)', collect)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integer, -1)
+    .option('--shapes <file>', 'query shapes recorded by test runs with QUERN_RECORD=<file> (repeatable); deduplicated against the static ones', collect)
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addHelpText('after', `
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings, 2 lint could not run.
+
+Suppress one code at one site with a comment on the line above:
+  // quern-allow scan-required: nightly export reads every row on purpose
+
+Examples:
+  quern lint --target dynamodb
+  quern lint --format sarif -o quern.sarif
+  QUERN_RECORD=shapes.jsonl npm test && quern lint --shapes shapes.jsonl`)
+    .action(async (paths: string[], flags: LintFlags, cmd: Command) => {
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const project = await loadProject({ config });
+      const targets = parseTargets(flags.target, project.config.targets);
+      const result = await runLint(project, { targets, paths, shapes: flags.shapes });
+      const text = render(result, flags.format, !!flags.output);
+      if (flags.output) writeFileSync(flags.output, text);
+      else process.stdout.write(text);
+      process.exitCode = exitCodeFor(result, flags.maxWarnings);
+    });
+}

@@ -1,0 +1,332 @@
+/**
+ * KvDriverCore on the AWS SDK: logical requests → DynamoDB commands. Every
+ * expression goes through the placeholder sink (`#n`, `:v`), every value
+ * through the FieldDef marshalling, every request through `send` (retries,
+ * logging). Conditional failures come back as KvConditionFailed /
+ * KvTransactionCancelled for the executor to turn into quern errors.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetItemCommand, DeleteItemCommand, DynamoDBServiceException, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand,
+  TransactWriteItemsCommand, UpdateItemCommand,
+  type AttributeValue, type BatchGetItemCommandOutput, type DeleteItemCommandOutput, type DynamoDBClient, type GetItemCommandOutput,
+  type QueryCommandOutput, type ScanCommandOutput, type TransactWriteItem, type UpdateItemCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { QuernError, ValidationError } from '../../src/errors.js';
+import type { SchemaDef } from '../../src/schema/define.js';
+import type { ModelDef } from '../../src/schema/model.js';
+import type { KvCondition, KvValue } from '../../src/plan/kv/ops.js';
+import {
+  KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvDriverCore, type KvPage, type KvQueryRequest,
+  type KvScanRequest, type KvWriteItem, type Log, type Resolve, type Row,
+} from '../../src/engine/kv/core.js';
+import { evaluate } from '../../src/engine/kv/evaluate.js';
+import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
+import { decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES } from './marshal.js';
+import { backoff, DEFAULT_RETRY, mapError, send, sleep, slim, type AnyCommand, type RetryPolicy, type SendMeta } from './send.js';
+import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
+
+type Item = Record<string, AttributeValue>;
+
+export class DynamoCore implements KvDriverCore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly schema: SchemaDef,
+    private readonly prefix: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  private model(key: string): ModelDef {
+    const m = this.schema.models[key];
+    if (!m) throw new QuernError(`internal: unknown model '${key}'`);
+    return m;
+  }
+
+  tableName(model: ModelDef): string {
+    return this.prefix + model.table;
+  }
+
+  get uniqueTable(): string {
+    return this.prefix + UNIQUE_TABLE;
+  }
+
+  keyAttributes(modelKey: string, index: string | null): readonly string[] {
+    const m = this.model(modelKey);
+    const idx = index ? m.indexes.find((i) => i.name === index)?.fields ?? [] : [];
+    return [...new Set([...m.key, ...idx])];
+  }
+
+  /** A sink whose values are resolved now and encoded by the attribute's FieldDef. */
+  private sink(m: ModelDef, resolve: Resolve): PlaceholderSink {
+    const def = (attr: string) => {
+      const d = m.fields[attr];
+      if (!d) throw new QuernError(`internal: ${m.name} has no field '${attr}'`);
+      return d;
+    };
+    const encode = (attr: string, ref: KvValue, as: ValueUse): AttributeValue => {
+      const v = resolve(ref);
+      const d = def(attr);
+      if (as === 'text') return { S: String(v) };
+      if (as === 'element') return encodeScalar(d.kind === 'list' ? d.element! : d, v);
+      return encodeField(d, v) ?? { NULL: true };
+    };
+    const expand = (attr: string, ref: KvValue): AttributeValue[] => {
+      const d = def(attr);
+      const list = resolve(ref);
+      return (Array.isArray(list) ? list : []).map((v) => encodeScalar(d.kind === 'list' ? d.element! : d, v));
+    };
+    return new PlaceholderSink(encode, expand);
+  }
+
+  private condition(m: ModelDef, c: KvCondition | null, sink: PlaceholderSink): string | undefined {
+    if (!c) return undefined;
+    return renderCondition(c, sink, m.key[0], (attr) => m.fields[attr]?.kind === 'list');
+  }
+
+  /** `models`: the model of each transaction item (null for unique entries), to decode cancellation reasons. */
+  private async call<T>(make: () => AnyCommand, meta: SendMeta, log: Log, models: readonly (ModelDef | null)[] = []): Promise<T> {
+    try {
+      return await send<T>(this.client, make, meta, log, this.retry);
+    } catch (e) {
+      if (e instanceof DynamoDBServiceException && e.name === 'ConditionalCheckFailedException') {
+        const item = (e as unknown as { Item?: Item }).Item;
+        const m = meta.model ? Object.values(this.schema.models).find((x) => x.name === meta.model) : undefined;
+        throw new KvConditionFailed(item && m ? decodeRow(m, item) : null, slim(e));
+      }
+      if (e instanceof DynamoDBServiceException && e.name === 'TransactionCanceledException') {
+        throw this.cancelled(e, models);
+      }
+      throw mapError(e, meta);
+    }
+  }
+
+  private cancelled(e: DynamoDBServiceException, models: readonly (ModelDef | null)[]): KvTransactionCancelled {
+    const raw = (e as unknown as { CancellationReasons?: { Code?: string; Message?: string; Item?: Item }[] }).CancellationReasons ?? [];
+    const reasons: (KvCancelReason | null)[] = raw.map((r, i) => {
+      if (!r.Code || r.Code === 'None') return null;
+      const m = models[i];
+      return { code: r.Code, message: r.Message, item: r.Item && m ? decodeRow(m, r.Item) : null };
+    });
+    return new KvTransactionCancelled(reasons, slim(e));
+  }
+
+  async get(modelKey: string, key: KeyValues, log: Log): Promise<Row | null> {
+    const m = this.model(modelKey);
+    const TableName = this.tableName(m);
+    const out = await this.call<GetItemCommandOutput>(() => new GetItemCommand({ TableName, Key: encodeKey(m, key), ConsistentRead: true }),
+      { operation: 'GetItem', model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
+    return out.Item ? decodeRow(m, out.Item) : null;
+  }
+
+  async batchGet(modelKey: string, keys: readonly KeyValues[], log: Log): Promise<Row[]> {
+    const m = this.model(modelKey);
+    const TableName = this.tableName(m);
+    if (keys.length === 0) return [];
+    if (keys.length > 100) throw new QuernError('internal: BatchGetItem takes at most 100 keys');
+    let pending: Item[] = keys.map((k) => encodeKey(m, k));
+    const rows: Row[] = [];
+    for (let round = 0; pending.length > 0; round++) {
+      const req = pending;
+      const out = await this.call<BatchGetItemCommandOutput>(() => new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: req, ConsistentRead: true } } }),
+        { operation: 'BatchGetItem', model: m.name, table: TableName, rowCount: (o) => (o as BatchGetItemCommandOutput).Responses?.[TableName]?.length ?? 0 }, log);
+      for (const item of out.Responses?.[TableName] ?? []) rows.push(decodeRow(m, item));
+      pending = (out.UnprocessedKeys?.[TableName]?.Keys ?? []) as Item[];
+      if (pending.length > 0) {
+        // Unprocessed keys mean the table is throttling: back off before asking again.
+        if (round + 1 >= this.retry.attempts * 2) throw new ValidationError(m.name, `BatchGetItem left ${pending.length} keys unprocessed after ${round + 1} rounds (throttled)`);
+        await sleep(backoff(this.retry, round));
+      }
+    }
+    return rows;
+  }
+
+  async query(req: KvQueryRequest, log: Log): Promise<KvPage> {
+    const m = this.model(req.model);
+    const TableName = this.tableName(m);
+    const out = await this.call<QueryCommandOutput>(() => {
+      const sink = this.sink(m, req.resolve);
+      const KeyConditionExpression = renderKeyCondition(req.key, sink);
+      const FilterExpression = this.condition(m, req.filter, sink);
+      return new QueryCommand({
+        TableName, IndexName: req.index ?? undefined, KeyConditionExpression, FilterExpression,
+        ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
+        ScanIndexForward: req.forward, Limit: req.pageSize, Select: req.select === 'count' ? 'COUNT' : undefined,
+        ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey, this.keyAttributes(req.model, req.index)) : undefined,
+        // Table reads are strongly consistent (read-your-writes); GSIs cannot be.
+        ConsistentRead: req.index ? undefined : true,
+      });
+    }, { operation: 'Query', model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
+    return {
+      items: (out.Items ?? []).map((i) => decodeRow(m, i)),
+      count: out.Count ?? 0,
+      lastKey: out.LastEvaluatedKey ? decodeKey(m, out.LastEvaluatedKey) : null,
+    };
+  }
+
+  async scan(req: KvScanRequest, log: Log): Promise<KvPage> {
+    const m = this.model(req.model);
+    const TableName = this.tableName(m);
+    const out = await this.call<ScanCommandOutput>(() => {
+      const sink = this.sink(m, req.resolve);
+      const FilterExpression = this.condition(m, req.filter, sink);
+      return new ScanCommand({
+        TableName, FilterExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
+        Limit: req.pageSize, Select: req.select === 'count' ? 'COUNT' : undefined, ConsistentRead: true,
+        ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey) : undefined,
+      });
+    }, { operation: 'Scan', model: m.name, table: TableName, rowCount: (o) => (o as ScanCommandOutput).Count ?? 0 }, log);
+    return {
+      items: (out.Items ?? []).map((i) => decodeRow(m, i)),
+      count: out.Count ?? 0,
+      lastKey: out.LastEvaluatedKey ? decodeKey(m, out.LastEvaluatedKey) : null,
+    };
+  }
+
+  async getUnique(modelKey: string, constraint: string, values: readonly unknown[], log: Log): Promise<KeyValues | null> {
+    const m = this.model(modelKey);
+    if (values.some((v) => v === null || v === undefined)) return null;
+    const TableName = this.uniqueTable;
+    const out = await this.call<GetItemCommandOutput>(() => new GetItemCommand({ TableName, Key: { [UNIQUE_PK]: { S: uniqueEntryKey(m, constraint, values) } }, ConsistentRead: true }),
+      { operation: 'GetItem', model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
+    const k = out.Item?.k?.M;
+    return k ? decodeKey(m, k) : null;
+  }
+
+  /** Rejects an item over 400 KB before sending, naming the model and key. */
+  private checkSize(m: ModelDef, key: KeyValues, item: Item) {
+    const n = itemSize(item);
+    if (n > MAX_ITEM_BYTES) {
+      const k = m.key.map((a) => `${a}=${key[a] instanceof Date ? (key[a] as Date).toISOString() : String(key[a])}`).join(', ');
+      throw new ValidationError(`${m.name}(${k})`, `the item is ${n} bytes; DynamoDB items are limited to 400 KB (${MAX_ITEM_BYTES} bytes)`);
+    }
+  }
+
+  private putInput(w: Extract<KvWriteItem, { kind: 'Put' }>) {
+    const m = this.model(w.model);
+    const Item = this.encodeItem(m, w.item);
+    this.checkSize(m, w.item, Item);
+    const sink = this.sink(m, w.resolve);
+    const ConditionExpression = this.condition(m, w.condition, sink);
+    return { m, input: { TableName: this.tableName(m), Item, ConditionExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues } };
+  }
+
+  private encodeItem(m: ModelDef, row: Row): Item {
+    const item: Item = {};
+    for (const [name, def] of Object.entries(m.fields)) {
+      const av = encodeField(def, row[name]);
+      if (av) item[name] = av;
+    }
+    return item;
+  }
+
+  /** UpdateExpression, or null when there is nothing to set (the write is then a condition check). */
+  private updateInput(w: Extract<KvWriteItem, { kind: 'Update' }>) {
+    const m = this.model(w.model);
+    const sink = this.sink(m, w.resolve);
+    const UpdateExpression = renderUpdate(w.updates, sink, (ref) => {
+      const v = w.resolve(ref);
+      return v === null || v === undefined;
+    });
+    const ConditionExpression = this.condition(m, w.condition, sink);
+    const Key = encodeKey(m, w.key);
+    this.checkSize(m, w.key, { ...Key, ...sink.values });
+    return {
+      m,
+      input: {
+        TableName: this.tableName(m), Key, UpdateExpression: UpdateExpression || undefined, ConditionExpression,
+        ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
+      },
+    };
+  }
+
+  private deleteInput(w: Extract<KvWriteItem, { kind: 'Delete' }>) {
+    const m = this.model(w.model);
+    const sink = this.sink(m, w.resolve);
+    const ConditionExpression = this.condition(m, w.condition, sink);
+    return { m, input: { TableName: this.tableName(m), Key: encodeKey(m, w.key), ConditionExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues } };
+  }
+
+  async put(w: Extract<KvWriteItem, { kind: 'Put' }>, log: Log): Promise<void> {
+    const { m, input } = this.putInput(w);
+    await this.call(() => new PutItemCommand(input), { operation: 'PutItem', model: m.name, table: input.TableName, rowCount: () => 1 }, log);
+  }
+
+  async update(w: Extract<KvWriteItem, { kind: 'Update' }>, log: Log): Promise<Row> {
+    const { m, input } = this.updateInput(w);
+    if (!input.UpdateExpression) {
+      // Nothing to change: read the item and check the condition the write would have checked.
+      const row = await this.get(w.model, w.key, log);
+      if (!row || (w.condition && !evaluate(w.condition, row, w.resolve))) throw new KvConditionFailed(row);
+      return row;
+    }
+    const out = await this.call<UpdateItemCommandOutput>(() => new UpdateItemCommand({ ...input, UpdateExpression: input.UpdateExpression, ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      { operation: 'UpdateItem', model: m.name, table: input.TableName, rowCount: () => 1 }, log);
+    return decodeRow(m, out.Attributes ?? {});
+  }
+
+  async delete(w: Extract<KvWriteItem, { kind: 'Delete' }>, log: Log): Promise<Row> {
+    const { m, input } = this.deleteInput(w);
+    const out = await this.call<DeleteItemCommandOutput>(() => new DeleteItemCommand({ ...input, ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      { operation: 'DeleteItem', model: m.name, table: input.TableName, rowCount: () => 1 }, log);
+    return decodeRow(m, out.Attributes ?? {});
+  }
+
+  async transact(items: readonly KvWriteItem[], log: Log): Promise<void> {
+    if (items.length === 0) return;
+    if (items.length > 100) throw new QuernError('internal: TransactWriteItems takes at most 100 items');
+    const models: (ModelDef | null)[] = [];
+    const tx: TransactWriteItem[] = items.map((w): TransactWriteItem => {
+      switch (w.kind) {
+        case 'Put': {
+          const { m, input } = this.putInput(w);
+          models.push(m);
+          return { Put: { ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
+        }
+        case 'Update': {
+          const { m, input } = this.updateInput(w);
+          models.push(m);
+          if (!input.UpdateExpression) {
+            return { ConditionCheck: { TableName: input.TableName, Key: input.Key, ConditionExpression: input.ConditionExpression ?? `attribute_exists(#k)`, ExpressionAttributeNames: input.ExpressionAttributeNames ?? { '#k': m.key[0] }, ExpressionAttributeValues: input.ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
+          }
+          return { Update: { ...input, UpdateExpression: input.UpdateExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
+        }
+        case 'Delete': {
+          const { m, input } = this.deleteInput(w);
+          models.push(m);
+          return { Delete: { ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
+        }
+        case 'PutUnique': {
+          const m = this.model(w.model);
+          models.push(null);
+          return {
+            Put: {
+              TableName: this.uniqueTable, Item: uniqueEntryItem(m, w.constraint, w.values, w.key),
+              ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': UNIQUE_PK },
+            },
+          };
+        }
+        case 'DeleteUnique': {
+          const m = this.model(w.model);
+          models.push(null);
+          // Only release an entry that is ours; an absent one is already released.
+          return {
+            Delete: {
+              TableName: this.uniqueTable, Key: { [UNIQUE_PK]: { S: uniqueEntryKey(m, w.constraint, w.values) } },
+              ConditionExpression: 'attribute_not_exists(#pk) OR #k = :k', ExpressionAttributeNames: { '#pk': UNIQUE_PK, '#k': 'k' },
+              ExpressionAttributeValues: { ':k': { M: encodeKey(m, w.key) } },
+            },
+          };
+        }
+        default: {
+          const never: never = w;
+          throw new QuernError(`internal: unknown write ${JSON.stringify(never)}`);
+        }
+      }
+    });
+    const first = models.find((m) => m) ?? null;
+    // One token for every retry of this transaction: DynamoDB then applies it at most once.
+    const ClientRequestToken = randomUUID();
+    await this.call(() => new TransactWriteItemsCommand({ TransactItems: tx, ClientRequestToken }),
+      { operation: 'TransactWriteItems', model: first?.name, table: first ? this.tableName(first) : this.uniqueTable, rowCount: () => items.length }, log, models);
+  }
+}

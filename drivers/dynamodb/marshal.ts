@@ -1,0 +1,185 @@
+/**
+ * JS values ⇄ DynamoDB AttributeValues, per FieldDef:
+ *
+ *   int, float, bigint        N
+ *   string, text, enum, uuid  S
+ *   decimal                   S   (every digit kept; not numerically ordered)
+ *   timestamp                 S   ISO 8601 from toISOString(): fixed width, so S order is time order
+ *   date                      S   'YYYY-MM-DD'
+ *   boolean                   BOOL
+ *   list                      L   of the element encoding
+ *   json                      M for objects (L, S, N, BOOL, NULL for other JSON values)
+ *   null                      the attribute is absent
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DriverError } from '../../src/errors.js';
+import type { ElementDef, FieldDef } from '../../src/schema/field.js';
+import type { ModelDef } from '../../src/schema/model.js';
+
+type Row = Record<string, unknown>;
+type Item = Record<string, AttributeValue>;
+
+function num(v: unknown): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  throw new DriverError('dynamodb', `expected a number, got ${typeof v}`);
+}
+
+function jsonToAttr(v: unknown): AttributeValue {
+  if (v === null || v === undefined) return { NULL: true };
+  if (typeof v === 'string') return { S: v };
+  if (typeof v === 'number') return { N: String(v) };
+  if (typeof v === 'boolean') return { BOOL: v };
+  if (Array.isArray(v)) return { L: v.map(jsonToAttr) };
+  if (typeof v === 'object') {
+    const m: Item = {};
+    for (const [k, x] of Object.entries(v as Row)) if (x !== undefined) m[k] = jsonToAttr(x);
+    return { M: m };
+  }
+  throw new DriverError('dynamodb', `not a JSON value: ${typeof v}`);
+}
+
+function attrToJson(a: AttributeValue): unknown {
+  if (a.NULL) return null;
+  if (a.S !== undefined) return a.S;
+  if (a.N !== undefined) return Number(a.N);
+  if (a.BOOL !== undefined) return a.BOOL;
+  if (a.L !== undefined) return a.L.map(attrToJson);
+  if (a.M !== undefined) {
+    const out: Row = {};
+    // defineProperty: a '__proto__' key in stored JSON stays data.
+    for (const [k, x] of Object.entries(a.M)) Object.defineProperty(out, k, { value: attrToJson(x), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  throw new DriverError('dynamodb', `unexpected attribute type in json value: ${Object.keys(a).join(',')}`);
+}
+
+/** One scalar (a field's value or a list element). */
+export function encodeScalar(def: ElementDef | FieldDef, v: unknown): AttributeValue {
+  switch (def.kind) {
+    case 'int':
+    case 'float':
+    case 'bigint':
+      return { N: num(v) };
+    case 'string':
+    case 'text':
+    case 'enum':
+    case 'uuid':
+    case 'decimal':
+    case 'date':
+      return { S: String(v) };
+    case 'timestamp':
+      return { S: (v instanceof Date ? v : new Date(v as string)).toISOString() };
+    case 'boolean':
+      return { BOOL: Boolean(v) };
+    case 'json':
+      return jsonToAttr(v);
+    case 'list':
+      throw new DriverError('dynamodb', 'nested lists are not supported');
+    default: {
+      const never: never = def;
+      throw new DriverError('dynamodb', `unknown field kind ${String((never as { kind: string }).kind)}`);
+    }
+  }
+}
+
+/** A field's value; null when the value is null (the attribute is then absent). */
+export function encodeField(def: FieldDef, v: unknown): AttributeValue | null {
+  if (v === null || v === undefined) return null;
+  if (def.kind === 'list') return { L: (v as unknown[]).map((e) => encodeScalar(def.element!, e)) };
+  return encodeScalar(def, v);
+}
+
+export function decodeScalar(def: ElementDef | FieldDef, a: AttributeValue): unknown {
+  switch (def.kind) {
+    case 'int':
+    case 'float':
+      return Number(a.N);
+    case 'bigint':
+      return BigInt(a.N!);
+    case 'string':
+    case 'text':
+    case 'enum':
+    case 'uuid':
+    case 'decimal':
+    case 'date':
+      return a.S;
+    case 'timestamp':
+      return new Date(a.S!);
+    case 'boolean':
+      return a.BOOL;
+    case 'json':
+      return attrToJson(a);
+    case 'list':
+      throw new DriverError('dynamodb', 'nested lists are not supported');
+    default: {
+      const never: never = def;
+      throw new DriverError('dynamodb', `unknown field kind ${String((never as { kind: string }).kind)}`);
+    }
+  }
+}
+
+export function decodeField(def: FieldDef, a: AttributeValue | undefined): unknown {
+  if (!a || a.NULL) return null;
+  if (def.kind === 'list') return (a.L ?? []).map((e) => decodeScalar(def.element!, e));
+  return decodeScalar(def, a);
+}
+
+export function encodeRow(model: ModelDef, row: Row): Item {
+  const item: Item = {};
+  for (const [name, def] of Object.entries(model.fields)) {
+    const av = encodeField(def, row[name]);
+    if (av) item[name] = av;
+  }
+  return item;
+}
+
+/** Every field present: absent attributes decode to null. Attributes that are not fields are ignored. */
+export function decodeRow(model: ModelDef, item: Item): Row {
+  const row: Row = {};
+  for (const [name, def] of Object.entries(model.fields)) row[name] = decodeField(def, item[name]);
+  return row;
+}
+
+export function encodeKey(model: ModelDef, key: Row, attrs: readonly string[] = model.key): Item {
+  const out: Item = {};
+  for (const a of attrs) {
+    const av = encodeField(model.fields[a], key[a]);
+    if (!av) throw new DriverError('dynamodb', `${model.name}: key attribute '${a}' has no value`);
+    out[a] = av;
+  }
+  return out;
+}
+
+export function decodeKey(model: ModelDef, item: Item): Row {
+  const out: Row = {};
+  for (const [a, av] of Object.entries(item)) {
+    const def = model.fields[a];
+    if (def) out[a] = decodeField(def, av);
+  }
+  return out;
+}
+
+/**
+ * Item size as DynamoDB counts it: attribute name bytes plus value bytes (numbers ~ digits/2 + 1,
+ * plus 3 bytes per list/map and 1 per element). Exact enough to refuse oversized items before sending.
+ */
+export function itemSize(item: Item): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(item)) n += Buffer.byteLength(k) + valueSize(v);
+  return n;
+}
+
+function valueSize(v: AttributeValue): number {
+  if (v.S !== undefined) return Buffer.byteLength(v.S);
+  if (v.N !== undefined) return Math.ceil(v.N.replace(/^-|\.|e.*$/gi, '').length / 2) + 1;
+  if (v.B !== undefined) return v.B.length;
+  if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
+  if (v.L !== undefined) return 3 + v.L.reduce((n, x) => n + 1 + valueSize(x), 0);
+  if (v.M !== undefined) return 3 + Object.entries(v.M).reduce((n, [k, x]) => n + 1 + Buffer.byteLength(k) + valueSize(x), 0);
+  if (v.SS !== undefined) return v.SS.reduce((n, s) => n + Buffer.byteLength(s), 0);
+  if (v.NS !== undefined) return v.NS.reduce((n, s) => n + s.length, 0);
+  return 0;
+}
+
+export const MAX_ITEM_BYTES = 400 * 1024;

@@ -1,0 +1,99 @@
+/**
+ * Sending one AWS request: bounded retries with exponential backoff and full
+ * jitter for throttling, 5xx and transaction conflicts; one QueryEvent per
+ * attempt through the client's log hook; service errors mapped to quern's.
+ */
+import { DynamoDBServiceException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DriverError, QuernError } from '../../src/errors.js';
+import type { Log } from '../../src/engine/kv/core.js';
+
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError',
+  'ServiceUnavailable', 'TransactionConflictException', 'TransactionInProgressException',
+]);
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  readonly baseMs: number;
+  readonly capMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 25, capMs: 2_000 };
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Full jitter: a uniform delay up to the exponential bound. */
+export const backoff = (p: RetryPolicy, attempt: number) => Math.random() * Math.min(p.capMs, p.baseMs * 2 ** attempt);
+
+function isRetryable(e: unknown): boolean {
+  if (e instanceof DynamoDBServiceException) {
+    if (RETRYABLE.has(e.name)) return true;
+    if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+    // A transaction cancelled only because another one held its items: try again.
+    if (e.name === 'TransactionCanceledException') {
+      const reasons = (e as unknown as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      const failed = reasons.filter((r) => r.Code && r.Code !== 'None');
+      return failed.length > 0 && failed.every((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
+    }
+  }
+  return false;
+}
+
+export interface SendMeta {
+  readonly operation: string;
+  readonly model?: string;
+  readonly table: string;
+  readonly rowCount: (out: unknown) => number;
+}
+
+/** Any client command (the SDK's per-command generics do not unify). */
+export type AnyCommand = { readonly input: object };
+
+/** Sends with retries; the caller maps domain errors (conditional failures), this maps the rest. */
+export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, meta: SendMeta, log: Log, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const cmd = make();
+    const start = performance.now();
+    try {
+      const out = await (client.send as (c: AnyCommand) => Promise<unknown>).call(client, cmd);
+      log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: meta.rowCount(out) });
+      return out as T;
+    } catch (e) {
+      log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: 0 });
+      if (attempt + 1 < policy.attempts && isRetryable(e)) {
+        await sleep(backoff(policy, attempt));
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+/** The SDK error without its HTTP response (which drags sockets into every printed error). */
+export function slim(e: DynamoDBServiceException): Error {
+  const out = new Error(e.message);
+  out.name = e.name;
+  Object.assign(out, { $fault: e.$fault, $metadata: e.$metadata });
+  return out;
+}
+
+/** Errors no caller handles specially, made readable. */
+export function mapError(e: unknown, meta: SendMeta): Error {
+  if (e instanceof DynamoDBServiceException) {
+    const what = `${meta.operation} on ${meta.table}${meta.model ? ` (${meta.model})` : ''}`;
+    switch (e.name) {
+      case 'ValidationException':
+        return new DriverError('dynamodb', `${what} was rejected by DynamoDB as invalid: ${e.message}`, slim(e));
+      case 'ResourceNotFoundException':
+        return new DriverError('dynamodb', `${what}: table ${meta.table} does not exist; create it with db.push() (development) or quern migrate apply`, slim(e));
+      default:
+        if (RETRYABLE.has(e.name) || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+          return new DriverError('dynamodb', `${what} still failed after retries: ${e.name}: ${e.message}`, slim(e));
+        }
+        return new DriverError('dynamodb', `${what} failed: ${e.name}: ${e.message}`, slim(e));
+    }
+  }
+  if (e instanceof QuernError) return e;
+  return e instanceof Error ? new DriverError('dynamodb', `${meta.operation} on ${meta.table} failed: ${e.message}`, e) : new DriverError('dynamodb', String(e));
+}

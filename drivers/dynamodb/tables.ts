@@ -1,0 +1,127 @@
+/**
+ * Physical tables: one per model (its key as the table key, each index(a, b)
+ * as a GSI with partition a and sort b projecting ALL, on-demand billing) plus
+ * the shared unique-index table. The CreateTable inputs are exported for the
+ * migrations renderer; push() is the development shortcut that creates
+ * whatever is missing and waits for ACTIVE.
+ */
+import {
+  CreateTableCommand, DescribeTableCommand, DynamoDBServiceException, UpdateTableCommand,
+  type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient, type GlobalSecondaryIndex, type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import { DriverError } from '../../src/errors.js';
+import type { SchemaDef } from '../../src/schema/define.js';
+import type { FieldDef } from '../../src/schema/field.js';
+import type { IndexDef, ModelDef } from '../../src/schema/model.js';
+import { mapError, sleep } from './send.js';
+import { UNIQUE_PK, UNIQUE_TABLE } from './unique.js';
+
+/** Key attribute type: numbers are N, everything else a key can be is stored as S. */
+export function attributeType(def: FieldDef): 'S' | 'N' {
+  switch (def.kind) {
+    case 'int':
+    case 'float':
+    case 'bigint':
+      return 'N';
+    case 'string': case 'text': case 'enum': case 'uuid': case 'decimal': case 'date': case 'timestamp':
+      return 'S';
+    default:
+      throw new DriverError('dynamodb', `a ${def.kind} field cannot be a DynamoDB key or index attribute (keys are S, N or B)`);
+  }
+}
+
+export function gsiInput(model: ModelDef, index: IndexDef): GlobalSecondaryIndex {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.fields[0], KeyType: 'HASH' },
+      ...(index.fields[1] ? [{ AttributeName: index.fields[1], KeyType: 'RANGE' as const }] : []),
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  };
+}
+
+export function attributeDefinitions(model: ModelDef, fields: readonly string[]): AttributeDefinition[] {
+  return [...new Set(fields)].map((f) => ({ AttributeName: f, AttributeType: attributeType(model.fields[f]) }));
+}
+
+export function createTableInput(model: ModelDef, prefix = ''): CreateTableCommandInput {
+  const keyFields = [...model.key, ...model.indexes.flatMap((i) => i.fields)];
+  return {
+    TableName: prefix + model.table,
+    KeySchema: [
+      { AttributeName: model.key[0], KeyType: 'HASH' },
+      ...(model.key[1] ? [{ AttributeName: model.key[1], KeyType: 'RANGE' as const }] : []),
+    ],
+    AttributeDefinitions: attributeDefinitions(model, keyFields),
+    BillingMode: 'PAY_PER_REQUEST',
+    ...(model.indexes.length ? { GlobalSecondaryIndexes: model.indexes.map((i) => gsiInput(model, i)) } : {}),
+  };
+}
+
+export function uniqueTableInput(prefix = ''): CreateTableCommandInput {
+  return {
+    TableName: prefix + UNIQUE_TABLE,
+    KeySchema: [{ AttributeName: UNIQUE_PK, KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: UNIQUE_PK, AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+/** Every table a schema needs, the unique-index table included. */
+export function schemaTableInputs(schema: SchemaDef, prefix = ''): CreateTableCommandInput[] {
+  return [...Object.values(schema.models).map((m) => createTableInput(m, prefix)), uniqueTableInput(prefix)];
+}
+
+async function describe(client: DynamoDBClient, TableName: string): Promise<TableDescription | null> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName }))).Table ?? null;
+  } catch (e) {
+    if (e instanceof DynamoDBServiceException && e.name === 'ResourceNotFoundException') return null;
+    throw mapError(e, { operation: 'DescribeTable', table: TableName, rowCount: () => 0 });
+  }
+}
+
+/** Polls until the table and all its GSIs are ACTIVE. */
+export async function waitActive(client: DynamoDBClient, TableName: string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    const t = await describe(client, TableName);
+    if (t && t.TableStatus === 'ACTIVE' && (t.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')) return;
+    if (Date.now() > deadline) throw new DriverError('dynamodb', `table ${TableName} did not become ACTIVE within ${Math.round(timeoutMs / 1000)} s`);
+    await sleep(Math.min(2_000, 50 * 2 ** Math.min(i, 6)));
+  }
+}
+
+/** Creates the table if missing; adds missing GSIs one at a time (DynamoDB allows one per UpdateTable). */
+export async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const name = input.TableName!;
+  const existing = await describe(client, name);
+  if (!existing) {
+    try {
+      await client.send(new CreateTableCommand(input));
+    } catch (e) {
+      // Another process created it meanwhile: fine, wait for it below.
+      if (!(e instanceof DynamoDBServiceException && e.name === 'ResourceInUseException')) throw mapError(e, { operation: 'CreateTable', table: name, rowCount: () => 0 });
+    }
+    await waitActive(client, name);
+    return;
+  }
+  const have = new Set((existing.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  for (const gsi of input.GlobalSecondaryIndexes ?? []) {
+    if (have.has(gsi.IndexName)) continue;
+    await waitActive(client, name);
+    const attrs = (input.AttributeDefinitions ?? []).filter((a) => gsi.KeySchema!.some((k) => k.AttributeName === a.AttributeName));
+    try {
+      await client.send(new UpdateTableCommand({ TableName: name, AttributeDefinitions: attrs, GlobalSecondaryIndexUpdates: [{ Create: gsi }] }));
+    } catch (e) {
+      throw mapError(e, { operation: 'UpdateTable', table: name, rowCount: () => 0 });
+    }
+  }
+  await waitActive(client, name);
+}
+
+export async function pushTables(client: DynamoDBClient, schema: SchemaDef, prefix = ''): Promise<void> {
+  // Tables are independent: create them concurrently, then wait for each.
+  await Promise.all(schemaTableInputs(schema, prefix).map((input) => ensureTable(client, input)));
+}

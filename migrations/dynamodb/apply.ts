@@ -1,0 +1,419 @@
+/**
+ * Applying dynamodb.json steps: under the ledger's lock, one step at a time,
+ * each recorded as soon as it is done. Every step checks what is already there
+ * first, so a step cut off by a crash is simply run again.
+ */
+import {
+  CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand, ScanCommand,
+  UpdateItemCommand, UpdateTableCommand, UpdateTimeToLiveCommand, type AttributeValue, type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DestructiveChangeError, MigrationError } from '../errors.js';
+import type { DynamoConnection } from '../connections.js';
+import type { Migration } from '../folder.js';
+import { crashPoint, migrationStatus, type StatusRow } from '../plan.js';
+import type { Progress, Task } from '../progress.js';
+import type { ApplyResult } from '../postgres/apply.js';
+import { describe, dynamoClient, pollMs, sleep, waitActive, waitGone } from './client.js';
+import { DynamoLedger } from './ledger.js';
+import { describeStep, type DynamoStep } from './steps.js';
+import { entriesOf, entryFor, UNIQUE_PK, UNIQUE_TABLE } from './unique-entries.js';
+
+/** Items per scan page: the resume position is saved after each page. */
+const PAGE = Number(process.env.QUERN_MIGRATE_SCAN_PAGE ?? 100);
+
+export interface DynamoApplyOptions {
+  readonly connection: DynamoConnection;
+  readonly migrations: readonly Migration[];
+  readonly allowDestructive?: boolean;
+  readonly dryRun?: boolean;
+  readonly progress: Progress;
+  readonly lockTimeoutMs?: number;
+  /** Use this client instead of one built from `connection` (tests). */
+  readonly client?: DynamoDBClient;
+}
+
+const dynChecksum = (m: Migration) => m.dynamodb?.checksum;
+
+export async function statusDynamo(connection: DynamoConnection, migrations: readonly Migration[], client?: DynamoDBClient): Promise<StatusRow[]> {
+  const c = client ?? dynamoClient(connection);
+  try {
+    return migrationStatus(migrations, await new DynamoLedger(c, connection.tablePrefix).rows(), dynChecksum);
+  } catch (e) {
+    throw wrapConnection(e, connection);
+  } finally {
+    if (!client) c.destroy();
+  }
+}
+
+function wrapConnection(e: unknown, conn: DynamoConnection): unknown {
+  const err = e as Error & { code?: string };
+  if (err instanceof MigrationError) return e;
+  if (err.name === 'CredentialsProviderError') {
+    return new MigrationError(`no AWS credentials for DynamoDB${conn.endpoint ? ` at ${conn.endpoint}` : ` in ${conn.region}`}: ${err.message}`, 'set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE; for DynamoDB Local pass --endpoint http://localhost:8000');
+  }
+  if (err.code === 'ECONNREFUSED' || err.name === 'TimeoutError' || /ECONNREFUSED|getaddrinfo/.test(err.message)) {
+    return new MigrationError(`cannot reach DynamoDB at ${conn.endpoint ?? `region ${conn.region}`}: ${err.message}`, 'check --endpoint/--region (or dynamodb.* in quern.config.ts) and that the server is running');
+  }
+  return e;
+}
+
+export async function applyDynamo(opts: DynamoApplyOptions): Promise<ApplyResult> {
+  const { progress, connection } = opts;
+  const client = opts.client ?? dynamoClient(connection);
+  const ledger = new DynamoLedger(client, connection.tablePrefix);
+  const applied: string[] = [];
+  const skipped: string[] = [];
+  try {
+    if (opts.dryRun) {
+      const status = migrationStatus(opts.migrations, await ledger.rows(), dynChecksum);
+      refuseModified(status);
+      for (const s of status) {
+        if (s.state !== 'pending' && s.state !== 'partial') continue;
+        const steps = s.migration!.dynamodb!.parsed.steps;
+        const from = s.row?.done ?? 0;
+        progress.info(`would apply ${s.id}${from ? ` from step ${from + 1}/${steps.length}` : ''}:`);
+        steps.slice(from).forEach((st, i) => progress.info(`  ${from + i + 1}. ${describeStep(st)}${st.destructive ? `  [DESTRUCTIVE: ${st.destructive}]` : ''}`));
+        applied.push(s.id);
+      }
+      return { applied, skipped };
+    }
+
+    await ledger.ensure();
+    await ledger.acquire({ timeoutMs: opts.lockTimeoutMs ?? 600_000, onWait: (h) => progress.info(`waiting for another \`quern migrate apply\` (DynamoDB lock held by ${h})…`) });
+    try {
+      const status = migrationStatus(opts.migrations, await ledger.rows(), dynChecksum);
+      refuseModified(status);
+      for (const s of status) if (s.state === 'missing') progress.warn(`${s.id} is recorded as applied on DynamoDB but is not in the migrations folder`);
+      const todo = status.filter((s) => s.state === 'pending' || s.state === 'partial');
+      const destructive = todo.flatMap((s) => s.migration!.dynamodb!.parsed.steps.slice(s.row?.done ?? 0)
+        .filter((st) => st.destructive).map((st) => `${s.id} (dynamodb): ${st.destructive}`));
+      if (destructive.length && !opts.allowDestructive) throw new DestructiveChangeError(destructive, 'apply');
+      if (todo.length === 0) progress.info('DynamoDB: nothing to apply');
+      const runner = new StepRunner(client, connection.tablePrefix, ledger, progress);
+      for (const s of todo) {
+        await runner.migration(s.migration!, s.row?.done ?? 0);
+        applied.push(s.id);
+      }
+      skipped.push(...status.filter((s) => s.state === 'applied').map((s) => s.id));
+    } finally {
+      await ledger.release();
+    }
+    return { applied, skipped };
+  } catch (e) {
+    throw wrapConnection(e, connection);
+  } finally {
+    if (!opts.client) client.destroy();
+  }
+}
+
+function refuseModified(status: readonly StatusRow[]): void {
+  const modified = status.filter((s) => s.state === 'modified');
+  if (modified.length === 0) return;
+  throw new MigrationError(
+    `applied migration${modified.length > 1 ? 's' : ''} ${modified.map((s) => s.id).join(', ')} changed since applied to DynamoDB (checksum mismatch): ${modified.map((s) => s.migration!.dynamodb!.path).join(', ')}`,
+    'restore the applied file from version control and put new changes in a new migration (`quern migrate generate`)',
+  );
+}
+
+class StepRunner {
+  constructor(private readonly client: DynamoDBClient, private readonly prefix: string, private readonly ledger: DynamoLedger, private readonly progress: Progress) {}
+
+  private name(table: string): string {
+    return `${this.prefix}${table}`;
+  }
+
+  async migration(m: Migration, from: number): Promise<void> {
+    const steps = m.dynamodb!.parsed.steps;
+    await this.ledger.begin(m.id, m.dynamodb!.checksum, steps.length);
+    if (steps.length === 0) {
+      await this.ledger.finishEmpty(m.id);
+      this.progress.info(`${m.id} (dynamodb): no steps (recorded)`);
+      return;
+    }
+    this.progress.info(`${m.id} (dynamodb): ${steps.length - from} step${steps.length - from === 1 ? '' : 's'}${from ? ` (resuming at step ${from + 1})` : ''}`);
+    for (let i = from; i < steps.length; i++) {
+      this.ledger.assertHeld();
+      const step = steps[i];
+      const label = `  ${i + 1}/${steps.length} ${describeStep(step)}`;
+      try {
+        await this.run(m, i, step, label);
+      } catch (e) {
+        if (e instanceof MigrationError) throw e;
+        throw new MigrationError(`${m.id}: step ${i + 1} (${describeStep(step)}) failed on DynamoDB: ${(e as Error).message}`, 'steps before it stay applied and recorded; fix the cause and run `quern migrate apply` again to resume here');
+      }
+      crashPoint(`dynamodb:${m.id}:step:${i}:before-record`);
+      await this.ledger.recordStep(m.id, i, steps.length, step.op, describeStep(step));
+    }
+  }
+
+  private async run(m: Migration, i: number, s: DynamoStep, label: string): Promise<void> {
+    switch (s.op) {
+      case 'CreateTable':
+        return this.createTable(s, label);
+      case 'CreateIndex':
+        return this.createIndex(m, i, s, label);
+      case 'DeleteIndex':
+        return this.deleteIndex(s, label);
+      case 'BackfillUnique':
+        return this.backfillUnique(m, i, s, label);
+      case 'DeleteUniqueEntries':
+        return this.deleteUniqueEntries(m, i, s, label);
+      case 'RenameAttribute':
+        return this.renameAttribute(m, i, s, label);
+      case 'UpdateTimeToLive':
+        return this.ttl(s, label);
+      case 'DeleteTable':
+        return this.deleteTable(s, label);
+      default: {
+        const never: never = s;
+        throw new MigrationError(`unknown step ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private async createTable(s: Extract<DynamoStep, { op: 'CreateTable' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const task = this.progress.task(label);
+    const existing = await describe(this.client, table);
+    if (existing) {
+      const want = JSON.stringify(s.definition.KeySchema);
+      const have = JSON.stringify((existing.KeySchema ?? []).map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })));
+      if (want !== have) throw new MigrationError(`table ${table} already exists with key ${have}, not ${want}`, `it was not created by this migration: drop or rename it, or change the model's table name`);
+    } else {
+      try {
+        await this.client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', ...(s.definition as object) } as never));
+      } catch (e) {
+        if ((e as Error).name !== 'ResourceInUseException') throw e;
+      }
+    }
+    await waitActive(this.client, table, (t) => task.update(0, 1, t.TableStatus?.toLowerCase()));
+    task.finish('ACTIVE');
+  }
+
+  private async createIndex(m: Migration, i: number, s: Extract<DynamoStep, { op: 'CreateIndex' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const task = this.progress.task(label);
+    for (;;) {
+      const t = await describe(this.client, table);
+      if (!t) throw new MigrationError(`table ${table} does not exist`, 'apply the migration that creates it first (is the table prefix right?)');
+      const g = (t.GlobalSecondaryIndexes ?? []).find((x) => x.IndexName === s.index.IndexName);
+      if (g) break; // created by an earlier, interrupted attempt: just wait for it
+      // One index operation at a time per table: wait out whatever else is running.
+      if (t.TableStatus !== 'ACTIVE' || (t.GlobalSecondaryIndexes ?? []).some((x) => x.IndexStatus !== 'ACTIVE')) {
+        task.update(0, undefined, 'waiting for the table to settle');
+        await sleep(pollMs());
+        continue;
+      }
+      const provisioned = t.BillingModeSummary?.BillingMode === 'PROVISIONED' || (!t.BillingModeSummary && (t.ProvisionedThroughput?.ReadCapacityUnits ?? 0) > 0);
+      try {
+        await this.client.send(new UpdateTableCommand({
+          TableName: table,
+          AttributeDefinitions: [...s.attributes],
+          GlobalSecondaryIndexUpdates: [{
+            Create: {
+              IndexName: s.index.IndexName,
+              KeySchema: [...s.index.KeySchema],
+              Projection: { ProjectionType: s.index.Projection.ProjectionType, ...(s.index.Projection.NonKeyAttributes ? { NonKeyAttributes: [...s.index.Projection.NonKeyAttributes] } : {}) },
+              ...(provisioned ? { ProvisionedThroughput: { ReadCapacityUnits: t.ProvisionedThroughput!.ReadCapacityUnits!, WriteCapacityUnits: t.ProvisionedThroughput!.WriteCapacityUnits! } } : {}),
+            },
+          }],
+        }));
+        break;
+      } catch (e) {
+        const name = (e as Error).name;
+        if (name === 'ResourceInUseException' || name === 'LimitExceededException') {
+          await sleep(pollMs());
+          continue;
+        }
+        throw e;
+      }
+    }
+    crashPoint(`dynamodb:${m.id}:step:${i}:building-index`);
+    let polls = 0;
+    await waitActive(this.client, table, (t) => {
+      const g = (t.GlobalSecondaryIndexes ?? []).find((x) => x.IndexName === s.index.IndexName);
+      const items = t.ItemCount ?? 0;
+      task.update(g?.IndexStatus === 'ACTIVE' ? items : Math.min(g?.ItemCount ?? 0, items), items || undefined, `${(g?.IndexStatus ?? 'CREATING').toLowerCase()}${g?.Backfilling ? ', backfilling' : ''}`);
+      polls++;
+    });
+    task.finish(`ACTIVE${polls > 1 ? ` after ${polls} checks` : ''}`);
+  }
+
+  private async deleteIndex(s: Extract<DynamoStep, { op: 'DeleteIndex' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const task = this.progress.task(label);
+    for (;;) {
+      const t = await describe(this.client, table);
+      if (!t) break;
+      const g = (t.GlobalSecondaryIndexes ?? []).find((x) => x.IndexName === s.index);
+      if (!g) break;
+      if (g.IndexStatus === 'DELETING') {
+        task.update(0, undefined, 'deleting');
+        await sleep(pollMs());
+        continue;
+      }
+      if (t.TableStatus !== 'ACTIVE' || (t.GlobalSecondaryIndexes ?? []).some((x) => x.IndexStatus !== 'ACTIVE')) {
+        await sleep(pollMs());
+        continue;
+      }
+      try {
+        await this.client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: s.index } }] }));
+      } catch (e) {
+        const name = (e as Error).name;
+        if (name !== 'ResourceInUseException' && name !== 'LimitExceededException' && name !== 'ResourceNotFoundException') throw e;
+      }
+      await sleep(pollMs());
+    }
+    await waitActive(this.client, table).catch(() => undefined);
+    task.finish('deleted');
+  }
+
+  private async deleteTable(s: Extract<DynamoStep, { op: 'DeleteTable' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const task = this.progress.task(label);
+    try {
+      await this.client.send(new DeleteTableCommand({ TableName: table }));
+    } catch (e) {
+      if ((e as Error).name !== 'ResourceNotFoundException' && (e as Error).name !== 'ResourceInUseException') throw e;
+    }
+    await waitGone(this.client, table);
+    task.finish('deleted');
+  }
+
+  private async ttl(s: Extract<DynamoStep, { op: 'UpdateTimeToLive' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const task = this.progress.task(label);
+    const d = await this.client.send(new DescribeTimeToLiveCommand({ TableName: table }));
+    const status = d.TimeToLiveDescription?.TimeToLiveStatus;
+    const attr = d.TimeToLiveDescription?.AttributeName;
+    const on = status === 'ENABLED' || status === 'ENABLING';
+    if (on === s.enabled && (!s.enabled || attr === s.attribute)) {
+      task.finish('already set');
+      return;
+    }
+    await this.client.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: s.attribute, Enabled: s.enabled } }));
+    task.finish(s.enabled ? 'enabled' : 'disabled');
+  }
+
+  /**
+   * Scan a table from the saved position, calling `each` per item; the position is
+   * saved after every page, so a crash resumes at the page it was in.
+   */
+  private async scan(
+    m: Migration, step: number, table: string, task: Task, each: (item: Record<string, AttributeValue>) => Promise<void>,
+    opts: { projection?: string[]; filter?: { FilterExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, AttributeValue> } } = {},
+  ): Promise<number> {
+    let start = await this.ledger.cursor(m.id);
+    let seen = 0;
+    const total = (await describe(this.client, table))?.ItemCount ?? undefined;
+    const names: Record<string, string> = { ...(opts.filter?.ExpressionAttributeNames ?? {}) };
+    const projection = opts.projection?.map((a, i) => {
+      names[`#p${i}`] = a;
+      return `#p${i}`;
+    });
+    do {
+      this.ledger.assertHeld();
+      const r = await this.client.send(new ScanCommand({
+        TableName: table, ConsistentRead: true, ExclusiveStartKey: start, Limit: PAGE,
+        ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
+        ...(opts.filter ? { FilterExpression: opts.filter.FilterExpression, ExpressionAttributeValues: opts.filter.ExpressionAttributeValues } : {}),
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      }));
+      for (const it of r.Items ?? []) {
+        await each(it);
+        seen++;
+        crashPoint(`dynamodb:${m.id}:step:${step}:item:${seen}`);
+      }
+      task.update(seen, total && total >= seen ? total : undefined);
+      start = r.LastEvaluatedKey;
+      await this.ledger.saveCursor(m.id, start);
+    } while (start);
+    return seen;
+  }
+
+  private async backfillUnique(m: Migration, i: number, s: Extract<DynamoStep, { op: 'BackfillUnique' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const uniqueTable = this.name(UNIQUE_TABLE);
+    // The model as this migration defines it: the entries must be encoded the way the driver will read them.
+    const model = Object.values(m.snapshot.schema.models).find((x) => x.name === s.model)!;
+    const task = this.progress.task(label);
+    const duplicates: string[] = [];
+    let dupCount = 0;
+    let written = 0;
+    const seen = await this.scan(m, i, table, task, async (item) => {
+      const entry = entryFor(model, s.constraint, item);
+      if (!entry) return; // a null value is not constrained, as on PostgreSQL
+      try {
+        await this.client.send(new PutItemCommand({ TableName: uniqueTable, Item: entry.item, ...entry.condition }));
+        written++;
+      } catch (e) {
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+        dupCount++;
+        if (duplicates.length < 20) {
+          const other = await this.client.send(new GetItemCommand({ TableName: uniqueTable, Key: entry.key, ConsistentRead: true }));
+          const owner = other.Item?.k?.M;
+          duplicates.push(`  ${s.fields.map((f) => `${f}=${show(item[f])}`).join(', ')}: item ${keyText(s.key, item)} repeats item ${owner ? keyText(s.key, owner) : '(unknown)'}`);
+        }
+      }
+    });
+    if (dupCount > 0) {
+      // Start over next time: the duplicates are earlier in the table than the saved position.
+      await this.ledger.saveCursor(m.id, undefined);
+      throw new MigrationError(
+        `${m.id}: unique ${s.constraint} on ${s.model}(${s.fields.join(', ')}) cannot be built: ${dupCount} item${dupCount === 1 ? '' : 's'} repeat${dupCount === 1 ? 's' : ''} a value held by another (not written):\n${duplicates.join('\n')}${dupCount > duplicates.length ? `\n  … and ${dupCount - duplicates.length} more` : ''}`,
+        'change or delete the duplicates, then run `quern migrate apply` again (entries already written are kept; steps before this one stay applied)',
+      );
+    }
+    task.finish(`${written} entr${written === 1 ? 'y' : 'ies'} written for ${seen} item${seen === 1 ? '' : 's'}`);
+  }
+
+  private async deleteUniqueEntries(m: Migration, i: number, s: Extract<DynamoStep, { op: 'DeleteUniqueEntries' }>, label: string): Promise<void> {
+    const uniqueTable = this.name(UNIQUE_TABLE);
+    const task = this.progress.task(label);
+    if (!(await describe(this.client, uniqueTable))) {
+      task.finish('no unique-index table');
+      return;
+    }
+    let deleted = 0;
+    const filter = entriesOf(s.model, s.constraint);
+    await this.scan(m, i, uniqueTable, task, async (entry) => {
+      await this.client.send(new DeleteItemCommand({ TableName: uniqueTable, Key: { [UNIQUE_PK]: entry[UNIQUE_PK] } }));
+      deleted++;
+    }, { filter });
+    task.finish(`${deleted} entr${deleted === 1 ? 'y' : 'ies'} deleted`);
+  }
+
+  private async renameAttribute(m: Migration, i: number, s: Extract<DynamoStep, { op: 'RenameAttribute' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const task = this.progress.task(label);
+    let moved = 0;
+    const seen = await this.scan(m, i, table, task, async (item) => {
+      if (!(s.from in item)) return; // already moved by an interrupted attempt, or never set
+      try {
+        await this.client.send(new UpdateItemCommand({
+          TableName: table,
+          Key: Object.fromEntries(s.key.map((k) => [k, item[k]])),
+          UpdateExpression: 'SET #to = #from REMOVE #from',
+          ConditionExpression: 'attribute_exists(#from)',
+          ExpressionAttributeNames: { '#to': s.to, '#from': s.from },
+        }));
+        moved++;
+      } catch (e) {
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
+    }, { projection: [...s.key, s.from] });
+    task.finish(`${moved} of ${seen} item${seen === 1 ? '' : 's'} updated`);
+  }
+}
+
+function show(v: AttributeValue | undefined): string {
+  if (!v) return '(missing)';
+  if (v.S !== undefined) return JSON.stringify(v.S);
+  if (v.N !== undefined) return v.N;
+  if (v.BOOL !== undefined) return String(v.BOOL);
+  return JSON.stringify(v);
+}
+
+function keyText(key: readonly string[], item: Record<string, AttributeValue>): string {
+  return `(${key.map((k) => `${k}=${show(item[k])}`).join(', ')})`;
+}

@@ -1,0 +1,165 @@
+/**
+ * SchemaDiff → ordered DynamoDB steps.
+ *
+ * DynamoDB has no columns: most field changes need no step. What does:
+ * tables (create/delete), GSIs (one create or delete per UpdateTable),
+ * unique-index entries (backfilled from the items, or deleted), and renamed
+ * attributes (moved on every item so the data follows the field).
+ * What DynamoDB cannot do in place (a table rename, a key change, a change of
+ * a key or indexed attribute's stored type) is an error that says what to do.
+ *
+ * Order: create tables → move renamed attributes → create GSIs → backfill
+ * uniques → delete GSIs → delete unique entries → delete tables. New access
+ * paths exist before old ones go, so a running app keeps working in between.
+ */
+import type { FieldDef } from '../../src/schema/field.js';
+import type { ModelDef } from '../../src/schema/model.js';
+import { UnsupportedChangeError } from '../errors.js';
+import type { ModelPair, SchemaDiff } from '../diff/diff.js';
+import { attributeType, gsiDefinition, tableDefinition, uniqueTable } from './physical.js';
+import type { DynamoStep } from './steps.js';
+
+export interface DynamoRender {
+  readonly steps: readonly DynamoStep[];
+  readonly notes: readonly string[];
+}
+
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * How the driver stores values (drivers/dynamodb/marshal.ts): a change between groups
+ * would leave existing items holding values of the old kind.
+ */
+function storage(d: FieldDef): string {
+  const el = d.kind === 'list' ? d.element! : d;
+  const base = ['string', 'text', 'enum', 'uuid', 'decimal', 'date'].includes(el.kind) ? 'string' : ['int', 'bigint', 'float'].includes(el.kind) ? 'number' : el.kind;
+  return d.kind === 'list' ? `list<${base}>` : base;
+}
+
+export function renderDynamo(diff: SchemaDiff): DynamoRender {
+  const creates: DynamoStep[] = [];
+  const renames: DynamoStep[] = [];
+  const gsiCreates: DynamoStep[] = [];
+  const backfills: DynamoStep[] = [];
+  const gsiDeletes: DynamoStep[] = [];
+  const entryDeletes: DynamoStep[] = [];
+  const tableDeletes: DynamoStep[] = [];
+  const notes: string[] = [];
+
+  // push always creates the shared unique-index table, so the first DynamoDB migration does too.
+  if (Object.keys(diff.prev.models).length === 0) {
+    const u = uniqueTable();
+    creates.push({ op: 'CreateTable', table: u.table, definition: u.definition, comment: 'unique-index entries of every model' });
+  }
+
+  for (const key of diff.created) {
+    const m = diff.next.models[key];
+    creates.push({ op: 'CreateTable', table: m.table, definition: tableDefinition(m), comment: `model ${m.name}` });
+  }
+
+  for (const p of diff.pairs) checkPair(p, notes, { renames, gsiCreates, backfills, gsiDeletes, entryDeletes });
+
+  for (const key of diff.dropped) {
+    const m = diff.prev.models[key];
+    for (const u of m.uniques) entryDeletes.push({ op: 'DeleteUniqueEntries', table: m.table, model: m.name, constraint: u.name, fields: u.fields, key: m.key, comment: `model ${m.name} removed` });
+    tableDeletes.push({ op: 'DeleteTable', table: m.table, comment: `model ${m.name} removed`, destructive: `deletes table ${m.table} (model ${m.name}) and all its items` });
+  }
+
+  return { steps: [...creates, ...renames, ...gsiCreates, ...backfills, ...gsiDeletes, ...entryDeletes, ...tableDeletes], notes };
+}
+
+interface Buckets {
+  renames: DynamoStep[];
+  gsiCreates: DynamoStep[];
+  backfills: DynamoStep[];
+  gsiDeletes: DynamoStep[];
+  entryDeletes: DynamoStep[];
+}
+
+function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
+  const { from, to } = p;
+  const name = to.name;
+  if (from.table !== to.table) {
+    throw new UnsupportedChangeError('dynamodb', `model ${from.name} → ${to.name} would rename table ${from.table} to ${to.table}, and DynamoDB tables cannot be renamed`,
+      `keep the table: model('${to.name}', { … }, { table: '${from.table}' }); or add a new model and copy the items, then remove the old one`);
+  }
+  const mappedKey = from.key.map((f) => p.fieldMap.get(f) ?? `(removed ${f})`);
+  const keyRenamed = from.key.some((f) => p.fieldMap.get(f) !== undefined && p.fieldMap.get(f) !== f);
+  const keyRetyped = to.key.some((f, i) => from.fields[from.key[i]] && attributeType(from.fields[from.key[i]]) !== attributeType(to.fields[f]));
+  if (!same(mappedKey, to.key) || keyRenamed || keyRetyped) {
+    throw new UnsupportedChangeError('dynamodb', `the key of ${name} changes from (${from.key.join(', ')}) to (${to.key.join(', ')})${keyRenamed ? ' (a key attribute is renamed)' : keyRetyped ? ' (a key attribute changes type)' : ''}; a DynamoDB table's key cannot change`,
+      `add a new model with the new key (its own table), copy the items over, switch the code to it, then remove ${name}`);
+  }
+
+  // Field changes that need no step but change what existing items mean.
+  for (const c of p.changed) {
+    const where = `${name}.${c.name}`;
+    if (storage(c.from) !== storage(c.to)) {
+      throw new UnsupportedChangeError('dynamodb', `${where} changes from ${c.from.kind} to ${c.to.kind}, but items store it as ${storage(c.from)} and would keep the old values`,
+        `add a new field of the new type, copy the values over, then remove ${where} (or keep the type)`);
+    }
+    if (c.from.nullable && !c.to.nullable) notes.push(`${where} becomes required: existing items without it are not filled in`);
+  }
+  for (const f of p.added) {
+    if (!to.fields[f].nullable) notes.push(`${name}.${f} is new and required: existing items do not have it until they are next written`);
+  }
+  for (const f of p.dropped) notes.push(`${name}.${f} is removed: existing items keep the attribute (it is ignored)`);
+
+  for (const r of p.renamed) {
+    b.renames.push({ op: 'RenameAttribute', table: to.table, key: to.key, from: r.from, to: r.to, comment: `${name}.${r.from} → ${r.to}` });
+  }
+
+  // GSIs: compare what DynamoDB sees (name, key attributes, their types).
+  const gsiOf = (m: ModelDef, ix: { name: string; fields: readonly string[] }, rename?: (f: string) => string) => {
+    const g = gsiDefinition(m, ix);
+    const attrs = g.attributes.map((a) => `${rename ? rename(a.AttributeName) : a.AttributeName}:${a.AttributeType}`);
+    return { name: ix.name, sig: attrs.join(','), renamedAttrs: rename ? ix.fields.some((f) => rename(f) !== f) : false };
+  };
+  const before = from.indexes.map((ix) => gsiOf(from, ix, (f) => p.fieldMap.get(f) ?? `(removed ${f})`));
+  const after = to.indexes.map((ix) => gsiOf(to, ix));
+  const kept = new Set<string>();
+  for (const a of after) {
+    const old = before.find((x) => x.name === a.name);
+    if (old && old.sig === a.sig && !old.renamedAttrs) {
+      kept.add(a.name);
+      continue;
+    }
+    const ix = to.indexes.find((x) => x.name === a.name)!;
+    const g = gsiDefinition(to, ix);
+    if (old) {
+      // Same name, different key: the old one must go first.
+      b.gsiCreates.push({ op: 'DeleteIndex', table: to.table, index: old.name, comment: `GSI ${old.name} is re-created with a new key` });
+      kept.add(old.name);
+    }
+    b.gsiCreates.push({ op: 'CreateIndex', table: to.table, index: g.index, attributes: g.attributes, comment: `index(${ix.fields.join(', ')}) on ${name}` });
+  }
+  for (const old of before) {
+    if (kept.has(old.name)) continue;
+    const replacement = after.find((a) => a.sig === old.sig);
+    b.gsiDeletes.push({
+      op: 'DeleteIndex', table: to.table, index: old.name,
+      ...(replacement
+        ? { comment: `replaced by GSI ${replacement.name}` }
+        : { comment: `index removed from ${name}`, destructive: `deletes GSI ${old.name} of ${to.table}: queries that use it will be refused` }),
+    });
+  }
+
+  // Unique constraints: entries are keyed by model name, constraint name and encoded values, so a
+  // renamed model, constraint or field, or a change of encoding, means new entries (and the old ones go).
+  const rebuiltAll = from.name !== to.name;
+  const carried = (u: { name: string; fields: readonly string[] }) => {
+    if (rebuiltAll) return false;
+    const old = from.uniques.find((x) => x.name === u.name);
+    if (!old) return false;
+    const mapped = old.fields.map((f) => p.fieldMap.get(f));
+    return same(old.fields, u.fields) && same(mapped.map(String), u.fields) && old.fields.every((f) => storage(from.fields[f]) === storage(to.fields[f]));
+  };
+  for (const u of to.uniques) {
+    if (carried(u)) continue;
+    b.backfills.push({ op: 'BackfillUnique', table: to.table, model: name, constraint: u.name, fields: u.fields, key: to.key, comment: `unique(${u.fields.join(', ')}) on ${name}: entries for existing items; duplicates are reported` });
+  }
+  for (const u of from.uniques) {
+    if (to.uniques.some((n) => n.name === u.name && carried(n))) continue;
+    b.entryDeletes.push({ op: 'DeleteUniqueEntries', table: to.table, model: from.name, constraint: u.name, fields: u.fields, key: from.key, comment: `entries of ${from.name}.${u.name} (removed or rebuilt)` });
+  }
+}

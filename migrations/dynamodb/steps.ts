@@ -1,0 +1,200 @@
+/**
+ * dynamodb.json: the ordered DynamoDB steps of one migration. Table names are
+ * logical (the model's table); apply adds the configured tablePrefix.
+ *
+ * Every step is safe to repeat after a crash: apply records steps one by one,
+ * and a step cut off half-way is re-run, so each step first looks at what is
+ * already there (a table that exists, an index being built, entries already
+ * written for the same item).
+ */
+import { MigrationFileError } from '../errors.js';
+
+export const STEPS_FORMAT = 'quern-dynamodb-steps';
+export const STEPS_VERSION = 1;
+
+export interface KeyElement { readonly AttributeName: string; readonly KeyType: 'HASH' | 'RANGE' }
+export interface AttributeDefinition { readonly AttributeName: string; readonly AttributeType: 'S' | 'N' | 'B' }
+export interface Projection { readonly ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; readonly NonKeyAttributes?: readonly string[] }
+export interface GsiDefinition { readonly IndexName: string; readonly KeySchema: readonly KeyElement[]; readonly Projection: Projection }
+
+/** CreateTableInput without TableName (added at apply, with the prefix). */
+export interface TableDefinition {
+  readonly KeySchema: readonly KeyElement[];
+  readonly AttributeDefinitions: readonly AttributeDefinition[];
+  readonly GlobalSecondaryIndexes?: readonly GsiDefinition[];
+  readonly BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  readonly ProvisionedThroughput?: { readonly ReadCapacityUnits: number; readonly WriteCapacityUnits: number };
+}
+
+interface StepBase {
+  /** What the step is for, for people reading the file. */
+  readonly comment?: string;
+  /** Set when the step can lose data or break queries: needs --allow-destructive at apply. */
+  readonly destructive?: string;
+}
+
+export type DynamoStep =
+  | StepBase & { readonly op: 'CreateTable'; readonly table: string; readonly definition: TableDefinition }
+  /** UpdateTable creating one GSI, then waiting until it is ACTIVE (DynamoDB backfills it). */
+  | StepBase & { readonly op: 'CreateIndex'; readonly table: string; readonly index: GsiDefinition; readonly attributes: readonly AttributeDefinition[] }
+  /** UpdateTable deleting one GSI, then waiting until it is gone. */
+  | StepBase & { readonly op: 'DeleteIndex'; readonly table: string; readonly index: string }
+  /**
+   * Scan the model's table and write the unique-index entry of every item; items that
+   * repeat a value are reported, not written, and the step fails until they are fixed.
+   */
+  | StepBase & { readonly op: 'BackfillUnique'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
+  /** Delete every unique-index entry of a constraint that was removed. */
+  | StepBase & { readonly op: 'DeleteUniqueEntries'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
+  /** Scan and move an attribute to its new name on every item (a field rename keeps its data). */
+  | StepBase & { readonly op: 'RenameAttribute'; readonly table: string; readonly key: readonly string[]; readonly from: string; readonly to: string }
+  | StepBase & { readonly op: 'UpdateTimeToLive'; readonly table: string; readonly attribute: string; readonly enabled: boolean }
+  | StepBase & { readonly op: 'DeleteTable'; readonly table: string };
+
+export type StepOp = DynamoStep['op'];
+export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'DeleteUniqueEntries', 'RenameAttribute', 'UpdateTimeToLive', 'DeleteTable'];
+
+export interface DynamoMigrationFile {
+  readonly format: typeof STEPS_FORMAT;
+  readonly version: number;
+  readonly migration: string;
+  /** Changes that need no DynamoDB step but that readers should know about. */
+  readonly notes: readonly string[];
+  readonly steps: readonly DynamoStep[];
+}
+
+export function renderSteps(migration: string, steps: readonly DynamoStep[], notes: readonly string[]): string {
+  return JSON.stringify({ format: STEPS_FORMAT, version: STEPS_VERSION, migration, notes, steps }, null, 2) + '\n';
+}
+
+export function describeStep(s: DynamoStep): string {
+  switch (s.op) {
+    case 'CreateTable':
+      return `CreateTable ${s.table}${s.definition.GlobalSecondaryIndexes?.length ? ` with ${s.definition.GlobalSecondaryIndexes.length} GSI(s)` : ''}`;
+    case 'CreateIndex':
+      return `UpdateTable ${s.table}: create GSI ${s.index.IndexName} (wait for ACTIVE)`;
+    case 'DeleteIndex':
+      return `UpdateTable ${s.table}: delete GSI ${s.index}`;
+    case 'BackfillUnique':
+      return `backfill unique ${s.constraint} (${s.model}: ${s.fields.join(', ')})`;
+    case 'DeleteUniqueEntries':
+      return `delete unique entries of ${s.constraint} (${s.model})`;
+    case 'RenameAttribute':
+      return `rename attribute ${s.table}.${s.from} → ${s.to} on every item`;
+    case 'UpdateTimeToLive':
+      return `UpdateTimeToLive ${s.table}: ${s.enabled ? 'enable' : 'disable'} on ${s.attribute}`;
+    case 'DeleteTable':
+      return `DeleteTable ${s.table}`;
+  }
+}
+
+// ---- validation -------------------------------------------------------------------
+
+type Bad = (problem: string) => never;
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+function str(o: Record<string, unknown>, k: string, at: string, bad: Bad): string {
+  if (typeof o[k] !== 'string' || o[k] === '') bad(`${at}.${k} must be a non-empty string`);
+  return o[k] as string;
+}
+function strs(o: Record<string, unknown>, k: string, at: string, bad: Bad): string[] {
+  const v = o[k];
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string')) bad(`${at}.${k} must be a non-empty list of strings`);
+  return v as string[];
+}
+function keySchema(v: unknown, at: string, bad: Bad): void {
+  if (!Array.isArray(v) || v.length < 1 || v.length > 2) bad(`${at} must hold one or two key elements`);
+  (v as unknown[]).forEach((k, i) => {
+    if (!isObj(k) || typeof k.AttributeName !== 'string' || (k.KeyType !== 'HASH' && k.KeyType !== 'RANGE')) bad(`${at}[${i}] must be { AttributeName, KeyType: HASH | RANGE }`);
+  });
+  if ((v as KeyElement[])[0].KeyType !== 'HASH') bad(`${at}[0] must be the HASH key`);
+}
+function attributes(v: unknown, at: string, bad: Bad): void {
+  if (!Array.isArray(v)) bad(`${at} must be a list`);
+  (v as unknown[]).forEach((a, i) => {
+    if (!isObj(a) || typeof a.AttributeName !== 'string' || !['S', 'N', 'B'].includes(a.AttributeType as string)) bad(`${at}[${i}] must be { AttributeName, AttributeType: S | N | B }`);
+  });
+}
+function gsi(v: unknown, at: string, bad: Bad): void {
+  if (!isObj(v)) bad(`${at} must be an object`);
+  const g = v as Record<string, unknown>;
+  str(g, 'IndexName', at, bad);
+  keySchema(g.KeySchema, `${at}.KeySchema`, bad);
+  if (!isObj(g.Projection) || !['ALL', 'KEYS_ONLY', 'INCLUDE'].includes(g.Projection.ProjectionType as string)) bad(`${at}.Projection must be { ProjectionType: ALL | KEYS_ONLY | INCLUDE }`);
+}
+
+export function parseSteps(text: string, file: string): DynamoMigrationFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new MigrationFileError(file, `not valid JSON (${(e as Error).message})`);
+  }
+  const bad: Bad = (problem) => {
+    throw new MigrationFileError(file, problem);
+  };
+  if (!isObj(raw)) bad('the top level must be an object');
+  const o = raw as Record<string, unknown>;
+  if (o.format !== STEPS_FORMAT) bad(`"format" must be "${STEPS_FORMAT}"`);
+  if (typeof o.version !== 'number' || o.version > STEPS_VERSION) bad(`"version" must be a number no greater than ${STEPS_VERSION}`);
+  if (typeof o.migration !== 'string') bad('"migration" must be a string');
+  if (o.notes !== undefined && (!Array.isArray(o.notes) || o.notes.some((n) => typeof n !== 'string'))) bad('"notes" must be a list of strings');
+  if (!Array.isArray(o.steps)) bad('"steps" must be a list');
+  (o.steps as unknown[]).forEach((s, i) => checkStep(s, `steps[${i}]`, bad));
+  return { format: STEPS_FORMAT, version: o.version as number, migration: o.migration as string, notes: (o.notes as string[]) ?? [], steps: o.steps as DynamoStep[] };
+}
+
+function checkStep(v: unknown, at: string, bad: Bad): void {
+  if (!isObj(v)) bad(`${at} must be an object`);
+  const s = v as Record<string, unknown>;
+  const op = s.op as StepOp;
+  if (!STEP_OPS.includes(op)) bad(`${at}.op "${String(s.op)}" is not one of ${STEP_OPS.join(', ')}`);
+  if (s.comment !== undefined && typeof s.comment !== 'string') bad(`${at}.comment must be a string`);
+  if (s.destructive !== undefined && typeof s.destructive !== 'string') bad(`${at}.destructive must be a string (the reason)`);
+  const step = s as unknown as DynamoStep;
+  str(s, 'table', at, bad);
+  switch (step.op) {
+    case 'CreateTable': {
+      if (!isObj(s.definition)) bad(`${at}.definition must be an object`);
+      const d = s.definition as Record<string, unknown>;
+      keySchema(d.KeySchema, `${at}.definition.KeySchema`, bad);
+      attributes(d.AttributeDefinitions, `${at}.definition.AttributeDefinitions`, bad);
+      if (d.GlobalSecondaryIndexes !== undefined) {
+        if (!Array.isArray(d.GlobalSecondaryIndexes)) bad(`${at}.definition.GlobalSecondaryIndexes must be a list`);
+        (d.GlobalSecondaryIndexes as unknown[]).forEach((g, i) => gsi(g, `${at}.definition.GlobalSecondaryIndexes[${i}]`, bad));
+      }
+      return;
+    }
+    case 'CreateIndex':
+      gsi(s.index, `${at}.index`, bad);
+      attributes(s.attributes, `${at}.attributes`, bad);
+      return;
+    case 'DeleteIndex':
+      str(s, 'index', at, bad);
+      return;
+    case 'BackfillUnique':
+    case 'DeleteUniqueEntries':
+      str(s, 'model', at, bad);
+      str(s, 'constraint', at, bad);
+      strs(s, 'fields', at, bad);
+      strs(s, 'key', at, bad);
+      return;
+    case 'RenameAttribute':
+      strs(s, 'key', at, bad);
+      str(s, 'from', at, bad);
+      str(s, 'to', at, bad);
+      return;
+    case 'UpdateTimeToLive':
+      str(s, 'attribute', at, bad);
+      if (typeof s.enabled !== 'boolean') bad(`${at}.enabled must be a boolean`);
+      return;
+    case 'DeleteTable':
+      return;
+    default: {
+      const never: never = step;
+      bad(`${at}: unhandled op ${JSON.stringify(never)}`);
+    }
+  }
+}

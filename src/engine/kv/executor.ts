@@ -1,0 +1,200 @@
+/**
+ * Runs KV plans (see src/plan/kv) on a KvDriverCore. Reads follow the plan's
+ * access path; includes are batched; writes keep unique-index entries and
+ * version() fields consistent inside TransactWriteItems; db.batch is one
+ * TransactWriteItems.
+ */
+import { BatchError, CapabilityError, NotFoundError, QuernError, ValidationError } from '../../errors.js';
+import type { QueryAst } from '../../query/ast.js';
+import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
+import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
+import type { Plan } from '../../plan/plan.js';
+import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
+import { KvTransactionCancelled, type KvDriverCore, type Row } from './core.js';
+import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
+import { runIncludes } from './include.js';
+import { boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
+import { batchUnits, reasonError, runCreate, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
+
+export interface KvExecutorOptions {
+  /** Requests in flight at most for one query (includes, key chunks, partitions). Default 8. */
+  readonly concurrency?: number;
+}
+
+// The AST is recovered from the plan's shape (JSON of the AST) once per plan.
+const asts = new WeakMap<Plan, QueryAst>();
+function astOf(plan: Plan): QueryAst {
+  let a = asts.get(plan);
+  if (!a) {
+    a = JSON.parse(plan.shape) as QueryAst;
+    asts.set(plan, a);
+  }
+  return a;
+}
+
+export class KvExecutor implements Executor {
+  private readonly concurrency: number;
+  constructor(private readonly core: KvDriverCore, opts: KvExecutorOptions = {}) {
+    this.concurrency = opts.concurrency ?? 8;
+  }
+
+  private ctx(q: PreparedQuery, ctx: ExecContext): RunCtx {
+    const errors = q.plan.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      const d = errors[0];
+      throw new CapabilityError(d.code, d.driver, d.message, d.fix, d.model);
+    }
+    return runCtx(this.core, ctx, q.params, this.concurrency);
+  }
+
+  async run(q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
+    const x = this.ctx(q, ctx);
+    const ast = astOf(q.plan);
+    const ops = q.plan.operations;
+    const model = x.schema.models[ast.model];
+    switch (ast.kind) {
+      case 'findMany':
+      case 'findFirst':
+      case 'findUnique': {
+        const limit = ast.limit ? (x.params[ast.limit.slot] as number) : null;
+        const offset = ast.offset ? (x.params[ast.offset.slot] as number) : 0;
+        if (limit === 0) return ast.kind === 'findMany' ? [] : null;
+        const reads = ops.filter(isRootRead) as KvReadOperation[];
+        const rows = (await readRoot(x, model, reads, limit === null ? null : limit + offset)).slice(offset, limit === null ? undefined : offset + limit);
+        await runIncludes(x, ops, rows);
+        if (ast.kind === 'findMany') return rows;
+        if (rows.length === 0 && ast.orThrow) throw new NotFoundError(model.name);
+        return rows[0] ?? null;
+      }
+      case 'paginate':
+        return this.page(x, q, ast);
+      case 'count':
+        return countRoot(x, model, ops.filter(isRootRead) as KvReadOperation[]);
+      case 'create': {
+        const r = await runCreate(x, ops);
+        if (!ast.many) await runIncludes(x, ops, [r as Row]);
+        return r;
+      }
+      case 'update': {
+        if (ast.many) return runMany(x, ops);
+        const row = await runUpdateOne(x, ops);
+        await runIncludes(x, ops, [row]);
+        return row;
+      }
+      case 'upsert': {
+        const row = await runUpsert(x, ops);
+        await runIncludes(x, ops, [row]);
+        return row;
+      }
+      case 'delete':
+        return ast.many ? runMany(x, ops) : runDeleteOne(x, ops);
+      default: {
+        const never: never = ast;
+        throw new QuernError(`internal: unknown query kind ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /**
+   * One page plus boundaries. A Query/Scan resumes after the boundary item (ExclusiveStartKey)
+   * and reads size+1 matches to know whether more exist; backward reads run in reverse
+   * (the plan flipped ScanIndexForward) and are turned back into query order here.
+   */
+  private async page(x: RunCtx, q: PreparedQuery, ast: Extract<QueryAst, { kind: 'paginate' }>): Promise<PageResult> {
+    const model = x.schema.models[ast.model];
+    const size = x.params[ast.size.slot] as number;
+    const backward = ast.direction === 'backward';
+    const rawCursor = ast.cursor ? x.params[ast.cursor.slot] : null;
+    const hasCursor = rawCursor !== null && rawCursor !== undefined;
+    const reads = q.plan.operations.filter(isRootRead) as KvReadOperation[];
+    const bs = branches(reads);
+    const single = bs.length === 1 && (bs[0].op.kind === 'Query' || bs[0].op.kind === 'Scan') ? bs[0].op as KvQuery | KvScan : null;
+    let items: Row[];
+    let more: boolean;
+    let boundary: (r: Row) => Record<string, unknown>;
+    if (single) {
+      const attrs = x.core.keyAttributes(single.model, single.kind === 'Query' ? single.index : null);
+      const startKey = hasCursor ? checkBoundary(x, model, attrs, rawCursor, `${ast.model}.paginate.${backward ? 'before' : 'after'}`) : null;
+      const r = await readBranch(x, bs[0], { need: size + 1, startKey });
+      more = r.rows.length > size;
+      items = r.rows.slice(0, size);
+      boundary = (row) => boundaryOf(x, single, row);
+    } else {
+      // Key paths (GetItem, BatchGetItem, unique lookup): a bounded list, paged in memory by key.
+      const all = await readRoot(x, model, reads, null);
+      const ordered = backward ? [...all].reverse() : all;
+      let from = 0;
+      if (hasCursor) {
+        const b = checkBoundary(x, model, model.key, rawCursor, `${ast.model}.paginate.${backward ? 'before' : 'after'}`);
+        const at = ordered.findIndex((r) => rowKey(model, r) === keyString(b, model.key));
+        from = at < 0 ? ordered.length : at + 1;
+      }
+      more = ordered.length - from > size;
+      items = ordered.slice(from, from + size);
+      boundary = (row) => Object.fromEntries(model.key.map((k) => [k, row[k]]));
+    }
+    if (backward) items.reverse();
+    await runIncludes(x, q.plan.operations, items);
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (!backward) return { items, next: more && last ? boundary(last) : null, prev: hasCursor && first ? boundary(first) : null };
+    return { items, next: hasCursor && last ? boundary(last) : null, prev: more && first ? boundary(first) : null };
+  }
+
+  /** db.batch: every item's writes in ONE TransactWriteItems; reads they need happen first. */
+  async batch(items: readonly PreparedQuery[], ctx: ExecContext): Promise<unknown[]> {
+    const prepared: { units: Unit[]; result: () => unknown }[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const q = items[i];
+      const x = this.ctx(q, ctx);
+      try {
+        prepared.push(await batchUnits(x, q.plan.kind, q.plan.operations));
+      } catch (e) {
+        if (e instanceof QuernError && !(e instanceof ValidationError)) throw new BatchError(i, e.message, e);
+        throw e;
+      }
+    }
+    const all = prepared.flatMap((p, i) => p.units.map((u) => ({ u, i })));
+    const total = all.reduce((n, { u }) => n + u.items.length, 0);
+    if (total > MAX_TRANSACT_ITEMS) {
+      const d = batchTooLargeDiagnostic('dynamodb', total);
+      throw new CapabilityError(d.code, d.driver, d.message, d.fix);
+    }
+    // Two writes to one item in a transaction are rejected by DynamoDB; name both items instead.
+    const seen = new Map<string, number>();
+    for (const { u, i } of all) {
+      for (const t of u.targets) {
+        const prev = seen.get(t);
+        if (prev !== undefined && prev !== i) throw new BatchError(i, `it writes the same item as batch item ${prev} (${t}); DynamoDB cannot write one item twice in a transaction`);
+        seen.set(t, i);
+      }
+    }
+    if (total > 0) {
+      const x = runCtx(this.core, ctx, [], this.concurrency);
+      const flat = all.flatMap(({ u }) => u.items);
+      try {
+        await x.core.transact(flat, x.log);
+      } catch (e) {
+        if (!(e instanceof KvTransactionCancelled)) throw e;
+        let fi = e.reasons.findIndex((r) => r && r.code !== 'None');
+        if (fi < 0) fi = 0;
+        let at = fi;
+        for (const { u, i } of all) {
+          if (at < u.items.length) {
+            const err = reasonError(u.meanings[at], e.reasons[fi]!);
+            throw new BatchError(i, `${err.name}: ${err.message}`, err);
+          }
+          at -= u.items.length;
+        }
+        throw e;
+      }
+    }
+    return prepared.map((p) => p.result());
+  }
+
+  async transaction<T>(): Promise<T> {
+    const d = interactiveTransactionDiagnostic('dynamodb');
+    throw new CapabilityError(d.code, d.driver, d.message, d.fix);
+  }
+}
+

@@ -1,0 +1,478 @@
+/**
+ * Writes on a KV target. Unique constraints live in a unique-index table: a
+ * row's write and its entries go in ONE TransactWriteItems, every entry claimed
+ * under attribute_not_exists, so a duplicate cancels everything. version()
+ * fields become conditions. Writes are compiled into units (the items of one
+ * logical row write, plus how to read their failure) so a single call, a bulk
+ * write and db.batch share one path.
+ */
+import { ConcurrencyError, DriverError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from '../../errors.js';
+import type { ModelDef } from '../../schema/model.js';
+import type { Operation } from '../../plan/plan.js';
+import { fanoutDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
+import type { KvCondition, KvDeleteItem, KvGetItem, KvPutItem, KvReadOperation, KvTransactWrite, KvUniqueRef, KvUpdate, KvUpdateItem, KvValue, KvWrite } from '../../plan/kv/ops.js';
+import { KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvWriteItem, type Resolve, type Row } from './core.js';
+import { expandKeys, keyString, pickKey, resolver, rowKey, type RunCtx, type Scope } from './context.js';
+import { evaluate, deepEqual } from './evaluate.js';
+import { isRootRead, readRoot } from './read.js';
+
+/** What one transaction item stands for, to turn a cancellation reason into the right error. */
+interface Meaning {
+  readonly model: ModelDef;
+  readonly role: 'row' | 'claim' | 'release';
+  readonly method: 'create' | 'update' | 'delete';
+  readonly fields?: readonly string[];
+  /** Expected version of the row (to tell a lost race from a vanished row). */
+  readonly version?: { readonly attr: string; readonly value: unknown } | null;
+}
+
+/** The items of one logical write, and its method-level result once committed. */
+export interface Unit {
+  readonly items: KvWriteItem[];
+  readonly meanings: Meaning[];
+  /** Identity of each item, for spotting two writes to one item in a transaction. */
+  readonly targets: string[];
+  readonly result: () => unknown;
+}
+
+const VERSION_STEP: KvValue = { from: 'const', value: 1 };
+
+export function uniqueValues(row: Row, fields: readonly string[]): unknown[] | null {
+  const vals = fields.map((f) => row[f]);
+  return vals.some((v) => v === null || v === undefined) ? null : vals;
+}
+
+const uniqueTarget = (model: ModelDef, constraint: string, values: readonly unknown[]) => `U|${model.name}|${constraint}|${keyString(Object.fromEntries(values.map((v, i) => [i, v])), values.map((_, i) => String(i)))}`;
+const rowTarget = (model: ModelDef, row: Row) => `R|${model.name}|${rowKey(model, row)}`;
+
+/** The row after an update, computed from the row read before it (the write's condition guarantees it). */
+export function applyUpdates(row: Row, updates: readonly KvUpdate[], resolve: Resolve, versionAttr: string | null): Row {
+  const out: Row = { ...row };
+  for (const u of updates) {
+    const v = resolve(u.value);
+    switch (u.op) {
+      case 'set':
+        out[u.attr] = v;
+        break;
+      case 'add': {
+        const cur = out[u.attr];
+        if (cur === null || cur === undefined) break;
+        if (typeof cur === 'bigint') out[u.attr] = u.negate ? cur - BigInt(v as bigint) : cur + BigInt(v as bigint);
+        else out[u.attr] = u.negate ? (cur as number) - (v as number) : (cur as number) + (v as number);
+        break;
+      }
+      case 'append':
+        out[u.attr] = [...((out[u.attr] as unknown[] | null) ?? []), ...(v as unknown[])];
+        break;
+      default: {
+        const never: never = u;
+        throw new Error(`unhandled update ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  if (versionAttr) {
+    const cur = out[versionAttr];
+    out[versionAttr] = typeof cur === 'bigint' ? cur + 1n : (cur as number) + 1;
+  }
+  return out;
+}
+
+const and = (...items: (KvCondition | null)[]): KvCondition | null => {
+  const xs = items.filter((i): i is KvCondition => !!i);
+  return xs.length === 0 ? null : xs.length === 1 ? xs[0] : { kind: 'and', items: xs };
+};
+const exists = (model: ModelDef): KvCondition => ({ kind: 'exists', attr: model.key[0], exists: true });
+
+/** Condition that the unique fields still hold the values read (so the entries we move are the row's). */
+function sameUniqueFields(refs: readonly KvUniqueRef[], old: Row): KvCondition | null {
+  const fields = [...new Set(refs.flatMap((r) => r.fields))];
+  return and(...fields.map((f): KvCondition => old[f] === null || old[f] === undefined
+    ? { kind: 'exists', attr: f, exists: false }
+    : { kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } }));
+}
+
+function withVersion(updates: readonly KvUpdate[], versionAttr: string | null): KvUpdate[] {
+  return versionAttr ? [...updates, { op: 'add', attr: versionAttr, value: VERSION_STEP, negate: false }] : [...updates];
+}
+
+function claimItems(model: ModelDef, modelKey: string, refs: readonly KvUniqueRef[], row: Row, unit: Unit) {
+  const key = pickKey(model, row);
+  for (const r of refs) {
+    const values = uniqueValues(row, r.fields);
+    if (!values) continue;
+    unit.items.push({ kind: 'PutUnique', model: modelKey, constraint: r.constraint, values, key });
+    unit.meanings.push({ model, role: 'claim', method: 'create', fields: r.fields });
+    unit.targets.push(uniqueTarget(model, r.constraint, values));
+  }
+}
+
+function releaseItems(model: ModelDef, modelKey: string, refs: readonly KvUniqueRef[], row: Row, unit: Unit, method: 'update' | 'delete') {
+  const key = pickKey(model, row);
+  for (const r of refs) {
+    const values = uniqueValues(row, r.fields);
+    if (!values) continue;
+    unit.items.push({ kind: 'DeleteUnique', model: modelKey, constraint: r.constraint, values, key });
+    unit.meanings.push({ model, role: 'release', method, fields: r.fields });
+    unit.targets.push(uniqueTarget(model, r.constraint, values));
+  }
+}
+
+const newUnit = (result: () => unknown): Unit => ({ items: [], meanings: [], targets: [], result });
+
+export function createUnit(x: RunCtx, w: KvPutItem, row: Row): Unit {
+  const model = x.schema.models[w.model];
+  const unit = newUnit(() => row);
+  unit.items.push({ kind: 'Put', model: w.model, item: row, condition: w.condition, resolve: resolver(x) });
+  unit.meanings.push({ model, role: 'row', method: 'create', fields: model.key });
+  unit.targets.push(rowTarget(model, row));
+  claimItems(model, w.model, w.uniques, row, unit);
+  return unit;
+}
+
+/** Update of one existing row, read beforehand: the row, then entries that moved. */
+export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: unknown, scope: Scope): Unit {
+  const model = x.schema.models[w.model];
+  const versionAttr = w.version?.attr ?? null;
+  const resolve = resolver(x, { ...scope, item: existing });
+  const next = applyUpdates(existing, w.updates, resolve, versionAttr);
+  const unit = newUnit(() => next);
+  const moved = w.uniques.filter((r) => !deepEqual(uniqueValues(existing, r.fields), uniqueValues(next, r.fields)));
+  // With a version field, the version pins the whole row; without one, pin the unique fields we move.
+  const guard = versionAttr
+    ? { kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition
+    : sameUniqueFields(moved, existing);
+  // null + n stays null (as in SQL): drop increments of attributes that are absent, and make sure they still are.
+  const nullAdds = w.updates.filter((u) => u.op === 'add' && (existing[u.attr] === null || existing[u.attr] === undefined));
+  const stillNull = and(...nullAdds.map((u): KvCondition => ({ kind: 'exists', attr: u.attr, exists: false })));
+  const updates = w.updates.filter((u) => !nullAdds.includes(u));
+  unit.items.push({ kind: 'Update', model: w.model, key: pickKey(model, existing), updates: withVersion(updates, versionAttr), condition: and(exists(model), guard, stillNull, w.condition), resolve });
+  unit.meanings.push({ model, role: 'row', method: 'update', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null });
+  unit.targets.push(rowTarget(model, existing));
+  releaseItems(model, w.model, moved, existing, unit, 'update');
+  claimItems(model, w.model, moved, next, unit);
+  return unit;
+}
+
+export function deleteUnit(x: RunCtx, w: KvDeleteItem, existing: Row, expected: unknown, scope: Scope): Unit {
+  const model = x.schema.models[w.model];
+  const versionAttr = w.version?.attr ?? null;
+  const resolve = resolver(x, { ...scope, item: existing });
+  const unit = newUnit(() => existing);
+  const guard = versionAttr
+    ? { kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition
+    : sameUniqueFields(w.uniques, existing);
+  unit.items.push({ kind: 'Delete', model: w.model, key: pickKey(model, existing), condition: and(exists(model), guard, w.condition), resolve });
+  unit.meanings.push({ model, role: 'row', method: 'delete', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null });
+  unit.targets.push(rowTarget(model, existing));
+  releaseItems(model, w.model, w.uniques, existing, unit, 'delete');
+  return unit;
+}
+
+/** Turns one cancellation reason into the error the caller should see. */
+export function reasonError(m: Meaning, r: KvCancelReason): QuernError {
+  if (r.code === 'ConditionalCheckFailed') {
+    switch (m.role) {
+      case 'claim':
+        return new UniqueConstraintError(m.model.name, [...(m.fields ?? [])]);
+      case 'release':
+        return new ConcurrencyError(m.model.name, `the unique entry for (${m.fields?.join(', ')}) no longer belongs to this record`);
+      case 'row':
+        if (m.method === 'create') return new UniqueConstraintError(m.model.name, [...m.model.key]);
+        if (r.item === null || r.item === undefined) return new NotFoundError(m.model.name, `the record to ${m.method} no longer exists`);
+        if (m.version && !deepEqual(r.item[m.version.attr], m.version.value)) {
+          return new ConcurrencyError(m.model.name, `the record's ${m.version.attr} is ${String(r.item[m.version.attr])}, expected ${String(m.version.value)}`);
+        }
+        return new ConcurrencyError(m.model.name, 'the record was changed concurrently');
+    }
+  }
+  if (r.code === 'TransactionConflict') return new ConcurrencyError(m.model.name, 'another transaction was writing the same item');
+  return new DriverError('dynamodb', `${m.model.name} ${m.method} failed: ${r.code}${r.message ? `: ${r.message}` : ''}`);
+}
+
+function firstFailure(e: KvTransactionCancelled): number {
+  const i = e.reasons.findIndex((r) => r && r.code !== 'None');
+  return i < 0 ? 0 : i;
+}
+
+/** Two items of one transaction on the same item are rejected by DynamoDB: catch it first. */
+function checkTargets(units: readonly Unit[], onDuplicate: (unit: number, target: string, first: number) => void) {
+  const seen = new Map<string, number>();
+  units.forEach((u, ui) => {
+    for (const t of u.targets) {
+      const prev = seen.get(t);
+      if (prev !== undefined && prev !== ui) onDuplicate(ui, t, prev);
+      else seen.set(t, ui);
+    }
+  });
+}
+
+/**
+ * Commits units: one transaction when they fit in 100 items, otherwise several (each atomic,
+ * the whole not) with a fanout warning. `skip`: createMany skipDuplicates drops a unit whose
+ * claim fails and retries the rest.
+ */
+export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opts: { skipDuplicates: boolean; what: string }): Promise<number> {
+  let live = units;
+  if (opts.skipDuplicates) {
+    const drop = new Set<number>();
+    checkTargets(live, (ui) => drop.add(ui));
+    live = live.filter((_, i) => !drop.has(i));
+  } else {
+    checkTargets(live, (ui, target) => {
+      const m = live[ui].meanings[live[ui].targets.indexOf(target)];
+      if (m.role === 'claim' || (m.role === 'row' && m.method === 'create')) throw new UniqueConstraintError(m.model.name, [...(m.fields ?? m.model.key)]);
+      throw new ValidationError(opts.what, `two writes in one transaction target the same ${m.model.name} item (${target})`);
+    });
+  }
+  for (const u of live) {
+    if (u.items.length > MAX_TRANSACT_ITEMS) throw new ValidationError(opts.what, `one ${model.name} write needs ${u.items.length} transaction items (max ${MAX_TRANSACT_ITEMS})`);
+  }
+  const chunks: Unit[][] = [];
+  let cur: Unit[] = [];
+  let size = 0;
+  for (const u of live) {
+    if (size + u.items.length > MAX_TRANSACT_ITEMS && cur.length) {
+      chunks.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(u);
+    size += u.items.length;
+  }
+  if (cur.length) chunks.push(cur);
+  if (chunks.length > 1) {
+    x.warn(fanoutDiagnostic('dynamodb', model.name, `${opts.what}: ${live.length} rows need ${chunks.length} TransactWriteItems requests of up to ${MAX_TRANSACT_ITEMS} items; each is atomic, the whole is not`,
+      'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
+  }
+  let written = 0;
+  for (let chunk of chunks) {
+    for (;;) {
+      if (chunk.length === 0) break;
+      const items = chunk.flatMap((u) => u.items);
+      try {
+        await x.core.transact(items, x.log);
+        written += chunk.length;
+        break;
+      } catch (e) {
+        if (!(e instanceof KvTransactionCancelled)) throw e;
+        const fi = firstFailure(e);
+        let at = fi;
+        const ui = chunk.findIndex((u) => (at -= u.items.length) < 0);
+        const unit = chunk[ui];
+        const m = unit.meanings[fi - chunk.slice(0, ui).reduce((n, u) => n + u.items.length, 0)];
+        const err = reasonError(m, e.reasons[fi]!);
+        if (opts.skipDuplicates && err instanceof UniqueConstraintError) {
+          chunk = chunk.filter((_, i) => i !== ui);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+  return written;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Method-level runners.
+
+const findOp = <K extends Operation['kind']>(ops: readonly Operation[], kind: K, pred: (o: Extract<Operation, { kind: K }>) => boolean = () => true) =>
+  ops.find((o): o is Extract<Operation, { kind: K }> => o.kind === kind && pred(o as Extract<Operation, { kind: K }>));
+
+/** The key a single-row write targets: from params, or through the unique-index lookup. Null: no such row. */
+async function locate(x: RunCtx, ops: readonly Operation[], keyParts: KvUpdateItem['key']): Promise<{ key: KeyValues; scope: Scope } | null> {
+  const lookup = findOp(ops, 'GetItem', (o) => o.step.role === 'lookup') as KvGetItem | undefined;
+  let scope: Scope = {};
+  if (lookup && lookup.step.role === 'lookup') {
+    const r = resolver(x);
+    const found = await x.core.getUnique(lookup.model, lookup.step.constraint, lookup.key.map((k) => r(k.value)), x.log);
+    if (!found) return null;
+    scope = { lookup: found };
+  }
+  const keys = expandKeys(keyParts, resolver(x, scope));
+  return keys.length === 1 ? { key: keys[0], scope } : null;
+}
+
+async function existing(x: RunCtx, model: string, key: KeyValues): Promise<Row | null> {
+  return x.core.get(model, key, x.log);
+}
+
+function writeOf(ops: readonly Operation[]): { tx: KvTransactWrite | null; w: KvWrite } {
+  const tx = findOp(ops, 'TransactWrite') ?? null;
+  if (tx) return { tx, w: tx.items[0] };
+  const w = ops.find((o): o is KvWrite => (o.kind === 'PutItem' || o.kind === 'UpdateItem' || o.kind === 'DeleteItem') && o.step.role === 'write');
+  if (!w) throw new Error('internal: a write plan without a write operation');
+  return { tx: null, w };
+}
+
+/** Pre-checks on the row read before writing, so a plain mismatch is reported without a write. */
+function precheck(x: RunCtx, model: ModelDef, w: KvUpdateItem | KvDeleteItem, row: Row, scope: Scope, method: string): unknown {
+  const expected = w.version?.expected ? resolver(x, scope)(w.version.expected) : null;
+  if (w.version?.expected && !deepEqual(row[w.version.attr], expected)) {
+    throw new ConcurrencyError(model.name, `the record's ${w.version.attr} is ${String(row[w.version.attr])}, expected ${String(expected)}`);
+  }
+  if (w.condition && !evaluate(w.condition, row, resolver(x, { ...scope, item: row }))) throw new NotFoundError(model.name, `no record matched the ${method} filter`);
+  return expected;
+}
+
+export async function runCreate(x: RunCtx, ops: readonly Operation[]): Promise<unknown> {
+  const { tx, w } = writeOf(ops);
+  if (w.kind !== 'PutItem') throw new Error('internal: create without PutItem');
+  const model = x.schema.models[w.model];
+  const rows = resolver(x)(w.item) as Row[];
+  const many = w.step.role === 'write' && w.step.many;
+  if (!tx) {
+    const row = rows[0];
+    try {
+      await x.core.put({ kind: 'Put', model: w.model, item: row, condition: w.condition, resolve: resolver(x) }, x.log);
+    } catch (e) {
+      if (e instanceof KvConditionFailed) throw new UniqueConstraintError(model.name, [...model.key]);
+      throw e;
+    }
+    return row;
+  }
+  const units = rows.map((r) => createUnit(x, w, r));
+  const written = await commitUnits(x, model, units, { skipDuplicates: w.skipDuplicates, what: `${model.name}.${many ? 'createMany' : 'create'}` });
+  return many ? { count: written } : rows[0];
+}
+
+export async function runUpdateOne(x: RunCtx, ops: readonly Operation[]): Promise<Row> {
+  const { tx, w } = writeOf(ops);
+  if (w.kind !== 'UpdateItem') throw new Error('internal: update without UpdateItem');
+  const model = x.schema.models[w.model];
+  const at = await locate(x, ops, w.key);
+  if (!at) throw new NotFoundError(model.name, 'no record matched the update filter');
+  const versionAttr = w.version?.attr ?? null;
+  if (!tx) {
+    const resolve = resolver(x, at.scope);
+    const expectedRef = w.version?.expected ?? null;
+    const condition = and(exists(model), expectedRef ? { kind: 'compare', attr: versionAttr!, op: '=', value: expectedRef } : null, w.condition);
+    try {
+      return await x.core.update({ kind: 'Update', model: w.model, key: at.key, updates: withVersion(w.updates, versionAttr), condition, resolve }, x.log);
+    } catch (e) {
+      if (!(e instanceof KvConditionFailed)) throw e;
+      if (!e.item) throw new NotFoundError(model.name, 'no record matched the update filter');
+      if (expectedRef && !deepEqual(e.item[versionAttr!], resolve(expectedRef))) {
+        throw new ConcurrencyError(model.name, `the record's ${versionAttr} is ${String(e.item[versionAttr!])}, expected ${String(resolve(expectedRef))}`);
+      }
+      throw new NotFoundError(model.name, 'no record matched the update filter');
+    }
+  }
+  const row = await existing(x, w.model, at.key);
+  if (!row) throw new NotFoundError(model.name, 'no record matched the update filter');
+  const expected = precheck(x, model, w, row, at.scope, 'update');
+  const unit = updateUnit(x, w, row, expected, at.scope);
+  await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.update` });
+  return unit.result() as Row;
+}
+
+export async function runDeleteOne(x: RunCtx, ops: readonly Operation[]): Promise<Row> {
+  const { tx, w } = writeOf(ops);
+  if (w.kind !== 'DeleteItem') throw new Error('internal: delete without DeleteItem');
+  const model = x.schema.models[w.model];
+  const at = await locate(x, ops, w.key);
+  if (!at) throw new NotFoundError(model.name, 'no record matched the delete filter');
+  if (!tx) {
+    const resolve = resolver(x, at.scope);
+    const expectedRef = w.version?.expected ?? null;
+    const condition = and(exists(model), expectedRef ? { kind: 'compare', attr: w.version!.attr, op: '=', value: expectedRef } : null, w.condition);
+    try {
+      return await x.core.delete({ kind: 'Delete', model: w.model, key: at.key, condition, resolve }, x.log);
+    } catch (e) {
+      if (!(e instanceof KvConditionFailed)) throw e;
+      if (e.item && expectedRef && !deepEqual(e.item[w.version!.attr], resolve(expectedRef))) {
+        throw new ConcurrencyError(model.name, `the record's ${w.version!.attr} is ${String(e.item[w.version!.attr])}, expected ${String(resolve(expectedRef))}`);
+      }
+      throw new NotFoundError(model.name, 'no record matched the delete filter');
+    }
+  }
+  const row = await existing(x, w.model, at.key);
+  if (!row) throw new NotFoundError(model.name, 'no record matched the delete filter');
+  const expected = precheck(x, model, w, row, at.scope, 'delete');
+  const unit = deleteUnit(x, w, row, expected, at.scope);
+  await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.delete` });
+  return row;
+}
+
+/** The unit an upsert commits: create when the row is absent, else update. */
+async function upsertUnit(x: RunCtx, ops: readonly Operation[]): Promise<Unit> {
+  const { tx } = writeOf(ops);
+  const put = tx!.items.find((i): i is KvPutItem => i.kind === 'PutItem')!;
+  const upd = tx!.items.find((i): i is KvUpdateItem => i.kind === 'UpdateItem')!;
+  const model = x.schema.models[upd.model];
+  const at = await locate(x, ops, upd.key);
+  const row = at ? await existing(x, upd.model, at.key) : null;
+  if (!row || !at) return createUnit(x, put, resolver(x)(put.item) as Row);
+  const expected = precheck(x, model, upd, row, at.scope, 'upsert');
+  return updateUnit(x, upd, row, expected, at.scope);
+}
+
+export async function runUpsert(x: RunCtx, ops: readonly Operation[]): Promise<Row> {
+  const { tx } = writeOf(ops);
+  const model = x.schema.models[tx!.model];
+  // A concurrent create between our read and our write: the second attempt sees the row and updates it.
+  for (let attempt = 0; ; attempt++) {
+    const unit = await upsertUnit(x, ops);
+    try {
+      await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.upsert` });
+      return unit.result() as Row;
+    } catch (e) {
+      const createLost = e instanceof UniqueConstraintError && unit.meanings[0].method === 'create' && deepEqual(e.fields, [...model.key]);
+      if (!createLost || attempt >= 2) throw e;
+    }
+  }
+}
+
+/** updateMany/deleteMany: read the matching items through the plan's access path, then write each. */
+export async function manyUnits(x: RunCtx, ops: readonly Operation[]): Promise<{ units: Unit[]; model: ModelDef; method: 'update' | 'delete' }> {
+  const { w } = writeOf(ops);
+  const model = x.schema.models[w.model];
+  const reads = ops.filter(isRootRead) as KvReadOperation[];
+  const rows = await readRoot(x, model, reads, null);
+  if (w.kind === 'UpdateItem') return { units: rows.map((r) => updateUnit(x, w, r, null, {})), model, method: 'update' };
+  if (w.kind === 'DeleteItem') return { units: rows.map((r) => deleteUnit(x, w, r, null, {})), model, method: 'delete' };
+  throw new Error('internal: bulk write without UpdateItem/DeleteItem');
+}
+
+export async function runMany(x: RunCtx, ops: readonly Operation[]): Promise<{ count: number }> {
+  const { units, model, method } = await manyUnits(x, ops);
+  const count = await commitUnits(x, model, units, { skipDuplicates: false, what: `${model.name}.${method}Many` });
+  return { count };
+}
+
+/** For db.batch: the units of one prepared write, read what they need first. */
+export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operation[]): Promise<{ units: Unit[]; result: () => unknown }> {
+  const { tx, w } = writeOf(ops);
+  const model = x.schema.models[w.model];
+  switch (kind) {
+    case 'create': {
+      if (w.kind !== 'PutItem') break;
+      const rows = resolver(x)(w.item) as Row[];
+      const units = rows.map((r) => createUnit(x, w, r));
+      const many = w.step.role === 'write' && w.step.many;
+      if (many && w.skipDuplicates) throw new ValidationError(`${model.name}.createMany`, 'skipDuplicates cannot be used inside db.batch on DynamoDB (a skipped row would make the batch non-atomic); drop skipDuplicates');
+      return { units, result: () => (many ? { count: rows.length } : rows[0]) };
+    }
+    case 'update':
+    case 'delete': {
+      const many = w.step.role === 'write' && w.step.many;
+      if (many) {
+        const r = await manyUnits(x, ops);
+        return { units: r.units, result: () => ({ count: r.units.length }) };
+      }
+      const at = await locate(x, ops, (w as KvUpdateItem | KvDeleteItem).key);
+      const row = at ? await existing(x, w.model, at.key) : null;
+      if (!row || !at) throw new NotFoundError(model.name, `no record matched the ${kind} filter`);
+      const expected = precheck(x, model, w as KvUpdateItem | KvDeleteItem, row, at.scope, kind);
+      const unit = w.kind === 'UpdateItem' ? updateUnit(x, w, row, expected, at.scope) : deleteUnit(x, w as KvDeleteItem, row, expected, at.scope);
+      return { units: [unit], result: unit.result };
+    }
+    case 'upsert': {
+      const unit = await upsertUnit(x, ops);
+      return { units: [unit], result: unit.result };
+    }
+    default:
+      break;
+  }
+  void tx;
+  throw new ValidationError('batch', `a ${kind} cannot be part of db.batch on DynamoDB: batches hold writes (create, update, upsert, delete and their many forms)`);
+}

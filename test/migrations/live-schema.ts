@@ -1,0 +1,65 @@
+/**
+ * What a database really holds, normalised for comparison: information_schema,
+ * pg_indexes and pg_constraint on PostgreSQL; DescribeTable (and TTL) on DynamoDB.
+ * Order-insensitive where the order means nothing (a column added later is last).
+ */
+import pg from 'pg';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+const LEDGERS = new Set(['_quern_migrations', 'quern_migrations']);
+
+export async function pgSchema(url: string): Promise<unknown> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const columns = await c.query(`
+      SELECT table_name, column_name, data_type, udt_name, character_maximum_length, numeric_precision, datetime_precision,
+             is_nullable, column_default, collation_name
+        FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, column_name`);
+    const indexes = await c.query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY tablename, indexname`);
+    const constraints = await c.query(`
+      SELECT t.relname AS table_name, c.conname, c.contype, pg_get_constraintdef(c.oid) AS def
+        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE n.nspname = 'public' ORDER BY t.relname, c.conname`);
+    const keep = (r: { table_name?: string; tablename?: string }) => !LEDGERS.has(r.table_name ?? r.tablename ?? '');
+    return { columns: columns.rows.filter(keep), indexes: indexes.rows.filter(keep), constraints: constraints.rows.filter(keep) };
+  } finally {
+    await c.end();
+  }
+}
+
+export interface DynamoServerInfo { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } }
+
+export function dynamoClient(s: DynamoServerInfo): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: s.endpoint, region: s.region, credentials: s.credentials });
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+export async function dynamoSchema(client: DynamoDBClient, prefix: string): Promise<unknown> {
+  const names: string[] = [];
+  let start: string | undefined;
+  do {
+    const r = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    names.push(...(r.TableNames ?? []).filter((n) => n.startsWith(prefix)));
+    start = r.LastEvaluatedTableName;
+  } while (start);
+  const tables = [];
+  for (const full of names.sort()) {
+    const name = full.slice(prefix.length);
+    if (LEDGERS.has(name)) continue;
+    const t = (await client.send(new DescribeTableCommand({ TableName: full }))).Table!;
+    const ttl = (await client.send(new DescribeTimeToLiveCommand({ TableName: full }))).TimeToLiveDescription;
+    tables.push({
+      name,
+      status: t.TableStatus,
+      billing: t.BillingModeSummary?.BillingMode ?? 'PROVISIONED',
+      key: t.KeySchema,
+      // Attributes a key or GSI uses: what both a CreateTable and later UpdateTables define.
+      attributes: [...(t.AttributeDefinitions ?? [])].map((a) => ({ name: a.AttributeName!, type: a.AttributeType })).sort(byName),
+      gsis: (t.GlobalSecondaryIndexes ?? []).map((g) => ({ name: g.IndexName!, key: g.KeySchema, projection: g.Projection, status: g.IndexStatus })).sort(byName),
+      ttl: ttl?.TimeToLiveStatus === 'ENABLED' ? ttl.AttributeName : null,
+    });
+  }
+  return tables;
+}

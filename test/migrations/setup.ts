@@ -1,0 +1,99 @@
+/** Shared by the migration tests: servers, scratch folders, connections, a fresh `db push` to compare with. */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Schema } from 'quern';
+import { postgres } from 'quern/postgres';
+import { dynamodb } from 'quern/dynamodb';
+import { freshPgDatabase, freshTablePrefix, testServers } from '../harness/index.js';
+import type { Connections } from '../../migrations/connections.js';
+import { dynamoClient, dynamoSchema, pgSchema } from './live-schema.js';
+
+// Waiting for tables and GSIs: DynamoDB Local is quick, poll it often.
+process.env.QUERN_MIGRATE_POLL_MS ??= '50';
+
+export function scratchDir(tag: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `quern-mig-${tag}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function copyMigration(from: string, to: string, id: string): void {
+  cpSync(join(from, id), join(to, id), { recursive: true });
+}
+
+export function backends(): { pg: boolean; dynamo: boolean; missing: string[] } {
+  const s = testServers();
+  const missing = [...(s.postgres ? [] : [`postgres (${s.reasons.postgres})`]), ...(s.dynamodb ? [] : [`dynamodb (${s.reasons.dynamodb})`])];
+  return { pg: !!s.postgres, dynamo: !!s.dynamodb, missing };
+}
+
+/** A database and a table prefix of their own, and the connections the engine takes. */
+export async function freshTargets(): Promise<{ connections: Connections; drop(): Promise<void> }> {
+  const s = testServers();
+  const db = s.postgres ? await freshPgDatabase() : null;
+  const connections: Connections = {
+    ...(db ? { postgres: { url: db.url } } : {}),
+    ...(s.dynamodb ? { dynamodb: { endpoint: s.dynamodb.endpoint, region: s.dynamodb.region, tablePrefix: freshTablePrefix() } } : {}),
+  };
+  return { connections, drop: async () => void (await db?.drop()) };
+}
+
+/** The live schema of what `db push` creates for `schema` from nothing. */
+export async function pushedSchemas(schema: Schema): Promise<{ postgres?: unknown; dynamodb?: unknown }> {
+  const s = testServers();
+  const out: { postgres?: unknown; dynamodb?: unknown } = {};
+  if (s.postgres) {
+    const db = await freshPgDatabase();
+    try {
+      const driver = postgres({ connectionString: db.url });
+      await driver.push(schema.def);
+      await driver.close();
+      out.postgres = await pgSchema(db.url);
+    } finally {
+      await db.drop();
+    }
+  }
+  if (s.dynamodb) {
+    const prefix = freshTablePrefix();
+    const driver = dynamodb({ endpoint: s.dynamodb.endpoint, region: s.dynamodb.region, credentials: s.dynamodb.credentials, tablePrefix: prefix });
+    await driver.push(schema.def);
+    await driver.close();
+    const client = dynamoClient(s.dynamodb);
+    out.dynamodb = await dynamoSchema(client, prefix);
+    client.destroy();
+  }
+  return out;
+}
+
+export async function liveSchemas(connections: Connections): Promise<{ postgres?: unknown; dynamodb?: unknown }> {
+  const s = testServers();
+  const out: { postgres?: unknown; dynamodb?: unknown } = {};
+  if (connections.postgres) out.postgres = await pgSchema(connections.postgres.url);
+  if (connections.dynamodb && s.dynamodb) {
+    const client = dynamoClient(s.dynamodb);
+    out.dynamodb = await dynamoSchema(client, connections.dynamodb.tablePrefix);
+    client.destroy();
+  }
+  return out;
+}
+
+/** Clients on both targets for one schema version. */
+// Tests use many schema versions through one helper; the per-version client types are not the point here.
+type AnyClient = Awaited<ReturnType<typeof createClient<Schema<any, any>>>>;
+
+export async function clients(schema: Schema<any, any>, connections: Connections) {
+  const s = testServers();
+  const out: { postgres?: AnyClient; dynamodb?: AnyClient } = {};
+  if (connections.postgres) out.postgres = await createClient({ schema, driver: postgres({ connectionString: connections.postgres.url }) });
+  if (connections.dynamodb && s.dynamodb) {
+    out.dynamodb = await createClient({ schema, driver: dynamodb({ endpoint: s.dynamodb.endpoint, region: s.dynamodb.region, credentials: s.dynamodb.credentials, tablePrefix: connections.dynamodb.tablePrefix }) });
+  }
+  return {
+    ...out,
+    each: () => Object.entries(out).filter(([, c]) => c) as [string, AnyClient][],
+    close: async () => {
+      await out.postgres?.close();
+      await out.dynamodb?.close();
+    },
+  };
+}
