@@ -65,7 +65,9 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Part> | null } {
   return { quick, only };
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = performance.now();
+/** Progress on stderr, stamped with seconds since start, so stdout holds only the report. */
+const log = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
 async function main() {
   const { quick, only } = parseArgs(process.argv.slice(2));

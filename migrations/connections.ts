@@ -1,6 +1,8 @@
 /**
- * Where `migrate apply|status|check` and `db push` connect: flags override
- * quern.config.ts, which may itself read environment variables.
+ * Where `migrate apply|status|check` and `db push` connect, first found wins:
+ * flags (--url, --endpoint, --region, --table-prefix), then quern.config.ts
+ * (postgres.url, dynamodb.*), then the conventional environment variables
+ * DATABASE_URL and AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION (the AWS SDK's own).
  */
 import type { QuernConfig } from '../src/config.js';
 import type { TargetName } from '../src/plan/capabilities.js';
@@ -26,9 +28,9 @@ export interface ConnectionFlags {
 
 /** Connection settings per target; a target without any is left out (callers decide whether that is an error). */
 export function resolveConnections(config: QuernConfig, flags: ConnectionFlags): Connections {
-  const url = flags.url ?? config.postgres?.url;
+  const url = flags.url ?? config.postgres?.url ?? (process.env.DATABASE_URL || undefined);
   const d = config.dynamodb ?? {};
-  const endpoint = flags.endpoint ?? d.endpoint;
+  const endpoint = flags.endpoint ?? d.endpoint ?? (process.env.AWS_ENDPOINT_URL_DYNAMODB || undefined);
   const region = flags.region ?? d.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const hasDynamo = endpoint !== undefined || region !== undefined;
   return {
@@ -39,6 +41,6 @@ export function resolveConnections(config: QuernConfig, flags: ConnectionFlags):
 
 export function missingConnection(target: TargetName): MigrationError {
   return target === 'postgres'
-    ? new MigrationError('no PostgreSQL connection', 'pass --url postgres://… or set postgres.url in quern.config.ts (or choose another target with --target)')
-    : new MigrationError('no DynamoDB connection', 'pass --endpoint http://… (DynamoDB Local) or --region, or set dynamodb.endpoint / dynamodb.region in quern.config.ts (or choose another target with --target)');
+    ? new MigrationError('no PostgreSQL connection', 'pass --url postgres://…, set postgres.url in quern.config.ts or DATABASE_URL (or choose another target with --target)')
+    : new MigrationError('no DynamoDB connection', 'pass --endpoint http://… (DynamoDB Local) or --region, set dynamodb.endpoint / dynamodb.region in quern.config.ts, or AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION (or choose another target with --target)');
 }

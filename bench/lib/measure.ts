@@ -84,18 +84,26 @@ export async function interleave(contenders: readonly Contender[], schedule: Sch
   return result;
 }
 
+/** CPU time of this process in ms (user + system): unlike wall time, it excludes time spent descheduled. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
  * Synchronous micro-benchmark: calibrates a batch size that takes ~`batchMs`,
- * then times `samples` batches and reports µs per call (median and p95 over batches).
+ * then times `samples` batches and reports µs per call (median and p95 over
+ * batches). Batches are timed in process CPU time, so other processes on a
+ * busy machine do not inflate the figures (they still share caches and cores).
  */
 export function micro(fn: (i: number) => unknown, opts: { batchMs?: number; samples?: number; warmupMs?: number } = {}): Summary {
   const batchMs = opts.batchMs ?? 20;
   const nSamples = opts.samples ?? 25;
   let i = 0;
   let sink: unknown;
-  // Warm-up: let the JIT settle before calibrating.
-  const warmEnd = now() + (opts.warmupMs ?? 100);
-  while (now() < warmEnd) for (let k = 0; k < 100; k++) sink = fn(i++);
+  // Warm-up, in CPU time so a busy machine cannot cut it short: let the JIT settle before calibrating.
+  const warmEnd = cpuMs() + (opts.warmupMs ?? 100);
+  while (cpuMs() < warmEnd) for (let k = 0; k < 100; k++) sink = fn(i++);
   let batch = 1;
   for (;;) {
     const t0 = now();
@@ -109,9 +117,9 @@ export function micro(fn: (i: number) => unknown, opts: { batchMs?: number; samp
   }
   const perCall: number[] = [];
   for (let s = 0; s < nSamples; s++) {
-    const t0 = now();
+    const t0 = cpuMs();
     for (let k = 0; k < batch; k++) sink = fn(i++);
-    perCall.push(((now() - t0) * 1000) / batch);
+    perCall.push(((cpuMs() - t0) * 1000) / batch);
   }
   if (sink === Symbol.for('never')) console.log(sink); // keep `sink` observable so the calls are not elided
   return summarize(perCall);

@@ -17,7 +17,7 @@ import * as seed from '../seed.js';
 import type { QuernDb } from './postgres.js';
 
 export const DYNAMO_SCALES: Record<'quick' | 'full', Schedule> = {
-  quick: { warmup: 15, rounds: 8, perRound: 10 },
+  quick: { warmup: 10, rounds: 6, perRound: 10 },
   full: { warmup: 60, rounds: 25, perRound: 20 },
 };
 
@@ -93,7 +93,7 @@ function expect(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(`wrong result: ${what}`);
 }
 
-interface DWorkload {
+export interface DWorkload {
   readonly id: string;
   readonly title: string;
   readonly minimalRequests: number;
@@ -219,35 +219,53 @@ function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
   ];
 }
 
-export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log: (s: string) => void): Promise<ComparisonSuite> {
+export interface DynamoTarget {
+  readonly db: QuernDb;
+  readonly probe: { readonly db: QuernDb; readonly events: { n: number } };
+  readonly quernCounter: { n: number };
+  readonly rawCounter: { n: number };
+  readonly workloads: readonly DWorkload[];
+  close(): Promise<void>;
+}
+
+/** Creates the tables (quern's db.push), seeds them, and builds both contenders. */
+export async function openDynamoTarget(server: DynamoServer, log: (s: string) => void): Promise<DynamoTarget> {
   const { dynamodb } = await import('../../drivers/dynamodb/index.js');
   const config = { endpoint: server.endpoint, region: server.region, credentials: server.credentials };
   const driver = dynamodb({ ...config, tablePrefix: PREFIX });
   const quernCounter = countRequests(driver.raw);
-  let db: QuernDb | string;
-  let probe: { db: QuernDb; events: { n: number } } | null = null;
+  const db: QuernDb = await createClient({ schema, driver, strict: false, onWarning: () => undefined });
+  const rawClient = new DynamoDBClient(config);
   try {
-    db = await createClient({ schema, driver, strict: false, onWarning: () => undefined });
     log('  creating tables (db.push)');
     await db.push();
     const events = { n: 0 };
+    // Same driver, second client: its log hook counts quern's requests without touching the timed client.
     const probeDb = await createClient({ schema, driver, strict: false, onWarning: () => undefined, log: (_e: QueryEvent) => void events.n++ });
-    probe = { db: probeDb, events };
-  } catch (e) {
-    db = `quern failed to start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-    throw new Error(db);
-  }
-  const rawClient = new DynamoDBClient(config);
-  const rawCounter = countRequests(rawClient);
-  const doc = DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } });
-  try {
+    const rawCounter = countRequests(rawClient);
+    const doc = DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } });
     log(`  seeding ${USERS} users and ${USERS * seed.POSTS_PER_USER} posts`);
     await seedTables(rawClient);
-    const run = Date.now().toString(36);
+    return {
+      db, probe: { db: probeDb, events }, quernCounter, rawCounter, workloads: workloads(doc, Date.now().toString(36)),
+      async close() {
+        rawClient.destroy();
+        await db.close().catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    rawClient.destroy();
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log: (s: string) => void): Promise<ComparisonSuite> {
+  const t = await openDynamoTarget(server, log);
+  try {
     const figures: WorkloadFigure[] = [];
-    for (const w of workloads(doc, run)) {
+    for (const w of t.workloads) {
       log(`  dynamodb: ${w.title}`);
-      const quernDb = db;
       const mk = (name: string, op: (i: number) => PromiseLike<unknown>): Contender => {
         let checked = false;
         return {
@@ -262,7 +280,7 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
           },
         };
       };
-      const measured = await interleave([mk('raw', w.raw), mk('quern', (i) => w.quern(i, quernDb))], scale);
+      const measured = await interleave([mk('raw', w.raw), mk('quern', (i) => w.quern(i, t.db))], scale);
 
       // Request counts for one operation each, outside the timed rounds.
       const i = 1_000_003;
@@ -270,16 +288,14 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
       let quernWire: number | null = null;
       let quernLog: number | null = null;
       try {
-        const r0 = rawCounter.n;
+        const r0 = t.rawCounter.n;
         await w.raw(i);
-        rawN = rawCounter.n - r0;
-        if (probe) {
-          const q0 = quernCounter.n;
-          const e0 = probe.events.n;
-          await w.quern(i + 1, probe.db);
-          quernWire = quernCounter.n - q0;
-          quernLog = probe.events.n - e0;
-        }
+        rawN = t.rawCounter.n - r0;
+        const q0 = t.quernCounter.n;
+        const e0 = t.probe.events.n;
+        await w.quern(i + 1, t.probe.db);
+        quernWire = t.quernCounter.n - q0;
+        quernLog = t.probe.events.n - e0;
       } catch (e) {
         log(`    request probe failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -288,13 +304,12 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
       for (const name of ['raw', 'quern']) {
         const m = measured.get(name)!;
         const s = m.summary;
-        const requests = name === 'raw' ? rawN : quernLog;
         results[name] = {
           median: s ? round(s.median, 4) : null,
           p95: s ? round(s.p95, 4) : null,
           n: s?.n ?? 0,
           ratio: s && base ? round(s.median / base, 3) : null,
-          requests,
+          requests: name === 'raw' ? rawN : quernLog,
           requestsVia: name === 'raw' ? 'SDK middleware (HTTP attempts)' : `log hook events (SDK middleware saw ${quernWire ?? '?'})`,
           ...(m.error ? { error: m.error } : {}),
         };
@@ -308,7 +323,6 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
       notes: ['raw: @aws-sdk/lib-dynamodb DocumentClient, hand-written requests (ConsistentRead on table reads, like quern); request counts are HTTP requests seen by SDK middleware'],
     };
   } finally {
-    rawClient.destroy();
-    if (typeof db !== 'string') await db.close().catch(() => undefined);
+    await t.close();
   }
 }

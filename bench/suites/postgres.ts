@@ -57,7 +57,7 @@ export const SIZES = { users: 1000, items: 10_000 } as const;
 export interface Scale { light: Schedule; heavy: Schedule }
 
 export const SCALES: Record<'quick' | 'full', Scale> = {
-  quick: { light: { warmup: 30, rounds: 10, perRound: 20 }, heavy: { warmup: 2, rounds: 4, perRound: 2 } },
+  quick: { light: { warmup: 20, rounds: 8, perRound: 12 }, heavy: { warmup: 1, rounds: 3, perRound: 2 } },
   full: { light: { warmup: 200, rounds: 30, perRound: 50 }, heavy: { warmup: 5, rounds: 12, perRound: 4 } },
 };
 

@@ -1,18 +1,18 @@
 /**
  * Type-check cost: generates a 100-model schema (a chain of hasMany /
- * belongsTo relations) and a file of typed query sites under bench/generated/
- * (gitignored), runs `tsc --extendedDiagnostics --noEmit` on it, and reports
+ * belongsTo relations) and a file of typed query sites under
+ * bench/generated/typecheck/ (gitignored), runs `tsc --extendedDiagnostics --noEmit` on it, and reports
  * instantiations and check time. TS2589 fails the bench. A one-model program
  * is checked the same way, so the figures show what the 100 models add.
  *
  * The programs import quern's declaration files, as an application using the
  * published package does (with skipLibCheck, quern's own sources are then not
- * re-checked): the suite first emits them from src/ into bench/generated/types.
+ * re-checked): the suite first emits them from src/ into bench/generated/typecheck/types.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { TypecheckFigure } from '../lib/results.js';
 
@@ -109,8 +109,8 @@ function tsconfig(files: string[]): string {
 /** quern's public declarations, as the published package ships them. */
 function declarationsConfig(): string {
   return JSON.stringify({
-    compilerOptions: { ...COMPILER, declaration: true, emitDeclarationOnly: true, outDir: 'types', rootDir: '../..' },
-    files: ['../../src/index.ts'],
+    compilerOptions: { ...COMPILER, declaration: true, emitDeclarationOnly: true, outDir: 'types', rootDir: '../../..' },
+    files: ['../../../src/index.ts'],
   }, null, 2);
 }
 
@@ -151,7 +151,7 @@ function runTsc(root: string, project: string, emit = false): Promise<Diagnostic
   const require = createRequire(join(root, 'package.json'));
   const tsc = require.resolve('typescript/bin/tsc');
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(root, 'bench', 'generated', 'run-tsc.cjs'), tsc, '-p', project, ...(emit ? [] : ['--extendedDiagnostics']), '--pretty', 'false'], { cwd: root, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(dirname(project), 'run-tsc.cjs'), tsc, '-p', project, ...(emit ? [] : ['--extendedDiagnostics']), '--pretty', 'false'], { cwd: root, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) => {
       const out = `${stdout}\n${stderr}`;
       const d = parseDiagnostics(out);
       // tsc exits 1 or 2 on type errors; that is a result, not a failure to run.
@@ -162,7 +162,8 @@ function runTsc(root: string, project: string, emit = false): Promise<Diagnostic
 }
 
 export async function runTypecheck(root: string, log: (s: string) => void): Promise<TypecheckFigure> {
-  const dir = join(root, 'bench', 'generated');
+  // Its own folder: bench/lint-bench.ts regenerates bench/generated/ wholesale.
+  const dir = join(root, 'bench', 'generated', 'typecheck');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const usage = generateUsage();
@@ -175,7 +176,7 @@ export async function runTypecheck(root: string, log: (s: string) => void): Prom
   await writeFile(join(dir, 'run-tsc.cjs'), TSC_WRAPPER);
   // Type errors elsewhere in src would not stop the emit; a missing index.d.ts would.
   await runTsc(root, join(dir, 'tsconfig.decl.json'), true);
-  if (!existsSync(join(dir, 'types', 'src', 'index.d.ts'))) throw new Error('could not emit quern declarations (bench/generated/types/src/index.d.ts)');
+  if (!existsSync(join(dir, 'types', 'src', 'index.d.ts'))) throw new Error('could not emit quern declarations (bench/generated/typecheck/types/src/index.d.ts)');
 
   const base = await runTsc(root, join(dir, 'tsconfig.baseline.json')).catch(() => null);
   const d = await runTsc(root, join(dir, 'tsconfig.json'));

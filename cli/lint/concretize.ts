@@ -81,7 +81,7 @@ function topLevel(ctx: Ctx, m: string, method: Method, args: SValue | null): unk
         break;
       case 'allowScan':
       case 'skipDuplicates':
-        out[key] = literalBoolean(v, key, key === 'skipDuplicates');
+        out[key] = literalBoolean(v, key, key === 'skipDuplicates' ? true : null);
         break;
       case 'data':
         if (method === 'createMany') out.data = createManyData(ctx, m, v);

@@ -33,6 +33,9 @@ type Owner = 'model' | 'client' | null;
 export class Extractor {
   readonly evaluator: Evaluator;
   private readonly owners = new Map<ts.Declaration, Owner>();
+  private readonly symbolTypes = new Map<ts.Symbol, ts.Type>();
+  private readonly propertyTypes = new Map<ts.Type, Map<string, ts.Type | undefined>>();
+  private readonly methodOwners = new Map<ts.Type, Map<string, Owner>>();
 
   constructor(readonly checker: ts.TypeChecker, private readonly modelKeys: ReadonlySet<string>) {
     this.evaluator = new Evaluator(checker);
@@ -70,7 +73,8 @@ export class Extractor {
     // Cheap syntactic filter first: only these names can be quern calls.
     const isModel = MODEL_METHODS.has(name);
     if (!isModel && !CLIENT_METHODS.has(name)) return null;
-    const owner = this.ownerOf(nameNode);
+    const recvType = this.receiverType(receiver);
+    const owner = this.ownerOf(recvType, name);
     if (owner === null) return null;
     const loc = location(sf, nameNode, call);
     if (owner === 'client') {
@@ -82,15 +86,62 @@ export class Extractor {
     const arg = call.arguments[0];
     let args: SValue | null = null;
     if (arg) args = ts.isSpreadElement(arg) ? { k: 'unknown', node: arg, why: 'arguments passed by spread' } : this.evaluator.evaluate(arg);
-    return { kind: 'query', loc, modelKey: this.modelKeyOf(receiver), method: name as Method, args, node: call };
+    return { kind: 'query', loc, modelKey: this.modelKeyOf(receiver, recvType), method: name as Method, args, node: call };
   }
 
-  /** Which quern interface declares the method this name resolves to, if any. */
-  private ownerOf(nameNode: ts.Node): Owner {
-    const sym = this.checker.getSymbolAtLocation(nameNode);
-    const decls = sym?.declarations;
-    if (!decls || decls.length === 0) return null;
-    for (const d of decls) {
+  /**
+   * The type of a call's receiver. Chains of identifiers and property reads
+   * (`db.post`, `tx.user`, `posts`) are resolved from declared types and
+   * property types, cached per symbol and per (type, name): this avoids
+   * checking every receiver expression with flow analysis, which is most of
+   * the cost of a site. Anything else asks the checker.
+   */
+  private receiverType(e: ts.Expression, depth = 0): ts.Type | undefined {
+    const x = depth > 8 ? e : skipOuter(e);
+    if (depth <= 8 && ts.isIdentifier(x)) {
+      let sym = this.checker.getSymbolAtLocation(x);
+      if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
+      if (sym) {
+        let t = this.symbolTypes.get(sym);
+        if (t === undefined) {
+          const d = sym.valueDeclaration;
+          t = d && (ts.isParameter(d) || ts.isVariableDeclaration(d)) && d.type ? this.checker.getTypeFromTypeNode(d.type) : this.checker.getTypeOfSymbol(sym);
+          this.symbolTypes.set(sym, t);
+        }
+        return t;
+      }
+    }
+    if (depth <= 8 && (ts.isPropertyAccessExpression(x) || (ts.isElementAccessExpression(x) && ts.isStringLiteralLike(x.argumentExpression)))) {
+      const name = ts.isPropertyAccessExpression(x) ? x.name.text : (x.argumentExpression as ts.StringLiteralLike).text;
+      const base = this.receiverType(x.expression, depth + 1);
+      if (base) {
+        const t = this.propertyType(base, name);
+        if (t) return t;
+      }
+    }
+    return this.checker.getTypeAtLocation(x);
+  }
+
+  private propertyType(base: ts.Type, name: string): ts.Type | undefined {
+    let byName = this.propertyTypes.get(base);
+    if (!byName) this.propertyTypes.set(base, (byName = new Map()));
+    if (byName.has(name)) return byName.get(name);
+    const prop = this.checker.getPropertyOfType(this.checker.getNonNullableType(base), name);
+    const t = prop ? this.checker.getNonNullableType(this.checker.getTypeOfSymbol(prop)) : undefined;
+    byName.set(name, t);
+    return t;
+  }
+
+  /** Which quern interface declares the method `name` of this receiver type, if any. */
+  private ownerOf(recv: ts.Type | undefined, name: string): Owner {
+    if (!recv) return null;
+    let byName = this.methodOwners.get(recv);
+    if (!byName) this.methodOwners.set(recv, (byName = new Map()));
+    const hit = byName.get(name);
+    if (hit !== undefined) return hit;
+    const prop = this.checker.getPropertyOfType(this.checker.getNonNullableType(recv), name);
+    let owner: Owner = null;
+    for (const d of prop?.declarations ?? []) {
       let o = this.owners.get(d);
       if (o === undefined) {
         o = null;
@@ -101,9 +152,13 @@ export class Extractor {
         }
         this.owners.set(d, o);
       }
-      if (o) return o;
+      if (o) {
+        owner = o;
+        break;
+      }
     }
-    return null;
+    byName.set(name, owner);
+    return owner;
   }
 
   /**
@@ -111,9 +166,8 @@ export class Extractor {
    * when the checker knows it, else from the accessor it was read through
    * (`db.post`, or a const alias of it).
    */
-  private modelKeyOf(receiver: ts.Expression): string | null {
-    const t = this.checker.getTypeAtLocation(receiver);
-    if (t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
+  private modelKeyOf(receiver: ts.Expression, t: ts.Type | undefined): string | null {
+    if (t && t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
       const k = this.checker.getTypeArguments(t as ts.TypeReference)[1];
       if (k && k.flags & ts.TypeFlags.StringLiteral) {
         const key = (k as ts.StringLiteralType).value;

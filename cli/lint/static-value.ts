@@ -75,13 +75,12 @@ export class Evaluator {
     }
   }
 
-  /** Two possible values (a conditional): fine when they have the same structure. */
+  /** Two possible values (a conditional): fine when they have the same structure; differing leaves merge. */
   private either(node: ts.Node, a: SValue, b: SValue): SValue {
     if (a.k === 'unknown') return a;
     if (b.k === 'unknown') return b;
-    if (isScalar(a) && isScalar(b)) return this.byType(node);
-    if (structureKey(a) === structureKey(b)) return a;
-    return unknownValue(node, 'the two branches of this condition build differently shaped values');
+    if (isScalar(a) && isScalar(b) && a.k !== 'undef' && b.k !== 'undef' && !isNull(a) && !isNull(b)) return this.byType(node);
+    return merge(node, a, b) ?? unknownValue(node, 'the two branches of this condition build differently shaped values');
   }
 
   private identifier(id: ts.Identifier, env: ReadonlyMap<ts.Symbol, SValue>, depth: number): SValue {
@@ -409,26 +408,58 @@ function returnedExpression(fn: ts.SignatureDeclaration & { body?: ts.ConciseBod
   return undefined;
 }
 
-export function isScalar(v: SValue): boolean {
-  return v.k === 'lit' || v.k === 'dyn' || v.k === 'undef';
+const isNull = (v: SValue) => v.k === 'lit' && v.v === null;
+
+function leafPrim(v: SValue): Prim {
+  if (v.k === 'dyn') return v.prim;
+  if (v.k !== 'lit') return 'any';
+  return typeof v.v === 'string' ? 'string' : typeof v.v === 'number' ? 'number' : typeof v.v === 'boolean' ? 'boolean' : typeof v.v === 'bigint' ? 'bigint' : 'any';
 }
 
-/** Structure without leaf values: equal keys mean equal query shapes. */
-export function structureKey(v: SValue): string {
-  switch (v.k) {
-    case 'lit':
-      return typeof v.v === 'bigint' ? 'n' : JSON.stringify(v.v);
-    case 'undef':
-      return 'u';
-    case 'dyn':
-      return `?${v.prim}${v.literals ? JSON.stringify(v.literals) : ''}`;
-    case 'unknown':
-      return '!';
-    case 'arr':
-      return `[${v.items.map(structureKey).join(',')}]`;
-    case 'obj':
-      return `{${[...v.props].map(([k, x]) => `${JSON.stringify(k)}:${structureKey(x)}`).join(',')}}`;
+function leafLiterals(v: SValue): (string | number | boolean)[] | undefined {
+  if (v.k === 'lit') return typeof v.v === 'bigint' || v.v === null ? undefined : [v.v];
+  if (v.k === 'dyn') return v.literals ? [...v.literals] : undefined;
+  return undefined;
+}
+
+/** One value standing for both of two same-shaped values; undefined when their shapes differ. */
+function merge(node: ts.Node, a: SValue, b: SValue): SValue | undefined {
+  if (a.k === 'obj' && b.k === 'obj') {
+    const ka = [...a.props.keys()];
+    const kb = [...b.props.keys()];
+    if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return undefined;
+    const props = new Map<string, SValue>();
+    for (const k of ka) {
+      const m = merge(node, a.props.get(k)!, b.props.get(k)!);
+      if (!m) return undefined;
+      props.set(k, m);
+    }
+    return { k: 'obj', props };
   }
+  if (a.k === 'arr' && b.k === 'arr') {
+    if (a.items.length !== b.items.length) return undefined;
+    const items: SValue[] = [];
+    for (let i = 0; i < a.items.length; i++) {
+      const m = merge(node, a.items[i], b.items[i]);
+      if (!m) return undefined;
+      items.push(m);
+    }
+    return { k: 'arr', items };
+  }
+  if (a.k === 'undef' || b.k === 'undef') return a.k === b.k ? a : undefined;
+  if (isNull(a) || isNull(b)) return isNull(a) && isNull(b) ? a : undefined;
+  if (!isScalar(a) || !isScalar(b)) return undefined;
+  if (a.k === 'lit' && b.k === 'lit' && a.v === b.v) return a;
+  const pa = leafPrim(a);
+  const pb = leafPrim(b);
+  const la = leafLiterals(a);
+  const lb = leafLiterals(b);
+  const literals = la && lb ? [...new Set([...la, ...lb])] : undefined;
+  return { k: 'dyn', prim: pa === pb ? pa : 'any', nullable: false, optional: false, node, ...(literals ? { literals } : {}) };
+}
+
+export function isScalar(v: SValue): boolean {
+  return v.k === 'lit' || v.k === 'dyn' || v.k === 'undef';
 }
 
 function describeNode(n: ts.Node): string {

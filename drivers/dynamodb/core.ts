@@ -34,7 +34,13 @@ export class DynamoCore implements KvDriverCore {
     private readonly schema: SchemaDef,
     private readonly prefix: string,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly readPageLimit?: number,
   ) {}
+
+  private limit(pageSize: number | undefined): number | undefined {
+    if (this.readPageLimit === undefined) return pageSize;
+    return pageSize === undefined ? this.readPageLimit : Math.min(pageSize, this.readPageLimit);
+  }
 
   private model(key: string): ModelDef {
     const m = this.schema.models[key];
@@ -114,7 +120,7 @@ export class DynamoCore implements KvDriverCore {
     const m = this.model(modelKey);
     const TableName = this.tableName(m);
     const out = await this.call<GetItemCommandOutput>(() => new GetItemCommand({ TableName, Key: encodeKey(m, key), ConsistentRead: true }),
-      { operation: 'GetItem', model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
+      { operation: 'GetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
     return out.Item ? decodeRow(m, out.Item) : null;
   }
 
@@ -128,7 +134,7 @@ export class DynamoCore implements KvDriverCore {
     for (let round = 0; pending.length > 0; round++) {
       const req = pending;
       const out = await this.call<BatchGetItemCommandOutput>(() => new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: req, ConsistentRead: true } } }),
-        { operation: 'BatchGetItem', model: m.name, table: TableName, rowCount: (o) => (o as BatchGetItemCommandOutput).Responses?.[TableName]?.length ?? 0 }, log);
+        { operation: 'BatchGetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as BatchGetItemCommandOutput).Responses?.[TableName]?.length ?? 0 }, log);
       for (const item of out.Responses?.[TableName] ?? []) rows.push(decodeRow(m, item));
       pending = (out.UnprocessedKeys?.[TableName]?.Keys ?? []) as Item[];
       if (pending.length > 0) {
@@ -150,12 +156,12 @@ export class DynamoCore implements KvDriverCore {
       return new QueryCommand({
         TableName, IndexName: req.index ?? undefined, KeyConditionExpression, FilterExpression,
         ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
-        ScanIndexForward: req.forward, Limit: req.pageSize, Select: req.select === 'count' ? 'COUNT' : undefined,
+        ScanIndexForward: req.forward, Limit: this.limit(req.pageSize), Select: req.select === 'count' ? 'COUNT' : undefined,
         ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey, this.keyAttributes(req.model, req.index)) : undefined,
         // Table reads are strongly consistent (read-your-writes); GSIs cannot be.
         ConsistentRead: req.index ? undefined : true,
       });
-    }, { operation: 'Query', model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
+    }, { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
     return {
       items: (out.Items ?? []).map((i) => decodeRow(m, i)),
       count: out.Count ?? 0,
@@ -171,10 +177,10 @@ export class DynamoCore implements KvDriverCore {
       const FilterExpression = this.condition(m, req.filter, sink);
       return new ScanCommand({
         TableName, FilterExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
-        Limit: req.pageSize, Select: req.select === 'count' ? 'COUNT' : undefined, ConsistentRead: true,
+        Limit: this.limit(req.pageSize), Select: req.select === 'count' ? 'COUNT' : undefined, ConsistentRead: true,
         ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey) : undefined,
       });
-    }, { operation: 'Scan', model: m.name, table: TableName, rowCount: (o) => (o as ScanCommandOutput).Count ?? 0 }, log);
+    }, { operation: 'Scan', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as ScanCommandOutput).Count ?? 0 }, log);
     return {
       items: (out.Items ?? []).map((i) => decodeRow(m, i)),
       count: out.Count ?? 0,
@@ -187,7 +193,7 @@ export class DynamoCore implements KvDriverCore {
     if (values.some((v) => v === null || v === undefined)) return null;
     const TableName = this.uniqueTable;
     const out = await this.call<GetItemCommandOutput>(() => new GetItemCommand({ TableName, Key: { [UNIQUE_PK]: { S: uniqueEntryKey(m, constraint, values) } }, ConsistentRead: true }),
-      { operation: 'GetItem', model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
+      { operation: 'GetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
     const k = out.Item?.k?.M;
     return k ? decodeKey(m, k) : null;
   }
@@ -327,6 +333,6 @@ export class DynamoCore implements KvDriverCore {
     // One token for every retry of this transaction: DynamoDB then applies it at most once.
     const ClientRequestToken = randomUUID();
     await this.call(() => new TransactWriteItemsCommand({ TransactItems: tx, ClientRequestToken }),
-      { operation: 'TransactWriteItems', model: first?.name, table: first ? this.tableName(first) : this.uniqueTable, rowCount: () => items.length }, log, models);
+      { operation: 'TransactWriteItems', idempotent: true, model: first?.name, table: first ? this.tableName(first) : this.uniqueTable, rowCount: () => items.length }, log, models);
   }
 }

@@ -25,6 +25,12 @@ export interface DynamoOptions {
   retry?: Partial<RetryPolicy>;
   /** Requests in flight at most for one query (includes, key chunks). Default 8. */
   concurrency?: number;
+  /**
+   * Caps the items one Query/Scan request evaluates (DynamoDB's Limit), bounding the read
+   * capacity a single request may use. Filtered reads still return full pages: the engine
+   * keeps reading until it has enough matches.
+   */
+  readPageLimit?: number;
 }
 
 export interface DynamoDriver extends Driver {
@@ -48,7 +54,7 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
     target: dynamodbTarget,
     raw: client,
     async connect(schema: SchemaDef): Promise<Executor> {
-      return new KvExecutor(new DynamoCore(client, schema, prefix, retry), { concurrency: opts.concurrency });
+      return new KvExecutor(new DynamoCore(client, schema, prefix, retry, opts.readPageLimit), { concurrency: opts.concurrency });
     },
     push: (schema: SchemaDef) => pushTables(client, schema, prefix),
     async close() {

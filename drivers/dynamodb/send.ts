@@ -26,6 +26,15 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Full jitter: a uniform delay up to the exponential bound. */
 export const backoff = (p: RetryPolicy, attempt: number) => Math.random() * Math.min(p.capMs, p.baseMs * 2 ** attempt);
 
+const NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout']);
+
+/** A connection dropped before an answer (e.g. a kept-alive socket the server had just closed). */
+function isNetwork(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return false;
+  const o = e as { code?: string; name?: string };
+  return (!!o.code && NETWORK.has(o.code)) || (!!o.name && NETWORK.has(o.name));
+}
+
 function isRetryable(e: unknown): boolean {
   if (e instanceof DynamoDBServiceException) {
     if (RETRYABLE.has(e.name)) return true;
@@ -42,6 +51,12 @@ function isRetryable(e: unknown): boolean {
 
 export interface SendMeta {
   readonly operation: string;
+  /**
+   * Safe to resend after a dropped connection: reads, TransactWriteItems (its ClientRequestToken
+   * makes a resend a no-op) and table management. Single conditional writes are not: a resend
+   * of an applied put would fail its own condition.
+   */
+  readonly idempotent?: boolean;
   readonly model?: string;
   readonly table: string;
   readonly rowCount: (out: unknown) => number;
@@ -61,7 +76,7 @@ export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, me
       return out as T;
     } catch (e) {
       log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: 0 });
-      if (attempt + 1 < policy.attempts && isRetryable(e)) {
+      if (attempt + 1 < policy.attempts && (isRetryable(e) || (meta.idempotent && isNetwork(e)))) {
         await sleep(backoff(policy, attempt));
         continue;
       }

@@ -7,13 +7,13 @@
  */
 import {
   CreateTableCommand, DescribeTableCommand, DynamoDBServiceException, UpdateTableCommand,
-  type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient, type GlobalSecondaryIndex, type TableDescription,
+  type AttributeDefinition, type CreateTableCommandInput, type DescribeTableCommandOutput, type DynamoDBClient, type GlobalSecondaryIndex, type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { DriverError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { FieldDef } from '../../src/schema/field.js';
 import type { IndexDef, ModelDef } from '../../src/schema/model.js';
-import { mapError, sleep } from './send.js';
+import { mapError, send, sleep } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE } from './unique.js';
 
 /** Key attribute type: numbers are N, everything else a key can be is stored as S. */
@@ -73,9 +73,11 @@ export function schemaTableInputs(schema: SchemaDef, prefix = ''): CreateTableCo
   return [...Object.values(schema.models).map((m) => createTableInput(m, prefix)), uniqueTableInput(prefix)];
 }
 
+const admin = (operation: string, table: string) => ({ operation, table, idempotent: true, rowCount: () => 0 });
+
 async function describe(client: DynamoDBClient, TableName: string): Promise<TableDescription | null> {
   try {
-    return (await client.send(new DescribeTableCommand({ TableName }))).Table ?? null;
+    return (await send<DescribeTableCommandOutput>(client, () => new DescribeTableCommand({ TableName }), admin('DescribeTable', TableName), undefined)).Table ?? null;
   } catch (e) {
     if (e instanceof DynamoDBServiceException && e.name === 'ResourceNotFoundException') return null;
     throw mapError(e, { operation: 'DescribeTable', table: TableName, rowCount: () => 0 });
@@ -99,7 +101,7 @@ export async function ensureTable(client: DynamoDBClient, input: CreateTableComm
   const existing = await describe(client, name);
   if (!existing) {
     try {
-      await client.send(new CreateTableCommand(input));
+      await send(client, () => new CreateTableCommand(input), admin('CreateTable', name), undefined);
     } catch (e) {
       // Another process created it meanwhile: fine, wait for it below.
       if (!(e instanceof DynamoDBServiceException && e.name === 'ResourceInUseException')) throw mapError(e, { operation: 'CreateTable', table: name, rowCount: () => 0 });
@@ -113,7 +115,7 @@ export async function ensureTable(client: DynamoDBClient, input: CreateTableComm
     await waitActive(client, name);
     const attrs = (input.AttributeDefinitions ?? []).filter((a) => gsi.KeySchema!.some((k) => k.AttributeName === a.AttributeName));
     try {
-      await client.send(new UpdateTableCommand({ TableName: name, AttributeDefinitions: attrs, GlobalSecondaryIndexUpdates: [{ Create: gsi }] }));
+      await send(client, () => new UpdateTableCommand({ TableName: name, AttributeDefinitions: attrs, GlobalSecondaryIndexUpdates: [{ Create: gsi }] }), admin('UpdateTable', name), undefined);
     } catch (e) {
       throw mapError(e, { operation: 'UpdateTable', table: name, rowCount: () => 0 });
     }

@@ -203,10 +203,12 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
   }
 
   // 8. Foreign keys last: every table and column they name exists by now.
+  const newTables = new Set(diff.created.map((k) => diff.next.models[k].table));
   for (const fk of nextFks) {
     const old = prevFkKeys.get(fkKey(fk));
     if (old && keptFk(old)) continue;
-    add({ sql: addForeignKeySql(fk), comment: `${fk.table}.${fk.column} → ${fk.refTable}.${fk.refColumn}; fails if rows point at missing ${fk.refTable} rows` });
+    const risk = newTables.has(fk.table) ? '' : `; fails if existing rows point at missing ${fk.refTable} rows`;
+    add({ sql: addForeignKeySql(fk), comment: `${fk.table}.${fk.column} → ${fk.refTable}.${fk.refColumn}${risk}` });
   }
   return { statements: out, notes };
 }

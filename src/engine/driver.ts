@@ -56,7 +56,7 @@ export interface PreparedQuery {
 /**
  * Runs plans. `run` returns the method-level result: a row or null (findUnique,
  * findFirst), rows (findMany), a number (count), a row (create/update/upsert/
- * delete), rows (createMany returns them), { count } (updateMany/deleteMany),
+ * delete), { count } (createMany, updateMany, deleteMany),
  * or a PageResult (paginate).
  */
 export interface Executor {

@@ -48,7 +48,7 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
       relations[source][name] = checkRelation(defs, source, name, spec);
     }
   }
-  const hash = createHash('sha256').update(JSON.stringify({ defs, relations })).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(JSON.stringify({ defs, relations }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex').slice(0, 16);
   const def: SchemaDef = { models: defs, relations, hash };
   return { models, relations: (options.relations ?? {}) as R, def };
 }

@@ -46,6 +46,40 @@ conformance('crud', ({ scenario }) => {
     expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).name).toBe(evil);
     // The value is matched as a value, never as SQL or an expression.
     expect(titles(await t.db.post.findMany({ where: { authorId: u.id, title: data.title } }))).toEqual([data.title]);
+    // Backslashes are literal in text operators too (it is LIKE's default escape character).
+    expect(titles(await t.db.post.findMany({ where: { authorId: u.id, title: { contains: '\\ b' } } }))).toEqual([data.title]);
+    expect(await t.db.post.findMany({ where: { authorId: u.id, title: { contains: '\\%' } } })).toEqual([]);
+    expect(titles(await t.db.post.findMany({ where: { authorId: u.id, body: { startsWith: 'line1\n' } } }))).toEqual([data.title]);
+  });
+
+  scenario('every scalar type round-trips: date, decimal, bigint, boolean, json, list of int', {}, async (t) => {
+    const [u1, u2] = [await createUser(t), await createUser(t)];
+    const prefs = { theme: 'dark', ratio: 1.5, nested: { list: [1, 'two', null, true], empty: {} }, "quote'": "'; DROP TABLE x; --" };
+    const data = { userId: u1.id, birthday: '1990-02-28', balance: '12345678901234567890.123456789', karma: 9007199254740993n, verified: true, prefs, scores: [3, -1, 0] };
+    const p = await t.db.profile.create({ data });
+    expect(p).toMatchObject(data);
+    expect(typeof p.karma).toBe('bigint');
+    expect(await t.db.profile.findUnique({ where: { id: p.id } })).toEqual(p);
+    // Defaults for every type.
+    const d = await t.db.profile.create({ data: { userId: u2.id } });
+    expect(d).toMatchObject({ bio: null, birthday: null, balance: '0', karma: 0n, verified: false, prefs: null, scores: [] });
+    expect(await t.db.profile.findUnique({ where: { userId: u2.id } })).toEqual(d);
+    // Updates on every type.
+    const upd = await t.db.profile.update({
+      where: { id: p.id },
+      data: { karma: { increment: 2n }, scores: { push: 7 }, verified: false, prefs: { replaced: [true] }, balance: '0.5', birthday: null },
+    });
+    expect(upd).toMatchObject({ karma: 9007199254740995n, scores: [3, -1, 0, 7], verified: false, prefs: { replaced: [true] }, balance: '0.5', birthday: null });
+    expect(await t.db.profile.findUnique({ where: { id: p.id } })).toEqual(upd);
+    const dec = await t.db.profile.update({ where: { id: d.id }, data: { karma: { decrement: 5n }, balance: '-0.001' } });
+    expect(dec).toMatchObject({ karma: -5n, balance: '-0.001' });
+  });
+
+  scenario('decimal values keep their numeric value exactly', {}, async (t) => {
+    const u = await createUser(t);
+    const p = await t.db.profile.create({ data: { userId: u.id, balance: '0.30000000000000000001' } });
+    expect(p.balance).toBe('0.30000000000000000001');
+    expect((await t.db.profile.findUniqueOrThrow({ where: { id: p.id } })).balance).toBe('0.30000000000000000001');
   });
 
   scenario('createMany returns the count and writes every row', {}, async (t) => {

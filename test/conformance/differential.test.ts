@@ -51,7 +51,14 @@ function buildSeed() {
     id: uuid(3, i + 1), postId: posts[Math.floor(rnd() * 12)].id, authorId: pick(users).id,
     body: `${pick(['nice', 'Nice', 'meh', '100%'])} ${i}`, createdAt: new Date(T0 + 100_000 + i * 1000),
   }));
-  const profiles = users.slice(0, 3).map((u, i) => ({ id: uuid(4, i + 1), userId: u.id, bio: maybe(0.7, () => `bio of ${u.name}`) }));
+  const balances = ['007.50', '10.50', '-0.0', '12345678901234567890.000000000001', '3'];
+  const profiles = users.slice(0, 5).map((u, i) => ({
+    id: uuid(4, i + 1), userId: u.id, bio: maybe(0.7, () => `bio of ${u.name}`),
+    birthday: maybe(0.8, () => `19${50 + Math.floor(rnd() * 49)}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 9)}`),
+    balance: balances[i], karma: BigInt(Math.floor(rnd() * 1000) - 500) * 10_000_000_000n, verified: rnd() < 0.5,
+    prefs: i % 3 === 0 ? null : { theme: pick(['dark', 'light']), sizes: [i, i * 2], nested: { ok: rnd() < 0.5 } },
+    scores: Array.from({ length: i }, () => Math.floor(rnd() * 10)),
+  }));
   const memberships = users.flatMap((u, i) => (['org-a', 'org-b'] as const).slice(0, 1 + (i % 2)).map((orgId, j) => ({
     orgId, userId: u.id, role: (['owner', 'admin', 'member'] as const)[(i + j) % 3], joinedAt: new Date(T0 + i * 7000 + j),
   })));
@@ -81,6 +88,12 @@ for (const author of [U0, U1, U2]) {
     read(`post where ${c.name} (author ${author.name})`, (db) => db.post.findMany({ where: { ...c.where, authorId: author.id }, ...(c.unordered ? {} : { orderBy: { title: 'asc' } }) }), !c.unordered, refused?.code);
   }
 }
+const profileIds = SEED.profiles.map((p) => p.id);
+read('profiles: every scalar type as stored', (db) => db.profile.findMany({ where: { id: { in: profileIds } } }), false);
+read('profiles: decimal equality', (db) => db.profile.findMany({ where: { id: { in: profileIds }, balance: { in: ['7.5', '10.5', '0', '3.00'] } } }), false);
+read('profiles: bigint, boolean, date and list filters', (db) => db.profile.findMany({ where: { id: { in: profileIds }, OR: [{ karma: { gt: 0n } }, { verified: true }, { birthday: { lt: '1970-01-01' } }, { scores: { has: 3 } }] } }), false);
+read('profiles: json equality', (db) => db.profile.findMany({ where: { id: { in: profileIds }, prefs: { equals: SEED.profiles[1].prefs } } }), false);
+read('profiles: decimal range', (db) => db.profile.findMany({ where: { id: { in: profileIds }, balance: { gt: '5' } } }), false, 'operator-unsupported');
 read('users of a team ordered by name, with posts and profile', (db) => db.user.findMany({ where: { team: 'red' }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'asc' } }, profile: true } }));
 read('users of a team, desc, limit 2', (db) => db.user.findMany({ where: { team: 'blue' }, orderBy: { name: 'desc' }, limit: 2 }));
 read('user by email with memberships and comments', (db) => db.user.findUnique({ where: { email: U1.email }, include: { memberships: { orderBy: { orgId: 'asc' } }, comments: { orderBy: { createdAt: 'asc' } } } }));
@@ -145,6 +158,7 @@ read('update with a version check', async (db) => {
 // ---- comparison --------------------------------------------------------------
 function canonical(v: unknown): unknown {
   if (v instanceof Date) return { $date: v.toISOString() };
+  if (typeof v === 'bigint') return { $bigint: v.toString() };
   if (Array.isArray(v)) return v.map(canonical);
   if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
   return v;

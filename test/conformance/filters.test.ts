@@ -1,10 +1,13 @@
 // Every filter operator, on every target, with the two-valued semantics of the
 // query AST: a comparison with a null field is false, `not`/`NOT` is plain
 // negation (so it matches nulls), `notIn` matches nulls, empty `in` matches nothing.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { A, B, CASES, D, G, O } from './cases.js';
-import { ALL_FILTER_TITLES, seedFilterPosts, type PostRow, type UserRow } from './fixtures.js';
-import { conformance, titles, type Target } from './targets.js';
+import type { CreateInput, Where } from 'quern';
+import { ALL_FILTER_TITLES, createUser, seedFilterPosts, type PostRow, type UserRow } from './fixtures.js';
+import type { Blog } from './schema.js';
+import { conformance, titles, type CapabilityName, type Target } from './targets.js';
 
 conformance('filters', ({ scenario }) => {
   // The seed is read-only here, so one per target is enough.
@@ -82,4 +85,57 @@ conformance('filters', ({ scenario }) => {
     const { author } = await world(t);
     expect(await t.db.user.count({ where: { email: { startsWith: author.email } } })).toBe(1);
   });
+
+  // ---- the other scalar types (on Profile), reached through a key list so every target can filter them ----
+  const profiles = new WeakMap<Target, Promise<string[]>>();
+  const profileIds = (t: Target) => {
+    let w = profiles.get(t);
+    if (!w) {
+      profiles.set(t, (w = (async () => {
+        const users = await Promise.all([0, 1, 2, 3].map(() => createUser(t)));
+        const rows: CreateInput<Blog, 'profile'>[] = [
+          { userId: users[0].id, bio: 'P1', birthday: '1990-02-28', balance: '10.5', karma: 5n, verified: true, prefs: { a: 1, b: [1, 2] }, scores: [1, 2] },
+          { userId: users[1].id, bio: 'P2', birthday: null, balance: '9.99', karma: -3n, verified: false, prefs: null, scores: [] },
+          { userId: users[2].id, bio: 'P3', birthday: '2000-01-01', balance: '100', karma: 9007199254740993n, verified: true, prefs: { a: 2 }, scores: [2] },
+          { userId: users[3].id, bio: 'P4', birthday: '1989-12-31', balance: '0', karma: 0n, verified: false, prefs: ['x', 1], scores: [5] },
+        ];
+        const ids = rows.map(() => randomUUID());
+        await t.db.profile.createMany({ data: rows.map((r, i) => ({ ...r, id: ids[i] })) });
+        return ids;
+      })()));
+    }
+    return w;
+  };
+  const bios = (rows: readonly { bio: string | null }[]) => rows.map((r) => r.bio ?? '').sort();
+
+  const SCALAR_CASES: { name: string; where: Where<Blog, 'profile'>; expect: string[]; needs?: CapabilityName[] }[] = [
+    { name: 'boolean equals', where: { verified: true }, expect: ['P1', 'P3'] },
+    { name: 'boolean not', where: { verified: { not: true } }, expect: ['P2', 'P4'] },
+    { name: 'bigint range', where: { karma: { gt: 4n } }, expect: ['P1', 'P3'] },
+    { name: 'bigint negative', where: { karma: { lt: 0n } }, expect: ['P2'] },
+    { name: 'bigint beyond 2^53 by equality', where: { karma: 9007199254740993n }, expect: ['P3'] },
+    { name: 'bigint beyond 2^53 is not its float neighbour', where: { karma: 9007199254740992n }, expect: [] },
+    { name: 'bigint in', where: { karma: { in: [0n, 5n] } }, expect: ['P1', 'P4'] },
+    { name: 'date range', where: { birthday: { gte: '1990-01-01' } }, expect: ['P1', 'P3'] },
+    { name: 'date lt', where: { birthday: { lt: '1990-01-01' } }, expect: ['P4'] },
+    { name: 'date null', where: { birthday: null }, expect: ['P2'] },
+    { name: 'date equals', where: { birthday: '2000-01-01' }, expect: ['P3'] },
+    { name: 'decimal equals', where: { balance: '10.5' }, expect: ['P1'] },
+    { name: 'decimal equality is numeric (trailing zeros)', where: { balance: '10.50' }, expect: ['P1'] },
+    { name: 'decimal in', where: { balance: { in: ['100', '0'] } }, expect: ['P3', 'P4'] },
+    { name: 'decimal range is numeric, not lexical', where: { balance: { gt: '9.999' } }, expect: ['P1', 'P3'], needs: ['decimalRange'] },
+    { name: 'json equals', where: { prefs: { equals: { a: 2 } } }, expect: ['P3'] },
+    { name: 'json equals ignores key order', where: { prefs: { equals: { b: [1, 2], a: 1 } } }, expect: ['P1'] },
+    { name: 'json null', where: { prefs: null }, expect: ['P2'] },
+    { name: 'list of int has', where: { scores: { has: 2 } }, expect: ['P1', 'P3'] },
+    { name: 'list of int equals', where: { scores: [1, 2] }, expect: ['P1'] },
+    { name: 'list of int empty', where: { scores: [] }, expect: ['P2'] },
+  ];
+
+  for (const c of SCALAR_CASES) {
+    scenario(`profile where ${c.name}`, { needs: c.needs }, async (t) => {
+      const ids = await profileIds(t);
+      expect(bios(await t.db.profile.findMany({ where: { ...c.where, id: { in: ids } } }))).toEqual(c.expect);
+    });
+  }
 });

@@ -130,6 +130,31 @@ conformance('pagination', ({ scenario }) => {
     expect(back.items).toEqual(p1.items);
   });
 
+  scenario('paginate over a nullable order field and a multi-field order: pages concatenate to findMany', { needs: ['arbitraryOrder'] }, async (t) => {
+    const { author } = await world(t);
+    for (const orderBy of [{ publishedAt: 'asc' }, { publishedAt: 'desc' }, [{ status: 'asc' }, { rating: 'desc' }]] as const) {
+      const q = { where: { authorId: author.id }, orderBy };
+      const all = titles(await t.db.post.findMany(q));
+      expect(all).toHaveLength(5);
+      const fwd: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<PostRow> = await t.db.post.paginate({ ...q, first: 2, after: cursor });
+        fwd.push(...titles(page.items));
+        cursor = page.nextCursor;
+      } while (cursor && fwd.length < 20);
+      expect(fwd, JSON.stringify(orderBy)).toEqual(all);
+      const back: string[] = [];
+      cursor = null;
+      do {
+        const page: Page<PostRow> = await t.db.post.paginate({ ...q, last: 2, before: cursor });
+        back.unshift(...titles(page.items));
+        cursor = page.prevCursor;
+      } while (cursor && back.length < 20);
+      expect(back, JSON.stringify(orderBy)).toEqual(all);
+    }
+  });
+
   scenario('an empty result has no cursors', {}, async (t) => {
     const u = await createUser(t);
     const page = await t.db.post.paginate({ where: { authorId: u.id }, orderBy: { title: 'asc' }, first: 5 });

@@ -132,6 +132,23 @@ conformance('relations', ({ scenario }) => {
     expect(names(await t.db.user.findMany({ where: { team, posts: { every: { views: { lt: 100 } } } } }))).toEqual(['Ann', 'Bob', 'Cy']);
   });
 
+  scenario('relation filter: every / none are two-valued over null fields', { needs: ['relationFilters'] }, async (t) => {
+    // Every seeded post has rating null: a comparison with null is false, so no post satisfies rating < 100.
+    const { team } = await world(t);
+    expect(names(await t.db.user.findMany({ where: { team, posts: { every: { rating: { lt: 100 } } } } }))).toEqual(['Cy']);
+    expect(names(await t.db.user.findMany({ where: { team, posts: { none: { rating: { lt: 100 } } } } }))).toEqual(['Ann', 'Bob', 'Cy']);
+    expect(names(await t.db.user.findMany({ where: { team, posts: { some: { rating: { not: 1 } } } } }))).toEqual(['Ann', 'Bob']);
+  });
+
+  scenario('relation filters in updateMany, deleteMany and count', { needs: ['relationFilters'] }, async (t) => {
+    const { ann, bob } = await seedBlog(t);
+    expect(await t.db.comment.count({ where: { authorId: bob.id, post: { title: 'a3' } } })).toBe(1);
+    expect(await t.db.post.updateMany({ where: { authorId: ann.id, comments: { some: {} } }, data: { views: 100 } })).toEqual({ count: 2 });
+    expect((await t.db.post.findMany({ where: { authorId: ann.id }, orderBy: { title: 'asc' } })).map((p) => p.views)).toEqual([100, 1, 100]);
+    expect(await t.db.comment.deleteMany({ where: { authorId: bob.id, post: { author: { name: 'Ann' } } } })).toEqual({ count: 2 });
+    expect(await t.db.comment.count({ where: { authorId: bob.id } })).toBe(0);
+  });
+
   scenario('relation filter: hasMany none', { needs: ['relationFilters'] }, async (t) => {
     const { team } = await world(t);
     expect(names(await t.db.user.findMany({ where: { team, posts: { none: { status: 'published' } } } }))).toEqual(['Bob', 'Cy']);

@@ -20,10 +20,17 @@ export const User = model('User', {
   updatedAt: f.timestamp().updatedAt(),
 }, { indexes: [index('team', 'name')] });
 
+/** Also the home of the scalar types the blog does not otherwise use. */
 export const Profile = model('Profile', {
   id: f.uuid().key().auto(),
   userId: f.uuid().unique(),
   bio: f.text().nullable(),
+  birthday: f.date().nullable(),
+  balance: f.decimal().default('0'),
+  karma: f.bigint().default(0n),
+  verified: f.boolean().default(false),
+  prefs: f.json().nullable(),
+  scores: f.list(f.int()).default([]),
 }, { indexes: [index('userId')] });
 
 export const Post = model('Post', {

@@ -40,6 +40,11 @@ export const NEEDS = {
   unpartitionedCount: { has: (c) => !c.countNeedsPartition, code: 'count-requires-scan', what: 'count without a pinned partition' },
   /** Capabilities.keyValueAccess === false: a filter on non-key fields needs no key or index. */
   unkeyedFilter: { has: (c) => !c.keyValueAccess, code: 'scan-required', what: 'filters that pin no key or index' },
+  /**
+   * lt/gt/orderBy on decimal fields. No static flag in Capabilities yet: DynamoDB stores decimals as S
+   * (every digit kept), whose order is not numeric, so its planner refuses ranges with operator-unsupported.
+   */
+  decimalRange: { has: (c) => c.family === 'sql', code: 'operator-unsupported', what: 'ranges on decimal fields' },
   /** Capabilities.maxAtomicBatch === null. */
   unboundedBatch: { has: (c) => c.maxAtomicBatch === null, code: 'batch-too-large', what: 'atomic batches of any size' },
 } satisfies Record<string, NeedSpec>;

@@ -1,0 +1,179 @@
+/**
+ * The command line as a user (or CI) runs it: no terminal, real servers.
+ * generate → apply → status; questions become errors naming the flag;
+ * `migrate check` for CI; malformed files stop everything before it starts.
+ */
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { backends, freshTargets, liveSchemas, pushedSchemas } from './setup.js';
+import { Project } from './project.js';
+import { v1, v2 } from './history.js';
+
+const { pg: hasPg, dynamo: hasDynamo, missing } = backends();
+if (missing.length) console.warn(`[migrations] SKIPPING the CLI tests: no ${missing.join(', ')}`);
+
+async function ledgerIds(url: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const exists = (await c.query(`SELECT to_regclass('"_quern_migrations"') IS NOT NULL AS ok`)).rows[0].ok;
+    return exists ? (await c.query('SELECT id FROM _quern_migrations ORDER BY id')).rows.map((r) => r.id) : [];
+  } finally {
+    await c.end();
+  }
+}
+
+describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)', () => {
+  let targets: Awaited<ReturnType<typeof freshTargets>>;
+  let project: Project;
+
+  beforeAll(async () => {
+    targets = await freshTargets();
+    project = new Project(targets.connections);
+  });
+  afterAll(async () => {
+    project?.remove();
+    await targets?.drop();
+  });
+
+  it('generate, apply, status: both targets end up where db push would put them', async () => {
+    project.useVersion(1);
+    const gen = await project.run(['migrate', 'generate', '--name', 'init']);
+    expect(gen.stderr).toBe('');
+    expect(gen.code).toBe(0);
+    expect(gen.stdout).toContain('Wrote migrations/0001_init/ (migration.sql, dynamodb.json, snapshot.json)');
+    expect(gen.stdout).toContain('Capability report');
+
+    const dry = await project.run(['migrate', 'apply', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('CREATE TABLE "User"');
+    expect(dry.stdout).toContain('CreateTable Post');
+    expect(await ledgerIds(targets.connections.postgres!.url)).toEqual([]);
+
+    const apply = await project.run(['migrate', 'apply']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toMatch(/postgres .*: applied 0001_init/);
+    expect(apply.stdout).toMatch(/dynamodb .*: applied 0001_init/);
+    expect(apply.stderr).toContain('0001_init (postgres)'); // progress lines, plain without a terminal
+
+    const status = await project.run(['migrate', 'status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/postgres\n {2}0001_init\s+applied \d{4}-\d\d-\d\d/);
+    expect(status.stdout).toMatch(/dynamodb\n {2}0001_init\s+applied \d{4}-\d\d-\d\d/);
+
+    const [live, pushed] = await Promise.all([liveSchemas(targets.connections), pushedSchemas(v1())]);
+    expect(live).toEqual(pushed);
+
+    const again = await project.run(['migrate', 'generate']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes');
+  });
+
+  it('without a terminal, an ambiguous rename fails and names the flag; --rename keeps the data', async () => {
+    // v1 → a version where Post.title is gone and Post.headline is new.
+    writeFileSync(join(project.dir, 'schema.ts'), `import { defineSchema, model, f, index, hasMany, belongsTo } from 'quern';
+import { v1 } from ${JSON.stringify(fileURLToPath(new URL('./history.ts', import.meta.url)))};
+const Post = model('Post', {
+  id: f.uuid().key().auto(), authorId: f.uuid(), headline: f.string({ maxLength: 200 }),
+  status: f.enum(['draft', 'published']).default('draft'), createdAt: f.timestamp().createdAt(),
+}, { indexes: [index('authorId', 'createdAt')] });
+export const schema = defineSchema({ user: v1().models.user, post: Post }, {
+  relations: { user: { posts: hasMany('post', 'authorId') }, post: { author: belongsTo('user', 'authorId') } },
+});
+`);
+    // A row written before the rename.
+    const c = new pg.Client({ connectionString: targets.connections.postgres!.url });
+    await c.connect();
+    await c.query(`INSERT INTO "User" (id, email, name, "createdAt") VALUES ('0190d7a4-0000-7000-8000-000000000001', 'a@x.io', 'Ann', now())`);
+    await c.query(`INSERT INTO "Post" (id, "authorId", title, status, "createdAt") VALUES ('0190d7a4-0000-7000-8000-000000000002', '0190d7a4-0000-7000-8000-000000000001', 'Kept', 'draft', now())`);
+
+    const refused = await project.run(['migrate', 'generate', '--name', 'headline', '--no-report']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Post.title disappeared and Post.headline appeared');
+    expect(refused.stderr).toContain('--rename Post.title=headline');
+    expect(refused.stderr).toContain('--allow-destructive');
+    expect(readdirSync(project.migrations)).toEqual(['0001_init']);
+
+    const gen = await project.run(['migrate', 'generate', '--name', 'headline', '--rename', 'Post.title=headline', '--no-report']);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stdout).toContain('renames: Post.title=headline');
+    const apply = await project.run(['migrate', 'apply', '--target', 'postgres']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect((await c.query(`SELECT headline FROM "Post"`)).rows).toEqual([{ headline: 'Kept' }]);
+    await c.end();
+    // DynamoDB has not had it yet: status says so.
+    const status = await project.run(['migrate', 'status']);
+    expect(status.stdout).toMatch(/dynamodb\n {2}0001_init\s+applied.*\n {2}0002_headline\s+pending/);
+    expect((await project.run(['migrate', 'apply'])).code).toBe(0);
+  });
+
+  it('migrate check: clean, then un-generated changes, edited applied migrations and duplicate numbers each fail with the fix', async () => {
+    const clean = await project.run(['migrate', 'check']);
+    expect(clean.stdout).toContain('✔ migrations are in order');
+    expect(clean.code).toBe(0);
+
+    // A model change without a migration.
+    project.useVersion(2);
+    const changed = await project.run(['migrate', 'check']);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('models-changed');
+    expect(changed.stdout).toContain('quern migrate generate');
+
+    // An applied migration edited afterwards: the ledger's checksum no longer matches.
+    const sqlPath = join(project.migrations, '0002_headline', 'migration.sql');
+    const original = readFileSync(sqlPath, 'utf8');
+    writeFileSync(sqlPath, original + '\n-- a harmless-looking edit\nSELECT 1;\n');
+    const edited = await project.run(['migrate', 'check']);
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/modified-applied: 0002_headline was applied to postgres and has been edited since/);
+    const refused = await project.run(['migrate', 'apply', '--target', 'postgres']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('checksum mismatch');
+    writeFileSync(sqlPath, original);
+
+    // Two branches each generated migration 0002.
+    cpSync(join(project.migrations, '0002_headline'), join(project.migrations, '0002_other'), { recursive: true });
+    for (const file of ['snapshot.json', 'dynamodb.json']) {
+      const path = join(project.migrations, '0002_other', file);
+      writeFileSync(path, readFileSync(path, 'utf8').replace('"migration": "0002_headline"', '"migration": "0002_other"'));
+    }
+    const dup = await project.run(['migrate', 'check', '--offline']);
+    expect(dup.code).toBe(1);
+    expect(dup.stdout).toContain('duplicate-number: 0002_headline and 0002_other share the number 0002');
+    const applyDup = await project.run(['migrate', 'apply']);
+    expect(applyDup.code).toBe(1);
+    expect(applyDup.stderr).toContain('share the number 0002');
+    rmSync(join(project.migrations, '0002_other'), { recursive: true });
+  });
+
+  it('a malformed migration file is named and nothing is applied', async () => {
+    project.useVersion(2);
+    // v2 has renames relative to the snapshot of 0002 (headline) and v1 fields: generate with the flag.
+    const gen = await project.run(['migrate', 'generate', '--name', 'v2', '--rename', 'Post.headline=title', '--no-report']);
+    expect(gen.code, gen.stderr).toBe(0);
+    const before = await ledgerIds(targets.connections.postgres!.url);
+    const stepsPath = join(project.migrations, '0003_v2', 'dynamodb.json');
+    const good = readFileSync(stepsPath, 'utf8');
+    writeFileSync(stepsPath, good.replace('"op": "CreateIndex"', '"op": "CreateIndexx"'));
+    const bad = await project.run(['migrate', 'apply']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/migrations\/0003_v2\/dynamodb\.json: steps\[\d+\]\.op "CreateIndexx" is not one of/);
+    expect(bad.stderr).toContain('nothing was applied');
+    // Not even the PostgreSQL half, whose file is fine.
+    expect(await ledgerIds(targets.connections.postgres!.url)).toEqual(before);
+
+    writeFileSync(stepsPath, '{ "format": "quern-dynamodb-steps", ');
+    const truncated = await project.run(['migrate', 'status']);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toMatch(/0003_v2\/dynamodb\.json: not valid JSON/);
+
+    writeFileSync(stepsPath, good);
+    const ok = await project.run(['migrate', 'apply']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const [live, pushed] = await Promise.all([liveSchemas(targets.connections), pushedSchemas(v2())]);
+    expect(live).toEqual(pushed);
+  });
+});
