@@ -11,7 +11,7 @@
  *
  * `--micro` profiles the in-memory client path (no database): plan-cache hits,
  * parameter binding, row decoding and relation merge, without I/O noise.
- * Profiles are kept under bench/results/profiles/ (open them in Chrome DevTools).
+ * Profiles are kept under bench/generated/profiles/ (gitignored; open them in Chrome DevTools).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -121,7 +121,7 @@ async function parent(): Promise<void> {
   const contender = arg('contender', 'quern');
   const list = arg('workloads', micro ? 'pk,find-many,include,update' : DEFAULT_WORKLOADS[target].join(',')).split(',');
   const seconds = arg('seconds', '8');
-  const dir = join(here, 'results', 'profiles');
+  const dir = join(here, 'generated', 'profiles');
   await mkdir(dir, { recursive: true });
   let stop = async () => undefined as void;
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -148,7 +148,7 @@ async function parent(): Promise<void> {
       const { ops } = JSON.parse(await readFile(join(sub, 'ops.json'), 'utf8')) as { ops: number };
       const summary = await summarizeProfile(join(sub, file), root);
       const busyUs = ((summary.totalMs - summary.idleMs) * 1000) / ops;
-      console.log(formatProfile(summary, `\n${name}: ${ops} operations, ${busyUs.toFixed(1)} µs busy CPU per operation (${join('bench/results/profiles', name, file)})`));
+      console.log(formatProfile(summary, `\n${name}: ${ops} operations, ${busyUs.toFixed(1)} µs busy CPU per operation (${join('bench/generated/profiles', name, file)})`));
     }
   } finally {
     await stop();

@@ -8,13 +8,13 @@
  *
  *   --quick              fewer rounds; the same workloads
  *   --only=a,b           run some parts: postgres, pglite, dynamodb, planner, mapping, lint, memory, typecheck
- *                        (results go to bench/results/partial.json; latest.json is left alone)
+ *                        (results go to bench/generated/results/partial.*, gitignored; latest.* is left alone)
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServers } from '../test/harness/servers.js';
@@ -74,6 +74,7 @@ async function main() {
   const wants = (p: Part) => !only || only.has(p);
   const mode = quick ? 'quick' : 'full';
   const t0 = performance.now();
+  const loadAtStart = loadavg()[0];
   log(`quern bench: ${mode} run${only ? ` (${[...only].join(', ')})` : ''}`);
 
   const want: BackendName[] = [];
@@ -172,12 +173,16 @@ async function main() {
     generatedAt: new Date().toISOString(),
     mode: mode as 'quick' | 'full',
     durationSeconds: Math.round((performance.now() - t0) / 100) / 10,
-    machine: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30) },
+    machine: {
+      node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+      memoryGB: Math.round(totalmem() / 2 ** 30), loadAverage: [Math.round(loadAtStart * 10) / 10, Math.round(loadavg()[0] * 10) / 10] as [number, number],
+    },
     suites, planner, rowMapping, lint, memory, typecheck, failed,
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial) };
 
-  const outDir = join(here, 'results');
+  // Only complete runs are published; partial ones go where git does not look.
+  const outDir = only ? join(here, 'generated', 'results') : join(here, 'results');
   await mkdir(outDir, { recursive: true });
   const base = only ? 'partial' : 'latest';
   await writeFile(join(outDir, `${base}.json`), JSON.stringify(results, null, 2) + '\n');
@@ -188,7 +193,7 @@ async function main() {
     for (const file of [join(root, 'docs', 'performance.md'), join(root, 'README.md')]) await replaceMarked(file, md);
   }
   console.log(textReport(results));
-  log(`\nwrote bench/results/${base}.json, ${base}.svg and ${base}.md`);
+  log(`wrote ${outDir.slice(root.length + 1)}/${base}.json, ${base}.svg and ${base}.md`);
   if (failed.length) process.exitCode = 1;
 }
 

@@ -3,7 +3,7 @@
  * TypeScript, loaded with jiti so the CLI needs no build step of the user's code.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { SchemaError } from '../src/errors.js';
@@ -71,8 +71,22 @@ function quernAliases(): Record<string, string> {
 }
 
 let jitiInstance: ReturnType<typeof createJiti> | undefined;
+let quernDirs: string[] = [];
+
+/**
+ * One loader per process. quern's own modules stay cached across loads; the
+ * user's config and schema modules are dropped before each load, so a process
+ * that loads a project again (tests, tools) sees the files as they are now.
+ */
 function loader() {
-  jitiInstance ??= createJiti(import.meta.url, { alias: quernAliases(), interopDefault: true, moduleCache: false });
+  if (!jitiInstance) {
+    const aliases = quernAliases();
+    quernDirs = [...new Set(Object.values(aliases).map((p) => dirname(p.includes(`${sep}drivers${sep}`) ? dirname(p) : p) + sep))];
+    jitiInstance = createJiti(import.meta.url, { alias: aliases, interopDefault: true, moduleCache: true });
+  }
+  for (const key of Object.keys(jitiInstance.cache)) {
+    if (!quernDirs.some((d) => key.startsWith(d)) && !key.includes(`${sep}node_modules${sep}`)) delete jitiInstance.cache[key];
+  }
   return jitiInstance;
 }
 
@@ -107,9 +121,10 @@ function isSchema(v: unknown): v is Schema {
 export async function loadProject(opts: { config?: string; cwd?: string } = {}): Promise<Project> {
   const configPath = findConfig(opts);
   const root = dirname(configPath);
+  const jiti = loader();
   let rawConfig: unknown;
   try {
-    rawConfig = await loader().import(configPath);
+    rawConfig = await jiti.import(configPath);
   } catch (e) {
     throw describeLoadError('config', configPath, e);
   }
@@ -118,7 +133,7 @@ export async function loadProject(opts: { config?: string; cwd?: string } = {}):
   if (!existsSync(schemaPath)) throw new ProjectError(`${configPath}: schema module not found: ${schemaPath}`);
   let mod: Record<string, unknown>;
   try {
-    mod = await loader().import<Record<string, unknown>>(schemaPath);
+    mod = await jiti.import<Record<string, unknown>>(schemaPath);
   } catch (e) {
     throw describeLoadError('schema module', schemaPath, e);
   }

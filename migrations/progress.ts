@@ -94,12 +94,12 @@ export function barProgress(stream: NodeJS.WriteStream = process.stderr): Progre
         finish(detail) {
           if (closed) return;
           closed = true;
-          bar.update(bar.getTotal(), { label, detail: detail ?? 'done' });
           bar.stop();
           multi.remove(bar);
           active--;
-          stream.write(`${label}: ${detail ?? 'done'}\n`);
           if (active === 0) multi.stop();
+          // The bar goes; a plain line stays in the scrollback.
+          log(`${label}: ${detail ?? 'done'}`);
         },
       };
     },

@@ -37,7 +37,7 @@ function requestsLabel(s: ComparisonSuite): string {
 
 export function textReport(r: BenchResults): string {
   const out: string[] = [];
-  out.push(`quern bench — ${r.mode} run, ${r.generatedAt}, Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}`);
+  out.push(`quern bench — ${r.mode} run, ${r.generatedAt}, Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, load average ${r.machine.loadAverage.join(' → ')}`);
   for (const s of r.suites) {
     out.push('', suiteHeading(s));
     if (s.skipped) {
@@ -60,7 +60,7 @@ export function textReport(r: BenchResults): string {
   micro('Planner (µs per operation, median of batches)', r.planner);
   micro('Row mapping (µs per row, 10-column rows)', r.rowMapping);
   out.push('', 'Lint throughput');
-  out.push(r.lint.skipped !== undefined ? `  SKIPPED: ${r.lint.skipped}` : `  ${r.lint.sites} sites in ${r.lint.files} files: ${r.lint.seconds.toFixed(2)} s, ${Math.round(r.lint.sitesPerSecond)} sites/s`);
+  out.push(r.lint.skipped !== undefined ? `  SKIPPED: ${r.lint.skipped}` : `  ${r.lint.sites} sites in ${r.lint.files} files: ${r.lint.seconds.toFixed(2)} s, ${Math.round(r.lint.sitesPerSecond)} sites/s${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond} sites per CPU second)` : ''}`);
   out.push('', 'Memory while paging with paginate()');
   if (r.memory.skipped !== undefined) out.push(`  SKIPPED: ${r.memory.skipped}`);
   else {
@@ -73,7 +73,7 @@ export function textReport(r: BenchResults): string {
   else {
     const t = r.typecheck;
     out.push(`  ${t.models} models, ${t.usageSites} query sites: ${t.instantiations.toLocaleString('en-US')} instantiations, check ${t.checkSeconds.toFixed(2)} s, total ${t.totalSeconds.toFixed(2)} s (wall), tsc CPU ${t.cpuSeconds.toFixed(2)} s, TS2589: ${t.ts2589 ? 'YES' : 'no'}, errors: ${t.errors}`);
-    if (t.baseline) out.push(`  (one model: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s, tsc CPU ${t.baseline.cpuSeconds.toFixed(2)} s)`);
+    if (t.baseline) out.push(`  (the schema file alone: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s, tsc CPU ${t.baseline.cpuSeconds.toFixed(2)} s)`);
     for (const e of t.firstErrors) out.push(`    ${e}`);
   }
   out.push('', 'Targets (design.md section 8)');
@@ -87,7 +87,7 @@ const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
 
 export function markdownReport(r: BenchResults): string {
   const out: string[] = [];
-  out.push(`Measured by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` on ${r.generatedAt.slice(0, 10)}: Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGB} GB. Times are milliseconds per operation, median / p95; the ratio is the median over the baseline's median, from interleaved rounds in one run.`);
+  out.push(`Measured by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` on ${r.generatedAt.slice(0, 10)}: Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGB} GB, 1-minute load average ${r.machine.loadAverage[0]} at the start and ${r.machine.loadAverage[1]} at the end (${r.machine.cpus} cores). Times are milliseconds per operation, median / p95; the ratio is the median over the baseline's median, from interleaved rounds in one run.`);
   for (const s of r.suites) {
     out.push('', `**${s.title}** (${s.server})`, '');
     if (s.skipped) {
@@ -119,7 +119,7 @@ export function markdownReport(r: BenchResults): string {
   microTable('Planner', 'µs/op', r.planner);
   microTable('Row mapping (10-column rows)', 'µs/row', r.rowMapping);
   out.push('', '**Lint, memory, type-check**', '');
-  out.push(r.lint.skipped !== undefined ? `- Lint: skipped (${r.lint.skipped})` : `- Lint: ${r.lint.sites.toLocaleString('en-US')} query sites in ${r.lint.files} generated files in ${r.lint.seconds.toFixed(2)} s = **${Math.round(r.lint.sitesPerSecond).toLocaleString('en-US')} sites/s**`);
+  out.push(r.lint.skipped !== undefined ? `- Lint: skipped (${r.lint.skipped})` : `- Lint: ${r.lint.sites.toLocaleString('en-US')} query sites in ${r.lint.files} generated files in ${r.lint.seconds.toFixed(2)} s = **${Math.round(r.lint.sitesPerSecond).toLocaleString('en-US')} sites/s**${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond!.toLocaleString('en-US')} sites per CPU second)` : ''}`);
   if (r.memory.skipped !== undefined) out.push(`- Memory: skipped (${r.memory.skipped})`);
   else {
     const m = r.memory;
@@ -128,7 +128,7 @@ export function markdownReport(r: BenchResults): string {
   if (r.typecheck.skipped !== undefined) out.push(`- Type-check: skipped (${r.typecheck.skipped})`);
   else {
     const t = r.typecheck;
-    out.push(`- Type-check of a generated ${t.models}-model schema with ${t.usageSites} typed query sites against quern's declaration files (\`tsc --extendedDiagnostics --noEmit\`): **${t.instantiations.toLocaleString('en-US')} instantiations, check time ${t.checkSeconds.toFixed(2)} s** (total ${t.totalSeconds.toFixed(2)} s wall clock; the whole tsc process used ${t.cpuSeconds.toFixed(2)} s of CPU), TS2589: ${t.ts2589 ? '**yes**' : 'none'}${t.baseline ? `; a one-model program: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s` : ''}`);
+    out.push(`- Type-check of a generated ${t.models}-model schema with ${t.usageSites} typed query sites against quern's declaration files (\`tsc --extendedDiagnostics --noEmit\`): **${t.instantiations.toLocaleString('en-US')} instantiations, check time ${t.checkSeconds.toFixed(2)} s** (total ${t.totalSeconds.toFixed(2)} s wall clock; the whole tsc process used ${t.cpuSeconds.toFixed(2)} s of CPU), TS2589: ${t.ts2589 ? '**yes**' : 'none'}${t.baseline ? `; the schema file alone: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s, tsc CPU ${t.baseline.cpuSeconds.toFixed(2)} s` : ''}`);
   }
   out.push('', '**Targets** (design.md section 8)', '', '| what | target | measured | status |', '| --- | --- | --- | --- |');
   for (const t of r.targets) out.push(`| ${mdEscape(t.what)} | ${mdEscape(t.target)} | ${mdEscape(t.measured)}${t.note ? ` — ${mdEscape(t.note)}` : ''} | ${t.status === 'met' ? 'met' : t.status === 'missed' ? '**missed**' : 'not measured'} |`);
@@ -161,9 +161,18 @@ export function svgChart(r: BenchResults): string {
     parts.push(`<text x="16" y="${y + 14}" font-size="13" font-weight="600">${esc(s.title)} — baseline: ${esc(s.baseline)} = 1.0×</text>`);
     y += 24;
     const top = y;
+    const rowH = others.length * (barH + gap) + 8;
+    const bottom = top + rowH * s.workloads.length;
+    // Grid first, so the bars are drawn over it: 1.0× is the baseline; the half steps help read the rest.
+    for (let t = 0; t <= xMax + 1e-9; t += 0.5) {
+      const gx = x(t).toFixed(1);
+      const strong = Math.abs(t - 1) < 1e-9;
+      parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${bottom}" stroke="${strong ? '#0f172a' : '#e2e8f0'}" stroke-width="${strong ? 1.5 : 1}"${strong ? ' stroke-dasharray="4 3"' : ''}/>`);
+      parts.push(`<text x="${gx}" y="${bottom + 12}" font-size="10" text-anchor="middle" fill="#475569">${t.toFixed(1)}×</text>`);
+    }
     for (const w of s.workloads) {
-      const rowH = others.length * (barH + gap) + 8;
-      parts.push(`<text x="${labelW - 10}" y="${y + rowH / 2}" font-size="11" text-anchor="end" dominant-baseline="middle">${esc(w.title)}</text>`);
+      const mid = y + (others.length * (barH + gap) - gap) / 2;
+      parts.push(`<text x="${labelW - 10}" y="${mid.toFixed(1)}" font-size="11" text-anchor="end" dominant-baseline="middle">${esc(w.title)}</text>`);
       others.forEach((c, k) => {
         const f = w.contenders[c];
         const by = y + k * (barH + gap);
@@ -176,13 +185,6 @@ export function svgChart(r: BenchResults): string {
         parts.push(`<text x="${(labelW + w2 + 4).toFixed(1)}" y="${by + barH - 3}" font-size="10">${esc(`${c} ${f.ratio.toFixed(2)}×${f.ratio > xMax ? ' →' : ''}`)}</text>`);
       });
       y += rowH;
-    }
-    // Grid: 1.0× is the baseline; the half steps help read the rest.
-    for (let t = 0; t <= xMax + 1e-9; t += 0.5) {
-      const gx = x(t).toFixed(1);
-      const strong = Math.abs(t - 1) < 1e-9;
-      parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${y}" stroke="${strong ? '#0f172a' : '#e2e8f0'}" stroke-width="${strong ? 1.5 : 1}"${strong ? ' stroke-dasharray="4 3"' : ''}/>`);
-      parts.push(`<text x="${gx}" y="${y + 12}" font-size="10" text-anchor="middle" fill="#475569">${t.toFixed(1)}×</text>`);
     }
     y += 30;
   }

@@ -45,7 +45,16 @@ export interface MicroFigure {
 
 export type Maybe<T> = (T & { readonly skipped?: undefined }) | { readonly skipped: string };
 
-export interface LintFigure { readonly files: number; readonly sites: number; readonly seconds: number; readonly sitesPerSecond: number }
+export interface LintFigure {
+  readonly files: number;
+  readonly sites: number;
+  /** wall clock of the lint run (loading the config and schema excluded) */
+  readonly seconds: number;
+  readonly sitesPerSecond: number;
+  /** CPU time of the same run, when lint-bench reports it: steadier on a busy machine */
+  readonly cpuSeconds?: number;
+  readonly sitesPerCpuSecond?: number;
+}
 
 export interface MemoryFigure {
   readonly rows: number;
@@ -53,8 +62,10 @@ export interface MemoryFigure {
   readonly driver: string;
   /** resident set size after paging this many rows (MB) */
   readonly rssMB: Readonly<Record<string, number>>;
-  /** peak RSS (getrusage maxrss) at the same points (MB) */
+  /** peak RSS while paging, sampled after every page, up to these points (MB) */
   readonly peakRssMB: Readonly<Record<string, number>>;
+  /** the process's peak RSS since start (getrusage maxrss), start-up included (MB) */
+  readonly processPeakRssMB: Readonly<Record<string, number>>;
   readonly heapUsedMB: Readonly<Record<string, number>>;
   /** heap still reachable after a full GC at the same points (MB): grows only if rows are retained */
   readonly retainedHeapMB: Readonly<Record<string, number>>;
@@ -84,7 +95,7 @@ export interface TypecheckFigure {
   readonly ts2589: boolean;
   readonly errors: number;
   readonly firstErrors: readonly string[];
-  /** the same figures for a file that only imports quern, to show what the models add */
+  /** the same figures for the schema file alone (no query sites) */
   readonly baseline: { readonly instantiations: number; readonly checkSeconds: number; readonly cpuSeconds: number } | null;
 }
 
@@ -101,7 +112,11 @@ export interface BenchResults {
   readonly generatedAt: string;
   readonly mode: 'quick' | 'full';
   readonly durationSeconds: number;
-  readonly machine: { readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGB: number };
+  readonly machine: {
+    readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGB: number;
+    /** 1-minute load average when the run started and when it ended: how busy the machine was */
+    readonly loadAverage: readonly [number, number];
+  };
   readonly suites: readonly ComparisonSuite[];
   readonly planner: Maybe<{ readonly figures: readonly MicroFigure[] }>;
   readonly rowMapping: Maybe<{ readonly figures: readonly MicroFigure[] }>;

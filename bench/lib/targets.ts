@@ -150,7 +150,15 @@ export function computeTargets(r: Partial): TargetFigure[] {
     const what = 'lint throughput';
     const target = '≥ 1,000 sites/s';
     if (r.lint.skipped !== undefined) out.push(notMeasured(what, target, r.lint.skipped));
-    else out.push({ what, target, measured: `${Math.round(r.lint.sitesPerSecond).toLocaleString('en-US')} sites/s (${r.lint.sites} sites, ${r.lint.files} files)`, status: r.lint.sitesPerSecond >= 1000 ? 'met' : 'missed' });
+    else {
+      const l = r.lint;
+      out.push({
+        what, target,
+        measured: `${Math.round(l.sitesPerSecond).toLocaleString('en-US')} sites/s wall clock${l.sitesPerCpuSecond ? `, ${l.sitesPerCpuSecond.toLocaleString('en-US')} per CPU second` : ''} (${l.sites} sites, ${l.files} files)`,
+        status: l.sitesPerSecond >= 1000 ? 'met' : 'missed',
+        ...(l.sitesPerSecond < 1000 ? { note: `${((1 - l.sitesPerSecond / 1000) * 100).toFixed(0)}% short on wall clock` } : {}),
+      });
+    }
   }
 
   // 7. type-check.

@@ -17,8 +17,8 @@ import * as seed from '../seed.js';
 import type { QuernDb } from './postgres.js';
 
 export const DYNAMO_SCALES: Record<'quick' | 'full', Schedule> = {
-  quick: { warmup: 10, rounds: 6, perRound: 10 },
-  full: { warmup: 60, rounds: 25, perRound: 20 },
+  quick: { warmup: 10, rounds: 30, perRound: 2 },
+  full: { warmup: 60, rounds: 250, perRound: 2 },
 };
 
 const USERS = 300;

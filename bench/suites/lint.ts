@@ -10,7 +10,7 @@ import type { LintFigure } from '../lib/results.js';
 export const LINT_SIZE = { files: 300, sites: 2000 } as const;
 
 interface LintBenchModule {
-  runLintBench(opts: { files: number; sites: number }): Promise<{ sites: number; seconds: number; sitesPerSecond: number }>;
+  runLintBench(opts: { files: number; sites: number }): Promise<{ sites: number; seconds: number; sitesPerSecond: number; cpuSeconds?: number }>;
 }
 
 export async function runLint(_quick: boolean, log: (s: string) => void): Promise<LintFigure | { skipped: string }> {
@@ -22,5 +22,9 @@ export async function runLint(_quick: boolean, log: (s: string) => void): Promis
   if (typeof mod.runLintBench !== 'function') return { skipped: 'bench/lint-bench.ts does not export runLintBench' };
   const r = await mod.runLintBench({ ...LINT_SIZE });
   log(`  ${r.sites} sites in ${r.seconds.toFixed(2)} s`);
-  return { files: LINT_SIZE.files, sites: r.sites, seconds: Math.round(r.seconds * 1000) / 1000, sitesPerSecond: Math.round(r.sitesPerSecond) };
+  const cpu = typeof r.cpuSeconds === 'number' && r.cpuSeconds > 0 ? r.cpuSeconds : null;
+  return {
+    files: LINT_SIZE.files, sites: r.sites, seconds: Math.round(r.seconds * 1000) / 1000, sitesPerSecond: Math.round(r.sitesPerSecond),
+    ...(cpu ? { cpuSeconds: Math.round(cpu * 1000) / 1000, sitesPerCpuSecond: Math.round(r.sites / cpu) } : {}),
+  };
 }

@@ -55,13 +55,13 @@ const fig = (id: string, title: string, s: Summary, note?: string): MicroFigure 
 const build = (sh: Shape, i: number): BuiltQuery => buildQuery(schema.def, sh.model, sh.method, sh.args(i));
 
 export async function runPlannerBench(quick: boolean): Promise<{ figures: MicroFigure[] }> {
-  const opts = quick ? { batchMs: 8, samples: 11, warmupMs: 100 } : { batchMs: 20, samples: 40, warmupMs: 300 };
+  const opts = quick ? { batchMs: 8, samples: 11, warmupMs: 100 } : { batchMs: 15, samples: 25, warmupMs: 200 };
   const figures: MicroFigure[] = [];
   const def = schema.def;
 
   // Warm every path first (in CPU time), so the first figure measured does not carry the JIT's start-up.
   const cpu = () => process.cpuUsage().user / 1000;
-  const warmEnd = cpu() + (quick ? 600 : 1500);
+  const warmEnd = cpu() + (quick ? 600 : 1000);
   for (let i = 0; cpu() < warmEnd; i++) {
     for (const sh of SHAPES) {
       const b = build(sh, i);
@@ -175,19 +175,22 @@ export async function memoryClient(sh: Shape): Promise<{ call: (i: number) => Pr
 
 async function clientOverhead(sh: Shape, quick: boolean): Promise<Summary> {
   const { call, rows } = await memoryClient(sh);
-  // The canned rows are rebuilt per call (the executor decodes in place); time that separately and subtract it.
-  const n = quick ? 3000 : 20000;
-  const samples: number[] = [];
-  for (let k = 0; k < n / 10; k++) await call(k);
-  const batches = quick ? 15 : 40;
-  const per = Math.max(1, Math.floor(n / batches));
-  let i = 0;
   // Process CPU time, not wall time: the loop never waits on I/O, so CPU time is its cost, and it
   // is not inflated when other processes hold the cores.
   const cpu = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
+  let i = 0;
+  const warmEnd = cpu() + (quick ? 100 : 300);
+  while (cpu() < warmEnd) await call(i++);
+  // Calls per batch: about 10 ms of CPU each, whatever the shape costs.
+  const t = cpu();
+  for (let k = 0; k < 20; k++) await call(i++);
+  const per = Math.max(5, Math.round((10 * 20) / Math.max(0.05, cpu() - t)));
+  const batches = quick ? 15 : 30;
+  const samples: number[] = [];
+  // The canned rows are rebuilt per call (the executor decodes in place); time that separately and subtract it.
   for (let b = 0; b < batches; b++) {
     const t0 = cpu();
     for (let k = 0; k < per; k++) await call(i++);
@@ -215,7 +218,7 @@ const ITEM_SHAPE: RowShape = {
  * delivers, the timestamptz text parser quern installs, and select projection.
  */
 export async function runRowMappingBench(quick: boolean): Promise<{ figures: MicroFigure[] }> {
-  const opts = quick ? { batchMs: 10, samples: 15, warmupMs: 60 } : { batchMs: 20, samples: 40, warmupMs: 200 };
+  const opts = quick ? { batchMs: 10, samples: 15, warmupMs: 100 } : { batchMs: 15, samples: 25, warmupMs: 200 };
   const def = schema.def;
   const decode: RowDecoder = rowDecoder(def, ITEM_SHAPE, new WeakMap());
   const N = 1000;

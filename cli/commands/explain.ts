@@ -27,8 +27,17 @@ export function parseLocation(loc: string): { file: string; line: number } {
   return { file: resolve(m[1]), line: Number(m[2]) };
 }
 
+function describeOp(desc: TargetDescriptor, op: Plan['operations'][number]): string {
+  try {
+    return desc.describe(op);
+  } catch (e) {
+    // A description is a courtesy: never let it hide the plan's diagnostics.
+    return `${op.kind} (${e instanceof Error ? e.message : String(e)})`;
+  }
+}
+
 function planLines(plan: Plan, desc: TargetDescriptor, c: Colours): string[] {
-  const out = plan.operations.map((op, i) => `  ${i + 1}. ${desc.describe(op)}`);
+  const out = plan.operations.map((op, i) => `  ${i + 1}. ${describeOp(desc, op)}`);
   if (plan.diagnostics.length === 0) out.push(`  ${c.green('✔')} no diagnostics`);
   for (const d of plan.diagnostics) {
     out.push(`  ${d.severity === 'error' ? c.red('✖ error') : c.yellow('! warning')} ${d.code}: ${d.message}`);

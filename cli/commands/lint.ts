@@ -69,8 +69,10 @@ Examples:
       const targets = parseTargets(flags.target, project.config.targets);
       const result = await runLint(project, { targets, paths, shapes: flags.shapes });
       const text = render(result, flags.format, !!flags.output);
-      if (flags.output) writeFileSync(flags.output, text);
-      else process.stdout.write(text);
+      if (flags.output) {
+        writeFileSync(flags.output, text);
+        process.stderr.write(`quern lint: ${result.errorCount} error(s), ${result.warningCount} warning(s), ${result.suppressed.length} suppressed in ${result.sites} query sites; report written to ${flags.output}\n`);
+      } else process.stdout.write(text);
       process.exitCode = exitCodeFor(result, flags.maxWarnings);
     });
 }

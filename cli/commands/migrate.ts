@@ -105,8 +105,8 @@ interface CheckFlags extends StatusFlags { offline?: boolean }
 
 function connectionOptions(cmd: Command): Command {
   return cmd
-    .option('--url <url>', 'PostgreSQL connection URL (default: postgres.url in quern.config.ts)')
-    .option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (default: dynamodb.endpoint in quern.config.ts)')
+    .option('--url <url>', 'PostgreSQL connection URL (default: postgres.url in quern.config.ts, then DATABASE_URL)')
+    .option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (default: dynamodb.endpoint in quern.config.ts, then AWS_ENDPOINT_URL_DYNAMODB)')
     .option('--region <region>', 'DynamoDB region (default: dynamodb.region, AWS_REGION)')
     .option('--table-prefix <prefix>', 'DynamoDB table-name prefix (default: dynamodb.tablePrefix)');
 }

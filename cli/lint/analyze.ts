@@ -17,9 +17,8 @@ import type { TargetDescriptor } from '../../src/engine/driver.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import type { Schema } from '../../src/schema/define.js';
 import { concretize, PLACEHOLDER_DATE } from './concretize.js';
-import { Extractor, type Site } from './extract.js';
+import type { Site } from './extract.js';
 import type { Finding, SiteReport } from './findings.js';
-import { ProjectError } from '../errors.js';
 
 /** A site with what lint made of it. */
 export interface AnalysedSite {
@@ -235,8 +234,4 @@ function batchTooLarge(desc: TargetDescriptor, queries: number, items: number, m
     message: `this atomic batch holds ${queries} queries${extra}; ${desc.capabilities.target} allows at most ${max} in one transaction`,
     fix: `split it into db.batch calls of at most ${max} items each (each is atomic on its own)`,
   };
-}
-
-export function assertTargets(names: readonly TargetName[]) {
-  if (names.length === 0) throw new ProjectError('no targets to lint');
 }

@@ -20,13 +20,37 @@ import {
   KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvDriverCore, type KvPage, type KvQueryRequest,
   type KvScanRequest, type KvWriteItem, type Log, type Resolve, type Row,
 } from '../../src/engine/kv/core.js';
+import { decimalVariants } from '../../src/engine/kv/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
 import { decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES } from './marshal.js';
-import { backoff, DEFAULT_RETRY, mapError, send, sleep, slim, type AnyCommand, type RetryPolicy, type SendMeta } from './send.js';
+import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type RetryPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
 
 type Item = Record<string, AttributeValue>;
+
+const pickKeyOf = (m: ModelDef, row: Row): KeyValues => Object.fromEntries(m.key.map((k) => [k, row[k]]));
+
+/** Key attribute values in DynamoDB's order: S by UTF-8 bytes, N numerically (B does not key quern tables). */
+function compareKeyValues(a: AttributeValue, b: AttributeValue): number {
+  if (a.N !== undefined && b.N !== undefined) {
+    const x = Number(a.N), y = Number(b.N);
+    if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) return x - y;
+    if (/^-?\d+$/.test(a.N) && /^-?\d+$/.test(b.N)) return BigInt(a.N) < BigInt(b.N) ? -1 : BigInt(a.N) > BigInt(b.N) ? 1 : 0;
+    return x - y;
+  }
+  return Buffer.compare(Buffer.from(a.S ?? ''), Buffer.from(b.S ?? ''));
+}
+
+/** A sort-key range `BETWEEN low AND high` whose bounds are reversed: it matches nothing. */
+function emptyBetween(m: ModelDef, req: KvQueryRequest): boolean {
+  const sort = req.key.sort;
+  if (!sort || sort.cond.op !== 'between') return false;
+  const def = m.fields[sort.attr];
+  const low = req.resolve(sort.cond.low), high = req.resolve(sort.cond.high);
+  if (!def || low === null || low === undefined || high === null || high === undefined) return false;
+  return compareKeyValues(encodeScalar(def, low), encodeScalar(def, high)) > 0;
+}
 
 export class DynamoCore implements KvDriverCore {
   constructor(
@@ -79,9 +103,16 @@ export class DynamoCore implements KvDriverCore {
     const expand = (attr: string, ref: KvValue): AttributeValue[] => {
       const d = def(attr);
       const list = resolve(ref);
-      return (Array.isArray(list) ? list : []).map((v) => encodeScalar(d.kind === 'list' ? d.element! : d, v));
+      const values = Array.isArray(list) ? list : [];
+      // Decimal equality is numeric: every stored form of each value.
+      if (d.kind === 'decimal') return [...new Set(values.flatMap((v) => decimalVariants(String(v))))].map((S) => ({ S }));
+      return values.map((v) => encodeScalar(d.kind === 'list' ? d.element! : d, v));
     };
-    return new PlaceholderSink(encode, expand);
+    const equalForms = (attr: string, ref: KvValue): AttributeValue[] | null => {
+      if (def(attr).kind !== 'decimal') return null;
+      return decimalVariants(String(resolve(ref))).map((S) => ({ S }));
+    };
+    return new PlaceholderSink(encode, expand, equalForms);
   }
 
   private condition(m: ModelDef, c: KvCondition | null, sink: PlaceholderSink): string | undefined {
@@ -94,16 +125,18 @@ export class DynamoCore implements KvDriverCore {
     try {
       return await send<T>(this.client, make, meta, log, this.retry);
     } catch (e) {
-      if (e instanceof DynamoDBServiceException && e.name === 'ConditionalCheckFailedException') {
-        const item = (e as unknown as { Item?: Item }).Item;
-        const m = meta.model ? Object.values(this.schema.models).find((x) => x.name === meta.model) : undefined;
-        throw new KvConditionFailed(item && m ? decodeRow(m, item) : null, slim(e));
-      }
-      if (e instanceof DynamoDBServiceException && e.name === 'TransactionCanceledException') {
-        throw this.cancelled(e, models);
-      }
-      throw mapError(e, meta);
+      throw this.mapped(e, meta, models);
     }
+  }
+
+  private mapped(e: unknown, meta: SendMeta, models: readonly (ModelDef | null)[] = []): Error {
+    if (e instanceof DynamoDBServiceException && e.name === 'ConditionalCheckFailedException') {
+      const item = (e as unknown as { Item?: Item }).Item;
+      const m = meta.model ? Object.values(this.schema.models).find((x) => x.name === meta.model) : undefined;
+      return new KvConditionFailed(item && m ? decodeRow(m, item) : null, slim(e));
+    }
+    if (e instanceof DynamoDBServiceException && e.name === 'TransactionCanceledException') return this.cancelled(e, models);
+    return mapError(e, meta);
   }
 
   private cancelled(e: DynamoDBServiceException, models: readonly (ModelDef | null)[]): KvTransactionCancelled {
@@ -149,6 +182,8 @@ export class DynamoCore implements KvDriverCore {
   async query(req: KvQueryRequest, log: Log): Promise<KvPage> {
     const m = this.model(req.model);
     const TableName = this.tableName(m);
+    // DynamoDB rejects `BETWEEN low AND high` with low > high as an invalid request; SQL just matches nothing.
+    if (emptyBetween(m, req)) return { items: [], count: 0, lastKey: null };
     const out = await this.call<QueryCommandOutput>(() => {
       const sink = this.sink(m, req.resolve);
       const KeyConditionExpression = renderKeyCondition(req.key, sink);
@@ -254,7 +289,19 @@ export class DynamoCore implements KvDriverCore {
 
   async put(w: Extract<KvWriteItem, { kind: 'Put' }>, log: Log): Promise<void> {
     const { m, input } = this.putInput(w);
-    await this.call(() => new PutItemCommand(input), { operation: 'PutItem', model: m.name, table: input.TableName, rowCount: () => 1 }, log);
+    const meta = { operation: 'PutItem', model: m.name, table: input.TableName, rowCount: () => 1 };
+    try {
+      await send(this.client, () => new PutItemCommand(input), meta, log, this.retry);
+    } catch (e) {
+      // A dropped connection leaves it unknown whether the put applied; resending blindly could
+      // fail its own attribute_not_exists. Read the item: if it is exactly ours, the put applied.
+      if (isNetwork(e)) {
+        const now = await this.get(w.model, pickKeyOf(m, w.item), log);
+        if (now && JSON.stringify(this.encodeItem(m, now)) === JSON.stringify(input.Item)) return;
+        return this.call(() => new PutItemCommand(input), meta, log);
+      }
+      throw this.mapped(e, meta);
+    }
   }
 
   async update(w: Extract<KvWriteItem, { kind: 'Update' }>, log: Log): Promise<Row> {
@@ -262,7 +309,7 @@ export class DynamoCore implements KvDriverCore {
     if (!input.UpdateExpression) {
       // Nothing to change: read the item and check the condition the write would have checked.
       const row = await this.get(w.model, w.key, log);
-      if (!row || (w.condition && !evaluate(w.condition, row, w.resolve))) throw new KvConditionFailed(row);
+      if (!row || (w.condition && !evaluate(w.condition, row, w.resolve, m))) throw new KvConditionFailed(row);
       return row;
     }
     const out = await this.call<UpdateItemCommandOutput>(() => new UpdateItemCommand({ ...input, UpdateExpression: input.UpdateExpression, ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),

@@ -16,6 +16,11 @@ export interface ExpressionSink {
   list(attr: string, ref: KvValue): string[];
   /** An empty list literal (list_append onto a missing list). */
   emptyList(): string;
+  /**
+   * For attributes whose equality is not string equality (decimals): the placeholders of every
+   * stored form equal to the value, or null for plain equality.
+   */
+  variants(attr: string, ref: KvValue): string[] | null;
 }
 
 /** field: the attribute's own type; element: one list element (contains on a list); text: a string operand. */
@@ -34,8 +39,14 @@ export function renderCondition(c: KvCondition, sink: ExpressionSink, alwaysPres
     case 'const':
       if (alwaysPresent === null) return c.value ? 'TRUE' : 'FALSE';
       return c.value ? `attribute_exists(${sink.name(alwaysPresent)})` : `attribute_not_exists(${sink.name(alwaysPresent)})`;
-    case 'compare':
+    case 'compare': {
+      const vs = c.op === '=' || c.op === '<>' ? sink.variants(c.attr, c.value) : null;
+      if (vs) {
+        const inList = `${sink.name(c.attr)} IN (${vs.join(', ')})`;
+        return c.op === '=' ? inList : `NOT (${inList})`;
+      }
       return `${sink.name(c.attr)} ${c.op} ${sink.value(c.attr, c.value, 'field')}`;
+    }
     case 'between':
       return `${sink.name(c.attr)} BETWEEN ${sink.value(c.attr, c.low, 'field')} AND ${sink.value(c.attr, c.high, 'field')}`;
     case 'in': {
@@ -115,7 +126,11 @@ export class PlaceholderSink implements ExpressionSink {
   private readonly byAttr = new Map<string, string>();
   private n = 0;
   private v = 0;
-  constructor(private readonly encode: (attr: string, ref: KvValue, as: ValueUse) => AttributeValue, private readonly expand: (attr: string, ref: KvValue) => AttributeValue[]) {}
+  constructor(
+    private readonly encode: (attr: string, ref: KvValue, as: ValueUse) => AttributeValue,
+    private readonly expand: (attr: string, ref: KvValue) => AttributeValue[],
+    private readonly equalForms: (attr: string, ref: KvValue) => AttributeValue[] | null = () => null,
+  ) {}
 
   name(attr: string): string {
     let p = this.byAttr.get(attr);
@@ -134,6 +149,10 @@ export class PlaceholderSink implements ExpressionSink {
   }
   emptyList(): string {
     return this.add({ L: [] });
+  }
+  variants(attr: string, ref: KvValue): string[] | null {
+    const forms = this.equalForms(attr, ref);
+    return forms ? forms.map((av) => this.add(av)) : null;
   }
   add(av: AttributeValue): string {
     const p = `:v${this.v++}`;
@@ -161,6 +180,9 @@ export class DescribeSink implements ExpressionSink {
   }
   emptyList(): string {
     return '[]';
+  }
+  variants(): null {
+    return null;
   }
   ref(ref: KvValue): string {
     switch (ref.from) {

@@ -6,6 +6,8 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { Driver, Executor } from '../../src/engine/driver.js';
 import { KvExecutor } from '../../src/engine/kv/executor.js';
+import { SchemaError } from '../../src/errors.js';
+import { checkKvSchema } from '../../src/plan/kv/schema-check.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import { DynamoCore } from './core.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './send.js';
@@ -56,7 +58,15 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
     async connect(schema: SchemaDef): Promise<Executor> {
       return new KvExecutor(new DynamoCore(client, schema, prefix, retry, opts.readPageLimit), { concurrency: opts.concurrency });
     },
-    push: (schema: SchemaDef) => pushTables(client, schema, prefix),
+    async push(schema: SchemaDef) {
+      // The same schema errors createClient raises, for callers that push without a client.
+      const problems = checkKvSchema(schema).filter((d) => d.severity === 'error');
+      if (problems.length) {
+        const d = problems[0];
+        throw new SchemaError(`${d.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, d.model, undefined, d.code, d.fix);
+      }
+      await pushTables(client, schema, prefix);
+    },
     async close() {
       if (closed) return;
       closed = true;

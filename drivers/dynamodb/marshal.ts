@@ -3,7 +3,7 @@
  *
  *   int, float, bigint        N
  *   string, text, enum, uuid  S
- *   decimal                   S   (every digit kept; not numerically ordered)
+ *   decimal                   S   PostgreSQL's text form (every digit kept; equality numeric; not ordered)
  *   timestamp                 S   ISO 8601 from toISOString(): fixed width, so S order is time order
  *   date                      S   'YYYY-MM-DD'
  *   boolean                   BOOL
@@ -15,6 +15,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DriverError } from '../../src/errors.js';
 import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { ModelDef } from '../../src/schema/model.js';
+import { storedDecimal } from '../../src/engine/kv/decimal.js';
 
 type Row = Record<string, unknown>;
 type Item = Record<string, AttributeValue>;
@@ -65,9 +66,10 @@ export function encodeScalar(def: ElementDef | FieldDef, v: unknown): AttributeV
     case 'text':
     case 'enum':
     case 'uuid':
-    case 'decimal':
     case 'date':
       return { S: String(v) };
+    case 'decimal':
+      return { S: storedDecimal(String(v)) };
     case 'timestamp':
       return { S: (v instanceof Date ? v : new Date(v as string)).toISOString() };
     case 'boolean':

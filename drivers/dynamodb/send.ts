@@ -29,7 +29,7 @@ export const backoff = (p: RetryPolicy, attempt: number) => Math.random() * Math
 const NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout']);
 
 /** A connection dropped before an answer (e.g. a kept-alive socket the server had just closed). */
-function isNetwork(e: unknown): boolean {
+export function isNetwork(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   const o = e as { code?: string; name?: string };
   return (!!o.code && NETWORK.has(o.code)) || (!!o.name && NETWORK.has(o.name));

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { UNIQUE_TABLE } from '../../src/plan/kv/ops.js';
 import type { ModelDef } from '../../src/schema/model.js';
+import { minimalDecimal } from '../../src/engine/kv/decimal.js';
 import { encodeKey, encodeScalar } from './marshal.js';
 
 export { UNIQUE_TABLE };
@@ -25,6 +26,8 @@ export function uniqueEntryKey(model: ModelDef, constraint: string, values: read
   const u = model.uniques.find((x) => x.name === constraint);
   if (!u) throw new Error(`internal: ${model.name} has no unique constraint ${constraint}`);
   const enc = JSON.stringify(u.fields.map((f, i) => {
+    // Numerically equal decimals ('1.5', '1.50') are the same unique value, as in SQL.
+    if (model.fields[f].kind === 'decimal') return minimalDecimal(String(values[i]));
     const av = encodeScalar(model.fields[f], values[i]);
     return av.S ?? av.N ?? JSON.stringify(av);
   }));

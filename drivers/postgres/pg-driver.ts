@@ -45,10 +45,43 @@ function connectionOf(c: Queryable): SqlConnection {
   };
 }
 
+/** For mapping errors that name no table (a dead session): the schema adds nothing there. */
+const NO_SCHEMA = { models: {}, relations: {}, hash: '' } as unknown as SchemaDef;
+
+/**
+ * A pooled client for a transaction. While checked out, the pool does not listen for its
+ * errors: a session the server ends between two statements (pg_terminate_backend, a failover,
+ * idle_in_transaction_session_timeout) would emit an unhandled 'error' and crash the process.
+ * The next query on it fails anyway, and that failure is reported, typed.
+ */
+const guarded = new WeakSet<pg.PoolClient>();
+async function checkout(pool: pg.Pool, schema: SchemaDef): Promise<pg.PoolClient> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    throw mapPgError(e, schema, undefined, 'postgres');
+  }
+  if (!guarded.has(client)) {
+    guarded.add(client);
+    client.on('error', () => undefined);
+  }
+  return client;
+}
+
+/** BEGIN and COMMIT fail like any statement (a dead session, a deferred constraint): typed, too. */
+async function control(client: pg.PoolClient, sql: 'BEGIN' | 'COMMIT', schema: SchemaDef): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (e) {
+    throw mapPgError(e, schema, undefined, 'postgres');
+  }
+}
+
 class PgCore implements SqlDriverCore {
   readonly driver = 'postgres' as const;
   private readonly conn: SqlConnection;
-  constructor(private readonly pool: pg.Pool, private readonly prepare: boolean) {
+  constructor(private readonly pool: pg.Pool, private readonly prepare: boolean, private readonly schema: SchemaDef = NO_SCHEMA) {
     this.conn = connectionOf(pool);
   }
 
@@ -65,13 +98,13 @@ class PgCore implements SqlDriverCore {
   }
 
   async transaction<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await checkout(this.pool, this.schema);
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await control(client, 'BEGIN', this.schema);
       try {
         const result = await fn(connectionOf(client));
-        await client.query('COMMIT');
+        await control(client, 'COMMIT', this.schema);
         return result;
       } catch (e) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
@@ -116,12 +149,12 @@ class PgDriver implements Driver {
     this.prepare = opts.prepare ?? true;
   }
 
-  async connect(_schema: SchemaDef): Promise<Executor> {
-    return new SqlExecutor(new PgCore(this.raw, this.prepare));
+  async connect(schema: SchemaDef): Promise<Executor> {
+    return new SqlExecutor(new PgCore(this.raw, this.prepare, schema));
   }
 
   async push(schema: SchemaDef): Promise<void> {
-    const client = await this.raw.connect();
+    const client = await checkout(this.raw, schema);
     try {
       await client.query('BEGIN');
       await pushSchema(schema, (sql, params) => client.query(sql, params));

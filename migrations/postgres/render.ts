@@ -34,8 +34,6 @@ export interface PgStatement {
 
 export interface PgRender {
   readonly statements: readonly PgStatement[];
-  /** Things the user should know that are not errors (e.g. how existing rows were filled). */
-  readonly notes: readonly string[];
 }
 
 interface Named { readonly name: string; readonly columns: readonly string[] }
@@ -78,7 +76,6 @@ const pgName = (s: string) => Buffer.from(s).subarray(0, 63).toString();
 
 export function renderPostgres(diff: SchemaDiff): PgRender {
   const out: PgStatement[] = [];
-  const notes: string[] = [];
   const add = (s: PgStatement) => out.push(s);
   const pairs = diff.pairs;
   const prevTableOf = new Map<string, { table: string; field: (f: string) => string }>(); // prev table -> translation
@@ -160,7 +157,7 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
   for (const key of diff.created) add({ sql: createTableSql(diff.next.models[key]), comment: `model ${diff.next.models[key].name}` });
 
   // 5. Columns of surviving models.
-  for (const p of pairs) columnChanges(p, before.get(p.key)!, after.get(p.key)!, add, notes);
+  for (const p of pairs) columnChanges(p, before.get(p.key)!, after.get(p.key)!, add);
 
   // 6. Constraints that are new (or rebuilt).
   for (const p of pairs) {
@@ -210,10 +207,10 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
     const risk = newTables.has(fk.table) ? '' : `; fails if existing rows point at missing ${fk.refTable} rows`;
     add({ sql: addForeignKeySql(fk), comment: `${fk.table}.${fk.column} → ${fk.refTable}.${fk.refColumn}${risk}` });
   }
-  return { statements: out, notes };
+  return { statements: out };
 }
 
-function columnChanges(p: ModelPair, a: Table, b: Table, add: (s: PgStatement) => void, notes: string[]): void {
+function columnChanges(p: ModelPair, a: Table, b: Table, add: (s: PgStatement) => void): void {
   const t = q(b.table);
   const model = p.to.name;
   for (const f of p.dropped) {
@@ -273,7 +270,6 @@ function columnChanges(p: ModelPair, a: Table, b: Table, add: (s: PgStatement) =
       }
     }
   }
-  void notes;
 }
 
 /**
@@ -380,7 +376,6 @@ export function castFor(from: FieldDef, to: FieldDef): Cast {
   if ((from.kind === 'list') !== (to.kind === 'list') || (from.kind === 'json') !== (to.kind === 'json')) return { recreate: true };
   const a = from.kind === 'list' ? from.element! : from;
   const b = to.kind === 'list' ? to.element! : to;
-  const arr = to.kind === 'list' ? '[]' : '';
   const bType = columnType(to).replace(/ COLLATE "C"$/, '');
   if (TEXTLIKE.has(a.kind) && TEXTLIKE.has(b.kind)) {
     const wider = b.kind !== 'enum' && (b.kind !== 'string' || !b.maxLength || (a.kind === 'string' && !!a.maxLength && a.maxLength <= b.maxLength));
@@ -399,6 +394,5 @@ export function castFor(from: FieldDef, to: FieldDef): Cast {
     return { narrowing: b.kind === 'int' || b.kind === 'bigint' ? 'fractions are rounded and out-of-range values make the change fail' : 'precision can be lost' };
   }
   if (TEXTLIKE.has(b.kind) && (b.kind === 'text' || (b.kind === 'string' && !b.maxLength))) return { using: bType };
-  void arr;
   return { using: bType, narrowing: 'values that do not convert make the change fail' };
 }

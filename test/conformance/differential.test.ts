@@ -195,6 +195,7 @@ async function openClient(name: BackendName): Promise<{ db: Db; close: () => Pro
 
 const backends = availableBackends();
 const sqlRef: BackendName = 'pglite';
+if (backends.length < 2) console.warn('[differential] SKIPPING: only pglite is available, there is nothing to compare it with');
 
 describe.skipIf(backends.length < 2)('differential: same blog, same queries, same results', () => {
   const results = new Map<BackendName, Outcome[]>();

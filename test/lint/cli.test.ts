@@ -57,11 +57,17 @@ describe('quern lint (command line)', () => {
   });
 
   it('writes github annotations', async () => {
-    const r = await cli('lint', '-t', 'dynamodb', '--format', 'github', ...config);
+    const workspace = process.env.GITHUB_WORKSPACE;
+    process.env.GITHUB_WORKSPACE = ROOT;
+    const r = await cli('lint', '-t', 'dynamodb', '--format', 'github', ...config).finally(() => {
+      if (workspace === undefined) delete process.env.GITHUB_WORKSPACE;
+      else process.env.GITHUB_WORKSPACE = workspace;
+    });
     const lines = r.stdout.trim().split('\n');
     const annotations = lines.filter((l) => l.startsWith('::error ') || l.startsWith('::warning '));
     expect(annotations).toHaveLength(18);
-    expect(annotations).toContainEqual(expect.stringMatching(/^::error file=src\/queries\.ts,line=\d+,col=\d+,title=quern scan-required \(dynamodb\)::Post\.findMany: .*%0Afix: /));
+    // Paths are relative to the repository (GITHUB_WORKSPACE, else the current folder), not to the config.
+    expect(annotations).toContainEqual(expect.stringMatching(/^::error file=test\/fixtures\/lint-app\/src\/queries\.ts,line=\d+,col=\d+,title=quern scan-required \(dynamodb\)::Post\.findMany: .*%0Afix: /));
     // Property values escape ':' and ','; messages escape newlines.
     for (const a of annotations) expect(a.split('::').length).toBe(3);
     expect(lines.filter((l) => l.startsWith('::notice '))).toHaveLength(4);
@@ -142,6 +148,14 @@ describe('quern explain', () => {
     expect(q.stdout).toMatch(/Query .*Post_authorId_createdAt_idx/);
     expect(q.stdout).toContain('no diagnostics');
     expect(q.stdout).not.toContain('postgres:');
+  });
+
+  it('explains a recorded shape', async () => {
+    const r = await cli('explain', '--shape', '{"kind":"count","model":"post","where":null,"allowScan":false}', ...config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Post\.count/);
+    expect(r.stdout).toMatch(/postgres:\n\s+1\. SELECT count\(\*\)/);
+    expect(r.stdout).toMatch(/error count-requires-scan: /);
   });
 
   it('exits 2 when no query is at that line', async () => {

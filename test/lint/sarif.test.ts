@@ -25,7 +25,8 @@ function validator() {
 describe('SARIF output', async () => {
   const project = await loadProject({ config: join(FIXTURE, 'quern.config.ts') });
   const result = await runLint(project, { targets: ['postgres', 'dynamodb'] });
-  const log = JSON.parse(formatSarif(result, '0.1.0'));
+  // URIs relative to the project root here; by default they are relative to the repository root.
+  const log = JSON.parse(formatSarif(result, '0.1.0', result.root));
   const validate = validator();
 
   it('validates against the SARIF 2.1.0 schema', () => {
@@ -61,6 +62,12 @@ describe('SARIF output', async () => {
     expect(suppressed.map((r) => r.suppressions![0].kind)).toEqual(['inSource', 'inSource']);
     expect(suppressed.map((r) => r.suppressions![0].justification).filter(Boolean)).toEqual(['the admin export reads every post on purpose']);
     expect(log.runs[0].originalUriBaseIds['%SRCROOT%'].uri).toMatch(/^file:\/\/.*\/lint-app\/$/);
+  });
+
+  it('by default resolves paths from the repository root, as code scanning does', () => {
+    const byRepo = JSON.parse(formatSarif(result, '0.1.0'));
+    expect(validate(byRepo)).toBe(true);
+    expect(byRepo.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^test\/fixtures\/lint-app\/src\//);
   });
 
   it('json output carries the summary and the same findings', () => {

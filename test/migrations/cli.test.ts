@@ -26,7 +26,8 @@ async function ledgerIds(url: string): Promise<string[]> {
   }
 }
 
-describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)', () => {
+// Every step is a child process (a TypeScript loader, the config, the schema): slow on a busy machine.
+describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)', { timeout: 300_000 }, () => {
   let targets: Awaited<ReturnType<typeof freshTargets>>;
   let project: Project;
 

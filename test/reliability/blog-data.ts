@@ -40,7 +40,7 @@ export function blogData(seed: number, sizes = { users: 10, posts: 48, comments:
   // Authors are the first 7 users, so some users have no posts (hasMany includes of nothing).
   const posts = Array.from({ length: sizes.posts }, (_, i) => ({
     id: uuidOf(2, i + 1),
-    authorId: users[r.int(0, 6)].id,
+    authorId: users[r.int(0, Math.min(6, users.length - 1))].id,
     title: `${r.pick(WORDS)} ${r.pick(WORDS)}`.trim(),
     status: r.pick(['draft', 'published'] as const),
     tags: r.some(TAGS, 3),

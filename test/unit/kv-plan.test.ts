@@ -1,7 +1,7 @@
 // Offline DynamoDB planning: access paths, every diagnostic code, and concrete fixes. No server.
 import { describe, expect, it } from 'vitest';
-import { planOffline, type Plan } from 'quern';
-import { dynamodbTarget } from 'quern/dynamodb';
+import { createClient, planOffline, SchemaError, type Plan } from 'quern';
+import { dynamodb, dynamodbTarget } from 'quern/dynamodb';
 import { checkKvSchema } from '../../src/plan/kv/schema-check.js';
 import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic } from '../../src/plan/kv/plan.js';
 import type { KvOperation } from '../../src/plan/kv/ops.js';
@@ -144,6 +144,14 @@ describe('diagnostics', () => {
     expect(codes(p)).toEqual(['order-unsupported']);
     expect(p.diagnostics[0].fix).toBe("add index('status', 'title') to Post");
     expect(p.diagnostics[0].suggestedIndex).toEqual({ model: 'Post', fields: ['status', 'title'] });
+  });
+
+  it('a partition `in` list is one Query per partition: no single order', () => {
+    const ok = plan('post', 'findMany', { where: { status: { in: ['draft', 'published'] } } });
+    expect(errors(ok)).toEqual([]);
+    expect(text(ok)).toBe('Query Post index Post_status_createdAt_idx key(status = :v0) asc per status');
+    const p = plan('post', 'findMany', { where: { status: { in: ['draft', 'published'] } }, orderBy: { createdAt: 'asc' } });
+    expect(codes(p)).toEqual(['order-unsupported']);
   });
 
   it('order on an equality-fixed field is trivially satisfied', () => {
@@ -321,5 +329,16 @@ describe('schema check', () => {
     expect(ds[0].fix).toBe("add index('authorId') to Post");
     expect(checkKvSchema(blogIndexed.def)).toEqual([]);
     expect(dynamodbTarget.checkSchema(blogIndexed.def)).toEqual([]);
+  });
+
+  it('createClient and push raise it as a SchemaError with the code and the fix, before any I/O', async () => {
+    // Port 9 (discard): nothing answers there, so any request would fail differently.
+    const driver = () => dynamodb({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    for (const attempt of [() => createClient({ schema: blog, driver: driver() }), () => driver().push(blog.def)]) {
+      const e = await attempt().then(() => null, (x) => x);
+      expect(e).toBeInstanceOf(SchemaError);
+      expect((e as SchemaError).code).toBe('index-missing');
+      expect((e as SchemaError).fix).toBe("add index('authorId') to Post");
+    }
   });
 });

@@ -1,5 +1,7 @@
 /** SARIF 2.1.0 for code-scanning uploads (GitHub `upload-sarif`, Azure DevOps, IDE viewers). */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { DIAGNOSTIC_SEVERITY } from '../../../src/plan/diagnostics.js';
@@ -41,7 +43,21 @@ function fingerprint(f: Finding): string {
   return createHash('sha256').update([f.file, f.code, f.target ?? '', f.model ?? '', f.method ?? '', f.message].join('\u0000')).digest('hex').slice(0, 32);
 }
 
-export function formatSarif(r: LintResult, version: string): string {
+/** Code scanning resolves artifact URIs from the repository root: the nearest folder holding .git, else the project root. */
+export function sourceRoot(projectRoot: string): string {
+  for (let dir = projectRoot; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return projectRoot;
+  }
+}
+
+export function formatSarif(r: LintResult, version: string, base = sourceRoot(r.root)): string {
+  const artifact = (file: string): Sarif.ArtifactLocation => {
+    const abs = isAbsolute(file) ? file : resolve(r.root, file);
+    const rel = relative(base, abs);
+    if (rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+    return { uri: encodeURI(rel.split(sep).join('/')), uriBaseId: '%SRCROOT%' };
+  };
   const ruleIds = Object.keys(RULES);
   const rules: Sarif.ReportingDescriptor[] = ruleIds.map((id) => ({
     id,
@@ -59,7 +75,7 @@ export function formatSarif(r: LintResult, version: string): string {
       message: { text: messageText(f) },
       locations: [{
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+          artifactLocation: artifact(f.file),
           region: { startLine: f.line, startColumn: f.col },
         },
       }],
@@ -75,7 +91,7 @@ export function formatSarif(r: LintResult, version: string): string {
       ...(suppression ? { suppressions: [{ kind: 'inSource' as const, ...(suppression.reason ? { justification: suppression.reason } : {}) }] } : {}),
     };
   };
-  const rootUri = pathToFileURL(r.root.endsWith('/') ? r.root : `${r.root}/`).href;
+  const rootUri = pathToFileURL(base.endsWith(sep) ? base : `${base}${sep}`).href;
   const log: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -6,7 +6,9 @@
  * already bounded by a key list.
  */
 import type { KvCondition } from '../../plan/kv/ops.js';
+import type { ModelDef } from '../../schema/model.js';
 import type { Resolve, Row } from './core.js';
+import { minimalDecimal } from './decimal.js';
 
 const absent = (v: unknown) => v === null || v === undefined;
 
@@ -44,22 +46,25 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export function evaluate(c: KvCondition, row: Row, resolve: Resolve): boolean {
+/** `model` makes decimal equality numeric ('10.5' = '10.50'), as the driver's expressions do. */
+export function evaluate(c: KvCondition, row: Row, resolve: Resolve, model?: ModelDef): boolean {
+  const same = (attr: string, a: unknown, b: unknown) => (model?.fields[attr]?.kind === 'decimal' && typeof a === 'string' && typeof b === 'string'
+    ? minimalDecimal(a) === minimalDecimal(b) : deepEqual(a, b));
   switch (c.kind) {
     case 'and':
-      return c.items.every((i) => evaluate(i, row, resolve));
+      return c.items.every((i) => evaluate(i, row, resolve, model));
     case 'or':
-      return c.items.some((i) => evaluate(i, row, resolve));
+      return c.items.some((i) => evaluate(i, row, resolve, model));
     case 'not':
-      return !evaluate(c.item, row, resolve);
+      return !evaluate(c.item, row, resolve, model);
     case 'const':
       return c.value;
     case 'compare': {
       const v = row[c.attr];
       const w = resolve(c.value);
-      if (c.op === '<>') return absent(v) || !deepEqual(v, w);
+      if (c.op === '<>') return absent(v) || !same(c.attr, v, w);
       if (absent(v)) return false;
-      if (c.op === '=') return deepEqual(v, w);
+      if (c.op === '=') return same(c.attr, v, w);
       const cmp = compareValues(v, w);
       if (Number.isNaN(cmp)) return false;
       return c.op === '<' ? cmp < 0 : c.op === '<=' ? cmp <= 0 : c.op === '>' ? cmp > 0 : cmp >= 0;
@@ -72,7 +77,7 @@ export function evaluate(c: KvCondition, row: Row, resolve: Resolve): boolean {
     case 'in': {
       const v = row[c.attr];
       if (absent(v)) return false;
-      return (resolve(c.values) as unknown[]).some((w) => deepEqual(v, w));
+      return (resolve(c.values) as unknown[]).some((w) => same(c.attr, v, w));
     }
     case 'beginsWith': {
       const v = row[c.attr];

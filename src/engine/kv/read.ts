@@ -28,7 +28,8 @@ export interface ReadResult {
 function filtered(op: KvGetItem | KvBatchGetItem, rows: Row[], x: RunCtx, scope: Scope): Row[] {
   if (!op.filter) return rows;
   const r = resolver(x, scope);
-  return rows.filter((row) => evaluate(op.filter!, row, r));
+  const m = x.schema.models[op.model];
+  return rows.filter((row) => evaluate(op.filter!, row, r, m));
 }
 
 async function getItem(x: RunCtx, op: KvGetItem, scope: Scope): Promise<Row[]> {
@@ -100,7 +101,7 @@ export async function queryOne(x: RunCtx, op: KvQuery, partition: unknown, want:
       model: op.model, index: op.index, key: op.key, filter: op.filter, forward: op.direction === 'forward',
       pageSize, startKey, select: 'items', resolve,
     }, x.log);
-    return post ? { ...page, items: page.items.filter((r) => evaluate(post, r, resolve)) } : page;
+    return post ? { ...page, items: page.items.filter((r) => evaluate(post, r, resolve, x.schema.models[op.model])) } : page;
   }, want, !!op.filter || !!post);
 }
 

@@ -208,22 +208,16 @@ function checkTargets(units: readonly Unit[], onDuplicate: (unit: number, target
 
 /**
  * Commits units: one transaction when they fit in 100 items, otherwise several (each atomic,
- * the whole not) with a fanout warning. `skip`: createMany skipDuplicates drops a unit whose
- * claim fails and retries the rest.
+ * the whole not) with a fanout warning. createMany skipDuplicates: see commitSkippingDuplicates.
  */
 export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opts: { skipDuplicates: boolean; what: string }): Promise<number> {
-  let live = units;
-  if (opts.skipDuplicates) {
-    const drop = new Set<number>();
-    checkTargets(live, (ui) => drop.add(ui));
-    live = live.filter((_, i) => !drop.has(i));
-  } else {
-    checkTargets(live, (ui, target) => {
-      const m = live[ui].meanings[live[ui].targets.indexOf(target)];
-      if (m.role === 'claim' || (m.role === 'row' && m.method === 'create')) throw new UniqueConstraintError(m.model.name, [...(m.fields ?? m.model.key)]);
-      throw new ValidationError(opts.what, `two writes in one transaction target the same ${m.model.name} item (${target})`);
-    });
-  }
+  if (opts.skipDuplicates) return commitSkippingDuplicates(x, model, units, opts.what);
+  const live = units;
+  checkTargets(live, (ui, target) => {
+    const m = live[ui].meanings[live[ui].targets.indexOf(target)];
+    if (m.role === 'claim' || (m.role === 'row' && m.method === 'create')) throw new UniqueConstraintError(m.model.name, [...(m.fields ?? m.model.key)]);
+    throw new ValidationError(opts.what, `two writes in one transaction target the same ${m.model.name} item (${target})`);
+  });
   for (const u of live) {
     if (u.items.length > MAX_TRANSACT_ITEMS) throw new ValidationError(opts.what, `one ${model.name} write needs ${u.items.length} transaction items (max ${MAX_TRANSACT_ITEMS})`);
   }
@@ -260,16 +254,68 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
         const ui = chunk.findIndex((u) => (at -= u.items.length) < 0);
         const unit = chunk[ui];
         const m = unit.meanings[fi - chunk.slice(0, ui).reduce((n, u) => n + u.items.length, 0)];
-        const err = reasonError(m, e.reasons[fi]!);
-        if (opts.skipDuplicates && err instanceof UniqueConstraintError) {
-          chunk = chunk.filter((_, i) => i !== ui);
-          continue;
-        }
-        throw err;
+        throw reasonError(m, e.reasons[fi]!);
       }
     }
   }
   return written;
+}
+
+/**
+ * createMany with skipDuplicates, with the semantics of INSERT ... ON CONFLICT DO NOTHING: rows
+ * are taken in order, and a row is skipped when it collides with a stored row or with an EARLIER
+ * ROW OF THE CALL THAT WAS WRITTEN. A row colliding only with an earlier row that was itself
+ * skipped is written. So a row colliding with an earlier row of the same request is deferred to
+ * a later request (not dropped), and a row whose transaction item fails is removed and the
+ * request retried without it.
+ */
+async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[], what: string): Promise<number> {
+  for (const u of units) {
+    if (u.items.length > MAX_TRANSACT_ITEMS) throw new ValidationError(what, `one ${model.name} write needs ${u.items.length} transaction items (max ${MAX_TRANSACT_ITEMS})`);
+  }
+  const total = units.reduce((n, u) => n + u.items.length, 0);
+  if (total > MAX_TRANSACT_ITEMS) {
+    x.warn(fanoutDiagnostic('dynamodb', model.name, `${what}: ${units.length} rows need several TransactWriteItems requests of up to ${MAX_TRANSACT_ITEMS} items; each is atomic, the whole is not`,
+      'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
+  }
+  const written = new Set<string>();
+  let pending = units;
+  let count = 0;
+  while (pending.length > 0) {
+    const chunk: Unit[] = [];
+    const later: Unit[] = [];
+    const taken = new Set<string>();
+    let size = 0;
+    for (const u of pending) {
+      if (u.targets.some((t) => written.has(t))) continue;
+      if (u.targets.some((t) => taken.has(t)) || size + u.items.length > MAX_TRANSACT_ITEMS) {
+        later.push(u);
+        continue;
+      }
+      chunk.push(u);
+      for (const t of u.targets) taken.add(t);
+      size += u.items.length;
+    }
+    if (chunk.length === 0) break;
+    try {
+      await x.core.transact(chunk.flatMap((u) => u.items), x.log);
+    } catch (e) {
+      if (!(e instanceof KvTransactionCancelled)) throw e;
+      const fi = firstFailure(e);
+      let at = fi;
+      const ui = chunk.findIndex((u) => (at -= u.items.length) < 0);
+      const unit = chunk[ui];
+      const err = reasonError(unit.meanings[fi - chunk.slice(0, ui).reduce((n, u) => n + u.items.length, 0)], e.reasons[fi]!);
+      if (!(err instanceof UniqueConstraintError)) throw err;
+      // It collides with a stored row: skip it, and try the others again (in the same order).
+      pending = pending.filter((u) => u !== unit);
+      continue;
+    }
+    count += chunk.length;
+    for (const u of chunk) for (const t of u.targets) written.add(t);
+    pending = later;
+  }
+  return count;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +356,7 @@ function precheck(x: RunCtx, model: ModelDef, w: KvUpdateItem | KvDeleteItem, ro
   if (w.version?.expected && !deepEqual(row[w.version.attr], expected)) {
     throw new ConcurrencyError(model.name, `the record's ${w.version.attr} is ${String(row[w.version.attr])}, expected ${String(expected)}`);
   }
-  if (w.condition && !evaluate(w.condition, row, resolver(x, { ...scope, item: row }))) throw new NotFoundError(model.name, `no record matched the ${method} filter`);
+  if (w.condition && !evaluate(w.condition, row, resolver(x, { ...scope, item: row }), model)) throw new NotFoundError(model.name, `no record matched the ${method} filter`);
   return expected;
 }
 

@@ -224,9 +224,9 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
           : `add ${indexCall(want)} to ${model.name}${model.fields[order[0].field]?.nullable ? ` (and filter ${order[0].field}: { not: null }, since it is nullable)` : ''}`,
         dec ? null : want);
     }
-    if (req.paginate && best.key.partition.each) {
-      err('order-unsupported', `paginate over several partitions (${best.key.partition.attr} in [...]) has no single order`,
-        `paginate one ${best.key.partition.attr} at a time (equality instead of in)`);
+    if (best.key.partition.each && (req.paginate || order.length > 0)) {
+      err('order-unsupported', `${req.paginate ? 'paginate' : `orderBy ${order.map((t) => t.field).join(', ')}`} over several partitions (${best.key.partition.attr} in [...]) has no single order: each partition is a separate Query`,
+        `query one ${best.key.partition.attr} at a time (equality instead of in), or drop orderBy and sort the result in application code`);
     }
     const forward = (order[0]?.direction ?? 'asc') === 'asc';
     const keyAttrs = [best.source.partition, ...(best.source.sort ? [best.source.sort] : [])];
