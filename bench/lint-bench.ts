@@ -5,6 +5,7 @@
  * targets, in process. Design target: ≥ 1,000 query sites per second.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProject } from '../cli/config.js';
@@ -18,6 +19,8 @@ export interface LintBenchResult {
   sitesPerSecond: number;
   /** CPU time (user + system) of the lint run: what wall time would be on an idle machine. */
   cpuSeconds: number;
+  /** 1-minute load average when the run ended: wall time is only meaningful on a quiet machine. */
+  loadAverage: number;
   /** Loading quern.config.ts and the schema (jiti), not included in `seconds`. */
   loadSeconds: number;
   files: number;
@@ -134,11 +137,11 @@ export async function runLintBench(opts: { files?: number; sites?: number } = {}
   const cpu = process.cpuUsage(c1);
   const found = result.siteReports.filter((s) => s.kind === 'query').length;
   if (found !== written) throw new Error(`lint found ${found} query sites, the generator wrote ${written}`);
-  return { sites: found, seconds, sitesPerSecond: found / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadSeconds: (t1 - t0) / 1000, files: result.files, findings: result.findings.length };
+  return { sites: found, seconds, sitesPerSecond: found / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadAverage: loadavg()[0], loadSeconds: (t1 - t0) / 1000, files: result.files, findings: result.findings.length };
 }
 
 // `tsx bench/lint-bench.ts` runs it on its own.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await runLintBench();
-  console.log(`lint: ${r.sites} query sites in ${r.files} files in ${r.seconds.toFixed(2)} s = ${Math.round(r.sitesPerSecond)} sites/s (CPU ${r.cpuSeconds.toFixed(2)} s; config + schema load ${r.loadSeconds.toFixed(2)} s; ${r.findings} findings)`);
+  console.log(`lint: ${r.sites} query sites in ${r.files} files in ${r.seconds.toFixed(2)} s = ${Math.round(r.sitesPerSecond)} sites/s (CPU ${r.cpuSeconds.toFixed(2)} s; load average ${r.loadAverage.toFixed(1)}; config + schema load ${r.loadSeconds.toFixed(2)} s; ${r.findings} findings)`);
 }

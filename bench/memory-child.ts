@@ -70,7 +70,6 @@ async function main() {
     await db.push();
     const raw = driver.raw as { query(sql: string): Promise<unknown> };
     await raw.query(SEED);
-    if (process.env.QUERN_BENCH_DEBUG) process.stderr.write(`maxRSS after seed: ${mb(process.resourceUsage().maxRSS * 1024)} MB, rss ${mb(process.memoryUsage().rss)} MB\n`);
     const t0 = performance.now();
     const rss: Record<string, number> = {};
     const peak: Record<string, number> = {};

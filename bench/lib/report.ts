@@ -87,7 +87,7 @@ const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
 
 export function markdownReport(r: BenchResults): string {
   const out: string[] = [];
-  out.push(`Measured by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` on ${r.generatedAt.slice(0, 10)}: Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGB} GB, 1-minute load average ${r.machine.loadAverage[0]} at the start and ${r.machine.loadAverage[1]} at the end (${r.machine.cpus} cores). Times are milliseconds per operation, median / p95; the ratio is the median over the baseline's median, from interleaved rounds in one run.`);
+  out.push(`Measured by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` on ${r.generatedAt.slice(0, 10)}: Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGB} GB, 1-minute load average ${r.machine.loadAverage[0]} at the start and ${r.machine.loadAverage[1]} at the end (${r.machine.cpus} cores). The whole run took ${Math.round(r.durationSeconds)} s. Times are milliseconds per operation, median / p95; the ratio is the median over the baseline's median, from interleaved rounds in one run.`);
   for (const s of r.suites) {
     out.push('', `**${s.title}** (${s.server})`, '');
     if (s.skipped) {

@@ -20,7 +20,7 @@ export interface LintOptions {
   readonly paths?: readonly string[];
   /** Files of recorded shapes (QUERN_RECORD output). */
   readonly shapes?: readonly string[];
-  /** Explicit file list (the bench and explain use it); skips globbing. */
+  /** Explicit file list (explain uses it); skips globbing. */
   readonly files?: readonly string[];
 }
 

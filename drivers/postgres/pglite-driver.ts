@@ -38,24 +38,28 @@ function rowsOf(r: Results<Record<string, unknown>>): SqlRows {
 
 type Queryable = Pick<PGlite, 'query'> | Transaction;
 
-function connectionOf(q: Queryable): SqlConnection {
+// PGlite merges per-query parsers into its whole parser table on every call, which
+// costs more than the query itself for key lookups. Instances this driver creates get
+// the parsers once at construction; instances passed in need them per query.
+function connectionOf(q: Queryable, perQuery: boolean): SqlConnection {
+  const options = perQuery ? QUERY_OPTIONS : undefined;
   return {
-    query: async (sql: CompiledSql, values: unknown[]) => rowsOf(await q.query<Record<string, unknown>>(sql.text, values, QUERY_OPTIONS)),
+    query: async (sql: CompiledSql, values: unknown[]) => rowsOf(await q.query<Record<string, unknown>>(sql.text, values, options)),
   };
 }
 
 class PgliteCore implements SqlDriverCore {
   readonly driver = 'pglite' as const;
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: PGlite, private readonly perQueryParsers = true) {}
   compile(stmt: SqlStatement): CompiledSql {
     return compileStatement(stmt);
   }
   connection(): SqlConnection {
-    return connectionOf(this.db);
+    return connectionOf(this.db, this.perQueryParsers);
   }
   transaction<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T> {
     // PGlite runs one transaction at a time and holds other queries until it ends.
-    return this.db.transaction((tx) => fn(connectionOf(tx)));
+    return this.db.transaction((tx) => fn(connectionOf(tx, this.perQueryParsers)));
   }
   mapError(e: unknown, schema: SchemaDef, model: string | undefined): Error {
     return mapPgError(e, schema, model, 'pglite');
@@ -87,7 +91,7 @@ class PgliteDriver implements Driver {
     if (this.db) return this.db.waitReady.then(() => this.db!);
     this.starting ??= (async () => {
       const { PGlite } = await import('@electric-sql/pglite');
-      const db = this.opts.dataDir ? new PGlite(this.opts.dataDir) : new PGlite();
+      const db = new PGlite({ ...(this.opts.dataDir ? { dataDir: this.opts.dataDir } : {}), parsers: RESULT_PARSERS });
       await db.waitReady;
       this.db = db;
       return db;
@@ -96,7 +100,8 @@ class PgliteDriver implements Driver {
   }
 
   async connect(_schema: SchemaDef): Promise<Executor> {
-    return new SqlExecutor(new PgliteCore(await this.instance()));
+    const db = await this.instance();
+    return new SqlExecutor(new PgliteCore(db, !this.owned));
   }
 
   async push(schema: SchemaDef): Promise<void> {

@@ -10,6 +10,7 @@ import {
 import { DestructiveChangeError, MigrationError } from '../errors.js';
 import type { DynamoConnection } from '../connections.js';
 import type { Migration } from '../folder.js';
+import type { ModelDef } from '../../src/schema/model.js';
 import { crashPoint, migrationStatus, type StatusRow } from '../plan.js';
 import type { Progress, Task } from '../progress.js';
 import type { ApplyResult } from '../postgres/apply.js';
@@ -348,6 +349,10 @@ class StepRunner {
         written++;
       } catch (e) {
         if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+        if (await this.takeOverStaleEntry(table, uniqueTable, model, s, entry)) {
+          written++;
+          return;
+        }
         dupCount++;
         if (duplicates.length < 20) {
           const other = await this.client.send(new GetItemCommand({ TableName: uniqueTable, Key: entry.key, ConsistentRead: true }));
@@ -365,6 +370,33 @@ class StepRunner {
       );
     }
     task.finish(`${written} entr${written === 1 ? 'y' : 'ies'} written for ${seen} item${seen === 1 ? '' : 's'}`);
+  }
+
+  /**
+   * The entry is taken; if its holder is gone, or no longer holds these values, it is stale and
+   * becomes this item's. Entries outlive items deleted or changed outside quern (or by code that
+   * does not know the constraint yet) while the unique is half-built, e.g. after a run refused
+   * duplicates and the user deleted one of them: that must not block the re-run forever.
+   */
+  private async takeOverStaleEntry(
+    table: string, uniqueTable: string, model: ModelDef, s: Extract<DynamoStep, { op: 'BackfillUnique' }>, entry: NonNullable<ReturnType<typeof entryFor>>,
+  ): Promise<boolean> {
+    const current = await this.client.send(new GetItemCommand({ TableName: uniqueTable, Key: entry.key, ConsistentRead: true }));
+    const holder = current.Item?.k?.M;
+    if (!holder || s.key.some((k) => !holder[k])) return false;
+    const owner = await this.client.send(new GetItemCommand({ TableName: table, Key: Object.fromEntries(s.key.map((k) => [k, holder[k]])), ConsistentRead: true }));
+    if (owner.Item && entryFor(model, s.constraint, owner.Item)?.key[UNIQUE_PK]?.S === entry.key[UNIQUE_PK].S) return false; // a real duplicate
+    try {
+      // Only if the entry still names that holder: a concurrent writer wins, and this item counts as a duplicate.
+      await this.client.send(new PutItemCommand({
+        TableName: uniqueTable, Item: entry.item,
+        ConditionExpression: '#k = :holder', ExpressionAttributeNames: { '#k': 'k' }, ExpressionAttributeValues: { ':holder': { M: holder } },
+      }));
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
   }
 
   private async deleteUniqueEntries(m: Migration, i: number, s: Extract<DynamoStep, { op: 'DeleteUniqueEntries' }>, label: string): Promise<void> {

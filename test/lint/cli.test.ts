@@ -39,7 +39,7 @@ describe('quern lint (command line)', () => {
     expect(r.stdout).toMatch(/\d+:\d+\s+error\s+scan-required\s+Post\.findMany on dynamodb: /);
     expect(r.stdout).toContain('fix: ');
     expect(r.stdout).toContain("Post: index('authorId', 'title') fixes 2 queries (dynamodb)");
-    expect(r.stdout).toMatch(/✖ 14 errors, 4 warnings \(.*2 suppressed\)/);
+    expect(r.stdout).toMatch(/✖ 15 errors, 4 warnings \(.*2 suppressed\)/);
     expect(r.stdout).not.toContain('\x1b[');
   });
 
@@ -65,7 +65,7 @@ describe('quern lint (command line)', () => {
     });
     const lines = r.stdout.trim().split('\n');
     const annotations = lines.filter((l) => l.startsWith('::error ') || l.startsWith('::warning '));
-    expect(annotations).toHaveLength(18);
+    expect(annotations).toHaveLength(19);
     // Paths are relative to the repository (GITHUB_WORKSPACE, else the current folder), not to the config.
     expect(annotations).toContainEqual(expect.stringMatching(/^::error file=test\/fixtures\/lint-app\/src\/queries\.ts,line=\d+,col=\d+,title=quern scan-required \(dynamodb\)::Post\.findMany: .*%0Afix: /));
     // Property values escape ':' and ','; messages escape newlines.
@@ -173,6 +173,6 @@ describe.skipIf(!BUILT)('bin/quern.mjs (the built CLI)', () => {
     const r = await promisify(execFile)(process.execPath, [BIN, 'lint', '-t', 'dynamodb', '-f', 'json', ...config], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } })
       .then((x) => ({ code: 0, stdout: x.stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }));
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).summary.errors).toBe(14);
+    expect(JSON.parse(r.stdout).summary.errors).toBe(15);
   });
 });

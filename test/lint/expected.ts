@@ -19,6 +19,7 @@ export const EXPECTED: Readonly<Record<string, Codes>> = {
   pageByTitle: { dynamodb: ['order-unsupported'] },
   publishAllDrafts: { dynamodb: ['scan-required'] },
   oversizedBatch: { dynamodb: ['batch-too-large'] },
+  uniqueHeavyBatch: { dynamodb: ['batch-too-large'] },
   transfer: { dynamodb: ['interactive-transaction-unsupported'] },
   'helpers:search': { any: ['unanalyzable-query'] },
   mutatedWhere: { any: ['unanalyzable-query'] },

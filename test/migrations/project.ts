@@ -1,21 +1,61 @@
 /**
- * A scratch project driven through the real command line (`quern` from
- * source, as a child process without a terminal), for what only a process
- * boundary can show: exit codes, messages, crashes and concurrent runs.
+ * A scratch project driven through the real command line (the `quern` binary,
+ * as a child process without a terminal), for what only a process boundary
+ * can show: exit codes, messages, crashes and concurrent runs.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connections } from '../../migrations/connections.js';
 import { scratchDir } from './setup.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-// tsx as a loader in the one node process (its CLI wrapper would add a parent process between
-// the test and the apply, and a crash test must kill the apply itself).
-const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-const CLI = join(REPO, 'cli/main.ts');
 const HISTORY = join(REPO, 'test/migrations/history.ts');
+const COMPILED = ['src', 'drivers', 'migrations', 'cli'];
+
+/**
+ * The source file the compiled CLI in dist/ is older than (or lacks), or null when dist/ is current.
+ * `npm test` builds first, so CI always has a current dist/.
+ */
+function staleSource(): string | null {
+  if (!existsSync(join(REPO, 'dist/cli/main.js'))) return 'dist/cli/main.js is missing';
+  const walk = (dir: string): string | null => {
+    for (const e of readdirSync(join(REPO, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) {
+        const found = walk(rel);
+        if (found) return found;
+      } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+        const out = join(REPO, 'dist', rel.replace(/\.ts$/, '.js'));
+        if (!existsSync(out) || statSync(out).mtimeMs < statSync(join(REPO, rel)).mtimeMs) return rel;
+      }
+    }
+    return null;
+  };
+  for (const dir of COMPILED) {
+    const found = walk(dir);
+    if (found) return found;
+  }
+  return null;
+}
+
+let command: string[] | undefined;
+/**
+ * How to start `quern`: plain node on the compiled CLI (bin/quern.mjs, what users run) when dist/
+ * is current; from source with tsx as a loader otherwise. tsx costs a transpile of the whole CLI
+ * in every child, about twice the CPU. Either way the apply is the one node process a crash test
+ * kills (no wrapper process in between). QUERN_TEST_CLI=source forces the source.
+ */
+function quernCommand(): string[] {
+  if (command) return command;
+  const stale = process.env.QUERN_TEST_CLI === 'source' ? 'QUERN_TEST_CLI=source' : staleSource();
+  if (stale === null) return (command = [join(REPO, 'bin/quern.mjs')]);
+  if (process.env.QUERN_TEST_CLI !== 'source') console.warn(`[migrations] running quern from source with tsx (slower): dist/ is not current (${stale}); \`npm run build\` to use it`);
+  return (command = ['--import', pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href, join(REPO, 'cli/main.ts')]);
+}
 
 export interface RunResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -48,7 +88,7 @@ export default defineConfig({
 
   run(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
     return new Promise((done, fail) => {
-      const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
+      const child = spawn(process.execPath, [...quernCommand(), ...args], {
         cwd: this.dir,
         env: {
           ...process.env,
@@ -68,7 +108,8 @@ export default defineConfig({
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       child.on('error', fail);
-      child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
+      const t0 = performance.now();
+      child.on('close', (code, signal) => { require('node:fs').appendFileSync('/tmp/migperf/spawns.log', `${(performance.now() - t0).toFixed(0)}ms ${args.join(' ')}\n`); done({ code, signal, stdout, stderr }); });
     });
   }
 

@@ -38,43 +38,56 @@ export async function freshTargets(): Promise<{ connections: Connections; drop()
   return { connections, drop: async () => void (await db?.drop()) };
 }
 
-/** The live schema of what `db push` creates for `schema` from nothing. */
-export async function pushedSchemas(schema: Schema): Promise<{ postgres?: unknown; dynamodb?: unknown }> {
+type Target = 'postgres' | 'dynamodb';
+
+/** The live schema of what `db push` creates for `schema` from nothing (on both targets, or those named). */
+export async function pushedSchemas(schema: Schema, targets: readonly Target[] = ['postgres', 'dynamodb']): Promise<{ postgres?: unknown; dynamodb?: unknown }> {
   const s = testServers();
-  const out: { postgres?: unknown; dynamodb?: unknown } = {};
-  if (s.postgres) {
+  const onPg = async () => {
     const db = await freshPgDatabase();
     try {
       const driver = postgres({ connectionString: db.url });
       await driver.push(schema.def);
       await driver.close();
-      out.postgres = await pgSchema(db.url);
+      return await pgSchema(db.url);
     } finally {
       await db.drop();
     }
-  }
-  if (s.dynamodb) {
+  };
+  const onDynamo = async () => {
     const prefix = freshTablePrefix();
-    const driver = dynamodb({ endpoint: s.dynamodb.endpoint, region: s.dynamodb.region, credentials: s.dynamodb.credentials, tablePrefix: prefix });
+    const driver = dynamodb({ endpoint: s.dynamodb!.endpoint, region: s.dynamodb!.region, credentials: s.dynamodb!.credentials, tablePrefix: prefix });
     await driver.push(schema.def);
     await driver.close();
-    const client = dynamoClient(s.dynamodb);
-    out.dynamodb = await dynamoSchema(client, prefix);
-    client.destroy();
-  }
-  return out;
+    const client = dynamoClient(s.dynamodb!);
+    try {
+      return await dynamoSchema(client, prefix);
+    } finally {
+      client.destroy();
+    }
+  };
+  const [pgLive, dynamoLive] = await Promise.all([
+    s.postgres && targets.includes('postgres') ? onPg() : undefined,
+    s.dynamodb && targets.includes('dynamodb') ? onDynamo() : undefined,
+  ]);
+  return { ...(pgLive !== undefined ? { postgres: pgLive } : {}), ...(dynamoLive !== undefined ? { dynamodb: dynamoLive } : {}) };
 }
 
 export async function liveSchemas(connections: Connections): Promise<{ postgres?: unknown; dynamodb?: unknown }> {
   const s = testServers();
-  const out: { postgres?: unknown; dynamodb?: unknown } = {};
-  if (connections.postgres) out.postgres = await pgSchema(connections.postgres.url);
-  if (connections.dynamodb && s.dynamodb) {
-    const client = dynamoClient(s.dynamodb);
-    out.dynamodb = await dynamoSchema(client, connections.dynamodb.tablePrefix);
-    client.destroy();
-  }
-  return out;
+  const onDynamo = async (prefix: string) => {
+    const client = dynamoClient(s.dynamodb!);
+    try {
+      return await dynamoSchema(client, prefix);
+    } finally {
+      client.destroy();
+    }
+  };
+  const [pgLive, dynamoLive] = await Promise.all([
+    connections.postgres ? pgSchema(connections.postgres.url) : undefined,
+    connections.dynamodb && s.dynamodb ? onDynamo(connections.dynamodb.tablePrefix) : undefined,
+  ]);
+  return { ...(pgLive !== undefined ? { postgres: pgLive } : {}), ...(dynamoLive !== undefined ? { dynamodb: dynamoLive } : {}) };
 }
 
 /** Clients on both targets for one schema version. */

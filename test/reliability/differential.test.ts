@@ -60,21 +60,26 @@ describe('differential: generated read queries, oracle vs every target', () => {
   it(`${BUDGET.queries} generated queries: DynamoDB equals the oracle or refuses with a documented code`, async ({ task }) => {
     const gen = new QueryGen(blog.def, data);
     const refused: Record<string, number> = {};
+    const ms: Record<string, number> = {};
     let generated = 0, compared = 0, invalid = 0, pagedTurn = 0;
     let violation: string | null = null;
     const late = deadline();
     const property = fc.asyncProperty(gen.query(), async (q: GenQuery) => {
       if (late()) return;
       generated++;
+      let t0 = performance.now();
       const o: Outcome = await runOn(oracle.db, q, MAX_ROWS);
       const fq = o.ok ? fullQuery(q) : null;
       const full = fq ? await runOn(oracle.db, fq, MAX_ROWS) : null;
+      bump(ms, 'pglite', performance.now() - t0);
       if (full && !full.ok) throw new Error(`the oracle failed the full query ${show(fq)}: ${describeError(full.error)}`);
       // The paged DynamoDB driver takes every fourth query (it costs several requests per read).
       const kvPaged = others.find((x) => x.name.startsWith('dynamodb(')) ? (pagedTurn++ % 4 === 0) : false;
       for (const x of others) {
         if (x.name.startsWith('dynamodb(') && !kvPaged) continue;
+        t0 = performance.now();
         const got = await runOn(x.t.db, q, MAX_ROWS);
+        bump(ms, x.name, performance.now() - t0);
         const v = judge(blog.def, q, o, got, full?.ok ? full.value : null, x.kv);
         switch (v.kind) {
           case 'same':
@@ -99,7 +104,7 @@ describe('differential: generated read queries, oracle vs every target', () => {
       throw new Error(`${(e as Error).message}\n\nreproduce: QUERN_SEED=${SEED} npx vitest run test/reliability/differential.test.ts`, { cause: e });
     } finally {
       record(task, { queriesCompared: compared, queriesRefused: refused, queriesInvalid: invalid });
-      console.log(`[differential] seed ${SEED}: ${generated} generated, ${compared} compared with DynamoDB, ${invalid} invalid everywhere, refused by DynamoDB: ${show(refused)}`);
+      console.log(`[differential] seed ${SEED}: ${generated} generated, ${compared} compared with DynamoDB, ${invalid} invalid everywhere, refused by DynamoDB: ${show(refused)}; time per target (ms): ${show(Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])))}`);
     }
     if (late()) console.warn(`[differential] the deadline stopped the run after ${generated} of ${BUDGET.queries} queries`);
     expect(violation).toBeNull();

@@ -49,6 +49,8 @@ export interface FaultControl {
   readonly injected: Record<FaultKind, number>;
   /** The same, by `kind@Operation`. */
   readonly byOperation: Record<string, number>;
+  /** Runs before a request is sent (to interleave another client's write at an exact point). */
+  beforeSend?: (operation: string) => Promise<void>;
   /** Key attributes of a table or index (for cutting pages short with a valid LastEvaluatedKey). */
   keyAttributes?: (table: string, index: string | undefined) => readonly string[] | null;
 }
@@ -112,6 +114,7 @@ class FaultyHandler implements Handler {
   async handle(request: HttpRequestLike, options?: unknown): Promise<{ response: HttpResponseLike }> {
     const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
     const op = target.split('.').pop() ?? '';
+    if (this.ctl.beforeSend) await this.ctl.beforeSend(op);
     const kind = this.choose(op);
     if (!kind) return this.inner.handle(request, options);
     const count = () => {

@@ -4,10 +4,13 @@
  * defines; the generated suites found them, these keep them found.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConcurrencyError, defineSchema, f, model } from 'quern';
 import { schema as blog } from '../../examples/blog/schema.js';
 import { SEED } from './budget.js';
 import { blogData, seedData } from './blog-data.js';
-import { uuidOf } from './random.js';
+import { faultyClient, newControl } from './fault-transport.js';
+import { uniqueIndexProblems } from './invariants.js';
+import { rng, uuidOf } from './random.js';
 import type { BackendName } from '../harness/index.js';
 import { backends, on, openTarget, type Opened } from './targets.js';
 
@@ -63,3 +66,63 @@ for (const name of names) {
     });
   });
 }
+
+// Lost races on DynamoDB, replayed deterministically: a second client writes at the exact moment
+// between quern's read of the row and its TransactWriteItems (the transport's beforeSend hook).
+const Tally = model('Tally', { id: f.string().key(), n: f.int().nullable(), version: f.int().version() });
+const Member = model('Member', { id: f.uuid().key().auto(), email: f.string().unique(), worker: f.int() });
+const races = defineSchema({ tally: Tally, member: Member });
+
+describe.skipIf(!have.dynamodb)('regressions: races between quern\'s read and its write [dynamodb]', () => {
+  let healthy: Opened;
+  let racing: Opened;
+  const ctl = newControl([], 0);
+  /** Runs `other` once, right before the next TransactWriteItems of the racing client. */
+  const interleave = (other: () => PromiseLike<unknown>) => {
+    let fired = false;
+    ctl.beforeSend = async (op) => {
+      if (fired || op !== 'TransactWriteItems') return;
+      fired = true;
+      await other();
+    };
+  };
+
+  beforeAll(async () => {
+    healthy = await openTarget('dynamodb', races);
+    racing = await openTarget('dynamodb', races, { tablePrefix: healthy.tablePrefix, push: false, dynamoClient: (s) => faultyClient(s, ctl, rng(SEED)) });
+  });
+  afterAll(async () => {
+    await racing?.close();
+    (racing?.driver.raw as { destroy(): void } | undefined)?.destroy();
+    await healthy?.close();
+  });
+
+  // Found by concurrency.test.ts: an unpinned update that quern computes from a read (a null-safe
+  // increment here) failed with ConcurrencyError when another writer came between; PostgreSQL
+  // just applies it. quern now reads again.
+  it('an unpinned read-modify-write update survives a concurrent update', async () => {
+    await on(healthy.db, 'tally').create({ data: { id: 't1', n: 0 } });
+    interleave(() => on(healthy.db, 'tally').update({ where: { id: 't1' }, data: { n: { increment: 10 } } }));
+    const row = (await on(racing.db, 'tally').update({ where: { id: 't1' }, data: { n: { increment: 1 } } })) as Row;
+    expect(row).toMatchObject({ n: 11, version: 3 });
+    expect(await on(healthy.db, 'tally').findUnique({ where: { id: 't1' } })).toMatchObject({ n: 11, version: 3 });
+  });
+
+  it('a version-pinned update still loses the race with a ConcurrencyError (it is not retried)', async () => {
+    await on(healthy.db, 'tally').create({ data: { id: 't2', n: 0 } });
+    interleave(() => on(healthy.db, 'tally').update({ where: { id: 't2' }, data: { n: { increment: 10 } } }));
+    await expect(on(racing.db, 'tally').update({ where: { id: 't2', version: 1 }, data: { n: { increment: 1 } } })).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await on(healthy.db, 'tally').findUnique({ where: { id: 't2' } })).toMatchObject({ n: 10, version: 2 });
+  });
+
+  // Found by concurrency.test.ts: an upsert by a unique field whose create lost to a concurrent
+  // create of the same email failed with UniqueConstraintError; it now updates the winner's row.
+  it('an upsert by a unique field whose create loses to a concurrent create updates instead', async () => {
+    const email = 'race@x.io';
+    interleave(() => on(healthy.db, 'member').create({ data: { email, worker: 1 } }));
+    const row = (await on(racing.db, 'member').upsert({ where: { email }, create: { email, worker: 2 }, update: { worker: 2 } })) as Row;
+    expect(row).toMatchObject({ email, worker: 2 });
+    expect(await on(healthy.db, 'member').findMany({ where: { email }, allowScan: true })).toHaveLength(1);
+    expect(await uniqueIndexProblems(healthy, races)).toEqual([]);
+  });
+});

@@ -403,12 +403,34 @@ export async function runUpdateOne(x: RunCtx, ops: readonly Operation[]): Promis
       throw new NotFoundError(model.name, 'no record matched the update filter');
     }
   }
-  const row = await existing(x, w.model, at.key);
-  if (!row) throw new NotFoundError(model.name, 'no record matched the update filter');
-  const expected = precheck(x, model, w, row, at.scope, 'update');
-  const unit = updateUnit(x, w, row, expected, at.scope);
-  await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.update` });
-  return unit.result() as Row;
+  return readModifyWrite(!!w.version?.expected, async () => {
+    const row = await existing(x, w.model, at.key);
+    if (!row) throw new NotFoundError(model.name, 'no record matched the update filter');
+    const expected = precheck(x, model, w, row, at.scope, 'update');
+    const unit = updateUnit(x, w, row, expected, at.scope);
+    await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.update` });
+    return unit.result() as Row;
+  });
+}
+
+/**
+ * A single-row write that quern computes from a read of the row (moving unique entries, null-safe
+ * increments) is guarded by the version (or the unique values) read. A concurrent writer makes
+ * that guard fail; when the CALLER pinned no version, that only means quern's own read was stale,
+ * so read again (as PostgreSQL's row lock would wait), a bounded number of times.
+ */
+/** Bound on re-reads after a stale read (with jittered backoff up to 100 ms: about 1.5 s in all). */
+const STALE_READ_ATTEMPTS = 20;
+
+async function readModifyWrite<T>(pinned: boolean, attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (pinned || !(e instanceof ConcurrencyError) || i >= STALE_READ_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** i)));
+    }
+  }
 }
 
 export async function runDeleteOne(x: RunCtx, ops: readonly Operation[]): Promise<Row> {
@@ -431,12 +453,14 @@ export async function runDeleteOne(x: RunCtx, ops: readonly Operation[]): Promis
       throw new NotFoundError(model.name, 'no record matched the delete filter');
     }
   }
-  const row = await existing(x, w.model, at.key);
-  if (!row) throw new NotFoundError(model.name, 'no record matched the delete filter');
-  const expected = precheck(x, model, w, row, at.scope, 'delete');
-  const unit = deleteUnit(x, w, row, expected, at.scope);
-  await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.delete` });
-  return row;
+  return readModifyWrite(!!w.version?.expected, async () => {
+    const row = await existing(x, w.model, at.key);
+    if (!row) throw new NotFoundError(model.name, 'no record matched the delete filter');
+    const expected = precheck(x, model, w, row, at.scope, 'delete');
+    const unit = deleteUnit(x, w, row, expected, at.scope);
+    await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.delete` });
+    return row;
+  });
 }
 
 /** The unit an upsert commits: create when the row is absent, else update. */
@@ -455,15 +479,25 @@ async function upsertUnit(x: RunCtx, ops: readonly Operation[]): Promise<Unit> {
 export async function runUpsert(x: RunCtx, ops: readonly Operation[]): Promise<Row> {
   const { tx } = writeOf(ops);
   const model = x.schema.models[tx!.model];
-  // A concurrent create between our read and our write: the second attempt sees the row and updates it.
+  // The constraint the upsert looks its row up by (the key, or a unique field through the index table).
+  const lookup = findOp(ops, 'GetItem', (o) => o.step.role === 'lookup');
+  const by = lookup && lookup.step.role === 'lookup' ? lookup.step.fields : model.key;
+  const upd = tx!.items.find((i): i is KvUpdateItem => i.kind === 'UpdateItem');
+  const pinned = !!upd?.version?.expected;
+  // A concurrent create between our read and our write (on the key or on the unique field we
+  // looked up by): the next attempt sees the row and updates it. A concurrent update between our
+  // read and our write, when the caller pinned no version, only made OUR read stale: read again.
   for (let attempt = 0; ; attempt++) {
     const unit = await upsertUnit(x, ops);
     try {
       await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.upsert` });
       return unit.result() as Row;
     } catch (e) {
-      const createLost = e instanceof UniqueConstraintError && unit.meanings[0].method === 'create' && deepEqual(e.fields, [...model.key]);
-      if (!createLost || attempt >= 2) throw e;
+      const method = unit.meanings[0].method;
+      const createLost = e instanceof UniqueConstraintError && method === 'create' && (deepEqual(e.fields, [...model.key]) || deepEqual(e.fields, [...by]));
+      const readStale = e instanceof ConcurrencyError && method === 'update' && !pinned;
+      if (!(createLost || readStale) || attempt >= STALE_READ_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
     }
   }
 }
