@@ -111,6 +111,17 @@ function checkConfig(raw: unknown, path: string): QuernConfig {
     const v = c[k];
     if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string'))) throw new ProjectError(`${path}: '${k}' must be an array of glob strings`);
   }
+  // The commands use these as they are (path.resolve, connection strings): a wrong type must stop here, named.
+  if (c.migrations !== undefined && (typeof c.migrations !== 'string' || c.migrations === '')) throw new ProjectError(`${path}: 'migrations' must be the path of the migrations folder`);
+  for (const [k, keys] of [['postgres', ['url']], ['dynamodb', ['endpoint', 'region', 'tablePrefix']]] as const) {
+    const v: unknown = c[k];
+    if (v === undefined) continue;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ProjectError(`${path}: '${k}' must be an object like { ${keys.map((x) => `${x}: '...'`).join(', ')} }`);
+    for (const x of keys) {
+      const s = (v as Record<string, unknown>)[x];
+      if (s !== undefined && typeof s !== 'string') throw new ProjectError(`${path}: '${k}.${x}' must be a string`);
+    }
+  }
   return c as QuernConfig;
 }
 

@@ -10,8 +10,6 @@ import { ProjectError } from '../errors.js';
 import type { AnalysedSite } from '../lint/analyze.js';
 import type { Finding } from '../lint/findings.js';
 import { coloursFor, type Colours } from '../lint/format/text.js';
-import { analyseProject, loadTargets } from '../lint/run.js';
-import { Analyser } from '../lint/analyze.js';
 import { parseTargets } from '../lint/targets.js';
 import { collect } from './lint.js';
 
@@ -80,6 +78,7 @@ function siteSpan(s: AnalysedSite): [number, number] {
 
 export async function explainLocation(project: Project, location: string, targets: readonly TargetName[], c: Colours): Promise<string> {
   const { file, line } = parseLocation(location);
+  const { analyseProject } = await import('../lint/run.js');
   const { sites, analyser } = await analyseProject(project, { targets, files: [file] });
   // The innermost call spanning the line: a query inside a batch explains the query.
   const hits = sites
@@ -101,6 +100,7 @@ export async function explainShape(project: Project, shapeArg: string, targets: 
   }
   // Accept a whole QUERN_RECORD line as well as a bare shape.
   const text = typeof parsed.shape === 'string' ? parsed.shape : shape;
+  const [{ loadTargets }, { Analyser }] = await Promise.all([import('../lint/run.js'), import('../lint/analyze.js')]);
   const descriptors = await loadTargets(targets);
   const analyser = new Analyser(project.root, project.schema, { names: targets, descriptors });
   const model = (JSON.parse(text) as { model?: string }).model ?? '';

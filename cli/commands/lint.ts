@@ -7,7 +7,6 @@ import { formatGithub } from '../lint/format/github.js';
 import { formatJson } from '../lint/format/json.js';
 import { formatSarif } from '../lint/format/sarif.js';
 import { coloursFor, formatText, plain } from '../lint/format/text.js';
-import { runLint } from '../lint/run.js';
 import { parseTargets } from '../lint/targets.js';
 import { quernVersion } from '../version.js';
 
@@ -67,6 +66,8 @@ Examples:
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const project = await loadProject({ config });
       const targets = parseTargets(flags.target, project.config.targets);
+      // Loaded on use: the analysis pulls in the TypeScript compiler (~0.5 s), which other commands never need.
+      const { runLint } = await import('../lint/run.js');
       const result = await runLint(project, { targets, paths, shapes: flags.shapes });
       const text = render(result, flags.format, !!flags.output);
       if (flags.output) {

@@ -34,7 +34,8 @@ function jsonToAttr(v: unknown): AttributeValue {
   if (Array.isArray(v)) return { L: v.map(jsonToAttr) };
   if (typeof v === 'object') {
     const m: Item = {};
-    for (const [k, x] of Object.entries(v as Row)) if (x !== undefined) m[k] = jsonToAttr(x);
+    // defineProperty: a '__proto__' key (JSON.parse makes it an own key) stays a key, not a prototype.
+    for (const [k, x] of Object.entries(v as Row)) if (x !== undefined) Object.defineProperty(m, k, { value: jsonToAttr(x), enumerable: true, writable: true, configurable: true });
     return { M: m };
   }
   throw new DriverError('dynamodb', `not a JSON value: ${typeof v}`);

@@ -2,11 +2,15 @@
  * The command line as a user (or CI) runs it: no terminal, real servers.
  * generate → apply → status; questions become errors naming the flag;
  * `migrate check` for CI; malformed files stop everything before it starts.
+ *
+ * Each scenario has a project and targets of its own, brought to its starting
+ * point in-process, so the scenarios run concurrently; what they test goes
+ * through the `quern` binary.
  */
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import pg from 'pg';
 import { backends, freshTargets, liveSchemas, pushedSchemas } from './setup.js';
 import { Project } from './project.js';
@@ -26,21 +30,21 @@ async function ledgerIds(url: string): Promise<string[]> {
   }
 }
 
-// Every step is a child process (a TypeScript loader, the config, the schema): slow on a busy machine.
-describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)', { timeout: 300_000 }, () => {
-  let targets: Awaited<ReturnType<typeof freshTargets>>;
-  let project: Project;
+/** A project of its own on fresh targets, removed afterwards. */
+async function scenario(work: (project: Project) => Promise<void>): Promise<void> {
+  const targets = await freshTargets();
+  const project = new Project(targets.connections);
+  try {
+    await work(project);
+  } finally {
+    project.remove();
+    await targets.drop();
+  }
+}
 
-  beforeAll(async () => {
-    targets = await freshTargets();
-    project = new Project(targets.connections);
-  });
-  afterAll(async () => {
-    project?.remove();
-    await targets?.drop();
-  });
-
-  it('generate, apply, status: both targets end up where db push would put them', async () => {
+// Every step is a child process: slow on a busy machine.
+describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)', { timeout: 300_000, concurrent: true }, () => {
+  it('generate, apply, status: both targets end up where db push would put them', ({ expect }) => scenario(async (project) => {
     project.useVersion(1);
     const gen = await project.run(['migrate', 'generate', '--name', 'init']);
     expect(gen.stderr).toBe('');
@@ -52,7 +56,7 @@ describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('CREATE TABLE "User"');
     expect(dry.stdout).toContain('CreateTable Post');
-    expect(await ledgerIds(targets.connections.postgres!.url)).toEqual([]);
+    expect(await ledgerIds(project.connections.postgres!.url)).toEqual([]);
 
     const apply = await project.run(['migrate', 'apply']);
     expect(apply.code, apply.stderr).toBe(0);
@@ -65,15 +69,16 @@ describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)
     expect(status.stdout).toMatch(/postgres\n {2}0001_init\s+applied \d{4}-\d\d-\d\d/);
     expect(status.stdout).toMatch(/dynamodb\n {2}0001_init\s+applied \d{4}-\d\d-\d\d/);
 
-    const [live, pushed] = await Promise.all([liveSchemas(targets.connections), pushedSchemas(v1())]);
+    const [live, pushed] = await Promise.all([liveSchemas(project.connections), pushedSchemas(v1())]);
     expect(live).toEqual(pushed);
 
     const again = await project.run(['migrate', 'generate', '--no-report']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes');
-  });
+  }));
 
-  it('without a terminal, an ambiguous rename fails and names the flag; --rename keeps the data', async () => {
+  it('without a terminal, an ambiguous rename fails and names the flag; --rename keeps the data', ({ expect }) => scenario(async (project) => {
+    await project.applyInProcess(await project.generateHistory(1));
     // v1 → a version where Post.title is gone and Post.headline is new.
     writeFileSync(join(project.dir, 'schema.ts'), `import { defineSchema, model, f, index, hasMany, belongsTo } from 'quern';
 import { v1 } from ${JSON.stringify(fileURLToPath(new URL('./history.ts', import.meta.url)))};
@@ -86,95 +91,103 @@ export const schema = defineSchema({ user: v1().models.user, post: Post }, {
 });
 `);
     // A row written before the rename.
-    const c = new pg.Client({ connectionString: targets.connections.postgres!.url });
+    const c = new pg.Client({ connectionString: project.connections.postgres!.url });
     await c.connect();
-    await c.query(`INSERT INTO "User" (id, email, name, "createdAt") VALUES ('0190d7a4-0000-7000-8000-000000000001', 'a@x.io', 'Ann', now())`);
-    await c.query(`INSERT INTO "Post" (id, "authorId", title, status, "createdAt") VALUES ('0190d7a4-0000-7000-8000-000000000002', '0190d7a4-0000-7000-8000-000000000001', 'Kept', 'draft', now())`);
+    try {
+      await c.query(`INSERT INTO "User" (id, email, name, "createdAt") VALUES ('0190d7a4-0000-7000-8000-000000000001', 'a@x.io', 'Ann', now())`);
+      await c.query(`INSERT INTO "Post" (id, "authorId", title, status, "createdAt") VALUES ('0190d7a4-0000-7000-8000-000000000002', '0190d7a4-0000-7000-8000-000000000001', 'Kept', 'draft', now())`);
 
-    const refused = await project.run(['migrate', 'generate', '--name', 'headline', '--no-report']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('Post.title disappeared and Post.headline appeared');
-    expect(refused.stderr).toContain('--rename Post.title=headline');
-    expect(refused.stderr).toContain('--allow-destructive');
-    expect(readdirSync(project.migrations)).toEqual(['0001_init']);
+      const refused = await project.run(['migrate', 'generate', '--name', 'headline', '--no-report']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('Post.title disappeared and Post.headline appeared');
+      expect(refused.stderr).toContain('--rename Post.title=headline');
+      expect(refused.stderr).toContain('--allow-destructive');
+      expect(readdirSync(project.migrations)).toEqual(['0001_init']);
 
-    const gen = await project.run(['migrate', 'generate', '--name', 'headline', '--rename', 'Post.title=headline', '--no-report']);
-    expect(gen.code, gen.stderr).toBe(0);
-    expect(gen.stdout).toContain('renames: Post.title=headline');
-    const apply = await project.run(['migrate', 'apply', '--target', 'postgres']);
-    expect(apply.code, apply.stderr).toBe(0);
-    expect((await c.query(`SELECT headline FROM "Post"`)).rows).toEqual([{ headline: 'Kept' }]);
-    await c.end();
+      const gen = await project.run(['migrate', 'generate', '--name', 'headline', '--rename', 'Post.title=headline', '--no-report']);
+      expect(gen.code, gen.stderr).toBe(0);
+      expect(gen.stdout).toContain('renames: Post.title=headline');
+      const apply = await project.run(['migrate', 'apply', '--target', 'postgres']);
+      expect(apply.code, apply.stderr).toBe(0);
+      expect((await c.query(`SELECT headline FROM "Post"`)).rows).toEqual([{ headline: 'Kept' }]);
+    } finally {
+      await c.end();
+    }
     // DynamoDB has not had it yet: status says so.
     const status = await project.run(['migrate', 'status']);
     expect(status.stdout).toMatch(/dynamodb\n {2}0001_init\s+applied.*\n {2}0002_headline\s+pending/);
-    expect((await project.run(['migrate', 'apply'])).code).toBe(0);
-  });
+    const rest = await project.run(['migrate', 'apply']);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(rest.stdout).toMatch(/dynamodb .*: applied 0002_headline; 1 already applied/);
+  }));
 
-  it('migrate check: clean, then un-generated changes, edited applied migrations and duplicate numbers each fail with the fix', async () => {
+  it('migrate check: clean, then un-generated changes, edited applied migrations and duplicate numbers each fail with the fix', ({ expect }) => scenario(async (project) => {
+    const [id1, id2] = await project.generateHistory(2);
+    await project.applyInProcess([id1, id2]);
+    project.useVersion(2);
     const clean = await project.run(['migrate', 'check']);
     expect(clean.stdout).toContain('✔ migrations are in order');
     expect(clean.code).toBe(0);
 
     // A model change without a migration.
-    project.useVersion(2);
+    project.useVersion(3);
     const changed = await project.run(['migrate', 'check']);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toContain('models-changed');
     expect(changed.stdout).toContain('quern migrate generate');
+    project.useVersion(2);
 
     // An applied migration edited afterwards: the ledger's checksum no longer matches.
-    const sqlPath = join(project.migrations, '0002_headline', 'migration.sql');
+    const sqlPath = join(project.migrations, id2, 'migration.sql');
     const original = readFileSync(sqlPath, 'utf8');
     writeFileSync(sqlPath, original + '\n-- a harmless-looking edit\nSELECT 1;\n');
-    const edited = await project.run(['migrate', 'check']);
+    // Both only read: run them together.
+    const [edited, refused] = await Promise.all([project.run(['migrate', 'check']), project.run(['migrate', 'apply', '--target', 'postgres'])]);
     expect(edited.code).toBe(1);
-    expect(edited.stdout).toMatch(/modified-applied: 0002_headline was applied to postgres and has been edited since/);
-    const refused = await project.run(['migrate', 'apply', '--target', 'postgres']);
+    expect(edited.stdout).toContain(`modified-applied: ${id2} was applied to postgres and has been edited since`);
+    expect(edited.stdout).not.toContain('models-changed');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('checksum mismatch');
     writeFileSync(sqlPath, original);
 
     // Two branches each generated migration 0002.
-    cpSync(join(project.migrations, '0002_headline'), join(project.migrations, '0002_other'), { recursive: true });
+    cpSync(join(project.migrations, id2), join(project.migrations, '0002_other'), { recursive: true });
     for (const file of ['snapshot.json', 'dynamodb.json']) {
       const path = join(project.migrations, '0002_other', file);
-      writeFileSync(path, readFileSync(path, 'utf8').replace('"migration": "0002_headline"', '"migration": "0002_other"'));
+      writeFileSync(path, readFileSync(path, 'utf8').replace(`"migration": "${id2}"`, '"migration": "0002_other"'));
     }
-    const dup = await project.run(['migrate', 'check', '--offline']);
+    const [dup, applyDup] = await Promise.all([project.run(['migrate', 'check', '--offline']), project.run(['migrate', 'apply'])]);
     expect(dup.code).toBe(1);
-    expect(dup.stdout).toContain('duplicate-number: 0002_headline and 0002_other share the number 0002');
-    const applyDup = await project.run(['migrate', 'apply']);
+    expect(dup.stdout).toContain(`duplicate-number: ${id2} and 0002_other share the number 0002`);
     expect(applyDup.code).toBe(1);
     expect(applyDup.stderr).toContain('share the number 0002');
     rmSync(join(project.migrations, '0002_other'), { recursive: true });
-  });
+    expect(await ledgerIds(project.connections.postgres!.url)).toEqual([id1, id2]);
+  }));
 
-  it('a malformed migration file is named and nothing is applied', async () => {
+  it('a malformed migration file is named and nothing is applied', ({ expect }) => scenario(async (project) => {
+    const [id1, id2] = await project.generateHistory(2);
+    await project.applyInProcess([id1]);
     project.useVersion(2);
-    // v2 has renames relative to the snapshot of 0002 (headline) and v1 fields: generate with the flag.
-    const gen = await project.run(['migrate', 'generate', '--name', 'v2', '--rename', 'Post.headline=title', '--no-report']);
-    expect(gen.code, gen.stderr).toBe(0);
-    const before = await ledgerIds(targets.connections.postgres!.url);
-    const stepsPath = join(project.migrations, '0003_v2', 'dynamodb.json');
+    const stepsPath = join(project.migrations, id2, 'dynamodb.json');
     const good = readFileSync(stepsPath, 'utf8');
     writeFileSync(stepsPath, good.replace('"op": "CreateIndex"', '"op": "CreateIndexx"'));
     const bad = await project.run(['migrate', 'apply']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/migrations\/0003_v2\/dynamodb\.json: steps\[\d+\]\.op "CreateIndexx" is not one of/);
+    expect(bad.stderr).toMatch(new RegExp(`migrations/${id2}/dynamodb\\.json: steps\\[\\d+\\]\\.op "CreateIndexx" is not one of`));
     expect(bad.stderr).toContain('nothing was applied');
     // Not even the PostgreSQL half, whose file is fine.
-    expect(await ledgerIds(targets.connections.postgres!.url)).toEqual(before);
+    expect(await ledgerIds(project.connections.postgres!.url)).toEqual([id1]);
 
     writeFileSync(stepsPath, '{ "format": "quern-dynamodb-steps", ');
     const truncated = await project.run(['migrate', 'status']);
     expect(truncated.code).toBe(1);
-    expect(truncated.stderr).toMatch(/0003_v2\/dynamodb\.json: not valid JSON/);
+    expect(truncated.stderr).toMatch(new RegExp(`${id2}/dynamodb\\.json: not valid JSON`));
 
     writeFileSync(stepsPath, good);
     const ok = await project.run(['migrate', 'apply']);
     expect(ok.code, ok.stderr).toBe(0);
-    const [live, pushed] = await Promise.all([liveSchemas(targets.connections), pushedSchemas(v2())]);
+    const [live, pushed] = await Promise.all([liveSchemas(project.connections), pushedSchemas(v2())]);
     expect(live).toEqual(pushed);
-  });
+  }));
 });

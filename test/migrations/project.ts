@@ -4,16 +4,20 @@
  * can show: exit codes, messages, crashes and concurrent runs.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connections } from '../../migrations/connections.js';
-import { scratchDir } from './setup.js';
+import { generateMigration } from '../../migrations/generate.js';
+import { nonInteractiveResolver, parseRename } from '../../migrations/diff/renames.js';
+import { silentProgress } from '../../migrations/progress.js';
+import { applyMigrations } from '../../migrations/run.js';
+import type { TargetName } from '../../src/plan/capabilities.js';
+import { HISTORY } from './history.js';
+import { copyMigration, scratchDir } from './setup.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const HISTORY = join(REPO, 'test/migrations/history.ts');
+const HISTORY_MODULE = join(REPO, 'test/migrations/history.ts');
 const COMPILED = ['src', 'drivers', 'migrations', 'cli'];
 
 /**
@@ -64,7 +68,7 @@ export class Project {
   readonly migrations: string;
   private readonly scratch = scratchDir('cli');
 
-  constructor(readonly connections: Connections, targets: readonly string[] = ['postgres', 'dynamodb']) {
+  constructor(readonly connections: Connections, readonly targets: readonly TargetName[] = ['postgres', 'dynamodb']) {
     this.dir = this.scratch.path;
     this.migrations = join(this.dir, 'migrations');
     mkdirSync(this.migrations, { recursive: true });
@@ -83,7 +87,37 @@ export default defineConfig({
 
   /** Point the project's schema at one of the history versions (v1 … v7). */
   useVersion(v: number): void {
-    writeFileSync(join(this.dir, 'schema.ts'), `import { v${v} } from ${JSON.stringify(HISTORY)};\nexport const schema = v${v}();\n`);
+    writeFileSync(join(this.dir, 'schema.ts'), `import { v${v} } from ${JSON.stringify(HISTORY_MODULE)};\nexport const schema = v${v}();\n`);
+  }
+
+  /**
+   * Write the migrations of history versions 1..n into the project, in-process: the starting point
+   * of a scenario (the command line's own generate is tested in cli.test.ts).
+   */
+  async generateHistory(n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (const step of HISTORY.slice(0, n)) {
+      const r = await generateMigration({
+        schema: step.schema().def, targets: this.targets, dir: this.migrations, name: step.name,
+        renames: step.renames.map(parseRename), allowDestructive: step.destructive, resolver: nonInteractiveResolver(false),
+      });
+      ids.push(r.id!);
+    }
+    return ids;
+  }
+
+  /** Apply exactly these of the project's migrations to its targets, in-process: again a starting point, not the subject. */
+  async applyInProcess(ids: readonly string[]): Promise<void> {
+    const only = scratchDir('first');
+    try {
+      for (const id of ids) copyMigration(this.migrations, only.path, id);
+      const r = await applyMigrations({ dir: only.path, targets: this.targets, connections: this.connections, progress: silentProgress });
+      for (const t of this.targets) {
+        if (r[t]?.applied.join() !== ids.join()) throw new Error(`setup: applied ${r[t]?.applied.join(', ')} to ${t}, not ${ids.join(', ')}`);
+      }
+    } finally {
+      only.remove();
+    }
   }
 
   run(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
@@ -108,8 +142,7 @@ export default defineConfig({
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       child.on('error', fail);
-      const t0 = performance.now();
-      child.on('close', (code, signal) => { require('node:fs').appendFileSync('/tmp/migperf/spawns.log', `${(performance.now() - t0).toFixed(0)}ms ${args.join(' ')}\n`); done({ code, signal, stdout, stderr }); });
+      child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
     });
   }
 

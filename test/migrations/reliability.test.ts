@@ -11,17 +11,13 @@
 import { describe, it } from 'vitest';
 import pg from 'pg';
 import { DeleteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { generateMigration } from '../../migrations/generate.js';
-import { applyMigrations } from '../../migrations/run.js';
-import { silentProgress } from '../../migrations/progress.js';
-import { nonInteractiveResolver, parseRename } from '../../migrations/diff/renames.js';
 import { DynamoLedger } from '../../migrations/dynamodb/ledger.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import type { Connections } from '../../migrations/connections.js';
 import { testServers } from '../harness/index.js';
 import { HISTORY } from './history.js';
 import { dynamoClient } from './live-schema.js';
-import { backends, clients, copyMigration, freshTargets, liveSchemas, pushedSchemas, scratchDir } from './setup.js';
+import { backends, clients, freshTargets, liveSchemas, pushedSchemas } from './setup.js';
 import { Project, type RunResult } from './project.js';
 
 const { pg: hasPg, dynamo: hasDynamo, missing } = backends();
@@ -29,34 +25,6 @@ if (missing.length) console.warn(`[migrations] SKIPPING reliability tests needin
 
 const LONG = 300_000;
 const killed = (r: RunResult) => r.signal === 'SIGKILL' || r.code === 137;
-
-/** Write migrations for versions 1..n into the project, in-process (fast). */
-async function generateUpTo(project: Project, n: number, targets: readonly TargetName[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const step of HISTORY.slice(0, n)) {
-    const r = await generateMigration({
-      schema: step.schema().def, targets, dir: project.migrations, name: step.name,
-      renames: step.renames.map(parseRename), allowDestructive: step.destructive, resolver: nonInteractiveResolver(false),
-    });
-    ids.push(r.id!);
-  }
-  return ids;
-}
-
-/**
- * Bring the project's targets up to (and including) migration `ids[n - 1]`, in-process: this is
- * the starting point of a scenario, not what it tests.
- */
-async function applyFirst(project: Project, ids: readonly string[], n: number, targets: readonly TargetName[]): Promise<void> {
-  const dir = scratchDir('first');
-  try {
-    for (const id of ids.slice(0, n)) copyMigration(project.migrations, dir.path, id);
-    const r = await applyMigrations({ dir: dir.path, targets, connections: project.connections, progress: silentProgress });
-    for (const t of targets) if (r[t]!.applied.length !== n) throw new Error(`setup: applied ${r[t]!.applied.join(', ')} to ${t}`);
-  } finally {
-    dir.remove();
-  }
-}
 
 /** A scenario of its own: fresh targets, a scratch project, both removed afterwards. */
 async function scenario(targets: readonly TargetName[], work: (project: Project, connections: Connections) => Promise<void>): Promise<void> {
@@ -84,7 +52,7 @@ async function scanAll(client: ReturnType<typeof dynamoClient>, table: string): 
 
 describe.concurrent('migrate apply under crashes, concurrency and bad data', () => {
   it.skipIf(!hasPg)('PostgreSQL: killed inside a transaction (rolled back) and after CREATE INDEX CONCURRENTLY (recorded as half-done), then resumed', { timeout: LONG }, ({ expect }) => scenario(['postgres'], async (project, connections) => {
-    const [id1, id2] = await generateUpTo(project, 2, ['postgres']);
+    const [id1, id2] = await project.generateHistory(2);
     project.useVersion(2);
     const c = new pg.Client({ connectionString: connections.postgres!.url });
     await c.connect();
@@ -120,11 +88,11 @@ describe.concurrent('migrate apply under crashes, concurrency and bad data', () 
     const client = dynamoClient(testServers().dynamodb!);
     try {
       const prefix = connections.dynamodb!.tablePrefix;
-      const ids = await generateUpTo(project, 4, ['dynamodb']);
+      const ids = await project.generateHistory(4);
       const ledger = new DynamoLedger(client, prefix);
       project.useVersion(4);
       // 0001 applied, then items for the later steps to work through.
-      await applyFirst(project, ids, 1, ['dynamodb']);
+      await project.applyInProcess(ids.slice(0, 1));
       const c1 = await clients(HISTORY[0].schema(), connections);
       const user = await c1.dynamodb!.user.create({ data: { email: 'crash@x.io', name: 'C' } });
       await Promise.all(Array.from({ length: 13 }, (_, i) => c1.dynamodb!.post.create({ data: { authorId: user.id, title: `post ${i}`, status: i % 2 ? 'published' : 'draft' } })));
@@ -174,7 +142,7 @@ describe.concurrent('migrate apply under crashes, concurrency and bad data', () 
   it.skipIf(!hasPg || !hasDynamo)('two applies started together: one waits for the other, each migration is applied once', { timeout: LONG }, ({ expect }) => scenario(['postgres', 'dynamodb'], async (project, connections) => {
     const client = dynamoClient(testServers().dynamodb!);
     try {
-      const ids = await generateUpTo(project, 3, ['postgres', 'dynamodb']);
+      const ids = await project.generateHistory(3);
       project.useVersion(3);
       const [a, b] = await Promise.all([project.run(['migrate', 'apply']), project.run(['migrate', 'apply'])]);
       expect(a.code, a.stderr).toBe(0);
@@ -201,10 +169,10 @@ describe.concurrent('migrate apply under crashes, concurrency and bad data', () 
     const client = dynamoClient(testServers().dynamodb!);
     const prefix = connections.dynamodb!.tablePrefix;
     try {
-      const ids = await generateUpTo(project, 4, ['postgres', 'dynamodb']);
+      const ids = await project.generateHistory(4);
       project.useVersion(4);
       // Up to 0003 applied, then two posts that 0004's unique(authorId, headline) forbids.
-      await applyFirst(project, ids, 3, ['postgres', 'dynamodb']);
+      await project.applyInProcess(ids.slice(0, 3));
       const c3 = await clients(HISTORY[2].schema(), connections);
       const dupKeys: Record<string, string[]> = {};
       for (const [name, db] of c3.each()) {

@@ -192,6 +192,31 @@ for (const name of names) {
       expect(violations, violations.join('\n')).toEqual([]);
     }, LOOP_TIMEOUT);
 
+    // Two interactive transactions locking two rows in opposite orders: PostgreSQL breaks the
+    // deadlock by failing one of them, which must surface as the retryable ConcurrencyError.
+    it.skipIf(name !== 'postgres')('a deadlock between two transactions is a ConcurrencyError, and the other commits', async ({ task }) => {
+      await on(t.db, 'account').createMany({ data: [{ id: 'dl-a', balance: 0 }, { id: 'dl-b', balance: 0 }] });
+      let arrived = 0;
+      let open: () => void = () => undefined;
+      const bothLocked = new Promise<void>((r) => { open = r; });
+      const meet = async () => {
+        if (++arrived === 2) open();
+        await bothLocked;
+      };
+      const tx = (first: string, second: string) => t.db.transaction(async (db) => {
+        await on(db as never, 'account').update({ where: { id: first }, data: { balance: { increment: 1 } } });
+        await meet();
+        await on(db as never, 'account').update({ where: { id: second }, data: { balance: { increment: 1 } } });
+      });
+      const results = await Promise.all([outcome(tx('dl-a', 'dl-b')), outcome(tx('dl-b', 'dl-a'))]);
+      const failed = results.filter((r) => !r.ok) as { ok: false; error: unknown }[];
+      record(task, { workers: 2, operations: 2, retries: failed.length });
+      expect(failed, 'exactly one of the two is chosen as the deadlock victim').toHaveLength(1);
+      expect(failed[0].error, describeError(failed[0].error)).toBeInstanceOf(ConcurrencyError);
+      const rows = (await on(t.db, 'account').findMany({ where: { id: { in: ['dl-a', 'dl-b'] } } })) as Row[];
+      expect(rows.map((r) => r.balance)).toEqual([1, 1]);
+    }, LOOP_TIMEOUT);
+
     it(`${BUDGET.signupWorkers} workers race for ${BUDGET.signupEmails} emails: exactly one winner each, every loser a UniqueConstraintError`, async ({ task }) => {
       const emails = Array.from({ length: BUDGET.signupEmails }, (_, i) => `race${i}@x.io`);
       const winners = new Map<string, number[]>();

@@ -59,8 +59,11 @@ export function nested(depth: number, key: string, leaf: unknown = 'x', asArray 
   return v;
 }
 
-export const deepValue: fc.Arbitrary<unknown> = fc.constantFrom(10, 40, 70, 300, 5_000, 50_000).chain((d) =>
+const deepOf = (depths: number[]): fc.Arbitrary<unknown> => fc.constantFrom(...depths).chain((d) =>
   fc.constantFrom('AND', 'NOT', 'a', 'equals', 'include', 'some').chain((k) => fc.boolean().map((arr) => nested(d, k, 'x', arr))));
+export const deepValue: fc.Arbitrary<unknown> = deepOf([10, 40, 70, 300, 5_000, 50_000]);
+/** Deep, but still serialisable by JSON.stringify (for files and cursors, which are text). */
+export const deepSerialisable: fc.Arbitrary<unknown> = deepOf([10, 40, 70, 300]);
 
 class Weird {
   readonly polluted = 'instance';
@@ -86,14 +89,17 @@ export const hostileScalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: jsOnly },
 );
 
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+const valueOf = (deep: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => fc.oneof(
   { weight: 6, arbitrary: hostileScalar },
   { weight: 2, arbitrary: pollutingObject },
-  { weight: 1, arbitrary: deepValue },
+  { weight: 1, arbitrary: deep },
   { weight: 2, arbitrary: fc.array(hostileScalar, { maxLength: 5 }) },
   { weight: 1, arbitrary: fc.constantFrom(Array.from({ length: 120_000 }, (_, i) => `v${i}`), Array.from({ length: 2_000 }, (_, i) => i)) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 );
+export const hostileValue: fc.Arbitrary<unknown> = valueOf(deepValue);
+/** hostileValue whose nesting JSON.stringify can still write out. */
+export const hostileSerialisable: fc.Arbitrary<unknown> = valueOf(deepSerialisable);
 
 /** A key for an object at a position that expects field, relation or operator names. */
 export function hostileKey(names: readonly string[]): fc.Arbitrary<string> {

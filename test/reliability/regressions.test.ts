@@ -3,11 +3,17 @@
  * lists them). Each runs on every target and asserts the behaviour PostgreSQL
  * defines; the generated suites found them, these keep them found.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProject } from '../../cli/config.js';
+import { ProjectError } from '../../cli/errors.js';
 import { ConcurrencyError, defineSchema, f, model } from 'quern';
 import { schema as blog } from '../../examples/blog/schema.js';
 import { SEED } from './budget.js';
 import { blogData, seedData } from './blog-data.js';
+import { show } from './compare.js';
 import { faultyClient, newControl } from './fault-transport.js';
 import { uniqueIndexProblems } from './invariants.js';
 import { rng, uuidOf } from './random.js';
@@ -16,6 +22,9 @@ import { backends, on, openTarget, type Opened } from './targets.js';
 
 type Row = Record<string, unknown>;
 const have = backends();
+/** The blog schema plus a json model (the blog has no json field). */
+const JsonDoc = model('JsonDoc', { id: f.uuid().key().auto(), doc: f.json() });
+const withJson = defineSchema({ ...blog.models, jsonDoc: JsonDoc }, { relations: blog.relations });
 const names: BackendName[] = ['pglite', ...(have.postgres ? ['postgres' as const] : []), ...(have.dynamodb ? ['dynamodb' as const] : [])];
 
 for (const name of names) {
@@ -24,7 +33,7 @@ for (const name of names) {
     const data = blogData(SEED + 29, { users: 4, posts: 12, comments: 4 });
 
     beforeAll(async () => {
-      t = await openTarget(name, blog);
+      t = await openTarget(name, withJson);
       await seedData(t, data);
     });
     afterAll(async () => {
@@ -48,6 +57,43 @@ for (const name of names) {
       const row = (await on(t.db, 'user').findUnique({ where: { id } })) as Row;
       expect(row.email).toBe('second@x.io');
       expect(await on(t.db, 'user').findUnique({ where: { email: 'third@x.io' } })).toBeNull();
+    });
+
+    // Found by hostile.test.ts: on DynamoDB a JSON object with an own "__proto__" key (as JSON.parse
+    // makes it) was marshalled with a plain assignment, which set the map's prototype instead: the
+    // key was silently dropped ({"a":{"__proto__":1}} stored as {"a":{}}) or the request rejected.
+    it('json values with own __proto__ and constructor keys are stored, read back and matched verbatim', async () => {
+      for (const text of ['{"__proto__": {"polluted": "yes"}, "name": "x"}', '{"a": {"__proto__": 1}}', '{"constructor": {"prototype": {"polluted": "yes"}}}', '{"__proto__": null}']) {
+        const meta = JSON.parse(text) as unknown;
+        const made = (await on(t.db, 'jsonDoc').create({ data: { doc: meta } })) as Row;
+        const back = (await on(t.db, 'jsonDoc').findUnique({ where: { id: made.id } })) as Row;
+        // Key order is the database's (jsonb orders keys); the keys and values are what was written.
+        expect(show(back.doc), text).toBe(show(meta));
+        expect(Object.keys(back.doc as object).sort(), text).toEqual(Object.keys(meta as object).sort());
+        const found = (await on(t.db, 'jsonDoc').findMany({ where: { doc: { equals: meta } }, allowScan: true })) as Row[];
+        expect(found.map((r) => r.id), text).toContain(made.id);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    // Found by hostile.test.ts: PGlite (0.5.16) drops a leading U+FEFF from every text value it returns:
+    // its wire-protocol reader decodes with a TextDecoder that strips a byte-order mark. An upstream
+    // bug, out of quern's reach; postgres() and dynamodb() keep the character. This test pins the
+    // behaviour per target, so a PGlite release that fixes it shows up here.
+    (name === 'pglite' ? it.fails : it)('a string starting with U+FEFF reads back verbatim', async () => {
+      const made = (await on(t.db, 'user').create({ data: { email: 'bom@x.io', name: '\uFEFFname' } })) as Row;
+      expect(made.name).toBe('\uFEFFname');
+      expect(((await on(t.db, 'user').findUnique({ where: { id: made.id } })) as Row).name).toBe('\uFEFFname');
+    });
+
+    // Found by hostile.test.ts: an offset of 2^31 (valid input) became DynamoDB's Limit (offset + 1),
+    // which DynamoDB cannot take: a 500 retried eight times, then a DriverError. PostgreSQL answers empty.
+    it('a huge offset or limit reads to the end instead of failing', async () => {
+      const p = data.post[0];
+      expect(await on(t.db, 'post').findMany({ where: { authorId: p.authorId }, offset: 2 ** 31 })).toEqual([]);
+      expect(await on(t.db, 'post').findFirst({ allowScan: true, offset: 2 ** 31 })).toBeNull();
+      const all = (await on(t.db, 'post').findMany({ where: { authorId: p.authorId }, limit: 2 ** 31 })) as Row[];
+      expect(all.length).toBe(data.post.filter((x) => x.authorId === p.authorId).length);
     });
 
     // Found by differential.test.ts (QUERN_SEED=1 and 2): gte > lte on an index sort key became
@@ -124,5 +170,35 @@ describe.skipIf(!have.dynamodb)('regressions: races between quern\'s read and it
     expect(row).toMatchObject({ email, worker: 2 });
     expect(await on(healthy.db, 'member').findMany({ where: { email }, allowScan: true })).toHaveLength(1);
     expect(await uniqueIndexProblems(healthy, races)).toEqual([]);
+  });
+});
+
+// Found by hostile.test.ts: loadProject accepted a config whose `migrations`, `postgres` or
+// `dynamodb` had the wrong type; `migrate` then crashed in path.resolve, and a string `postgres`
+// was silently ignored.
+describe('regressions: config files', () => {
+  it('loadProject names a wrongly typed migrations, postgres or dynamodb setting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quern-regression-config-'));
+    try {
+      writeFileSync(join(dir, 'schema.ts'), `import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ a: model('A', { id: f.uuid().key().auto() }) });\n`);
+      const cases: [string, RegExp][] = [
+        ['migrations: 5', /'migrations' must be/],
+        ["postgres: 'postgres://x'", /'postgres' must be an object/],
+        ['postgres: { url: 5 }', /'postgres.url' must be a string/],
+        ["dynamodb: { region: ['eu-west-1'] }", /'dynamodb.region' must be a string/],
+      ];
+      for (const [i, [setting, message]] of cases.entries()) {
+        const file = join(dir, `quern.config.${i}.ts`);
+        writeFileSync(file, `export default { schema: './schema.ts', ${setting} };\n`);
+        const e = await loadProject({ config: file }).then(() => null, (x: unknown) => x);
+        expect(e, setting).toBeInstanceOf(ProjectError);
+        expect((e as Error).message, setting).toMatch(message);
+      }
+      const ok = join(dir, 'quern.config.ok.ts');
+      writeFileSync(ok, `export default { schema: './schema.ts', migrations: './m', postgres: { url: 'postgres://x' }, dynamodb: { region: 'eu-west-1' } };\n`);
+      expect((await loadProject({ config: ok })).config.migrations).toBe('./m');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,11 +16,12 @@ export function summaryTable(f: Figures, failedTests: number): string {
   rows.push(['random writes replayed and compared', String(f.writesCompared ?? 0)]);
   rows.push(['faults injected', String(sum(f.faults))]);
   for (const [kind, n] of Object.entries(f.faults ?? {}).sort()) rows.push([`  ${kind}`, String(n)]);
-  rows.push(['concurrent workers', String(f.workers ?? 0)]);
-  rows.push(['concurrent operations', String(f.operations ?? 0)]);
+  rows.push(['concurrent workers (summed over workloads and targets)', String(f.workers ?? 0)]);
+  rows.push(['concurrent operations attempted', String(f.operations ?? 0)]);
   rows.push(['  retried after a ConcurrencyError', String(f.retries ?? 0)]);
   rows.push(['hostile inputs tried', String(sum(f.hostile))]);
   for (const [entry, n] of Object.entries(f.hostile ?? {}).sort()) rows.push([`  ${entry}`, String(n)]);
+  rows.push(['migration faults (crash, concurrent apply, edits)', 'test/migrations/reliability.test.ts, cli.test.ts']);
   rows.push(['invariant violations found', String(f.violations ?? 0)]);
   rows.push(['failed tests', String(failedTests)]);
   const w = Math.max(...rows.map(([k]) => k.length));

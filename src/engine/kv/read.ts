@@ -60,6 +60,9 @@ async function batchGetItem(x: RunCtx, op: KvBatchGetItem, scope: Scope): Promis
   return filtered(op, ordered, x, scope);
 }
 
+/** Largest Limit one Query/Scan asks for; beyond it the loop reads further pages. */
+const MAX_REQUEST_LIMIT = 10_000;
+
 /** Reads pages until `need` matches are collected or the data ends. */
 async function collect(fetch: (startKey: KeyValues | null, pageSize: number | undefined) => Promise<KvPage>, want: Want, hasFilter: boolean): Promise<ReadResult> {
   const rows: Row[] = [];
@@ -68,7 +71,8 @@ async function collect(fetch: (startKey: KeyValues | null, pageSize: number | un
     const remaining = want.need === null ? undefined : want.need - rows.length;
     // Without a filter every evaluated item matches, so Limit can be exact. With one,
     // a 1 MB page per request keeps the request count minimal.
-    const page = await fetch(start, hasFilter || remaining === undefined ? undefined : Math.max(remaining, 1));
+    // Capped: a huge limit + offset (2^31 passes validation) is not a valid DynamoDB Limit; pages continue.
+    const page = await fetch(start, hasFilter || remaining === undefined ? undefined : Math.min(Math.max(remaining, 1), MAX_REQUEST_LIMIT));
     rows.push(...page.items);
     if (want.need !== null && rows.length >= want.need) {
       return { rows: rows.slice(0, want.need), more: rows.length > want.need || page.lastKey !== null };
