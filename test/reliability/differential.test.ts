@@ -103,7 +103,7 @@ describe('differential: generated read queries, oracle vs every target', () => {
       record(task, { violations: 1 });
       throw new Error(`${(e as Error).message}\n\nreproduce: QUERN_SEED=${SEED} npx vitest run test/reliability/differential.test.ts`, { cause: e });
     } finally {
-      record(task, { queriesCompared: compared, queriesRefused: refused, queriesInvalid: invalid });
+      record(task, { queriesGenerated: generated, queriesCompared: compared, queriesRefused: refused, queriesInvalid: invalid });
       console.log(`[differential] seed ${SEED}: ${generated} generated, ${compared} compared with DynamoDB, ${invalid} invalid everywhere, refused by DynamoDB: ${show(refused)}; time per target (ms): ${show(Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])))}`);
     }
     if (late()) console.warn(`[differential] the deadline stopped the run after ${generated} of ${BUDGET.queries} queries`);

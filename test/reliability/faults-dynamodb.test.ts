@@ -105,7 +105,7 @@ describe.skipIf(!have.dynamodb)('fault injection: DynamoDB transport faults', ()
       }
     } finally {
       ctl.rate = 0;
-      const faults = Object.fromEntries(Object.entries(ctl.injected).map(([k, n]) => [`dynamodb read: ${k}`, n - before[k as keyof typeof before]]));
+      const faults = Object.fromEntries(Object.entries(ctl.injected).map(([k, n]) => [`dynamodb: ${k}`, n - before[k as keyof typeof before]]).filter(([, n]) => (n as number) > 0));
       record(task, { faults });
       console.log(`[faults-dynamodb] reads: ${compared} compared under faults, ${exhausted} gave up with DriverError; injected ${show(faults)}`);
     }
@@ -264,7 +264,7 @@ describe.skipIf(!have.dynamodb)('fault injection: DynamoDB transport faults', ()
       }
     } finally {
       ctl.rate = 0;
-      const faults = Object.fromEntries(Object.entries(ctl.injected).map(([k, c]) => [`dynamodb write: ${k}`, c - before[k as keyof typeof before]]));
+      const faults = Object.fromEntries(Object.entries(ctl.injected).map(([k, c]) => [`dynamodb: ${k}`, c - before[k as keyof typeof before]]).filter(([, c]) => (c as number) > 0));
       record(task, { faults });
       console.log(`[faults-dynamodb] writes: ${acked} acknowledged, ${definite} failed definitely, ${ambiguous} with unknown outcome; injected ${show(faults)}; all faults by operation so far ${show(ctl.byOperation)}`);
     }

@@ -6,7 +6,8 @@
 import type { TaskMeta } from 'vitest';
 
 export interface Figures {
-  /** Generated read queries run on the oracle and on DynamoDB, by outcome. */
+  /** Generated read queries, and those whose DynamoDB result was compared with the oracle's. */
+  queriesGenerated?: number;
   queriesCompared?: number;
   queriesRefused?: Record<string, number>;
   queriesInvalid?: number;
