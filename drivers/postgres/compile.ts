@@ -6,5 +6,9 @@ import { serializeCached } from './target.js';
 
 export function compileStatement(stmt: SqlStatement, name?: string): CompiledSql {
   const { text, params } = serializeCached(stmt);
-  return { text, bind: binder(params), ...(name ? { name } : {}) };
+  return { text, bind: binder(params), readOnly: isReadOnly(stmt), ...(name ? { name } : {}) };
+}
+
+function isReadOnly(stmt: SqlStatement): boolean {
+  return stmt.kind === 'select' && stmt.with.every((cte) => isReadOnly(cte.statement));
 }

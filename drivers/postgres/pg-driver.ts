@@ -36,10 +36,31 @@ interface Queryable {
   query(config: pg.QueryConfig): Promise<pg.QueryResult>;
 }
 
-function connectionOf(c: Queryable): SqlConnection {
+/** The session is gone (server shutdown or pg_terminate_backend, a dropped socket): not the statement's fault. */
+function isLostConnection(e: unknown): boolean {
+  const o = (e ?? {}) as { code?: unknown; message?: unknown };
+  const code = typeof o.code === 'string' ? o.code : '';
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return typeof o.message === 'string' && /Connection terminated|not queryable/.test(o.message);
+}
+
+/**
+ * `retryReads`: on the pool (autocommit), a read that met a session the server had just ended
+ * (the pool hands out an idle client before its socket reports the end) runs once more: the pool
+ * has discarded that client, and a SELECT is safe to repeat. Writes are never resent.
+ */
+function connectionOf(c: Queryable, retryReads = false): SqlConnection {
   return {
     async query(sql: CompiledSql, values: unknown[]): Promise<SqlRows> {
-      const res = await c.query({ text: sql.text, values, types: TYPES, ...(sql.name ? { name: sql.name } : {}) });
+      const config = { text: sql.text, values, types: TYPES, ...(sql.name ? { name: sql.name } : {}) };
+      let res: pg.QueryResult;
+      try {
+        res = await c.query(config);
+      } catch (e) {
+        if (!retryReads || !sql.readOnly || !isLostConnection(e)) throw e;
+        res = await c.query(config);
+      }
       return { rows: res.rows, rowCount: res.rowCount ?? res.rows.length };
     },
   };
@@ -82,7 +103,7 @@ class PgCore implements SqlDriverCore {
   readonly driver = 'postgres' as const;
   private readonly conn: SqlConnection;
   constructor(private readonly pool: pg.Pool, private readonly prepare: boolean, private readonly schema: SchemaDef = NO_SCHEMA) {
-    this.conn = connectionOf(pool);
+    this.conn = connectionOf(pool, true);
   }
 
   compile(stmt: SqlStatement): CompiledSql {

@@ -13,6 +13,8 @@ export interface CompiledSql {
   bind(params: readonly unknown[]): unknown[];
   /** Driver-private: e.g. the prepared-statement name on pg. */
   readonly name?: string;
+  /** A plain read (a SELECT with no data-modifying CTE): safe to run again after a lost session. */
+  readonly readOnly: boolean;
 }
 
 export interface SqlRows {
