@@ -21,14 +21,25 @@ function encodeValue(v: unknown): unknown {
   return v;
 }
 
-function decodeValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(decodeValue);
+/**
+ * Anyone holding the secret (by default it is derived from the schema) can sign any JSON, so a
+ * tagged value that does not parse is a malformed cursor, never a RangeError or SyntaxError.
+ */
+function decodeValue(v: unknown, path: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => decodeValue(x, path));
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (typeof o.$d === 'string' && Object.keys(o).length === 1) return new Date(o.$d);
-    if (typeof o.$b === 'string' && Object.keys(o).length === 1) return BigInt(o.$b);
+    if (typeof o.$d === 'string' && Object.keys(o).length === 1) {
+      const d = new Date(o.$d);
+      if (Number.isNaN(d.getTime())) throw new ValidationError(path, 'malformed cursor: an invalid timestamp');
+      return d;
+    }
+    if (typeof o.$b === 'string' && Object.keys(o).length === 1) {
+      if (!/^-?\d+$/.test(o.$b)) throw new ValidationError(path, 'malformed cursor: an invalid bigint');
+      return BigInt(o.$b);
+    }
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o)) Object.defineProperty(out, k, { value: decodeValue(o[k]), enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(o)) Object.defineProperty(out, k, { value: decodeValue(o[k], path), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return v;
@@ -73,6 +84,6 @@ export class CursorCodec {
       throw new ValidationError(path, 'malformed cursor');
     }
     if (parsed.s !== CursorCodec.baseHash(base)) throw new ValidationError(path, 'this cursor belongs to a different query (model, filter or order changed)');
-    return decodeValue(parsed.b);
+    return decodeValue(parsed.b, path);
   }
 }

@@ -8,7 +8,7 @@
  * documented code and a fix. PostgreSQL must agree with PGlite on everything.
  *
  * Reproduce a failure with the seed fast-check prints (QUERN_SEED=<seed>), or
- * with the counterexample itself in differential-regressions.test.ts.
+ * with the counterexample itself in a test in regressions.test.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

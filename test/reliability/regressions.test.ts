@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../cli/config.js';
 import { ProjectError } from '../../cli/errors.js';
-import { ConcurrencyError, defineSchema, f, model } from 'quern';
+import { ConcurrencyError, ValidationError, defineSchema, f, model } from 'quern';
+import { CursorCodec } from '../../src/engine/cursor.js';
 import { schema as blog } from '../../examples/blog/schema.js';
 import { SEED } from './budget.js';
 import { blogData, seedData } from './blog-data.js';
@@ -200,5 +201,29 @@ describe('regressions: config files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// Found by hostile.test.ts under `npm run test:stress`: a cursor signed with the right secret (by
+// default derived from the schema, so anyone can sign) whose boundary held a date or bigint tag
+// that does not parse decoded to an Invalid Date, or threw a raw SyntaxError from BigInt().
+describe('regressions: forged cursors with tags that do not parse', () => {
+  const codec = new CursorCodec('secret');
+  it.each([{ $d: 'x' }, { $d: '2024-13-45' }, { $b: '1e5' }, { $b: '0x10' }, { $b: '' }, [{ createdAt: { $d: 'Invalid Date' } }]])('%j is a ValidationError', (boundary) => {
+    const cursor = codec.encode(boundary, 'base');
+    const e = (() => {
+      try {
+        codec.decode(cursor, 'base', 'after');
+        return null;
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as Error).message).toMatch(/after.*malformed cursor: an invalid (timestamp|bigint)/);
+  });
+  it('valid tags still decode', () => {
+    const d = new Date('2024-05-06T07:08:09.010Z');
+    expect(codec.decode(codec.encode([d, 12345678901234567890n, -5n], 'base'), 'base', 'after')).toEqual([d, 12345678901234567890n, -5n]);
   });
 });
