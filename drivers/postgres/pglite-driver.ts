@@ -9,9 +9,12 @@
  *
  * PGlite is one session: while a transaction (or batch) runs, every other
  * query waits for it. Inside `db.transaction(async (tx) => ...)` use `tx`,
- * not `db`: a query on `db` would wait for the transaction it is part of.
+ * not `db`: a query on `db` would wait for ever for the transaction it is
+ * part of, so it fails at once with a DriverError instead (see `inside`).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import { DriverError } from '../../src/errors.js';
 import type { Driver, Executor } from '../../src/engine/driver.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
@@ -38,13 +41,35 @@ function rowsOf(r: Results<Record<string, unknown>>): SqlRows {
 
 type Queryable = Pick<PGlite, 'query'> | Transaction;
 
+/**
+ * Which PGlite instance's transaction callback the current async context runs in. A query on the
+ * root client from there can never run (the session is held until the callback returns), so it
+ * is refused instead of hanging. `open` turns false when the transaction ends: work the callback
+ * started but did not await may query the root client afterwards.
+ */
+interface OpenTransaction {
+  readonly db: PGlite;
+  open: boolean;
+}
+const inside = new AsyncLocalStorage<OpenTransaction>();
+
+function refuseInsideOwnTransaction(db: PGlite): void {
+  const t = inside.getStore();
+  if (t && t.open && t.db === db) {
+    throw new DriverError('pglite', 'this query runs on the client inside its own db.transaction(...) callback: PGlite has one session, held by that transaction, so it would wait for ever. Use the transaction client (the callback\'s tx argument) instead.');
+  }
+}
+
 // PGlite merges per-query parsers into its whole parser table on every call, which
 // costs more than the query itself for key lookups. Instances this driver creates get
 // the parsers once at construction; instances passed in need them per query.
-function connectionOf(q: Queryable, perQuery: boolean): SqlConnection {
+function connectionOf(q: Queryable, perQuery: boolean, root: PGlite | null): SqlConnection {
   const options = perQuery ? QUERY_OPTIONS : undefined;
   return {
-    query: async (sql: CompiledSql, values: unknown[]) => rowsOf(await q.query<Record<string, unknown>>(sql.text, values, options)),
+    query: async (sql: CompiledSql, values: unknown[]) => {
+      if (root) refuseInsideOwnTransaction(root);
+      return rowsOf(await q.query<Record<string, unknown>>(sql.text, values, options));
+    },
   };
 }
 
@@ -55,11 +80,17 @@ class PgliteCore implements SqlDriverCore {
     return compileStatement(stmt);
   }
   connection(): SqlConnection {
-    return connectionOf(this.db, this.perQueryParsers);
+    return connectionOf(this.db, this.perQueryParsers, this.db);
   }
-  transaction<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T> {
+    refuseInsideOwnTransaction(this.db);
     // PGlite runs one transaction at a time and holds other queries until it ends.
-    return this.db.transaction((tx) => fn(connectionOf(tx, this.perQueryParsers)));
+    const open: OpenTransaction = { db: this.db, open: true };
+    try {
+      return await this.db.transaction((tx) => inside.run(open, () => fn(connectionOf(tx, this.perQueryParsers, null))));
+    } finally {
+      open.open = false;
+    }
   }
   mapError(e: unknown, schema: SchemaDef, model: string | undefined): Error {
     return mapPgError(e, schema, model, 'pglite');

@@ -4,7 +4,7 @@
 // strict mode, and the plan cache.
 import { expect } from 'vitest';
 import {
-  BatchError, CapabilityError, ConcurrencyError, NotFoundError, QuernError, UniqueConstraintError, ValidationError,
+  BatchError, CapabilityError, ConcurrencyError, DriverError, NotFoundError, QuernError, UniqueConstraintError, ValidationError,
 } from 'quern';
 import { createUser } from './fixtures.js';
 import { conformance, expectCapabilityError, rejection, titles } from './targets.js';
@@ -226,6 +226,39 @@ conformance('errors and guarantees', ({ scenario }) => {
     }));
     expect(e).toBe(boom);
     expect(await t.db.user.findUnique({ where: { email: `${team}-rolled@example.com` } })).toBeNull();
+  });
+
+  scenario('the root client inside its own transaction: another session on postgres, refused at once on one-session pglite', { needs: ['interactiveTransactions'] }, async (t) => {
+    const team = t.tag('team');
+    const seen = await rejection(t.db.transaction(async (tx) => {
+      await tx.user.create({ data: { email: `${team}-inner@example.com`, name: 'inner', team } });
+      // On postgres() this is another pooled session: it does not see the uncommitted row.
+      const outside = await t.db.user.findMany({ where: { team } });
+      throw Object.assign(new Error('seen'), { outside });
+    }));
+    if (seen instanceof CapabilityError) throw seen; // a target without transactions: the harness checks the code
+    if (t.name === 'pglite') {
+      // PGlite is one session, held by the transaction: the query would wait for ever.
+      expect(seen).toBeInstanceOf(DriverError);
+      expect((seen as Error).message).toMatch(/inside its own db\.transaction.*tx argument/);
+      // A batch or a nested transaction on the root client is refused the same way, and the client works afterwards.
+      const nested = await rejection(t.db.transaction(async () => t.db.batch([t.db.user.count({ where: { team } })])));
+      expect(nested).toBeInstanceOf(DriverError);
+    } else {
+      expect((seen as Error).message).toBe('seen');
+      expect((seen as unknown as { outside: unknown[] }).outside).toEqual([]);
+    }
+    expect(await t.db.user.count({ where: { team } })).toBe(0);
+    // Work the callback started without awaiting may use the root client once the transaction has ended.
+    let later: Promise<number> | undefined;
+    let release!: () => void;
+    const ended = new Promise<void>((resolve) => (release = resolve));
+    await t.db.transaction(async (tx) => {
+      later = ended.then(() => t.db.user.count({ where: { team } }));
+      await tx.user.create({ data: { email: `${team}-kept@example.com`, name: 'kept', team } });
+    });
+    release();
+    expect(await later).toBe(1);
   });
 
   scenario('orderBy a field no index sorts by', { needs: ['arbitraryOrder'] }, async (t) => {
