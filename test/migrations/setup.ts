@@ -59,12 +59,7 @@ export async function pushedSchemas(schema: Schema, targets: readonly Target[] =
     const driver = dynamodb({ endpoint: s.dynamodb!.endpoint, region: s.dynamodb!.region, credentials: s.dynamodb!.credentials, tablePrefix: prefix });
     await driver.push(schema.def);
     await driver.close();
-    const client = dynamoClient(s.dynamodb!);
-    try {
-      return await dynamoSchema(client, prefix);
-    } finally {
-      client.destroy();
-    }
+    return dynamoSchemaOf(prefix);
   };
   const [pgLive, dynamoLive] = await Promise.all([
     s.postgres && targets.includes('postgres') ? onPg() : undefined,
@@ -75,17 +70,9 @@ export async function pushedSchemas(schema: Schema, targets: readonly Target[] =
 
 export async function liveSchemas(connections: Connections): Promise<{ postgres?: unknown; dynamodb?: unknown }> {
   const s = testServers();
-  const onDynamo = async (prefix: string) => {
-    const client = dynamoClient(s.dynamodb!);
-    try {
-      return await dynamoSchema(client, prefix);
-    } finally {
-      client.destroy();
-    }
-  };
   const [pgLive, dynamoLive] = await Promise.all([
     connections.postgres ? pgSchema(connections.postgres.url) : undefined,
-    connections.dynamodb && s.dynamodb ? onDynamo(connections.dynamodb.tablePrefix) : undefined,
+    connections.dynamodb && s.dynamodb ? dynamoSchemaOf(connections.dynamodb.tablePrefix) : undefined,
   ]);
   return { ...(pgLive !== undefined ? { postgres: pgLive } : {}), ...(dynamoLive !== undefined ? { dynamodb: dynamoLive } : {}) };
 }
@@ -109,4 +96,14 @@ export async function clients(schema: Schema<any, any>, connections: Connections
       await out.dynamodb?.close();
     },
   };
+}
+
+/** The live DynamoDB tables under a prefix, read through a short-lived client. */
+async function dynamoSchemaOf(prefix: string): Promise<unknown> {
+  const client = dynamoClient(testServers().dynamodb!);
+  try {
+    return await dynamoSchema(client, prefix);
+  } finally {
+    client.destroy();
+  }
 }

@@ -14,7 +14,7 @@ import { KvTransactionCancelled, type KvDriverCore, type Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
 import { runIncludes } from './include.js';
 import { boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
-import { batchUnits, reasonError, runCreate, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
+import { batchUnits, failedUnit, runCreate, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
 
 export interface KvExecutorOptions {
   /** Requests in flight at most for one query (includes, key chunks, partitions). Default 8. */
@@ -176,17 +176,9 @@ export class KvExecutor implements Executor {
         await x.core.transact(flat, x.log);
       } catch (e) {
         if (!(e instanceof KvTransactionCancelled)) throw e;
-        let fi = e.reasons.findIndex((r) => r && r.code !== 'None');
-        if (fi < 0) fi = 0;
-        let at = fi;
-        for (const { u, i } of all) {
-          if (at < u.items.length) {
-            const err = reasonError(u.meanings[at], e.reasons[fi]!);
-            throw new BatchError(i, `${err.name}: ${err.message}`, err);
-          }
-          at -= u.items.length;
-        }
-        throw e;
+        const failed = failedUnit(all.map(({ u }) => u), e);
+        if (!failed) throw e;
+        throw new BatchError(all[failed.index].i, `${failed.error.name}: ${failed.error.message}`, failed.error);
       }
     }
     return prepared.map((p) => p.result());

@@ -169,7 +169,7 @@ export function deleteUnit(x: RunCtx, w: KvDeleteItem, existing: Row, expected: 
 }
 
 /** Turns one cancellation reason into the error the caller should see. */
-export function reasonError(m: Meaning, r: KvCancelReason): QuernError {
+function reasonError(m: Meaning, r: KvCancelReason): QuernError {
   if (r.code === 'ConditionalCheckFailed') {
     switch (m.role) {
       case 'claim':
@@ -189,9 +189,19 @@ export function reasonError(m: Meaning, r: KvCancelReason): QuernError {
   return new DriverError('dynamodb', `${m.model.name} ${m.method} failed: ${r.code}${r.message ? `: ${r.message}` : ''}`);
 }
 
-function firstFailure(e: KvTransactionCancelled): number {
-  const i = e.reasons.findIndex((r) => r && r.code !== 'None');
-  return i < 0 ? 0 : i;
+/**
+ * Which unit of a cancelled transaction failed first (the items of `units`, flattened in order,
+ * were the request), and the error its failure means; null if the reasons point past the units.
+ */
+export function failedUnit(units: readonly Unit[], e: KvTransactionCancelled): { index: number; error: QuernError } | null {
+  let first = e.reasons.findIndex((r) => r && r.code !== 'None');
+  if (first < 0) first = 0;
+  let at = first;
+  for (let i = 0; i < units.length; i++) {
+    if (at < units[i].items.length) return { index: i, error: reasonError(units[i].meanings[at], e.reasons[first]!) };
+    at -= units[i].items.length;
+  }
+  return null;
 }
 
 /** Two items of one transaction on the same item are rejected by DynamoDB: catch it first. */
@@ -239,23 +249,13 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
       'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
   }
   let written = 0;
-  for (let chunk of chunks) {
-    for (;;) {
-      if (chunk.length === 0) break;
-      const items = chunk.flatMap((u) => u.items);
-      try {
-        await x.core.transact(items, x.log);
-        written += chunk.length;
-        break;
-      } catch (e) {
-        if (!(e instanceof KvTransactionCancelled)) throw e;
-        const fi = firstFailure(e);
-        let at = fi;
-        const ui = chunk.findIndex((u) => (at -= u.items.length) < 0);
-        const unit = chunk[ui];
-        const m = unit.meanings[fi - chunk.slice(0, ui).reduce((n, u) => n + u.items.length, 0)];
-        throw reasonError(m, e.reasons[fi]!);
-      }
+  for (const chunk of chunks) {
+    try {
+      await x.core.transact(chunk.flatMap((u) => u.items), x.log);
+      written += chunk.length;
+    } catch (e) {
+      if (!(e instanceof KvTransactionCancelled)) throw e;
+      throw failedUnit(chunk, e)?.error ?? e;
     }
   }
   return written;
@@ -301,13 +301,11 @@ async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[
       await x.core.transact(chunk.flatMap((u) => u.items), x.log);
     } catch (e) {
       if (!(e instanceof KvTransactionCancelled)) throw e;
-      const fi = firstFailure(e);
-      let at = fi;
-      const ui = chunk.findIndex((u) => (at -= u.items.length) < 0);
-      const unit = chunk[ui];
-      const err = reasonError(unit.meanings[fi - chunk.slice(0, ui).reduce((n, u) => n + u.items.length, 0)], e.reasons[fi]!);
-      if (!(err instanceof UniqueConstraintError)) throw err;
+      const failed = failedUnit(chunk, e);
+      if (!failed) throw e;
+      if (!(failed.error instanceof UniqueConstraintError)) throw failed.error;
       // It collides with a stored row: skip it, and try the others again (in the same order).
+      const unit = chunk[failed.index];
       pending = pending.filter((u) => u !== unit);
       continue;
     }
