@@ -23,7 +23,7 @@ import {
 import { decimalVariants } from '../../src/engine/kv/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
-import { decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES } from './marshal.js';
+import { checkKeyValue, decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES } from './marshal.js';
 import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type RetryPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
 
@@ -80,6 +80,17 @@ export class DynamoCore implements KvDriverCore {
     return this.prefix + UNIQUE_TABLE;
   }
 
+  private readonly keyAttrCache = new Map<ModelDef, ReadonlySet<string>>();
+  /** Key attributes of the table and of every GSI: DynamoDB refuses empty strings in them. */
+  private allKeyAttributes(m: ModelDef): ReadonlySet<string> {
+    let out = this.keyAttrCache.get(m);
+    if (!out) {
+      out = new Set([...m.key, ...m.indexes.flatMap((i) => i.fields)]);
+      this.keyAttrCache.set(m, out);
+    }
+    return out;
+  }
+
   keyAttributes(modelKey: string, index: string | null): readonly string[] {
     const m = this.model(modelKey);
     const idx = index ? m.indexes.find((i) => i.name === index)?.fields ?? [] : [];
@@ -97,8 +108,8 @@ export class DynamoCore implements KvDriverCore {
       const v = resolve(ref);
       const d = def(attr);
       if (as === 'text') return { S: String(v) };
-      if (as === 'element') return encodeScalar(d.kind === 'list' ? d.element! : d, v);
-      return encodeField(d, v) ?? { NULL: true };
+      if (as === 'element') return encodeScalar(d.kind === 'list' ? d.element! : d, v, attr);
+      return encodeField(d, v, attr) ?? { NULL: true };
     };
     const expand = (attr: string, ref: KvValue): AttributeValue[] => {
       const d = def(attr);
@@ -106,7 +117,7 @@ export class DynamoCore implements KvDriverCore {
       const values = Array.isArray(list) ? list : [];
       // Decimal equality is numeric: every stored form of each value.
       if (d.kind === 'decimal') return [...new Set(values.flatMap((v) => decimalVariants(String(v))))].map((S) => ({ S }));
-      return values.map((v) => encodeScalar(d.kind === 'list' ? d.element! : d, v));
+      return values.map((v) => encodeScalar(d.kind === 'list' ? d.element! : d, v, attr));
     };
     const equalForms = (attr: string, ref: KvValue): AttributeValue[] | null => {
       if (def(attr).kind !== 'decimal') return null;
@@ -253,9 +264,12 @@ export class DynamoCore implements KvDriverCore {
 
   private encodeItem(m: ModelDef, row: Row): Item {
     const item: Item = {};
+    const keys = this.allKeyAttributes(m);
     for (const [name, def] of Object.entries(m.fields)) {
-      const av = encodeField(def, row[name]);
-      if (av) item[name] = av;
+      const av = encodeField(def, row[name], name);
+      if (!av) continue;
+      if (keys.has(name)) checkKeyValue(m, name, av);
+      item[name] = av;
     }
     return item;
   }

@@ -12,7 +12,7 @@
  *   null                      the attribute is absent
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DriverError } from '../../src/errors.js';
+import { DriverError, ValidationError } from '../../src/errors.js';
 import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { ModelDef } from '../../src/schema/model.js';
 import { storedDecimal } from '../../src/engine/kv/decimal.js';
@@ -20,22 +20,44 @@ import { storedDecimal } from '../../src/engine/kv/decimal.js';
 type Row = Record<string, unknown>;
 type Item = Record<string, AttributeValue>;
 
-function num(v: unknown): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+/**
+ * DynamoDB's N holds 38 significant digits with magnitudes from 1e-130 to just under 1e126;
+ * anything else the service rejects. Refusing it here names the value's path instead of
+ * surfacing DynamoDB's "Number overflow" as a DriverError (a JavaScript double has at most 17
+ * significant digits, so only its magnitude can be out of range).
+ */
+const MIN_MAGNITUDE = 1e-130;
+const MAX_MAGNITUDE = 1e126;
+const MAX_DIGITS = 38;
+
+function num(v: unknown, path: string): string {
+  if (typeof v === 'bigint') {
+    const s = v.toString();
+    if (s.replace('-', '').length > MAX_DIGITS) throw new ValidationError(path, `${s} has more than ${MAX_DIGITS} digits, which DynamoDB cannot store as a number`);
+    return s;
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const a = Math.abs(v);
+    if (a !== 0 && (a < MIN_MAGNITUDE || a >= MAX_MAGNITUDE)) throw new ValidationError(path, `${v} is outside the range DynamoDB stores numbers in (magnitudes 1e-130 to 1e126, or 0)`);
+    return String(v);
+  }
   throw new DriverError('dynamodb', `expected a number, got ${typeof v}`);
 }
 
-function jsonToAttr(v: unknown): AttributeValue {
+function jsonToAttr(v: unknown, path: string): AttributeValue {
   if (v === null || v === undefined) return { NULL: true };
   if (typeof v === 'string') return { S: v };
-  if (typeof v === 'number') return { N: String(v) };
+  if (typeof v === 'number') return { N: num(v, path) };
   if (typeof v === 'boolean') return { BOOL: v };
-  if (Array.isArray(v)) return { L: v.map(jsonToAttr) };
+  if (Array.isArray(v)) return { L: v.map((x, i) => jsonToAttr(x, `${path}[${i}]`)) };
   if (typeof v === 'object') {
     const m: Item = {};
-    // defineProperty: a '__proto__' key (JSON.parse makes it an own key) stays a key, not a prototype.
-    for (const [k, x] of Object.entries(v as Row)) if (x !== undefined) Object.defineProperty(m, k, { value: jsonToAttr(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v as Row)) {
+      if (x === undefined) continue;
+      if (k === '') throw new ValidationError(path, 'a JSON object with an empty key "" cannot be stored or matched on DynamoDB (its map keys are attribute names, which cannot be empty)');
+      // defineProperty: a '__proto__' key (JSON.parse makes it an own key) stays a key, not a prototype.
+      Object.defineProperty(m, k, { value: jsonToAttr(x, `${path}.${k}`), enumerable: true, writable: true, configurable: true });
+    }
     return { M: m };
   }
   throw new DriverError('dynamodb', `not a JSON value: ${typeof v}`);
@@ -57,12 +79,12 @@ function attrToJson(a: AttributeValue): unknown {
 }
 
 /** One scalar (a field's value or a list element). */
-export function encodeScalar(def: ElementDef | FieldDef, v: unknown): AttributeValue {
+export function encodeScalar(def: ElementDef | FieldDef, v: unknown, path = ''): AttributeValue {
   switch (def.kind) {
     case 'int':
     case 'float':
     case 'bigint':
-      return { N: num(v) };
+      return { N: num(v, path) };
     case 'string':
     case 'text':
     case 'enum':
@@ -76,7 +98,7 @@ export function encodeScalar(def: ElementDef | FieldDef, v: unknown): AttributeV
     case 'boolean':
       return { BOOL: Boolean(v) };
     case 'json':
-      return jsonToAttr(v);
+      return jsonToAttr(v, path);
     case 'list':
       throw new DriverError('dynamodb', 'nested lists are not supported');
     default: {
@@ -87,10 +109,16 @@ export function encodeScalar(def: ElementDef | FieldDef, v: unknown): AttributeV
 }
 
 /** A field's value; null when the value is null (the attribute is then absent). */
-export function encodeField(def: FieldDef, v: unknown): AttributeValue | null {
+/** A field's value; `path` names it in a ValidationError when DynamoDB could not store it. */
+export function encodeField(def: FieldDef, v: unknown, path = ''): AttributeValue | null {
   if (v === null || v === undefined) return null;
-  if (def.kind === 'list') return { L: (v as unknown[]).map((e) => encodeScalar(def.element!, e)) };
-  return encodeScalar(def, v);
+  if (def.kind === 'list') return { L: (v as unknown[]).map((e, i) => encodeScalar(def.element!, e, `${path}[${i}]`)) };
+  return encodeScalar(def, v, path);
+}
+
+/** Key attributes of the table and of every GSI cannot be empty strings on DynamoDB. */
+export function checkKeyValue(model: ModelDef, attr: string, av: AttributeValue): void {
+  if (av.S === '') throw new ValidationError(attr, `${model.name}.${attr} is a key attribute (of the table or of an index) on DynamoDB, which cannot hold an empty string`);
 }
 
 export function decodeScalar(def: ElementDef | FieldDef, a: AttributeValue): unknown {
@@ -131,7 +159,7 @@ export function decodeField(def: FieldDef, a: AttributeValue | undefined): unkno
 export function encodeRow(model: ModelDef, row: Row): Item {
   const item: Item = {};
   for (const [name, def] of Object.entries(model.fields)) {
-    const av = encodeField(def, row[name]);
+    const av = encodeField(def, row[name], name);
     if (av) item[name] = av;
   }
   return item;
@@ -147,8 +175,9 @@ export function decodeRow(model: ModelDef, item: Item): Row {
 export function encodeKey(model: ModelDef, key: Row, attrs: readonly string[] = model.key): Item {
   const out: Item = {};
   for (const a of attrs) {
-    const av = encodeField(model.fields[a], key[a]);
+    const av = encodeField(model.fields[a], key[a], a);
     if (!av) throw new DriverError('dynamodb', `${model.name}: key attribute '${a}' has no value`);
+    checkKeyValue(model, a, av);
     out[a] = av;
   }
   return out;

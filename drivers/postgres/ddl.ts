@@ -19,6 +19,7 @@
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { IndexDef, ModelDef } from '../../src/schema/model.js';
+import { checkConstraintName, foreignKeyName, primaryKeyName } from '../../src/schema/names.js';
 import { quoteIdent, quoteLiteral } from './serialize.js';
 
 const TEXT_LIKE = new Set(['string', 'text', 'enum']);
@@ -64,13 +65,8 @@ export function columnType(def: FieldDef): string {
   return TEXT_LIKE.has(scalar.kind) ? `${base} COLLATE "C"` : base;
 }
 
-export function primaryKeyName(model: ModelDef): string {
-  return `${model.table}_pkey`;
-}
-
-export function checkConstraintName(model: ModelDef, field: string): string {
-  return `${model.table}_${field}_check`;
-}
+// One definition of each derived name: defineSchema checks them (src/schema/names.ts).
+export { checkConstraintName, primaryKeyName } from '../../src/schema/names.js';
 
 /** CHECK constraint text for an enum (or list of enum) field, or null. */
 export function enumCheck(field: string, def: FieldDef): string | null {
@@ -122,7 +118,7 @@ export function foreignKeys(schema: SchemaDef): ForeignKeyDef[] {
         : [schema.models[rel.target], schema.models[source]];
       const key = `${fkModel.table}\u0000${rel.foreignKey}\u0000${keyModel.table}`;
       if (out.has(key)) continue;
-      out.set(key, { name: `${fkModel.table}_${rel.foreignKey}_fkey`, table: fkModel.table, column: rel.foreignKey, refTable: keyModel.table, refColumn: keyModel.key[0] });
+      out.set(key, { name: foreignKeyName(fkModel.table, rel.foreignKey), table: fkModel.table, column: rel.foreignKey, refTable: keyModel.table, refColumn: keyModel.key[0] });
     }
   }
   return [...out.values()];

@@ -4,6 +4,7 @@ import type { AnyField, FieldDef } from './field.js';
 import type { IndexDef, Model, ModelDef, UniqueDef } from './model.js';
 import type { RelationDef, RelationSpec } from './relation.js';
 import { checkFieldValue } from './values.js';
+import { checkForeignKeyName, checkModelNames, checkSchemaNames, OBJECT_PROTOTYPE_NAMES } from './names.js';
 
 /** The validated, database-independent description of every model. Planning works only from this. */
 export interface SchemaDef {
@@ -23,7 +24,11 @@ export interface Schema<M extends Record<string, Model<string, any>> = Record<st
 }
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const RESERVED_FIELDS = new Set(['AND', 'OR', 'NOT', '__proto__', 'constructor', 'prototype']);
+const RESERVED_FIELDS = new Set(['AND', 'OR', 'NOT', 'prototype', ...OBJECT_PROTOTYPE_NAMES]);
+/** Why a name is refused, for the error message. */
+const reservedWhy = (name: string) => (OBJECT_PROTOTYPE_NAMES.has(name)
+  ? `'${name}' is a member of Object.prototype, which every JavaScript object inherits; pick another name`
+  : `'${name}' is reserved (filter keyword or prototype name)`);
 
 export function defineSchema<const M extends Record<string, Model<string, any>>, const R extends RelationsInput<M> = {}>(
   models: M,
@@ -32,20 +37,25 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
   const defs: Record<string, ModelDef> = {};
   const tables = new Map<string, string>();
   for (const [accessor, m] of Object.entries(models)) {
-    if (!IDENT_RE.test(accessor) || RESERVED_FIELDS.has(accessor)) throw new SchemaError(`invalid model accessor '${accessor}'`, m?.name);
+    if (!IDENT_RE.test(accessor)) throw new SchemaError(`invalid model accessor '${accessor}'`, m?.name);
+    if (RESERVED_FIELDS.has(accessor)) throw new SchemaError(`invalid model accessor: ${reservedWhy(accessor)}`, m?.name);
     const def = buildModel(m);
     const other = tables.get(def.table);
     if (other) throw new SchemaError(`models '${other}' and '${def.name}' map to the same table '${def.table}'`, def.name);
     tables.set(def.table, def.name);
     defs[accessor] = def;
   }
+  checkSchemaNames(Object.values(defs));
   const relations: Record<string, Record<string, RelationDef>> = {};
   for (const accessor of Object.keys(defs)) relations[accessor] = {};
   for (const [source, rels] of Object.entries((options.relations ?? {}) as Record<string, Record<string, RelationSpec>>)) {
     const sourceModel = defs[source];
     if (!sourceModel) throw new SchemaError(`relations declared for unknown model '${source}' (known: ${Object.keys(defs).join(', ')})`);
     for (const [name, spec] of Object.entries(rels ?? {})) {
-      relations[source][name] = checkRelation(defs, source, name, spec);
+      const rel = checkRelation(defs, source, name, spec);
+      const fkModel = rel.kind === 'belongsTo' ? sourceModel : defs[rel.target];
+      checkForeignKeyName(fkModel, rel.foreignKey, `${sourceModel.name}.${name}`);
+      relations[source][name] = rel;
     }
   }
   const hash = createHash('sha256').update(JSON.stringify({ defs, relations }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex').slice(0, 16);
@@ -59,7 +69,8 @@ function buildModel(m: Model): ModelDef {
   if (!IDENT_RE.test(name)) throw new SchemaError(`model name '${name}' must be an identifier`, name);
   const fields: Record<string, FieldDef> = {};
   for (const [fname, field] of Object.entries(m.fields as Record<string, AnyField>)) {
-    if (!IDENT_RE.test(fname) || RESERVED_FIELDS.has(fname)) throw new SchemaError(`${name}.${fname}: invalid field name`, name, fname);
+    if (!IDENT_RE.test(fname)) throw new SchemaError(`${name}.${fname}: invalid field name`, name, fname);
+    if (RESERVED_FIELDS.has(fname)) throw new SchemaError(`${name}.${fname}: invalid field name: ${reservedWhy(fname)}`, name, fname);
     if (!field || typeof field !== 'object' || !('def' in field)) throw new SchemaError(`${name}.${fname}: expected a field built with f.*()`, name, fname);
     fields[fname] = checkField(name, fname, field.def);
   }
@@ -110,7 +121,9 @@ function buildModel(m: Model): ModelDef {
   }
   const table = opts.table ?? name;
   if (!IDENT_RE.test(table)) throw new SchemaError(`model ${name}: table name '${table}' must be an identifier`, name);
-  return { name, table, fields, key, indexes, uniques, ...(opts.renamedFrom ? { renamedFrom: opts.renamedFrom } : {}) };
+  const def: ModelDef = { name, table, fields, key, indexes, uniques, ...(opts.renamedFrom ? { renamedFrom: opts.renamedFrom } : {}) };
+  checkModelNames(def);
+  return def;
 }
 
 function checkFieldList(model: string, fields: Record<string, FieldDef>, list: readonly string[], what: string) {
@@ -129,7 +142,9 @@ function checkField(model: string, name: string, d: FieldDef): FieldDef {
   if (d.kind === 'enum') {
     const vals = d.enumValues ?? [];
     if (vals.length === 0 || new Set(vals).size !== vals.length) throw new SchemaError(`${where}: enum values must be non-empty and distinct`, model, name);
+    checkEnumValues(where, model, name, vals);
   }
+  if (d.kind === 'list' && d.element?.enumValues) checkEnumValues(where, model, name, d.element.enumValues);
   if (d.auto && d.kind !== 'uuid') throw new SchemaError(`${where}: .auto() is only supported on f.uuid() (a client-generated UUIDv7)`, model, name);
   if ((d.createdAt || d.updatedAt) && d.kind !== 'timestamp') throw new SchemaError(`${where}: .createdAt()/.updatedAt() need f.timestamp()`, model, name);
   if (d.version && d.kind !== 'int' && d.kind !== 'bigint') throw new SchemaError(`${where}: .version() needs f.int() or f.bigint()`, model, name);
@@ -146,10 +161,19 @@ function checkField(model: string, name: string, d: FieldDef): FieldDef {
   return d;
 }
 
+/** PostgreSQL text cannot hold U+0000: the enum's CHECK constraint (and every row) would fail at push. */
+function checkEnumValues(where: string, model: string, field: string, vals: readonly unknown[]) {
+  for (const v of vals) {
+    if (typeof v !== 'string') throw new SchemaError(`${where}: enum values must be strings, got ${typeof v}`, model, field);
+    if (v.includes('\u0000')) throw new SchemaError(`${where}: enum value ${JSON.stringify(v)} contains a NUL character (U+0000), which PostgreSQL text cannot store`, model, field);
+  }
+}
+
 function checkRelation(defs: Record<string, ModelDef>, source: string, name: string, spec: RelationSpec): RelationDef {
   const src = defs[source];
   const where = `${src.name}.${name}`;
-  if (!IDENT_RE.test(name) || RESERVED_FIELDS.has(name)) throw new SchemaError(`${where}: invalid relation name`, src.name, name);
+  if (!IDENT_RE.test(name)) throw new SchemaError(`${where}: invalid relation name`, src.name, name);
+  if (RESERVED_FIELDS.has(name)) throw new SchemaError(`${where}: invalid relation name: ${reservedWhy(name)}`, src.name, name);
   if (src.fields[name]) throw new SchemaError(`${where}: relation name clashes with a field of the same name`, src.name, name);
   if (!spec || !['hasMany', 'hasOne', 'belongsTo'].includes(spec.kind)) throw new SchemaError(`${where}: expected hasMany(), hasOne() or belongsTo()`, src.name, name);
   const target = defs[spec.target];
