@@ -36,7 +36,12 @@ export interface ModelClient<S, K extends ModelKey<S>> {
   count(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<number>;
   paginate<Sel = undefined, Inc = undefined>(args: { where?: Where<S, K>; orderBy?: OrderBy<S, K>; first?: number; after?: string | null; last?: number; before?: string | null; allowScan?: boolean } & Shaping<S, K, Sel, Inc>): Query<Page<Result<S, K, Sel, Inc>>>;
   create<Sel = undefined, Inc = undefined>(args: { data: CreateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
-  createMany(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean }): Query<{ count: number }>;
+  /**
+   * Atomic on every target by default: on DynamoDB a call needing more than one TransactWriteItems
+   * (100 items, unique entries included) is refused with `batch-too-large`; `atomic: false` lets it
+   * be split into several transactions, each atomic, the whole not.
+   */
+  createMany(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean }): Query<{ count: number }>;
   update<Sel = undefined, Inc = undefined>(args: { where: Where<S, K>; data: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
   updateMany(args: { where?: Where<S, K>; data: UpdateInput<S, K>; allowScan?: boolean }): Query<{ count: number }>;
   upsert<Sel = undefined, Inc = undefined>(args: { where: Where<S, K>; create: CreateInput<S, K>; update: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;

@@ -71,7 +71,9 @@ export type QueryAst =
     })
   | { readonly kind: 'count'; readonly model: string; readonly where: FilterNode | null; readonly allowScan: boolean }
   /** rows: a slot holding an array of complete rows (defaults, auto ids and timestamps already filled in). */
-  | { readonly kind: 'create'; readonly model: string; readonly many: boolean; readonly rows: Slot; readonly select: readonly string[] | null; readonly include: readonly IncludeNode[]; readonly skipDuplicates: boolean }
+  | { readonly kind: 'create'; readonly model: string; readonly many: boolean; readonly rows: Slot; readonly select: readonly string[] | null; readonly include: readonly IncludeNode[]; readonly skipDuplicates: boolean;
+      /** createMany: false lets a target that cannot write the call in one transaction split it (DynamoDB beyond 100 items). */
+      readonly atomic: boolean }
   | {
       readonly kind: 'update'; readonly model: string; readonly many: boolean; readonly where: FilterNode | null;
       /** for `update`: the key/unique fields pinned by where */

@@ -26,7 +26,7 @@ const ALLOWED_ARGS: Record<Method, readonly string[]> = {
   count: ['where', 'allowScan'],
   paginate: ['where', 'orderBy', 'first', 'after', 'last', 'before', 'select', 'include', 'allowScan'],
   create: ['data', 'select', 'include'],
-  createMany: ['data', 'skipDuplicates'],
+  createMany: ['data', 'skipDuplicates', 'atomic'],
   update: ['where', 'data', 'select', 'include'],
   updateMany: ['where', 'data', 'allowScan'],
   upsert: ['where', 'create', 'update', 'select', 'include'],
@@ -97,14 +97,14 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       return buildPaginate(c, a, opts);
     case 'create': {
       const row = createRow(c, a.data, `${c.root}.data`);
-      return { kind: 'create', model: m, many: false, rows: c.params.add([row]), select: select(c, m, a.select, `${c.root}.select`), include: include(c, m, a.include, `${c.root}.include`), skipDuplicates: false };
+      return { kind: 'create', model: m, many: false, rows: c.params.add([row]), select: select(c, m, a.select, `${c.root}.select`), include: include(c, m, a.include, `${c.root}.include`), skipDuplicates: false, atomic: true };
     }
     case 'createMany': {
       if (!Array.isArray(a.data)) throw new ValidationError(`${c.root}.data`, `createMany expects an array, got ${describe(a.data)}`);
       if (a.data.length > MAX_CREATE_MANY) throw new ValidationError(`${c.root}.data`, `at most ${MAX_CREATE_MANY} rows per createMany`);
       const now = c.now();
       const rows = a.data.map((d, i) => createRow(c, d, `${c.root}.data[${i}]`, now));
-      return { kind: 'create', model: m, many: true, rows: c.params.add(rows), select: null, include: [], skipDuplicates: bool(a.skipDuplicates, `${c.root}.skipDuplicates`) };
+      return { kind: 'create', model: m, many: true, rows: c.params.add(rows), select: null, include: [], skipDuplicates: bool(a.skipDuplicates, `${c.root}.skipDuplicates`), atomic: a.atomic === undefined ? true : bool(a.atomic, `${c.root}.atomic`) };
     }
     case 'update':
     case 'updateMany': {

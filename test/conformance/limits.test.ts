@@ -3,9 +3,9 @@
 // Each scenario runs on every target; where a target has a limit, it asserts the typed error
 // (and that nothing was sent or written), never a DriverError.
 import { expect } from 'vitest';
-import { ValidationError } from 'quern';
+import { UniqueConstraintError, ValidationError } from 'quern';
 import { createUser } from './fixtures.js';
-import { conformance, rejection } from './targets.js';
+import { conformance, expectCapabilityError, rejection } from './targets.js';
 
 conformance('limits', ({ scenario }) => {
   scenario('numbers and JSON keys DynamoDB cannot store are a ValidationError before any request; other targets store them', {}, async (t) => {
@@ -36,5 +36,36 @@ conformance('limits', ({ scenario }) => {
     } else {
       expect((await profile).prefs).toEqual({ nested: { '': 1 } });
     }
+  });
+
+  scenario('createMany beyond one transaction: refused with batch-too-large by default, split only with atomic: false', {}, async (t) => {
+    const dup = await createUser(t);
+    const team = t.tag('team');
+    // 120 users with a unique email each: 240 items on DynamoDB (row + unique entry), past its 100.
+    const rows = Array.from({ length: 120 }, (_, i) => ({ email: `${team}-${i}@example.com`, name: `n${i}`, team }));
+    const withDup = [...rows.slice(0, 119), { email: dup.email, name: 'dup', team }];
+    const start = t.events.length;
+    const e = await rejection(t.db.user.createMany({ data: withDup }));
+    if (t.caps.maxAtomicBatch !== null) {
+      const c = await expectCapabilityError(Promise.reject(e), 'batch-too-large');
+      expect(c.fix).toContain('atomic: false');
+      expect(t.events.slice(start).map((x) => x.operation), 'nothing may be sent').toEqual([]);
+    } else {
+      expect(e, String(e)).toBeInstanceOf(UniqueConstraintError);
+    }
+    expect(await t.db.user.count({ where: { team } }), 'nothing was written').toBe(0);
+
+    // Within one transaction the call stays atomic on every target: a duplicate in the last row writes nothing.
+    const small = [...rows.slice(0, 9), { email: dup.email, name: 'dup', team }];
+    expect(await rejection(t.db.user.createMany({ data: small }))).toBeInstanceOf(UniqueConstraintError);
+    expect(await t.db.user.count({ where: { team } })).toBe(0);
+
+    // The explicit opt-in writes everything when nothing collides.
+    expect(await t.db.user.createMany({ data: rows, atomic: false })).toEqual({ count: 120 });
+    expect(await t.db.user.count({ where: { team } })).toBe(120);
+    // A wrongly typed atomic is bad input, found before any I/O.
+    const bad = await rejection(t.db.user.createMany({ data: rows, atomic: 'no' as never }));
+    expect(bad, String(bad)).toBeInstanceOf(ValidationError);
+    expect((bad as ValidationError).path).toBe('user.createMany.atomic');
   });
 });

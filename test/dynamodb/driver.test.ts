@@ -295,10 +295,20 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
   });
 
   it('a request DynamoDB rejects as invalid becomes a readable DriverError', async () => {
-    // DynamoDB key attributes cannot be empty strings.
-    const e = await db.seat.create({ data: { venue: '', seat: 'A', holder: (await newUser()).id, row: 1 } }).then(() => null, (x) => x);
+    // A partition key value is at most 2048 bytes: only DynamoDB knows, so it answers.
+    const e = await db.seat.create({ data: { venue: 'v'.repeat(3000), seat: 'A', holder: (await newUser()).id, row: 1 } }).then(() => null, (x) => x);
     expect(e).toBeInstanceOf(DriverError);
-    expect((e as Error).message).toMatch(/rejected by DynamoDB as invalid/);
+    expect((e as Error).message).toMatch(/Seat create failed: .*primary key values must be under 2048 bytes/);
+  });
+
+  it('an empty string in a key attribute is a ValidationError naming it, before any request', async () => {
+    const holder = (await newUser()).id;
+    const before = events.length;
+    const e = await db.seat.create({ data: { venue: '', seat: 'A', holder, row: 1 } }).then(() => null, (x) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).path).toBe('venue');
+    expect((e as Error).message).toMatch(/cannot hold an empty string/);
+    expect(events.length).toBe(before);
   });
 
   it('scan-required is refused before any request; allowScan runs the Scan', async () => {

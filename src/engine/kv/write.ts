@@ -6,7 +6,7 @@
  * logical row write, plus how to read their failure) so a single call, a bulk
  * write and db.batch share one path.
  */
-import { ConcurrencyError, DriverError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from '../../errors.js';
+import { CapabilityError, ConcurrencyError, DriverError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from '../../errors.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { Operation } from '../../plan/plan.js';
 import { fanoutDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
@@ -217,20 +217,48 @@ function checkTargets(units: readonly Unit[], onDuplicate: (unit: number, target
 }
 
 /**
- * Commits units: one transaction when they fit in 100 items, otherwise several (each atomic,
- * the whole not) with a fanout warning. createMany skipDuplicates: see commitSkippingDuplicates.
+ * What to do with a write that needs more than one transaction: `refuse` (createMany by default:
+ * batch-too-large before anything is written), `allow` (createMany with atomic: false: the caller
+ * accepted the split), `warn` (updateMany/deleteMany: split with a fanout warning).
  */
-export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opts: { skipDuplicates: boolean; what: string }): Promise<number> {
-  if (opts.skipDuplicates) return commitSkippingDuplicates(x, model, units, opts.what);
+export type SplitPolicy = 'refuse' | 'allow' | 'warn';
+
+interface CommitOptions { readonly skipDuplicates: boolean; readonly what: string; readonly split?: SplitPolicy }
+
+function tooLarge(model: ModelDef, what: string, rows: number, items: number): CapabilityError {
+  return new CapabilityError('batch-too-large', 'dynamodb',
+    `${what}: ${rows} rows need ${items} transaction items (rows plus unique entries); one DynamoDB transaction holds at most ${MAX_TRANSACT_ITEMS}, so the call could not be atomic. Nothing was written`,
+    `pass atomic: false to split it into several transactions (each atomic, the whole not), or write at most ${MAX_TRANSACT_ITEMS} items per call`, model.name);
+}
+
+/** One unit's items never fit: refused whatever the policy, before anything is written. */
+function checkUnitSizes(model: ModelDef, units: readonly Unit[], what: string) {
+  for (const u of units) {
+    if (u.items.length > MAX_TRANSACT_ITEMS) throw new ValidationError(what, `one ${model.name} write needs ${u.items.length} transaction items (max ${MAX_TRANSACT_ITEMS})`);
+  }
+}
+
+/**
+ * Commits units: one transaction when they fit in 100 items, otherwise several (each atomic, the
+ * whole not) as `split` allows. createMany skipDuplicates: see commitSkippingDuplicates.
+ */
+export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opts: CommitOptions): Promise<number> {
+  const split = opts.split ?? 'warn';
+  if (split === 'refuse') {
+    const items = units.reduce((n, u) => n + u.items.length, 0);
+    if (items > MAX_TRANSACT_ITEMS) {
+      checkUnitSizes(model, units, opts.what);
+      throw tooLarge(model, opts.what, units.length, items);
+    }
+  }
+  if (opts.skipDuplicates) return commitSkippingDuplicates(x, model, units, opts.what, split);
   const live = units;
   checkTargets(live, (ui, target) => {
     const m = live[ui].meanings[live[ui].targets.indexOf(target)];
     if (m.role === 'claim' || (m.role === 'row' && m.method === 'create')) throw new UniqueConstraintError(m.model.name, [...(m.fields ?? m.model.key)]);
     throw new ValidationError(opts.what, `two writes in one transaction target the same ${m.model.name} item (${target})`);
   });
-  for (const u of live) {
-    if (u.items.length > MAX_TRANSACT_ITEMS) throw new ValidationError(opts.what, `one ${model.name} write needs ${u.items.length} transaction items (max ${MAX_TRANSACT_ITEMS})`);
-  }
+  checkUnitSizes(model, live, opts.what);
   const chunks: Unit[][] = [];
   let cur: Unit[] = [];
   let size = 0;
@@ -244,7 +272,7 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
     size += u.items.length;
   }
   if (cur.length) chunks.push(cur);
-  if (chunks.length > 1) {
+  if (chunks.length > 1 && split === 'warn') {
     x.warn(fanoutDiagnostic('dynamodb', model.name, `${opts.what}: ${live.length} rows need ${chunks.length} TransactWriteItems requests of up to ${MAX_TRANSACT_ITEMS} items; each is atomic, the whole is not`,
       'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
   }
@@ -269,12 +297,10 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
  * a later request (not dropped), and a row whose transaction item fails is removed and the
  * request retried without it.
  */
-async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[], what: string): Promise<number> {
-  for (const u of units) {
-    if (u.items.length > MAX_TRANSACT_ITEMS) throw new ValidationError(what, `one ${model.name} write needs ${u.items.length} transaction items (max ${MAX_TRANSACT_ITEMS})`);
-  }
+async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[], what: string, split: SplitPolicy): Promise<number> {
+  checkUnitSizes(model, units, what);
   const total = units.reduce((n, u) => n + u.items.length, 0);
-  if (total > MAX_TRANSACT_ITEMS) {
+  if (total > MAX_TRANSACT_ITEMS && split === 'warn') {
     x.warn(fanoutDiagnostic('dynamodb', model.name, `${what}: ${units.length} rows need several TransactWriteItems requests of up to ${MAX_TRANSACT_ITEMS} items; each is atomic, the whole is not`,
       'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
   }
@@ -375,7 +401,7 @@ export async function runCreate(x: RunCtx, ops: readonly Operation[]): Promise<u
     return row;
   }
   const units = rows.map((r) => createUnit(x, w, r));
-  const written = await commitUnits(x, model, units, { skipDuplicates: w.skipDuplicates, what: `${model.name}.${many ? 'createMany' : 'create'}` });
+  const written = await commitUnits(x, model, units, { skipDuplicates: w.skipDuplicates, what: `${model.name}.${many ? 'createMany' : 'create'}`, split: w.atomic ? 'refuse' : 'allow' });
   return many ? { count: written } : rows[0];
 }
 

@@ -156,6 +156,8 @@ export interface KvPutItem extends KvBase {
   readonly condition: KvCondition | null;
   /** createMany skipDuplicates: a row whose key or unique values exist is skipped, not an error. */
   readonly skipDuplicates: boolean;
+  /** createMany: refuse (batch-too-large) rather than split into several transactions; `atomic: false` allows the split. */
+  readonly atomic: boolean;
 }
 
 export interface KvUpdateItem extends KvBase {

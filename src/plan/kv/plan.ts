@@ -134,7 +134,7 @@ class KvPlanner {
         const uniques = uniqueRefs(this.model);
         const put: KvWrite = {
           kind: 'PutItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'create', many: ast.many },
-          item: param(ast.rows), uniques, condition: this.notExists(), skipDuplicates: ast.skipDuplicates,
+          item: param(ast.rows), uniques, condition: this.notExists(), skipDuplicates: ast.skipDuplicates, atomic: ast.atomic,
         };
         // A single row without unique fields is one PutItem; anything else must be atomic with its index entries.
         const write: Operation = !ast.many && uniques.length === 0 ? put : this.transact('create', ast.many, [put]);
@@ -172,7 +172,7 @@ class KvPlanner {
         const step = { role: 'write', method: 'upsert', many: false } as const;
         const put: KvWrite = {
           kind: 'PutItem', model: this.modelKey, table: this.model.table, step, item: param(ast.create),
-          uniques: uniqueRefs(this.model), condition: this.notExists(), skipDuplicates: false,
+          uniques: uniqueRefs(this.model), condition: this.notExists(), skipDuplicates: false, atomic: true,
         };
         const upd: KvWrite = {
           kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step, key, updates: updates(ast.set), condition,
