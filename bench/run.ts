@@ -23,9 +23,9 @@ import type { BenchResults, ComparisonSuite } from './lib/results.js';
 import { markdownReport, svgChart, textReport } from './lib/report.js';
 import { computeTargets } from './lib/targets.js';
 import { errorText } from './lib/measure.js';
-import { runPgSuite, SCALES } from './suites/postgres.js';
+import { PG_CONTENDERS, runPgSuite, SCALES } from './suites/postgres.js';
 import { openPgliteTarget, openServerTarget } from './suites/pg-targets.js';
-import { runDynamoSuite, DYNAMO_SCALES } from './suites/dynamodb.js';
+import { DYNAMO_CONTENDERS, runDynamoSuite, DYNAMO_SCALES } from './suites/dynamodb.js';
 import { runPlannerBench, runRowMappingBench } from './suites/planner.js';
 import { runLint } from './suites/lint.js';
 import { runMemory } from './suites/memory.js';
@@ -112,7 +112,7 @@ async function main() {
     }
 
     if (wants('postgres')) {
-      const skip = skippedSuite('postgres', 'PostgreSQL server', 'pg', ['pg', 'quern', 'drizzle']);
+      const skip = skippedSuite('postgres', 'PostgreSQL server', 'pg', [...PG_CONTENDERS]);
       if (!servers?.postgres) suites.push(skip(`no PostgreSQL server: ${servers?.reasons.postgres ?? 'not started'}`));
       else {
         log('PostgreSQL server');
@@ -130,7 +130,7 @@ async function main() {
     }
     if (wants('pglite')) {
       log('PGlite');
-      suites.push(await guard('PGlite suite', skippedSuite('pglite', 'PGlite', 'pg', ['pg', 'quern', 'drizzle']), async () => {
+      suites.push(await guard('PGlite suite', skippedSuite('pglite', 'PGlite', 'pg', [...PG_CONTENDERS]), async () => {
         const opened = await openPgliteTarget(log);
         try {
           return await runPgSuite(opened.target, SCALES[mode], log);
@@ -140,7 +140,7 @@ async function main() {
       }));
     }
     if (wants('dynamodb')) {
-      const skip = skippedSuite('dynamodb', 'DynamoDB Local', 'raw', ['raw', 'quern']);
+      const skip = skippedSuite('dynamodb', 'DynamoDB Local', 'raw', [...DYNAMO_CONTENDERS]);
       if (!servers?.dynamodb) suites.push(skip(`no DynamoDB Local: ${servers?.reasons.dynamodb ?? 'not started'}`));
       else {
         log('DynamoDB Local');

@@ -137,7 +137,9 @@ export function markdownReport(r: BenchResults): string {
 
 // ---- SVG chart -----------------------------------------------------------------------------------
 
-const COLORS: Record<string, string> = { quern: '#7c3aed', drizzle: '#0891b2', pg: '#64748b', raw: '#64748b' };
+const COLORS: Record<string, string> = {
+  quern: '#7c3aed', 'drizzle.prepare': '#0e7490', drizzle: '#22d3ee', kysely: '#f59e0b', prisma: '#16a34a', electrodb: '#db2777', toolbox: '#2563eb', pg: '#64748b', raw: '#64748b',
+};
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Ratio-to-baseline bars per workload, one panel per suite; the baseline is the line at 1.0×. */

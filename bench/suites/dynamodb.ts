@@ -1,8 +1,9 @@
 /**
  * DynamoDB Local: the raw DocumentClient (@aws-sdk/lib-dynamodb), hand-written
- * the way an expert would (the baseline), against quern, on the same tables.
- * Requests are counted on the wire with SDK middleware for both contenders,
- * and for quern also through its `log` hook; the two must agree.
+ * the way an expert would (the baseline), against quern, ElectroDB and
+ * DynamoDB-Toolbox, on the same tables. Requests are counted on the wire with
+ * SDK middleware for every contender, and for quern also through its `log`
+ * hook; the two must agree.
  */
 import { BatchWriteItemCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +15,7 @@ import type { ComparisonSuite, ContenderFigure, WorkloadFigure } from '../lib/re
 import { round } from '../lib/stats.js';
 import { schema } from '../schema.js';
 import * as seed from '../seed.js';
+import { electro, toolbox, toolboxActions as tb } from '../peers/dynamo.js';
 import type { QuernDb } from './postgres.js';
 
 export const DYNAMO_SCALES: Record<'quick' | 'full', Schedule> = {
@@ -99,11 +101,46 @@ export interface DWorkload {
   readonly minimalRequests: number;
   readonly raw: (i: number) => Promise<unknown>;
   readonly quern: (i: number, db: QuernDb) => PromiseLike<unknown>;
+  readonly electrodb: (i: number) => Promise<unknown>;
+  readonly toolbox: (i: number) => Promise<unknown>;
   readonly check: (r: unknown, i: number) => void;
   readonly note?: string;
 }
 
-function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
+export const DYNAMO_CONTENDERS = ['raw', 'quern', 'electrodb', 'toolbox'] as const;
+type DContender = (typeof DYNAMO_CONTENDERS)[number];
+
+/** Each peer library on its own DocumentClient (and so its own request counter). */
+interface Peers {
+  readonly electro: ReturnType<typeof electro>;
+  readonly toolbox: ReturnType<typeof toolbox>;
+}
+
+const physical = { ...T, postsByAuthor: GSI.postsByAuthor, postsByStatus: GSI.postsByStatus };
+
+function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWorkload[] {
+  const e = peers.electro;
+  const x = peers.toolbox;
+  /** Both peers hand back whatever keys a batch left unprocessed; a correct caller retries them. */
+  const electroBatchGet = async (keys: { id: string }[]) => {
+    const out: Doc[] = [];
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 10) throw new Error('ElectroDB batch get: keys left unprocessed');
+      const r = await e.user.get(pending).go({ consistent: true, concurrency: 3, ignoreOwnership: true });
+      out.push(...(r.data as Doc[]));
+      pending = r.unprocessed as { id: string }[];
+    }
+    return out;
+  };
+  /** Toolbox's executeBatchGet retries UnprocessedKeys itself (maxAttempts); one command is one request of ≤ 100 keys. */
+  const toolboxBatchGet = async (keys: { id: string }[]) => {
+    const chunks: { id: string }[][] = [];
+    for (let k = 0; k < keys.length; k += 100) chunks.push(keys.slice(k, k + 100));
+    const answers = await Promise.all(chunks.map((c) => tb.executeBatchGet({ maxAttempts: 10 },
+      x.usersTable.build(tb.TBatchGetCommand).requests(...c.map((key) => x.user.build(tb.BatchGetRequest).key(key))).options({ consistent: true }))));
+    return answers.flatMap((a) => (a.Responses[0] ?? []).filter((u): u is NonNullable<typeof u> => u !== undefined)) as Doc[];
+  };
   /** BatchGet with UnprocessedKeys retried: what every correct caller must write. */
   const batchGet = async (table: string, keys: Doc[]): Promise<Doc[]> => {
     const out: Doc[] = [];
@@ -127,6 +164,8 @@ function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
       id: 'get-item', title: 'GetItem (findUnique by key)', minimalRequests: 1,
       raw: async (i) => (await doc.send(new GetCommand({ TableName: T.user, Key: { id: userId(pick(i, USERS)) }, ConsistentRead: true }))).Item ?? null,
       quern: (i, db) => db.user.findUnique({ where: { id: userId(pick(i, USERS)) } }),
+      electrodb: async (i) => (await e.user.get({ id: userId(pick(i, USERS)) }).go({ consistent: true, ignoreOwnership: true })).data,
+      toolbox: async (i) => (await x.user.build(tb.GetItemCommand).key({ id: userId(pick(i, USERS)) }).options({ consistent: true }).send()).Item ?? null,
       check: (r, i) => expect((r as Doc | null)?.id === userId(pick(i, USERS)), 'the user by id'),
     },
     {
@@ -147,6 +186,30 @@ function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
         return out.slice(0, 3);
       },
       quern: (i, db) => db.post.findMany({ where: { authorId: userId(pick(i, USERS)), status: 'published' }, orderBy: { publishedAt: 'desc' }, limit: 3 }),
+      // ElectroDB's `limit` is DynamoDB's Limit (applied before the filter): page with its cursor, like the raw code.
+      electrodb: async (i) => {
+        const out: Doc[] = [];
+        let cursor: string | null = null;
+        do {
+          const r: { data: Doc[]; cursor: string | null } = await e.post.query.byAuthor({ authorId: userId(pick(i, USERS)) })
+            .where(({ status }, { eq }) => eq(status, 'published')).go({ order: 'desc', cursor, ignoreOwnership: true });
+          out.push(...r.data);
+          cursor = r.cursor;
+        } while (out.length < 3 && cursor);
+        return out.slice(0, 3);
+      },
+      // Toolbox's `limit` is DynamoDB's (before the filter): page like the raw code.
+      toolbox: async (i) => {
+        const out: Doc[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const r = await x.postsTable.build(tb.TQueryCommand).entities(x.post).query({ index: GSI.postsByAuthor, partition: userId(pick(i, USERS)) })
+            .options({ reverse: true, filters: { Post: { attr: 'status', eq: 'published' } }, entityAttrFilter: false, ...(start ? { exclusiveStartKey: start } : {}) }).send();
+          out.push(...((r.Items ?? []) as Doc[]));
+          start = r.LastEvaluatedKey;
+        } while (out.length < 3 && start);
+        return out.slice(0, 3);
+      },
       check: (r, i) => {
         const rows = r as { authorId: string; status: string; publishedAt: unknown }[];
         expect(rows.length === 3, '3 posts');
@@ -164,6 +227,8 @@ function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
         return (await Promise.all(chunks.map((c) => batchGet(T.user, c)))).flat();
       },
       quern: (i, db) => db.user.findMany({ where: { id: { in: ids250(i) } } }),
+      electrodb: (i) => electroBatchGet(ids250(i).map((id) => ({ id }))),
+      toolbox: (i) => toolboxBatchGet(ids250(i).map((id) => ({ id }))),
       check: (r, i) => {
         const rows = r as { id: string }[];
         expect(rows.length === 250, '250 users');
@@ -187,6 +252,22 @@ function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
         return posts.map((p) => ({ ...p, author: byId.get(p.authorId as string) ?? null }));
       },
       quern: (i, db) => db.post.findMany({ where: { status: 'published', publishedAt: { lt: before(i) } }, orderBy: { publishedAt: 'desc' }, limit: 20, include: { author: true } }),
+      electrodb: async (i) => {
+        const posts = (await e.post.query.byStatus({ status: 'published' }).lt({ publishedAt: before(i).toISOString() })
+          .go({ order: 'desc', limit: 20, ignoreOwnership: true })).data as Doc[];
+        const authors = await electroBatchGet([...new Set(posts.map((p) => p.authorId as string))].map((id) => ({ id })));
+        const byId = new Map(authors.map((a) => [a.id as string, a]));
+        return posts.map((p) => ({ ...p, author: byId.get(p.authorId as string) ?? null }));
+      },
+      toolbox: async (i) => {
+        const r = await x.postsTable.build(tb.TQueryCommand).entities(x.post)
+          .query({ index: GSI.postsByStatus, partition: 'published', range: { lt: before(i).toISOString() } })
+          .options({ reverse: true, limit: 20, entityAttrFilter: false }).send();
+        const posts = (r.Items ?? []) as Doc[];
+        const authors = await toolboxBatchGet([...new Set(posts.map((p) => p.authorId as string))].map((id) => ({ id })));
+        const byId = new Map(authors.map((a) => [a.id as string, a]));
+        return posts.map((p) => ({ ...p, author: byId.get(p.authorId as string) ?? null }));
+      },
       check: (r) => {
         const rows = r as { authorId: string; author: { id: string } | null }[];
         expect(rows.length === 20, '20 posts');
@@ -213,6 +294,26 @@ function workloads(doc: DynamoDBDocumentClient, run: string): DWorkload[] {
         return item;
       },
       quern: (i, db) => db.user.create({ data: { email: `quern-${run}-${i}@bench.quern.dev`, name: `Quern ${i}` } }),
+      // Neither peer has unique constraints: both write the same two-item transaction as the raw code.
+      electrodb: async (i) => {
+        const email = `electrodb-${run}-${i}@bench.quern.dev`;
+        const item = { id: uuidv7(), email, name: `ElectroDB ${i}`, createdAt: new Date().toISOString() };
+        const r = await e.service.transaction.write(({ user, unique }) => [
+          user.create(item).commit(),
+          unique.create({ pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } }).commit(),
+        ]).go();
+        if (r.canceled) throw new Error(`ElectroDB transaction canceled: ${JSON.stringify(r.data)}`);
+        return item;
+      },
+      toolbox: async (i) => {
+        const email = `toolbox-${run}-${i}@bench.quern.dev`;
+        const item = { id: uuidv7(), email, name: `Toolbox ${i}`, createdAt: new Date().toISOString() };
+        await tb.executeTransactWrite(
+          x.user.build(tb.PutTransaction).item(item).options({ condition: { attr: 'id', exists: false } }),
+          x.unique.build(tb.PutTransaction).item({ pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } }).options({ condition: { attr: 'pk', exists: false } }),
+        );
+        return item;
+      },
       check: (r) => expect(typeof (r as Doc).id === 'string' && String((r as Doc).email).includes(run), 'the created user'),
       note: 'raw: one TransactWriteItems putting the item and its unique-index entry, both under attribute_not_exists',
     },
@@ -224,6 +325,7 @@ export interface DynamoTarget {
   readonly probe: { readonly db: QuernDb; readonly events: { n: number } };
   readonly quernCounter: { n: number };
   readonly rawCounter: { n: number };
+  readonly peerCounters: { readonly electrodb: { n: number }; readonly toolbox: { n: number } };
   readonly workloads: readonly DWorkload[];
   close(): Promise<void>;
 }
@@ -236,6 +338,9 @@ export async function openDynamoTarget(server: DynamoServer, log: (s: string) =>
   const quernCounter = countRequests(driver.raw);
   const db: QuernDb = await createClient({ schema, driver, strict: false, onWarning: () => undefined });
   const rawClient = new DynamoDBClient(config);
+  const electroClient = new DynamoDBClient(config);
+  const toolboxClient = new DynamoDBClient(config);
+  const destroy = () => [rawClient, electroClient, toolboxClient].forEach((c) => c.destroy());
   try {
     log('  creating tables (db.push)');
     await db.push();
@@ -244,17 +349,22 @@ export async function openDynamoTarget(server: DynamoServer, log: (s: string) =>
     const probeDb = await createClient({ schema, driver, strict: false, onWarning: () => undefined, log: (_e: QueryEvent) => void events.n++ });
     const rawCounter = countRequests(rawClient);
     const doc = DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } });
+    const peerCounters = { electrodb: countRequests(electroClient), toolbox: countRequests(toolboxClient) };
+    const peers: Peers = {
+      electro: electro(DynamoDBDocumentClient.from(electroClient, { marshallOptions: { removeUndefinedValues: true } }), physical),
+      toolbox: toolbox(DynamoDBDocumentClient.from(toolboxClient, { marshallOptions: { removeUndefinedValues: true } }), physical),
+    };
     log(`  seeding ${USERS} users and ${USERS * seed.POSTS_PER_USER} posts`);
     await seedTables(rawClient);
     return {
-      db, probe: { db: probeDb, events }, quernCounter, rawCounter, workloads: workloads(doc, Date.now().toString(36)),
+      db, probe: { db: probeDb, events }, quernCounter, rawCounter, peerCounters, workloads: workloads(doc, peers, Date.now().toString(36)),
       async close() {
-        rawClient.destroy();
+        destroy();
         await db.close().catch(() => undefined);
       },
     };
   } catch (e) {
-    rawClient.destroy();
+    destroy();
     await db.close().catch(() => undefined);
     throw e;
   }
@@ -280,14 +390,22 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
           },
         };
       };
-      const measured = await interleave([mk('raw', w.raw), mk('quern', (i) => w.quern(i, t.db))], scale);
+      const ops: Record<DContender, (i: number) => PromiseLike<unknown>> = { raw: w.raw, quern: (i) => w.quern(i, t.db), electrodb: w.electrodb, toolbox: w.toolbox };
+      const measured = await interleave(DYNAMO_CONTENDERS.map((name) => mk(name, ops[name])), scale);
 
       // Request counts for one operation each, outside the timed rounds.
       const i = 1_000_003;
       let rawN: number | null = null;
       let quernWire: number | null = null;
       let quernLog: number | null = null;
+      const peerN: Record<string, number | null> = { electrodb: null, toolbox: null };
       try {
+        for (const name of ['electrodb', 'toolbox'] as const) {
+          const c = t.peerCounters[name];
+          const n0 = c.n;
+          await w[name](i);
+          peerN[name] = c.n - n0;
+        }
         const r0 = t.rawCounter.n;
         await w.raw(i);
         rawN = t.rawCounter.n - r0;
@@ -301,7 +419,7 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
       }
       const base = measured.get('raw')?.summary?.median ?? null;
       const results: Record<string, ContenderFigure> = {};
-      for (const name of ['raw', 'quern']) {
+      for (const name of DYNAMO_CONTENDERS) {
         const m = measured.get(name)!;
         const s = m.summary;
         results[name] = {
@@ -309,8 +427,8 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
           p95: s ? round(s.p95, 4) : null,
           n: s?.n ?? 0,
           ratio: s && base ? round(s.median / base, 3) : null,
-          requests: name === 'raw' ? rawN : quernLog,
-          requestsVia: name === 'raw' ? 'SDK middleware (HTTP attempts)' : `log hook events (SDK middleware saw ${quernWire ?? '?'})`,
+          requests: name === 'raw' ? rawN : name === 'quern' ? quernLog : peerN[name],
+          requestsVia: name === 'quern' ? `log hook events (SDK middleware saw ${quernWire ?? '?'})` : 'SDK middleware (HTTP attempts)',
           ...(m.error ? { error: m.error } : {}),
         };
         if (m.error) log(`    ${name}: ${m.error}`);
@@ -319,8 +437,12 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
       figures.push({ id: w.id, title: w.title, contenders: results, minimalRequests: w.minimalRequests, ...(w.note ? { note: w.note } : {}) });
     }
     return {
-      id: 'dynamodb', title: 'DynamoDB Local', server: server.source, baseline: 'raw', contenders: ['raw', 'quern'], workloads: figures,
-      notes: ['raw: @aws-sdk/lib-dynamodb DocumentClient, hand-written requests (ConsistentRead on table reads, like quern); request counts are HTTP requests seen by SDK middleware'],
+      id: 'dynamodb', title: 'DynamoDB Local', server: server.source, baseline: 'raw', contenders: [...DYNAMO_CONTENDERS], workloads: figures,
+      notes: [
+        'raw: @aws-sdk/lib-dynamodb DocumentClient, hand-written requests (ConsistentRead on table reads, like quern); request counts are HTTP requests seen by SDK middleware',
+        'electrodb: electrodb 3.9.3 entities over the same tables (key fields as plain attributes, ignoreOwnership on reads since the items carry no ElectroDB markers, consistent reads, batch get with concurrency 3); the unique-guarded create is a Service transaction of the item and its unique-index entry',
+        'toolbox: dynamodb-toolbox 2.9.0, one Table per physical table, entities without the entity attribute and timestamps; batch get as one executeBatchGet per 100 keys in parallel; the unique-guarded create is executeTransactWrite of two PutTransactions',
+      ],
     };
   } finally {
     await t.close();

@@ -11,6 +11,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { createClient, type Driver, type QueryEvent } from '../../src/index.js';
 import { drizzleSchema } from '../drizzle-schema.js';
 import { schema } from '../schema.js';
+import { kyselyOnPglite, kyselyOnPool } from '../peers/kysely.js';
+import { prismaOnPool } from '../peers/prisma.js';
 import { countQueries, FALLBACK_DDL, seedPg, type PgTarget, type QuernDb, type SqlClient } from './postgres.js';
 
 /**
@@ -26,6 +28,23 @@ function preparedStatements(pool: pg.Pool): SqlClient {
       return pool.query({ name, text, values });
     },
   };
+}
+
+/**
+ * Counts statements sent by any client a pool hands out: the way to count round
+ * trips for libraries that check clients out (Kysely, Prisma's adapter), where
+ * wrapping `pool.query` would see nothing.
+ */
+function countClientQueries(pool: pg.Pool): { n: number } {
+  const counter = { n: 0 };
+  pool.on('connect', (client) => {
+    const original = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      counter.n++;
+      return original(...args);
+    };
+  });
+  return counter;
 }
 
 export interface Opened {
@@ -105,10 +124,28 @@ export async function openServerTarget(url: string, source: string, log: (s: str
   const { counter: drizzleCounter } = countQueries(drizzlePool);
   const drizzle = drizzleNodePg(drizzlePool, { schema: drizzleSchema });
 
+  const kyselyPool = new pg.Pool({ connectionString });
+  const kyselyCounter = countClientQueries(kyselyPool);
+  const kysely = kyselyOnPool(kyselyPool);
+  closers.push(() => kysely.destroy());
+
+  const prismaPool = new pg.Pool({ connectionString });
+  const prismaCounter = countClientQueries(prismaPool);
+  let prisma: PgTarget['prisma'];
+  try {
+    const client = await prismaOnPool(prismaPool, log);
+    closers.push(() => client.$disconnect());
+    prisma = client;
+  } catch (e) {
+    prisma = `Prisma failed to start: ${message(e)}`;
+    log(`  ${prisma}`);
+  }
+  closers.push(() => prismaPool.end());
+
   return {
     target: {
       id: 'postgres', title: `PostgreSQL ${version} server`, server: source, admin: adminPool, raw, rawCounter,
-      drizzle: drizzle as never, drizzleCounter, quern, quernProbe,
+      drizzle: drizzle as never, drizzleCounter, kysely, kyselyCounter, prisma, prismaCounter, quern, quernProbe,
     },
     async close() {
       for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -157,7 +194,8 @@ export async function openPgliteTarget(log: (s: string) => void): Promise<Opened
   return {
     target: {
       id: 'pglite', title: `PGlite ${version} (in process)`, server: 'in-process WASM', admin: raw, raw, rawCounter: counter,
-      drizzle: drizzle as never, drizzleCounter: counter, quern, quernProbe,
+      drizzle: drizzle as never, drizzleCounter: counter, kysely: kyselyOnPglite(raw), kyselyCounter: counter,
+      prisma: 'Prisma 7 has no PGlite driver adapter of its own (only third-party ones)', prismaCounter: { n: 0 }, quern, quernProbe,
     },
     async close() {
       for (const c of closers.reverse()) await c().catch(() => undefined);

@@ -1,9 +1,12 @@
 /**
  * PostgreSQL workloads 1–7: hand-written SQL on the raw driver (the baseline),
- * quern, and Drizzle ORM, on the same database. Run twice: against a real
- * server (pg Pool) and against PGlite (in process).
+ * quern, and the peers (Drizzle ORM with and without `.prepare()`, Kysely,
+ * Prisma), on the same database. Run twice: against a real server (pg Pool)
+ * and against PGlite (in process).
  */
 import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import type { Kysely } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import type { Client } from '../../src/index.js';
@@ -13,6 +16,8 @@ import { round } from '../lib/stats.js';
 import { drizzleSchema, events as dEvents, items as dItems, posts as dPosts, users as dUsers } from '../drizzle-schema.js';
 import { schema, TABLES } from '../schema.js';
 import * as seed from '../seed.js';
+import type { KyselyDb } from '../peers/kysely.js';
+import type { PrismaLike } from '../peers/prisma.js';
 
 export type QuernDb = Client<typeof schema>;
 type DrizzleDb = PgDatabase<PgQueryResultHKT, typeof drizzleSchema>;
@@ -44,6 +49,11 @@ export interface PgTarget {
   readonly rawCounter: { n: number };
   readonly drizzle: DrizzleDb;
   readonly drizzleCounter: { n: number };
+  readonly kysely: Kysely<KyselyDb>;
+  readonly kyselyCounter: { n: number };
+  /** Prisma, or why it cannot run on this target */
+  readonly prisma: PrismaLike | string;
+  readonly prismaCounter: { n: number };
   /** quern for timing (no log hook), or why it is not available */
   readonly quern: QuernDb | string;
   /** quern with a counting log hook, for round trips */
@@ -130,6 +140,9 @@ export interface Workload {
   readonly raw: Op;
   readonly quern: (i: number, db: QuernDb) => PromiseLike<unknown>;
   readonly drizzle: Op;
+  readonly drizzlePrepared: Op;
+  readonly kysely: Op;
+  readonly prisma: Op;
   readonly check: (result: unknown, i: number) => void;
   readonly before?: (i: number) => Promise<void>;
   readonly note?: string;
@@ -170,12 +183,53 @@ export function workloads(t: PgTarget): Workload[] {
   const PAGE = 1000;
   let insertBatch = 0;
 
+  // Kysely and Prisma, used as their documentation shows.
+  const k = t.kysely;
+  const prisma = (): PrismaLike => {
+    if (typeof t.prisma === 'string') throw new Error(t.prisma);
+    return t.prisma;
+  };
+  // Prepared Drizzle: each statement built once with placeholders, then executed with values.
+  const ph = sql.placeholder;
+  const prep = (name: string) => `bench_${t.id}_${name}`;
+  const dPk = d.select().from(dUsers).where(eq(dUsers.id, ph('id'))).prepare(prep('pk'));
+  const dMany = d.select().from(dItems).where(and(eq(dItems.category, ph('category')), gte(dItems.seq, ph('from'))))
+    .orderBy(asc(dItems.seq)).limit(100).prepare(prep('many'));
+  // `inArray` expands to one parameter per value, which a prepared statement cannot do: `= ANY` takes the array.
+  const dHasMany = d.query.users.findMany({ where: sql`${dUsers.id} = ANY(${ph('ids')}::uuid[])`, with: { posts: true } }).prepare(prep('has_many'));
+  const dBelongsTo = d.query.posts.findMany({ where: sql`${dPosts.id} = ANY(${ph('ids')}::uuid[])`, with: { author: true } }).prepare(prep('belongs_to'));
+  const dFirstPage = d.select().from(dItems).orderBy(asc(dItems.seq)).limit(PAGE + 1).prepare(prep('page_first'));
+  const dNextPage = d.select().from(dItems).where(gt(dItems.seq, ph('after'))).orderBy(asc(dItems.seq)).limit(PAGE + 1).prepare(prep('page_next'));
+  const dUpdate = d.update(dPosts).set({ title: sql`${ph('title')}`, version: sql`${dPosts.version} + 1` })
+    .where(and(eq(dPosts.id, ph('id')), eq(dPosts.version, ph('version')))).returning().prepare(prep('update'));
+  /** Walks all pages with the given page reader (keyset on seq, page size + 1 to see the end). */
+  const walk = async (read: (after: number | null) => Promise<{ seq: number }[]>) => {
+    let seen = 0;
+    let after: number | null = null;
+    for (;;) {
+      const rows = await read(after);
+      const page = rows.length > PAGE ? rows.slice(0, PAGE) : rows;
+      seen += page.length;
+      if (rows.length <= PAGE) return seen;
+      after = page[page.length - 1].seq;
+    }
+  };
+  /** The version check every contender of workload 7 makes: no row back means a conflict. */
+  const updated = <R extends { version: number }>(id: string, row: R | undefined | null): R => {
+    if (!row) throw new Error(`version conflict on ${id}`);
+    versions.set(id, row.version);
+    return row;
+  };
+
   return [
     {
       id: 'pk-lookup', title: '1 PK lookup', weight: 'light',
       raw: async (i) => (await raw.query(`SELECT ${userCols} FROM ${q(TABLES.user)} WHERE "id" = $1`, [userIds[pick(i, SIZES.users)]])).rows[0] ?? null,
       quern: (i, db) => db.user.findUnique({ where: { id: userIds[pick(i, SIZES.users)] } }),
       drizzle: async (i) => (await d.select().from(dUsers).where(eq(dUsers.id, userIds[pick(i, SIZES.users)])))[0] ?? null,
+      drizzlePrepared: async (i) => (await dPk.execute({ id: userIds[pick(i, SIZES.users)] }))[0] ?? null,
+      kysely: async (i) => (await k.selectFrom(TABLES.user).selectAll().where('id', '=', userIds[pick(i, SIZES.users)]).executeTakeFirst()) ?? null,
+      prisma: (i) => prisma().user.findUnique({ where: { id: userIds[pick(i, SIZES.users)] } }),
       check: (r, i) => expect((r as { id?: string })?.id === userIds[pick(i, SIZES.users)], 'the user by id'),
     },
     {
@@ -192,6 +246,15 @@ export function workloads(t: PgTarget): Workload[] {
         const { category, from } = w2(i);
         return d.select().from(dItems).where(and(eq(dItems.category, category), gte(dItems.seq, from))).orderBy(asc(dItems.seq)).limit(100);
       },
+      drizzlePrepared: (i) => dMany.execute(w2(i)),
+      kysely: (i) => {
+        const { category, from } = w2(i);
+        return k.selectFrom(TABLES.item).selectAll().where('category', '=', category).where('seq', '>=', from).orderBy('seq', 'asc').limit(100).execute();
+      },
+      prisma: (i) => {
+        const { category, from } = w2(i);
+        return prisma().item.findMany({ where: { category, seq: { gte: from } }, orderBy: { seq: 'asc' }, take: 100 });
+      },
       check: (r, i) => {
         const rows = r as { seq: number; category: string }[];
         expect(rows.length === 100, '100 rows');
@@ -205,6 +268,11 @@ export function workloads(t: PgTarget): Workload[] {
          FROM ${q(TABLES.user)} u WHERE u."id" = ANY($1::uuid[])`, [window50(i)])).rows,
       quern: (i, db) => db.user.findMany({ where: { id: { in: window50(i) } }, include: { posts: true } }),
       drizzle: (i) => d.query.users.findMany({ where: inArray(dUsers.id, window50(i)), with: { posts: true } }),
+      drizzlePrepared: (i) => dHasMany.execute({ ids: window50(i) }),
+      kysely: (i) => k.selectFrom(`${TABLES.user} as u`).selectAll('u')
+        .select((eb) => jsonArrayFrom(eb.selectFrom(`${TABLES.post} as p`).selectAll('p').whereRef('p.authorId', '=', 'u.id')).as('posts'))
+        .where('u.id', 'in', window50(i)).execute(),
+      prisma: (i) => prisma().user.findMany({ where: { id: { in: window50(i) } }, include: { posts: true } }),
       check: (r) => {
         const rows = r as { posts: { authorId: string }[]; id: string }[];
         expect(rows.length === 50, '50 users');
@@ -225,6 +293,11 @@ export function workloads(t: PgTarget): Workload[] {
       },
       quern: (i, db) => db.post.findMany({ where: { id: { in: posts100(i) } }, include: { author: true } }),
       drizzle: (i) => d.query.posts.findMany({ where: inArray(dPosts.id, posts100(i)), with: { author: true } }),
+      drizzlePrepared: (i) => dBelongsTo.execute({ ids: posts100(i) }),
+      kysely: (i) => k.selectFrom(`${TABLES.post} as p`).selectAll('p')
+        .select((eb) => jsonObjectFrom(eb.selectFrom(`${TABLES.user} as u`).selectAll('u').whereRef('u.id', '=', 'p.authorId')).as('author'))
+        .where('p.id', 'in', posts100(i)).execute(),
+      prisma: (i) => prisma().post.findMany({ where: { id: { in: posts100(i) } }, include: { author: true } }),
       check: (r) => {
         const rows = r as { authorId: string; author: { id: string } | null }[];
         expect(rows.length === 100, '100 posts');
@@ -249,6 +322,16 @@ export function workloads(t: PgTarget): Workload[] {
         await d.insert(dEvents).values(seed.events(insertBatch).map((r) => ({ id: uuidv7(), ...r })));
         return 1000;
       },
+      // A 1,000-row insert has no prepared form in Drizzle (its placeholders are per value): the same call as plain Drizzle.
+      drizzlePrepared: async () => {
+        await d.insert(dEvents).values(seed.events(insertBatch).map((r) => ({ id: uuidv7(), ...r })));
+        return 1000;
+      },
+      kysely: async () => {
+        await k.insertInto(TABLES.event).values(seed.events(insertBatch).map((r) => ({ id: uuidv7(), ...r }))).execute();
+        return 1000;
+      },
+      prisma: async () => (await prisma().event.createMany({ data: seed.events(insertBatch).map((r) => ({ id: uuidv7(), ...r })) })).count,
       check: async () => {
         const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${q(TABLES.event)}`);
         expect(rows[0].n === 1000, '1,000 rows inserted');
@@ -291,6 +374,12 @@ export function workloads(t: PgTarget): Workload[] {
           after = page[page.length - 1].seq;
         }
       },
+      drizzlePrepared: () => walk((after) => (after === null ? dFirstPage.execute() : dNextPage.execute({ after }))),
+      kysely: () => walk((after) => {
+        const base = k.selectFrom(TABLES.item).selectAll().orderBy('seq', 'asc').limit(PAGE + 1);
+        return (after === null ? base : base.where('seq', '>', after)).execute();
+      }),
+      prisma: () => walk((after) => prisma().item.findMany({ ...(after === null ? {} : { where: { seq: { gt: after } } }), orderBy: { seq: 'asc' }, take: PAGE + 1 })),
       check: (r) => expect(r === SIZES.items, `all ${SIZES.items} rows (got ${String(r)})`),
       note: 'one operation walks all 10 pages; everyone fetches page size + 1 to detect the end',
     },
@@ -319,6 +408,20 @@ export function workloads(t: PgTarget): Workload[] {
         versions.set(id, rows[0].version);
         return rows[0];
       },
+      drizzlePrepared: async (i) => {
+        const id = postId(pick(i, SIZES.users * seed.POSTS_PER_USER));
+        return updated(id, (await dUpdate.execute({ title: `drizzle.prepare title ${i}`, id, version: versionOf(id) }))[0]);
+      },
+      kysely: async (i) => {
+        const id = postId(pick(i, SIZES.users * seed.POSTS_PER_USER));
+        return updated(id, await k.updateTable(TABLES.post).set((eb) => ({ title: `kysely title ${i}`, version: eb('version', '+', 1) }))
+          .where('id', '=', id).where('version', '=', versionOf(id)).returningAll().executeTakeFirst());
+      },
+      // Prisma reports "no row matched" as an error (P2025), not as an empty result.
+      prisma: async (i) => {
+        const id = postId(pick(i, SIZES.users * seed.POSTS_PER_USER));
+        return updated(id, await prisma().post.update({ where: { id, version: versionOf(id) }, data: { title: `prisma title ${i}`, version: { increment: 1 } } }));
+      },
       check: (r, i) => expect((r as { id: string; version: number }).id === postId(pick(i, SIZES.users * seed.POSTS_PER_USER)) && (r as { version: number }).version > 1, 'the updated row with its new version'),
       note: 'UPDATE … WHERE id AND version = expected, version + 1, RETURNING the row',
     },
@@ -327,7 +430,9 @@ export function workloads(t: PgTarget): Workload[] {
 
 // ---- running ----------------------------------------------------------------------------------
 
-const CONTENDERS = ['pg', 'quern', 'drizzle'] as const;
+export const PG_CONTENDERS = ['pg', 'quern', 'drizzle.prepare', 'drizzle', 'kysely', 'prisma'] as const;
+type PgContender = (typeof PG_CONTENDERS)[number];
+const CONTENDERS = PG_CONTENDERS;
 
 /** Round trips of one operation per contender: raw/Drizzle by counting client.query calls, quern by its log hook. */
 async function roundTrips(t: PgTarget, w: Workload, i: number): Promise<Record<string, { n: number | null; via: string }>> {
@@ -340,6 +445,11 @@ async function roundTrips(t: PgTarget, w: Workload, i: number): Promise<Record<s
   };
   out.pg = { n: await count(t.rawCounter, () => w.raw(i)), via: 'calls to query()' };
   out.drizzle = { n: await count(t.drizzleCounter, () => w.drizzle(i)), via: 'calls to query()' };
+  out['drizzle.prepare'] = { n: await count(t.drizzleCounter, () => w.drizzlePrepared(i)), via: 'calls to query()' };
+  out.kysely = { n: await count(t.kyselyCounter, () => w.kysely(i)), via: 'calls to query() on a pool client' };
+  out.prisma = typeof t.prisma === 'string'
+    ? { n: null, via: t.prisma }
+    : { n: await count(t.prismaCounter, () => w.prisma(i)), via: 'calls to query() on a pool client (transaction statements included)' };
   if (t.quernProbe) {
     const probe = t.quernProbe;
     out.quern = { n: await count(probe.counter, () => w.quern(i, probe.db)), via: 'log hook events' };
@@ -355,7 +465,7 @@ export async function runPgSuite(t: PgTarget, scale: Scale, log: (s: string) => 
       if (typeof t.quern === 'string') return Promise.reject(new Error(t.quern));
       return w.quern(i, t.quern);
     };
-    const ops: Record<(typeof CONTENDERS)[number], Op> = { pg: w.raw, quern, drizzle: w.drizzle };
+    const ops: Record<PgContender, Op> = { pg: w.raw, quern, 'drizzle.prepare': w.drizzlePrepared, drizzle: w.drizzle, kysely: w.kysely, prisma: w.prisma };
     const contenders: Contender[] = CONTENDERS.map((name) => {
       let checked = false;
       return {
@@ -403,6 +513,9 @@ export async function runPgSuite(t: PgTarget, scale: Scale, log: (s: string) => 
         ? 'pg: hand-written parameterized SQL on node-postgres with named (prepared) statements, as quern uses by default; rows used as the driver returns them'
         : 'pg: hand-written parameterized SQL through PGlite\'s query(); rows used as PGlite returns them',
       'drizzle: drizzle-orm 0.45.4, core select/insert/update builders and the relational query API (db.query) for includes',
+      'drizzle.prepare: the same statements built once with sql.placeholder() and .prepare(name), then .execute(values); includes filter with = ANY($1) (inArray cannot be prepared); the 1,000-row insert has no prepared form and is the plain call',
+      'kysely: kysely 0.28.19, PostgresDialect; includes with jsonArrayFrom / jsonObjectFrom (one statement)' + (t.id === 'pglite' ? ', through a small pool adapter over the PGlite instance (Kysely ships no PGlite dialect)' : ''),
+      typeof t.prisma === 'string' ? `prisma: not run here: ${t.prisma}` : 'prisma: prisma / @prisma/client 7.10.0 with @prisma/adapter-pg 7.10.0, the client generated from bench/peers/schema.prisma at bench time; default relation loading',
     ],
   };
 }
