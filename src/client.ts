@@ -12,6 +12,7 @@ import type { BuiltQuery } from './query/ast.js';
 import { PlanCache } from './plan/planner.js';
 import type { Diagnostic } from './plan/diagnostics.js';
 import type { Plan } from './plan/plan.js';
+import { valueFanout } from './plan/kv/fanout.js';
 import type { Driver, ExecContext, Executor, PageResult, PreparedQuery, QueryEvent, TargetDescriptor } from './engine/driver.js';
 import { CursorCodec } from './engine/cursor.js';
 import { projectRow, projectRows } from './engine/project.js';
@@ -119,9 +120,8 @@ class Runtime implements QueryRunner {
   /** Errors stop the query; warnings stop it under strict, else are reported once per shape. */
   gate(plan: Plan, q: Query<unknown>) {
     if (this.record) this.recordShape(plan, q);
-    for (const d of plan.diagnostics) {
-      if (d.severity === 'error' || this.strict) throw new CapabilityError(d.code, d.driver, d.message, d.fix, d.model);
-    }
+    const refusing = plan.diagnostics.filter((d) => d.severity === 'error' || this.strict);
+    if (refusing.length) throw CapabilityError.of(refusing);
     for (const d of plan.diagnostics) {
       const key = `${plan.driver}:${plan.shape}:${d.code}`;
       if (this.warned.has(key)) continue;
@@ -133,7 +133,7 @@ class Runtime implements QueryRunner {
 
   /** A warning only known at run time (e.g. fanout of a 250-key `in`): same policy as plan warnings. */
   runtimeWarning(d: Diagnostic) {
-    if (d.severity === 'error' || this.strict) throw new CapabilityError(d.code, d.driver, d.message, d.fix, d.model);
+    if (d.severity === 'error' || this.strict) throw CapabilityError.of([d]);
     const key = `${d.driver}:${d.model}:${d.code}:${d.message}`;
     if (this.warned.has(key)) return;
     this.warned.add(key);
@@ -164,9 +164,12 @@ class Runtime implements QueryRunner {
   explain(q: Query<unknown>, target?: TargetDescriptor): Explanation {
     const { prepared, target: t } = this.prepare(q, target);
     const plan = prepared.plan;
+    // Fan-out that depends on the values (an `in` over 3 partitions) is known here, as at run time.
+    const byValue = t.capabilities.family === 'kv' ? valueFanout(plan, prepared.params, (k) => this.schema.def.models[k].name) : [];
+    const diagnostics = [...plan.diagnostics, ...byValue];
     const lines = plan.operations.map((op, i) => `${i + 1}. ${t.describe(op)}`);
-    for (const d of plan.diagnostics) lines.push(`${d.severity} ${d.code}: ${d.message}${d.fix ? `\n   fix: ${d.fix}` : ''}`);
-    return { driver: t.driver, operations: plan.operations, diagnostics: plan.diagnostics, text: lines.join('\n') };
+    for (const d of diagnostics) lines.push(`${d.severity} ${d.code}: ${d.message}${d.fix ? `\n   fix: ${d.fix}` : ''}`);
+    return { driver: t.driver, operations: plan.operations, diagnostics, text: lines.join('\n') };
   }
 }
 

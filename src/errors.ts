@@ -1,3 +1,5 @@
+import type { Diagnostic } from './plan/diagnostics.js';
+
 /**
  * Every error quern throws on purpose extends QuernError, so callers can tell
  * "quern refused this" from "the database or the network failed".
@@ -25,14 +27,30 @@ export class SchemaError extends QuernError {
 /** The target cannot run this query well; `fix` says what to change. */
 export class CapabilityError extends QuernError {
   override name = 'CapabilityError';
+  /**
+   * Every error diagnostic of the plan (warnings too under `strict`), so following one fix
+   * does not just lead to the next error. `code`, `reason` and `fix` are the first one's.
+   */
+  readonly diagnostics: readonly Diagnostic[];
   constructor(
     readonly code: string,
     readonly driver: string,
     readonly reason: string,
     readonly fix?: string,
     readonly model?: string,
+    diagnostics?: readonly Diagnostic[],
   ) {
-    super(`[${code}] ${driver}${model ? ` ${model}` : ''}: ${reason}${fix ? `\n  fix: ${fix}` : ''}`);
+    const others = (diagnostics ?? []).slice(1);
+    super(`[${code}] ${driver}${model ? ` ${model}` : ''}: ${reason}${fix ? `\n  fix: ${fix}` : ''}`
+      + others.map((d) => `\n[${d.code}] ${d.driver} ${d.model}: ${d.message}${d.fix ? `\n  fix: ${d.fix}` : ''}`).join(''));
+    this.diagnostics = diagnostics && diagnostics.length > 0 ? diagnostics
+      : [{ code: code as Diagnostic['code'], severity: 'error', driver: driver as Diagnostic['driver'], model: model ?? '*', message: reason, ...(fix ? { fix } : {}) }];
+  }
+
+  /** One error for every refusing diagnostic of a plan (at least one). */
+  static of(diagnostics: readonly Diagnostic[]): CapabilityError {
+    const d = diagnostics[0];
+    return new CapabilityError(d.code, d.driver, d.message, d.fix, d.model === '*' ? undefined : d.model, diagnostics);
   }
 }
 

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { ValidationError } from 'quern';
 import { createUser, seedBlog } from './fixtures.js';
-import { byKey, conformance, rejection, titles, type Target } from './targets.js';
+import { byKey, conformance, fanoutReader, rejection, titles, type Target } from './targets.js';
 
 type World = Awaited<ReturnType<typeof seedBlog>>;
 
@@ -17,7 +17,7 @@ conformance('relations', ({ scenario }) => {
 
   scenario('include hasMany: every child, including rows a sparse index would miss; [] when none', {}, async (t) => {
     const { team, ann, bob, cy } = await world(t);
-    const users = await t.db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: true } });
+    const users = await (await fanoutReader(t)).user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: true } });
     expect(users.map((u) => u.name)).toEqual(['Ann', 'Bob', 'Cy']);
     expect(titles(users[0].posts).sort()).toEqual(['a1', 'a2', 'a3']);
     expect(titles(users[1].posts)).toEqual(['b1']);
@@ -38,15 +38,16 @@ conformance('relations', ({ scenario }) => {
 
   scenario('include limit applies per parent, not to the whole result', {}, async (t) => {
     const { team } = await world(t);
-    const users = await t.db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'asc' }, limit: 1 } } });
+    const db = await fanoutReader(t);
+    const users = await db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'asc' }, limit: 1 } } });
     expect(users.map((u) => titles(u.posts))).toEqual([['a1'], ['b1'], []]);
-    const desc = await t.db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'desc' }, limit: 2 } } });
+    const desc = await db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'desc' }, limit: 2 } } });
     expect(desc.map((u) => titles(u.posts))).toEqual([['a3', 'a2'], ['b1'], []]);
   });
 
   scenario('nested include: user → posts → comments → author', {}, async (t) => {
     const { ann, bob, cy } = await world(t);
-    const u = await t.db.user.findUniqueOrThrow({
+    const u = await (await fanoutReader(t)).user.findUniqueOrThrow({
       where: { id: ann.id },
       include: { posts: { orderBy: { title: 'asc' }, include: { comments: { orderBy: { createdAt: 'asc' }, include: { author: true } } } } },
     });
@@ -68,7 +69,7 @@ conformance('relations', ({ scenario }) => {
 
   scenario('include hasOne: the row, or null', {}, async (t) => {
     const { team, profile } = await world(t);
-    const users = await t.db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { profile: true } });
+    const users = await (await fanoutReader(t)).user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { profile: true } });
     expect(users.map((u) => u.profile?.bio ?? null)).toEqual(['writes about databases', null, null]);
     expect(users[0].profile).toEqual(profile);
     const back = await t.db.profile.findUniqueOrThrow({ where: { userId: users[0].id }, include: { user: true } });
@@ -87,7 +88,7 @@ conformance('relations', ({ scenario }) => {
 
   scenario('select and include together: exactly the selected fields plus the relation', {}, async (t) => {
     const { ann } = await world(t);
-    const posts = await t.db.post.findMany({
+    const posts = await (await fanoutReader(t)).post.findMany({
       where: { authorId: ann.id }, orderBy: { title: 'asc' },
       select: { title: true }, include: { author: { select: { name: true } }, comments: { select: { body: true }, orderBy: { createdAt: 'asc' } } },
     });
@@ -194,7 +195,7 @@ conformance('relations', ({ scenario }) => {
 
   scenario('sorting children does not reorder parents', {}, async (t) => {
     const { team } = await world(t);
-    const users = await t.db.user.findMany({ where: { team }, orderBy: { name: 'desc' }, include: { posts: { orderBy: { title: 'desc' } } } });
+    const users = await (await fanoutReader(t)).user.findMany({ where: { team }, orderBy: { name: 'desc' }, include: { posts: { orderBy: { title: 'desc' } } } });
     expect(users.map((u) => u.name)).toEqual(['Cy', 'Bob', 'Ann']);
     expect(titles(users[2].posts)).toEqual(['a3', 'a2', 'a1']);
     expect(byKey(users, (u) => u.name).map((u) => u.name)).toEqual(['Ann', 'Bob', 'Cy']);

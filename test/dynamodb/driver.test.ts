@@ -133,7 +133,11 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
     const team = tag('team');
     const [a, b] = [await newUser(team), await newUser(team)];
     await db.post.createMany({ data: [{ authorId: a.id, title: 'a1' }, { authorId: a.id, title: 'a2' }, { authorId: b.id, title: 'b1' }] });
-    const { result, ops: sent } = await ops(() => db.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'desc' } } } }));
+    const q = (c: typeof db) => c.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'desc' } } } });
+    // One Query per parent is a fan-out: said in the plan, refused by the strict client.
+    expect((await q(db).explain()).diagnostics.map((d) => d.code)).toEqual(['fanout']);
+    await expect(q(db)).rejects.toMatchObject({ name: 'CapabilityError', code: 'fanout' });
+    const { result, ops: sent } = await ops(() => q(lax));
     expect(sent).toEqual(['Query', 'Query', 'Query']);
     const byId = new Map(result.map((u) => [u.id, u.posts.map((p) => p.title)]));
     expect(byId.get(a.id)).toEqual(['a2', 'a1']);

@@ -40,10 +40,7 @@ export class KvExecutor implements Executor {
 
   private ctx(q: PreparedQuery, ctx: ExecContext): RunCtx {
     const errors = q.plan.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) {
-      const d = errors[0];
-      throw new CapabilityError(d.code, d.driver, d.message, d.fix, d.model);
-    }
+    if (errors.length) throw CapabilityError.of(errors);
     return runCtx(this.core, ctx, q.params, this.concurrency);
   }
 
@@ -157,8 +154,7 @@ export class KvExecutor implements Executor {
     const all = prepared.flatMap((p, i) => p.units.map((u) => ({ u, i })));
     const total = all.reduce((n, { u }) => n + u.items.length, 0);
     if (total > MAX_TRANSACT_ITEMS) {
-      const d = batchTooLargeDiagnostic('dynamodb', total);
-      throw new CapabilityError(d.code, d.driver, d.message, d.fix);
+      throw CapabilityError.of([batchTooLargeDiagnostic('dynamodb', total)]);
     }
     // Two writes to one item in a transaction are rejected by DynamoDB; name both items instead.
     const seen = new Map<string, number>();
@@ -185,8 +181,7 @@ export class KvExecutor implements Executor {
   }
 
   async transaction<T>(): Promise<T> {
-    const d = interactiveTransactionDiagnostic('dynamodb');
-    throw new CapabilityError(d.code, d.driver, d.message, d.fix);
+    throw CapabilityError.of([interactiveTransactionDiagnostic('dynamodb')]);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { ValidationError } from '../../errors.js';
 import { checkScalar } from '../../schema/values.js';
-import { fanoutDiagnostic } from '../../plan/kv/plan.js';
+import { batchGetFanoutDiagnostic, partitionFanoutDiagnostic } from '../../plan/kv/fanout.js';
 import type { KvBatchGetItem, KvGetItem, KvQuery, KvReadOperation, KvScan, KvValue } from '../../plan/kv/ops.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { KeyValues, KvPage, Row } from './core.js';
@@ -43,8 +43,7 @@ export async function batchGet(x: RunCtx, model: string, keys: KeyValues[], what
   const chunks: KeyValues[][] = [];
   for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
   if (chunks.length > 1) {
-    x.warn(fanoutDiagnostic('dynamodb', x.schema.models[model].name, `${what}: ${keys.length} keys need ${chunks.length} BatchGetItem requests (100 keys each)`,
-      'fine for bounded lists; pass at most 100 keys to read them in one request'));
+    x.warn(batchGetFanoutDiagnostic('dynamodb', x.schema.models[model].name, what, keys.length, 100));
   }
   const pages = await mapLimit(chunks, x.concurrency, (c) => x.core.batchGet(model, c, x.log));
   return pages.flat();
@@ -82,6 +81,8 @@ async function collect(fetch: (startKey: KeyValues | null, pageSize: number | un
   }
 }
 
+const partitionFanout = (x: RunCtx, op: KvQuery, n: number) => partitionFanoutDiagnostic('dynamodb', x.schema.models[op.model].name, op.key.partition.attr, n);
+
 function partitions(x: RunCtx, op: KvQuery, scope: Scope): unknown[] {
   const v = resolver(x, scope)(op.key.partition.value);
   const list = op.key.partition.each ? (Array.isArray(v) ? v : []) : [v];
@@ -111,10 +112,7 @@ export async function queryOne(x: RunCtx, op: KvQuery, partition: unknown, want:
 
 async function query(x: RunCtx, op: KvQuery, want: Want, scope: Scope): Promise<ReadResult> {
   const parts = partitions(x, op, scope);
-  if (parts.length > 1) {
-    x.warn(fanoutDiagnostic('dynamodb', x.schema.models[op.model].name, `${op.key.partition.attr} in [...] becomes ${parts.length} Query requests, one per partition`,
-      `query one ${op.key.partition.attr} at a time, or add an index whose partition the filter fixes by equality`));
-  }
+  if (parts.length > 1) x.warn(partitionFanout(x, op, parts.length));
   if (parts.length === 1) return queryOne(x, op, parts[0], want, scope);
   const results = await mapLimit(parts, x.concurrency, (p) => queryOne(x, op, p, { need: want.need }, scope));
   return { rows: results.flatMap((r) => r.rows), more: false };
@@ -196,8 +194,10 @@ export async function countRoot(x: RunCtx, model: ModelDef, ops: readonly KvRead
   const bs = branches(ops);
   if (bs.length === 1 && (bs[0].op.kind === 'Query' || bs[0].op.kind === 'Scan') && !(bs[0].op.kind === 'Query' && bs[0].op.postFilter)) {
     const op = bs[0].op;
+    const parts = op.kind === 'Query' ? partitions(x, op, {}) : [];
+    if (op.kind === 'Query' && parts.length > 1) x.warn(partitionFanout(x, op, parts.length));
     const counts = op.kind === 'Query'
-      ? await mapLimit(partitions(x, op, {}), x.concurrency, async (p) => {
+      ? await mapLimit(parts, x.concurrency, async (p) => {
         const override = new Map<KvValue, unknown>([[op.key.partition.value, p]]);
         const resolve = resolver(x, { override });
         let n = 0;

@@ -21,7 +21,11 @@ export function fkSource(target: ModelDef, fk: string, nonNull: ReadonlySet<stri
   return candidates[0] ?? null;
 }
 
-export function planIncludes(schema: SchemaDef, parentKey: string, includes: readonly IncludeNode[], driver: DriverName, path: readonly string[] = []): { ops: Operation[]; diagnostics: Diagnostic[] } {
+/**
+ * `manyParents`: the level above may hold several rows (a findMany, or below a hasMany), so a
+ * per-parent Query is a fan-out: P parents cost P requests, which the plan must say.
+ */
+export function planIncludes(schema: SchemaDef, parentKey: string, includes: readonly IncludeNode[], driver: DriverName, path: readonly string[] = [], manyParents = true): { ops: Operation[]; diagnostics: Diagnostic[] } {
   const ops: Operation[] = [];
   const diagnostics: Diagnostic[] = [];
   const parent = schema.models[parentKey];
@@ -68,6 +72,7 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
           `add ${indexCall(want)} to ${target.name}${target.fields[order[0].field]?.nullable ? ` (${order[0].field} is nullable: also filter it with { not: null })` : ''}`,
           { model: target.name, fields: want }));
       }
+      if (manyParents) diagnostics.push(includeFanoutDiagnostic(driver, parent.name, inc.relation, target.name, fk, rel.target));
       let sort: { attr: string; cond: KvSortCondition } | null = null;
       const used: unknown[] = [];
       if (source.sort) {
@@ -93,9 +98,16 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
       });
     }
     ops.push({ kind: 'Merge', relation: relPath.join('.'), from: target.name, to: parent.name, cardinality: rel.kind === 'hasMany' ? 'many' : 'one' });
-    const nested = planIncludes(schema, targetKey, inc.include, driver, relPath);
+    const nested = planIncludes(schema, targetKey, inc.include, driver, relPath, manyParents || rel.kind === 'hasMany');
     ops.push(...nested.ops);
     diagnostics.push(...nested.diagnostics);
   }
   return { ops, diagnostics };
+}
+
+/** A hasMany/hasOne include over several parents: one Query each, so P parents are P requests. */
+export function includeFanoutDiagnostic(driver: DriverName, parent: string, relation: string, child: string, fk: string, childKey: string): Diagnostic {
+  return diag('fanout', driver, child,
+    `include ${parent}.${relation} sends one Query per ${parent} row read (P parents: P requests to ${child} by ${fk}); the bound is the number of ${parent} rows the query returns (its limit)`,
+    `declare the relation with hasMany('${childKey}', '${fk}', { colocated: true }) so each ${parent} and its ${child} rows are one Query (a DynamoDB item collection), or read one parent's children with findMany({ where: { ${fk} } })`);
 }

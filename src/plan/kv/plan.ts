@@ -98,8 +98,9 @@ class KvPlanner {
     return a;
   }
 
-  private includes(ast: { readonly include: readonly IncludeNode[] }): Operation[] {
-    const r = planIncludes(this.schema, this.modelKey, ast.include, this.driver);
+  /** `many`: the query may return several rows, each of which a hasMany include queries on its own. */
+  private includes(ast: { readonly include: readonly IncludeNode[] }, many = false): Operation[] {
+    const r = planIncludes(this.schema, this.modelKey, ast.include, this.driver, [], many);
     this.diagnostics.push(...r.diagnostics);
     return r.ops;
   }
@@ -124,7 +125,7 @@ class KvPlanner {
           cursor: paginate && ast.cursor ? param(ast.cursor) : null,
           backward: paginate && ast.direction === 'backward', paginate,
         });
-        return [...a.ops, ...this.includes(ast)];
+        return [...a.ops, ...this.includes(ast, ast.kind === 'findMany' || ast.kind === 'paginate')];
       }
       case 'count': {
         this.unsupported(ast.where);
