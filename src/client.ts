@@ -4,7 +4,7 @@
  * refuse what the target cannot run well → execute → project.
  */
 import { appendFileSync } from 'node:fs';
-import { CapabilityError, SchemaError, ValidationError } from './errors.js';
+import { CapabilityError, ClientClosedError, SchemaError, ValidationError } from './errors.js';
 import type { Schema } from './schema/define.js';
 import type { CreateInput, IncludeArg, ModelKey, OrderBy, Result, SelectArg, UpdateInput, Where } from './schema/infer.js';
 import { buildQuery, cursorBase, METHODS, type Method } from './query/build.js';
@@ -150,7 +150,16 @@ class Runtime implements QueryRunner {
     }
   }
 
+  /** Shared with the transaction runtimes derived from this one. */
+  readonly state = { closed: false };
+
+  /** After db.close() nothing reaches the driver (some, like the AWS SDK, would silently reconnect). */
+  ensureOpen(): void {
+    if (this.state.closed) throw new ClientClosedError(this.driver.name);
+  }
+
   async execute(q: Query<unknown>): Promise<unknown> {
+    this.ensureOpen();
     const { prepared } = this.prepare(q);
     this.gate(prepared.plan, q);
     const result = await this.executor.run(prepared, this.ctx);
@@ -265,10 +274,13 @@ function makeClient<S>(rt: Runtime): Client<S> {
       if (!Array.isArray(queries)) throw new ValidationError('batch', 'expected an array of queries');
       queries.forEach((q, i) => {
         if (!(q instanceof Query)) throw new ValidationError(`batch[${i}]`, 'expected a query built by this client (e.g. db.user.create({...})), not an awaited result');
+        // A started query has run (or is running) on its own: running it again in the batch would write twice.
+        if (q.started) throw new ValidationError(`batch[${i}]`, 'this query was already run (awaited or then() called); pass queries to db.batch un-awaited');
       });
       if (caps.maxAtomicBatch !== null && queries.length > caps.maxAtomicBatch) {
         throw new CapabilityError('batch-too-large', rt.driver.name, `an atomic batch on ${caps.target} holds at most ${caps.maxAtomicBatch} items; got ${queries.length}`, `split it into batches of ${caps.maxAtomicBatch}, or accept non-atomic writes with separate calls`);
       }
+      rt.ensureOpen();
       const prepared = queries.map((q) => {
         const p = rt.prepare(q as Query<unknown>).prepared;
         rt.gate(p.plan, q as Query<unknown>);
@@ -281,10 +293,14 @@ function makeClient<S>(rt: Runtime): Client<S> {
       if (!caps.interactiveTransactions) {
         throw new CapabilityError('interactive-transaction-unsupported', rt.driver.name, `${caps.target} has no interactive transactions`, 'use db.batch([...]) to write atomically');
       }
+      rt.ensureOpen();
       return rt.executor.transaction((txExec) => fn(modelClients<S>(rt.schema, rt.withExecutor(txExec))), rt.ctx);
     },
     push: () => rt.driver.push(rt.schema.def),
-    close: () => rt.driver.close(),
+    close: () => {
+      rt.state.closed = true;
+      return rt.driver.close();
+    },
     raw: Object.freeze({ [rt.driver.name === 'pglite' ? 'pglite' : rt.driver.name]: rt.driver.raw }),
     target: rt.driver.target,
     $stats: () => ({ planned: rt.cache.planned, cacheHits: rt.cache.hits }),

@@ -98,3 +98,45 @@ export class DriverError extends QuernError {
     super(`${driver}: ${message}`, { cause });
   }
 }
+
+/**
+ * The server did not answer in time: connecting (`connectTimeoutMs`) or answering one request
+ * (`requestTimeoutMs`). Names the endpoint and the bound. A request that timed out may still
+ * have been applied by the server; its connection is discarded, never reused.
+ */
+export class TimeoutError extends DriverError {
+  override name = 'TimeoutError';
+  constructor(driver: string, readonly endpoint: string, readonly phase: 'connect' | 'request', readonly timeoutMs: number, cause?: unknown) {
+    super(driver, phase === 'connect'
+      ? `could not connect to ${endpoint} within ${timeoutMs} ms (connectTimeoutMs): the server did not complete the connection`
+      : `${endpoint} did not answer within ${timeoutMs} ms (requestTimeoutMs); the connection was discarded`, cause);
+  }
+}
+
+/**
+ * Every pooled connection is checked out and none will come back: the transactions holding them
+ * wait for a connection themselves (a query on the root client inside db.transaction), or the
+ * wait for a free connection outlasted its bound.
+ */
+export class PoolExhaustedError extends QuernError {
+  override name = 'PoolExhaustedError';
+  constructor(readonly driver: string, readonly max: number, detail: string) {
+    super(`${driver}: connection pool exhausted (max ${max}): ${detail}`);
+  }
+}
+
+/** A transaction client (`tx`) used after its db.transaction callback returned or threw. */
+export class TransactionClosedError extends QuernError {
+  override name = 'TransactionClosedError';
+  constructor(readonly driver: string) {
+    super(`${driver}: this transaction client is used after its db.transaction(...) callback returned: the transaction has ended (committed or rolled back). Await every query on tx inside the callback, or use the root client for work that outlives it.`);
+  }
+}
+
+/** A query on a client (or driver) after `db.close()`. */
+export class ClientClosedError extends QuernError {
+  override name = 'ClientClosedError';
+  constructor(readonly driver: string) {
+    super(`${driver}: the client is closed (db.close() was called); create a new client to run queries`);
+  }
+}

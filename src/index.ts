@@ -7,7 +7,8 @@ export type { Row, CreateInput, UpdateInput, Where, OrderBy, Result, SelectArg, 
 export { createClient, planOffline, Query, type Client, type ClientOptions, type ModelClient, type TxClient, type Page, type Explanation } from './client.js';
 export {
   QuernError, ValidationError, SchemaError, CapabilityError, UniqueConstraintError, ForeignKeyError,
-  NotFoundError, ConcurrencyError, BatchError, DriverError,
+  NotFoundError, ConcurrencyError, BatchError, DriverError, TimeoutError, PoolExhaustedError, TransactionClosedError,
+  ClientClosedError,
 } from './errors.js';
 export { postgresCapabilities, dynamodbCapabilities, capabilitiesFor, type Capabilities, type TargetName, type DriverName } from './plan/capabilities.js';
 export { DIAGNOSTIC_SEVERITY, type Diagnostic, type DiagnosticCode } from './plan/diagnostics.js';

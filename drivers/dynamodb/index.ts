@@ -7,6 +7,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import type { Driver, Executor } from '../../src/engine/driver.js';
 import { KvExecutor } from '../../src/engine/kv/executor.js';
 import { SchemaError } from '../../src/errors.js';
+import { refuseWhenClosed } from '../../src/engine/closed.js';
 import { checkKvSchema } from '../../src/plan/kv/schema-check.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import { DynamoCore } from './core.js';
@@ -56,7 +57,8 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
     target: dynamodbTarget,
     raw: client,
     async connect(schema: SchemaDef): Promise<Executor> {
-      return new KvExecutor(new DynamoCore(client, schema, prefix, retry, opts.readPageLimit), { concurrency: opts.concurrency });
+      const inner = new KvExecutor(new DynamoCore(client, schema, prefix, retry, opts.readPageLimit), { concurrency: opts.concurrency });
+      return refuseWhenClosed(inner, () => closed, 'dynamodb');
     },
     async push(schema: SchemaDef) {
       // The same schema errors createClient raises, for callers that push without a client.

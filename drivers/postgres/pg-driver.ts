@@ -12,6 +12,7 @@ import type { Driver, Executor } from '../../src/engine/driver.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
 import { SqlExecutor } from '../../src/engine/sql/executor.js';
+import { refuseWhenClosed } from '../../src/engine/closed.js';
 import type { SqlStatement } from '../../src/plan/sql/ast.js';
 import { compileStatement } from './compile.js';
 import { pushSchema } from './ddl.js';
@@ -171,7 +172,7 @@ class PgDriver implements Driver {
   }
 
   async connect(schema: SchemaDef): Promise<Executor> {
-    return new SqlExecutor(new PgCore(this.raw, this.prepare, schema));
+    return refuseWhenClosed(new SqlExecutor(new PgCore(this.raw, this.prepare, schema)), () => this.closed, 'postgres');
   }
 
   async push(schema: SchemaDef): Promise<void> {
@@ -189,8 +190,9 @@ class PgDriver implements Driver {
   }
 
   async close(): Promise<void> {
-    if (this.owned && !this.closed) {
-      this.closed = true;
+    if (this.closed) return;
+    this.closed = true;
+    if (this.owned) {
       await this.raw.end();
     }
   }

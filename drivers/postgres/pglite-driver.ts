@@ -13,12 +13,14 @@
  * part of, so it fails at once with a DriverError instead (see `inside`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { statSync } from 'node:fs';
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
-import { DriverError } from '../../src/errors.js';
+import { DriverError, ValidationError } from '../../src/errors.js';
 import type { Driver, Executor } from '../../src/engine/driver.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
 import { SqlExecutor } from '../../src/engine/sql/executor.js';
+import { refuseWhenClosed } from '../../src/engine/closed.js';
 import type { SqlStatement } from '../../src/plan/sql/ast.js';
 import { compileStatement } from './compile.js';
 import { pushSchema } from './ddl.js';
@@ -108,6 +110,7 @@ class PgliteDriver implements Driver {
   private db: PGlite | null;
   private starting: Promise<PGlite> | null = null;
   private readonly owned: boolean;
+  private closed = false;
 
   constructor(private readonly opts: PgliteDriverOptions) {
     this.db = opts.instance ?? null;
@@ -121,18 +124,31 @@ class PgliteDriver implements Driver {
   private instance(): Promise<PGlite> {
     if (this.db) return this.db.waitReady.then(() => this.db!);
     this.starting ??= (async () => {
+      const dataDir = this.opts.dataDir;
+      if (dataDir !== undefined) checkDataDir(dataDir);
       const { PGlite } = await import('@electric-sql/pglite');
-      const db = new PGlite({ ...(this.opts.dataDir ? { dataDir: this.opts.dataDir } : {}), parsers: RESULT_PARSERS });
-      await db.waitReady;
+      let db: PGlite;
+      try {
+        db = new PGlite({ ...(dataDir ? { dataDir } : {}), parsers: RESULT_PARSERS });
+        await db.waitReady;
+      } catch (e) {
+        // PGlite's file system layer rejects with Emscripten errno objects that are not Errors.
+        const why = e instanceof Error ? e.message : `${(e as { name?: string })?.name ?? 'error'} ${(e as { errno?: number })?.errno ?? String(e)}`;
+        throw new DriverError('pglite', `could not start PGlite${dataDir ? ` in dataDir ${dataDir}` : ''}: ${why}`, e);
+      }
       this.db = db;
       return db;
     })();
+    // A failed start can be retried (after fixing the directory) instead of failing for ever.
+    this.starting.catch(() => {
+      this.starting = null;
+    });
     return this.starting;
   }
 
   async connect(_schema: SchemaDef): Promise<Executor> {
     const db = await this.instance();
-    return new SqlExecutor(new PgliteCore(db, !this.owned));
+    return refuseWhenClosed(new SqlExecutor(new PgliteCore(db, !this.owned)), () => this.closed, 'pglite');
   }
 
   async push(schema: SchemaDef): Promise<void> {
@@ -145,8 +161,21 @@ class PgliteDriver implements Driver {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.owned && this.db && !this.db.closed) await this.db.close();
   }
+}
+
+/** `dataDir` must be a directory, or not exist yet (PGlite creates it): checked before PGlite touches it. */
+function checkDataDir(dataDir: unknown): void {
+  if (typeof dataDir !== 'string' || dataDir === '') throw new ValidationError('pglite.dataDir', 'expected a directory path (a non-empty string)');
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(dataDir, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new ValidationError('pglite.dataDir', `cannot inspect ${dataDir}: ${(e as Error).message}`);
+  }
+  if (st && !st.isDirectory()) throw new ValidationError('pglite.dataDir', `${dataDir} exists and is not a directory; pass a directory (PGlite creates it when missing)`);
 }
 
 export function pglite(opts: PgliteDriverOptions = {}): Driver {

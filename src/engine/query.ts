@@ -1,6 +1,8 @@
 /**
  * Lazy query objects. Nothing runs until the query is awaited, which lets
- * `db.batch` collect queries un-run and `.explain()` plan without I/O.
+ * `db.batch` collect queries un-run and `.explain()` plan without I/O. Once
+ * started, a query runs exactly once: like a promise, every consumer shares
+ * its one result (or error).
  */
 import type { Method } from '../query/build.js';
 import type { Diagnostic } from '../plan/diagnostics.js';
@@ -33,8 +35,26 @@ export class Query<T> implements PromiseLike<T> {
     readonly args: unknown,
   ) {}
 
+  /** The one execution, started by the first `then`; every later consumer shares it, as with a promise. */
+  private execution?: Promise<T>;
+
+  /** Whether the query has been started (awaited, or `then`/`catch`/`finally` called). */
+  get started(): boolean {
+    return this.execution !== undefined;
+  }
+
   then<A = T, B = never>(onfulfilled?: ((value: T) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
-    return (this.runner.execute(this as Query<unknown>) as Promise<T>).then(onfulfilled, onrejected);
+    // Consuming a query twice (`p.catch(log); await p`) must not write twice.
+    this.execution ??= this.start();
+    return this.execution.then(onfulfilled, onrejected);
+  }
+
+  private start(): Promise<T> {
+    try {
+      return this.runner.execute(this as Query<unknown>) as Promise<T>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
   catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
     return this.then(undefined, onrejected);

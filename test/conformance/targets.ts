@@ -68,7 +68,7 @@ export interface Target {
 
 interface Opened { db: Db; driver: Driver; lax?: Db; close(): Promise<void> }
 
-async function openDriver(name: BackendName): Promise<{ driver: Driver; cleanup: () => Promise<void> }> {
+export async function openDriver(name: BackendName): Promise<{ driver: Driver; cleanup: () => Promise<void> }> {
   switch (name) {
     case 'pglite': {
       const { pglite } = await import('quern/postgres');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../cli/config.js';
 import { ProjectError } from '../../cli/errors.js';
-import { ConcurrencyError, ValidationError, defineSchema, f, model } from 'quern';
+import { ConcurrencyError, QuernError, ValidationError, createClient, defineSchema, f, model } from 'quern';
 import { CursorCodec } from '../../src/engine/cursor.js';
 import { schema as blog } from '../../examples/blog/schema.js';
 import { SEED } from './budget.js';
@@ -225,5 +225,25 @@ describe('regressions: forged cursors with tags that do not parse', () => {
   it('valid tags still decode', () => {
     const d = new Date('2024-05-06T07:08:09.010Z');
     expect(codec.decode(codec.encode([d, 12345678901234567890n, -5n], 'base'), 'base', 'after')).toEqual([d, 12345678901234567890n, -5n]);
+  });
+});
+
+// Issue 11: pglite({ dataDir }) pointing at a regular file rejected with an Emscripten errno
+// object (not an Error at all); it is now a ValidationError naming the option, before PGlite starts.
+describe('regressions: unusable PGlite data directories', () => {
+  it('a dataDir that is a regular file is a ValidationError naming pglite.dataDir', async () => {
+    const { pglite } = await import('quern/postgres');
+    const dir = mkdtempSync(join(tmpdir(), 'quern-regression-datadir-'));
+    try {
+      const file = join(dir, 'not-a-directory');
+      writeFileSync(file, 'x');
+      const e = await createClient({ schema: races, driver: pglite({ dataDir: file }) }).then(() => null, (x: unknown) => x);
+      expect(e, String(e)).toBeInstanceOf(ValidationError);
+      expect(e).toBeInstanceOf(QuernError);
+      expect((e as ValidationError).path).toBe('pglite.dataDir');
+      expect((e as Error).message).toMatch(/not-a-directory exists and is not a directory/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

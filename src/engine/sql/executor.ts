@@ -4,7 +4,7 @@
  * cache reuses), bound to the query's params, sent, and its rows decoded per
  * field into the method-level result.
  */
-import { BatchError, ConcurrencyError, NotFoundError, QuernError } from '../../errors.js';
+import { BatchError, ConcurrencyError, NotFoundError, QuernError, TransactionClosedError } from '../../errors.js';
 import type { SchemaDef } from '../../schema/define.js';
 import type { Operation } from '../../plan/plan.js';
 import type { RowShape, SqlOperation } from '../../plan/sql/ops.js';
@@ -69,7 +69,14 @@ export class SqlExecutor implements Executor {
 
   async transaction<T>(fn: (tx: Executor) => Promise<T>, _ctx: ExecContext): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.core.transaction((conn) => fn(this.bound(conn, true)));
+    return this.core.transaction(async (conn) => {
+      const fenced = fence(conn, this.core.driver);
+      try {
+        return await fn(this.bound(fenced, true));
+      } finally {
+        fenced.close();
+      }
+    });
   }
 
   private async send(conn: SqlConnection, op: SqlOperation, params: readonly unknown[], ctx: ExecContext): Promise<SqlRows> {
@@ -162,4 +169,23 @@ export class SqlExecutor implements Executor {
 function sqlOp(op: Operation): SqlOperation {
   if (op.kind !== 'sql') throw new QuernError(`internal: the SQL executor cannot run a '${op.kind}' operation`);
   return op;
+}
+
+/**
+ * The transaction's connection as its callback sees it. Once the callback has settled, the
+ * session is about to commit (or roll back) and go back to the pool, where another transaction
+ * may take it: a query started on `tx` after that would run inside someone else's transaction.
+ * So every later query is refused, typed, before it reaches the session.
+ */
+function fence(conn: SqlConnection, driver: string): SqlConnection & { close(): void } {
+  let open = true;
+  return {
+    query(sql, values) {
+      if (!open) return Promise.reject(new TransactionClosedError(driver));
+      return conn.query(sql, values);
+    },
+    close() {
+      open = false;
+    },
+  };
 }
