@@ -46,7 +46,7 @@ export function normalizeSchema(def: Pick<SchemaDef, 'models' | 'relations'>): S
       fields[name] = rest;
     }
     const { renamedFrom: _modelHint, ...rest } = m;
-    models[key] = { ...rest, fields, key: [...m.key], indexes: m.indexes.map((i) => ({ name: i.name, fields: [...i.fields] })), uniques: m.uniques.map((u) => ({ name: u.name, fields: [...u.fields] })) };
+    models[key] = { ...rest, fields, key: [...m.key], indexes: m.indexes.map((i) => ({ name: i.name, fields: [...i.fields], ...(i.shards !== undefined ? { shards: i.shards } : {}) })), uniques: m.uniques.map((u) => ({ name: u.name, fields: [...u.fields] })) };
   }
   const relations: Record<string, Record<string, RelationDef>> = {};
   for (const [key, rels] of Object.entries(def.relations)) {
@@ -174,6 +174,7 @@ function checkSchemaJson(raw: unknown, bad: (p: string) => never): SchemaDef {
         if (typeof ix.name !== 'string') bad(`${at}.${list}[${i}].name must be a string`);
         const fl = strList(ix.fields, `${at}.${list}[${i}].fields`, bad);
         if (fl.length === 0 || fl.some((f) => !fields[f])) bad(`${at}.${list}[${i}].fields must name fields of ${m.name}`);
+        if (ix.shards !== undefined && (typeof ix.shards !== 'number' || !Number.isInteger(ix.shards) || ix.shards < 1)) bad(`${at}.${list}[${i}].shards must be a positive integer`);
       });
     }
     out[key] = m as unknown as ModelDef;

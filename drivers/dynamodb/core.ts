@@ -23,7 +23,8 @@ import {
 import { decimalVariants } from '../../src/engine/kv/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
-import { checkKeyValue, decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES } from './marshal.js';
+import { attributeDef, checkKeyValue, decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES, shardAttributes } from './marshal.js';
+import { gsiAttributes } from './tables.js';
 import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type RetryPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
 
@@ -93,14 +94,14 @@ export class DynamoCore implements KvDriverCore {
 
   keyAttributes(modelKey: string, index: string | null): readonly string[] {
     const m = this.model(modelKey);
-    const idx = index ? m.indexes.find((i) => i.name === index)?.fields ?? [] : [];
-    return [...new Set([...m.key, ...idx])];
+    const ix = index ? m.indexes.find((i) => i.name === index) : undefined;
+    return [...new Set([...m.key, ...(ix ? gsiAttributes(ix) : [])])];
   }
 
   /** A sink whose values are resolved now and encoded by the attribute's FieldDef. */
   private sink(m: ModelDef, resolve: Resolve): PlaceholderSink {
     const def = (attr: string) => {
-      const d = m.fields[attr];
+      const d = attributeDef(m, attr);
       if (!d) throw new QuernError(`internal: ${m.name} has no field '${attr}'`);
       return d;
     };
@@ -271,7 +272,8 @@ export class DynamoCore implements KvDriverCore {
       if (keys.has(name)) checkKeyValue(m, name, av);
       item[name] = av;
     }
-    return item;
+    // Sharded indexes: the shard follows from the key, which no update can change.
+    return Object.assign(item, shardAttributes(m, item));
   }
 
   /** UpdateExpression, or null when there is nothing to set (the write is then a condition check). */

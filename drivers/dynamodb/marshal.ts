@@ -15,6 +15,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DriverError, ValidationError } from '../../src/errors.js';
 import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { ModelDef } from '../../src/schema/model.js';
+import { isShardAttribute, SHARD_FIELD, shardAttribute, shardedIndexes, shardOfKeyText } from '../../src/schema/shard.js';
 import { storedDecimal } from '../../src/engine/kv/decimal.js';
 
 type Row = Record<string, unknown>;
@@ -172,10 +173,23 @@ export function decodeRow(model: ModelDef, item: Item): Row {
   return row;
 }
 
+/** The FieldDef of a stored attribute: a field, or the synthetic int of a shard attribute. */
+export function attributeDef(model: ModelDef, attr: string): FieldDef | undefined {
+  return model.fields[attr] ?? (isShardAttribute(attr) ? SHARD_FIELD : undefined);
+}
+
+/** Every shard attribute of the model's sharded indexes, computed from the item's stored key. */
+export function shardAttributes(model: ModelDef, item: Item): Item {
+  const out: Item = {};
+  const parts = model.key.map((k) => item[k]?.S ?? item[k]?.N ?? '');
+  for (const i of shardedIndexes(model)) out[shardAttribute(i.shards!)] = { N: String(shardOfKeyText(parts, i.shards!)) };
+  return out;
+}
+
 export function encodeKey(model: ModelDef, key: Row, attrs: readonly string[] = model.key): Item {
   const out: Item = {};
   for (const a of attrs) {
-    const av = encodeField(model.fields[a], key[a], a);
+    const av = encodeField(attributeDef(model, a)!, key[a], a);
     if (!av) throw new DriverError('dynamodb', `${model.name}: key attribute '${a}' has no value`);
     checkKeyValue(model, a, av);
     out[a] = av;
@@ -186,7 +200,7 @@ export function encodeKey(model: ModelDef, key: Row, attrs: readonly string[] = 
 export function decodeKey(model: ModelDef, item: Item): Row {
   const out: Row = {};
   for (const [a, av] of Object.entries(item)) {
-    const def = model.fields[a];
+    const def = attributeDef(model, a);
     if (def) out[a] = decodeField(def, av);
   }
   return out;

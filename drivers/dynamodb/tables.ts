@@ -13,6 +13,7 @@ import { DriverError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { FieldDef } from '../../src/schema/field.js';
 import type { IndexDef, ModelDef } from '../../src/schema/model.js';
+import { indexKey, isShardAttribute } from '../../src/schema/shard.js';
 import { mapError, send, sleep } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE } from './unique.js';
 
@@ -31,22 +32,30 @@ export function attributeType(def: FieldDef): 'S' | 'N' {
 }
 
 export function gsiInput(model: ModelDef, index: IndexDef): GlobalSecondaryIndex {
+  const key = indexKey(index);
   return {
     IndexName: index.name,
     KeySchema: [
-      { AttributeName: index.fields[0], KeyType: 'HASH' },
-      ...(index.fields[1] ? [{ AttributeName: index.fields[1], KeyType: 'RANGE' as const }] : []),
+      { AttributeName: key.partition, KeyType: 'HASH' },
+      ...(key.sort ? [{ AttributeName: key.sort, KeyType: 'RANGE' as const }] : []),
     ],
     Projection: { ProjectionType: 'ALL' },
   };
 }
 
-export function attributeDefinitions(model: ModelDef, fields: readonly string[]): AttributeDefinition[] {
-  return [...new Set(fields)].map((f) => ({ AttributeName: f, AttributeType: attributeType(model.fields[f]) }));
+/** The key attributes of a GSI: its fields, or the shard attribute and the field of a sharded index. */
+export function gsiAttributes(index: IndexDef): string[] {
+  const key = indexKey(index);
+  return [key.partition, ...(key.sort ? [key.sort] : [])];
+}
+
+export function attributeDefinitions(model: ModelDef, attrs: readonly string[]): AttributeDefinition[] {
+  // Shard numbers are N; every other key attribute is a field.
+  return [...new Set(attrs)].map((a) => ({ AttributeName: a, AttributeType: isShardAttribute(a) ? 'N' : attributeType(model.fields[a]) }));
 }
 
 export function createTableInput(model: ModelDef, prefix = ''): CreateTableCommandInput {
-  const keyFields = [...model.key, ...model.indexes.flatMap((i) => i.fields)];
+  const keyFields = [...model.key, ...model.indexes.flatMap(gsiAttributes)];
   return {
     TableName: prefix + model.table,
     KeySchema: [

@@ -63,6 +63,14 @@ function describeKv(op: KvOperation): string {
       return `BatchGetItem ${op.table} keys(${keyText(op.key, sink)}) in chunks of ${op.chunk}${f ? ` then check(${f})` : ''}${role}`;
     }
     case 'Query': {
+      if (op.shards) {
+        // One request per shard, declared by index(…, { shards }): shown, not flagged.
+        const f = cond(op.filter, sink);
+        const pf = cond(op.postFilter, sink);
+        const sortKey = op.key.sort ? ` AND ${renderKeyCondition({ partition: op.key.partition, sort: op.key.sort }, sink).split(' AND ').slice(1).join(' AND ')}` : '';
+        return `Query ${op.table} index ${op.index} key(${op.key.partition.attr} = 0..${op.shards.count - 1}${sortKey}) × ${op.shards.count} shards in parallel, merged by ${op.shards.field} ${op.direction === 'forward' ? 'asc' : 'desc'}`
+          + `${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''} (${op.shards.count} requests)`;
+      }
       const per = op.key.partition.each ? (op.step.role === 'include' ? ' per parent' : ` per ${op.key.partition.attr}`) : '';
       const partitionRef = op.key.partition.each && op.key.partition.value.from === 'param' ? { from: 'param' as const, slot: op.key.partition.value.slot } : undefined;
       const key = renderKeyCondition(op.key, sink, partitionRef);

@@ -3,6 +3,7 @@
  * each recorded as soon as it is done. Every step checks what is already there
  * first, so a step cut off by a crash is simply run again.
  */
+import { shardOfKeyText } from '../../src/schema/shard.js';
 import {
   CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand, ScanCommand,
   UpdateItemCommand, UpdateTableCommand, UpdateTimeToLiveCommand, type AttributeValue, type DynamoDBClient,
@@ -157,6 +158,8 @@ class StepRunner {
         return this.deleteIndex(s, label);
       case 'BackfillUnique':
         return this.backfillUnique(m, i, s, label);
+      case 'BackfillShards':
+        return this.backfillShards(m, i, s, label);
       case 'DeleteUniqueEntries':
         return this.deleteUniqueEntries(m, i, s, label);
       case 'RenameAttribute':
@@ -413,6 +416,35 @@ class StepRunner {
       deleted++;
     }, { filter });
     task.finish(`${deleted} entr${deleted === 1 ? 'y' : 'ies'} deleted`);
+  }
+
+  /**
+   * Idempotent: an item that has its shard number is skipped, so a re-run after a kill redoes at
+   * most the page it was in. The update only applies to an item that still exists (a concurrent
+   * delete must not be undone by a partial item).
+   */
+  private async backfillShards(m: Migration, i: number, s: Extract<DynamoStep, { op: 'BackfillShards' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const task = this.progress.task(label);
+    let written = 0;
+    const seen = await this.scan(m, i, table, task, async (item) => {
+      if (item[s.attribute]) return;
+      const shard = shardOfKeyText(s.key.map((k) => item[k]?.S ?? item[k]?.N ?? ''), s.shards);
+      try {
+        await this.client.send(new UpdateItemCommand({
+          TableName: table,
+          Key: Object.fromEntries(s.key.map((k) => [k, item[k]])),
+          UpdateExpression: 'SET #shard = :shard',
+          ConditionExpression: 'attribute_exists(#k)',
+          ExpressionAttributeNames: { '#shard': s.attribute, '#k': s.key[0] },
+          ExpressionAttributeValues: { ':shard': { N: String(shard) } },
+        }));
+        written++;
+      } catch (e) {
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
+    }, { projection: [...s.key, s.attribute] });
+    task.finish(`${written} of ${seen} item${seen === 1 ? '' : 's'} given a shard`);
   }
 
   private async renameAttribute(m: Migration, i: number, s: Extract<DynamoStep, { op: 'RenameAttribute' }>, label: string): Promise<void> {

@@ -4,14 +4,14 @@
  * `db push` creates. Table names here are logical (no prefix).
  */
 import type { ModelDef, IndexDef } from '../../src/schema/model.js';
-import { attributeDefinitions, attributeType, createTableInput, gsiInput, uniqueTableInput } from '../../drivers/dynamodb/tables.js';
+import { attributeDefinitions, attributeType, createTableInput, gsiAttributes, gsiInput, uniqueTableInput } from '../../drivers/dynamodb/tables.js';
 import { UNIQUE_TABLE } from '../../drivers/dynamodb/unique.js';
 import type { AttributeDefinition, GsiDefinition, TableDefinition } from './steps.js';
 
 export { attributeType };
 
 export function gsiDefinition(model: ModelDef, index: IndexDef): { index: GsiDefinition; attributes: AttributeDefinition[] } {
-  return { index: gsiInput(model, index) as GsiDefinition, attributes: attributeDefinitions(model, index.fields) as AttributeDefinition[] };
+  return { index: gsiInput(model, index) as GsiDefinition, attributes: attributeDefinitions(model, gsiAttributes(index)) as AttributeDefinition[] };
 }
 
 export function tableDefinition(model: ModelDef): TableDefinition {

@@ -13,10 +13,11 @@
  * paths exist before old ones go, so a running app keeps working in between.
  */
 import type { FieldDef } from '../../src/schema/field.js';
-import type { ModelDef } from '../../src/schema/model.js';
+import type { IndexDef, ModelDef } from '../../src/schema/model.js';
 import { UnsupportedChangeError } from '../errors.js';
 import type { ModelPair, SchemaDiff } from '../diff/diff.js';
 import { attributeType, gsiDefinition, tableDefinition, uniqueTable } from './physical.js';
+import { isShardAttribute, shardAttribute } from '../../src/schema/shard.js';
 import type { DynamoStep } from './steps.js';
 
 export interface DynamoRender {
@@ -110,9 +111,9 @@ function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
   }
 
   // GSIs: compare what DynamoDB sees (name, key attributes, their types).
-  const gsiOf = (m: ModelDef, ix: { name: string; fields: readonly string[] }, rename?: (f: string) => string) => {
+  const gsiOf = (m: ModelDef, ix: IndexDef, rename?: (f: string) => string) => {
     const g = gsiDefinition(m, ix);
-    const attrs = g.attributes.map((a) => `${rename ? rename(a.AttributeName) : a.AttributeName}:${a.AttributeType}`);
+    const attrs = g.attributes.map((a) => `${rename && !isShardAttribute(a.AttributeName) ? rename(a.AttributeName) : a.AttributeName}:${a.AttributeType}`);
     return { name: ix.name, sig: attrs.join(','), renamedAttrs: rename ? ix.fields.some((f) => rename(f) !== f) : false };
   };
   const before = from.indexes.map((ix) => gsiOf(from, ix, (f) => p.fieldMap.get(f) ?? `(removed ${f})`));
@@ -131,7 +132,14 @@ function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
       b.gsiCreates.push({ op: 'DeleteIndex', table: to.table, index: old.name, comment: `GSI ${old.name} is re-created with a new key` });
       kept.add(old.name);
     }
-    b.gsiCreates.push({ op: 'CreateIndex', table: to.table, index: g.index, attributes: g.attributes, comment: `index(${ix.fields.join(', ')}) on ${name}` });
+    if (ix.shards !== undefined) {
+      // Existing items have no shard number yet: without it they would be missing from the GSI.
+      const attribute = shardAttribute(ix.shards);
+      if (!b.gsiCreates.some((x) => x.op === 'BackfillShards' && x.table === to.table && x.attribute === attribute)) {
+        b.gsiCreates.push({ op: 'BackfillShards', table: to.table, model: name, key: to.key, attribute, shards: ix.shards, comment: `shard numbers for index(${ix.fields.join(', ')}, { shards: ${ix.shards} }) on ${name}` });
+      }
+    }
+    b.gsiCreates.push({ op: 'CreateIndex', table: to.table, index: g.index, attributes: g.attributes, comment: `index(${ix.fields.join(', ')}${ix.shards !== undefined ? `, { shards: ${ix.shards} }` : ''}) on ${name}` });
   }
   for (const old of before) {
     if (kept.has(old.name)) continue;

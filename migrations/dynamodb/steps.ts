@@ -45,6 +45,8 @@ export type DynamoStep =
    */
   | StepBase & { readonly op: 'BackfillUnique'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
   /** Delete every unique-index entry of a constraint that was removed. */
+  /** Sets the shard attribute of a sharded index on every existing item (computed from the item's key). */
+  | StepBase & { readonly op: 'BackfillShards'; readonly table: string; readonly model: string; readonly key: readonly string[]; readonly attribute: string; readonly shards: number }
   | StepBase & { readonly op: 'DeleteUniqueEntries'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
   /** Scan and move an attribute to its new name on every item (a field rename keeps its data). */
   | StepBase & { readonly op: 'RenameAttribute'; readonly table: string; readonly key: readonly string[]; readonly from: string; readonly to: string }
@@ -52,7 +54,7 @@ export type DynamoStep =
   | StepBase & { readonly op: 'DeleteTable'; readonly table: string };
 
 export type StepOp = DynamoStep['op'];
-export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'DeleteUniqueEntries', 'RenameAttribute', 'UpdateTimeToLive', 'DeleteTable'];
+export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'BackfillShards', 'DeleteUniqueEntries', 'RenameAttribute', 'UpdateTimeToLive', 'DeleteTable'];
 
 export interface DynamoMigrationFile {
   readonly format: typeof STEPS_FORMAT;
@@ -77,6 +79,8 @@ export function describeStep(s: DynamoStep): string {
       return `UpdateTable ${s.table}: delete GSI ${s.index}`;
     case 'BackfillUnique':
       return `backfill unique ${s.constraint} (${s.model}: ${s.fields.join(', ')})`;
+    case 'BackfillShards':
+      return `backfill ${s.attribute} (${s.shards} shards) on every ${s.model} item`;
     case 'DeleteUniqueEntries':
       return `delete unique entries of ${s.constraint} (${s.model})`;
     case 'RenameAttribute':
@@ -180,6 +184,12 @@ function checkStep(v: unknown, at: string, bad: Bad): void {
       str(s, 'constraint', at, bad);
       strs(s, 'fields', at, bad);
       strs(s, 'key', at, bad);
+      return;
+    case 'BackfillShards':
+      str(s, 'model', at, bad);
+      strs(s, 'key', at, bad);
+      str(s, 'attribute', at, bad);
+      if (!Number.isInteger(s.shards) || (s.shards as number) < 1) bad(`${at}.shards must be a positive integer`);
       return;
     case 'RenameAttribute':
       strs(s, 'key', at, bad);

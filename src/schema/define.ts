@@ -102,7 +102,8 @@ function buildModel(m: Model): ModelDef {
     if (names.has(iname)) throw new SchemaError(`model ${name}: duplicate index name '${iname}'`, name);
     names.add(iname);
     if (spec.fields.length > 2) throw new SchemaError(`model ${name}: index(${spec.fields.join(', ')}) has more than two fields; an index is (partition, sort)`, name);
-    indexes.push({ name: iname, fields: [...spec.fields] });
+    if (spec.shards !== undefined) checkShards(name, fields, spec.fields, spec.shards);
+    indexes.push({ name: iname, fields: [...spec.fields], ...(spec.shards !== undefined ? { shards: spec.shards } : {}) });
   }
   const uniques: UniqueDef[] = [];
   for (const [fname, fd] of Object.entries(fields)) {
@@ -135,6 +136,17 @@ function checkFieldList(model: string, fields: Record<string, FieldDef>, list: r
     if (fields[f].kind === 'list' || fields[f].kind === 'json') throw new SchemaError(`model ${model}: ${what}() cannot use ${fields[f].kind} field '${f}'`, model, f);
     seen.add(f);
   }
+}
+
+/** Most shards one index may have: a page reads every shard, so this bounds a page's requests. */
+export const MAX_SHARDS = 64;
+
+function checkShards(model: string, fields: Record<string, FieldDef>, list: readonly string[], shards: number) {
+  const call = `index(${list.map((f) => `'${f}'`).join(', ')}, { shards: ${String(shards)} })`;
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) throw new SchemaError(`model ${model}: ${call}: shards must be an integer from 1 to ${MAX_SHARDS}`, model);
+  if (list.length !== 1) throw new SchemaError(`model ${model}: ${call}: a sharded index orders one field (the shard is its partition); declare index('${list[list.length - 1]}', { shards: ${shards} })`, model);
+  const d = fields[list[0]];
+  if (d.kind === 'boolean' || d.kind === 'decimal') throw new SchemaError(`model ${model}: ${call}: a ${d.kind} field cannot be a sort key (decimal is stored as a string, so its order is not numeric)`, model, list[0]);
 }
 
 function checkField(model: string, name: string, d: FieldDef): FieldDef {

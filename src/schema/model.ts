@@ -1,6 +1,15 @@
 import type { AnyField, FieldDef } from './field.js';
 
-export interface IndexDef { readonly name: string; readonly fields: readonly string[] }
+export interface IndexDef {
+  readonly name: string;
+  readonly fields: readonly string[];
+  /**
+   * Write-sharded global order (DynamoDB): the one field is the sort key of a GSI whose
+   * partition is a shard number derived from the item's key, so writes spread over `shards`
+   * partitions and an order over the whole table reads them all and merges. SQL: a plain index.
+   */
+  readonly shards?: number;
+}
 export interface UniqueDef { readonly name: string; readonly fields: readonly string[] }
 
 export interface ModelDef {
@@ -16,11 +25,18 @@ export interface ModelDef {
   readonly renamedFrom?: string;
 }
 
-export interface IndexSpec { readonly fields: readonly string[]; readonly name?: string; named(name: string): IndexSpec }
+export interface IndexSpec { readonly fields: readonly string[]; readonly name?: string; readonly shards?: number; named(name: string): IndexSpec }
+export interface IndexOptions {
+  /** Spread the index over this many DynamoDB partitions (write-sharded global order). */
+  readonly shards?: number;
+}
 export interface UniqueSpec { readonly fields: readonly string[]; readonly name?: string; named(name: string): UniqueSpec }
 
-export function index(...fields: [string, ...string[]]): IndexSpec {
-  return { fields, named(name: string) { return { ...this, name }; } };
+export function index(...args: [string, ...string[]] | [string, IndexOptions] | [string, string, IndexOptions]): IndexSpec {
+  const last = args[args.length - 1];
+  const opts: IndexOptions | null = typeof last === 'object' && last !== null ? last : null;
+  const fields = (opts ? args.slice(0, -1) : args) as string[];
+  return { fields, ...(opts && opts.shards !== undefined ? { shards: opts.shards } : {}), named(name: string) { return { ...this, name }; } };
 }
 export function unique(...fields: [string, ...string[]]): UniqueSpec {
   return { fields, named(name: string) { return { ...this, name }; } };

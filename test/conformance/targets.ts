@@ -17,11 +17,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapabilityError, createClient, type Capabilities, type Client, type DiagnosticCode, type Driver, type QueryEvent } from 'quern';
+import { CapabilityError, createClient, type Capabilities, type Client, type DiagnosticCode, type Driver, type QueryEvent, type Schema } from 'quern';
 import { availableBackends, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
 import { blog, type Blog } from './schema.js';
 
-export type Db = Client<Blog>;
+export type Db<S extends Schema<any, any> = Blog> = Client<S>;
 
 /** A capability a scenario can need, the predicate over a target's static Capabilities, and the code a target without it must raise. */
 interface NeedSpec { readonly has: (c: Capabilities) => boolean; readonly code: DiagnosticCode; readonly what: string }
@@ -51,22 +51,22 @@ export const NEEDS = {
 
 export type CapabilityName = keyof typeof NEEDS;
 
-export interface Target {
+export interface Target<S extends Schema<any, any> = Blog> {
   readonly name: BackendName;
   /** The file's client: strict (warnings throw), as under test by default. */
-  readonly db: Db;
+  readonly db: Db<S>;
   readonly caps: Capabilities;
   /** Every request the strict client and the lax client sent, in order (the `log` hook). */
   readonly events: QueryEvent[];
   /** A non-strict client on the same database: warnings (fanout, offset-emulated) let the query run. */
-  lax(): Promise<Db>;
+  lax(): Promise<Db<S>>;
   /** A fresh tag for isolating a scenario's rows (emails, teams, org ids). */
   tag(prefix?: string): string;
   /** Whether the target has every listed capability. */
   has(...needs: CapabilityName[]): boolean;
 }
 
-interface Opened { db: Db; driver: Driver; lax?: Db; close(): Promise<void> }
+interface Opened<S extends Schema<any, any>> { db: Db<S>; driver: Driver; lax?: Db<S>; close(): Promise<void> }
 
 export async function openDriver(name: BackendName): Promise<{ driver: Driver; cleanup: () => Promise<void> }> {
   switch (name) {
@@ -88,12 +88,12 @@ export async function openDriver(name: BackendName): Promise<{ driver: Driver; c
   }
 }
 
-async function open(name: BackendName, events: QueryEvent[]): Promise<Opened> {
+async function open<S extends Schema<any, any>>(name: BackendName, events: QueryEvent[], schema: S): Promise<Opened<S>> {
   const { driver, cleanup } = await openDriver(name);
   const log = (e: QueryEvent) => void events.push(e);
-  const db = await createClient({ schema: blog, driver, strict: true, log });
+  const db = await createClient({ schema, driver, strict: true, log });
   await db.push();
-  const opened: Opened = {
+  const opened: Opened<S> = {
     db,
     driver,
     async close() {
@@ -113,7 +113,7 @@ export function newTag(prefix = 't'): string {
   return `${prefix}${(++tagCounter).toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
-function makeTarget(name: BackendName, slot: { opened?: Opened }, events: QueryEvent[]): Target {
+function makeTarget<S extends Schema<any, any>>(name: BackendName, slot: { opened?: Opened<S> }, events: QueryEvent[], schema: S): Target<S> {
   const need = () => {
     if (!slot.opened) throw new Error(`${name}: the client did not open (see the beforeAll error above)`);
     return slot.opened;
@@ -126,7 +126,7 @@ function makeTarget(name: BackendName, slot: { opened?: Opened }, events: QueryE
     async lax() {
       const o = need();
       // A second client over the same driver (and so the same database): only the strictness differs.
-      o.lax ??= await createClient({ schema: blog, driver: o.driver, strict: false, log: (e) => void events.push(e), onWarning: () => undefined });
+      o.lax ??= await createClient({ schema, driver: o.driver, strict: false, log: (e) => void events.push(e), onWarning: () => undefined });
       return o.lax;
     },
     tag: newTag,
@@ -137,19 +137,22 @@ function makeTarget(name: BackendName, slot: { opened?: Opened }, events: QueryE
   };
 }
 
-export interface Suite {
+export interface Suite<S extends Schema<any, any> = Blog> {
   /** A test that runs on every target; see the module comment for `needs`. */
-  scenario(name: string, opts: { needs?: CapabilityName[] }, fn: (t: Target) => Promise<void>): void;
+  scenario(name: string, opts: { needs?: CapabilityName[] }, fn: (t: Target<S>) => Promise<void>): void;
 }
 
-export interface ConformanceOptions {
+export interface ConformanceOptions<S extends Schema<any, any> = Blog> {
   /** Restrict to these backends (default: all three). */
   backends?: readonly BackendName[];
+  /** The schema the file's clients use (default: the conformance blog). */
+  schema?: S;
 }
 
 const ALL: readonly BackendName[] = ['pglite', 'postgres', 'dynamodb'];
 
-export function conformance(title: string, body: (suite: Suite, target: Target) => void, opts: ConformanceOptions = {}): void {
+export function conformance<S extends Schema<any, any> = Blog>(title: string, body: (suite: Suite<S>, target: Target<S>) => void, opts: ConformanceOptions<S> = {}): void {
+  const schema = (opts.schema ?? blog) as S;
   const available = new Set(availableBackends());
   const reasons = testServers().reasons;
   for (const name of opts.backends ?? ALL) {
@@ -159,16 +162,16 @@ export function conformance(title: string, body: (suite: Suite, target: Target) 
       console.warn(`[conformance] SKIPPING ${title} on ${name}: ${reasons[name as 'postgres' | 'dynamodb'] ?? 'unavailable'}`);
     }
     describe.skipIf(!here)(`${title} [${name}]`, () => {
-      const slot: { opened?: Opened } = {};
+      const slot: { opened?: Opened<S> } = {};
       const events: QueryEvent[] = [];
-      const target = makeTarget(name, slot, events);
+      const target = makeTarget(name, slot, events, schema);
       beforeAll(async () => {
-        slot.opened = await open(name, events);
+        slot.opened = await open(name, events, schema);
       });
       afterAll(async () => {
         await slot.opened?.close();
       });
-      const suite: Suite = {
+      const suite: Suite<S> = {
         scenario(sname, sopts, fn) {
           it(sname, async () => {
             const needs = sopts.needs ?? [];
@@ -187,7 +190,7 @@ export function conformance(title: string, body: (suite: Suite, target: Target) 
 }
 
 /** Run `fn` on a target missing `missing`: it must fail with the documented CapabilityError and a fix. */
-async function expectRefusal(t: Target, missing: CapabilityName[], fn: () => Promise<void>): Promise<void> {
+async function expectRefusal(t: Target<any>, missing: CapabilityName[], fn: () => Promise<void>): Promise<void> {
   const codes = [...new Set(missing.map((n) => NEEDS[n].code))];
   const outcome = await fn().then(() => null, (e: unknown) => e);
   const label = `${t.name} lacks ${missing.join(', ')}: expected CapabilityError ${codes.join(' | ')}`;
@@ -228,7 +231,7 @@ export async function expectCapabilityError(p: PromiseLike<unknown>, code: Diagn
 }
 
 /** The logical operations (SQL statements or DynamoDB commands) `fn` issued. */
-export async function recordOps<T>(t: Target, fn: () => PromiseLike<T>): Promise<{ result: T; ops: string[] }> {
+export async function recordOps<T>(t: Target<any>, fn: () => PromiseLike<T>): Promise<{ result: T; ops: string[] }> {
   const start = t.events.length;
   const result = await fn();
   return { result, ops: t.events.slice(start).map((e) => e.operation) };

@@ -13,7 +13,7 @@ import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver
 import { KvTransactionCancelled, type KvDriverCore, type Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
 import { runIncludes } from './include.js';
-import { boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
+import { boundaryAttrs, boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
 import { batchUnits, failedUnit, runCreate, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
 
 export interface KvExecutorOptions {
@@ -110,7 +110,7 @@ export class KvExecutor implements Executor {
     let more: boolean;
     let boundary: (r: Row) => Record<string, unknown>;
     if (single) {
-      const attrs = x.core.keyAttributes(single.model, single.kind === 'Query' ? single.index : null);
+      const attrs = boundaryAttrs(x, single);
       const startKey = hasCursor ? checkBoundary(x, model, attrs, rawCursor, `${ast.model}.paginate.${backward ? 'before' : 'after'}`) : null;
       const r = await readBranch(x, bs[0], { need: size + 1, startKey });
       more = r.rows.length > size;

@@ -12,6 +12,7 @@ import type { ModelDef } from '../../schema/model.js';
 import type { KeyValues, KvPage, Row } from './core.js';
 import { expandKeys, keyString, mapLimit, resolver, rowKey, usableKeyValue, type RunCtx, type Scope } from './context.js';
 import { evaluate } from './evaluate.js';
+import { readSharded, shardedBoundaryAttrs } from './sharded.js';
 
 /** How many matches to collect (null: all), and where to resume. */
 export interface Want {
@@ -111,6 +112,7 @@ export async function queryOne(x: RunCtx, op: KvQuery, partition: unknown, want:
 }
 
 async function query(x: RunCtx, op: KvQuery, want: Want, scope: Scope): Promise<ReadResult> {
+  if (op.shards) return readSharded(x, op, want, scope);
   const parts = partitions(x, op, scope);
   if (parts.length > 1) x.warn(partitionFanout(x, op, parts.length));
   if (parts.length === 1) return queryOne(x, op, parts[0], want, scope);
@@ -227,10 +229,16 @@ export async function countRoot(x: RunCtx, model: ModelDef, ops: readonly KvRead
 
 /** The attributes a page boundary holds, taken from an item. */
 export function boundaryOf(x: RunCtx, op: KvQuery | KvScan, row: Row): KeyValues {
-  const attrs = x.core.keyAttributes(op.model, op.kind === 'Query' ? op.index : null);
+  const attrs = boundaryAttrs(x, op);
   const b: KeyValues = {};
   for (const a of attrs) b[a] = row[a];
   return b;
+}
+
+/** What a page boundary of this read holds: the key attributes of its table or index (a sharded index: field and table key). */
+export function boundaryAttrs(x: RunCtx, op: KvQuery | KvScan): readonly string[] {
+  if (op.kind === 'Query' && op.shards) return shardedBoundaryAttrs(x.schema.models[op.model], op);
+  return x.core.keyAttributes(op.model, op.kind === 'Query' ? op.index : null);
 }
 
 /**

@@ -23,6 +23,7 @@ import type { ModelDef } from '../../schema/model.js';
 import type { DriverName } from '../capabilities.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
+import { shardAttribute } from '../../schema/shard.js';
 import { andOf, conditionOf, conjuncts, fieldFacts, param, splitResidual, type FieldFacts } from './filter.js';
 import { UNIQUE_TABLE, type KvKeyCondition, type KvKeyPart, type KvRole, type KvSortCondition, type KvValue } from './ops.js';
 
@@ -34,12 +35,16 @@ export interface KeySource {
   readonly sort: string | null;
 }
 
+/** Sources a filter can pin: the table key and every GSI except sharded ones (their partition is a shard number, never a field). */
 export function keySources(model: ModelDef): KeySource[] {
   return [
     { index: null, partition: model.key[0], sort: model.key[1] ?? null },
-    ...model.indexes.map((i) => ({ index: i.name, partition: i.fields[0], sort: i.fields[1] ?? null })),
+    ...model.indexes.filter((i) => i.shards === undefined).map((i) => ({ index: i.name, partition: i.fields[0], sort: i.fields[1] ?? null })),
   ];
 }
+
+/** The fix for an order over a whole table: a sharded index on the field. */
+export const shardedIndexCall = (field: string) => `index('${field}', { shards: 8 })`;
 
 export const sourceName = (model: ModelDef, s: KeySource) => s.index ?? `${model.name} table key`;
 
@@ -240,6 +245,25 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
     return { kind: 'query', ops, diagnostics };
   }
 
+  // 4b: no partition fixed, ordered by the field of a sharded index: one Query per shard, merged.
+  const sharded = req.purpose === 'read' && order.length === 1 ? model.indexes.find((i) => i.shards !== undefined && i.fields[0] === order[0].field) : undefined;
+  if (sharded && (!model.fields[order[0].field].nullable || facts.nonNull.has(order[0].field))) {
+    const field = sharded.fields[0];
+    const sort = sortCondition(model, field, facts);
+    const { filter, postFilter } = splitResidual(model, notUsed(items, sort?.used ?? []), [field]);
+    const forward = order[0].direction === 'asc';
+    const ops: Operation[] = [{
+      kind: 'Query', ...base, index: sharded.name,
+      key: { partition: { attr: shardAttribute(sharded.shards!), value: { from: 'const', value: 0 }, each: false }, sort: sort ? { attr: field, cond: sort.cond } : null },
+      filter, postFilter, direction: forward !== req.backward ? 'forward' : 'backward',
+      ...window, cursor: req.cursor, select: 'items',
+      shards: { count: sharded.shards!, field, keyOrder: req.backward ? 'desc' : 'asc' },
+    }];
+    if (postFilter) ops.push({ kind: 'ClientFilter', model: model.name, reason: `DynamoDB refuses conditions on ${field} (the sort key of ${sharded.name}) in a FilterExpression beyond the key condition: they are checked on the items the Query returns` });
+    return { kind: 'query', ops, diagnostics };
+  }
+  if (sharded) rejected.push(`sharded index ${sharded.name} cannot serve this filter: ${model.name}.${sharded.fields[0]} is nullable, and DynamoDB leaves items whose index key is null out of the index (filter ${sharded.fields[0]}: { not: null })`);
+
   // 5: an OR whose every branch has a key path: one request per branch.
   const orNode = allowMulti ? items.find((i) => i.kind === 'or') : undefined;
   if (orNode && orNode.kind === 'or') {
@@ -267,14 +291,18 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
       err('count-requires-scan', `count on ${model.name} without a pinned partition reads every item${sparse}`,
         `${indexFix ? `${indexFix} and pin its partition by equality, or ` : `pin the partition key (${keyHint}) or an indexed field by equality, or `}pass allowScan: true to count with a full Scan`, suggested);
     } else {
+      const globalOrder = !indexFix && order.length === 1 && indexable(model.fields[order[0].field]) && model.fields[order[0].field].kind !== 'decimal';
       err('scan-required', `no key or index of ${model.name} can serve this filter${sparse}: it would need a full table Scan`,
         indexFix ? `${indexFix}, or pass allowScan: true to read the whole table`
+          : globalOrder ? `to read ${model.name} in ${order[0].field} order without a partition, add ${shardedIndexCall(order[0].field)} to ${model.name}; or filter by ${keyHint} or an indexed field by equality, or pass allowScan: true`
           : `filter by ${keyHint} or an indexed field by equality, or pass allowScan: true to read the whole table`, suggested);
     }
   }
   if (order.length > 0) {
+    const global = order.length === 1 && indexable(model.fields[order[0].field]) && model.fields[order[0].field].kind !== 'decimal';
     err('order-unsupported', `orderBy ${order.map((t) => t.field).join(', ')} on a Scan: a Scan returns items in no particular order`,
       suggested ? `add ${indexCall([suggested[0], order[0].field])} to ${model.name} and pin ${suggested[0]} by equality, or sort in application code`
+        : global ? `for an order over the whole table, add ${shardedIndexCall(order[0].field)} to ${model.name} (writes spread over 8 partitions; a page reads the 8 and merges them), or pin a partition whose index sorts by ${order[0].field}`
         : `pin a partition whose index sorts by ${order[0].field} (add index('<partition field>', '${order[0].field}')), or sort in application code`,
       suggested ? [suggested[0], order[0].field] : null);
   }

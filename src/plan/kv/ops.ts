@@ -126,6 +126,13 @@ export interface KvQuery extends KvBase {
   /** Resumes after the paginate boundary in params[slot]. */
   readonly cursor: KvValue | null;
   readonly select: 'items' | 'count';
+  /**
+   * A sharded index (`index(f, { shards })`): the Query runs once per shard (the partition value
+   * is replaced by each shard number) and the engine merges the shards by the sort key, then the
+   * table key (`keyOrder`: asc in the query's order, desc when a backward page reads it reversed).
+   * Declared by the schema, so not a fanout diagnostic.
+   */
+  readonly shards?: { readonly count: number; readonly field: string; readonly keyOrder: 'asc' | 'desc' };
 }
 
 export interface KvScan extends KvBase {
