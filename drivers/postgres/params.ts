@@ -100,7 +100,8 @@ export function arrayLiteral(values: readonly unknown[], encode: Encode = identi
     }
     const e = encode(v);
     const s = typeof e === 'string' ? e : String(e);
-    out += `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    // Most elements (uuids, numbers, plain words) hold neither character: skip the regex for them.
+    out += s.indexOf('"') < 0 && s.indexOf('\\') < 0 ? `"${s}"` : `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
   }
   return out + '}';
 }

@@ -54,7 +54,8 @@ function isLostConnection(e: unknown): boolean {
 function connectionOf(c: Queryable, retryReads = false): SqlConnection {
   return {
     async query(sql: CompiledSql, values: unknown[]): Promise<SqlRows> {
-      const config = { text: sql.text, values, types: TYPES, ...(sql.name ? { name: sql.name } : {}) };
+      // One object shape for every call (pg treats an undefined name as unnamed); no spread per call.
+      const config = { name: sql.name, text: sql.text, values, types: TYPES };
       let res: pg.QueryResult;
       try {
         res = await c.query(config);

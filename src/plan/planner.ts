@@ -40,22 +40,41 @@ export function planQuery(schema: SchemaDef, ast: QueryAst, shape: string, targe
  * distinct shapes (e.g. `in` lists inlined by a caller) cannot grow memory forever.
  */
 export class PlanCache {
-  private readonly plans = new Map<string, Plan>();
+  /**
+   * One map per driver, keyed by the shape itself: a combined `driver + shape` key would be a
+   * fresh concatenation to flatten and hash on every call, the largest cost of a cache hit.
+   */
+  private readonly byDriver = new Map<string, Map<string, Plan>>();
+  private size = 0;
   planned = 0;
   hits = 0;
   constructor(private readonly schema: SchemaDef, private readonly max = 2000) {}
 
   get(built: BuiltQuery, target: TargetDescriptor): Plan {
-    const key = target.driver + '\u0000' + built.shape;
-    const hit = this.plans.get(key);
+    let plans = this.byDriver.get(target.driver);
+    if (!plans) this.byDriver.set(target.driver, (plans = new Map()));
+    const hit = plans.get(built.shape);
     if (hit) {
       this.hits++;
       return hit;
     }
     this.planned++;
     const plan = planQuery(this.schema, built.ast, built.shape, target);
-    if (this.plans.size >= this.max) this.plans.delete(this.plans.keys().next().value!);
-    this.plans.set(key, plan);
+    if (this.size >= this.max) this.evictOne();
+    plans.set(built.shape, plan);
+    this.size++;
     return plan;
+  }
+
+  /** Drops the oldest plan of the first driver that has one (insertion order, as before). */
+  private evictOne(): void {
+    for (const plans of this.byDriver.values()) {
+      const oldest = plans.keys().next();
+      if (!oldest.done) {
+        plans.delete(oldest.value);
+        this.size--;
+        return;
+      }
+    }
   }
 }

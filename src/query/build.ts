@@ -167,9 +167,21 @@ function count(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTE
   return v;
 }
 
+/** Per-model facts every write asks for, found once per model rather than per call. */
+interface WriteFacts { readonly versionField: string | null; readonly updatedAt: readonly string[] }
+const writeFactsCache = new WeakMap<ModelDef, WriteFacts>();
+function writeFacts(model: ModelDef): WriteFacts {
+  let f = writeFactsCache.get(model);
+  if (!f) {
+    const all = Object.entries(model.fields);
+    f = { versionField: all.find(([, d]) => d.version)?.[0] ?? null, updatedAt: all.filter(([, d]) => d.updatedAt).map(([k]) => k) };
+    writeFactsCache.set(model, f);
+  }
+  return f;
+}
+
 function versionField(model: ModelDef): string | null {
-  for (const [k, d] of Object.entries(model.fields)) if (d.version) return k;
-  return null;
+  return writeFacts(model).versionField;
 }
 
 function requireWhere(c: Ctx, a: Record<string, unknown>): FilterNode {
@@ -341,9 +353,10 @@ function updateOps(c: Ctx, data: unknown, path: string): FieldUpdate[] {
         throw new ValidationError(po, `unknown update operator '${op}'; expected set, increment, decrement or push`);
     }
   }
-  const now = c.now();
-  for (const [k, def] of Object.entries(model.fields)) {
-    if (def.updatedAt && !out.some((u) => u.field === k)) out.push({ field: k, op: 'set', value: c.params.add(now) });
+  const stamped = writeFacts(model).updatedAt;
+  if (stamped.length > 0) {
+    const now = c.now();
+    for (const k of stamped) if (!out.some((u) => u.field === k)) out.push({ field: k, op: 'set', value: c.params.add(now) });
   }
   return out;
 }

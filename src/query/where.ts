@@ -36,7 +36,10 @@ export function parseWhere(schema: SchemaDef, modelKey: string, where: unknown, 
   if (depth > MAX_DEPTH) throw new ValidationError(path, `filter nested deeper than ${MAX_DEPTH} levels`);
   const model = schema.models[modelKey];
   const items: FilterNode[] = [];
-  for (const [key, value] of entries(where)) {
+  // Keys, not entries(): no array of pairs per call on the hot path.
+  for (const key of Object.keys(where)) {
+    const value = where[key];
+    if (value === undefined) continue;
     const p = `${path}.${key}`;
     if (key === 'AND' || key === 'NOT') {
       const list = Array.isArray(value) ? value : [value];
@@ -92,14 +95,15 @@ function parseFieldFilter(model: ModelDef, field: string, def: FieldDef, value: 
   // A plain object is an operator object; json fields therefore compare with { equals }.
   if (!isPlainObject(value)) return { kind: 'compare', field, op: 'eq', value: params.add(checkFieldValue(def, value, path)) };
   if (depth > MAX_DEPTH) throw new ValidationError(path, `filter nested deeper than ${MAX_DEPTH} levels`);
-  const ops = entries(value);
+  const ops = Object.keys(value).filter((k) => value[k] !== undefined);
   if (ops.length === 0) throw new ValidationError(path, 'empty filter object');
   const mode = value.mode;
   if (mode !== undefined && mode !== 'default' && mode !== 'insensitive') throw new ValidationError(`${path}.mode`, `expected 'default' or 'insensitive', got ${describe(mode)}`);
   const insensitive = mode === 'insensitive';
   if (insensitive && !TEXTUAL(def)) throw new ValidationError(`${path}.mode`, `mode: 'insensitive' applies to string fields only; ${model.name}.${field} is ${def.kind}`);
   const out: FilterNode[] = [];
-  for (const [op, v] of ops) {
+  for (const op of ops) {
+    const v = value[op];
     const p = `${path}.${op}`;
     if (!SCALAR_OPS.has(op)) throw new ValidationError(p, `unknown filter operator '${op}'`);
     switch (op) {
