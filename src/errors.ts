@@ -83,6 +83,18 @@ export class ConcurrencyError extends QuernError {
   }
 }
 
+/**
+ * A write would take a number outside its field's range (an increment past 2^31-1 on an int,
+ * past 2^63-1 on a bigint). The database refused it; nothing was written. Found at write time,
+ * since it depends on the stored value.
+ */
+export class OutOfRangeError extends QuernError {
+  override name = 'OutOfRangeError';
+  constructor(readonly model: string, readonly field: string | null, detail: string, cause?: unknown) {
+    super(`${model}${field ? `.${field}` : ''}: ${detail}`, { cause });
+  }
+}
+
 /** An atomic batch failed; nothing was written. `index` is the failing item's position. */
 export class BatchError extends QuernError {
   override name = 'BatchError';

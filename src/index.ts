@@ -8,7 +8,7 @@ export { createClient, planOffline, Query, type Client, type ClientOptions, type
 export {
   QuernError, ValidationError, SchemaError, CapabilityError, UniqueConstraintError, ForeignKeyError,
   NotFoundError, ConcurrencyError, BatchError, DriverError, TimeoutError, PoolExhaustedError, TransactionClosedError,
-  ClientClosedError,
+  ClientClosedError, OutOfRangeError,
 } from './errors.js';
 export { postgresCapabilities, dynamodbCapabilities, capabilitiesFor, type Capabilities, type TargetName, type DriverName } from './plan/capabilities.js';
 export { DIAGNOSTIC_SEVERITY, type Diagnostic, type DiagnosticCode } from './plan/diagnostics.js';

@@ -3,7 +3,7 @@
  * server's ErrorResponse fields (code, constraint, table, detail), so one
  * mapping serves both.
  */
-import { ConcurrencyError, DriverError, ForeignKeyError, QuernError, UniqueConstraintError } from '../../src/errors.js';
+import { ConcurrencyError, DriverError, ForeignKeyError, OutOfRangeError, QuernError, UniqueConstraintError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { ModelDef } from '../../src/schema/model.js';
 import { primaryKeyName } from './ddl.js';
@@ -52,6 +52,9 @@ export function mapPgError(e: unknown, schema: SchemaDef, modelKey: string | und
       return new UniqueConstraintError(name, (model && constraintFields(model, err.constraint)) ?? fieldsFromDetail(err.detail), e);
     case '23503':
       return new ForeignKeyError(name, typeof err.detail === 'string' ? err.detail : String(err.message ?? 'foreign key violation'), e);
+    case '22003':
+      // numeric_value_out_of_range: an increment took an integer or bigint column past its range.
+      return new OutOfRangeError(name, null, `${e instanceof Error ? e.message : 'numeric value out of range'}; nothing was written`, e);
     case '40001':
     case '40P01':
       return new ConcurrencyError(name, code === '40001' ? 'serialization failure; retry the transaction' : 'deadlock detected; retry the transaction', e);

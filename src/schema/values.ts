@@ -8,6 +8,8 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+/** What PostgreSQL's integer and bigint hold; every target keeps int and bigint fields inside them. */
+export const INTEGER_BOUNDS = { int: { min: INT32_MIN, max: INT32_MAX }, bigint: { min: INT64_MIN, max: INT64_MAX } } as const;
 /** Depth bound for json values: deep enough for real documents, shallow enough to stop stack exhaustion. */
 const JSON_MAX_DEPTH = 64;
 

@@ -3,7 +3,7 @@
 // Each scenario runs on every target; where a target has a limit, it asserts the typed error
 // (and that nothing was sent or written), never a DriverError.
 import { expect } from 'vitest';
-import { UniqueConstraintError, ValidationError } from 'quern';
+import { OutOfRangeError, UniqueConstraintError, ValidationError } from 'quern';
 import { createUser } from './fixtures.js';
 import { conformance, expectCapabilityError, rejection } from './targets.js';
 
@@ -67,5 +67,35 @@ conformance('limits', ({ scenario }) => {
     const bad = await rejection(t.db.user.createMany({ data: rows, atomic: 'no' as never }));
     expect(bad, String(bad)).toBeInstanceOf(ValidationError);
     expect((bad as ValidationError).path).toBe('user.createMany.atomic');
+  });
+
+  scenario('increments past the int and bigint ranges are an OutOfRangeError on every target; nothing is written', {}, async (t) => {
+    const u = await createUser(t);
+    const INT_MAX = 2 ** 31 - 1, INT_MIN = -(2 ** 31);
+    const top = await t.db.post.create({ data: { authorId: u.id, title: t.tag('top'), views: INT_MAX - 1 } });
+    expect((await t.db.post.update({ where: { id: top.id }, data: { views: { increment: 1 } } })).views).toBe(INT_MAX);
+    const cases: [PromiseLike<unknown>, string][] = [
+      [t.db.post.update({ where: { id: top.id }, data: { views: { increment: 1 } } }), 'views'],
+      [t.db.post.update({ where: { id: top.id }, data: { views: { decrement: -5 } } }), 'views'],
+      [t.db.post.updateMany({ where: { authorId: u.id }, data: { views: { increment: 2 } } }), 'views'],
+    ];
+    const bottom = await t.db.post.create({ data: { authorId: u.id, title: t.tag('bottom'), views: INT_MIN } });
+    cases.push([t.db.post.update({ where: { id: bottom.id }, data: { views: { decrement: 1 } } }), 'views']);
+    const profile = await t.db.profile.create({ data: { userId: u.id, karma: 2n ** 63n - 2n } });
+    expect((await t.db.profile.update({ where: { id: profile.id }, data: { karma: { increment: 1n } } })).karma).toBe(2n ** 63n - 1n);
+    cases.push([t.db.profile.update({ where: { id: profile.id }, data: { karma: { increment: 1n } } }), 'karma']);
+    const low = await t.db.profile.create({ data: { userId: (await createUser(t)).id, karma: -(2n ** 63n) } });
+    cases.push([t.db.profile.update({ where: { userId: low.userId }, data: { karma: { decrement: 1n } } }), 'karma']);
+    for (const [q, field] of cases) {
+      const e = await rejection(q);
+      expect(e, String(e)).toBeInstanceOf(OutOfRangeError);
+      expect(e).toMatchObject({ model: field === 'views' ? 'Post' : 'Profile' });
+      if (t.caps.family !== 'sql') expect((e as OutOfRangeError).field).toBe(field);
+    }
+    // Nothing of the refused writes is stored, the versions did not move.
+    expect(await t.db.post.findUnique({ where: { id: top.id } })).toMatchObject({ views: INT_MAX, version: 2 });
+    expect(await t.db.post.findUnique({ where: { id: bottom.id } })).toMatchObject({ views: INT_MIN, version: 1 });
+    expect((await t.db.profile.findUnique({ where: { id: profile.id } }))?.karma).toBe(2n ** 63n - 1n);
+    expect((await t.db.profile.findUnique({ where: { id: low.id } }))?.karma).toBe(-(2n ** 63n));
   });
 });

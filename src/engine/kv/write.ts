@@ -15,6 +15,7 @@ import { KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCance
 import { expandKeys, keyString, pickKey, resolver, rowKey, type RunCtx, type Scope } from './context.js';
 import { evaluate, deepEqual } from './evaluate.js';
 import { isRootRead, readRoot } from './read.js';
+import { rangeChecks, rangeCondition, rangeViolation, type RangeCheck } from './range.js';
 
 /** What one transaction item stands for, to turn a cancellation reason into the right error. */
 interface Meaning {
@@ -24,6 +25,8 @@ interface Meaning {
   readonly fields?: readonly string[];
   /** Expected version of the row (to tell a lost race from a vanished row). */
   readonly version?: { readonly attr: string; readonly value: unknown } | null;
+  /** Increments the row's write condition keeps in their field's range. */
+  readonly ranges?: readonly RangeCheck[];
 }
 
 /** The items of one logical write, and its method-level result once committed. */
@@ -145,8 +148,11 @@ export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: 
   const nullAdds = w.updates.filter((u) => u.op === 'add' && (existing[u.attr] === null || existing[u.attr] === undefined));
   const stillNull = and(...nullAdds.map((u): KvCondition => ({ kind: 'exists', attr: u.attr, exists: false })));
   const updates = w.updates.filter((u) => !nullAdds.includes(u));
-  unit.items.push({ kind: 'Update', model: w.model, key: pickKey(model, existing), updates: withVersion(updates, versionAttr), condition: and(exists(model), guard, stillNull, w.condition), resolve });
-  unit.meanings.push({ model, role: 'row', method: 'update', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null });
+  const ranges = rangeChecks(model, updates, resolve);
+  const over = rangeViolation(model, ranges, existing);
+  if (over) throw over;
+  unit.items.push({ kind: 'Update', model: w.model, key: pickKey(model, existing), updates: withVersion(updates, versionAttr), condition: and(exists(model), guard, stillNull, rangeCondition(ranges), w.condition), resolve });
+  unit.meanings.push({ model, role: 'row', method: 'update', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null, ranges });
   unit.targets.push(rowTarget(model, existing));
   releaseItems(model, w.model, moved, existing, unit, 'update');
   claimItems(model, w.model, moved, next, unit);
@@ -182,7 +188,7 @@ function reasonError(m: Meaning, r: KvCancelReason): QuernError {
         if (m.version && !deepEqual(r.item[m.version.attr], m.version.value)) {
           return new ConcurrencyError(m.model.name, `the record's ${m.version.attr} is ${String(r.item[m.version.attr])}, expected ${String(m.version.value)}`);
         }
-        return new ConcurrencyError(m.model.name, 'the record was changed concurrently');
+        return rangeViolation(m.model, m.ranges ?? [], r.item) ?? new ConcurrencyError(m.model.name, 'the record was changed concurrently');
     }
   }
   if (r.code === 'TransactionConflict') return new ConcurrencyError(m.model.name, 'another transaction was writing the same item');
@@ -415,7 +421,8 @@ export async function runUpdateOne(x: RunCtx, ops: readonly Operation[]): Promis
   if (!tx) {
     const resolve = resolver(x, at.scope);
     const expectedRef = w.version?.expected ?? null;
-    const condition = and(exists(model), expectedRef ? { kind: 'compare', attr: versionAttr!, op: '=', value: expectedRef } : null, w.condition);
+    const ranges = rangeChecks(model, w.updates, resolve);
+    const condition = and(exists(model), expectedRef ? { kind: 'compare', attr: versionAttr!, op: '=', value: expectedRef } : null, rangeCondition(ranges), w.condition);
     try {
       return await x.core.update({ kind: 'Update', model: w.model, key: at.key, updates: withVersion(w.updates, versionAttr), condition, resolve }, x.log);
     } catch (e) {
@@ -424,7 +431,7 @@ export async function runUpdateOne(x: RunCtx, ops: readonly Operation[]): Promis
       if (expectedRef && !deepEqual(e.item[versionAttr!], resolve(expectedRef))) {
         throw new ConcurrencyError(model.name, `the record's ${versionAttr} is ${String(e.item[versionAttr!])}, expected ${String(resolve(expectedRef))}`);
       }
-      throw new NotFoundError(model.name, 'no record matched the update filter');
+      throw rangeViolation(model, ranges, e.item) ?? new NotFoundError(model.name, 'no record matched the update filter');
     }
   }
   return readModifyWrite(!!w.version?.expected, async () => {

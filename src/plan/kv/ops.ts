@@ -22,7 +22,7 @@ export type KvValue =
   /** Writes that need the current item: the value of one of its fields as read before writing. */
   | { readonly from: 'item'; readonly field: string }
   /** A literal the engine chose (e.g. 1 for a version increment). Still sent as a :value placeholder. */
-  | { readonly from: 'const'; readonly value: string | number | boolean };
+  | { readonly from: 'const'; readonly value: string | number | boolean | bigint };
 
 export type KvCompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
