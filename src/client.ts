@@ -3,6 +3,7 @@
  * place that ties the pipeline together: build (validate) → plan (cached) →
  * refuse what the target cannot run well → execute → project.
  */
+import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { CapabilityError, ClientClosedError, SchemaError, ValidationError } from './errors.js';
 import type { Schema } from './schema/define.js';
@@ -78,8 +79,30 @@ export interface ClientOptions<S extends Schema<any, any>> {
   log?: (e: QueryEvent) => void;
   /** Called when a warning-level diagnostic lets a query run (non-strict mode). */
   onWarning?: (d: Diagnostic) => void;
-  /** Signs pagination cursors. Set it (or QUERN_CURSOR_SECRET) to make cursors unforgeable. */
+  /**
+   * Signs pagination cursors. Set it (or QUERN_CURSOR_SECRET) to make cursors unforgeable.
+   * Without it: under NODE_ENV=production a random secret per process (with a warning: cursors
+   * then do not survive a restart or cross instances); elsewhere one derived from the schema.
+   */
   cursorSecret?: string;
+}
+
+/**
+ * The schema-derived default is public (anyone with the schema can sign a cursor), which is fine
+ * in development but not in production, where a random per-process secret is used instead.
+ */
+function cursorSecret(opts: ClientOptions<any>, schema: Schema<any, any>): string | Uint8Array {
+  const given = opts.cursorSecret ?? process.env.QUERN_CURSOR_SECRET;
+  if (given !== undefined) {
+    if (typeof given !== 'string' || given.length < 16) throw new ValidationError('createClient.cursorSecret', 'expected a secret string of at least 16 characters');
+    return given;
+  }
+  if (process.env.NODE_ENV !== 'production') return `quern:${schema.def.hash}`;
+  process.emitWarning(
+    'quern: NODE_ENV=production and no cursorSecret: pagination cursors are signed with a random per-process secret, so they stop working after a restart and across instances. Pass createClient({ cursorSecret }) or set QUERN_CURSOR_SECRET.',
+    { code: 'QUERN_CURSOR_SECRET' },
+  );
+  return randomBytes(32);
 }
 
 const defaultStrict = () => process.env.NODE_ENV === 'test' || process.env.VITEST !== undefined;
@@ -92,9 +115,9 @@ class Runtime implements QueryRunner {
   private readonly warned = new Set<string>();
   private readonly record = process.env.QUERN_RECORD;
 
-  constructor(readonly schema: Schema<any, any>, readonly driver: Driver, readonly executor: Executor, readonly opts: ClientOptions<any>) {
+  constructor(readonly schema: Schema<any, any>, readonly driver: Driver, readonly executor: Executor, readonly opts: ClientOptions<any>, secret: string | Uint8Array) {
     this.cache = new PlanCache(schema.def);
-    this.cursors = new CursorCodec(opts.cursorSecret ?? process.env.QUERN_CURSOR_SECRET ?? `quern:${schema.def.hash}`);
+    this.cursors = new CursorCodec(secret);
     this.strict = opts.strict ?? defaultStrict();
     this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}), warn: (d) => this.runtimeWarning(d) };
   }
@@ -203,7 +226,7 @@ function shapeResult(rt: Runtime, prepared: PreparedQuery, result: unknown): unk
       return result;
     case 'paginate': {
       const page = result as PageResult;
-      const base = cursorBase(ast.model, ast.where, ast.orderBy);
+      const base = cursorBase(ast.model, ast.where, ast.orderBy, prepared.params);
       return {
         items: projectRows(page.items, ast.select, ast.include),
         nextCursor: page.next === null ? null : rt.cursors.encode(page.next, base),
@@ -262,8 +285,9 @@ export async function createClient<S extends Schema<any, any>>(opts: ClientOptio
     const d = problems[0];
     throw new SchemaError(`${d.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, d.model, undefined, d.code, d.fix);
   }
+  const secret = cursorSecret(opts, schema);
   const executor = await driver.connect(schema.def);
-  const rt = new Runtime(schema, driver, executor, opts);
+  const rt = new Runtime(schema, driver, executor, opts, secret);
   return makeClient<S>(rt);
 }
 

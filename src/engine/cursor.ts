@@ -6,6 +6,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../errors.js';
+import type { ModelDef } from '../schema/model.js';
+import { checkScalar } from '../schema/values.js';
 
 const MAX_CURSOR_LENGTH = 8192;
 
@@ -86,4 +88,30 @@ export class CursorCodec {
     if (parsed.s !== CursorCodec.baseHash(base)) throw new ValidationError(path, 'this cursor belongs to a different query (model, filter or order changed)');
     return decodeValue(parsed.b, path);
   }
+}
+
+/**
+ * A page boundary given as the values of `fields`, in order (the SQL executors' form): each must
+ * be a valid value of its field (null only where the field is nullable), or the cursor is
+ * malformed. The KV form is checked by the KV executor (its boundary is a key).
+ */
+export function checkBoundaryValues(model: ModelDef, fields: readonly string[], v: unknown, path: string): void {
+  if (!Array.isArray(v) || v.length !== fields.length) throw new ValidationError(path, 'malformed cursor: its boundary does not match this query');
+  fields.forEach((f, i) => {
+    const def = model.fields[f];
+    if (v[i] === null) {
+      if (!def.nullable) throw new ValidationError(path, `malformed cursor: ${f} cannot be null`);
+      return;
+    }
+    // The codec decodes timestamps to Dates and bigints to bigints; anything else was not issued by quern.
+    if ((def.kind === 'timestamp' && !(v[i] instanceof Date)) || (def.kind === 'bigint' && typeof v[i] !== 'bigint')) {
+      throw new ValidationError(path, `malformed cursor: ${f} is not a ${def.kind}`);
+    }
+    try {
+      checkScalar(def, v[i], `${path}.${f}`);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(path, `malformed cursor: ${e.problem} (${f})`);
+      throw e;
+    }
+  });
 }

@@ -382,13 +382,49 @@ function buildPaginate(c: Ctx, a: Record<string, unknown>, opts: BuildOptions): 
     const cp = `${p}.${direction === 'forward' ? 'after' : 'before'}`;
     if (typeof raw !== 'string') throw new ValidationError(cp, `expected a cursor string, got ${describe(raw)}`);
     if (!opts.decodeCursor) throw new ValidationError(cp, 'cursors need a client to verify them');
-    const base = cursorBase(c.modelKey, where, orderBy);
+    const base = cursorBase(c.modelKey, where, orderBy, c.params.values);
     cursor = c.params.add(opts.decodeCursor(raw, base, cp));
   }
   return { kind: 'paginate', model: c.modelKey, where, orderBy, limit: null, offset: null, select: sel, include: inc, allowScan, direction, size: sizeSlot, cursor };
 }
 
-/** What a cursor is bound to: the same model, filter shape and order. */
-export function cursorBase(modelKey: string, where: FilterNode | null, orderBy: readonly OrderTerm[]): string {
-  return JSON.stringify([modelKey, where, orderBy]);
+/**
+ * What a cursor is bound to: the same model, filter shape, filter VALUES and order. A cursor from
+ * `where: { authorId: A }` replayed with `authorId: B` would otherwise skip B's first rows (its
+ * boundary lies in A's range), or point DynamoDB at another partition.
+ */
+export function cursorBase(modelKey: string, where: FilterNode | null, orderBy: readonly OrderTerm[], params: readonly unknown[]): string {
+  const values = filterSlots(where).map((s) => params[s]);
+  return JSON.stringify([modelKey, where, orderBy, values], (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+/** The param slots a filter reads, in a fixed order. */
+function filterSlots(node: FilterNode | null, out: number[] = []): number[] {
+  if (!node) return out;
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      for (const i of node.items) filterSlots(i, out);
+      return out;
+    case 'not':
+      return filterSlots(node.item, out);
+    case 'const':
+    case 'isNull':
+      return out;
+    case 'compare':
+    case 'text':
+    case 'has':
+    case 'listEquals':
+      out.push(node.value.slot);
+      return out;
+    case 'in':
+      out.push(node.values.slot);
+      return out;
+    case 'relation':
+      return filterSlots(node.filter, out);
+    default: {
+      const never: never = node;
+      throw new Error(`internal: unknown filter node ${JSON.stringify(never)}`);
+    }
+  }
 }

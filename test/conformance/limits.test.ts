@@ -3,7 +3,10 @@
 // Each scenario runs on every target; where a target has a limit, it asserts the typed error
 // (and that nothing was sent or written), never a DriverError.
 import { expect } from 'vitest';
-import { OutOfRangeError, UniqueConstraintError, ValidationError } from 'quern';
+import { buildQuery, OutOfRangeError, UniqueConstraintError, ValidationError } from 'quern';
+import { CursorCodec } from '../../src/engine/cursor.js';
+import { cursorBase } from '../../src/query/build.js';
+import { blog } from './schema.js';
 import { createUser } from './fixtures.js';
 import { conformance, expectCapabilityError, rejection } from './targets.js';
 
@@ -97,5 +100,52 @@ conformance('limits', ({ scenario }) => {
     expect(await t.db.post.findUnique({ where: { id: bottom.id } })).toMatchObject({ views: INT_MIN, version: 1 });
     expect((await t.db.profile.findUnique({ where: { id: profile.id } }))?.karma).toBe(2n ** 63n - 1n);
     expect((await t.db.profile.findUnique({ where: { id: low.id } }))?.karma).toBe(-(2n ** 63n));
+  });
+
+  scenario('a cursor is bound to the filter values: reused with another authorId it is a ValidationError', {}, async (t) => {
+    const [a, b] = [await createUser(t), await createUser(t)];
+    for (const u of [a, b]) await t.db.post.createMany({ data: ['p1', 'p2', 'p3'].map((title) => ({ authorId: u.id, title })) });
+    const args = { orderBy: { title: 'asc' }, first: 2 } as const;
+    const page = await t.db.post.paginate({ where: { authorId: a.id }, ...args });
+    expect(page.items.map((p) => p.title)).toEqual(['p1', 'p2']);
+    expect((await t.db.post.paginate({ where: { authorId: a.id }, ...args, after: page.nextCursor })).items.map((p) => p.title)).toEqual(['p3']);
+    const start = t.events.length;
+    for (const where of [{ authorId: b.id }, { authorId: a.id, title: { gte: 'p' } }]) {
+      const e = await rejection(t.db.post.paginate({ where, ...args, after: page.nextCursor }));
+      expect(e, String(e)).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).path).toBe('post.paginate.after');
+      expect((e as Error).message).toMatch(/belongs to a different query/);
+    }
+    expect(t.events.length, 'nothing may be sent').toBe(start);
+  });
+
+  scenario('a signed cursor whose boundary has the wrong types is a ValidationError before any request', {}, async (t) => {
+    const u = await createUser(t);
+    await t.db.post.createMany({ data: ['p1', 'p2', 'p3'].map((title) => ({ authorId: u.id, title })) });
+    // Signed with the client's own (test-default, schema-derived) secret and the right binding: only the types are wrong.
+    const forger = new CursorCodec(`quern:${blog.def.hash}`);
+    const queries = [
+      { where: { authorId: u.id }, orderBy: { title: 'asc' } },
+      { where: { authorId: u.id, publishedAt: { not: null } }, orderBy: { publishedAt: 'desc' } },
+    ] as const;
+    const boundaries: unknown[] = [
+      ['w(YE,iHm9!', 'x'], [5, 6], [null, null], [new Date(0), 'not-a-uuid'], ['p1'], 'p1', 42, null,
+      { authorId: 'not-a-uuid', title: 'p1', id: 'x' }, { authorId: u.id, title: 5, id: u.id }, { authorId: u.id, publishedAt: 'soon', id: u.id }, {},
+    ];
+    const start = t.events.length;
+    for (const q of queries) {
+      const built = buildQuery(blog.def, 'post', 'paginate', { ...q, first: 2 });
+      const ast = built.ast as unknown as { where: never; orderBy: never };
+      const base = cursorBase('post', ast.where, ast.orderBy, built.params);
+      for (const boundary of boundaries) {
+        for (const backward of [false, true]) {
+          const cursor = forger.encode(boundary, base);
+          const e = await rejection(t.db.post.paginate({ ...q, ...(backward ? { last: 2, before: cursor } : { first: 2, after: cursor }) }));
+          expect(e, `${JSON.stringify(boundary)}: ${String(e)}`).toBeInstanceOf(ValidationError);
+          expect((e as Error).message).toMatch(/malformed cursor|does not match this query/);
+        }
+      }
+    }
+    expect(t.events.length, 'nothing may be sent').toBe(start);
   });
 });

@@ -102,7 +102,8 @@ export class KvExecutor implements Executor {
     const size = x.params[ast.size.slot] as number;
     const backward = ast.direction === 'backward';
     const rawCursor = ast.cursor ? x.params[ast.cursor.slot] : null;
-    const hasCursor = rawCursor !== null && rawCursor !== undefined;
+    // A cursor was given: whatever it decoded to (even null) must be a valid boundary.
+    const hasCursor = ast.cursor !== null;
     const reads = q.plan.operations.filter(isRootRead) as KvReadOperation[];
     const bs = branches(reads);
     const single = bs.length === 1 && (bs[0].op.kind === 'Query' || bs[0].op.kind === 'Scan') ? bs[0].op as KvQuery | KvScan : null;
@@ -118,11 +119,12 @@ export class KvExecutor implements Executor {
       boundary = (row) => boundaryOf(x, single, row);
     } else {
       // Key paths (GetItem, BatchGetItem, unique lookup): a bounded list, paged in memory by key.
+      // The boundary is checked before any request.
+      const b = hasCursor ? checkBoundary(x, model, model.key, rawCursor, `${ast.model}.paginate.${backward ? 'before' : 'after'}`) : null;
       const all = await readRoot(x, model, reads, null);
       const ordered = backward ? [...all].reverse() : all;
       let from = 0;
-      if (hasCursor) {
-        const b = checkBoundary(x, model, model.key, rawCursor, `${ast.model}.paginate.${backward ? 'before' : 'after'}`);
+      if (b) {
         const at = ordered.findIndex((r) => rowKey(model, r) === keyString(b, model.key));
         from = at < 0 ? ordered.length : at + 1;
       }

@@ -11,6 +11,7 @@ import type { RowShape, SqlOperation } from '../../plan/sql/ops.js';
 import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from './core.js';
 import { rowDecoder, type RowDecoder } from './decode.js';
+import { checkBoundaryValues } from '../cursor.js';
 
 type Row = Record<string, unknown>;
 
@@ -102,6 +103,12 @@ export class SqlExecutor implements Executor {
   private async runOn(conn: SqlConnection, q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
     const ops = q.plan.operations;
     const op = sqlOp(ops[0]);
+    if (op.result.kind === 'page' && op.result.cursor) {
+      // A signed cursor can still carry a boundary of the wrong types (forged, or from an older
+      // schema): refuse it here, not as the server's "invalid input syntax".
+      const r = op.result;
+      checkBoundaryValues(ctx.schema.models[op.model], r.boundary, q.params[r.cursor!.slot], `${op.model}.paginate.${r.direction === 'forward' ? 'after' : 'before'}`);
+    }
     const res = await this.send(conn, op, q.params, ctx);
     const r = op.result;
     const modelName = ctx.schema.models[op.model].name;

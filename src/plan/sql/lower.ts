@@ -61,7 +61,7 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[
         orderBy: orderItems(scope, run),
         limit: param(ast.size.slot, INT8, [], 'plus-one'),
       });
-      return [op(m, `paginate ${name} (${ast.direction})`, stmt, { kind: 'page', rows: sel.shape, size: ast.size, direction: ast.direction, hasCursor: ast.cursor !== null, boundary })];
+      return [op(m, `paginate ${name} (${ast.direction})`, stmt, { kind: 'page', rows: sel.shape, size: ast.size, direction: ast.direction, hasCursor: ast.cursor !== null, boundary, cursor: ast.cursor })];
     }
     case 'count': {
       const scope = ctx.scope(m);

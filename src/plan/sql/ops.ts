@@ -48,6 +48,8 @@ export type SqlResultSpec =
   | {
       readonly kind: 'page'; readonly rows: RowShape; readonly size: Slot;
       readonly direction: 'forward' | 'backward'; readonly hasCursor: boolean; readonly boundary: readonly string[];
+      /** The slot holding the decoded cursor (checked against the boundary fields' types before sending). */
+      readonly cursor: Slot | null;
     }
   /**
    * Runs only when the preceding write matched no row: a row here means the
