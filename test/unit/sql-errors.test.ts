@@ -1,6 +1,6 @@
 // PostgreSQL error mapping, from the ErrorResponse fields pg and PGlite both expose.
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyError, DriverError, ForeignKeyError, UniqueConstraintError, defineSchema, f, model, unique } from 'quern';
+import { ConcurrencyError, DriverError, ForeignKeyError, OutOfRangeError, UniqueConstraintError, defineSchema, f, model, unique } from 'quern';
 import { mapPgError } from 'quern/postgres';
 
 const M = model('Thing', { id: f.uuid().key(), a: f.string().unique(), b: f.string(), c: f.string() }, { table: 'things', uniques: [unique('b', 'c').named('things_b_c_key')] });
@@ -28,9 +28,12 @@ describe('mapPgError', () => {
     expect(fk.message).toContain('is not present');
     expect(mapPgError(pgErr({ code: '40001' }), schema, 'thing', 'postgres')).toBeInstanceOf(ConcurrencyError);
     expect(mapPgError(pgErr({ code: '40P01' }), schema, 'thing', 'postgres')).toBeInstanceOf(ConcurrencyError);
-    const other = mapPgError(pgErr({ code: '22003', message: 'integer out of range' }), schema, 'thing', 'pglite');
+    const range = mapPgError(pgErr({ code: '22003', message: 'integer out of range' }), schema, 'thing', 'pglite');
+    expect(range).toBeInstanceOf(OutOfRangeError);
+    expect(range).toMatchObject({ model: 'Thing', field: null });
+    const other = mapPgError(pgErr({ code: '22012', message: 'division by zero' }), schema, 'thing', 'pglite');
     expect(other).toBeInstanceOf(DriverError);
-    expect(other.message).toBe('pglite: integer out of range (SQLSTATE 22003)');
+    expect(other.message).toBe('pglite: division by zero (SQLSTATE 22012)');
     const network = mapPgError(new Error('Connection terminated'), schema, 'thing', 'postgres');
     expect(network).toBeInstanceOf(DriverError);
   });
