@@ -184,7 +184,9 @@ function checkSchemaJson(raw: unknown, bad: (p: string) => never): SchemaDef {
     if (!out[key]) bad(`schema.relations.${key}: no such model`);
     for (const [name, r0] of Object.entries(obj(rv, `schema.relations.${key}`, bad))) {
       const r = obj(r0, `schema.relations.${key}.${name}`, bad);
-      if (!['hasMany', 'hasOne', 'belongsTo'].includes(r.kind as string)) bad(`schema.relations.${key}.${name}.kind must be hasMany, hasOne or belongsTo`);
+      if (!['hasMany', 'hasOne', 'belongsTo', 'manyToMany'].includes(r.kind as string)) bad(`schema.relations.${key}.${name}.kind must be hasMany, hasOne, belongsTo or manyToMany`);
+      if (r.onDelete !== undefined && !['cascade', 'setNull', 'restrict'].includes(r.onDelete as string)) bad(`schema.relations.${key}.${name}.onDelete must be cascade, setNull or restrict`);
+      if (r.kind === 'manyToMany' && (typeof r.through !== 'string' || !out[r.through] || typeof r.to !== 'string')) bad(`schema.relations.${key}.${name} (manyToMany) needs through (a model) and to`);
       if (typeof r.target !== 'string' || !out[r.target]) bad(`schema.relations.${key}.${name}.target names no model`);
       if (typeof r.foreignKey !== 'string') bad(`schema.relations.${key}.${name}.foreignKey must be a string`);
     }

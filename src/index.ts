@@ -1,7 +1,7 @@
 /** Public exports of `quern`. Drivers live in `quern/postgres` and `quern/dynamodb`. */
 export { f, Field, type FieldDef, type ScalarKind, type FieldKind, type JsonValue } from './schema/field.js';
 export { model, index, unique, type Model, type ModelDef, type IndexDef, type UniqueDef } from './schema/model.js';
-export { hasMany, hasOne, belongsTo, type RelationDef, type RelationSpec } from './schema/relation.js';
+export { hasMany, hasOne, belongsTo, manyToMany, type RelationDef, type RelationSpec, type OnDelete, type BelongsToOptions, type ManyToManyOptions } from './schema/relation.js';
 export { defineSchema, type Schema, type SchemaDef } from './schema/define.js';
 export type { Row, CreateInput, UpdateInput, Where, OrderBy, Result, SelectArg, IncludeArg, ModelKey } from './schema/infer.js';
 export { createClient, planOffline, Query, type Client, type ClientOptions, type ModelClient, type TxClient, type Page, type Explanation } from './client.js';

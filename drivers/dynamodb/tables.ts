@@ -38,6 +38,8 @@ export function gsiInput(model: ModelDef, index: IndexDef): GlobalSecondaryIndex
     KeySchema: [
       { AttributeName: key.partition, KeyType: 'HASH' },
       ...(key.sort ? [{ AttributeName: key.sort, KeyType: 'RANGE' as const }] : []),
+      // More than two fields: a multi-attribute sort key (the order of the fields is the sort order).
+      ...(index.shards === undefined ? index.fields.slice(2) : []).map((f) => ({ AttributeName: f, KeyType: 'RANGE' as const })),
     ],
     Projection: { ProjectionType: 'ALL' },
   };

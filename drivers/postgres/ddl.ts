@@ -20,6 +20,8 @@ import type { SchemaDef } from '../../src/schema/define.js';
 import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { IndexDef, ModelDef } from '../../src/schema/model.js';
 import { checkConstraintName, foreignKeyName, primaryKeyName } from '../../src/schema/names.js';
+import { references } from '../../src/schema/references.js';
+import type { OnDelete } from '../../src/schema/relation.js';
 import { quoteIdent, quoteLiteral } from './serialize.js';
 
 const TEXT_LIKE = new Set(['string', 'text', 'enum']);
@@ -103,29 +105,27 @@ export interface ForeignKeyDef {
   readonly column: string;
   readonly refTable: string;
   readonly refColumn: string;
+  /** Absent in snapshots written before onDelete existed: restrict. */
+  readonly onDelete?: OnDelete;
+}
+
+/** One foreign key per reference the schema implies (src/schema/references.ts), with its delete action. */
+export function foreignKeys(schema: SchemaDef): ForeignKeyDef[] {
+  return references(schema).map((r) => {
+    const fkModel = schema.models[r.model];
+    const keyModel = schema.models[r.refModel];
+    return { name: foreignKeyName(fkModel.table, r.field), table: fkModel.table, column: r.field, refTable: keyModel.table, refColumn: keyModel.key[0], onDelete: r.onDelete };
+  });
 }
 
 /**
- * One foreign key per distinct (table, column → referenced table): a hasMany
- * and its inverse belongsTo describe the same constraint.
+ * restrict is left as PostgreSQL's default (NO ACTION): it refuses the same deletes, at the end of
+ * the statement, and keeps the constraints created before onDelete existed unchanged.
  */
-export function foreignKeys(schema: SchemaDef): ForeignKeyDef[] {
-  const out = new Map<string, ForeignKeyDef>();
-  for (const [source, rels] of Object.entries(schema.relations)) {
-    for (const rel of Object.values(rels)) {
-      const [fkModel, keyModel] = rel.kind === 'belongsTo'
-        ? [schema.models[source], schema.models[rel.target]]
-        : [schema.models[rel.target], schema.models[source]];
-      const key = `${fkModel.table}\u0000${rel.foreignKey}\u0000${keyModel.table}`;
-      if (out.has(key)) continue;
-      out.set(key, { name: foreignKeyName(fkModel.table, rel.foreignKey), table: fkModel.table, column: rel.foreignKey, refTable: keyModel.table, refColumn: keyModel.key[0] });
-    }
-  }
-  return [...out.values()];
-}
+const ON_DELETE_SQL: Readonly<Record<OnDelete, string>> = { cascade: ' ON DELETE CASCADE', setNull: ' ON DELETE SET NULL', restrict: '' };
 
 export function addForeignKeySql(fk: ForeignKeyDef): string {
-  return `ALTER TABLE ${quoteIdent(fk.table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${quoteIdent(fk.column)}) REFERENCES ${quoteIdent(fk.refTable)} (${quoteIdent(fk.refColumn)})`;
+  return `ALTER TABLE ${quoteIdent(fk.table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${quoteIdent(fk.column)}) REFERENCES ${quoteIdent(fk.refTable)} (${quoteIdent(fk.refColumn)})${ON_DELETE_SQL[fk.onDelete ?? 'restrict']}`;
 }
 
 /** Every statement to create the schema from nothing, in dependency order (tables, indexes, then foreign keys). */

@@ -70,7 +70,8 @@ function physical(model: ModelDef, rename?: { table: string; field: (f: string) 
 }
 
 const sameCols = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const fkKey = (fk: ForeignKeyDef) => `${fk.table}\u0000${fk.column}\u0000${fk.refTable}\u0000${fk.refColumn}`;
+// The delete action is part of the identity: changing it drops and re-adds the constraint.
+const fkKey = (fk: ForeignKeyDef) => `${fk.table}\u0000${fk.column}\u0000${fk.refTable}\u0000${fk.refColumn}\u0000${fk.onDelete ?? 'restrict'}`;
 // PostgreSQL truncates identifiers to 63 bytes; compare names as the catalog holds them.
 const pgName = (s: string) => Buffer.from(s).subarray(0, 63).toString();
 

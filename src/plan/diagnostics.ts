@@ -12,7 +12,8 @@ export type DiagnosticCode =
   | 'index-missing'
   | 'offset-emulated'
   | 'fanout'
-  | 'unanalyzable-query';
+  | 'unanalyzable-query'
+  | 'key-too-wide';
 
 export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, 'error' | 'warning'>> = {
   'scan-required': 'error',
@@ -26,6 +27,7 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, 'error' | 'war
   'offset-emulated': 'warning',
   fanout: 'warning',
   'unanalyzable-query': 'warning',
+  'key-too-wide': 'error',
 };
 
 export interface Diagnostic {

@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import type { SchemaDef } from '../schema/define.js';
 import type { FieldDef } from '../schema/field.js';
 import type { ModelDef } from '../schema/model.js';
+import { isToMany } from '../schema/relation.js';
 import { checkFieldValue, checkScalar, describe } from '../schema/values.js';
 import type { BuiltQuery, FieldUpdate, FilterNode, IncludeNode, OrderTerm, QueryAst, Slot } from './ast.js';
 import { Params, entries, isPlainObject, parseWhere } from './where.js';
@@ -271,8 +272,8 @@ function include(c: Ctx, modelKey: string, v: unknown, path: string, depth = 0):
     }
     if (!isPlainObject(arg)) throw new ValidationError(p, `expected true or { where, orderBy, limit, select, include }, got ${describe(arg)}`);
     for (const k of Object.keys(arg)) if (arg[k] !== undefined && !['where', 'orderBy', 'limit', 'select', 'include'].includes(k)) throw new ValidationError(`${p}.${k}`, `unknown include option '${k}'`);
-    if (rels[name].kind !== 'hasMany' && (arg.where !== undefined || arg.orderBy !== undefined || arg.limit !== undefined)) {
-      throw new ValidationError(p, `where/orderBy/limit apply to has-many relations; '${name}' is ${rels[name].kind}`);
+    if (!isToMany(rels[name].kind) && (arg.where !== undefined || arg.orderBy !== undefined || arg.limit !== undefined)) {
+      throw new ValidationError(p, `where/orderBy/limit apply to hasMany and manyToMany relations; '${name}' is ${rels[name].kind}`);
     }
     out.push({
       relation: name,

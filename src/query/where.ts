@@ -3,6 +3,7 @@ import type { SchemaDef } from '../schema/define.js';
 import type { FieldDef } from '../schema/field.js';
 import type { ModelDef } from '../schema/model.js';
 import { checkFieldValue, checkScalar, describe } from '../schema/values.js';
+import { isToMany } from '../schema/relation.js';
 import type { FilterNode, Slot } from './ast.js';
 
 /** Collects values out of the AST into a params array. */
@@ -65,8 +66,8 @@ export function parseWhere(schema: SchemaDef, modelKey: string, where: unknown, 
 function parseRelationFilter(schema: SchemaDef, modelKey: string, name: string, value: unknown, params: Params, path: string, depth: number): FilterNode {
   const rel = schema.relations[modelKey][name];
   if (!isPlainObject(value) && value !== null) throw new ValidationError(path, `expected a relation filter object, got ${describe(value)}`);
-  if (rel.kind === 'hasMany') {
-    if (value === null) throw new ValidationError(path, 'a has-many relation filter takes { some | every | none }');
+  if (isToMany(rel.kind)) {
+    if (value === null) throw new ValidationError(path, `a ${rel.kind} relation filter takes { some | every | none }`);
     const out: FilterNode[] = [];
     for (const [op, sub] of entries(value)) {
       if (op !== 'some' && op !== 'every' && op !== 'none') throw new ValidationError(`${path}.${op}`, `unknown relation operator '${op}'; use some, every or none`);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SchemaError, ValidationError } from '../errors.js';
 import type { AnyField, FieldDef } from './field.js';
 import type { IndexDef, Model, ModelDef, UniqueDef } from './model.js';
-import type { RelationDef, RelationSpec } from './relation.js';
+import { ON_DELETE, type RelationDef, type RelationSpec } from './relation.js';
 import { checkFieldValue } from './values.js';
 import { checkForeignKeyName, checkModelNames, checkSchemaNames, OBJECT_PROTOTYPE_NAMES } from './names.js';
 
@@ -22,6 +22,13 @@ export interface Schema<M extends Record<string, Model<string, any>> = Record<st
   readonly relations: R;
   readonly def: SchemaDef;
 }
+
+/**
+ * Fields in a key, index or unique constraint. PostgreSQL takes up to 32 index columns; 8 keeps
+ * statements and plans small. Targets with narrower keys refuse wider ones in their schema check
+ * (DynamoDB: table keys of at most 2 fields, GSI keys of at most 1 + 4).
+ */
+export const MAX_KEY_FIELDS = 8;
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const RESERVED_FIELDS = new Set(['AND', 'OR', 'NOT', 'prototype', ...OBJECT_PROTOTYPE_NAMES]);
@@ -58,6 +65,7 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
       relations[source][name] = rel;
     }
   }
+  addJoinIndexes(defs, relations);
   const hash = createHash('sha256').update(JSON.stringify({ defs, relations }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex').slice(0, 16);
   const def: SchemaDef = { models: defs, relations, hash };
   return { models, relations: (options.relations ?? {}) as R, def };
@@ -80,7 +88,8 @@ function buildModel(m: Model): ModelDef {
   let key: string[];
   if (opts.key) {
     key = [...opts.key];
-    if (key.length < 1 || key.length > 2) throw new SchemaError(`model ${name}: key must have one or two fields (partition, sort), got ${key.length}`, name);
+    if (key.length < 1 || key.length > MAX_KEY_FIELDS) throw new SchemaError(`model ${name}: key must have 1 to ${MAX_KEY_FIELDS} fields, got ${key.length}`, name);
+    if (new Set(key).size !== key.length) throw new SchemaError(`model ${name}: key [${key.join(', ')}] repeats a field`, name);
     if (marked.some((k) => !key.includes(k))) throw new SchemaError(`model ${name}: field '${marked.find((k) => !key.includes(k))}' is marked .key() but options.key is [${key.join(', ')}]`, name);
   } else {
     if (marked.length === 0) throw new SchemaError(`model ${name} has no key: mark one field with .key() or pass { key: [partition, sort] }`, name);
@@ -101,7 +110,7 @@ function buildModel(m: Model): ModelDef {
     const iname = spec.name ?? `${name}_${spec.fields.join('_')}_idx`;
     if (names.has(iname)) throw new SchemaError(`model ${name}: duplicate index name '${iname}'`, name);
     names.add(iname);
-    if (spec.fields.length > 2) throw new SchemaError(`model ${name}: index(${spec.fields.join(', ')}) has more than two fields; an index is (partition, sort)`, name);
+    if (spec.fields.length > MAX_KEY_FIELDS) throw new SchemaError(`model ${name}: index(${spec.fields.join(', ')}) has more than ${MAX_KEY_FIELDS} fields`, name);
     if (spec.shards !== undefined) checkShards(name, fields, spec.fields, spec.shards);
     indexes.push({ name: iname, fields: [...spec.fields], ...(spec.shards !== undefined ? { shards: spec.shards } : {}) });
   }
@@ -114,6 +123,7 @@ function buildModel(m: Model): ModelDef {
   }
   for (const spec of opts.uniques ?? []) {
     checkFieldList(name, fields, spec.fields, 'unique');
+    if (spec.fields.length > MAX_KEY_FIELDS) throw new SchemaError(`model ${name}: unique(${spec.fields.join(', ')}) has more than ${MAX_KEY_FIELDS} fields`, name);
     uniques.push({ name: spec.name ?? `${name}_${spec.fields.join('_')}_key`, fields: [...spec.fields] });
   }
   for (const u of uniques) {
@@ -187,15 +197,68 @@ function checkRelation(defs: Record<string, ModelDef>, source: string, name: str
   if (!IDENT_RE.test(name)) throw new SchemaError(`${where}: invalid relation name`, src.name, name);
   if (RESERVED_FIELDS.has(name)) throw new SchemaError(`${where}: invalid relation name: ${reservedWhy(name)}`, src.name, name);
   if (src.fields[name]) throw new SchemaError(`${where}: relation name clashes with a field of the same name`, src.name, name);
-  if (!spec || !['hasMany', 'hasOne', 'belongsTo'].includes(spec.kind)) throw new SchemaError(`${where}: expected hasMany(), hasOne() or belongsTo()`, src.name, name);
+  if (!spec || !['hasMany', 'hasOne', 'belongsTo', 'manyToMany'].includes(spec.kind)) throw new SchemaError(`${where}: expected hasMany(), hasOne(), belongsTo() or manyToMany()`, src.name, name);
   const target = defs[spec.target];
   if (!target) throw new SchemaError(`${where}: relation to unknown model '${spec.target}' (known: ${Object.keys(defs).join(', ')})`, src.name, name);
+  if (spec.kind === 'manyToMany') return checkManyToMany(defs, source, name, spec);
+  if (spec.onDelete !== undefined && spec.kind !== 'belongsTo') throw new SchemaError(`${where}: onDelete is declared on the belongsTo side of a relation`, src.name, name);
   // The side holding the foreign key, and the side whose key it references.
   const [fkModel, keyModel] = spec.kind === 'belongsTo' ? [src, target] : [target, src];
-  const fk = fkModel.fields[spec.foreignKey];
-  if (!fk) throw new SchemaError(`${where}: foreign key '${spec.foreignKey}' is not a field of ${fkModel.name}`, src.name, name);
-  if (keyModel.key.length !== 1) throw new SchemaError(`${where}: relations to ${keyModel.name} need a single-field key; it has [${keyModel.key.join(', ')}]`, src.name, name);
+  const fk = checkReference(where, src.name, fkModel, spec.foreignKey, keyModel);
+  if (spec.onDelete !== undefined && !ON_DELETE.includes(spec.onDelete)) throw new SchemaError(`${where}: onDelete must be one of ${ON_DELETE.join(', ')}, got ${JSON.stringify(spec.onDelete)}`, src.name, name);
+  if (spec.onDelete === 'setNull' && !fk.nullable) {
+    throw new SchemaError(`${where}: onDelete 'setNull' needs a nullable foreign key; ${fkModel.name}.${spec.foreignKey} is not nullable`, src.name, spec.foreignKey, undefined, `declare ${spec.foreignKey}: f.${fk.kind}().nullable(), or use onDelete: 'cascade'`);
+  }
+  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey, ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}) };
+}
+
+/** `fkModel.field` references the single-field key of `keyModel`, with the same kind. */
+function checkReference(where: string, owner: string, fkModel: ModelDef, field: string, keyModel: ModelDef): FieldDef {
+  const fk = fkModel.fields[field];
+  if (!fk) throw new SchemaError(`${where}: foreign key '${field}' is not a field of ${fkModel.name}`, owner, field);
+  if (keyModel.key.length !== 1) throw new SchemaError(`${where}: relations to ${keyModel.name} need a single-field key; it has [${keyModel.key.join(', ')}]`, owner, field);
   const ref = keyModel.fields[keyModel.key[0]];
-  if (fk.kind !== ref.kind) throw new SchemaError(`${where}: foreign key ${fkModel.name}.${spec.foreignKey} is ${fk.kind} but ${keyModel.name}.${keyModel.key[0]} is ${ref.kind}`, src.name, spec.foreignKey);
-  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey };
+  if (fk.kind !== ref.kind) throw new SchemaError(`${where}: foreign key ${fkModel.name}.${field} is ${fk.kind} but ${keyModel.name}.${keyModel.key[0]} is ${ref.kind}`, owner, field);
+  return fk;
+}
+
+/**
+ * manyToMany(target, { through, from, to }): the join model holds one row per link, `from`
+ * pointing at the declaring model and `to` at the target; (from, to) must be its key or a unique
+ * constraint, so a link exists at most once and connect/disconnect address it directly.
+ */
+function checkManyToMany(defs: Record<string, ModelDef>, source: string, name: string, spec: RelationSpec): RelationDef {
+  const src = defs[source];
+  const where = `${src.name}.${name}`;
+  const through = typeof spec.through === 'string' ? defs[spec.through] : undefined;
+  if (!through) throw new SchemaError(`${where}: manyToMany needs { through: <join model>, from, to }; '${String(spec.through)}' is not a model (known: ${Object.keys(defs).join(', ')})`, src.name, name);
+  if (spec.through === source || spec.through === spec.target) throw new SchemaError(`${where}: the join model must be a third model, not ${through.name} itself`, src.name, name);
+  if (typeof spec.foreignKey !== 'string' || typeof spec.to !== 'string' || spec.foreignKey === spec.to) throw new SchemaError(`${where}: manyToMany needs two different fields of ${through.name} as from and to`, src.name, name);
+  checkReference(where, src.name, through, spec.foreignKey, src);
+  checkReference(where, src.name, through, spec.to, defs[spec.target]);
+  const pair = [spec.foreignKey, spec.to];
+  const identifies = (fields: readonly string[]) => fields.length === 2 && pair.every((f) => fields.includes(f));
+  if (!identifies(through.key) && !through.uniques.some((u) => identifies(u.fields))) {
+    throw new SchemaError(`${where}: the join model ${through.name} must be keyed (or unique) by (${pair.join(', ')}) so a link exists once`, through.name, undefined, undefined, `declare { key: ['${pair[0]}', '${pair[1]}'] } on ${through.name}`);
+  }
+  return { name, source, kind: 'manyToMany', target: spec.target, foreignKey: spec.foreignKey, through: spec.through, to: spec.to };
+}
+
+/**
+ * Each direction of a many-to-many reads the join rows by its `from` field. When no key or index
+ * of the join model starts with that field, quern declares index(from, to) itself: the inverted
+ * index a DynamoDB Query needs (and a plain index on SQL), created by push and by migrations.
+ */
+function addJoinIndexes(defs: Record<string, ModelDef>, relations: Record<string, Record<string, RelationDef>>) {
+  for (const rels of Object.values(relations)) {
+    for (const rel of Object.values(rels)) {
+      if (rel.kind !== 'manyToMany') continue;
+      const key = rel.through!;
+      const join = defs[key];
+      if (join.key[0] === rel.foreignKey || join.indexes.some((i) => i.fields[0] === rel.foreignKey)) continue;
+      const iname = `${join.name}_${rel.foreignKey}_${rel.to}_idx`;
+      if (join.uniques.some((u) => u.name === iname)) throw new SchemaError(`model ${join.name}: index name '${iname}' (needed by ${rel.source}.${rel.name}) is taken`, join.name);
+      defs[key] = { ...join, indexes: [...join.indexes, { name: iname, fields: [rel.foreignKey, rel.to!] }] };
+    }
+  }
 }

@@ -64,7 +64,7 @@ export type FilterFor<T> = [NonNullable<T>] extends [readonly (infer E)[]]
 type ScalarWhere<F> = { [K in keyof F]?: ValueOf<F[K]> | FilterFor<ValueOf<F[K]>> };
 
 type RelationWhere<S, R> = {
-  [N in keyof R]?: R[N] extends RelationSpec<'hasMany', infer T extends ModelKey<S>, any>
+  [N in keyof R]?: R[N] extends RelationSpec<'hasMany' | 'manyToMany', infer T extends ModelKey<S>, any>
     ? { some?: Where<S, T>; every?: Where<S, T>; none?: Where<S, T> }
     : R[N] extends RelationSpec<any, infer T extends ModelKey<S>, any>
       // The runtime also takes the shorthand `author: { name: 'x' }` (is) and `profile: null` (has none).
@@ -106,7 +106,7 @@ type ArgInc<A> = A extends { include: infer X } ? X : undefined;
 type FkNullable<S, K extends ModelKey<S>, FK> = FK extends keyof Row<S, K> ? (null extends Row<S, K>[FK] ? null : never) : null;
 
 type RelationResult<S, K extends ModelKey<S>, Spec, A> =
-  Spec extends RelationSpec<'hasMany', infer T extends ModelKey<S>, any>
+  Spec extends RelationSpec<'hasMany' | 'manyToMany', infer T extends ModelKey<S>, any>
     ? Result<S, T, ArgSel<A>, ArgInc<A>>[]
     : Spec extends RelationSpec<'hasOne', infer T extends ModelKey<S>, any>
       ? Result<S, T, ArgSel<A>, ArgInc<A>> | null

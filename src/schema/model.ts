@@ -17,7 +17,7 @@ export interface ModelDef {
   /** Physical table name (PostgreSQL table, DynamoDB table before the prefix). */
   readonly table: string;
   readonly fields: Readonly<Record<string, FieldDef>>;
-  /** One field (partition key) or two (partition, sort). On PostgreSQL: the primary key columns. */
+  /** On DynamoDB one field (partition key) or two (partition, sort); on SQL up to MAX_KEY_FIELDS primary key columns. */
   readonly key: readonly string[];
   readonly indexes: readonly IndexDef[];
   /** Every unique constraint, single-field `.unique()` ones included. */
@@ -45,7 +45,7 @@ export function unique(...fields: [string, ...string[]]): UniqueSpec {
 export type FieldsShape = Record<string, AnyField>;
 
 export interface ModelOptions<F extends FieldsShape> {
-  /** Composite key: [partition, sort]. Without it, the single field marked `.key()` is the key. */
+  /** Composite key: [partition, sort] (more fields on SQL targets). Without it, the single field marked `.key()` is the key. */
   key?: readonly (keyof F & string)[];
   indexes?: readonly IndexSpec[];
   uniques?: readonly UniqueSpec[];

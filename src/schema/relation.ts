@@ -1,11 +1,26 @@
-export type RelationKind = 'hasMany' | 'hasOne' | 'belongsTo';
+export type RelationKind = 'hasMany' | 'hasOne' | 'belongsTo' | 'manyToMany';
+
+/**
+ * What deleting a parent does to the rows pointing at it (declared on the belongsTo side).
+ * restrict (the default): the delete is refused with a ForeignKeyError and nothing is deleted.
+ */
+export type OnDelete = 'cascade' | 'setNull' | 'restrict';
+export const ON_DELETE: readonly OnDelete[] = ['cascade', 'setNull', 'restrict'];
 
 export interface RelationSpec<K extends RelationKind = RelationKind, T extends string = string, FK extends string = string> {
   readonly kind: K;
   /** The schema key (client accessor) of the related model, e.g. 'post'. */
   readonly target: T;
-  /** hasMany/hasOne: the field on the target pointing at us. belongsTo: our field pointing at the target's key. */
+  /**
+   * hasMany/hasOne: the field on the target pointing at us. belongsTo: our field pointing at the target's key.
+   * manyToMany: the field of the join model pointing at us (`from`).
+   */
   readonly foreignKey: FK;
+  /** belongsTo only. */
+  readonly onDelete?: OnDelete;
+  /** manyToMany only: the join model (schema key) and its field pointing at the target (`to`). */
+  readonly through?: string;
+  readonly to?: string;
 }
 
 export interface RelationDef extends RelationSpec {
@@ -14,6 +29,23 @@ export interface RelationDef extends RelationSpec {
   readonly source: string;
 }
 
+export interface BelongsToOptions { readonly onDelete?: OnDelete }
+export interface ManyToManyOptions<J extends string = string, FROM extends string = string, TO extends string = string> {
+  /** The join model (schema key), with one field pointing at each side. */
+  readonly through: J;
+  /** The join model's field pointing at the model declaring the relation. */
+  readonly from: FROM;
+  /** The join model's field pointing at the target. */
+  readonly to: TO;
+}
+
 export const hasMany = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasMany', T, FK> => ({ kind: 'hasMany', target, foreignKey });
 export const hasOne = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasOne', T, FK> => ({ kind: 'hasOne', target, foreignKey });
-export const belongsTo = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'belongsTo', T, FK> => ({ kind: 'belongsTo', target, foreignKey });
+export const belongsTo = <const T extends string, const FK extends string>(target: T, foreignKey: FK, options: BelongsToOptions = {}): RelationSpec<'belongsTo', T, FK> =>
+  ({ kind: 'belongsTo', target, foreignKey, ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}) });
+/** Many-to-many over an explicit join model: declare it on both sides to navigate both ways. */
+export const manyToMany = <const T extends string, const J extends string, const FROM extends string, const TO extends string>(target: T, options: ManyToManyOptions<J, FROM, TO>): RelationSpec<'manyToMany', T, FROM> =>
+  ({ kind: 'manyToMany', target, foreignKey: options?.from, through: options?.through, to: options?.to });
+
+/** The models a relation reads: one hop (the target) or two (the join model, then the target). */
+export const isToMany = (kind: RelationKind): boolean => kind === 'hasMany' || kind === 'manyToMany';

@@ -6,7 +6,7 @@
  * it). `Post_authorId_publishedAt_idx` is deliberately sparse: the planner may
  * only use it when the query pins `publishedAt` non-null.
  */
-import { belongsTo, defineSchema, f, hasMany, hasOne, index, model, unique } from 'quern';
+import { belongsTo, defineSchema, f, hasMany, hasOne, index, manyToMany, model, unique } from 'quern';
 
 export const User = model('User', {
   id: f.uuid().key().auto(),
@@ -64,8 +64,47 @@ export const Membership = model('Membership', {
   joinedAt: f.timestamp().createdAt(),
 }, { key: ['orgId', 'userId'], uniques: [unique('userId', 'role')], indexes: [index('userId', 'orgId')] });
 
+/** Many-to-many: posts ↔ tags through PostTag. The inverted index (tagId, postId) is declared by defineSchema. */
+export const Tag = model('Tag', {
+  id: f.uuid().key().auto(),
+  team: f.string(),
+  name: f.string({ maxLength: 40 }),
+}, { indexes: [index('team', 'name')] });
+
+export const PostTag = model('PostTag', {
+  postId: f.uuid(),
+  tagId: f.uuid(),
+  addedAt: f.timestamp().createdAt(),
+}, { key: ['postId', 'tagId'] });
+
+/** onDelete: a project's tasks cascade, a task's assignee is set null, a project with milestones cannot be deleted (restrict). */
+export const Project = model('Project', {
+  id: f.uuid().key().auto(),
+  team: f.string(),
+  name: f.string({ maxLength: 80 }),
+}, { indexes: [index('team', 'name')] });
+
+/** Also the home of a three-field index (a multi-attribute GSI key on DynamoDB). */
+export const Task = model('Task', {
+  id: f.uuid().key().auto(),
+  projectId: f.uuid(),
+  assigneeId: f.uuid().nullable(),
+  title: f.string({ maxLength: 80 }),
+  priority: f.int().default(0),
+  done: f.boolean().default(false),
+}, { indexes: [index('projectId', 'priority', 'title'), index('assigneeId', 'title')] });
+
+export const Milestone = model('Milestone', {
+  id: f.uuid().key().auto(),
+  projectId: f.uuid(),
+  name: f.string({ maxLength: 80 }),
+}, { indexes: [index('projectId', 'name')] });
+
 export const blog = defineSchema(
-  { user: User, profile: Profile, post: Post, comment: Comment, membership: Membership },
+  {
+    user: User, profile: Profile, post: Post, comment: Comment, membership: Membership,
+    tag: Tag, postTag: PostTag, project: Project, task: Task, milestone: Milestone,
+  },
   {
     relations: {
       user: {
@@ -75,7 +114,17 @@ export const blog = defineSchema(
         memberships: hasMany('membership', 'userId'),
       },
       profile: { user: belongsTo('user', 'userId') },
-      post: { author: belongsTo('user', 'authorId'), comments: hasMany('comment', 'postId') },
+      post: {
+        author: belongsTo('user', 'authorId'), comments: hasMany('comment', 'postId'),
+        labels: manyToMany('tag', { through: 'postTag', from: 'postId', to: 'tagId' }),
+      },
+      tag: { posts: manyToMany('post', { through: 'postTag', from: 'tagId', to: 'postId' }) },
+      project: { tasks: hasMany('task', 'projectId'), milestones: hasMany('milestone', 'projectId') },
+      task: {
+        project: belongsTo('project', 'projectId', { onDelete: 'cascade' }),
+        assignee: belongsTo('user', 'assigneeId', { onDelete: 'setNull' }),
+      },
+      milestone: { project: belongsTo('project', 'projectId') },
       comment: { post: belongsTo('post', 'postId'), author: belongsTo('user', 'authorId') },
       membership: { user: belongsTo('user', 'userId') },
     },

@@ -1,8 +1,8 @@
 // The SQL serializer, param binding, result parsers and DDL renderers: pure functions, offline.
 import { describe, expect, it } from 'vitest';
-import { defineSchema, f, hasMany, belongsTo, index, model, unique } from 'quern';
+import { defineSchema, f, hasMany, belongsTo, index, manyToMany, model, unique } from 'quern';
 import {
-  arrayLiteral, binder, columnType, createIndexSql, createTableSql, enumCheck, escapeLike, foreignKeys, quoteIdent,
+  addForeignKeySql, arrayLiteral, binder, columnType, createIndexSql, createTableSql, enumCheck, escapeLike, foreignKeys, quoteIdent,
   quoteLiteral, schemaDdl, serialize,
 } from 'quern/postgres';
 import type { SqlParam, SqlStatement } from '../../src/plan/sql/ast.js';
@@ -137,7 +137,29 @@ describe('DDL', () => {
       ')',
     ].join('\n'));
     expect(createIndexSql(m, m.indexes[0], { ifNotExists: true })).toBe('CREATE INDEX IF NOT EXISTS "M_fk_ts_idx" ON "M" ("fk", "ts")');
-    expect(foreignKeys(schema.def)).toEqual([{ name: 'M_fk_fkey', table: 'M', column: 'fk', refTable: 'M', refColumn: 'id' }]);
+    expect(foreignKeys(schema.def)).toEqual([{ name: 'M_fk_fkey', table: 'M', column: 'fk', refTable: 'M', refColumn: 'id', onDelete: 'restrict' }]);
     expect(schemaDdl(schema.def).at(-1)).toBe('ALTER TABLE "M" ADD CONSTRAINT "M_fk_fkey" FOREIGN KEY ("fk") REFERENCES "M" ("id")');
+  });
+
+  it('renders onDelete as the foreign key action; a manyToMany join model gets two cascading keys', () => {
+    const P = model('P', { id: f.uuid().key() });
+    const C = model('C', { id: f.uuid().key(), p: f.uuid(), q: f.uuid().nullable(), r: f.uuid() });
+    const J = model('J', { a: f.uuid(), b: f.uuid() }, { key: ['a', 'b'] });
+    const s = defineSchema({ p: P, c: C, j: J }, {
+      relations: {
+        c: { pp: belongsTo('p', 'p', { onDelete: 'cascade' }), qq: belongsTo('p', 'q', { onDelete: 'setNull' }), rr: belongsTo('p', 'r') },
+        p: { cs: hasMany('c', 'r'), peers: manyToMany('c', { through: 'j', from: 'a', to: 'b' }) },
+      },
+    });
+    expect(foreignKeys(s.def).map(addForeignKeySql).sort()).toEqual([
+      'ALTER TABLE "C" ADD CONSTRAINT "C_p_fkey" FOREIGN KEY ("p") REFERENCES "P" ("id") ON DELETE CASCADE',
+      'ALTER TABLE "C" ADD CONSTRAINT "C_q_fkey" FOREIGN KEY ("q") REFERENCES "P" ("id") ON DELETE SET NULL',
+      'ALTER TABLE "C" ADD CONSTRAINT "C_r_fkey" FOREIGN KEY ("r") REFERENCES "P" ("id")',
+      'ALTER TABLE "J" ADD CONSTRAINT "J_a_fkey" FOREIGN KEY ("a") REFERENCES "P" ("id") ON DELETE CASCADE',
+      'ALTER TABLE "J" ADD CONSTRAINT "J_b_fkey" FOREIGN KEY ("b") REFERENCES "C" ("id") ON DELETE CASCADE',
+    ]);
+    // The join model is keyed (a, b): the Query by `a` uses the key; no extra index is needed.
+    expect(s.def.models.j.indexes).toEqual([]);
+    expect(() => defineSchema({ p: P, c: C }, { relations: { c: { pp: belongsTo('p', 'p', { onDelete: 'setNull' }) } } })).toThrow(/needs a nullable foreign key/);
   });
 });

@@ -19,6 +19,7 @@ const RULES: Readonly<Record<string, string>> = {
   'offset-emulated': 'offset is done by reading and discarding rows.',
   fanout: 'One logical query becomes several requests (OR or IN over keys).',
   'unanalyzable-query': 'The query arguments cannot be analysed statically, so the query was not checked.',
+  'key-too-wide': 'A key or index has more fields than the keys of the target can hold.',
   'invalid-query': 'The query arguments are invalid: the query always throws ValidationError.',
   'suppression-without-reason': 'A quern-allow comment gives no reason.',
   'suppression-unknown-code': 'A quern-allow comment names a code quern does not have.',

@@ -8,6 +8,7 @@ import type { Operation } from '../../plan/plan.js';
 import type { KvBatchGetItem, KvQuery, KvValue } from '../../plan/kv/ops.js';
 import type { Row } from './core.js';
 import { keyString, mapLimit, resolver, usableKeyValue, type RunCtx } from './context.js';
+import { evaluate } from './evaluate.js';
 import { batchGet, queryOne } from './read.js';
 
 type IncludeOp = (KvBatchGetItem | KvQuery) & { step: { role: 'include' } };
@@ -32,9 +33,23 @@ function distinct(values: unknown[]): unknown[] {
 export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: Row[]): Promise<void> {
   // Rows reached at each relation path; nested includes read their parents from here.
   const levels = new Map<string, Row[]>([['', roots]]);
-  for (const op of ops) {
+  // manyToMany: the link rows read per parent, until the targets step attaches what they point at.
+  const links = new Map<string, Map<Row, Row[]>>();
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
     if (!isInclude(op)) continue;
     const step = op.step;
+    if (step.link === 'links' && op.kind === 'Query') {
+      const next = ops[i + 1];
+      const filteredTargets = !!next && next.kind === 'BatchGetItem' && next.filter !== null;
+      links.set(step.path.join('.'), await readLinks(x, op, levels.get(step.path.slice(0, -1).join('.')) ?? [], filteredTargets));
+      continue;
+    }
+    if (step.link === 'targets' && op.kind === 'BatchGetItem') {
+      const prev = ops[i - 1] as KvQuery;
+      levels.set(step.path.join('.'), await attachTargets(x, op, prev, links.get(step.path.join('.')) ?? new Map()));
+      continue;
+    }
     const parents = levels.get(step.path.slice(0, -1).join('.')) ?? [];
     const children: Row[] = [];
     const values = distinct(parents.map((p) => p[step.parentField]));
@@ -66,4 +81,49 @@ export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: R
     }
     levels.set(step.path.join('.'), children);
   }
+}
+
+/** The join rows of each parent: one Query per distinct parent key. */
+async function readLinks(x: RunCtx, op: KvQuery & { step: { role: 'include' } }, parents: Row[], filteredTargets: boolean): Promise<Map<Row, Row[]>> {
+  const step = op.step;
+  // With a where on the targets, the limit counts matching targets, so every link is read.
+  const limit = op.limit && !filteredTargets ? resolver(x)(op.limit) as number : null;
+  const values = distinct(parents.map((p) => p[step.parentField]));
+  const perParent = await mapLimit(values, x.concurrency, async (v) => {
+    if (limit === 0) return [v, []] as const;
+    const res = await queryOne(x, op, v, { need: limit }, { override: new Map<KvValue, unknown>() });
+    return [v, res.rows] as const;
+  });
+  const byValue = new Map<string, Row[]>(perParent.map(([v, rows]) => [keyString({ v }, ['v']), [...rows]]));
+  const out = new Map<Row, Row[]>();
+  for (const p of parents) {
+    const v = p[step.parentField];
+    out.set(p, usableKeyValue(v) ? byValue.get(keyString({ v }, ['v'])) ?? [] : []);
+  }
+  return out;
+}
+
+/** One BatchGetItem of every target the links point at; each parent gets its targets in link order. */
+async function attachTargets(x: RunCtx, op: KvBatchGetItem & { step: { role: 'include' } }, linkOp: KvQuery, links: Map<Row, Row[]>): Promise<Row[]> {
+  const step = op.step;
+  const target = x.schema.models[op.model];
+  const values = distinct([...links.values()].flat().map((l) => l[step.parentField]));
+  const rows = values.length ? await batchGet(x, op.model, values.map((v) => ({ [step.childField]: v })), `include ${step.path.join('.')}`) : [];
+  const r = resolver(x);
+  const kept = op.filter ? rows.filter((row) => evaluate(op.filter!, row, r, target)) : rows;
+  const byKey = new Map(kept.map((row) => [keyString({ v: row[step.childField] }, ['v']), row]));
+  const limit = linkOp.limit ? r(linkOp.limit) as number : null;
+  const children: Row[] = [];
+  for (const [parent, ls] of links) {
+    const mine: Row[] = [];
+    for (const l of ls) {
+      if (limit !== null && mine.length >= limit) break;
+      const row = byKey.get(keyString({ v: l[step.parentField] }, ['v']));
+      // Each parent gets its own copy: the same target may sit under several parents, and nested includes attach to each.
+      if (row) mine.push({ ...row });
+    }
+    parent[step.relation] = mine;
+    children.push(...mine);
+  }
+  return children;
 }

@@ -32,16 +32,26 @@ export interface KeySource {
   /** GSI name, or null for the table. */
   readonly index: string | null;
   readonly partition: string;
+  /** The first sort attribute: the one the planner puts conditions on and orders by. */
   readonly sort: string | null;
+  /**
+   * Further sort attributes of a multi-attribute GSI key (an index of more than two fields):
+   * items are ordered by them after `sort`, and they are key attributes (never in a filter,
+   * and an item lacking one is not in the index).
+   */
+  readonly rest: readonly string[];
 }
 
 /** Sources a filter can pin: the table key and every GSI except sharded ones (their partition is a shard number, never a field). */
 export function keySources(model: ModelDef): KeySource[] {
   return [
-    { index: null, partition: model.key[0], sort: model.key[1] ?? null },
-    ...model.indexes.filter((i) => i.shards === undefined).map((i) => ({ index: i.name, partition: i.fields[0], sort: i.fields[1] ?? null })),
+    { index: null, partition: model.key[0], sort: model.key[1] ?? null, rest: [] },
+    ...model.indexes.filter((i) => i.shards === undefined).map((i) => ({ index: i.name, partition: i.fields[0], sort: i.fields[1] ?? null, rest: i.fields.slice(2) })),
   ];
 }
+
+/** Every key attribute of a key source. */
+export const sourceAttrs = (s: KeySource): string[] => [s.partition, ...(s.sort ? [s.sort] : []), ...s.rest];
 
 /** The fix for an order over a whole table: a sharded index on the field. */
 export const shardedIndexCall = (field: string) => `index('${field}', { shards: 8 })`;
@@ -51,7 +61,7 @@ export const sourceName = (model: ModelDef, s: KeySource) => s.index ?? `${model
 /** Fields of a GSI key that may be null, and so missing from the index (see the sparse-index rule). */
 export function sparseFields(model: ModelDef, s: KeySource): string[] {
   if (s.index === null) return [];
-  return [s.partition, ...(s.sort ? [s.sort] : [])].filter((f) => model.fields[f]?.nullable);
+  return sourceAttrs(s).filter((f) => model.fields[f]?.nullable);
 }
 
 /** DynamoDB key attributes are S, N or B: these kinds cannot key a table or a GSI. */
@@ -234,7 +244,7 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
         `query one ${best.key.partition.attr} at a time (equality instead of in), or drop orderBy and sort the result in application code`);
     }
     const forward = (order[0]?.direction ?? 'asc') === 'asc';
-    const keyAttrs = [best.source.partition, ...(best.source.sort ? [best.source.sort] : [])];
+    const keyAttrs = sourceAttrs(best.source);
     const { filter, postFilter } = splitResidual(model, notUsed(items, best.used), keyAttrs);
     const ops: Operation[] = [{
       kind: 'Query', ...base, index: best.source.index, key: best.key, filter, postFilter,

@@ -10,9 +10,10 @@ import type { ModelDef } from '../../schema/model.js';
 import type { DriverName } from '../capabilities.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
-import { effectiveOrder, indexCall, keySources, sparseFields, type KeySource } from './access.js';
-import { conjuncts, fieldFacts, findUnsupported, param, splitResidual } from './filter.js';
+import { effectiveOrder, indexCall, keySources, sourceAttrs, sparseFields, type KeySource } from './access.js';
+import { conditionOf, conjuncts, fieldFacts, findUnsupported, param, splitResidual } from './filter.js';
 import type { KvSortCondition } from './ops.js';
+import { isToMany } from '../../schema/relation.js';
 
 /** The key source a hasMany/hasOne on `fk` can query: partition = fk, no sort field that may be missing. */
 export function fkSource(target: ModelDef, fk: string, nonNull: ReadonlySet<string> = new Set()): KeySource | null {
@@ -34,7 +35,11 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
     const targetKey = rel.target;
     const target = schema.models[targetKey];
     const relPath = [...path, inc.relation];
-    if (rel.kind === 'belongsTo') {
+    if (rel.kind === 'manyToMany') {
+      const r = planManyToMany(schema, parentKey, inc, relPath, driver, manyParents);
+      ops.push(...r.ops);
+      diagnostics.push(...r.diagnostics);
+    } else if (rel.kind === 'belongsTo') {
       const childField = target.key[0];
       ops.push({
         kind: 'BatchGetItem', model: targetKey, table: target.table,
@@ -87,7 +92,7 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
           used.push(range);
         }
       }
-      const { filter, postFilter } = splitResidual(target, items.filter((i) => !used.includes(i)), [fk, ...(source.sort ? [source.sort] : [])]);
+      const { filter, postFilter } = splitResidual(target, items.filter((i) => !used.includes(i)), sourceAttrs(source));
       ops.push({
         kind: 'Query', model: targetKey, table: target.table, step, index: source.index,
         key: { partition: { attr: fk, value: { from: 'parent', field: parentField }, each: true }, sort },
@@ -97,8 +102,8 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
         offset: null, cursor: null, select: 'items',
       });
     }
-    ops.push({ kind: 'Merge', relation: relPath.join('.'), from: target.name, to: parent.name, cardinality: rel.kind === 'hasMany' ? 'many' : 'one' });
-    const nested = planIncludes(schema, targetKey, inc.include, driver, relPath, manyParents || rel.kind === 'hasMany');
+    ops.push({ kind: 'Merge', relation: relPath.join('.'), from: target.name, to: parent.name, cardinality: isToMany(rel.kind) ? 'many' : 'one' });
+    const nested = planIncludes(schema, targetKey, inc.include, driver, relPath, manyParents || isToMany(rel.kind));
     ops.push(...nested.ops);
     diagnostics.push(...nested.diagnostics);
   }
@@ -110,4 +115,55 @@ export function includeFanoutDiagnostic(driver: DriverName, parent: string, rela
   return diag('fanout', driver, child,
     `include ${parent}.${relation} sends one Query per ${parent} row read (P parents: P requests to ${child} by ${fk}); the bound is the number of ${parent} rows the query returns (its limit)`,
     `declare the relation with hasMany('${childKey}', '${fk}', { colocated: true }) so each ${parent} and its ${child} rows are one Query (a DynamoDB item collection), or read one parent's children with findMany({ where: { ${fk} } })`);
+}
+
+/**
+ * manyToMany on DynamoDB: per parent ONE Query of the join model by `from` (its table key, or the
+ * inverted index defineSchema declares), then ONE BatchGetItem of the distinct targets of all the
+ * links (chunks of 100). A where on the targets is checked on the fetched items (they are read by
+ * key, there is nothing to filter server-side); limit keeps the first matches in link order. An
+ * orderBy would need an engine-side sort: refused.
+ */
+function planManyToMany(schema: SchemaDef, parentKey: string, inc: IncludeNode, relPath: readonly string[], driver: DriverName, manyParents: boolean): { ops: Operation[]; diagnostics: Diagnostic[] } {
+  const rel = schema.relations[parentKey][inc.relation];
+  const parent = schema.models[parentKey];
+  const target = schema.models[rel.target];
+  const join = schema.models[rel.through!];
+  const diagnostics: Diagnostic[] = [];
+  for (const u of findUnsupported(target, inc.where)) {
+    diagnostics.push(diag(u.code, driver, target.name, `include ${parent.name}.${inc.relation}: ${u.what} cannot be evaluated by DynamoDB`, u.fix));
+  }
+  if (inc.orderBy.length > 0) {
+    diagnostics.push(diag('order-unsupported', driver, target.name,
+      `include ${parent.name}.${inc.relation} orderBy ${inc.orderBy.map((t) => t.field).join(', ')}: a manyToMany include reads its targets by key (BatchGetItem), which has no order`,
+      `drop orderBy from the include and sort ${inc.relation} in application code`));
+  }
+  const source = fkSource(join, rel.foreignKey);
+  if (!source) {
+    diagnostics.push(diag('index-missing', driver, join.name, `include ${parent.name}.${inc.relation} needs a Query of ${join.name} by ${rel.foreignKey}`,
+      `add ${indexCall([rel.foreignKey, rel.to!])} to ${join.name}`, { model: join.name, fields: [rel.foreignKey, rel.to!] }));
+    return { ops: [], diagnostics };
+  }
+  if (manyParents) {
+    diagnostics.push(diag('fanout', driver, join.name,
+      `include ${parent.name}.${inc.relation} sends one Query of ${join.name} per ${parent.name} row read (P parents: P requests by ${rel.foreignKey}), then one BatchGetItem of the ${target.name} rows; the bound is the number of ${parent.name} rows the query returns (its limit)`,
+      `read one ${parent.name}'s ${inc.relation} at a time (findUnique with include), or accept the fan-out with a bounded limit on a non-strict client`));
+  }
+  const base = { role: 'include', path: relPath, relation: inc.relation, cardinality: 'many' } as const;
+  const ops: Operation[] = [
+    {
+      kind: 'Query', model: rel.through!, table: join.table, index: source.index,
+      step: { ...base, parentField: parent.key[0], childField: rel.foreignKey, link: 'links' },
+      key: { partition: { attr: rel.foreignKey, value: { from: 'parent', field: parent.key[0] }, each: true }, sort: null },
+      // The include's limit, per parent: applied to the links when the targets have no where, else to the matching targets.
+      filter: null, postFilter: null, direction: 'forward', limit: inc.limit ? param(inc.limit) : null, offset: null, cursor: null, select: 'items',
+    },
+    {
+      kind: 'BatchGetItem', model: rel.target, table: target.table,
+      step: { ...base, parentField: rel.to!, childField: target.key[0], link: 'targets' },
+      key: [{ attr: target.key[0], value: { from: 'parent', field: rel.to! }, each: true }],
+      filter: inc.where ? conditionOf(target, conjuncts(inc.where)) : null, chunk: 100,
+    },
+  ];
+  return { ops, diagnostics };
 }

@@ -77,6 +77,12 @@ export type KvRole =
       readonly cardinality: 'one' | 'many';
       /** Field on the parent rows whose values key the request, and the field on the child rows matching it. */
       readonly parentField: string; readonly childField: string;
+      /**
+       * manyToMany reads two steps: 'links' Queries the join model by `from` per parent (parentField:
+       * the parent's key, childField: from); 'targets' BatchGets the targets the links point at
+       * (parentField: `to` on the link rows, childField: the target's key).
+       */
+      readonly link?: 'links' | 'targets';
     }
   /** The current item(s), read before a write (unique maintenance, version checks, returning rows). */
   | { readonly role: 'existing' }

@@ -9,12 +9,16 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import { indexCall, keySources, sparseFields } from './access.js';
 import { fkSource } from './include.js';
 
+/** A GSI key holds one partition attribute and up to four sort attributes (multi-attribute keys). */
+export const MAX_GSI_FIELDS = 5;
+
 export function checkKvSchema(schema: SchemaDef): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = [...checkKeyWidths(schema)];
   for (const [source, rels] of Object.entries(schema.relations)) {
     const parent = schema.models[source];
     for (const rel of Object.values(rels)) {
-      if (rel.kind === 'belongsTo') continue;
+      // manyToMany: defineSchema declares the join model's index by `from` itself.
+      if (rel.kind === 'belongsTo' || rel.kind === 'manyToMany') continue;
       const target = schema.models[rel.target];
       if (fkSource(target, rel.foreignKey)) continue;
       const sparse = keySources(target).filter((s) => s.partition === rel.foreignKey);
@@ -24,6 +28,31 @@ export function checkKvSchema(schema: SchemaDef): Diagnostic[] {
       out.push(diag('index-missing', 'dynamodb', target.name,
         `relation ${parent.name}.${rel.name} (${rel.kind} ${target.name} by ${rel.foreignKey}) needs a Query by ${target.name}.${rel.foreignKey}: ${why}`,
         `add ${indexCall([rel.foreignKey])} to ${target.name}`, { model: target.name, fields: [rel.foreignKey] }));
+    }
+  }
+  return out;
+}
+
+/**
+ * A table key is (partition, sort) on DynamoDB; a GSI key may have up to four sort attributes.
+ * A wider key is refused at createClient (and by lint), naming the fix, rather than encoded into
+ * one synthetic attribute: a concatenated attribute would need its own escaping and ordering rules
+ * and would hide the fields from filters.
+ */
+function checkKeyWidths(schema: SchemaDef): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const m of Object.values(schema.models)) {
+    if (m.key.length > 2) {
+      out.push(diag('key-too-wide', 'dynamodb', m.name,
+        `model ${m.name} has a ${m.key.length}-field key [${m.key.join(', ')}]; a DynamoDB table key is (partition, sort)`,
+        `use key: ['${m.key[0]}', '${m.key[1]}'] (or a single generated id) and declare unique(${m.key.map((k) => `'${k}'`).join(', ')}) to keep the combination unique`));
+    }
+    for (const i of m.indexes) {
+      if (i.fields.length > MAX_GSI_FIELDS) {
+        out.push(diag('key-too-wide', 'dynamodb', m.name,
+          `index ${i.name} on ${m.name} has ${i.fields.length} fields; a DynamoDB GSI key holds 1 partition and at most ${MAX_GSI_FIELDS - 1} sort attributes`,
+          `shorten it to ${indexCall(i.fields.slice(0, MAX_GSI_FIELDS))}`, { model: m.name, fields: i.fields.slice(0, MAX_GSI_FIELDS) }));
+      }
     }
   }
   return out;

@@ -2,8 +2,8 @@ import type { SchemaDef } from '../../schema/define.js';
 import type { FieldDef } from '../../schema/field.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { RelationDef } from '../../schema/relation.js';
-import type { SqlExpr } from './ast.js';
-import { col } from './build.js';
+import type { Join, SqlExpr } from './ast.js';
+import { bin, col } from './build.js';
 
 /** One model bound to a table alias in the statement being built. */
 export class Scope {
@@ -35,10 +35,29 @@ export class LowerCtx {
 
   /**
    * The condition tying a related row (`child`) to its parent: hasMany/hasOne
-   * point back at the parent's key; belongsTo holds our key in the parent.
+   * point back at the parent's key; belongsTo holds our key in the parent;
+   * manyToMany joins the child to its link rows, whose `from` field holds the
+   * parent's key (the join model is unique on (from, to), so no duplicates).
    */
-  link(parent: Scope, rel: RelationDef, child: Scope): { childCol: SqlExpr; parentCol: SqlExpr } {
-    if (rel.kind === 'belongsTo') return { childCol: child.col(child.model.key[0]), parentCol: parent.col(rel.foreignKey) };
-    return { childCol: child.col(rel.foreignKey), parentCol: parent.col(parent.model.key[0]) };
+  link(parent: Scope, rel: RelationDef, child: Scope): { childCol: SqlExpr; parentCol: SqlExpr; joins: Join[] } {
+    switch (rel.kind) {
+      case 'belongsTo':
+        return { childCol: child.col(child.model.key[0]), parentCol: parent.col(rel.foreignKey), joins: [] };
+      case 'hasMany':
+      case 'hasOne':
+        return { childCol: child.col(rel.foreignKey), parentCol: parent.col(parent.model.key[0]), joins: [] };
+      case 'manyToMany': {
+        const link = this.scope(rel.through!);
+        const on = bin('=', link.col(rel.to!), child.col(child.model.key[0]));
+        return {
+          childCol: link.col(rel.foreignKey), parentCol: parent.col(parent.model.key[0]),
+          joins: [{ type: 'inner', item: { kind: 'table', name: link.model.table, alias: link.alias }, on }],
+        };
+      }
+      default: {
+        const never: never = rel.kind;
+        throw new Error(`unhandled relation kind ${String(never)}`);
+      }
+    }
   }
 }

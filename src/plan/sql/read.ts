@@ -4,6 +4,7 @@
  * keyset conditions for pagination.
  */
 import type { FieldDef } from '../../schema/field.js';
+import { isToMany } from '../../schema/relation.js';
 import type { IncludeNode, OrderTerm, Slot } from '../../query/ast.js';
 import type { OrderItem, SelectItem, SqlExpr } from './ast.js';
 import { and, bin, cast, col, fn, item, or, order, param, select, where as whereOf } from './build.js';
@@ -54,13 +55,14 @@ export function rowSelection(ctx: LowerCtx, scope: Scope, fields: readonly strin
 function includeColumn(ctx: LowerCtx, parent: Scope, inc: IncludeNode): { expr: SqlExpr; shape: IncludeShape } {
   const rel = ctx.relation(parent.modelKey, inc.relation);
   const child = ctx.scope(rel.target);
-  const many = rel.kind === 'hasMany';
+  const many = isToMany(rel.kind);
   const fields = fetchFields(child, inc.select, inc.orderBy.map((o) => o.field));
   const sel = rowSelection(ctx, child, fields, inc.include, true);
-  const { childCol, parentCol } = ctx.link(parent, rel, child);
+  const { childCol, parentCol, joins } = ctx.link(parent, rel, child);
   const inner = select({
     columns: sel.columns,
     from: { kind: 'table', name: child.model.table, alias: child.alias },
+    joins,
     where: whereOf(and([bin('=', childCol, parentCol), lowerFilter(ctx, child, inc.where)])),
     orderBy: orderItems(child, inc.orderBy),
     limit: many ? (inc.limit ? param(inc.limit.slot, null) : null) : { kind: 'literal', value: 1 },
