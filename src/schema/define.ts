@@ -60,8 +60,11 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
     if (!sourceModel) throw new SchemaError(`relations declared for unknown model '${source}' (known: ${Object.keys(defs).join(', ')})`);
     for (const [name, spec] of Object.entries(rels ?? {})) {
       const rel = checkRelation(defs, source, name, spec);
-      const fkModel = rel.kind === 'belongsTo' ? sourceModel : defs[rel.target];
-      checkForeignKeyName(fkModel, rel.foreignKey, `${sourceModel.name}.${name}`);
+      if (rel.kind === 'manyToMany') {
+        for (const field of [rel.foreignKey, rel.to!]) checkForeignKeyName(defs[rel.through!], field, `${sourceModel.name}.${name}`);
+      } else {
+        checkForeignKeyName(rel.kind === 'belongsTo' ? sourceModel : defs[rel.target], rel.foreignKey, `${sourceModel.name}.${name}`);
+      }
       relations[source][name] = rel;
     }
   }

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { ValidationError } from 'quern';
 import { createUser } from './fixtures.js';
-import { conformance, recordOps, rejection, type Target } from './targets.js';
+import { conformance, expectCapabilityError, fanoutReader, recordOps, rejection, type Target } from './targets.js';
 
 async function seedTags(t: Target) {
   const team = t.tag('team');
@@ -23,7 +23,9 @@ const titlesOf = (rows: readonly { title: string }[]) => rows.map((r) => r.title
 conformance('many-to-many', ({ scenario }) => {
   scenario('include in both directions; [] when a row has no links', {}, async (t) => {
     const { p1, p2, p3, db, ts, sql, author } = await seedTags(t);
-    const posts = await t.db.post.findMany({ where: { authorId: author.id }, include: { labels: true } });
+    // Several parents: on DynamoDB one Query per parent, a fan-out only a non-strict client runs.
+    const reader = await fanoutReader(t);
+    const posts = await reader.post.findMany({ where: { authorId: author.id }, include: { labels: true } });
     const byId = new Map(posts.map((p) => [p.id, p]));
     expect(names(byId.get(p1.id)!.labels)).toEqual(['db', 'ts']);
     expect(names(byId.get(p2.id)!.labels)).toEqual(['ts']);
@@ -31,7 +33,7 @@ conformance('many-to-many', ({ scenario }) => {
     // Included targets are complete rows.
     expect(byId.get(p2.id)!.labels[0]).toEqual({ id: ts.id, team: ts.team, name: 'ts' });
 
-    const tags = await t.db.tag.findMany({ where: { team: db.team }, include: { posts: true } });
+    const tags = await reader.tag.findMany({ where: { team: db.team }, include: { posts: true } });
     const byTag = new Map(tags.map((x) => [x.id, x]));
     expect(titlesOf(byTag.get(db.id)!.posts)).toEqual(['m2m one']);
     expect(titlesOf(byTag.get(ts.id)!.posts)).toEqual(['m2m one', 'm2m two']);
@@ -78,10 +80,18 @@ conformance('many-to-many', ({ scenario }) => {
 
   scenario('request shape: SQL one statement; DynamoDB one Query per parent plus one BatchGetItem', {}, async (t) => {
     const { p1, p2 } = await seedTags(t);
-    const { result, ops } = await recordOps(t, () => t.db.post.findMany({ where: { id: { in: [p1.id, p2.id] } }, include: { labels: true } }));
+    const reader = await fanoutReader(t);
+    const { result, ops } = await recordOps(t, () => reader.post.findMany({ where: { id: { in: [p1.id, p2.id] } }, include: { labels: true } }));
     expect(result).toHaveLength(2);
     if (t.caps.family === 'sql') expect(ops).toEqual(['sql']);
-    else expect(ops).toEqual(['BatchGetItem', 'Query', 'Query', 'BatchGetItem']);
+    else {
+      expect(ops).toEqual(['BatchGetItem', 'Query', 'Query', 'BatchGetItem']);
+      // The strict client refuses the per-parent Queries, naming the fan-out.
+      await expectCapabilityError(t.db.post.findMany({ where: { id: { in: [p1.id, p2.id] } }, include: { labels: true } }), 'fanout');
+      // One parent: one Query of the links, one BatchGetItem of the tags, and no fan-out.
+      const one = await recordOps(t, () => t.db.post.findUniqueOrThrow({ where: { id: p1.id }, include: { labels: true } }));
+      expect(one.ops).toEqual(['GetItem', 'Query', 'BatchGetItem']);
+    }
   });
 
   scenario('an include option the relation does not take is a ValidationError', {}, async (t) => {

@@ -153,9 +153,25 @@ async function updates(db: Client<Blog>) {
   await db.post.update({ where: { id: 'x' }, data: { status: 'gone' } });
 }
 
+// ---- many-to-many ------------------------------------------------------------------
+type Tag = Row<Blog, 'tag'>;
+async function manyToManys(db: Client<Blog>) {
+  // manyToMany → an array of the target's rows, in both directions
+  const p = await db.post.findUniqueOrThrow({ where: { id: 'x' }, include: { labels: true } });
+  expectTypeOf(p.labels).toEqualTypeOf<Tag[]>();
+  const t = await db.tag.findUniqueOrThrow({ where: { id: 'x' }, include: { posts: { select: { title: true }, include: { author: true } } } });
+  expectTypeOf(t.posts).toEqualTypeOf<{ title: string; author: User }[]>();
+  await db.post.findMany({ include: { labels: { where: { name: 'db' }, limit: 2 } } });
+  await db.post.findMany({ where: { labels: { some: { name: 'db' } }, NOT: { labels: { every: { team: 't' } } } } });
+  // @ts-expect-error a many-to-many filter takes some / every / none, not is
+  await db.post.findMany({ where: { labels: { is: { name: 'db' } } } });
+  // @ts-expect-error the join model's fields are not the target's
+  expectTypeOf(p.labels[0].postId).toEqualTypeOf<string>();
+}
+
 describe('type tests', () => {
   it('compile (checked by tsc --noEmit); the schema they describe is real', () => {
     expectTypeOf(blog.def.models.user.name).toEqualTypeOf<string>();
-    void [createInputs, wheres, shapes, updates];
+    void [createInputs, wheres, shapes, updates, manyToManys];
   });
 });
