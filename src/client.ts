@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { CapabilityError, ClientClosedError, SchemaError, ValidationError } from './errors.js';
 import type { Schema } from './schema/define.js';
-import type { CreateInput, IncludeArg, ModelKey, OrderBy, Result, SelectArg, UpdateInput, Where } from './schema/infer.js';
+import type { AggregateResult, AggregateSelect, CreateInput, GroupOrderBy, GroupRow, Having, IncludeArg, ModelKey, OmitArg, OrderBy, Result, SelectArg, ToManyRelations, UpdateInput, Where } from './schema/infer.js';
 import { buildQuery, cursorBase, METHODS, type BuildOptions, type Method } from './query/build.js';
 import type { BuiltQuery } from './query/ast.js';
 import { PlanCache } from './plan/planner.js';
@@ -17,6 +17,7 @@ import { valueFanout } from './plan/kv/fanout.js';
 import type { Driver, ExecContext, Executor, PageResult, PreparedQuery, QueryEvent, TargetDescriptor } from './engine/driver.js';
 import { CursorCodec } from './engine/cursor.js';
 import { projectRow, projectRows } from './engine/project.js';
+import { shapeGroup } from './query/aggregate.js';
 import { Query, type Explanation, type QueryRunner } from './engine/query.js';
 
 export { Query, type Explanation } from './engine/query.js';
@@ -25,30 +26,48 @@ export { Query, type Explanation } from './engine/query.js';
 type ReadArgs<S, K extends ModelKey<S>> = { where?: Where<S, K>; orderBy?: OrderBy<S, K>; limit?: number; offset?: number; allowScan?: boolean };
 // `Sel & SelectArg` alone accepts unknown keys (Sel is inferred from the literal itself), so keys outside the shape are mapped to never.
 type Exact<T, Shape> = T & { [P in Exclude<keyof T, keyof Shape>]: never };
-type Shaping<S, K extends ModelKey<S>, Sel, Inc> = { select?: Exact<Sel, SelectArg<S, K>> & SelectArg<S, K>; include?: Exact<Inc, IncludeArg<S, K>> & IncludeArg<S, K> };
+// `_count: { select }` names relations one level down, where Exact does not reach.
+type ExactCount<T, S, K extends ModelKey<S>> = T extends { _count: { select: infer C } } ? { _count: { select: { [P in Exclude<keyof C, ToManyRelations<S, K>>]: never } } } : unknown;
+type Shaping<S, K extends ModelKey<S>, Sel, Inc> = {
+  select?: Exact<Sel, SelectArg<S, K>> & SelectArg<S, K> & ExactCount<Sel, S, K>;
+  include?: Exact<Inc, IncludeArg<S, K>> & IncludeArg<S, K> & ExactCount<Inc, S, K>;
+};
+/** `omit: { body: true }`: every field but these (not together with select). */
+type Omitting<S, K extends ModelKey<S>, Om> = { omit?: Exact<Om, OmitArg<S, K>> & OmitArg<S, K> };
+/** `distinct: ['authorId']`: the first row (in query order) of each combination of these fields. */
+type Distinct<S, K extends ModelKey<S>> = { distinct?: readonly (keyof FieldsOfModel<S, K> & string)[] };
+type FieldsOfModel<S, K extends ModelKey<S>> = import('./schema/infer.js').Row<S, K>;
+type AggregateArgs<S, K extends ModelKey<S>> = { where?: Where<S, K>; allowScan?: boolean } & AggregateSelect<S, K>;
+type GroupByArgs<S, K extends ModelKey<S>> = AggregateArgs<S, K> & { having?: Having<S, K>; orderBy?: GroupOrderBy<S, K>; limit?: number; offset?: number };
 
 export interface Page<T> { items: T[]; nextCursor: string | null; prevCursor: string | null }
 
 export interface ModelClient<S, K extends ModelKey<S>> {
-  findMany<Sel = undefined, Inc = undefined>(args?: ReadArgs<S, K> & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>[]>;
-  findFirst<Sel = undefined, Inc = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc> | null>;
-  findFirstOrThrow<Sel = undefined, Inc = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
-  findUnique<Sel = undefined, Inc = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc> | null>;
-  findUniqueOrThrow<Sel = undefined, Inc = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  findMany<Sel = undefined, Inc = undefined, Om = undefined>(args?: ReadArgs<S, K> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>): Query<Result<S, K, Sel, Inc, Om>[]>;
+  findFirst<Sel = undefined, Inc = undefined, Om = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>): Query<Result<S, K, Sel, Inc, Om> | null>;
+  findFirstOrThrow<Sel = undefined, Inc = undefined, Om = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>): Query<Result<S, K, Sel, Inc, Om>>;
+  findUnique<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om> | null>;
+  findUniqueOrThrow<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
   count(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<number>;
-  paginate<Sel = undefined, Inc = undefined>(args: { where?: Where<S, K>; orderBy?: OrderBy<S, K>; first?: number; after?: string | null; last?: number; before?: string | null; allowScan?: boolean } & Shaping<S, K, Sel, Inc>): Query<Page<Result<S, K, Sel, Inc>>>;
-  create<Sel = undefined, Inc = undefined>(args: { data: CreateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  paginate<Sel = undefined, Inc = undefined, Om = undefined>(args: { where?: Where<S, K>; orderBy?: OrderBy<S, K>; first?: number; after?: string | null; last?: number; before?: string | null; allowScan?: boolean } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Page<Result<S, K, Sel, Inc, Om>>>;
+  create<Sel = undefined, Inc = undefined, Om = undefined>(args: { data: CreateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
   /**
    * Atomic on every target by default: on DynamoDB a call needing more than one TransactWriteItems
    * (100 items, unique entries included) is refused with `batch-too-large`; `atomic: false` lets it
    * be split into several transactions, each atomic, the whole not.
    */
   createMany(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean }): Query<{ count: number }>;
-  update<Sel = undefined, Inc = undefined>(args: { where: Where<S, K>; data: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
+  /** createMany returning the rows written, generated values included (with skipDuplicates: only those inserted). Same atomicity as createMany. */
+  createManyAndReturn<Sel = undefined, Om = undefined>(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean; select?: Exact<Sel, OmitArg<S, K>> & OmitArg<S, K> } & Omitting<S, K, Om>): Query<Result<S, K, Sel, undefined, Om>[]>;
+  update<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K>; data: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
   updateMany(args: { where?: Where<S, K>; data: UpdateInput<S, K>; allowScan?: boolean }): Query<{ count: number }>;
-  upsert<Sel = undefined, Inc = undefined>(args: { where: Where<S, K>; create: CreateInput<S, K>; update: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc>): Query<Result<S, K, Sel, Inc>>;
-  delete<Sel = undefined>(args: { where: Where<S, K>; select?: Sel & SelectArg<S, K> }): Query<Result<S, K, Sel, undefined>>;
+  upsert<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K>; create: CreateInput<S, K>; update: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
+  delete<Sel = undefined, Om = undefined>(args: { where: Where<S, K>; select?: Sel & OmitArg<S, K> } & Omitting<S, K, Om>): Query<Result<S, K, Sel, undefined, Om>>;
   deleteMany(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<{ count: number }>;
+  /** `_count`, `_sum`, `_avg`, `_min`, `_max` over the matched rows. */
+  aggregate<A extends AggregateArgs<S, K>>(args: A & AggregateArgs<S, K>): Query<AggregateResult<S, K, A>>;
+  /** One row per combination of the `by` fields, with its aggregates; `having` filters groups. */
+  groupBy<const By extends readonly (keyof FieldsOfModel<S, K> & string)[], A extends GroupByArgs<S, K>>(args: { by: By } & A & GroupByArgs<S, K>): Query<GroupRow<S, K, By[number], A>[]>;
 }
 
 type ResultsOf<Q extends readonly unknown[]> = { -readonly [I in keyof Q]: Q[I] extends PromiseLike<infer T> ? T : never };
@@ -217,7 +236,12 @@ function shapeResult(rt: Runtime, prepared: PreparedQuery, result: unknown): unk
     case 'upsert':
       return projectRow(result as Record<string, unknown> | null, ast.select, ast.include);
     case 'create':
-      return ast.many ? result : projectRow(result as Record<string, unknown>, ast.select, ast.include);
+      if (ast.many) return ast.returning ? projectRows(result as Record<string, unknown>[], ast.select, []) : result;
+      return projectRow(result as Record<string, unknown>, ast.select, ast.include);
+    case 'aggregate': {
+      const rows = result as Record<string, unknown>[];
+      return ast.by ? rows.map((r) => shapeGroup(ast, r)) : shapeGroup(ast, rows[0]);
+    }
     case 'update':
       return ast.many ? result : projectRow(result as Record<string, unknown>, ast.select, ast.include);
     case 'delete':

@@ -84,7 +84,7 @@ function topLevel(ctx: Ctx, m: string, method: Method, args: SValue | null): unk
         out[key] = literalBoolean(v, key, key === 'skipDuplicates' ? true : null);
         break;
       case 'data':
-        if (method === 'createMany') out.data = createManyData(ctx, m, v);
+        if (method === 'createMany' || method === 'createManyAndReturn') out.data = createManyData(ctx, m, v);
         else if (method === 'create') out.data = createData(ctx, m, v, 'data');
         else out.data = updateData(ctx, m, v, 'data');
         break;

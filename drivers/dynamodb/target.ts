@@ -51,7 +51,7 @@ function writeText(w: KvWrite, sink: DescribeSink): string {
 
 function describeKv(op: KvOperation): string {
   const sink = new DescribeSink();
-  const role = op.step.role === 'include' ? ` [include ${op.step.path.join('.')}]` : op.step.role === 'existing' ? ' [current item]' : '';
+  const role = op.step.role === 'include' ? ` [include ${op.step.path.join('.')}]` : op.step.role === 'existing' ? ' [current item]' : op.step.role === 'count' ? ` [_count.${op.step.relation}]` : '';
   switch (op.kind) {
     case 'GetItem': {
       if (op.step.role === 'lookup') return `GetItem ${op.table} key(${op.step.constraint}: ${keyText(op.key, sink)}) → ${op.model} key`;
@@ -71,7 +71,7 @@ function describeKv(op: KvOperation): string {
         return `Query ${op.table} index ${op.index} key(${op.key.partition.attr} = 0..${op.shards.count - 1}${sortKey}) × ${op.shards.count} shards in parallel, merged by ${op.shards.field} ${op.direction === 'forward' ? 'asc' : 'desc'}`
           + `${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''} (${op.shards.count} requests)`;
       }
-      const per = op.key.partition.each ? (op.step.role === 'include' ? ' per parent' : ` per ${op.key.partition.attr}`) : '';
+      const per = op.key.partition.each ? (op.step.role === 'include' || op.step.role === 'count' ? ' per parent' : ` per ${op.key.partition.attr}`) : '';
       const partitionRef = op.key.partition.each && op.key.partition.value.from === 'param' ? { from: 'param' as const, slot: op.key.partition.value.slot } : undefined;
       const key = renderKeyCondition(op.key, sink, partitionRef);
       const f = cond(op.filter, sink);
@@ -104,6 +104,8 @@ export function describeOperation(op: Operation): string {
       return `Merge ${op.relation}: ${op.from} onto ${op.to} (${op.cardinality})`;
     case 'ClientFilter':
       return `ClientFilter ${op.model}: ${op.reason}`;
+    case 'Fold':
+      return `Fold ${op.model}: ${op.reason}`;
     case 'sql':
       return `sql (${op.purpose}): not a DynamoDB operation`;
     default:

@@ -71,10 +71,11 @@ class Writer {
   private select(s: SelectStatement): string {
     let out = '';
     if (s.with.length) out += `WITH ${s.with.map((c) => `${quoteIdent(c.name)} AS (${this.statement(c.statement)})`).join(', ')} `;
-    out += `SELECT ${s.columns.map((c) => this.selectItem(c)).join(', ')}`;
+    out += `SELECT ${s.distinctOn ? `DISTINCT ON (${s.distinctOn.map((e) => this.expr(e)).join(', ')}) ` : ''}${s.columns.map((c) => this.selectItem(c)).join(', ')}`;
     if (s.from) out += ` FROM ${this.from(s.from)}`;
     for (const j of s.joins) out += ` ${j.type === 'inner' ? 'JOIN' : 'LEFT JOIN'} ${this.from(j.item)} ON ${this.expr(j.on)}`;
     if (s.where) out += ` WHERE ${this.expr(s.where)}`;
+    if (s.groupBy?.length) out += ` GROUP BY ${s.groupBy.map((e) => this.expr(e)).join(', ')}`;
     if (s.orderBy.length) out += ` ORDER BY ${this.orderBy(s.orderBy)}`;
     if (s.limit) out += ` LIMIT ${this.expr(s.limit)}`;
     if (s.offset) out += ` OFFSET ${this.expr(s.offset)}`;

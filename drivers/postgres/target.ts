@@ -28,6 +28,8 @@ function describe(op: Operation): string {
       return `merge ${op.relation} (${op.cardinality})`;
     case 'ClientFilter':
       return `filter ${op.model} in the engine: ${op.reason}`;
+    case 'Fold':
+      return `fold ${op.model} in the engine: ${op.reason}`;
     default:
       return op.kind;
   }

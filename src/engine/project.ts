@@ -14,6 +14,7 @@ export function projectRow(row: Row | null, select: readonly string[] | null, in
     out = {};
     for (const f of select) out[f] = row[f];
     for (const inc of include) out[inc.relation] = row[inc.relation];
+    if (row._count !== undefined) out._count = row._count;
   }
   for (const inc of include) {
     const v = out[inc.relation];

@@ -12,6 +12,7 @@ export type DiagnosticCode =
   | 'index-missing'
   | 'offset-emulated'
   | 'fanout'
+  | 'fold-too-large'
   | 'unanalyzable-query'
   | 'key-too-wide';
 
@@ -26,6 +27,7 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, 'error' | 'war
   'index-missing': 'error',
   'offset-emulated': 'warning',
   fanout: 'warning',
+  'fold-too-large': 'error',
   'unanalyzable-query': 'warning',
   'key-too-wide': 'error',
 };

@@ -8,7 +8,9 @@ export type EngineOperation =
   /** Stitch related rows onto parents (relation include). */
   | { readonly kind: 'Merge'; readonly relation: string; readonly from: string; readonly to: string; readonly cardinality: 'one' | 'many' }
   /** Filtering done by the engine; only where a capability declares it as an emulation. */
-  | { readonly kind: 'ClientFilter'; readonly model: string; readonly reason: string };
+  | { readonly kind: 'ClientFilter'; readonly model: string; readonly reason: string }
+  /** Rows folded by the engine after reading them (aggregate, groupBy, distinct on a key-value target). */
+  | { readonly kind: 'Fold'; readonly model: string; readonly reason: string };
 
 /** The closed union of everything a plan can do. Executors switch on `kind` exhaustively. */
 export type Operation = SqlOperation | KvOperation | EngineOperation;

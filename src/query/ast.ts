@@ -42,6 +42,29 @@ export interface IncludeNode {
   readonly include: readonly IncludeNode[];
 }
 
+/** `_count: { select: { comments: true | { where } } }`: how many related rows each parent has. */
+export interface RelationCount {
+  readonly relation: string;
+  readonly where: FilterNode | null;
+}
+
+export type AggFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** One aggregate over the matched rows; `field` null is `count(*)` (`_count: { _all: true }`). */
+export interface AggTerm { readonly fn: AggFn; readonly field: string | null }
+
+/**
+ * What an aggregate/groupBy shows: `count` is 'number' for `_count: true`,
+ * otherwise the counted fields ('_all' for every row). Other entries list fields.
+ */
+export interface AggSelection {
+  readonly count: 'number' | readonly string[] | null;
+  readonly sum: readonly string[] | null;
+  readonly avg: readonly string[] | null;
+  readonly min: readonly string[] | null;
+  readonly max: readonly string[] | null;
+}
+
 export interface ReadShape {
   readonly where: FilterNode | null;
   readonly orderBy: readonly OrderTerm[];
@@ -51,6 +74,10 @@ export interface ReadShape {
   readonly select: readonly string[] | null;
   readonly include: readonly IncludeNode[];
   readonly allowScan: boolean;
+  /** Relation counts (`_count`), or null when not asked for. */
+  readonly counts: readonly RelationCount[] | null;
+  /** `distinct: ['a', 'b']`: the first row (in query order) of each combination of these fields. */
+  readonly distinct: readonly string[] | null;
 }
 
 export type UpdateOpKind = 'set' | 'increment' | 'decrement' | 'push';
@@ -70,10 +97,28 @@ export type QueryAst =
       readonly cursor: Slot | null;
     })
   | { readonly kind: 'count'; readonly model: string; readonly where: FilterNode | null; readonly allowScan: boolean }
+  /**
+   * aggregate (`by` null: one result over every matched row) and groupBy (one result per
+   * combination of the `by` fields). Results are "group rows" whose fields are the `by`
+   * fields and one field per term named `_fn.field` (see groupRowModel); `having` and
+   * `orderBy` are over those group rows.
+   */
+  | {
+      readonly kind: 'aggregate'; readonly model: string; readonly by: readonly string[] | null;
+      readonly where: FilterNode | null; readonly allowScan: boolean;
+      /** Every aggregate computed: the selection's, plus those having/orderBy refer to. */
+      readonly terms: readonly AggTerm[];
+      readonly output: AggSelection;
+      readonly having: FilterNode | null;
+      readonly orderBy: readonly OrderTerm[];
+      readonly limit: Slot | null;
+      readonly offset: Slot | null;
+    }
   /** rows: a slot holding an array of complete rows (defaults, auto ids and timestamps already filled in). */
+  /** `returning`: createManyAndReturn (the written rows, not `{ count }`). */
   | { readonly kind: 'create'; readonly model: string; readonly many: boolean; readonly rows: Slot; readonly select: readonly string[] | null; readonly include: readonly IncludeNode[]; readonly skipDuplicates: boolean;
       /** createMany: false lets a target that cannot write the call in one transaction split it (DynamoDB beyond 100 items). */
-      readonly atomic: boolean }
+      readonly atomic: boolean; readonly returning: boolean }
   | {
       readonly kind: 'update'; readonly model: string; readonly many: boolean; readonly where: FilterNode | null;
       /** for `update`: the key/unique fields pinned by where */

@@ -9,30 +9,36 @@ import type { FieldDef } from '../schema/field.js';
 import type { ModelDef } from '../schema/model.js';
 import { isToMany } from '../schema/relation.js';
 import { checkFieldValue, checkScalar, describe } from '../schema/values.js';
-import type { BuiltQuery, FieldUpdate, FilterNode, IncludeNode, OrderTerm, QueryAst, Slot } from './ast.js';
+import type { BuiltQuery, FieldUpdate, FilterNode, IncludeNode, OrderTerm, QueryAst, RelationCount, Slot } from './ast.js';
+import { buildAggregate } from './aggregate.js';
 import { Params, entries, isPlainObject, parseWhere } from './where.js';
 
 export type Method =
   | 'findUnique' | 'findUniqueOrThrow' | 'findFirst' | 'findFirstOrThrow' | 'findMany' | 'count' | 'paginate'
-  | 'create' | 'createMany' | 'update' | 'updateMany' | 'upsert' | 'delete' | 'deleteMany';
+  | 'create' | 'createMany' | 'createManyAndReturn' | 'update' | 'updateMany' | 'upsert' | 'delete' | 'deleteMany'
+  | 'aggregate' | 'groupBy';
 
-export const METHODS: readonly Method[] = ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'paginate', 'create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany'];
+export const METHODS: readonly Method[] = ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'paginate', 'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'aggregate', 'groupBy'];
 
+const AGGREGATES = ['_count', '_sum', '_avg', '_min', '_max'];
 const ALLOWED_ARGS: Record<Method, readonly string[]> = {
-  findUnique: ['where', 'select', 'include'],
-  findUniqueOrThrow: ['where', 'select', 'include'],
-  findFirst: ['where', 'orderBy', 'offset', 'select', 'include', 'allowScan'],
-  findFirstOrThrow: ['where', 'orderBy', 'offset', 'select', 'include', 'allowScan'],
-  findMany: ['where', 'orderBy', 'limit', 'offset', 'select', 'include', 'allowScan'],
+  findUnique: ['where', 'select', 'include', 'omit'],
+  findUniqueOrThrow: ['where', 'select', 'include', 'omit'],
+  findFirst: ['where', 'orderBy', 'offset', 'select', 'include', 'omit', 'distinct', 'allowScan'],
+  findFirstOrThrow: ['where', 'orderBy', 'offset', 'select', 'include', 'omit', 'distinct', 'allowScan'],
+  findMany: ['where', 'orderBy', 'limit', 'offset', 'select', 'include', 'omit', 'distinct', 'allowScan'],
   count: ['where', 'allowScan'],
-  paginate: ['where', 'orderBy', 'first', 'after', 'last', 'before', 'select', 'include', 'allowScan'],
-  create: ['data', 'select', 'include'],
+  paginate: ['where', 'orderBy', 'first', 'after', 'last', 'before', 'select', 'include', 'omit', 'allowScan'],
+  create: ['data', 'select', 'include', 'omit'],
   createMany: ['data', 'skipDuplicates', 'atomic'],
-  update: ['where', 'data', 'select', 'include'],
+  createManyAndReturn: ['data', 'skipDuplicates', 'atomic', 'select', 'omit'],
+  update: ['where', 'data', 'select', 'include', 'omit'],
   updateMany: ['where', 'data', 'allowScan'],
-  upsert: ['where', 'create', 'update', 'select', 'include'],
-  delete: ['where', 'select'],
+  upsert: ['where', 'create', 'update', 'select', 'include', 'omit'],
+  delete: ['where', 'select', 'omit'],
   deleteMany: ['where', 'allowScan'],
+  aggregate: ['where', ...AGGREGATES, 'allowScan'],
+  groupBy: ['by', 'where', ...AGGREGATES, 'having', 'orderBy', 'limit', 'offset', 'allowScan'],
 };
 
 const MAX_PAGE = 10_000;
@@ -64,7 +70,7 @@ interface Ctx {
 
 function normaliseArgs(args: unknown, method: Method, root: string): Record<string, unknown> {
   if (args === undefined || args === null) {
-    if (['findMany', 'count', 'deleteMany', 'findFirst', 'findFirstOrThrow'].includes(method)) return {};
+    if (['findMany', 'count', 'deleteMany', 'findFirst', 'findFirstOrThrow', 'aggregate'].includes(method)) return {};
     throw new ValidationError(root, `${method} needs an arguments object`);
   }
   if (!isPlainObject(args)) throw new ValidationError(root, `expected an arguments object, got ${describe(args)}`);
@@ -98,14 +104,26 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       return buildPaginate(c, a, opts);
     case 'create': {
       const row = createRow(c, a.data, `${c.root}.data`);
-      return { kind: 'create', model: m, many: false, rows: c.params.add([row]), select: select(c, m, a.select, `${c.root}.select`), include: include(c, m, a.include, `${c.root}.include`), skipDuplicates: false, atomic: true };
+      return { kind: 'create', model: m, many: false, rows: c.params.add([row]), select: writeSelect(c, a), include: include(c, m, a.include, `${c.root}.include`), skipDuplicates: false, atomic: true, returning: true };
     }
-    case 'createMany': {
-      if (!Array.isArray(a.data)) throw new ValidationError(`${c.root}.data`, `createMany expects an array, got ${describe(a.data)}`);
-      if (a.data.length > MAX_CREATE_MANY) throw new ValidationError(`${c.root}.data`, `at most ${MAX_CREATE_MANY} rows per createMany`);
+    case 'createMany':
+    case 'createManyAndReturn': {
+      if (!Array.isArray(a.data)) throw new ValidationError(`${c.root}.data`, `${method} expects an array, got ${describe(a.data)}`);
+      if (a.data.length > MAX_CREATE_MANY) throw new ValidationError(`${c.root}.data`, `at most ${MAX_CREATE_MANY} rows per ${method}`);
       const now = c.now();
       const rows = a.data.map((d, i) => createRow(c, d, `${c.root}.data[${i}]`, now));
-      return { kind: 'create', model: m, many: true, rows: c.params.add(rows), select: null, include: [], skipDuplicates: bool(a.skipDuplicates, `${c.root}.skipDuplicates`), atomic: a.atomic === undefined ? true : bool(a.atomic, `${c.root}.atomic`) };
+      const returning = method === 'createManyAndReturn';
+      return { kind: 'create', model: m, many: true, rows: c.params.add(rows), select: returning ? writeSelect(c, a) : null, include: [], skipDuplicates: bool(a.skipDuplicates, `${c.root}.skipDuplicates`), atomic: a.atomic === undefined ? true : bool(a.atomic, `${c.root}.atomic`), returning };
+    }
+    case 'aggregate':
+    case 'groupBy': {
+      const grouped = method === 'groupBy';
+      return buildAggregate(c.schema, m, c.model, c.params, c.root, a, grouped, {
+        where: parseWhere(c.schema, m, a.where, c.params, `${c.root}.where`),
+        allowScan: bool(a.allowScan, `${c.root}.allowScan`),
+        limit: grouped && a.limit !== undefined ? c.params.add(count(a.limit, `${c.root}.limit`, 0)) : null,
+        offset: grouped && a.offset !== undefined ? c.params.add(count(a.offset, `${c.root}.offset`, 0)) : null,
+      });
     }
     case 'update':
     case 'updateMany': {
@@ -115,7 +133,7 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       const set = updateOps(c, a.data, `${c.root}.data`);
       return {
         kind: 'update', model: m, many, where, uniqueBy, set, versionField: versionField(c.model),
-        select: many ? null : select(c, m, a.select, `${c.root}.select`), include: many ? [] : include(c, m, a.include, `${c.root}.include`),
+        select: many ? null : writeSelect(c, a), include: many ? [] : include(c, m, a.include, `${c.root}.include`),
         allowScan: bool(a.allowScan, `${c.root}.allowScan`),
       };
     }
@@ -133,7 +151,7 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       }
       return {
         kind: 'upsert', model: m, where, uniqueBy, create: c.params.add(row), set: updateOps(c, a.update, `${c.root}.update`),
-        versionField: versionField(c.model), select: select(c, m, a.select, `${c.root}.select`), include: include(c, m, a.include, `${c.root}.include`),
+        versionField: versionField(c.model), select: writeSelect(c, a), include: include(c, m, a.include, `${c.root}.include`),
       };
     }
     case 'delete':
@@ -142,7 +160,7 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       const where = many ? parseWhere(c.schema, m, a.where, c.params, `${c.root}.where`) : requireWhere(c, a);
       return {
         kind: 'delete', model: m, many, where, uniqueBy: many ? null : pinnedUnique(c, where!),
-        select: many ? null : select(c, m, a.select, `${c.root}.select`), allowScan: bool(a.allowScan, `${c.root}.allowScan`),
+        select: many ? null : writeSelect(c, a), allowScan: bool(a.allowScan, `${c.root}.allowScan`),
       };
     }
     default: {
@@ -210,12 +228,87 @@ function readShape(c: Ctx, a: Record<string, unknown>, single: boolean) {
   const orderBy = order(c, c.modelKey, a.orderBy, `${c.root}.orderBy`);
   const limit = a.limit === undefined || single ? null : c.params.add(count(a.limit, `${c.root}.limit`, 0));
   const offset = a.offset === undefined ? null : c.params.add(count(a.offset, `${c.root}.offset`, 0));
+  const [sel, selCount] = withoutCount(a.select);
+  const [inc, incCount] = withoutCount(a.include);
+  if (selCount !== undefined && incCount !== undefined) throw new ValidationError(`${c.root}.include._count`, '_count is given in both select and include; keep one');
+  const countArg = selCount ?? incCount;
+  const countPath = `${c.root}.${selCount !== undefined ? 'select' : 'include'}._count`;
+  // `select: { _count: ... }` alone selects no field: only the counts (and internally the key).
+  const onlyCount = sel !== undefined && isPlainObject(sel) && entries(sel).length === 0 && selCount !== undefined;
   return {
     where, orderBy, limit, offset,
-    select: select(c, c.modelKey, a.select, `${c.root}.select`),
-    include: include(c, c.modelKey, a.include, `${c.root}.include`),
+    select: onlyCount ? [] : shapeSelect(c, c.modelKey, sel, a.omit, c.root),
+    include: include(c, c.modelKey, inc, `${c.root}.include`),
     allowScan: bool(a.allowScan, `${c.root}.allowScan`),
+    counts: countArg === undefined || countArg === false ? null : relationCounts(c, countArg, countPath),
+    distinct: a.distinct === undefined ? null : distinctFields(c, a.distinct, `${c.root}.distinct`),
   };
+}
+
+/** Splits `_count` out of a select or include argument. */
+function withoutCount(v: unknown): [unknown, unknown] {
+  if (!isPlainObject(v) || !Object.prototype.hasOwnProperty.call(v, '_count')) return [v, undefined];
+  const { _count, ...rest } = v;
+  return [rest, _count];
+}
+
+/** `select` or `omit` (never both, as in Prisma) → the selected fields, or null for all. */
+function shapeSelect(c: Ctx, modelKey: string, sel: unknown, omit: unknown, root: string): string[] | null {
+  if (omit === undefined) return select(c, modelKey, sel, `${root}.select`);
+  const path = `${root}.omit`;
+  if (sel !== undefined) throw new ValidationError(path, 'pass either select or omit, not both');
+  const model = c.schema.models[modelKey];
+  if (!isPlainObject(omit)) throw new ValidationError(path, `expected { field: true }, got ${describe(omit)}`);
+  const drop = new Set<string>();
+  for (const [k, on] of entries(omit)) {
+    if (!Object.prototype.hasOwnProperty.call(model.fields, k)) throw new ValidationError(`${path}.${k}`, `unknown field '${k}' on ${model.name}`);
+    if (typeof on !== 'boolean') throw new ValidationError(`${path}.${k}`, `expected a boolean, got ${describe(on)}`);
+    if (on) drop.add(k);
+  }
+  if (drop.size === 0) return null;
+  const keep = Object.keys(model.fields).filter((f) => !drop.has(f));
+  if (keep.length === 0) throw new ValidationError(path, 'omit leaves no field to return');
+  return keep;
+}
+
+function writeSelect(c: Ctx, a: Record<string, unknown>): string[] | null {
+  return shapeSelect(c, c.modelKey, a.select, a.omit, c.root);
+}
+
+/** `_count: true` (every has-many relation) or `{ select: { comments: true | { where } } }`. */
+function relationCounts(c: Ctx, v: unknown, path: string): RelationCount[] {
+  const rels = c.schema.relations[c.modelKey] ?? {};
+  const toMany = Object.keys(rels).filter((r) => rels[r].kind === 'hasMany');
+  if (v === true) return toMany.map((relation) => ({ relation, where: null }));
+  if (!isPlainObject(v) || Object.keys(v).some((k) => k !== 'select') || !isPlainObject(v.select)) {
+    throw new ValidationError(path, `expected true or { select: { relation: true } }, got ${describe(v)}`);
+  }
+  const out: RelationCount[] = [];
+  for (const [name, arg] of entries(v.select)) {
+    const p = `${path}.select.${name}`;
+    if (!Object.prototype.hasOwnProperty.call(rels, name)) throw new ValidationError(p, `unknown relation '${name}' on ${c.model.name}; relations: ${Object.keys(rels).join(', ') || '(none)'}`);
+    if (rels[name].kind === 'manyToMany') throw new ValidationError(p, `_count of a manyToMany relation is not supported yet; count the join model instead: db.${rels[name].through}.count({ where: { ${rels[name].foreignKey}: id } })`);
+    if (rels[name].kind !== 'hasMany') throw new ValidationError(p, `_count counts to-many relations; '${name}' is ${rels[name].kind}`);
+    if (arg === false) continue;
+    if (arg === true) { out.push({ relation: name, where: null }); continue; }
+    if (!isPlainObject(arg) || Object.keys(arg).some((k) => k !== 'where')) throw new ValidationError(p, `expected true or { where }, got ${describe(arg)}`);
+    out.push({ relation: name, where: parseWhere(c.schema, rels[name].target, arg.where, c.params, `${p}.where`) });
+  }
+  return out;
+}
+
+function distinctFields(c: Ctx, v: unknown, path: string): string[] {
+  const list = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(list) || list.length === 0) throw new ValidationError(path, `expected a non-empty array of field names, got ${describe(v)}`);
+  const out: string[] = [];
+  list.forEach((f, i) => {
+    const p = `${path}[${i}]`;
+    if (typeof f !== 'string' || !Object.prototype.hasOwnProperty.call(c.model.fields, f)) throw new ValidationError(p, `unknown field ${describe(f)} on ${c.model.name}`);
+    const kind = c.model.fields[f].kind;
+    if (kind === 'list' || kind === 'json') throw new ValidationError(p, `distinct on a ${kind} field is not supported`);
+    if (!out.includes(f)) out.push(f);
+  });
+  return out;
 }
 
 function order(c: Ctx, modelKey: string, v: unknown, path: string): OrderTerm[] {
@@ -244,6 +337,7 @@ function select(c: Ctx, modelKey: string, v: unknown, path: string): string[] | 
   if (!isPlainObject(v)) throw new ValidationError(path, `expected { field: true }, got ${describe(v)}`);
   const out: string[] = [];
   for (const [k, on] of entries(v)) {
+    if (k === '_count') throw new ValidationError(`${path}._count`, '_count is supported at the top level of findMany, findFirst, findUnique and paginate (not inside an include, nor on writes)');
     if (!Object.prototype.hasOwnProperty.call(model.fields, k)) {
       const hint = Object.prototype.hasOwnProperty.call(c.schema.relations[modelKey] ?? {}, k) ? ` ('${k}' is a relation: use include)` : '';
       throw new ValidationError(`${path}.${k}`, `unknown field '${k}' on ${model.name}${hint}`);
@@ -263,6 +357,7 @@ function include(c: Ctx, modelKey: string, v: unknown, path: string, depth = 0):
   const out: IncludeNode[] = [];
   for (const [name, arg] of entries(v)) {
     const p = `${path}.${name}`;
+    if (name === '_count') throw new ValidationError(p, '_count is supported at the top level of findMany, findFirst, findUnique and paginate (not inside an include, nor on writes)');
     if (!Object.prototype.hasOwnProperty.call(rels, name)) throw new ValidationError(p, `unknown relation '${name}' on ${c.schema.models[modelKey].name}; relations: ${Object.keys(rels).join(', ') || '(none)'}`);
     if (arg === false) continue;
     const target = rels[name].target;
@@ -373,8 +468,14 @@ function buildPaginate(c: Ctx, a: Record<string, unknown>, opts: BuildOptions): 
   const size = direction === 'forward' ? (hasFirst ? count(a.first, `${p}.first`, 1, MAX_PAGE) : 20) : (hasLast ? count(a.last, `${p}.last`, 1, MAX_PAGE) : 20);
   const where = parseWhere(c.schema, c.modelKey, a.where, c.params, `${p}.where`);
   const orderBy = order(c, c.modelKey, a.orderBy, `${p}.orderBy`);
-  const sel = select(c, c.modelKey, a.select, `${p}.select`);
-  const inc = include(c, c.modelKey, a.include, `${p}.include`);
+  const [selArg, selCount] = withoutCount(a.select);
+  const [incArg, incCount] = withoutCount(a.include);
+  if (selCount !== undefined && incCount !== undefined) throw new ValidationError(`${p}.include._count`, '_count is given in both select and include; keep one');
+  const countArg = selCount ?? incCount;
+  const onlyCount = isPlainObject(selArg) && entries(selArg).length === 0 && selCount !== undefined;
+  const sel = onlyCount ? [] : shapeSelect(c, c.modelKey, selArg, a.omit, p);
+  const inc = include(c, c.modelKey, incArg, `${p}.include`);
+  const counts = countArg === undefined || countArg === false ? null : relationCounts(c, countArg, `${p}.${selCount !== undefined ? 'select' : 'include'}._count`);
   const allowScan = bool(a.allowScan, `${p}.allowScan`);
   const raw = direction === 'forward' ? a.after : a.before;
   const sizeSlot = c.params.add(size);
@@ -386,7 +487,7 @@ function buildPaginate(c: Ctx, a: Record<string, unknown>, opts: BuildOptions): 
     const base = cursorBase(c.modelKey, where, orderBy, c.params.values);
     cursor = c.params.add(opts.decodeCursor(raw, base, cp));
   }
-  return { kind: 'paginate', model: c.modelKey, where, orderBy, limit: null, offset: null, select: sel, include: inc, allowScan, direction, size: sizeSlot, cursor };
+  return { kind: 'paginate', model: c.modelKey, where, orderBy, limit: null, offset: null, select: sel, include: inc, allowScan, counts, distinct: null, direction, size: sizeSlot, cursor };
 }
 
 /**

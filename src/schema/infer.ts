@@ -84,18 +84,26 @@ export type OrderBy<S, K extends ModelKey<S>> =
   | { [F in keyof FieldsFor<S, K>]?: SortOrder }
   | readonly { [F in keyof FieldsFor<S, K>]?: SortOrder }[];
 
-export type SelectArg<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: boolean };
+export type SelectArg<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: boolean } & { _count?: CountArg<S, K> };
+export type OmitArg<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: boolean };
+
+/** The to-many relations of a model: what `_count` counts. */
+export type ToManyRelations<S, K extends ModelKey<S>> = { [N in keyof RelationsFor<S, K>]: RelationsFor<S, K>[N] extends RelationSpec<'hasMany', any, any> ? N : never }[keyof RelationsFor<S, K>];
+/** `_count: true` (every to-many relation) or `{ select: { comments: true | { where } } }`. */
+export type CountArg<S, K extends ModelKey<S>> = true | {
+  select: { [N in ToManyRelations<S, K>]?: boolean | { where?: RelationsFor<S, K>[N] extends RelationSpec<any, infer T extends ModelKey<S>, any> ? Where<S, T> : never } };
+};
 
 export interface RelationArgs<S, K extends ModelKey<S>> {
   where?: Where<S, K>;
   orderBy?: OrderBy<S, K>;
   limit?: number;
-  select?: SelectArg<S, K>;
+  select?: OmitArg<S, K>;
   include?: IncludeArg<S, K>;
 }
 export type IncludeArg<S, K extends ModelKey<S>> = {
   [N in keyof RelationsFor<S, K>]?: boolean | (RelationsFor<S, K>[N] extends RelationSpec<any, infer T extends ModelKey<S>, any> ? RelationArgs<S, T> : never);
-};
+} & { _count?: CountArg<S, K> };
 
 // ---- result shapes -------------------------------------------------------
 type Selected<R, Sel> = [Sel] extends [undefined] ? R : { [F in keyof R as F extends keyof Sel ? (Sel[F] extends true ? F : never) : never]: R[F] };
@@ -118,7 +126,59 @@ type Included<S, K extends ModelKey<S>, Inc> = [Inc] extends [undefined]
   ? {}
   : { [N in keyof Inc as N extends keyof RelationsFor<S, K> ? (Inc[N] extends false | undefined ? never : N) : never]: N extends keyof RelationsFor<S, K> ? RelationResult<S, K, RelationsFor<S, K>[N], Inc[N]> : never };
 
-export type Result<S, K extends ModelKey<S>, Sel = undefined, Inc = undefined> = Simplify<Selected<Row<S, K>, Sel> & Included<S, K, Inc>>;
+type Omitted<R, Om> = [Om] extends [undefined] ? R : { [F in keyof R as F extends keyof Om ? (Om[F] extends true ? never : F) : F]: R[F] };
+
+type CountResult<S, K extends ModelKey<S>, C> = C extends { select: infer T }
+  ? { [N in keyof T as T[N] extends false | undefined ? never : N]: number }
+  : { [N in ToManyRelations<S, K>]: number };
+type Counted<S, K extends ModelKey<S>, A> = A extends { _count: infer C } ? (C extends false | undefined ? {} : { _count: CountResult<S, K, C> }) : {};
+
+export type Result<S, K extends ModelKey<S>, Sel = undefined, Inc = undefined, Om = undefined> = Simplify<
+  Selected<Omitted<Row<S, K>, Om>, Sel> & Included<S, K, Inc> & Counted<S, K, Sel> & Counted<S, K, Inc>
+>;
+
+// ---- aggregate / groupBy ---------------------------------------------------
+type AggKeys<F, Allowed> = { [P in keyof F]: [NonNullable<ValueOf<F[P]>>] extends [Allowed] ? P : never }[keyof F];
+/** Fields `_sum`/`_avg` may name (numbers, bigints, and decimals, which are strings; the run time checks the kind). */
+type SummableKeys<F> = AggKeys<F, number | bigint | string>;
+/** Fields `_min`/`_max` may name. */
+type OrderableKeys<F> = AggKeys<F, number | bigint | string | Date>;
+type Pick1<F, Keys extends PropertyKey> = { [P in Keys]?: true };
+
+export interface AggregateSelect<S, K extends ModelKey<S>> {
+  _count?: true | ({ _all?: true } & Pick1<FieldsFor<S, K>, keyof FieldsFor<S, K>>);
+  _sum?: Pick1<FieldsFor<S, K>, SummableKeys<FieldsFor<S, K>>>;
+  _avg?: Pick1<FieldsFor<S, K>, SummableKeys<FieldsFor<S, K>>>;
+  _min?: Pick1<FieldsFor<S, K>, OrderableKeys<FieldsFor<S, K>>>;
+  _max?: Pick1<FieldsFor<S, K>, OrderableKeys<FieldsFor<S, K>>>;
+}
+
+type SumOf<V> = [NonNullable<V>] extends [bigint] ? bigint | null : [NonNullable<V>] extends [string] ? string | null : number | null;
+type AvgOf<V> = [NonNullable<V>] extends [string] ? string | null : number | null;
+type Part<A, Name extends string, F, Kind extends 'sum' | 'avg' | 'ext'> = A extends { [P in Name]: infer X }
+  ? { [P in Name]: { [Q in keyof X & keyof F]: Kind extends 'sum' ? SumOf<ValueOf<F[Q]>> : Kind extends 'avg' ? AvgOf<ValueOf<F[Q]>> : NonNullable<ValueOf<F[Q]>> | null } }
+  : {};
+type CountPart<A> = A extends { _count: infer C } ? { _count: C extends true ? number : { -readonly [P in keyof C]: number } } : {};
+
+/** `{ _count: 3, _sum: { total: 10 | null }, ... }`: only what was asked for. */
+export type AggregateResult<S, K extends ModelKey<S>, A> = Simplify<
+  CountPart<A> & Part<A, '_sum', FieldsFor<S, K>, 'sum'> & Part<A, '_avg', FieldsFor<S, K>, 'avg'> & Part<A, '_min', FieldsFor<S, K>, 'ext'> & Part<A, '_max', FieldsFor<S, K>, 'ext'>
+>;
+
+type AggFilters = { _count?: ComparableFilter<number>; _sum?: ComparableFilter<number | bigint | string>; _avg?: ComparableFilter<number | string>; _min?: ComparableFilter<any>; _max?: ComparableFilter<any> };
+export type Having<S, K extends ModelKey<S>> = {
+  [F in keyof FieldsFor<S, K>]?: ValueOf<FieldsFor<S, K>[F]> | (FilterFor<ValueOf<FieldsFor<S, K>[F]>> & AggFilters);
+} & { AND?: Having<S, K> | readonly Having<S, K>[]; OR?: readonly Having<S, K>[]; NOT?: Having<S, K> | readonly Having<S, K>[] };
+
+type GroupOrderTerm<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: SortOrder } & {
+  _count?: { [F in keyof FieldsFor<S, K> | '_all']?: SortOrder };
+  _sum?: { [F in keyof FieldsFor<S, K>]?: SortOrder }; _avg?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
+  _min?: { [F in keyof FieldsFor<S, K>]?: SortOrder }; _max?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
+};
+export type GroupOrderBy<S, K extends ModelKey<S>> = GroupOrderTerm<S, K> | readonly GroupOrderTerm<S, K>[];
+
+/** One group: the `by` fields, then the aggregates asked for. */
+export type GroupRow<S, K extends ModelKey<S>, By extends PropertyKey, A> = Simplify<{ [P in By & keyof Row<S, K>]: Row<S, K>[P] } & AggregateResult<S, K, A>>;
 
 // ---- update inputs -------------------------------------------------------
 type NumericOps<T> = { set?: T; increment?: T; decrement?: T };

@@ -45,6 +45,8 @@ export const NEEDS = {
    * (every digit kept), whose order is not numeric, so its planner refuses ranges with operator-unsupported.
    */
   decimalRange: { has: (c) => c.family === 'sql', code: 'operator-unsupported', what: 'ranges on decimal fields' },
+  /** `_count` of relations read in the same request (SQL); DynamoDB runs one COUNT Query per parent, a fanout. */
+  inlineRelationCounts: { has: (c) => c.family === 'sql', code: 'fanout', what: 'relation counts in the same request' },
   /** Capabilities.maxAtomicBatch === null. */
   unboundedBatch: { has: (c) => c.maxAtomicBatch === null, code: 'batch-too-large', what: 'atomic batches of any size' },
 } satisfies Record<string, NeedSpec>;

@@ -6,13 +6,15 @@
  */
 import { BatchError, CapabilityError, NotFoundError, QuernError, ValidationError } from '../../errors.js';
 import type { QueryAst } from '../../query/ast.js';
-import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
+import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { Plan } from '../../plan/plan.js';
 import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
 import { KvTransactionCancelled, type KvDriverCore, type Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
-import { runIncludes } from './include.js';
+import { runCounts, runIncludes } from './include.js';
+import { checkFoldSize, distinctRows, foldGroups } from './fold.js';
+import { termName } from '../../query/aggregate.js';
 import { boundaryAttrs, boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
 import { batchUnits, failedUnit, runCreate, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
 
@@ -57,8 +59,18 @@ export class KvExecutor implements Executor {
         const offset = ast.offset ? (x.params[ast.offset.slot] as number) : 0;
         if (limit === 0) return ast.kind === 'findMany' ? [] : null;
         const reads = ops.filter(isRootRead) as KvReadOperation[];
-        const rows = (await readRoot(x, model, reads, limit === null ? null : limit + offset)).slice(offset, limit === null ? undefined : offset + limit);
+        let read: Row[];
+        if (ast.distinct) {
+          // Which combinations exist is known only after reading every match.
+          read = await readRoot(x, model, reads, MAX_FOLD_ITEMS + 1);
+          checkFoldSize(model, read.length, `distinct ${ast.distinct.join(', ')}`);
+          read = distinctRows(model, read, ast.distinct);
+        } else {
+          read = await readRoot(x, model, reads, limit === null ? null : limit + offset);
+        }
+        const rows = read.slice(offset, limit === null ? undefined : offset + limit);
         await runIncludes(x, ops, rows);
+        await runCounts(x, ops, rows);
         if (ast.kind === 'findMany') return rows;
         if (rows.length === 0 && ast.orThrow) throw new NotFoundError(model.name);
         return rows[0] ?? null;
@@ -67,8 +79,18 @@ export class KvExecutor implements Executor {
         return this.page(x, q, ast);
       case 'count':
         return countRoot(x, model, ops.filter(isRootRead) as KvReadOperation[]);
+      case 'aggregate': {
+        const reads = ops.filter(isRootRead) as KvReadOperation[];
+        if (!ast.by && ast.terms.every((t) => t.fn === 'count' && t.field === null)) {
+          const n = await countRoot(x, model, reads);
+          return [Object.fromEntries(ast.terms.map((t) => [termName(t), n]))];
+        }
+        const rows = await readRoot(x, model, reads, MAX_FOLD_ITEMS + 1);
+        checkFoldSize(model, rows.length, ast.by ? `groupBy ${ast.by.join(', ')}` : 'aggregate');
+        return foldGroups(x, ast, model, rows);
+      }
       case 'create': {
-        const r = await runCreate(x, ops);
+        const r = await runCreate(x, ops, ast.many && ast.returning);
         if (!ast.many) await runIncludes(x, ops, [r as Row]);
         return r;
       }
@@ -134,6 +156,7 @@ export class KvExecutor implements Executor {
     }
     if (backward) items.reverse();
     await runIncludes(x, q.plan.operations, items);
+    await runCounts(x, q.plan.operations, items);
     const first = items[0];
     const last = items[items.length - 1];
     if (!backward) return { items, next: more && last ? boundary(last) : null, prev: hasCursor && first ? boundary(first) : null };
@@ -147,7 +170,8 @@ export class KvExecutor implements Executor {
       const q = items[i];
       const x = this.ctx(q, ctx);
       try {
-        prepared.push(await batchUnits(x, q.plan.kind, q.plan.operations));
+        const a = astOf(q.plan);
+        prepared.push(await batchUnits(x, q.plan.kind, q.plan.operations, a.kind === 'create' && a.many && a.returning));
       } catch (e) {
         if (e instanceof QuernError && !(e instanceof ValidationError)) throw new BatchError(i, e.message, e);
         throw e;

@@ -9,7 +9,7 @@ import type { KvBatchGetItem, KvQuery, KvValue } from '../../plan/kv/ops.js';
 import type { Row } from './core.js';
 import { keyString, mapLimit, resolver, usableKeyValue, type RunCtx } from './context.js';
 import { evaluate } from './evaluate.js';
-import { batchGet, queryOne } from './read.js';
+import { batchGet, countPartition, queryOne } from './read.js';
 
 type IncludeOp = (KvBatchGetItem | KvQuery) & { step: { role: 'include' } };
 
@@ -28,6 +28,26 @@ function distinct(values: unknown[]): unknown[] {
     seen.add(k);
     return true;
   });
+}
+
+type CountOp = KvQuery & { step: { role: 'count' } };
+const isCount = (op: Operation): op is CountOp => op.kind === 'Query' && op.step.role === 'count';
+
+/** `_count`: one COUNT Query per distinct parent key (the plan carries the fanout warning). */
+export async function runCounts(x: RunCtx, ops: readonly Operation[], parents: Row[]): Promise<void> {
+  const counts = ops.filter(isCount);
+  if (counts.length === 0) return;
+  for (const p of parents) p._count = {};
+  for (const op of counts) {
+    const step = op.step;
+    const values = distinct(parents.map((p) => p[step.parentField]));
+    const perParent = await mapLimit(values, x.concurrency, async (v) => [keyString({ v }, ['v']), await countPartition(x, op, v)] as const);
+    const byParent = new Map(perParent);
+    for (const p of parents) {
+      const v = p[step.parentField];
+      (p._count as Row)[step.relation] = usableKeyValue(v) ? byParent.get(keyString({ v }, ['v'])) ?? 0 : 0;
+    }
+  }
 }
 
 export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: Row[]): Promise<void> {

@@ -191,6 +191,24 @@ export async function readRoot(x: RunCtx, model: ModelDef, ops: readonly KvReadO
   return rows;
 }
 
+/**
+ * Matches in one partition: Query Select=COUNT over every page. Conditions DynamoDB refuses
+ * in a filter (a postFilter) need the items, which are then counted.
+ */
+export async function countPartition(x: RunCtx, op: KvQuery, partition: unknown): Promise<number> {
+  if (op.postFilter) return (await queryOne(x, op, partition, { need: null }, { override: new Map<KvValue, unknown>() })).rows.length;
+  const override = new Map<KvValue, unknown>([[op.key.partition.value, partition]]);
+  const resolve = resolver(x, { override });
+  let n = 0;
+  let start: KeyValues | null = null;
+  do {
+    const page: KvPage = await x.core.query({ model: op.model, index: op.index, key: op.key, filter: op.filter, forward: true, startKey: start, select: 'count', resolve }, x.log);
+    n += page.count;
+    start = page.lastKey;
+  } while (start);
+  return n;
+}
+
 /** Query Select=COUNT (or Scan) across every page; key paths count the fetched items. */
 export async function countRoot(x: RunCtx, model: ModelDef, ops: readonly KvReadOperation[]): Promise<number> {
   const bs = branches(ops);
@@ -199,18 +217,7 @@ export async function countRoot(x: RunCtx, model: ModelDef, ops: readonly KvRead
     const parts = op.kind === 'Query' ? partitions(x, op, {}) : [];
     if (op.kind === 'Query' && parts.length > 1) x.warn(partitionFanout(x, op, parts.length));
     const counts = op.kind === 'Query'
-      ? await mapLimit(parts, x.concurrency, async (p) => {
-        const override = new Map<KvValue, unknown>([[op.key.partition.value, p]]);
-        const resolve = resolver(x, { override });
-        let n = 0;
-        let start: KeyValues | null = null;
-        do {
-          const page: KvPage = await x.core.query({ model: op.model, index: op.index, key: op.key, filter: op.filter, forward: true, startKey: start, select: 'count', resolve }, x.log);
-          n += page.count;
-          start = page.lastKey;
-        } while (start);
-        return n;
-      })
+      ? await mapLimit(parts, x.concurrency, (p) => countPartition(x, op, p))
       : [await (async () => {
         const resolve = resolver(x);
         let n = 0;

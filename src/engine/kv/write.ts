@@ -229,7 +229,11 @@ function checkTargets(units: readonly Unit[], onDuplicate: (unit: number, target
  */
 export type SplitPolicy = 'refuse' | 'allow' | 'warn';
 
-interface CommitOptions { readonly skipDuplicates: boolean; readonly what: string; readonly split?: SplitPolicy }
+interface CommitOptions {
+  readonly skipDuplicates: boolean; readonly what: string; readonly split?: SplitPolicy;
+  /** Collects the units committed (createManyAndReturn returns their rows). */
+  readonly written?: Set<Unit>;
+}
 
 function tooLarge(model: ModelDef, what: string, rows: number, items: number): CapabilityError {
   return new CapabilityError('batch-too-large', 'dynamodb',
@@ -257,7 +261,7 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
       throw tooLarge(model, opts.what, units.length, items);
     }
   }
-  if (opts.skipDuplicates) return commitSkippingDuplicates(x, model, units, opts.what, split);
+  if (opts.skipDuplicates) return commitSkippingDuplicates(x, model, units, opts.what, split, opts.written);
   const live = units;
   checkTargets(live, (ui, target) => {
     const m = live[ui].meanings[live[ui].targets.indexOf(target)];
@@ -287,6 +291,7 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
     try {
       await x.core.transact(chunk.flatMap((u) => u.items), x.log);
       written += chunk.length;
+      for (const u of chunk) opts.written?.add(u);
     } catch (e) {
       if (!(e instanceof KvTransactionCancelled)) throw e;
       throw failedUnit(chunk, e)?.error ?? e;
@@ -303,7 +308,7 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
  * a later request (not dropped), and a row whose transaction item fails is removed and the
  * request retried without it.
  */
-async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[], what: string, split: SplitPolicy): Promise<number> {
+async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[], what: string, split: SplitPolicy, done?: Set<Unit>): Promise<number> {
   checkUnitSizes(model, units, what);
   const total = units.reduce((n, u) => n + u.items.length, 0);
   if (total > MAX_TRANSACT_ITEMS && split === 'warn') {
@@ -343,6 +348,7 @@ async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[
     }
     count += chunk.length;
     for (const u of chunk) for (const t of u.targets) written.add(t);
+    for (const u of chunk) done?.add(u);
     pending = later;
   }
   return count;
@@ -390,7 +396,7 @@ function precheck(x: RunCtx, model: ModelDef, w: KvUpdateItem | KvDeleteItem, ro
   return expected;
 }
 
-export async function runCreate(x: RunCtx, ops: readonly Operation[]): Promise<unknown> {
+export async function runCreate(x: RunCtx, ops: readonly Operation[], returning = false): Promise<unknown> {
   const { tx, w } = writeOf(ops);
   if (w.kind !== 'PutItem') throw new Error('internal: create without PutItem');
   const model = x.schema.models[w.model];
@@ -407,7 +413,10 @@ export async function runCreate(x: RunCtx, ops: readonly Operation[]): Promise<u
     return row;
   }
   const units = rows.map((r) => createUnit(x, w, r));
-  const written = await commitUnits(x, model, units, { skipDuplicates: w.skipDuplicates, what: `${model.name}.${many ? 'createMany' : 'create'}`, split: w.atomic ? 'refuse' : 'allow' });
+  const done = new Set<Unit>();
+  const written = await commitUnits(x, model, units, { skipDuplicates: w.skipDuplicates, what: `${model.name}.${many ? 'createMany' : 'create'}`, split: w.atomic ? 'refuse' : 'allow', written: done });
+  // createManyAndReturn: the rows written, in the order given (skipped duplicates left out).
+  if (returning) return rows.filter((_, i) => done.has(units[i]));
   return many ? { count: written } : rows[0];
 }
 
@@ -551,7 +560,7 @@ export async function runMany(x: RunCtx, ops: readonly Operation[]): Promise<{ c
 }
 
 /** For db.batch: the units of one prepared write, read what they need first. */
-export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operation[]): Promise<{ units: Unit[]; result: () => unknown }> {
+export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operation[], returning = false): Promise<{ units: Unit[]; result: () => unknown }> {
   const { tx, w } = writeOf(ops);
   const model = x.schema.models[w.model];
   switch (kind) {
@@ -561,7 +570,7 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
       const units = rows.map((r) => createUnit(x, w, r));
       const many = w.step.role === 'write' && w.step.many;
       if (many && w.skipDuplicates) throw new ValidationError(`${model.name}.createMany`, 'skipDuplicates cannot be used inside db.batch on DynamoDB (a skipped row would make the batch non-atomic); drop skipDuplicates');
-      return { units, result: () => (many ? { count: rows.length } : rows[0]) };
+      return { units, result: () => (many ? (returning ? rows : { count: rows.length }) : rows[0]) };
     }
     case 'update':
     case 'delete': {

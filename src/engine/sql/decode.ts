@@ -73,7 +73,7 @@ function specialise(steps: readonly Step[]): RowDecoder {
 export function rowDecoder(schema: SchemaDef, shape: RowShape, cache: WeakMap<RowShape, RowDecoder>): RowDecoder {
   const hit = cache.get(shape);
   if (hit) return hit;
-  const model = schema.models[shape.model];
+  const model = shape.virtual ?? schema.models[shape.model];
   const steps: Step[] = [];
   for (const f of shape.fields) {
     const d = fieldDecoder(model.fields[f]);
@@ -89,7 +89,19 @@ export function rowDecoder(schema: SchemaDef, shape: RowShape, cache: WeakMap<Ro
       steps.push({ name, decode: (v) => child(typeof v === 'string' ? JSON.parse(v) : (v as Row)) });
     }
   }
-  const decode: RowDecoder = steps.length === 0 ? (row) => row : specialise(steps);
+  const decodeFields: RowDecoder = steps.length === 0 ? (row) => row : specialise(steps);
+  const counts = shape.counts ?? [];
+  // Relation counts arrive as int8 text columns `_count.<relation>`: folded into one `_count` object.
+  const decode: RowDecoder = counts.length === 0 ? decodeFields : (row) => {
+    const c: Row = {};
+    for (const r of counts) {
+      const col = `_count.${r}`;
+      c[r] = Number(row[col]);
+      delete row[col];
+    }
+    row._count = c;
+    return decodeFields(row);
+  };
   cache.set(shape, decode);
   return decode;
 }

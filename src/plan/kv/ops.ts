@@ -84,6 +84,8 @@ export type KvRole =
        */
       readonly link?: 'links' | 'targets';
     }
+  /** `_count` of a to-many relation: one COUNT Query per parent row (a fanout). */
+  | { readonly role: 'count'; readonly relation: string; readonly parentField: string; readonly childField: string }
   /** The current item(s), read before a write (unique maintenance, version checks, returning rows). */
   | { readonly role: 'existing' }
   /** A write of the query's method; `many` for createMany/updateMany/deleteMany. */

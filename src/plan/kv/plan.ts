@@ -5,7 +5,7 @@
  * Counts that depend on values (how many keys an `in` holds, how many rows an
  * updateMany touches) are checked by the executor at run time.
  */
-import type { FilterNode, FieldUpdate, IncludeNode, QueryAst } from '../../query/ast.js';
+import type { FilterNode, FieldUpdate, IncludeNode, QueryAst, RelationCount } from '../../query/ast.js';
 import type { SchemaDef } from '../../schema/define.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { TargetDescriptor } from '../../engine/driver.js';
@@ -16,6 +16,9 @@ import { planAccess, type AccessPurpose } from './access.js';
 import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
 import { planIncludes } from './include.js';
 import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
+
+/** Items the engine folds at most for one aggregate, groupBy or distinct (beyond: fold-too-large). */
+export const MAX_FOLD_ITEMS = 100_000;
 
 /** Items in one TransactWriteItems (DynamoDB's limit). */
 export const MAX_TRANSACT_ITEMS = 100;
@@ -98,6 +101,28 @@ class KvPlanner {
     return a;
   }
 
+  /**
+   * `_count` of to-many relations: one Query Select=COUNT per parent row on the index over
+   * the foreign key (the include's index). N parents are N requests: a fanout warning.
+   */
+  private counts(counts: readonly RelationCount[] | null): Operation[] {
+    if (!counts) return [];
+    const out: Operation[] = [];
+    for (const c of counts) {
+      const rel = this.schema.relations[this.modelKey][c.relation];
+      const r = planIncludes(this.schema, this.modelKey, [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }], this.driver);
+      this.diagnostics.push(...r.diagnostics);
+      const q = r.ops.find((o) => o.kind === 'Query');
+      if (!q || q.kind !== 'Query') continue;
+      out.push({ ...q, step: { role: 'count', relation: c.relation, parentField: this.model.key[0], childField: rel.foreignKey }, limit: null, select: 'count' });
+      const child = this.schema.models[rel.target].name;
+      this.diagnostics.push(fanoutDiagnostic(this.driver, this.model.name,
+        `_count.${c.relation} runs one COUNT Query on ${child} per ${this.model.name} row returned (N rows, N requests)`,
+        `keep the count on ${this.model.name}: declare a counter cache (belongsTo('${this.modelKey}', '${rel.foreignKey}', { counterCache: '${c.relation}Count' }) on ${child}), or pass strict: false to accept the fanout`));
+    }
+    return out;
+  }
+
   /** `many`: the query may return several rows, each of which a hasMany include queries on its own. */
   private includes(ast: { readonly include: readonly IncludeNode[] }, many = false): Operation[] {
     const r = planIncludes(this.schema, this.modelKey, ast.include, this.driver, [], many);
@@ -125,7 +150,29 @@ class KvPlanner {
           cursor: paginate && ast.cursor ? param(ast.cursor) : null,
           backward: paginate && ast.direction === 'backward', paginate,
         });
-        return [...a.ops, ...this.includes(ast, ast.kind === 'findMany' || ast.kind === 'paginate')];
+        const fold: Operation[] = ast.distinct ? [{
+          kind: 'Fold', model: this.model.name,
+          reason: `distinct ${ast.distinct.join(', ')}: every match of the access path is read (limit and offset apply after), the first row of each combination in read order is kept; at most ${MAX_FOLD_ITEMS} items`,
+        }] : [];
+        return [...a.ops, ...fold, ...this.includes(ast, ast.kind === 'findMany' || ast.kind === 'paginate'), ...this.counts(ast.counts)];
+      }
+      case 'aggregate': {
+        this.unsupported(ast.where);
+        for (const t of ast.terms) {
+          if (t.field && t.fn !== 'count' && this.model.fields[t.field].kind === 'decimal') {
+            this.diagnostics.push(diag('operator-unsupported', this.driver, this.model.name,
+              `_${t.fn} of the decimal field ${this.model.name}.${t.field}: DynamoDB stores decimals as strings (every digit kept) and the engine does no decimal arithmetic`,
+              `keep a numeric running total (f.float() or f.bigint() in minor units) beside the decimal, or aggregate ${t.field} on PostgreSQL`));
+          }
+        }
+        // Counting rows alone is `count-requires-scan`, as count() is; any other aggregate reads items.
+        const onlyCount = !ast.by && ast.terms.every((t) => t.fn === 'count' && t.field === null);
+        const a = this.access(ast.where, onlyCount ? 'count' : 'read', { allowScan: ast.allowScan });
+        if (onlyCount) return a.ops;
+        return [...a.ops, {
+          kind: 'Fold', model: this.model.name,
+          reason: `${ast.by ? `groupBy ${ast.by.join(', ')}` : 'aggregate'}: the engine folds every matching item as it reads it (at most ${MAX_FOLD_ITEMS} items)${ast.having ? ', then filters groups by having' : ''}${ast.orderBy.length ? ', then orders groups' : ''}`,
+        }];
       }
       case 'count': {
         this.unsupported(ast.where);

@@ -53,7 +53,7 @@ export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | 'IS DI
 
 /** Functions the engine calls. A closed list, emitted verbatim. */
 export type SqlFunction =
-  | 'coalesce' | 'count' | 'json_agg' | 'json_build_array' | 'row_to_json' | 'array_cat' | 'json_populate_recordset';
+  | 'coalesce' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'json_agg' | 'json_build_array' | 'row_to_json' | 'array_cat' | 'json_populate_recordset';
 
 export type SqlExpr =
   | { readonly kind: 'column'; readonly table: string | null; readonly column: string }
@@ -109,10 +109,13 @@ export interface CommonTable {
 export interface SelectStatement {
   readonly kind: 'select';
   readonly with: readonly CommonTable[];
+  /** `SELECT DISTINCT ON (...)`: the first row (in ORDER BY order) per combination. */
+  readonly distinctOn?: readonly SqlExpr[] | null;
   readonly columns: readonly SelectItem[];
   readonly from: FromItem | null;
   readonly joins: readonly Join[];
   readonly where: SqlExpr | null;
+  readonly groupBy?: readonly SqlExpr[];
   readonly orderBy: readonly OrderItem[];
   readonly limit: SqlExpr | null;
   readonly offset: SqlExpr | null;

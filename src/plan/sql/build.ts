@@ -50,7 +50,7 @@ export function not(expr: SqlExpr): SqlExpr {
 }
 
 export function select(parts: Partial<Omit<SelectStatement, 'kind'>> & { columns: readonly SelectItem[] }): SelectStatement {
-  return { kind: 'select', with: [], from: null, joins: [], where: null, orderBy: [], limit: null, offset: null, ...parts };
+  return { kind: 'select', with: [], distinctOn: null, from: null, joins: [], where: null, groupBy: [], orderBy: [], limit: null, offset: null, ...parts };
 }
 
 /** A WHERE clause, dropping a constant TRUE. */

@@ -16,7 +16,8 @@ import { and, bin, col, fn, item, lit, param, select, where as whereOf } from '.
 import { LowerCtx, type Scope } from './context.js';
 import { lowerFilter, pinsField, uniqueFilter, withoutPins } from './filter.js';
 import type { RowShape, SqlOperation, SqlResultSpec } from './ops.js';
-import { afterBoundary, fetchFields, orderItems, pageTerms, reverse, rowSelection } from './read.js';
+import { afterBoundary, distinctSelect, fetchFields, orderItems, pageTerms, reverse, rowSelection, withCounts } from './read.js';
+import { lowerAggregate } from './aggregate.js';
 import { arrayOf, elementType, fieldType, INT8, JSON_TYPE } from './types.js';
 
 export function lowerSql(schema: SchemaDef, ast: QueryAst, _target: TargetDescriptor): { operations: Operation[]; diagnostics: Diagnostic[] } {
@@ -36,15 +37,16 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[
     case 'findFirst':
     case 'findUnique': {
       const scope = ctx.scope(m);
-      const sel = rowSelection(ctx, scope, fetchFields(scope, ast.select), ast.include, false);
-      const stmt = select({
-        columns: sel.columns,
-        from: table(scope),
-        where: whereOf(lowerFilter(ctx, scope, ast.where)),
+      const sel = withCounts(ctx, scope, rowSelection(ctx, scope, fetchFields(scope, ast.select), ast.include, false), ast.counts);
+      const window = {
         orderBy: orderItems(scope, ast.orderBy),
         limit: ast.limit ? param(ast.limit.slot, INT8) : null,
         offset: ast.offset ? param(ast.offset.slot, INT8) : null,
-      });
+      };
+      const filter = whereOf(lowerFilter(ctx, scope, ast.where));
+      const stmt = ast.distinct
+        ? distinctSelect(scope, filter, ast.distinct, ast.orderBy, sel.columns, window)
+        : select({ columns: sel.columns, from: table(scope), where: filter, ...window });
       const result: SqlResultSpec = ast.kind === 'findMany' ? { kind: 'rows', rows: sel.shape } : { kind: 'first', rows: sel.shape, orThrow: ast.orThrow };
       return [op(m, `${ast.kind} ${name}`, stmt, result)];
     }
@@ -53,7 +55,7 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[
       const terms = pageTerms(scope, ast.orderBy);
       const run = ast.direction === 'forward' ? terms : reverse(terms);
       const boundary = terms.map((t) => t.field);
-      const sel = rowSelection(ctx, scope, fetchFields(scope, ast.select, boundary), ast.include, false);
+      const sel = withCounts(ctx, scope, rowSelection(ctx, scope, fetchFields(scope, ast.select, boundary), ast.include, false), ast.counts);
       const stmt = select({
         columns: sel.columns,
         from: table(scope),
@@ -69,7 +71,9 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[
       return [op(m, `count ${name}`, stmt, { kind: 'count', wrapped: false })];
     }
     case 'create':
-      return ast.many ? [createMany(ctx, ast.model, ast.rows.slot, ast.skipDuplicates)] : [createOne(ctx, ast.model, ast.rows.slot, ast.select, ast.include)];
+      return ast.many ? [createMany(ctx, ast.model, ast.rows.slot, ast.skipDuplicates, ast.returning, ast.select)] : [createOne(ctx, ast.model, ast.rows.slot, ast.select, ast.include)];
+    case 'aggregate':
+      return [lowerAggregate(ctx, ast)];
     case 'update':
       return lowerUpdate(ctx, ast);
     case 'upsert':
@@ -121,8 +125,10 @@ function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[
  * plan) is the same for 1 row or 10,000: the rows travel as one JSON document
  * that json_populate_recordset turns into typed rows of the table.
  */
-function createMany(ctx: LowerCtx, m: string, slot: number, skipDuplicates: boolean): SqlOperation {
+function createMany(ctx: LowerCtx, m: string, slot: number, skipDuplicates: boolean, returning: boolean, sel: readonly string[] | null): SqlOperation {
   const scope = ctx.scope(m);
+  // createManyAndReturn: RETURNING the written rows (with skipDuplicates, only those inserted).
+  const back = returning ? rowSelection(ctx, ctx.scope(m, scope.model.table), fetchFields(scope, sel), [], false) : null;
   const fields = Object.keys(scope.model.fields);
   const r = ctx.alias();
   const source = fn('json_populate_recordset', { kind: 'cast', expr: lit(null), type: { kind: 'rowtype', table: scope.model.table } }, param(slot, JSON_TYPE, [], 'json-rows'));
@@ -130,8 +136,9 @@ function createMany(ctx: LowerCtx, m: string, slot: number, skipDuplicates: bool
     kind: 'insert', table: scope.model.table, alias: null, columns: fields,
     source: { kind: 'select', query: select({ columns: fields.map((f) => item(col(r, f))), from: { kind: 'function', call: source, alias: r } }) },
     onConflict: skipDuplicates ? { target: [], action: 'nothing' } : null,
-    returning: [],
+    returning: back ? back.columns : [],
   };
+  if (back) return op(m, `createManyAndReturn ${scope.model.name}`, stmt, { kind: 'rows', rows: back.shape });
   return op(m, `createMany ${scope.model.name}`, stmt, { kind: 'affected' });
 }
 

@@ -4,6 +4,7 @@
  * method-level result without looking at the model-level query again.
  */
 import type { Slot } from '../../query/ast.js';
+import type { ModelDef } from '../../schema/model.js';
 import type { SqlStatement } from './ast.js';
 
 /**
@@ -16,6 +17,10 @@ export interface RowShape {
   readonly model: string;
   readonly fields: readonly string[];
   readonly includes: readonly IncludeShape[];
+  /** Relation counts, one int8 column `_count.<relation>` each; decoded into `_count: { relation: n }`. */
+  readonly counts?: readonly string[];
+  /** Rows of a model that is not in the schema (aggregate group rows): its field definitions. */
+  readonly virtual?: ModelDef;
 }
 
 export interface IncludeShape {

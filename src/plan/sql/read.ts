@@ -5,8 +5,8 @@
  */
 import type { FieldDef } from '../../schema/field.js';
 import { isToMany } from '../../schema/relation.js';
-import type { IncludeNode, OrderTerm, Slot } from '../../query/ast.js';
-import type { OrderItem, SelectItem, SqlExpr } from './ast.js';
+import type { IncludeNode, OrderTerm, RelationCount, Slot } from '../../query/ast.js';
+import type { OrderItem, SelectItem, SelectStatement, SqlExpr } from './ast.js';
 import { and, bin, cast, col, fn, item, or, order, param, select, where as whereOf } from './build.js';
 import type { LowerCtx, Scope } from './context.js';
 import { lowerFilter } from './filter.js';
@@ -137,4 +137,46 @@ export function afterBoundary(scope: Scope, terms: readonly OrderTerm[], cursor:
     branches.push(and([...eqs, step]));
   }
   return or(branches);
+}
+
+/**
+ * Relation counts (`_count`) as scalar subqueries correlated to the parent row,
+ * in the same statement: `(SELECT count(*) FROM child WHERE child.fk = parent.key AND ...) AS "_count.rel"`.
+ */
+export function withCounts(ctx: LowerCtx, scope: Scope, sel: RowSelection, counts: readonly RelationCount[] | null): RowSelection {
+  if (!counts) return sel;
+  const columns = [...sel.columns];
+  for (const c of counts) {
+    const rel = ctx.relation(scope.modelKey, c.relation);
+    const child = ctx.scope(rel.target);
+    const { childCol, parentCol } = ctx.link(scope, rel, child);
+    const q = select({
+      columns: [item(fn('count', { kind: 'star', table: null }))],
+      from: { kind: 'table', name: child.model.table, alias: child.alias },
+      where: whereOf(and([bin('=', childCol, parentCol), lowerFilter(ctx, child, c.where)])),
+    });
+    columns.push(item({ kind: 'subquery', query: q }, `_count.${c.relation}`));
+  }
+  return { columns, shape: { ...sel.shape, counts: counts.map((c) => c.relation) } };
+}
+
+/**
+ * `distinct`: DISTINCT ON picks the first row per combination in its own order
+ * (the distinct fields, then the requested order, then the key, so the pick is
+ * deterministic); the outer query restores the requested order and windows it.
+ * The outer scope reuses the table's alias, so the selection (includes, counts)
+ * reads the picked rows exactly as it would read the table.
+ */
+export function distinctSelect(
+  scope: Scope, filter: SqlExpr | null, distinct: readonly string[], orderBy: readonly OrderTerm[], columns: readonly SelectItem[],
+  window: { orderBy: OrderItem[]; limit: SqlExpr | null; offset: SqlExpr | null },
+): SelectStatement {
+  const inner = select({
+    distinctOn: distinct.map((f) => scope.col(f)),
+    columns: Object.keys(scope.model.fields).map((f) => item(scope.col(f), f)),
+    from: { kind: 'table', name: scope.model.table, alias: scope.alias },
+    where: filter,
+    orderBy: [...distinct.map((f) => order(scope.col(f), 'asc')), ...orderItems(scope, orderBy), ...scope.model.key.map((k) => order(scope.col(k), 'asc'))],
+  });
+  return select({ columns, from: { kind: 'subquery', query: inner, alias: scope.alias, lateral: false }, ...window });
 }
