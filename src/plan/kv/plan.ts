@@ -110,7 +110,8 @@ class KvPlanner {
     const out: Operation[] = [];
     for (const c of counts) {
       const rel = this.schema.relations[this.modelKey][c.relation];
-      const r = planIncludes(this.schema, this.modelKey, [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }], this.driver);
+      // One parent's worth of planning: the fanout is reported below, in _count's own words.
+      const r = planIncludes(this.schema, this.modelKey, [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }], this.driver, [], false);
       this.diagnostics.push(...r.diagnostics);
       const q = r.ops.find((o) => o.kind === 'Query');
       if (!q || q.kind !== 'Query') continue;
