@@ -30,8 +30,9 @@ import { runPlannerBench, runRowMappingBench } from './suites/planner.js';
 import { runLint } from './suites/lint.js';
 import { runMemory } from './suites/memory.js';
 import { runTypecheck } from './suites/typecheck.js';
+import { runColdStart } from './suites/coldstart.js';
 
-const PARTS = ['postgres', 'pglite', 'dynamodb', 'planner', 'mapping', 'lint', 'memory', 'typecheck'] as const;
+const PARTS = ['postgres', 'coldstart', 'pglite', 'dynamodb', 'planner', 'mapping', 'lint', 'memory', 'typecheck'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,7 +79,7 @@ async function main() {
   log(`quern bench: ${mode} run${only ? ` (${[...only].join(', ')})` : ''}`);
 
   const want: BackendName[] = [];
-  if (wants('postgres') || wants('memory')) want.push('postgres');
+  if (wants('postgres') || wants('memory') || wants('coldstart')) want.push('postgres');
   if (wants('dynamodb')) want.push('dynamodb');
   let servers: Servers | null = null;
   if (want.length) servers = await startServers({ want, require: [], log });
@@ -89,6 +90,7 @@ async function main() {
   let lint: BenchResults['lint'] = { skipped: 'not run (--only)' };
   let memory: BenchResults['memory'] = { skipped: 'not run (--only)' };
   let typecheck: BenchResults['typecheck'] = { skipped: 'not run (--only)' };
+  let coldStart: BenchResults['coldStart'] = { skipped: 'not run (--only)' };
   const guard = async <T>(what: string, fallback: (why: string) => T, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -111,21 +113,28 @@ async function main() {
       rowMapping = await guard<BenchResults['rowMapping']>('row mapping', (skipped) => ({ skipped }), () => runRowMappingBench(quick));
     }
 
-    if (wants('postgres')) {
+    if (wants('postgres') || wants('coldstart')) {
       const skip = skippedSuite('postgres', 'PostgreSQL server', 'pg', [...PG_CONTENDERS]);
-      if (!servers?.postgres) suites.push(skip(`no PostgreSQL server: ${servers?.reasons.postgres ?? 'not started'}`));
-      else {
+      if (!servers?.postgres) {
+        if (wants('postgres')) suites.push(skip(`no PostgreSQL server: ${servers?.reasons.postgres ?? 'not started'}`));
+        coldStart = { skipped: `no PostgreSQL server: ${servers?.reasons.postgres ?? 'not started'}` };
+      } else {
         log('PostgreSQL server');
         const pgUrl = servers.postgres.url;
         const source = servers.postgres.source;
-        suites.push(await guard('PostgreSQL suite', skip, async () => {
+        const pgSuite = await guard<ComparisonSuite | null>('PostgreSQL suite', skip, async () => {
           const opened = await openServerTarget(pgUrl, source, log);
           try {
-            return await runPgSuite(opened.target, SCALES[mode], log);
+            if (wants('coldstart')) {
+              log(`  cold start (${quick ? 5 : 15} rounds of one new process per contender)`);
+              coldStart = await guard<BenchResults['coldStart']>('cold start', (skipped) => ({ skipped }), () => runColdStart(opened.connectionString, quick ? 5 : 15, log));
+            }
+            return wants('postgres') ? await runPgSuite(opened.target, SCALES[mode], log) : null;
           } finally {
             await opened.close();
           }
-        }));
+        });
+        if (pgSuite) suites.push(pgSuite);
       }
     }
     if (wants('pglite')) {
@@ -177,7 +186,7 @@ async function main() {
       node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
       memoryGB: Math.round(totalmem() / 2 ** 30), loadAverage: [Math.round(loadAtStart * 10) / 10, Math.round(loadavg()[0] * 10) / 10] as [number, number],
     },
-    suites, planner, rowMapping, lint, memory, typecheck, failed,
+    suites, planner, rowMapping, lint, memory, typecheck, coldStart, failed,
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial) };
 

@@ -57,6 +57,13 @@ export function textReport(r: BenchResults): string {
     if (m.skipped !== undefined) out.push(`  SKIPPED: ${m.skipped}`);
     else for (const f of m.figures) out.push(`  ${pad(f.title, 58)} ${pad(fmtUs(f.usPerOp), 8)} µs  (p95 ${fmtUs(f.p95)})${f.note ? `  ${f.note}` : ''}`);
   };
+  out.push('', 'Cold start (new process to the first checked PK lookup, PostgreSQL server; ms, median / p95)');
+  if (r.coldStart.skipped !== undefined) out.push(`  SKIPPED: ${r.coldStart.skipped}`);
+  else {
+    const c = r.coldStart;
+    for (const [name, f] of Object.entries(c.contenders)) out.push(`  ${pad(name, 18)} ${f.error ? `n/a: ${f.error}` : `${fmtMs(f.median)} / ${fmtMs(f.p95)}${name === c.baseline ? '' : `  ${fmtRatio(f.ratio)}`}`}`);
+    out.push(`  (${c.rounds} rounds; ${c.note})`);
+  }
   micro('Planner (µs per operation, median of batches)', r.planner);
   micro('Row mapping (µs per row, 10-column rows)', r.rowMapping);
   out.push('', 'Lint throughput');
@@ -116,6 +123,18 @@ export function markdownReport(r: BenchResults): string {
     out.push(`| operation | median ${unit} | p95 ${unit} |`, '| --- | ---: | ---: |');
     for (const f of m.figures as readonly MicroFigure[]) out.push(`| ${mdEscape(f.title)}${f.note ? ` (${mdEscape(f.note)})` : ''} | ${fmtUs(f.usPerOp)} | ${fmtUs(f.p95)} |`);
   };
+  out.push('', '**Cold start** (a new process to its first checked PK lookup on the PostgreSQL server)', '');
+  if (r.coldStart.skipped !== undefined) out.push(`Skipped: ${r.coldStart.skipped}`);
+  else {
+    const c = r.coldStart;
+    const names = Object.keys(c.contenders);
+    out.push(`| | ${names.map((n) => (n === c.baseline ? `${n} (baseline)` : n)).join(' | ')} |`, `| --- | ${names.map(() => '---:').join(' | ')} |`);
+    out.push(`| ms, median / p95 | ${names.map((n) => {
+      const f = c.contenders[n];
+      return f.error || f.median === null ? 'n/a' : `${fmtMs(f.median)} / ${fmtMs(f.p95)}${n === c.baseline ? '' : ` **${fmtRatio(f.ratio)}**`}`;
+    }).join(' | ')} |`);
+    out.push('', `- ${c.rounds} interleaved rounds; ${mdEscape(c.note)}`);
+  }
   microTable('Planner', 'µs/op', r.planner);
   microTable('Row mapping (10-column rows)', 'µs/row', r.rowMapping);
   out.push('', '**Lint, memory, type-check**', '');

@@ -99,6 +99,14 @@ export interface TypecheckFigure {
   readonly baseline: { readonly instantiations: number; readonly checkSeconds: number; readonly cpuSeconds: number } | null;
 }
 
+/** Process start to first result, per contender (ms), on the PostgreSQL server. */
+export interface ColdStartFigure {
+  readonly baseline: string;
+  readonly rounds: number;
+  readonly contenders: Readonly<Record<string, ContenderFigure>>;
+  readonly note: string;
+}
+
 export interface TargetFigure {
   readonly what: string;
   readonly target: string;
@@ -123,6 +131,7 @@ export interface BenchResults {
   readonly lint: Maybe<LintFigure>;
   readonly memory: Maybe<MemoryFigure>;
   readonly typecheck: Maybe<TypecheckFigure>;
+  readonly coldStart: Maybe<ColdStartFigure>;
   readonly targets: readonly TargetFigure[];
   /** true when something the bench must guarantee failed (TS2589): `npm run bench` exits 1 */
   readonly failed: readonly string[];

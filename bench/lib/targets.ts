@@ -145,6 +145,23 @@ export function computeTargets(r: Partial): TargetFigure[] {
     }
   }
 
+  // 4b. cold start.
+  {
+    const what = 'cold start (process start to first result) vs raw pg';
+    const target = '≤ 1.10×';
+    if (r.coldStart.skipped !== undefined) out.push(notMeasured(what, target, r.coldStart.skipped));
+    else {
+      const c = r.coldStart.contenders;
+      const q = c.quern?.ratio ?? null;
+      if (q === null) out.push(notMeasured(what, target, c.quern?.error ?? 'quern did not start'));
+      else out.push({
+        what, target,
+        measured: Object.entries(c).filter(([n]) => n !== r.coldStart.skipped && n !== 'pg').map(([n, f]) => `${n} ${f.ratio === null ? 'n/a' : x(f.ratio)}`).join(', ') + ` (pg ${c.pg?.median ?? '?'} ms)`,
+        status: q <= 1.10 ? 'met' : 'missed',
+      });
+    }
+  }
+
   // 5. cached plan.
   {
     const what = 'planning a cached shape (build + cache hit)';

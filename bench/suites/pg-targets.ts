@@ -49,6 +49,8 @@ function countClientQueries(pool: pg.Pool): { n: number } {
 
 export interface Opened {
   readonly target: PgTarget;
+  /** the bench database, for work in other processes (cold start) */
+  readonly connectionString: string;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function openServerTarget(url: string, source: string, log: (s: str
   closers.push(() => prismaPool.end());
 
   return {
+    connectionString,
     target: {
       id: 'postgres', title: `PostgreSQL ${version} server`, server: source, admin: adminPool, raw, rawCounter,
       drizzle: drizzle as never, drizzleCounter, kysely, kyselyCounter, prisma, prismaCounter, quern, quernProbe,
@@ -192,6 +195,7 @@ export async function openPgliteTarget(log: (s: string) => void): Promise<Opened
   const drizzle = drizzlePglite(pgl, { schema: drizzleSchema });
   const version = (await pgl.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '';
   return {
+    connectionString: '',
     target: {
       id: 'pglite', title: `PGlite ${version} (in process)`, server: 'in-process WASM', admin: raw, raw, rawCounter: counter,
       drizzle: drizzle as never, drizzleCounter: counter, kysely: kyselyOnPglite(raw), kyselyCounter: counter,
