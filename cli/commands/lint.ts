@@ -1,7 +1,8 @@
 /** `quern lint`: every query in the source tree, planned offline for each target. */
 import { writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadProject } from '../config.js';
+import { loadProject, type Project } from '../config.js';
 import { exitCodeFor, type LintResult } from '../lint/findings.js';
 import { formatGithub } from '../lint/format/github.js';
 import { formatJson } from '../lint/format/json.js';
@@ -27,6 +28,7 @@ interface LintFlags {
   maxWarnings: number;
   shapes?: string[];
   output?: string;
+  changed?: string | true;
 }
 
 export function render(result: LintResult, format: Format, toFile: boolean): string {
@@ -42,6 +44,26 @@ export function render(result: LintResult, format: Format, toFile: boolean): str
   }
 }
 
+/**
+ * The lint's own file set narrowed to the changed files. The schema and the config decide every
+ * plan, so when either changed every file is linted again.
+ */
+async function changedSelection(project: Project, paths: readonly string[], ref: string): Promise<string[]> {
+  const { changedFiles } = await import('../lint/changed.js');
+  const { lintFiles } = await import('../lint/program.js');
+  const changed = changedFiles(project.root, ref);
+  const all = await lintFiles(project.root, project.config.include, project.config.exclude, paths);
+  const schemaFile = resolve(project.root, project.config.schema);
+  const decisive = [project.configPath, schemaFile].filter((f) => changed.has(f) || [...changed].some((c) => c.replace(/\.[cm]?[jt]sx?$/, '') === f.replace(/\.[cm]?[jt]sx?$/, '')));
+  if (decisive.length > 0) {
+    process.stderr.write(`quern lint --changed ${ref}: ${decisive.map((f) => relative(project.root, f)).join(' and ')} changed, so every file is linted\n`);
+    return all;
+  }
+  const files = all.filter((f) => changed.has(f));
+  process.stderr.write(`quern lint --changed ${ref}: ${files.length} of ${all.length} files changed\n`);
+  return files;
+}
+
 export function registerLint(program: Command): void {
   program
     .command('lint')
@@ -52,6 +74,7 @@ export function registerLint(program: Command): void {
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integer, -1)
     .option('--shapes <file>', 'query shapes recorded by test runs with QUERN_RECORD=<file> (repeatable); deduplicated against the static ones', collect)
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--changed [ref]', 'lint only the files changed against a git ref (default HEAD: uncommitted changes; on a pull request e.g. origin/main); a changed schema or config lints everything')
     .addHelpText('after', `
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings, 2 lint could not run.
 
@@ -61,6 +84,7 @@ Suppress one code at one site with a comment on the line above:
 Examples:
   quern lint --target dynamodb
   quern lint --format sarif -o quern.sarif
+  quern lint --changed origin/main --format github
   QUERN_RECORD=shapes.jsonl npm test && quern lint --shapes shapes.jsonl`)
     .action(async (paths: string[], flags: LintFlags, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
@@ -68,7 +92,8 @@ Examples:
       const targets = parseTargets(flags.target, project.config.targets);
       // Loaded on use: the analysis pulls in the TypeScript compiler (~0.5 s), which other commands never need.
       const { runLint } = await import('../lint/run.js');
-      const result = await runLint(project, { targets, paths, shapes: flags.shapes });
+      const files = flags.changed === undefined ? undefined : await changedSelection(project, paths, flags.changed === true ? 'HEAD' : flags.changed);
+      const result = await runLint(project, { targets, paths, shapes: flags.shapes, ...(files ? { files } : {}) });
       const text = render(result, flags.format, !!flags.output);
       if (flags.output) {
         writeFileSync(flags.output, text);

@@ -1,6 +1,7 @@
 /** The `quern` program end to end: exit codes, formats, explain, help, and failures to run. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,56 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 const config = ['--config', join(FIXTURE, 'quern.config.ts')];
+
+describe('quern lint --changed', () => {
+  /** A copy of the fixture app as its own git repository, with one commit. */
+  function repo(): { dir: string; config: string[]; git: (...a: string[]) => string } {
+    const dir = join(SCRATCH, 'changed', 'lint-app');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    cpSync(FIXTURE, dir, { recursive: true });
+    const git = (...a: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { encoding: 'utf8' });
+    git('init', '-q', '-b', 'base');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    return { dir, config: ['--config', join(dir, 'quern.config.ts')], git };
+  }
+
+  it('lints only the files changed against the ref, uncommitted and new ones included', { timeout: 120_000 }, async () => {
+    const { dir, config: cfg, git } = repo();
+    const clean = await cli('lint', '-t', 'dynamodb', '-f', 'json', '--changed', ...cfg);
+    expect(JSON.parse(clean.stdout).summary.files).toBe(0);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toContain('0 of 4 files changed');
+
+    appendFileSync(join(dir, 'src', 'helpers.ts'), '\n// touched\n');
+    const r = await cli('lint', '-t', 'dynamodb', '-f', 'json', '--changed', 'HEAD', ...cfg);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary.files).toBe(1);
+    expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set(['src/helpers.ts']));
+    expect(r.code).toBe(1);
+
+    // Committed on a branch: still changed against the branch point.
+    git('checkout', '-qb', 'feature');
+    git('commit', '-qam', 'touch helpers');
+    writeFileSync(join(dir, 'src', 'new.ts'), 'export const x = 1;\n');
+    const branch = await cli('lint', '-t', 'dynamodb', '-f', 'json', '--changed', 'base', ...cfg);
+    expect(branch.stderr).toContain('2 of 5 files changed');
+    expect(JSON.parse(branch.stdout).summary.files).toBe(2);
+  });
+
+  it('lints everything when the schema changed, and fails to run (2) on an unknown ref', { timeout: 120_000 }, async () => {
+    const { dir, config: cfg } = repo();
+    appendFileSync(join(dir, 'schema.ts'), '\n// touched\n');
+    const r = await cli('lint', '-t', 'dynamodb', '-f', 'json', '--changed', ...cfg);
+    expect(JSON.parse(r.stdout).summary.files).toBe(4);
+    expect(r.stderr).toContain('schema.ts changed, so every file is linted');
+
+    const bad = await cli('lint', '-t', 'dynamodb', '--changed', 'no-such-ref', ...cfg);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--changed needs git');
+  });
+});
 
 describe('quern lint (command line)', () => {
   it('exits 1 on errors and groups findings by file, without colour off a terminal', async () => {
