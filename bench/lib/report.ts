@@ -81,6 +81,7 @@ export function textReport(r: BenchResults): string {
     const t = r.typecheck;
     out.push(`  ${t.models} models, ${t.usageSites} query sites: ${t.instantiations.toLocaleString('en-US')} instantiations, check ${t.checkSeconds.toFixed(2)} s, total ${t.totalSeconds.toFixed(2)} s (wall), tsc CPU ${t.cpuSeconds.toFixed(2)} s, TS2589: ${t.ts2589 ? 'YES' : 'no'}, errors: ${t.errors}`);
     if (t.baseline) out.push(`  (the schema file alone: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s, tsc CPU ${t.baseline.cpuSeconds.toFixed(2)} s)`);
+    for (const line of typecheckLines(t)) out.push(`  ${line}`);
     for (const e of t.firstErrors) out.push(`    ${e}`);
   }
   out.push('', 'Targets (design.md section 8)');
@@ -91,6 +92,16 @@ export function textReport(r: BenchResults): string {
 }
 
 const mdEscape = (s: string) => s.replace(/\|/g, '\\|');
+
+/** The 400-model run and the peers' 100-model programs, one line each. */
+function typecheckLines(t: Extract<BenchResults['typecheck'], { models: number }>): string[] {
+  const run = (r: { instantiations: number; cpuSeconds: number; errors: number; ts2589: boolean }) =>
+    `${r.instantiations.toLocaleString('en-US')} instantiations, tsc CPU ${r.cpuSeconds.toFixed(2)} s${r.errors ? `, ${r.errors} errors` : ''}${r.ts2589 ? ', TS2589' : ''}`;
+  const out: string[] = [];
+  if (t.large) out.push(`quern, ${'skipped' in t.large ? `400 models: not measured (${t.large.skipped})` : `${t.large.models} models: ${run(t.large)}, TS2589: ${t.large.ts2589 ? 'YES' : 'no'}`}`);
+  for (const [name, r] of Object.entries(t.peers ?? {})) out.push(`${name}, the same ${t.models}-model program: ${'skipped' in r ? `not measured (${r.skipped})` : run(r)}`);
+  return out;
+}
 
 export function markdownReport(r: BenchResults): string {
   const out: string[] = [];
@@ -147,6 +158,7 @@ export function markdownReport(r: BenchResults): string {
   if (r.typecheck.skipped !== undefined) out.push(`- Type-check: skipped (${r.typecheck.skipped})`);
   else {
     const t = r.typecheck;
+    for (const line of typecheckLines(t)) out.push(`- ${line}`);
     out.push(`- Type-check of a generated ${t.models}-model schema with ${t.usageSites} typed query sites against quern's declaration files (\`tsc --extendedDiagnostics --noEmit\`): **${t.instantiations.toLocaleString('en-US')} instantiations, check time ${t.checkSeconds.toFixed(2)} s** (total ${t.totalSeconds.toFixed(2)} s wall clock; the whole tsc process used ${t.cpuSeconds.toFixed(2)} s of CPU), TS2589: ${t.ts2589 ? '**yes**' : 'none'}${t.baseline ? `; the schema file alone: ${t.baseline.instantiations.toLocaleString('en-US')} instantiations, check ${t.baseline.checkSeconds.toFixed(2)} s, tsc CPU ${t.baseline.cpuSeconds.toFixed(2)} s` : ''}`);
   }
   out.push('', '**Targets** (design.md section 8)', '', '| what | target | measured | status |', '| --- | --- | --- | --- |');

@@ -97,6 +97,19 @@ export interface TypecheckFigure {
   readonly firstErrors: readonly string[];
   /** the same figures for the schema file alone (no query sites) */
   readonly baseline: { readonly instantiations: number; readonly checkSeconds: number; readonly cpuSeconds: number } | null;
+  /** the same generated program at 400 models */
+  readonly large?: (TypecheckRun & { readonly models: number }) | { readonly skipped: string };
+  /** each peer's own 100-model program with the same query sites */
+  readonly peers?: Readonly<Record<string, TypecheckRun | { readonly skipped: string }>>;
+}
+
+export interface TypecheckRun {
+  readonly instantiations: number;
+  readonly checkSeconds: number;
+  readonly cpuSeconds: number;
+  readonly errors: number;
+  readonly ts2589: boolean;
+  readonly firstErrors: readonly string[];
 }
 
 /** Process start to first result, per contender (ms), on the PostgreSQL server. */

@@ -15,9 +15,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import type { TypecheckFigure } from '../lib/results.js';
+import type { TypecheckFigure, TypecheckRun } from '../lib/results.js';
+import { drizzleProgram, generatePrisma, kyselyProgram, prismaProgram } from './typecheck-peers.js';
 
 export const MODELS = 100;
+/** The large program: no TS2589 and at most 12 s of tsc CPU (design.md section 8). */
+export const LARGE_MODELS = 400;
 
 function modelSource(i: number): string {
   const parent = i > 0 ? `\n  parentId: f.uuid()${i % 3 === 0 ? '.nullable()' : ''},` : '';
@@ -150,6 +153,40 @@ function runTsc(root: string, project: string, emit = false): Promise<Diagnostic
   });
 }
 
+const summary = (d: Diagnostics, root: string): TypecheckRun => ({
+  instantiations: d.instantiations, checkSeconds: d.checkSeconds, cpuSeconds: d.cpuSeconds, errors: d.errors.length,
+  ts2589: d.errors.some((l) => l.includes('TS2589')), firstErrors: d.errors.slice(0, 3).map((l) => l.replace(`${root}/`, '')),
+});
+
+/** The same 100-model program written for each peer, checked the same way. */
+async function runPeers(root: string, dir: string, log: (s: string) => void): Promise<Record<string, TypecheckRun | { skipped: string }>> {
+  const out: Record<string, TypecheckRun | { skipped: string }> = {};
+  const programs: Record<string, () => Promise<string>> = {
+    drizzle: async () => drizzleProgram(MODELS),
+    kysely: async () => kyselyProgram(MODELS),
+    prisma: async () => {
+      generatePrisma(root, join(dir, 'prisma'), MODELS);
+      return prismaProgram(MODELS);
+    },
+  };
+  for (const [name, make] of Object.entries(programs)) {
+    const pdir = join(dir, name);
+    try {
+      await mkdir(pdir, { recursive: true });
+      await writeFile(join(pdir, 'program.ts'), await make());
+      await writeFile(join(pdir, 'tsconfig.json'), tsconfig(['program.ts']));
+      await writeFile(join(pdir, 'run-tsc.cjs'), TSC_WRAPPER);
+      const d = summary(await runTsc(root, join(pdir, 'tsconfig.json')), root);
+      log(`  ${name}: ${d.instantiations} instantiations, tsc CPU ${d.cpuSeconds} s, ${d.errors} errors`);
+      out[name] = d;
+    } catch (e) {
+      out[name] = { skipped: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+      log(`  ${name}: ${out[name].skipped}`);
+    }
+  }
+  return out;
+}
+
 export async function runTypecheck(root: string, log: (s: string) => void): Promise<TypecheckFigure> {
   // Its own folder: bench/lint-bench.ts regenerates bench/generated/ wholesale.
   const dir = join(root, 'bench', 'generated', 'typecheck');
@@ -171,6 +208,18 @@ export async function runTypecheck(root: string, log: (s: string) => void): Prom
   const d = await runTsc(root, join(dir, 'tsconfig.json'));
   const ts2589 = d.errors.some((l) => l.includes('TS2589'));
   log(`  ${d.instantiations} instantiations, check ${d.checkSeconds} s, tsc CPU ${d.cpuSeconds} s, ${d.errors.length} errors${ts2589 ? ' (TS2589!)' : ''}`);
+
+  // The large program: the same generators at 400 models, against the same declarations.
+  await writeFile(join(dir, 'schema-large.ts'), generateSchema(LARGE_MODELS));
+  await writeFile(join(dir, 'usage-large.ts'), generateUsage(LARGE_MODELS).source.replace("from './schema.js'", "from './schema-large.js'"));
+  await writeFile(join(dir, 'tsconfig.large.json'), tsconfig(['schema-large.ts', 'usage-large.ts']));
+  log(`  ${LARGE_MODELS} models`);
+  const large = await runTsc(root, join(dir, 'tsconfig.large.json')).then((x) => summary(x, root)).catch((e) => ({ skipped: e instanceof Error ? e.message : String(e) }));
+  log(`  peers' ${MODELS}-model programs`);
+  const peerDir = join(dir, 'peers');
+  await mkdir(peerDir, { recursive: true });
+  await writeFile(join(peerDir, 'run-tsc.cjs'), TSC_WRAPPER);
+  const peers = await runPeers(root, peerDir, log);
   return {
     models: MODELS,
     usageSites: usage.sites,
@@ -184,5 +233,7 @@ export async function runTypecheck(root: string, log: (s: string) => void): Prom
     errors: d.errors.length,
     firstErrors: d.errors.slice(0, 5).map((l) => l.replace(`${root}/`, '')),
     baseline: base ? { instantiations: base.instantiations, checkSeconds: base.checkSeconds, cpuSeconds: base.cpuSeconds } : null,
+    large: 'skipped' in large ? large : { models: LARGE_MODELS, ...large },
+    peers,
   };
 }
