@@ -104,6 +104,13 @@ export interface ClientOptions<S extends Schema<any, any>> {
    * then do not survive a restart or cross instances); elsewhere one derived from the schema.
    */
   cursorSecret?: string;
+  /**
+   * DynamoDB: requests one fan-out point of a query may send (the Queries of a partition `in`,
+   * the BatchGetItem chunks of a key list, the per-parent Queries of an include) before the
+   * query is refused with a `fanout` CapabilityError, before anything is sent. Default 1,000;
+   * `Infinity` lifts the bound.
+   */
+  maxFanout?: number;
 }
 
 /**
@@ -138,7 +145,7 @@ class Runtime implements QueryRunner {
     this.cache = new PlanCache(schema.def);
     this.cursors = new CursorCodec(secret);
     this.strict = opts.strict ?? defaultStrict();
-    this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}), warn: (d) => this.runtimeWarning(d) };
+    this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}), ...(opts.maxFanout !== undefined ? { maxFanout: opts.maxFanout } : {}), warn: (d) => this.runtimeWarning(d) };
   }
 
   withExecutor(executor: Executor): Runtime {
@@ -310,6 +317,9 @@ export async function createClient<S extends Schema<any, any>>(opts: ClientOptio
     throw new SchemaError(`${d.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, d.model, undefined, d.code, d.fix);
   }
   const secret = cursorSecret(opts, schema);
+  if (opts.maxFanout !== undefined && !(typeof opts.maxFanout === 'number' && opts.maxFanout >= 1 && (Number.isInteger(opts.maxFanout) || opts.maxFanout === Infinity))) {
+    throw new ValidationError('createClient.maxFanout', 'expected a positive integer (requests), or Infinity to lift the bound');
+  }
   const executor = await driver.connect(schema.def);
   const rt = new Runtime(schema, driver, executor, opts, secret);
   return makeClient<S>(rt);

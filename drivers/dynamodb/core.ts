@@ -28,6 +28,9 @@ import { gsiAttributes } from './tables.js';
 import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type RetryPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
 
+/** DynamoDB: an expression string (filter, condition, key condition, update) is at most 4 KB. */
+const MAX_EXPRESSION_BYTES = 4096;
+
 type Item = Record<string, AttributeValue>;
 
 const pickKeyOf = (m: ModelDef, row: Row): KeyValues => Object.fromEntries(m.key.map((k) => [k, row[k]]));
@@ -129,7 +132,12 @@ export class DynamoCore implements KvDriverCore {
 
   private condition(m: ModelDef, c: KvCondition | null, sink: PlaceholderSink): string | undefined {
     if (!c) return undefined;
-    return renderCondition(c, sink, m.key[0], (attr) => m.fields[attr]?.kind === 'list');
+    const text = renderCondition(c, sink, m.key[0], (attr) => m.fields[attr]?.kind === 'list');
+    // DynamoDB's documented limit on any expression string; past it the request is rejected.
+    if (text.length > MAX_EXPRESSION_BYTES) {
+      throw new ValidationError(m.name, `the filter or condition needs a ${text.length}-byte DynamoDB expression; DynamoDB allows ${MAX_EXPRESSION_BYTES} bytes: pass fewer values to in/notIn or fewer OR branches`);
+    }
+    return text;
   }
 
   /** `models`: the model of each transaction item (null for unique entries), to decode cancellation reasons. */

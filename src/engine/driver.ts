@@ -39,6 +39,8 @@ export interface ExecContext {
    * executor reports it with process.emitWarning.
    */
   readonly warn?: (d: Diagnostic) => void;
+  /** Requests one fan-out point of a query may send before it is refused (KV targets); absent: the default. */
+  readonly maxFanout?: number;
 }
 
 /** Boundaries for paginate: target-specific, the engine turns them into signed opaque cursors. */

@@ -9,6 +9,7 @@ import { cursorBase } from '../../src/query/build.js';
 import { blog } from './schema.js';
 import { createUser } from './fixtures.js';
 import { conformance, expectCapabilityError, rejection } from './targets.js';
+import { randomUUID } from 'node:crypto';
 
 conformance('limits', ({ scenario }) => {
   scenario('numbers and JSON keys DynamoDB cannot store are a ValidationError before any request; other targets store them', {}, async (t) => {
@@ -147,5 +148,40 @@ conformance('limits', ({ scenario }) => {
       }
     }
     expect(t.events.length, 'nothing may be sent').toBe(start);
+  });
+
+  scenario('fan-out bound: an in list needing more than 1,000 Queries is refused before anything is sent (even when warnings only warn)', {}, async (t) => {
+    const u = await createUser(t);
+    await t.db.post.create({ data: { authorId: u.id, title: 'mine' } });
+    const lax = await t.lax();
+    const ids = [u.id, ...Array.from({ length: 1_000 }, () => randomUUID())];
+    const start = t.events.length;
+    const q = lax.post.findMany({ where: { authorId: { in: ids } } });
+    if (t.caps.family === 'sql') {
+      expect((await q).map((p) => p.title)).toEqual(['mine']);
+    } else {
+      const c = await expectCapabilityError(q, 'fanout');
+      expect(c.message).toMatch(/1001 requests; the fan-out bound is 1000/);
+      expect(c.fix).toContain('maxFanout');
+      expect(t.events.length, 'nothing may be sent').toBe(start);
+      // 1,000 partitions are within the bound: the query runs (one Query each).
+      expect((await lax.post.findMany({ where: { authorId: { in: ids.slice(0, 1_000) } } })).map((p) => p.title)).toEqual(['mine']);
+    }
+  });
+
+  scenario('a filter whose DynamoDB expression would pass 4 KB is a ValidationError before any request', {}, async (t) => {
+    const u = await createUser(t);
+    await t.db.post.create({ data: { authorId: u.id, title: 'kept' } });
+    const many = Array.from({ length: 1_500 }, (_, i) => `t${i}`);
+    const start = t.events.length;
+    const q = t.db.post.findMany({ where: { authorId: u.id, status: { notIn: ['archived'] }, views: { notIn: many.map((_, i) => i + 1) } } });
+    if (t.name === 'dynamodb') {
+      const e = await rejection(q);
+      expect(e, String(e)).toBeInstanceOf(ValidationError);
+      expect((e as Error).message).toMatch(/DynamoDB allows 4096 bytes/);
+      expect(t.events.length, 'nothing may be sent').toBe(start);
+    } else {
+      expect((await q).map((p) => p.title)).toEqual(['kept']);
+    }
   });
 });

@@ -14,13 +14,15 @@ export interface RunCtx {
   readonly warn: (d: Diagnostic) => void;
   /** Parallel requests at most (hasMany includes, BatchGetItem chunks, partitions). */
   readonly concurrency: number;
+  /** Requests one fan-out point may send (see bound.ts); undefined: the default. */
+  readonly maxFanout?: number;
 }
 
 const reported = new Set<string>();
 
 export function runCtx(core: KvDriverCore, ctx: ExecContext, params: readonly unknown[], concurrency: number): RunCtx {
   return {
-    core, schema: ctx.schema, params, log: ctx.log, concurrency,
+    core, schema: ctx.schema, params, log: ctx.log, concurrency, maxFanout: ctx.maxFanout,
     warn: ctx.warn ?? ((d) => {
       const k = `${d.code}|${d.model}|${d.message}`;
       if (reported.has(k)) return;

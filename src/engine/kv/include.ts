@@ -9,6 +9,7 @@ import type { KvBatchGetItem, KvQuery, KvValue } from '../../plan/kv/ops.js';
 import type { Row } from './core.js';
 import { keyString, mapLimit, resolver, usableKeyValue, type RunCtx } from './context.js';
 import { evaluate } from './evaluate.js';
+import { checkFanout } from './bound.js';
 import { batchGet, countPartition, queryOne } from './read.js';
 
 type IncludeOp = (KvBatchGetItem | KvQuery) & { step: { role: 'include' } };
@@ -84,6 +85,7 @@ export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: R
       }
       children.push(...byKey.values());
     } else {
+      checkFanout(x, op.model, values.length, `include ${step.path.join('.')} (one Query per parent)`);
       const perParent = await mapLimit(values, x.concurrency, async (v) => {
         const limit = op.limit ? resolver(x)(op.limit) as number : null;
         if (limit === 0) return [v, []] as const;

@@ -13,6 +13,7 @@ import type { KeyValues, KvPage, Row } from './core.js';
 import { expandKeys, keyString, mapLimit, resolver, rowKey, usableKeyValue, type RunCtx, type Scope } from './context.js';
 import { evaluate } from './evaluate.js';
 import { readSharded, shardedBoundaryAttrs } from './sharded.js';
+import { checkFanout } from './bound.js';
 
 /** How many matches to collect (null: all), and where to resume. */
 export interface Want {
@@ -43,6 +44,7 @@ async function getItem(x: RunCtx, op: KvGetItem, scope: Scope): Promise<Row[]> {
 export async function batchGet(x: RunCtx, model: string, keys: KeyValues[], what: string): Promise<Row[]> {
   const chunks: KeyValues[][] = [];
   for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  checkFanout(x, model, chunks.length, `${what}: ${keys.length} keys in BatchGetItem requests of 100`);
   if (chunks.length > 1) {
     x.warn(batchGetFanoutDiagnostic('dynamodb', x.schema.models[model].name, what, keys.length, 100));
   }
@@ -88,13 +90,15 @@ function partitions(x: RunCtx, op: KvQuery, scope: Scope): unknown[] {
   const v = resolver(x, scope)(op.key.partition.value);
   const list = op.key.partition.each ? (Array.isArray(v) ? v : []) : [v];
   const seen = new Set<string>();
-  return list.filter((p) => {
+  const out = list.filter((p) => {
     if (!usableKeyValue(p)) return false;
     const k = keyString({ p }, ['p']);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
   });
+  checkFanout(x, op.model, out.length, `${op.key.partition.attr} in [...] (one Query per partition)`);
+  return out;
 }
 
 export async function queryOne(x: RunCtx, op: KvQuery, partition: unknown, want: Want, scope: Scope = {}): Promise<ReadResult> {
