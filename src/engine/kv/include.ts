@@ -42,6 +42,7 @@ export async function runCounts(x: RunCtx, ops: readonly Operation[], parents: R
   for (const op of counts) {
     const step = op.step;
     const values = distinct(parents.map((p) => p[step.parentField]));
+    checkFanout(x, op.model, values.length, `_count (one Query per parent)`);
     const perParent = await mapLimit(values, x.concurrency, async (v) => [keyString({ v }, ['v']), await countPartition(x, op, v)] as const);
     const byParent = new Map(perParent);
     for (const p of parents) {
@@ -111,6 +112,7 @@ async function readLinks(x: RunCtx, op: KvQuery & { step: { role: 'include' } },
   // With a where on the targets, the limit counts matching targets, so every link is read.
   const limit = op.limit && !filteredTargets ? resolver(x)(op.limit) as number : null;
   const values = distinct(parents.map((p) => p[step.parentField]));
+  checkFanout(x, op.model, values.length, `include ${step.path.join('.')} (one Query per parent)`);
   const perParent = await mapLimit(values, x.concurrency, async (v) => {
     if (limit === 0) return [v, []] as const;
     const res = await queryOne(x, op, v, { need: limit }, { override: new Map<KvValue, unknown>() });
