@@ -51,7 +51,7 @@ export function normalizeSchema(def: Pick<SchemaDef, 'models' | 'relations'>): S
   const relations: Record<string, Record<string, RelationDef>> = {};
   for (const [key, rels] of Object.entries(def.relations)) {
     relations[key] = {};
-    for (const [name, r] of Object.entries(rels)) relations[key][name] = { name: r.name, source: r.source, kind: r.kind, target: r.target, foreignKey: r.foreignKey };
+    for (const [name, r] of Object.entries(rels)) relations[key][name] = { name: r.name, source: r.source, kind: r.kind, target: r.target, foreignKey: r.foreignKey, ...(r.counterCache ? { counterCache: r.counterCache } : {}) };
   }
   const hash = schemaHash({ models, relations });
   return { models, relations, hash };

@@ -96,6 +96,7 @@ export function renderKeyCondition(k: KvKeyCondition, sink: ExpressionSink, part
 export function renderUpdate(updates: readonly KvUpdate[], sink: ExpressionSink, isNull: (ref: KvValue) => boolean): string {
   const set: string[] = [];
   const remove: string[] = [];
+  const add: string[] = [];
   for (const u of updates) {
     const n = sink.name(u.attr);
     switch (u.op) {
@@ -110,13 +111,16 @@ export function renderUpdate(updates: readonly KvUpdate[], sink: ExpressionSink,
       case 'append':
         set.push(`${n} = list_append(if_not_exists(${n}, ${sink.emptyList()}), ${sink.value(u.attr, u.value, 'field')})`);
         break;
+      case 'count':
+        add.push(`${n} ${sink.value(u.attr, u.value, 'element')}`);
+        break;
       default: {
         const never: never = u;
         throw new Error(`unhandled update ${JSON.stringify(never)}`);
       }
     }
   }
-  return [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' ');
+  return [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '', add.length ? `ADD ${add.join(', ')}` : ''].filter(Boolean).join(' ');
 }
 
 /** Collects `#n`/`:v` placeholders for one request. */

@@ -22,6 +22,8 @@ import type { IndexDef, ModelDef } from '../../src/schema/model.js';
 import { checkConstraintName, foreignKeyName, primaryKeyName } from '../../src/schema/names.js';
 import { references } from '../../src/schema/references.js';
 import type { OnDelete } from '../../src/schema/relation.js';
+import { counterCaches, type CounterCache } from '../../src/schema/counters.js';
+import { createHash } from 'node:crypto';
 import { quoteIdent, quoteLiteral } from './serialize.js';
 
 const TEXT_LIKE = new Set(['string', 'text', 'enum']);
@@ -128,6 +130,66 @@ export function addForeignKeySql(fk: ForeignKeyDef): string {
   return `ALTER TABLE ${quoteIdent(fk.table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${quoteIdent(fk.column)}) REFERENCES ${quoteIdent(fk.refTable)} (${quoteIdent(fk.refColumn)})${ON_DELETE_SQL[fk.onDelete ?? 'restrict']}`;
 }
 
+/**
+ * Counter caches on PostgreSQL are statement-level AFTER triggers over transition tables: every
+ * statement that inserts, deletes or updates child rows adds its net change per parent in the
+ * same statement, so db.batch, transactions, FK cascades and even raw SQL keep the counter
+ * exact. One UPDATE of each touched parent per statement, whatever the number of rows.
+ */
+export interface CounterTrigger {
+  readonly function: string;
+  readonly triggers: readonly { readonly name: string; readonly event: 'INSERT' | 'DELETE' | 'UPDATE' }[];
+  readonly childTable: string;
+}
+
+export function counterTrigger(schema: Pick<SchemaDef, 'models'>, c: CounterCache): CounterTrigger {
+  const child = schema.models[c.child];
+  const parent = schema.models[c.parent];
+  const h = createHash('sha256').update(`${child.table}\u0000${c.foreignKey}\u0000${parent.table}\u0000${c.field}`).digest('hex').slice(0, 10);
+  const fn = `quern_counter_${h}`;
+  return { function: fn, childTable: child.table, triggers: (['INSERT', 'DELETE', 'UPDATE'] as const).map((event) => ({ name: `${fn}_${event.toLowerCase()}`, event })) };
+}
+
+export function counterTriggerSql(schema: Pick<SchemaDef, 'models'>, c: CounterCache): string[] {
+  const parent = schema.models[c.parent];
+  const t = counterTrigger(schema, c);
+  const fk = quoteIdent(c.foreignKey);
+  const P = quoteIdent(parent.table);
+  const N = quoteIdent(c.field);
+  const K = quoteIdent(parent.key[0]);
+  const apply = (rows: string) => `UPDATE ${P} SET ${N} = ${P}.${N} + d.delta FROM (SELECT k, sum(delta) AS delta FROM (${rows}) AS x WHERE k IS NOT NULL GROUP BY k HAVING sum(delta) <> 0) AS d WHERE ${P}.${K} = d.k;`;
+  const body = [
+    `IF TG_OP = 'INSERT' THEN ${apply(`SELECT ${fk} AS k, 1 AS delta FROM quern_new`)}`,
+    `ELSIF TG_OP = 'DELETE' THEN ${apply(`SELECT ${fk} AS k, -1 AS delta FROM quern_old`)}`,
+    `ELSE ${apply(`SELECT ${fk} AS k, -1 AS delta FROM quern_old UNION ALL SELECT ${fk}, 1 FROM quern_new`)}`,
+    'END IF;',
+    'RETURN NULL;',
+  ].join('\n  ');
+  const referencing = { INSERT: 'NEW TABLE AS quern_new', DELETE: 'OLD TABLE AS quern_old', UPDATE: 'OLD TABLE AS quern_old NEW TABLE AS quern_new' } as const;
+  return [
+    `CREATE OR REPLACE FUNCTION ${quoteIdent(t.function)}() RETURNS trigger LANGUAGE plpgsql AS $quern$\nBEGIN\n  ${body}\nEND\n$quern$`,
+    ...t.triggers.map((tr) => `CREATE OR REPLACE TRIGGER ${quoteIdent(tr.name)} AFTER ${tr.event} ON ${quoteIdent(t.childTable)} REFERENCING ${referencing[tr.event]} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteIdent(t.function)}()`),
+  ];
+}
+
+export function dropCounterTriggerSql(schema: Pick<SchemaDef, 'models'>, c: CounterCache): string[] {
+  const t = counterTrigger(schema, c);
+  return [
+    ...t.triggers.map((tr) => `DROP TRIGGER IF EXISTS ${quoteIdent(tr.name)} ON ${quoteIdent(t.childTable)}`),
+    `DROP FUNCTION IF EXISTS ${quoteIdent(t.function)}()`,
+  ];
+}
+
+/** Recomputes every counter from the rows (idempotent, so a re-run after a kill is safe). */
+export function counterBackfillSql(schema: Pick<SchemaDef, 'models'>, c: CounterCache): string {
+  const child = schema.models[c.child];
+  const parent = schema.models[c.parent];
+  const P = quoteIdent(parent.table);
+  const N = quoteIdent(c.field);
+  const K = quoteIdent(parent.key[0]);
+  return `UPDATE ${P} SET ${N} = (SELECT count(*) FROM ${quoteIdent(child.table)} AS c WHERE c.${quoteIdent(c.foreignKey)} = ${P}.${K}) WHERE ${N} IS DISTINCT FROM (SELECT count(*) FROM ${quoteIdent(child.table)} AS c WHERE c.${quoteIdent(c.foreignKey)} = ${P}.${K})`;
+}
+
 /** Every statement to create the schema from nothing, in dependency order (tables, indexes, then foreign keys). */
 export function schemaDdl(schema: SchemaDef, opts: { ifNotExists?: boolean } = {}): string[] {
   const models = Object.values(schema.models);
@@ -135,6 +197,7 @@ export function schemaDdl(schema: SchemaDef, opts: { ifNotExists?: boolean } = {
     ...models.map((m) => createTableSql(m, opts)),
     ...models.flatMap((m) => m.indexes.map((i) => createIndexSql(m, i, opts))),
     ...foreignKeys(schema).map(addForeignKeySql),
+    ...counterCaches(schema).flatMap((c) => counterTriggerSql(schema, c)),
   ];
 }
 
@@ -151,4 +214,6 @@ export async function pushSchema(schema: SchemaDef, exec: (sql: string, params?:
     const found = await exec('SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE c.conname = $1 AND t.relname = $2 AND pg_table_is_visible(t.oid)', [fk.name.slice(0, 63), fk.table]);
     if (found.rows.length === 0) await exec(addForeignKeySql(fk));
   }
+  // Idempotent (CREATE OR REPLACE): a push after adding a counter installs its triggers.
+  for (const c of counterCaches(schema)) for (const sql of counterTriggerSql(schema, c)) await exec(sql);
 }

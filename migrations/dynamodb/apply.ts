@@ -5,7 +5,7 @@
  */
 import { shardOfKeyText } from '../../src/schema/shard.js';
 import {
-  CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand, ScanCommand,
+  CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand,
   UpdateItemCommand, UpdateTableCommand, UpdateTimeToLiveCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DestructiveChangeError, MigrationError } from '../errors.js';
@@ -164,6 +164,8 @@ class StepRunner {
         return this.deleteUniqueEntries(m, i, s, label);
       case 'RenameAttribute':
         return this.renameAttribute(m, i, s, label);
+      case 'BackfillCounter':
+        return this.backfillCounter(m, i, s, label);
       case 'UpdateTimeToLive':
         return this.ttl(s, label);
       case 'DeleteTable':
@@ -468,7 +470,58 @@ class StepRunner {
     }, { projection: [...s.key, s.from] });
     task.finish(`${moved} of ${seen} item${seen === 1 ? '' : 's'} updated`);
   }
+
+  /**
+   * SET, not ADD: each parent's counter becomes the count read now, so a step cut off half-way
+   * and run again ends with the same values (the ledger cursor skips the parents already done).
+   */
+  private async backfillCounter(m: Migration, i: number, s: Extract<DynamoStep, { op: 'BackfillCounter' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const child = this.name(s.childTable);
+    const task = this.progress.task(label);
+    let counts: Map<string, number> | null = null;
+    if (!s.via) {
+      counts = new Map();
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const r = await this.client.send(new ScanCommand({ TableName: child, ConsistentRead: true, ExclusiveStartKey: start, ProjectionExpression: '#fk', ExpressionAttributeNames: { '#fk': s.foreignKey } }));
+        for (const it of r.Items ?? []) if (it[s.foreignKey]) counts.set(keyOfValue(it[s.foreignKey]), (counts.get(keyOfValue(it[s.foreignKey])) ?? 0) + 1);
+        start = r.LastEvaluatedKey;
+      } while (start);
+    }
+    let updated = 0;
+    const seen = await this.scan(m, i, table, task, async (item) => {
+      const k = item[s.key];
+      let n = 0;
+      if (counts) n = counts.get(keyOfValue(k)) ?? 0;
+      else {
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const r = await this.client.send(new QueryCommand({
+            TableName: child, ...(s.via!.index ? { IndexName: s.via!.index } : { ConsistentRead: true }), Select: 'COUNT', ExclusiveStartKey: start,
+            KeyConditionExpression: '#fk = :v', ExpressionAttributeNames: { '#fk': s.foreignKey }, ExpressionAttributeValues: { ':v': k },
+          }));
+          n += r.Count ?? 0;
+          start = r.LastEvaluatedKey;
+        } while (start);
+      }
+      if (item[s.field]?.N === String(n)) return;
+      try {
+        await this.client.send(new UpdateItemCommand({
+          TableName: table, Key: { [s.key]: k }, UpdateExpression: 'SET #f = :n', ConditionExpression: 'attribute_exists(#k)',
+          ExpressionAttributeNames: { '#f': s.field, '#k': s.key }, ExpressionAttributeValues: { ':n': { N: String(n) } },
+        }));
+        updated++;
+      } catch (e) {
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
+    }, { projection: [s.key, s.field] });
+    task.finish(`${updated} of ${seen} counter${seen === 1 ? '' : 's'} set`);
+  }
 }
+
+/** Stable text of a key attribute value, to count children by it. */
+const keyOfValue = (v: AttributeValue | undefined) => JSON.stringify(v ?? null);
 
 function show(v: AttributeValue | undefined): string {
   if (!v) return '(missing)';

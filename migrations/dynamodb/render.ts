@@ -19,6 +19,7 @@ import type { ModelPair, SchemaDiff } from '../diff/diff.js';
 import { attributeType, gsiDefinition, tableDefinition, uniqueTable } from './physical.js';
 import { isShardAttribute, shardAttribute } from '../../src/schema/shard.js';
 import type { DynamoStep } from './steps.js';
+import { counterCaches, type CounterCache } from '../../src/schema/counters.js';
 
 export interface DynamoRender {
   readonly steps: readonly DynamoStep[];
@@ -59,6 +60,8 @@ export function renderDynamo(diff: SchemaDiff): DynamoRender {
   }
 
   for (const p of diff.pairs) checkPair(p, notes, { renames, gsiCreates, backfills, gsiDeletes, entryDeletes });
+
+  backfills.push(...counterBackfills(diff));
 
   for (const key of diff.dropped) {
     const m = diff.prev.models[key];
@@ -170,4 +173,29 @@ function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
     if (to.uniques.some((n) => n.name === u.name && carried(n))) continue;
     b.entryDeletes.push({ op: 'DeleteUniqueEntries', table: to.table, model: from.name, constraint: u.name, fields: u.fields, key: from.key, comment: `entries of ${from.name}.${u.name} (removed or rebuilt)` });
   }
+}
+
+/** Identity of a counter cache across schemas: model names, not accessors. */
+export function counterId(models: SchemaDiff['next']['models'], c: CounterCache): string {
+  return `${models[c.child].name}.${c.foreignKey} -> ${models[c.parent].name}.${c.field}`;
+}
+
+/** A counter cache that is new (or now counts another relation) needs its existing counts computed. */
+function counterBackfills(diff: SchemaDiff): DynamoStep[] {
+  const before = new Set(counterCaches(diff.prev).map((c) => counterId(diff.prev.models, c)));
+  const out: DynamoStep[] = [];
+  for (const c of counterCaches(diff.next)) {
+    if (before.has(counterId(diff.next.models, c))) continue;
+    const child = diff.next.models[c.child];
+    const parent = diff.next.models[c.parent];
+    const via = child.key[0] === c.foreignKey ? { index: null } : (() => {
+      const ix = child.indexes.find((i) => i.fields[0] === c.foreignKey);
+      return ix ? { index: ix.name } : null;
+    })();
+    out.push({
+      op: 'BackfillCounter', table: parent.table, key: parent.key[0], field: c.field, childTable: child.table, foreignKey: c.foreignKey, via,
+      comment: `counter cache ${parent.name}.${c.field} = number of ${child.name} rows by ${c.foreignKey}, for existing items${via ? '' : ` (no key or index of ${child.name} starts with ${c.foreignKey}: one full count of ${child.table})`}`,
+    });
+  }
+  return out;
 }

@@ -50,11 +50,17 @@ export type DynamoStep =
   | StepBase & { readonly op: 'DeleteUniqueEntries'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
   /** Scan and move an attribute to its new name on every item (a field rename keeps its data). */
   | StepBase & { readonly op: 'RenameAttribute'; readonly table: string; readonly key: readonly string[]; readonly from: string; readonly to: string }
+  /**
+   * Counter cache: scan the parent table and SET each item's counter to the number of child items
+   * pointing at it (a Select=COUNT Query per parent through `via`, or one full count of the child
+   * table when no key or GSI has the foreign key as partition). Idempotent, so a re-run resumes.
+   */
+  | StepBase & { readonly op: 'BackfillCounter'; readonly table: string; readonly key: string; readonly field: string; readonly childTable: string; readonly foreignKey: string; readonly via: { readonly index: string | null } | null }
   | StepBase & { readonly op: 'UpdateTimeToLive'; readonly table: string; readonly attribute: string; readonly enabled: boolean }
   | StepBase & { readonly op: 'DeleteTable'; readonly table: string };
 
 export type StepOp = DynamoStep['op'];
-export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'BackfillShards', 'DeleteUniqueEntries', 'RenameAttribute', 'UpdateTimeToLive', 'DeleteTable'];
+export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'BackfillShards', 'DeleteUniqueEntries', 'RenameAttribute', 'BackfillCounter', 'UpdateTimeToLive', 'DeleteTable'];
 
 export interface DynamoMigrationFile {
   readonly format: typeof STEPS_FORMAT;
@@ -85,6 +91,8 @@ export function describeStep(s: DynamoStep): string {
       return `delete unique entries of ${s.constraint} (${s.model})`;
     case 'RenameAttribute':
       return `rename attribute ${s.table}.${s.from} → ${s.to} on every item`;
+    case 'BackfillCounter':
+      return `backfill counter ${s.table}.${s.field} = count of ${s.childTable} by ${s.foreignKey}`;
     case 'UpdateTimeToLive':
       return `UpdateTimeToLive ${s.table}: ${s.enabled ? 'enable' : 'disable'} on ${s.attribute}`;
     case 'DeleteTable':
@@ -195,6 +203,10 @@ function checkStep(v: unknown, at: string, bad: Bad): void {
       strs(s, 'key', at, bad);
       str(s, 'from', at, bad);
       str(s, 'to', at, bad);
+      return;
+    case 'BackfillCounter':
+      for (const k of ['key', 'field', 'childTable', 'foreignKey'] as const) str(s, k, at, bad);
+      if (s.via !== null && (!isObj(s.via) || (s.via.index !== null && typeof s.via.index !== 'string'))) bad(`${at}.via must be null or { index: string | null }`);
       return;
     case 'UpdateTimeToLive':
       str(s, 'attribute', at, bad);

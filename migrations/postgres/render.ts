@@ -13,11 +13,13 @@
  * a required column added to a table with rows is filled with a one-off
  * DEFAULT that is dropped right after.
  */
+import { counterCaches, type CounterCache } from '../../src/schema/counters.js';
+import { counterId } from '../dynamodb/render.js';
 import type { FieldDef } from '../../src/schema/field.js';
 import type { ModelDef } from '../../src/schema/model.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import {
-  addForeignKeySql, checkConstraintName, columnDefinition, columnType, createIndexSql, createTableSql, enumCheck, foreignKeys,
+  addForeignKeySql, checkConstraintName, counterBackfillSql, counterTriggerSql, dropCounterTriggerSql, columnDefinition, columnType, createIndexSql, createTableSql, enumCheck, foreignKeys,
   primaryKeyName, type ForeignKeyDef,
 } from '../../drivers/postgres/ddl.js';
 import { quoteIdent as q, quoteLiteral } from '../../drivers/postgres/serialize.js';
@@ -207,6 +209,25 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
     if (old && keptFk(old)) continue;
     const risk = newTables.has(fk.table) ? '' : `; fails if existing rows point at missing ${fk.refTable} rows`;
     add({ sql: addForeignKeySql(fk), comment: `${fk.table}.${fk.column} → ${fk.refTable}.${fk.refColumn}${risk}` });
+  }
+
+  // 9. Counter caches: triggers of the ones that went away are dropped; new ones get their
+  // triggers, then the backfill (recomputing from the rows: re-running it gives the same values).
+  const counterKey = (def: SchemaDiff['next'], c: CounterCache) => counterId(def.models, c);
+  const prevCounters = new Map(counterCaches(diff.prev).map((c) => [counterKey(diff.prev, c), c]));
+  const nextCounters = new Map(counterCaches(diff.next).map((c) => [counterKey(diff.next, c), c]));
+  for (const [k, c] of prevCounters) {
+    if (nextCounters.has(k) && diff.next.models[nextCounters.get(k)!.child].table === diff.prev.models[c.child].table) continue;
+    const childNow = prevTableOf.get(diff.prev.models[c.child].table)?.table;
+    if (!childNow) continue; // the child table is dropped, and its triggers with it
+    const renamed = { ...diff.prev.models, [c.child]: { ...diff.prev.models[c.child], table: childNow } };
+    for (const sql of dropCounterTriggerSql({ models: renamed }, c)) add({ sql, comment: `counter cache ${k} removed` });
+  }
+  for (const [k, c] of nextCounters) {
+    const old = prevCounters.get(k);
+    if (old && diff.next.models[c.child].table === diff.prev.models[old.child].table) continue;
+    for (const sql of counterTriggerSql(diff.next, c)) add({ sql, comment: `counter cache ${k}: kept by triggers in the same statement as every child write` });
+    add({ sql: counterBackfillSql(diff.next, c), comment: `counter cache ${k}: counts of existing rows` });
   }
   return { statements: out };
 }

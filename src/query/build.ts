@@ -2,6 +2,7 @@
  * Client arguments → validated QueryAst + params. Everything a user can get
  * wrong is caught here, before any I/O, as a ValidationError naming the path.
  */
+import { counterFor } from '../schema/counters.js';
 import { uuidv7 } from 'uuidv7';
 import { ValidationError } from '../errors.js';
 import type { SchemaDef } from '../schema/define.js';
@@ -396,10 +397,17 @@ function createRow(c: Ctx, data: unknown, path: string, now = c.now()): Record<s
   for (const [name, def] of Object.entries(model.fields)) {
     const v = data[name];
     const p = `${path}.${name}`;
+    if (v !== undefined) refuseCounterWrite(c, name, p);
     if (v !== undefined) row[name] = checkFieldValue(def, v, p);
     else row[name] = generated(def, name, p, model, now);
   }
   return row;
+}
+
+/** A counter cache is written by quern alone: a value from the caller would make it lie. */
+function refuseCounterWrite(c: Ctx, field: string, path: string) {
+  const cc = counterFor(c.schema, c.modelKey, field);
+  if (cc) throw new ValidationError(path, `'${field}' is a counter cache maintained by quern (the number of ${c.schema.models[cc.child].name} rows whose ${cc.foreignKey} points here); leave it out of the data`);
 }
 
 function generated(def: FieldDef, name: string, path: string, model: ModelDef, now: Date): unknown {
@@ -421,6 +429,7 @@ function updateOps(c: Ctx, data: unknown, path: string): FieldUpdate[] {
     const def = model.fields[k];
     if (model.key.includes(k)) throw new ValidationError(p, `key field '${k}' cannot be updated; create a new record instead`);
     if (def.version) throw new ValidationError(p, `'${k}' is a version() field, managed by quern; pin it in where for an optimistic check`);
+    refuseCounterWrite(c, k, p);
     if (!isPlainObject(v) || def.kind === 'json') {
       out.push({ field: k, op: 'set', value: c.params.add(checkFieldValue(def, v, p)) });
       continue;

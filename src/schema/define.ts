@@ -69,6 +69,7 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
     }
   }
   addJoinIndexes(defs, relations);
+  checkCounterFieldsDistinct(defs, relations);
   const hash = createHash('sha256').update(JSON.stringify({ defs, relations }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex').slice(0, 16);
   const def: SchemaDef = { models: defs, relations, hash };
   return { models, relations: (options.relations ?? {}) as R, def };
@@ -212,7 +213,8 @@ function checkRelation(defs: Record<string, ModelDef>, source: string, name: str
   if (spec.onDelete === 'setNull' && !fk.nullable) {
     throw new SchemaError(`${where}: onDelete 'setNull' needs a nullable foreign key; ${fkModel.name}.${spec.foreignKey} is not nullable`, src.name, spec.foreignKey, undefined, `declare ${spec.foreignKey}: f.${fk.kind}().nullable(), or use onDelete: 'cascade'`);
   }
-  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey, ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}) };
+  const counter = spec.counterCache === undefined ? null : checkCounterCache(src, target, name, spec);
+  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey, ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}), ...(counter ? { counterCache: counter } : {}) };
 }
 
 /** `fkModel.field` references the single-field key of `keyModel`, with the same kind. */
@@ -262,6 +264,43 @@ function addJoinIndexes(defs: Record<string, ModelDef>, relations: Record<string
       const iname = `${join.name}_${rel.foreignKey}_${rel.to}_idx`;
       if (join.uniques.some((u) => u.name === iname)) throw new SchemaError(`model ${join.name}: index name '${iname}' (needed by ${rel.source}.${rel.name}) is taken`, join.name);
       defs[key] = { ...join, indexes: [...join.indexes, { name: iname, fields: [rel.foreignKey, rel.to!] }] };
+    }
+  }
+}
+
+/**
+ * A counter cache is a plain int field of the parent that quern alone writes: it must exist,
+ * be a non-null int/bigint starting at 0, and be no key, version, unique or timestamp field.
+ */
+function checkCounterCache(src: ModelDef, parent: ModelDef, name: string, spec: RelationSpec): string {
+  const where = `${src.name}.${name}`;
+  const field = spec.counterCache;
+  const declare = `declare it on ${parent.name}: ${typeof field === 'string' && IDENT_RE.test(field) ? field : 'favoritesCount'}: f.int().default(0)`;
+  if (spec.kind !== 'belongsTo') throw new SchemaError(`${where}: counterCache is an option of belongsTo() (the side holding the foreign key)`, src.name, name, undefined, `move it to the belongsTo that points at ${parent.name}`);
+  if (typeof field !== 'string' || !IDENT_RE.test(field)) throw new SchemaError(`${where}: counterCache must name a field of ${parent.name}`, src.name, name, undefined, declare);
+  const fd = parent.fields[field];
+  if (!fd) throw new SchemaError(`${where}: counterCache '${field}' is not a field of ${parent.name}`, src.name, name, undefined, declare);
+  const problem = fd.kind !== 'int' && fd.kind !== 'bigint' ? `is ${fd.kind}, not an int`
+    : fd.nullable ? 'is nullable'
+    : fd.key || fd.version || fd.unique || fd.auto ? 'is a key, version, unique or auto field'
+    : fd.default && fd.default.value !== 0 && fd.default.value !== 0n ? `has default ${String(fd.default.value)}; a counter starts at 0`
+    : !fd.default ? 'has no default; a counter starts at 0'
+    : null;
+  if (problem) throw new SchemaError(`${where}: counterCache ${parent.name}.${field} ${problem}`, parent.name, field, undefined, `declare it as ${field}: f.${fd.kind === 'bigint' ? 'bigint' : 'int'}().default(${fd.kind === 'bigint' ? '0n' : '0'})`);
+  return field;
+}
+
+/** Two relations maintaining one field would each count their own children into it. */
+function checkCounterFieldsDistinct(defs: Record<string, ModelDef>, relations: Record<string, Record<string, RelationDef>>) {
+  const owner = new Map<string, string>();
+  for (const rels of Object.values(relations)) {
+    for (const r of Object.values(rels)) {
+      if (!r.counterCache) continue;
+      const k = `${r.target}.${r.counterCache}`;
+      const here = `${defs[r.source].name}.${r.name}`;
+      const prev = owner.get(k);
+      if (prev) throw new SchemaError(`${here}: counterCache ${defs[r.target].name}.${r.counterCache} is already maintained by ${prev}`, defs[r.target].name, r.counterCache, undefined, `give each counted relation its own field on ${defs[r.target].name}`);
+      owner.set(k, here);
     }
   }
 }

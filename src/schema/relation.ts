@@ -21,6 +21,8 @@ export interface RelationSpec<K extends RelationKind = RelationKind, T extends s
   /** manyToMany only: the join model (schema key) and its field pointing at the target (`to`). */
   readonly through?: string;
   readonly to?: string;
+  /** belongsTo: the parent's int field kept equal to the number of children pointing at it. */
+  readonly counterCache?: string;
 }
 
 export interface RelationDef extends RelationSpec {
@@ -29,7 +31,15 @@ export interface RelationDef extends RelationSpec {
   readonly source: string;
 }
 
-export interface BelongsToOptions { readonly onDelete?: OnDelete }
+export interface BelongsToOptions {
+  readonly onDelete?: OnDelete;
+  /**
+   * A field of the parent (declared there, e.g. `favoritesCount: f.int().default(0)`) that quern
+   * keeps equal to the number of rows of this model pointing at it, in the same atomic unit as
+   * every write that changes one.
+   */
+  readonly counterCache?: string;
+}
 export interface ManyToManyOptions<J extends string = string, FROM extends string = string, TO extends string = string> {
   /** The join model (schema key), with one field pointing at each side. */
   readonly through: J;
@@ -42,7 +52,7 @@ export interface ManyToManyOptions<J extends string = string, FROM extends strin
 export const hasMany = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasMany', T, FK> => ({ kind: 'hasMany', target, foreignKey });
 export const hasOne = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasOne', T, FK> => ({ kind: 'hasOne', target, foreignKey });
 export const belongsTo = <const T extends string, const FK extends string>(target: T, foreignKey: FK, options: BelongsToOptions = {}): RelationSpec<'belongsTo', T, FK> =>
-  ({ kind: 'belongsTo', target, foreignKey, ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}) });
+  ({ kind: 'belongsTo', target, foreignKey, ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}), ...(options.counterCache !== undefined ? { counterCache: options.counterCache } : {}) });
 /** Many-to-many over an explicit join model: declare it on both sides to navigate both ways. */
 export const manyToMany = <const T extends string, const J extends string, const FROM extends string, const TO extends string>(target: T, options: ManyToManyOptions<J, FROM, TO>): RelationSpec<'manyToMany', T, FROM> =>
   ({ kind: 'manyToMany', target, foreignKey: options?.from, through: options?.through, to: options?.to });

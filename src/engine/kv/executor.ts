@@ -10,13 +10,13 @@ import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITE
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { Plan } from '../../plan/plan.js';
 import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
-import { KvTransactionCancelled, type KvDriverCore, type Row } from './core.js';
+import type { KvDriverCore, Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
 import { runCounts, runIncludes } from './include.js';
 import { checkFoldSize, distinctRows, foldGroups } from './fold.js';
 import { termName } from '../../query/aggregate.js';
 import { boundaryAttrs, boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
-import { batchUnits, failedUnit, runCreate, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
+import { batchUnits, runCreate, transactionSize, transactUnits, UnitFailure, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
 
 export interface KvExecutorOptions {
   /** Requests in flight at most for one query (includes, key chunks, partitions). Default 8. */
@@ -178,7 +178,7 @@ export class KvExecutor implements Executor {
       }
     }
     const all = prepared.flatMap((p, i) => p.units.map((u) => ({ u, i })));
-    const total = all.reduce((n, { u }) => n + u.items.length, 0);
+    const total = transactionSize(all.map(({ u }) => u));
     if (total > MAX_TRANSACT_ITEMS) {
       throw CapabilityError.of([batchTooLargeDiagnostic('dynamodb', total)]);
     }
@@ -193,14 +193,11 @@ export class KvExecutor implements Executor {
     }
     if (total > 0) {
       const x = runCtx(this.core, ctx, [], this.concurrency);
-      const flat = all.flatMap(({ u }) => u.items);
       try {
-        await x.core.transact(flat, x.log);
+        await transactUnits(x, all.map(({ u }) => u));
       } catch (e) {
-        if (!(e instanceof KvTransactionCancelled)) throw e;
-        const failed = failedUnit(all.map(({ u }) => u), e);
-        if (!failed) throw e;
-        throw new BatchError(all[failed.index].i, `${failed.error.name}: ${failed.error.message}`, failed.error);
+        if (!(e instanceof UnitFailure)) throw e;
+        throw new BatchError(all[e.index].i, `${e.error.name}: ${e.error.message}`, e.error);
       }
     }
     return prepared.map((p) => p.result());

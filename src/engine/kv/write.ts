@@ -6,7 +6,7 @@
  * logical row write, plus how to read their failure) so a single call, a bulk
  * write and db.batch share one path.
  */
-import { CapabilityError, ConcurrencyError, DriverError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from '../../errors.js';
+import { CapabilityError, ConcurrencyError, DriverError, ForeignKeyError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from '../../errors.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { Operation } from '../../plan/plan.js';
 import { fanoutDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
@@ -16,11 +16,17 @@ import { expandKeys, keyString, pickKey, resolver, rowKey, type RunCtx, type Sco
 import { evaluate, deepEqual } from './evaluate.js';
 import { isRootRead, readRoot } from './read.js';
 import { rangeChecks, rangeCondition, rangeViolation, type RangeCheck } from './range.js';
+import { counterDeltas, sumDeltas, type CounterDelta } from './counters.js';
 
 /** What one transaction item stands for, to turn a cancellation reason into the right error. */
 interface Meaning {
   readonly model: ModelDef;
-  readonly role: 'row' | 'claim' | 'release';
+  /** counter: the ADD on a parent's counter cache (`parent`), made by a write of `model` rows. */
+  readonly role: 'row' | 'claim' | 'release' | 'counter';
+  readonly parent?: ModelDef;
+  readonly delta?: number;
+  /** counter: the parent item's identity. */
+  readonly target?: string;
   readonly method: 'create' | 'update' | 'delete';
   readonly fields?: readonly string[];
   /** Expected version of the row (to tell a lost race from a vanished row). */
@@ -35,6 +41,8 @@ export interface Unit {
   readonly meanings: Meaning[];
   /** Identity of each item, for spotting two writes to one item in a transaction. */
   readonly targets: string[];
+  /** Counter-cache changes the write makes; turned into items when the transaction is composed. */
+  readonly counters: CounterDelta[];
   readonly result: () => unknown;
 }
 
@@ -67,6 +75,11 @@ export function applyUpdates(row: Row, updates: readonly KvUpdate[], resolve: Re
       case 'append':
         out[u.attr] = [...((out[u.attr] as unknown[] | null) ?? []), ...(v as unknown[])];
         break;
+      case 'count': {
+        const cur = out[u.attr] ?? 0;
+        out[u.attr] = typeof cur === 'bigint' ? cur + BigInt(v as number) : (cur as number) + (v as number);
+        break;
+      }
       default: {
         const never: never = u;
         throw new Error(`unhandled update ${JSON.stringify(never)}`);
@@ -120,7 +133,7 @@ function releaseItems(model: ModelDef, modelKey: string, refs: readonly KvUnique
   }
 }
 
-const newUnit = (result: () => unknown): Unit => ({ items: [], meanings: [], targets: [], result });
+const newUnit = (result: () => unknown): Unit => ({ items: [], meanings: [], targets: [], counters: [], result });
 
 export function createUnit(x: RunCtx, w: KvPutItem, row: Row): Unit {
   const model = x.schema.models[w.model];
@@ -129,6 +142,7 @@ export function createUnit(x: RunCtx, w: KvPutItem, row: Row): Unit {
   unit.meanings.push({ model, role: 'row', method: 'create', fields: model.key });
   unit.targets.push(rowTarget(model, row));
   claimItems(model, w.model, w.uniques, row, unit);
+  unit.counters.push(...counterDeltas(x, w.model, null, row));
   return unit;
 }
 
@@ -156,6 +170,7 @@ export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: 
   unit.targets.push(rowTarget(model, existing));
   releaseItems(model, w.model, moved, existing, unit, 'update');
   claimItems(model, w.model, moved, next, unit);
+  unit.counters.push(...counterDeltas(x, w.model, existing, next));
   return unit;
 }
 
@@ -171,6 +186,7 @@ export function deleteUnit(x: RunCtx, w: KvDeleteItem, existing: Row, expected: 
   unit.meanings.push({ model, role: 'row', method: 'delete', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null });
   unit.targets.push(rowTarget(model, existing));
   releaseItems(model, w.model, w.uniques, existing, unit, 'delete');
+  unit.counters.push(...counterDeltas(x, w.model, existing, null));
   return unit;
 }
 
@@ -182,6 +198,8 @@ function reasonError(m: Meaning, r: KvCancelReason): QuernError {
         return new UniqueConstraintError(m.model.name, [...(m.fields ?? [])]);
       case 'release':
         return new ConcurrencyError(m.model.name, `the unique entry for (${m.fields?.join(', ')}) no longer belongs to this record`);
+      case 'counter':
+        return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (its counter cache ${m.parent!.name}.${m.fields?.[0]} could not be updated)`);
       case 'row':
         if (m.method === 'create') return new UniqueConstraintError(m.model.name, [...m.model.key]);
         if (r.item === null || r.item === undefined) return new NotFoundError(m.model.name, `the record to ${m.method} no longer exists`);
@@ -195,19 +213,104 @@ function reasonError(m: Meaning, r: KvCancelReason): QuernError {
   return new DriverError('dynamodb', `${m.model.name} ${m.method} failed: ${r.code}${r.message ? `: ${r.message}` : ''}`);
 }
 
+/** The request one transaction sends for `units`, and which unit (and meaning) each item serves. */
+export interface Composed {
+  readonly items: KvWriteItem[];
+  readonly owners: { readonly unit: number; readonly meaning: Meaning }[];
+}
+
+/**
+ * The units' own items, then one ADD per parent whose counter they change (summed over the
+ * units: DynamoDB refuses two operations on one item in a transaction). A parent the units write
+ * themselves gets the change folded into that write instead (a Put starts at the count, an
+ * Update adds it, a Delete needs none). `gone`: parents known to be absent (a decrement for a
+ * child whose parent was deleted earlier has nothing to decrement).
+ */
+export function composeTransaction(units: readonly Unit[], models: Readonly<Record<string, ModelDef>>, gone: ReadonlySet<string> = new Set()): Composed {
+  const items: KvWriteItem[] = [];
+  const owners: Composed['owners'][number][] = [];
+  const where = new Map<string, number>();
+  units.forEach((u, ui) => u.items.forEach((it, i) => {
+    where.set(u.targets[i], items.length);
+    items.push(it);
+    owners.push({ unit: ui, meaning: u.meanings[i] });
+  }));
+  for (const { d, units: by } of sumDeltas(units.flatMap((u, unit) => u.counters.map((d) => ({ d, unit }))))) {
+    const value: KvValue = { from: 'const', value: d.delta };
+    const at = where.get(d.target);
+    if (at !== undefined) {
+      const it = items[at];
+      if (it.kind === 'Put') items[at] = { ...it, item: { ...it.item, [d.attr]: (it.item[d.attr] as number ?? 0) + d.delta } };
+      else if (it.kind === 'Update') items[at] = { ...it, updates: [...it.updates, { op: 'count', attr: d.attr, value }] };
+      continue;
+    }
+    if (gone.has(d.target) && d.delta < 0) continue;
+    const owner = units[by[0]].meanings[0];
+    const key = Object.keys(d.key)[0];
+    items.push({ kind: 'Update', model: d.parent, key: d.key, updates: [{ op: 'count', attr: d.attr, value }], condition: { kind: 'exists', attr: key, exists: true }, resolve: (v) => (v.from === 'const' ? v.value : undefined) });
+    owners.push({ unit: by[0], meaning: { model: owner.model, role: 'counter', method: owner.method, parent: models[d.parent], delta: d.delta, fields: [d.attr], target: d.target } });
+  }
+  return { items, owners };
+}
+
+/** A unit of a cancelled transaction, and the error its failure means. */
+export class UnitFailure extends Error {
+  override name = 'UnitFailure';
+  constructor(readonly index: number, readonly error: QuernError, cause?: unknown) {
+    super(error.message, { cause });
+  }
+}
+
+/** Items one transaction of `units` sends (their own, plus at most one per counter-cache parent). */
+export function transactionSize(units: readonly Unit[]): number {
+  return units.reduce((n, u) => n + u.items.length, 0) + new Set(units.flatMap((u) => u.counters.map((c) => `${c.target}\u0000${c.attr}`))).size;
+}
+
+/** What adding `u` to a transaction already holding `taken` counter targets costs in items. */
+function unitCost(u: Unit, taken: ReadonlySet<string>): number {
+  return u.items.length + new Set(u.counters.map((c) => `${c.target}\u0000${c.attr}`).filter((t) => !taken.has(t))).size;
+}
+
+/**
+ * Sends one TransactWriteItems for `units`. A counter decrement whose parent no longer exists is
+ * dropped and the request re-sent (the rows it counted are what is being removed); any other
+ * cancellation becomes a UnitFailure naming the unit and the error, or is rethrown as is.
+ */
+export async function transactUnits(x: RunCtx, units: readonly Unit[]): Promise<void> {
+  const gone = new Set<string>();
+  for (;;) {
+    const c = composeTransaction(units, x.schema.models, gone);
+    if (c.items.length === 0) return;
+    try {
+      await x.core.transact(c.items, x.log);
+      return;
+    } catch (e) {
+      if (!(e instanceof KvTransactionCancelled)) throw e;
+      let first = e.reasons.findIndex((r) => r && r.code !== 'None');
+      if (first < 0) first = 0;
+      const owner = c.owners[first];
+      if (!owner) throw e;
+      const m = owner.meaning;
+      const reason = e.reasons[first]!;
+      if (m.role === 'counter' && reason.code === 'ConditionalCheckFailed' && (m.delta ?? 0) < 0 && !gone.has(m.target!)) {
+        gone.add(m.target!);
+        continue;
+      }
+      throw new UnitFailure(owner.unit, reasonError(m, reason), e);
+    }
+  }
+}
+
 /**
  * Which unit of a cancelled transaction failed first (the items of `units`, flattened in order,
  * were the request), and the error its failure means; null if the reasons point past the units.
  */
-export function failedUnit(units: readonly Unit[], e: KvTransactionCancelled): { index: number; error: QuernError } | null {
+export function failedUnit(units: readonly Unit[], e: KvTransactionCancelled, models: Readonly<Record<string, ModelDef>>): { index: number; error: QuernError } | null {
+  const c = composeTransaction(units, models);
   let first = e.reasons.findIndex((r) => r && r.code !== 'None');
   if (first < 0) first = 0;
-  let at = first;
-  for (let i = 0; i < units.length; i++) {
-    if (at < units[i].items.length) return { index: i, error: reasonError(units[i].meanings[at], e.reasons[first]!) };
-    at -= units[i].items.length;
-  }
-  return null;
+  const owner = c.owners[first];
+  return owner ? { index: owner.unit, error: reasonError(owner.meaning, e.reasons[first]!) } : null;
 }
 
 /** Two items of one transaction on the same item are rejected by DynamoDB: catch it first. */
@@ -244,7 +347,8 @@ function tooLarge(model: ModelDef, what: string, rows: number, items: number): C
 /** One unit's items never fit: refused whatever the policy, before anything is written. */
 function checkUnitSizes(model: ModelDef, units: readonly Unit[], what: string) {
   for (const u of units) {
-    if (u.items.length > MAX_TRANSACT_ITEMS) throw new ValidationError(what, `one ${model.name} write needs ${u.items.length} transaction items (max ${MAX_TRANSACT_ITEMS})`);
+    const n = transactionSize([u]);
+    if (n > MAX_TRANSACT_ITEMS) throw new ValidationError(what, `one ${model.name} write needs ${n} transaction items (max ${MAX_TRANSACT_ITEMS})`);
   }
 }
 
@@ -255,7 +359,7 @@ function checkUnitSizes(model: ModelDef, units: readonly Unit[], what: string) {
 export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opts: CommitOptions): Promise<number> {
   const split = opts.split ?? 'warn';
   if (split === 'refuse') {
-    const items = units.reduce((n, u) => n + u.items.length, 0);
+    const items = transactionSize(units);
     if (items > MAX_TRANSACT_ITEMS) {
       checkUnitSizes(model, units, opts.what);
       throw tooLarge(model, opts.what, units.length, items);
@@ -272,14 +376,17 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
   const chunks: Unit[][] = [];
   let cur: Unit[] = [];
   let size = 0;
+  let taken = new Set<string>();
   for (const u of live) {
-    if (size + u.items.length > MAX_TRANSACT_ITEMS && cur.length) {
+    if (size + unitCost(u, taken) > MAX_TRANSACT_ITEMS && cur.length) {
       chunks.push(cur);
       cur = [];
       size = 0;
+      taken = new Set();
     }
     cur.push(u);
-    size += u.items.length;
+    size += unitCost(u, taken);
+    for (const c of u.counters) taken.add(`${c.target}\u0000${c.attr}`);
   }
   if (cur.length) chunks.push(cur);
   if (chunks.length > 1 && split === 'warn') {
@@ -289,12 +396,11 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
   let written = 0;
   for (const chunk of chunks) {
     try {
-      await x.core.transact(chunk.flatMap((u) => u.items), x.log);
+      await transactUnits(x, chunk);
       written += chunk.length;
       for (const u of chunk) opts.written?.add(u);
     } catch (e) {
-      if (!(e instanceof KvTransactionCancelled)) throw e;
-      throw failedUnit(chunk, e)?.error ?? e;
+      throw e instanceof UnitFailure ? e.error : e;
     }
   }
   return written;
@@ -310,7 +416,7 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
  */
 async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[], what: string, split: SplitPolicy, done?: Set<Unit>): Promise<number> {
   checkUnitSizes(model, units, what);
-  const total = units.reduce((n, u) => n + u.items.length, 0);
+  const total = transactionSize(units);
   if (total > MAX_TRANSACT_ITEMS && split === 'warn') {
     x.warn(fanoutDiagnostic('dynamodb', model.name, `${what}: ${units.length} rows need several TransactWriteItems requests of up to ${MAX_TRANSACT_ITEMS} items; each is atomic, the whole is not`,
       'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
@@ -322,24 +428,25 @@ async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[
     const chunk: Unit[] = [];
     const later: Unit[] = [];
     const taken = new Set<string>();
+    const counted = new Set<string>();
     let size = 0;
     for (const u of pending) {
       if (u.targets.some((t) => written.has(t))) continue;
-      if (u.targets.some((t) => taken.has(t)) || size + u.items.length > MAX_TRANSACT_ITEMS) {
+      if (u.targets.some((t) => taken.has(t)) || size + unitCost(u, counted) > MAX_TRANSACT_ITEMS) {
         later.push(u);
         continue;
       }
       chunk.push(u);
       for (const t of u.targets) taken.add(t);
-      size += u.items.length;
+      size += unitCost(u, counted);
+      for (const c of u.counters) counted.add(`${c.target}\u0000${c.attr}`);
     }
     if (chunk.length === 0) break;
     try {
-      await x.core.transact(chunk.flatMap((u) => u.items), x.log);
+      await transactUnits(x, chunk);
     } catch (e) {
-      if (!(e instanceof KvTransactionCancelled)) throw e;
-      const failed = failedUnit(chunk, e);
-      if (!failed) throw e;
+      if (!(e instanceof UnitFailure)) throw e;
+      const failed = e;
       if (!(failed.error instanceof UniqueConstraintError)) throw failed.error;
       // It collides with a stored row: skip it, and try the others again (in the same order).
       const unit = chunk[failed.index];

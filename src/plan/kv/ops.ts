@@ -157,7 +157,9 @@ export type KvUpdate =
   /** value null-valued at run time → REMOVE (null fields are absent attributes). */
   | { readonly op: 'set'; readonly attr: string; readonly value: KvValue }
   | { readonly op: 'add'; readonly attr: string; readonly value: KvValue; readonly negate: boolean }
-  | { readonly op: 'append'; readonly attr: string; readonly value: KvValue };
+  | { readonly op: 'append'; readonly attr: string; readonly value: KvValue }
+  /** A counter cache's net change (`ADD`): an attribute still missing (before its backfill) counts as 0. */
+  | { readonly op: 'count'; readonly attr: string; readonly value: KvValue };
 
 /** A unique constraint whose index entries a write maintains. */
 export interface KvUniqueRef { readonly constraint: string; readonly fields: readonly string[] }

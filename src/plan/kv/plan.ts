@@ -15,6 +15,7 @@ import { assertNever, type Operation } from '../plan.js';
 import { planAccess, type AccessPurpose } from './access.js';
 import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
 import { planIncludes } from './include.js';
+import { countersOf } from '../../schema/counters.js';
 import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
 
 /** Items the engine folds at most for one aggregate, groupBy or distinct (beyond: fold-too-large). */
@@ -185,8 +186,9 @@ class KvPlanner {
           kind: 'PutItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'create', many: ast.many },
           item: param(ast.rows), uniques, condition: this.notExists(), skipDuplicates: ast.skipDuplicates, atomic: ast.atomic,
         };
-        // A single row without unique fields is one PutItem; anything else must be atomic with its index entries.
-        const write: Operation = !ast.many && uniques.length === 0 ? put : this.transact('create', ast.many, [put]);
+        // A single row without unique fields or counted parents is one PutItem; anything else must
+        // be atomic with its index entries and counter caches.
+        const write: Operation = !ast.many && uniques.length === 0 && this.counted().length === 0 ? put : this.transact('create', ast.many, [put]);
         return [write, ...this.includes(ast)];
       }
       case 'update': {
@@ -210,7 +212,9 @@ class KvPlanner {
         // An increment of a nullable number must leave null as null (as SQL does), which an
         // UpdateExpression cannot say: like moving a unique entry, it needs the current item.
         const nullableAdd = ast.set.some((s) => (s.op === 'increment' || s.op === 'decrement') && this.model.fields[s.field].nullable);
-        if (uniques.length === 0 && !nullableAdd) return [...ops, upd, ...this.includes(ast)];
+        // Moving a child to another parent moves its counter caches: that needs the old parent.
+        const movesCounter = this.counted().some((c) => touched.has(c.foreignKey));
+        if (uniques.length === 0 && !nullableAdd && !movesCounter) return [...ops, upd, ...this.includes(ast)];
         // Moving a unique entry needs the old values: read the item, then write all in one transaction.
         return [...ops, this.existing(key), this.transact('update', false, [upd]), ...this.includes(ast)];
       }
@@ -247,12 +251,17 @@ class KvPlanner {
           kind: 'DeleteItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'delete', many: false },
           key, condition, version, uniques,
         };
-        if (uniques.length === 0) return [...ops, del];
+        if (uniques.length === 0 && this.counted().length === 0) return [...ops, del];
         return [...ops, this.existing(key), this.transact('delete', false, [del])];
       }
       default:
         return assertNever(ast, 'query kind');
     }
+  }
+
+  /** Counter caches of parents this model's rows are counted in. */
+  private counted() {
+    return countersOf(this.schema, this.modelKey);
   }
 
   private notExists(): KvCondition {

@@ -1,0 +1,57 @@
+/**
+ * Counter caches on DynamoDB: each child write knows the net change it makes to each parent's
+ * counter; the transaction that carries the write carries one `ADD` per touched parent (several
+ * child writes on one parent in one transaction are summed, since DynamoDB refuses two
+ * operations on one item in a transaction, and a parent the same transaction writes itself gets
+ * the change folded into that write).
+ */
+import { countersOf } from '../../schema/counters.js';
+import type { KeyValues, Row } from './core.js';
+import { keyString, usableKeyValue, type RunCtx } from './context.js';
+
+export interface CounterDelta {
+  /** Schema key of the parent model, its key and counter attribute. */
+  readonly parent: string;
+  readonly key: KeyValues;
+  readonly attr: string;
+  readonly delta: number;
+  /** Same identity as the parent row's own write target, so folding can find it. */
+  readonly target: string;
+}
+
+export const rowTargetOf = (modelName: string, key: string) => `R|${modelName}|${key}`;
+
+/** The counters a child row going from `before` to `after` moves (null: absent). */
+export function counterDeltas(x: RunCtx, child: string, before: Row | null, after: Row | null): CounterDelta[] {
+  const out: CounterDelta[] = [];
+  for (const c of countersOf(x.schema, child)) {
+    const parent = x.schema.models[c.parent];
+    const k = parent.key[0];
+    const was = before ? before[c.foreignKey] : null;
+    const now = after ? after[c.foreignKey] : null;
+    const wasOk = usableKeyValue(was);
+    const nowOk = usableKeyValue(now);
+    if (wasOk && nowOk && keyString({ v: was }, ['v']) === keyString({ v: now }, ['v'])) continue;
+    const push = (v: unknown, delta: number) => {
+      const key = { [k]: v };
+      out.push({ parent: c.parent, key, attr: c.field, delta, target: rowTargetOf(parent.name, keyString(key, [k])) });
+    };
+    if (wasOk) push(was, -1);
+    if (nowOk) push(now, 1);
+  }
+  return out;
+}
+
+/** Net change per (parent item, attribute), in first-seen order; zero sums are dropped. */
+export function sumDeltas(deltas: readonly { d: CounterDelta; unit: number }[]): { d: CounterDelta; units: number[] }[] {
+  const by = new Map<string, { d: CounterDelta; units: number[] }>();
+  for (const { d, unit } of deltas) {
+    const k = `${d.target}\u0000${d.attr}`;
+    const cur = by.get(k);
+    if (cur) {
+      cur.d = { ...cur.d, delta: cur.d.delta + d.delta };
+      if (!cur.units.includes(unit)) cur.units.push(unit);
+    } else by.set(k, { d, units: [unit] });
+  }
+  return [...by.values()].filter((e) => e.d.delta !== 0);
+}
