@@ -16,7 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineSchema, f, hasMany, belongsTo, index, model, QuernError, type Query } from 'quern';
+import {
+  BatchError, CapabilityError, ConcurrencyError, defineSchema, f, hasMany, belongsTo, index, model, NotFoundError, OutOfRangeError, QuernError,
+  UniqueConstraintError, ValidationError, buildQuery, type Query,
+} from 'quern';
+import { cursorBase } from '../../src/query/build.js';
 import { CursorCodec } from '../../src/engine/cursor.js';
 import { loadProject } from '../../cli/config.js';
 import { ProjectError } from '../../cli/errors.js';
@@ -62,6 +66,31 @@ type Row = Record<string, unknown>;
 const FIELDS = Object.keys(hostileSchema.def.models.thing.fields);
 const OPS = ['equals', 'not', 'in', 'notIn', 'lt', 'lte', 'gt', 'gte', 'contains', 'startsWith', 'endsWith', 'isNull', 'has', 'mode'];
 const STRING_FIELDS = ['tag', 'name', 'body'];
+/**
+ * The error classes each entry point may answer hostile input with (acceptance 2 of issue 11):
+ * bad input is a ValidationError (or a CapabilityError when the target cannot serve a valid
+ * query), and only the domain errors a valid call can meet besides. A DriverError — the database
+ * refusing what quern let through — is a failure everywhere, as is any class not listed.
+ */
+type ErrorClass = abstract new (...args: never[]) => QuernError;
+const BAD_INPUT: readonly ErrorClass[] = [ValidationError, CapabilityError];
+function expectedErrors(entry: string): readonly ErrorClass[] {
+  const [kind, method] = entry.split('.');
+  switch (kind) {
+    case 'where':
+      return method === 'updateMany' || method === 'deleteMany' ? [...BAD_INPUT, ConcurrencyError] : BAD_INPUT;
+    case 'data':
+      return method === 'create' ? [...BAD_INPUT, UniqueConstraintError] : [...BAD_INPUT, UniqueConstraintError, NotFoundError, ConcurrencyError, OutOfRangeError];
+    case 'createMany':
+      return [...BAD_INPUT, UniqueConstraintError];
+    case 'db':
+      return [...BAD_INPUT, BatchError];
+    default:
+      // orderBy/include/select/limit/offset/args shapes (a create among them may meet a duplicate tag), cursors, js-only values.
+      return method === 'create' ? [...BAD_INPUT, UniqueConstraintError] : BAD_INPUT;
+  }
+}
+
 /** A hang, not slowness: far above anything a valid call takes. */
 const HANG_MS = 60_000;
 
@@ -140,6 +169,13 @@ describe('hostile input: every public entry point', () => {
       bump(ended, res.ok ? 'ok' : (res.error as Error)?.name ?? 'non-error');
       if (!res.ok && (res.error as Error)?.name === 'DriverError' && driverErrors.length < 12) driverErrors.push(`${t.name} ${entry}: ${(res.error as Error).message.slice(0, 300)} ← ${preview(current)}`);
       if (!res.ok && !(res.error instanceof QuernError)) return `${t.name}: ${entry} threw ${describeError(res.error)}`;
+      if (!res.ok && !expectedErrors(entry).some((c) => res.error instanceof c)) {
+        return `${t.name}: ${entry} answered with ${describeError(res.error)}; expected ${expectedErrors(entry).map((c) => c.name).join(' | ')} (input: ${preview(current)})`;
+      }
+      // A BatchError is only acceptable for a domain reason, never a database refusal.
+      if (!res.ok && res.error instanceof BatchError && !expectedErrors('data.update').some((c) => (res.error as BatchError).cause instanceof c)) {
+        return `${t.name}: ${entry}: a BatchError caused by ${describeError((res.error as BatchError).cause)} (input: ${preview(current)})`;
+      }
       const p = polluted();
       if (p) return `${t.name}: ${entry} polluted a prototype: ${p}`;
       if (prototypeState() !== protoBefore) return `${t.name}: ${entry} changed a built-in prototype`;
@@ -307,7 +343,12 @@ describe('hostile input: every public entry point', () => {
       { allowScan: true },
       { allowScan: true, orderBy: { name: 'asc' } },
     ] as const;
-    const base = (q: (typeof queries)[number]) => JSON.stringify(['thing', 'where' in q ? { kind: 'compare', field: 'kind', op: 'eq', value: { slot: 0 } } : null, 'orderBy' in q ? Object.entries(q.orderBy).map(([field, direction]) => ({ field, direction })) : []]);
+    // The binding the client checks (model, filter shape, filter values, order), so forged boundaries reach the executors.
+    const base = (q: (typeof queries)[number]) => {
+      const built = buildQuery(hostileSchema.def, 'thing', 'paginate', { ...q, first: 2 });
+      const ast = built.ast as unknown as { where: never; orderBy: never };
+      return cursorBase('thing', ast.where, ast.orderBy, built.params);
+    };
     const cursorArb = fc.oneof(
       { weight: 2, arbitrary: hostileString },
       { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...real), fc.nat(), fc.string({ maxLength: 3 })).map(([c, i, s]) => c.slice(0, i % (c.length + 1)) + s + c.slice((i % (c.length + 1)) + s.length)) },
