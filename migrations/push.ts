@@ -10,7 +10,7 @@ export async function pushSchema(target: TargetName, schema: SchemaDef, connecti
   switch (target) {
     case 'postgres': {
       if (!connections.postgres) throw missingConnection('postgres');
-      const driver = postgres({ connectionString: connections.postgres.url });
+      const driver = postgres({ connectionString: connections.postgres.url, connectTimeoutMs: connections.postgres.connectTimeoutMs });
       try {
         await driver.push(schema);
       } finally {

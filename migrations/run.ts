@@ -34,7 +34,7 @@ export async function statusFor(target: TargetName, migrations: readonly Migrati
   switch (target) {
     case 'postgres':
       if (!connections.postgres) throw missingConnection('postgres');
-      return statusPostgres(connections.postgres.url, migrations);
+      return statusPostgres(connections.postgres.url, migrations, connections.postgres.connectTimeoutMs);
     case 'dynamodb':
       if (!connections.dynamodb) throw missingConnection('dynamodb');
       return statusDynamo(connections.dynamodb, migrations);
@@ -86,7 +86,7 @@ export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Recor
     const list = forTarget(migrations, t);
     const common = { migrations: list, allowDestructive: !!opts.allowDestructive, dryRun: !!opts.dryRun, progress: opts.progress, ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}) };
     out[t] = t === 'postgres'
-      ? await applyPostgres({ url: opts.connections.postgres!.url, ...common })
+      ? await applyPostgres({ url: opts.connections.postgres!.url, connectTimeoutMs: opts.connections.postgres!.connectTimeoutMs, ...common })
       : await applyDynamo({ connection: opts.connections.dynamodb!, ...common });
   }
   return out;

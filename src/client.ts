@@ -14,7 +14,7 @@ import { PlanCache } from './plan/planner.js';
 import type { Diagnostic } from './plan/diagnostics.js';
 import type { Plan } from './plan/plan.js';
 import { valueFanout } from './plan/kv/fanout.js';
-import type { Driver, ExecContext, Executor, PageResult, PreparedQuery, QueryEvent, TargetDescriptor } from './engine/driver.js';
+import type { ConnectSettings, Driver, ExecContext, Executor, PageResult, PreparedQuery, QueryEvent, TargetDescriptor } from './engine/driver.js';
 import { CursorCodec } from './engine/cursor.js';
 import { projectRow, projectRows } from './engine/project.js';
 import { shapeGroup } from './query/aggregate.js';
@@ -111,6 +111,24 @@ export interface ClientOptions<S extends Schema<any, any>> {
    * `Infinity` lifts the bound.
    */
   maxFanout?: number;
+  /** Bound on opening a connection to the server, in ms (default 10,000; 0: none). A TimeoutError names the endpoint. */
+  connectTimeoutMs?: number;
+  /** Bound on one request or statement, in ms (default 60,000; 0: none). A TimeoutError names the endpoint. */
+  requestTimeoutMs?: number;
+}
+
+/** The timeouts createClient was given, checked (the driver fills in its own and the defaults). */
+function timeoutSettings(opts: ClientOptions<any>): Partial<ConnectSettings> {
+  const out: { -readonly [K in keyof ConnectSettings]?: number } = {};
+  for (const key of ['connectTimeoutMs', 'requestTimeoutMs'] as const) {
+    const v = opts[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
+      throw new ValidationError(`createClient.${key}`, 'expected a whole number of milliseconds between 0 (no bound) and 2147483647');
+    }
+    out[key] = v;
+  }
+  return out;
 }
 
 /**
@@ -320,7 +338,7 @@ export async function createClient<S extends Schema<any, any>>(opts: ClientOptio
   if (opts.maxFanout !== undefined && !(typeof opts.maxFanout === 'number' && opts.maxFanout >= 1 && (Number.isInteger(opts.maxFanout) || opts.maxFanout === Infinity))) {
     throw new ValidationError('createClient.maxFanout', 'expected a positive integer (requests), or Infinity to lift the bound');
   }
-  const executor = await driver.connect(schema.def);
+  const executor = await driver.connect(schema.def, timeoutSettings(opts));
   const rt = new Runtime(schema, driver, executor, opts, secret);
   return makeClient<S>(rt);
 }

@@ -13,7 +13,8 @@ export {
 export { postgresCapabilities, dynamodbCapabilities, capabilitiesFor, type Capabilities, type TargetName, type DriverName } from './plan/capabilities.js';
 export { DIAGNOSTIC_SEVERITY, type Diagnostic, type DiagnosticCode } from './plan/diagnostics.js';
 export type { Plan, Operation } from './plan/plan.js';
-export type { Driver, Executor, TargetDescriptor, QueryEvent, ExecContext, PageResult, PreparedQuery } from './engine/driver.js';
+export type { Driver, Executor, TargetDescriptor, QueryEvent, ExecContext, PageResult, PreparedQuery, ConnectSettings } from './engine/driver.js';
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './engine/driver.js';
 export { buildQuery, METHODS, type Method } from './query/build.js';
 export type { QueryAst, FilterNode, BuiltQuery } from './query/ast.js';
 export { defineConfig, type QuernConfig } from './config.js';

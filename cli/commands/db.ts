@@ -8,7 +8,7 @@ import { loadProject } from '../config.js';
 import { parseTargets } from '../lint/targets.js';
 import { missingConnection, resolveConnections, type ConnectionFlags } from '../../migrations/connections.js';
 import { pushSchema } from '../../migrations/push.js';
-import { collect, connectionOptions, guarded } from './migrate.js';
+import { announce, collect, connectionOptions, guarded } from './migrate.js';
 
 interface PushFlags extends ConnectionFlags { target?: string[] }
 
@@ -25,6 +25,7 @@ export function registerDb(program: Command): void {
     const targets = parseTargets(flags.target, project.config.targets);
     const connections = resolveConnections(project.config, flags);
     for (const t of targets) if (!connections[t]) throw missingConnection(t);
+    announce(targets, connections);
     for (const t of targets) {
       await pushSchema(t, project.schema.def, connections);
       process.stdout.write(`${t}: pushed ${Object.keys(project.schema.def.models).length} model(s) (development only: existing tables are not altered; use \`quern migrate\` for changes)\n`);

@@ -14,11 +14,10 @@ import { parseTargets } from '../lint/targets.js';
 import { generateMigration } from '../../migrations/generate.js';
 import { applyMigrations, checkMigrations, migrationStatuses } from '../../migrations/run.js';
 import { nonInteractiveResolver, parseRename, type RenameResolver } from '../../migrations/diff/renames.js';
-import { resolveConnections, type ConnectionFlags } from '../../migrations/connections.js';
+import { describeConnection, resolveConnections, type ConnectionFlags, type Connections } from '../../migrations/connections.js';
 import { defaultProgress, isCI } from '../../migrations/progress.js';
 import { describeState } from '../../migrations/plan.js';
 import { describeStep } from '../../migrations/dynamodb/steps.js';
-import { redact } from '../../migrations/postgres/apply.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -108,7 +107,13 @@ function connectionOptions(cmd: Command): Command {
     .option('--url <url>', 'PostgreSQL connection URL (default: postgres.url in quern.config.ts, then DATABASE_URL)')
     .option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (default: dynamodb.endpoint in quern.config.ts, then AWS_ENDPOINT_URL_DYNAMODB)')
     .option('--region <region>', 'DynamoDB region (default: dynamodb.region, AWS_REGION)')
-    .option('--table-prefix <prefix>', 'DynamoDB table-name prefix (default: dynamodb.tablePrefix)');
+    .option('--table-prefix <prefix>', 'DynamoDB table-name prefix (default: dynamodb.tablePrefix)')
+    .option('--connect-timeout <seconds>', 'how long to wait for the database to accept the connection and answer (default 10; 0: no bound)', seconds);
+}
+
+/** Before connecting, say where: a silent command that waits looks like a hang. */
+function announce(targets: readonly TargetName[], connections: Connections): void {
+  for (const t of targets) if (connections[t]) process.stderr.write(`connecting to ${describeConnection(t, connections)}…\n`);
 }
 
 const rel = (p: string) => relative(process.cwd(), p) || p;
@@ -183,6 +188,7 @@ Examples:
     const project = await loadProject({ config });
     const targets = parseTargets(flags.target, project.config.targets);
     const connections = resolveConnections(project.config, flags);
+    announce(targets, connections);
     const progress = flags.dryRun ? { info: (l: string) => process.stdout.write(l + '\n'), warn: (l: string) => process.stderr.write(`warning: ${l}\n`), task: () => ({ update() {}, finish() {} }) } : defaultProgress();
     const result = await applyMigrations({
       dir: migrationsDir(project), targets, connections, progress,
@@ -192,7 +198,7 @@ Examples:
     for (const t of targets) {
       const r = result[t];
       if (!r) continue;
-      const where = t === 'postgres' ? redact(connections.postgres!.url) : `${connections.dynamodb!.endpoint ?? connections.dynamodb!.region}${connections.dynamodb!.tablePrefix ? ` (prefix ${connections.dynamodb!.tablePrefix})` : ''}`;
+      const where = describeConnection(t, connections);
       process.stdout.write(`${t} ${where}: ${flags.dryRun ? 'would apply' : 'applied'} ${r.applied.length ? r.applied.join(', ') : 'nothing'}${r.skipped.length ? `; ${r.skipped.length} already applied` : ''}\n`);
     }
   }));
@@ -206,7 +212,9 @@ Examples:
     const { config } = cmd.optsWithGlobals<{ config?: string }>();
     const project = await loadProject({ config });
     const targets = parseTargets(flags.target, project.config.targets);
-    const { migrations, reports } = await migrationStatuses(migrationsDir(project), targets, resolveConnections(project.config, flags));
+    const connections = resolveConnections(project.config, flags);
+    announce(targets, connections);
+    const { migrations, reports } = await migrationStatuses(migrationsDir(project), targets, connections);
     const width = Math.max(10, ...migrations.map((m) => m.id.length));
     let trouble = false;
     for (const r of reports) {
@@ -239,9 +247,11 @@ whose file changed since is reported.`)
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const project = await loadProject({ config });
       const targets = parseTargets(flags.target, project.config.targets);
+      const connections = flags.offline ? undefined : resolveConnections(project.config, flags);
+      if (connections) announce(targets, connections);
       const result = await checkMigrations({
         dir: migrationsDir(project), schema: project.schema.def, targets,
-        ...(flags.offline ? {} : { connections: resolveConnections(project.config, flags) }),
+        ...(connections ? { connections } : {}),
       });
       for (const p of result.problems) process.stdout.write(`✖ ${p.code}: ${p.message}\n    fix: ${p.fix}\n`);
       for (const n of result.notes) process.stdout.write(`  ${n}\n`);
@@ -267,4 +277,4 @@ async function capabilityReport(project: Project, targets: readonly TargetName[]
 }
 
 // db.ts shares the flag set and the error handling.
-export { connectionOptions, guarded, collect };
+export { connectionOptions, guarded, collect, announce };

@@ -25,7 +25,7 @@ import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
 import { attributeDef, checkKeyValue, decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES, shardAttributes } from './marshal.js';
 import { gsiAttributes } from './tables.js';
-import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type RetryPolicy, type SendMeta } from './send.js';
+import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type SendPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
 
 /** DynamoDB: an expression string (filter, condition, key condition, update) is at most 4 KB. */
@@ -61,7 +61,7 @@ export class DynamoCore implements KvDriverCore {
     private readonly client: DynamoDBClient,
     private readonly schema: SchemaDef,
     private readonly prefix: string,
-    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly retry: SendPolicy = DEFAULT_RETRY,
     private readonly readPageLimit?: number,
   ) {}
 

@@ -4,14 +4,14 @@
  * configuration chain (environment, shared config, instance roles).
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import type { Driver, Executor } from '../../src/engine/driver.js';
+import { resolveTimeouts, type ConnectSettings, type Driver, type Executor } from '../../src/engine/driver.js';
 import { KvExecutor } from '../../src/engine/kv/executor.js';
 import { SchemaError } from '../../src/errors.js';
 import { refuseWhenClosed } from '../../src/engine/closed.js';
 import { checkKvSchema } from '../../src/plan/kv/schema-check.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import { DynamoCore } from './core.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './send.js';
+import { DEFAULT_RETRY, type RetryPolicy, type SendPolicy } from './send.js';
 import { pushTables } from './tables.js';
 import { dynamodbTarget } from './target.js';
 
@@ -34,6 +34,10 @@ export interface DynamoOptions {
    * keeps reading until it has enough matches.
    */
   readPageLimit?: number;
+  /** Bound on opening a connection (default 10,000 ms; 0: none). createClient's connectTimeoutMs overrides it. */
+  connectTimeoutMs?: number;
+  /** Bound on each request, retries apart (default 60,000 ms; 0: none). createClient's requestTimeoutMs overrides it. */
+  requestTimeoutMs?: number;
 }
 
 export interface DynamoDriver extends Driver {
@@ -42,22 +46,32 @@ export interface DynamoDriver extends Driver {
 
 export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
   const own = !opts.client;
-  const client = opts.client ?? new DynamoDBClient({
+  const fromDriver: Partial<ConnectSettings> = { connectTimeoutMs: opts.connectTimeoutMs, requestTimeoutMs: opts.requestTimeoutMs };
+  let connectTimeoutMs = resolveTimeouts(undefined, fromDriver).connectTimeoutMs;
+  // Made on first use, so that createClient's connectTimeoutMs reaches the HTTP handler.
+  let client = opts.client;
+  const sdk = (): DynamoDBClient => client ??= new DynamoDBClient({
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     ...(opts.region ? { region: opts.region } : {}),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
     // quern retries itself (with jitter, and idempotency tokens for transactions).
     maxAttempts: 1,
+    ...(connectTimeoutMs > 0 ? { requestHandler: { connectionTimeout: connectTimeoutMs } } : {}),
   });
   const prefix = opts.tablePrefix ?? '';
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  const endpoint = opts.endpoint ?? (opts.region ? `DynamoDB (${opts.region})` : 'DynamoDB');
+  const policy = (t: ConnectSettings): SendPolicy => ({ ...DEFAULT_RETRY, ...opts.retry, ...t, endpoint });
   let closed = false;
   return {
     name: 'dynamodb',
     target: dynamodbTarget,
-    raw: client,
-    async connect(schema: SchemaDef): Promise<Executor> {
-      const inner = new KvExecutor(new DynamoCore(client, schema, prefix, retry, opts.readPageLimit), { concurrency: opts.concurrency });
+    get raw() {
+      return sdk();
+    },
+    async connect(schema: SchemaDef, settings?: Partial<ConnectSettings>): Promise<Executor> {
+      const t = resolveTimeouts(settings, fromDriver);
+      if (settings?.connectTimeoutMs !== undefined && !client) connectTimeoutMs = settings.connectTimeoutMs;
+      const inner = new KvExecutor(new DynamoCore(sdk(), schema, prefix, policy(t), opts.readPageLimit), { concurrency: opts.concurrency });
       return refuseWhenClosed(inner, () => closed, 'dynamodb');
     },
     async push(schema: SchemaDef) {
@@ -67,12 +81,12 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
         const d = problems[0];
         throw new SchemaError(`${d.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, d.model, undefined, d.code, d.fix);
       }
-      await pushTables(client, schema, prefix);
+      await pushTables(sdk(), schema, prefix);
     },
     async close() {
       if (closed) return;
       closed = true;
-      if (own) client.destroy();
+      if (own) client?.destroy();
     },
   };
 }

@@ -4,7 +4,7 @@
  * attempt through the client's log hook; service errors mapped to quern's.
  */
 import { DynamoDBServiceException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DriverError, QuernError } from '../../src/errors.js';
+import { DriverError, QuernError, TimeoutError } from '../../src/errors.js';
 import type { Log } from '../../src/engine/kv/core.js';
 
 const RETRYABLE = new Set([
@@ -20,6 +20,16 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 25, capMs: 2_000 };
+
+/** Retries plus the bounds on waiting for the server (0 or absent: none), and the endpoint errors name. */
+export interface SendPolicy extends RetryPolicy {
+  readonly requestTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  readonly endpoint?: string;
+}
+
+/** The HTTP handler's connectionTimeout fired: the TCP connection was never established. */
+const isConnectTimeout = (e: unknown) => e instanceof Error && e.name === 'TimeoutError' && /establish a connection/.test(e.message);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,21 +76,31 @@ export interface SendMeta {
 export type AnyCommand = { readonly input: object };
 
 /** Sends with retries; the caller maps domain errors (conditional failures), this maps the rest. */
-export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, meta: SendMeta, log: Log, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, meta: SendMeta, log: Log, policy: SendPolicy = DEFAULT_RETRY): Promise<T> {
+  const endpoint = policy.endpoint ?? 'DynamoDB';
   for (let attempt = 0; ; attempt++) {
     const cmd = make();
     const start = performance.now();
+    // A server that accepts the connection and never answers would hold the request for ever.
+    const limit = policy.requestTimeoutMs ?? 0;
+    const abort = limit > 0 ? new AbortController() : undefined;
+    const timer = abort ? setTimeout(() => abort.abort(), limit) : undefined;
     try {
-      const out = await (client.send as (c: AnyCommand) => Promise<unknown>).call(client, cmd);
+      const out = await (client.send as (c: AnyCommand, o?: { abortSignal?: AbortSignal }) => Promise<unknown>).call(client, cmd, abort ? { abortSignal: abort.signal } : undefined);
       log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: meta.rowCount(out) });
       return out as T;
     } catch (e) {
       log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: 0 });
+      // Not retried: a server that did not answer in time is reported, not waited for again.
+      if (abort?.signal.aborted) throw new TimeoutError('dynamodb', endpoint, 'request', limit, e);
+      if (isConnectTimeout(e)) throw new TimeoutError('dynamodb', endpoint, 'connect', policy.connectTimeoutMs ?? 0, e);
       if (attempt + 1 < policy.attempts && (isRetryable(e) || (meta.idempotent && isNetwork(e)))) {
         await sleep(backoff(policy, attempt));
         continue;
       }
       throw e;
+    } finally {
+      if (timer) clearTimeout(timer);
     }
   }
 }

@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Driver, Executor } from '../../src/engine/driver.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, resolveTimeouts, type ConnectSettings, type Driver, type Executor } from '../../src/engine/driver.js';
+import { DriverError, TimeoutError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
 import { SqlExecutor } from '../../src/engine/sql/executor.js';
@@ -17,12 +18,20 @@ import type { SqlStatement } from '../../src/plan/sql/ast.js';
 import { compileStatement } from './compile.js';
 import { pushSchema } from './ddl.js';
 import { mapPgError } from './errors.js';
+import { endpointOf, isRequestTimeout, PoolGate } from './pool.js';
 import { postgresTarget } from './target.js';
 import { RESULT_PARSERS } from './types.js';
 
+interface TimeoutOptions {
+  /** Bound on opening a connection (default 10,000 ms; 0: none). createClient's connectTimeoutMs overrides it. */
+  connectTimeoutMs?: number;
+  /** Bound on each statement and on waiting for a free pooled connection (default 60,000 ms; 0: none). createClient's requestTimeoutMs overrides it. */
+  requestTimeoutMs?: number;
+}
+
 export type PostgresDriverOptions =
-  | { connectionString: string; max?: number; prepare?: boolean; pool?: undefined }
-  | { pool: pg.Pool; prepare?: boolean; connectionString?: undefined };
+  | ({ connectionString: string; max?: number; prepare?: boolean; pool?: undefined } & TimeoutOptions)
+  | ({ pool: pg.Pool; prepare?: boolean; connectionString?: undefined } & TimeoutOptions);
 
 /** Per-query type parsers: ours for the types quern decodes itself, pg's defaults for the rest. */
 const TYPES = {
@@ -32,10 +41,6 @@ const TYPES = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 } as unknown as pg.CustomTypesConfig;
-
-interface Queryable {
-  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
-}
 
 /** The session is gone (server shutdown or pg_terminate_backend, a dropped socket): not the statement's fault. */
 function isLostConnection(e: unknown): boolean {
@@ -47,55 +52,84 @@ function isLostConnection(e: unknown): boolean {
 }
 
 /**
- * `retryReads`: on the pool (autocommit), a read that met a session the server had just ended
- * (the pool hands out an idle client before its socket reports the end) runs once more: the pool
- * has discarded that client, and a SELECT is safe to repeat. Writes are never resent.
+ * After this error the session cannot be trusted (lost, or a statement still running on it after
+ * its timeout): the client is destroyed, not returned to the pool. An error the server answered
+ * with (a constraint, a syntax error) leaves the session healthy.
  */
-function connectionOf(c: Queryable, retryReads = false): SqlConnection {
+function spoils(e: unknown): boolean {
+  if (e instanceof TimeoutError || isLostConnection(e)) return true;
+  const o = (e ?? {}) as { severity?: unknown; code?: unknown };
+  return !(typeof o.severity === 'string' && typeof o.code === 'string');
+}
+
+/** A timed-out or lost session, also when the executor has wrapped the pg error in a DriverError. */
+const sessionDead = (e: unknown) => e instanceof TimeoutError || isLostConnection(e) || (e instanceof DriverError && isLostConnection(e.cause));
+
+/** One statement on one client; `config.query_timeout` (pg's own, 0: none) bounds it. */
+async function statement(client: pg.PoolClient, config: pg.QueryConfig & { query_timeout?: number }, gate: PoolGate): Promise<pg.QueryResult> {
+  try {
+    return await client.query(config);
+  } catch (e) {
+    throw isRequestTimeout(e) ? gate.requestTimeout(config.query_timeout ?? 0, e) : e;
+  }
+}
+
+/** One object shape for every call (pg treats an undefined name as unnamed, a 0 query_timeout as none); no spread per call. */
+const configOf = (sql: CompiledSql, values: unknown[], timeoutMs: number) => ({ name: sql.name, text: sql.text, values, types: TYPES, query_timeout: timeoutMs });
+const rowsOf = (res: pg.QueryResult): SqlRows => ({ rows: res.rows, rowCount: res.rowCount ?? res.rows.length });
+
+/**
+ * Autocommit statements on the pool, one checkout each. A read that met a session the server had
+ * just ended (the pool hands out an idle client before its socket reports the end) runs once more:
+ * that client is discarded, and a SELECT is safe to repeat. Writes are never resent.
+ */
+function poolConnection(gate: PoolGate, timeoutMs: number): SqlConnection {
+  const once = async (config: ReturnType<typeof configOf>) => {
+    const client = await gate.acquire(timeoutMs);
+    try {
+      const res = await statement(client, config, gate);
+      client.release();
+      return res;
+    } catch (e) {
+      client.release(spoils(e) ? (e as Error) : undefined);
+      throw e;
+    }
+  };
   return {
     async query(sql: CompiledSql, values: unknown[]): Promise<SqlRows> {
-      // One object shape for every call (pg treats an undefined name as unnamed); no spread per call.
-      const config = { name: sql.name, text: sql.text, values, types: TYPES };
-      let res: pg.QueryResult;
+      const config = configOf(sql, values, timeoutMs);
       try {
-        res = await c.query(config);
+        return rowsOf(await once(config));
       } catch (e) {
-        if (!retryReads || !sql.readOnly || !isLostConnection(e)) throw e;
-        res = await c.query(config);
+        if (!sql.readOnly || !isLostConnection(e)) throw e;
+        return rowsOf(await once(config));
       }
-      return { rows: res.rows, rowCount: res.rowCount ?? res.rows.length };
     },
+  };
+}
+
+/** The statements of one transaction, on its client. */
+function clientConnection(client: pg.PoolClient, timeoutMs: number, gate: PoolGate): SqlConnection {
+  return {
+    query: async (sql, values) => rowsOf(await statement(client, configOf(sql, values, timeoutMs), gate)),
   };
 }
 
 /** For mapping errors that name no table (a dead session): the schema adds nothing there. */
 const NO_SCHEMA = { models: {}, relations: {}, hash: '' } as unknown as SchemaDef;
 
-/**
- * A pooled client for a transaction. While checked out, the pool does not listen for its
- * errors: a session the server ends between two statements (pg_terminate_backend, a failover,
- * idle_in_transaction_session_timeout) would emit an unhandled 'error' and crash the process.
- * The next query on it fails anyway, and that failure is reported, typed.
- */
-const guarded = new WeakSet<pg.PoolClient>();
-async function checkout(pool: pg.Pool, schema: SchemaDef): Promise<pg.PoolClient> {
-  let client: pg.PoolClient;
+async function checkout(gate: PoolGate, waitMs: number, schema: SchemaDef): Promise<pg.PoolClient> {
   try {
-    client = await pool.connect();
+    return await gate.acquire(waitMs);
   } catch (e) {
     throw mapPgError(e, schema, undefined, 'postgres');
   }
-  if (!guarded.has(client)) {
-    guarded.add(client);
-    client.on('error', () => undefined);
-  }
-  return client;
 }
 
-/** BEGIN and COMMIT fail like any statement (a dead session, a deferred constraint): typed, too. */
-async function control(client: pg.PoolClient, sql: 'BEGIN' | 'COMMIT', schema: SchemaDef): Promise<void> {
+/** BEGIN, COMMIT and ROLLBACK fail like any statement (a dead session, a deferred constraint): typed, too. */
+async function control(client: pg.PoolClient, sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK', timeoutMs: number, gate: PoolGate, schema: SchemaDef): Promise<void> {
   try {
-    await client.query(sql);
+    await statement(client, { text: sql, query_timeout: timeoutMs }, gate);
   } catch (e) {
     throw mapPgError(e, schema, undefined, 'postgres');
   }
@@ -104,8 +138,8 @@ async function control(client: pg.PoolClient, sql: 'BEGIN' | 'COMMIT', schema: S
 class PgCore implements SqlDriverCore {
   readonly driver = 'postgres' as const;
   private readonly conn: SqlConnection;
-  constructor(private readonly pool: pg.Pool, private readonly prepare: boolean, private readonly schema: SchemaDef = NO_SCHEMA) {
-    this.conn = connectionOf(pool, true);
+  constructor(private readonly gate: PoolGate, private readonly prepare: boolean, private readonly timeoutMs: number, private readonly schema: SchemaDef = NO_SCHEMA) {
+    this.conn = poolConnection(gate, timeoutMs);
   }
 
   compile(stmt: SqlStatement): CompiledSql {
@@ -121,20 +155,24 @@ class PgCore implements SqlDriverCore {
   }
 
   async transaction<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T> {
-    const client = await checkout(this.pool, this.schema);
+    const { gate, timeoutMs, schema } = this;
+    const client = await checkout(gate, timeoutMs, schema);
     let broken: Error | undefined;
     try {
-      await control(client, 'BEGIN', this.schema);
+      await control(client, 'BEGIN', timeoutMs, gate, schema);
       try {
-        const result = await fn(connectionOf(client));
-        await control(client, 'COMMIT', this.schema);
+        const result = await gate.hold(() => fn(clientConnection(client, timeoutMs, gate)));
+        await control(client, 'COMMIT', timeoutMs, gate, schema);
         return result;
       } catch (e) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
+        // A session that is gone or still busy cannot roll back; destroying it rolls back server-side.
+        if (sessionDead(e)) broken = e as Error;
+        else await control(client, 'ROLLBACK', timeoutMs, gate, schema).catch((rollbackError: Error) => (broken = rollbackError));
         throw e;
       }
+    } catch (e) {
+      if (sessionDead(e)) broken ??= e as Error;
+      throw e;
     } finally {
       // A connection that could not roll back is destroyed rather than reused.
       client.release(broken);
@@ -147,8 +185,9 @@ class PgCore implements SqlDriverCore {
 }
 
 /** The SQL driver core over a pg Pool (to build a SqlExecutor directly). */
-export function pgCore(pool: pg.Pool, opts: { prepare?: boolean } = {}): SqlDriverCore {
-  return new PgCore(pool, opts.prepare ?? true);
+export function pgCore(pool: pg.Pool, opts: { prepare?: boolean; requestTimeoutMs?: number } = {}): SqlDriverCore {
+  const gate = new PoolGate(pool, endpointOf(undefined, pool), () => DEFAULT_CONNECT_TIMEOUT_MS);
+  return new PgCore(gate, opts.prepare ?? true, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
 }
 
 class PgDriver implements Driver {
@@ -157,27 +196,45 @@ class PgDriver implements Driver {
   readonly raw: pg.Pool;
   private readonly owned: boolean;
   private readonly prepare: boolean;
+  private readonly gate: PoolGate;
+  private readonly fromDriver: Partial<ConnectSettings>;
+  /** Pool-wide: read by every connection the pool opens (createClient may change it). */
+  private connectTimeoutMs: number;
   private closed = false;
 
   constructor(opts: PostgresDriverOptions) {
+    this.fromDriver = { connectTimeoutMs: opts.connectTimeoutMs, requestTimeoutMs: opts.requestTimeoutMs };
+    this.connectTimeoutMs = resolveTimeouts(undefined, this.fromDriver).connectTimeoutMs;
     if (opts.pool) {
       this.raw = opts.pool;
       this.owned = false;
     } else {
-      this.raw = new pg.Pool({ connectionString: opts.connectionString, ...(opts.max ? { max: opts.max } : {}) });
+      const driver = this;
+      // pg bounds the pool's queue and each new connection with one setting; only the second is
+      // the connect timeout (the wait for a free connection is the gate's, bounded per request).
+      class TimedClient extends pg.Client {
+        constructor(config?: string | pg.ClientConfig) {
+          super({ ...(typeof config === 'object' ? config : {}), connectionTimeoutMillis: driver.connectTimeoutMs });
+        }
+      }
+      this.raw = new pg.Pool({ connectionString: opts.connectionString, ...(opts.max ? { max: opts.max } : {}), Client: TimedClient });
       this.owned = true;
       // An idle client's network error must not crash the process; the pool replaces the client.
       this.raw.on('error', () => undefined);
     }
     this.prepare = opts.prepare ?? true;
+    this.gate = new PoolGate(this.raw, endpointOf(opts.connectionString, this.raw), () => this.connectTimeoutMs);
   }
 
-  async connect(schema: SchemaDef): Promise<Executor> {
-    return refuseWhenClosed(new SqlExecutor(new PgCore(this.raw, this.prepare, schema)), () => this.closed, 'postgres');
+  async connect(schema: SchemaDef, settings?: Partial<ConnectSettings>): Promise<Executor> {
+    const t = resolveTimeouts(settings, this.fromDriver);
+    if (settings?.connectTimeoutMs !== undefined) this.connectTimeoutMs = settings.connectTimeoutMs;
+    return refuseWhenClosed(new SqlExecutor(new PgCore(this.gate, this.prepare, t.requestTimeoutMs, schema)), () => this.closed, 'postgres');
   }
 
   async push(schema: SchemaDef): Promise<void> {
-    const client = await checkout(this.raw, schema);
+    // DDL may legitimately take long: bounded by the connect timeout only.
+    const client = await checkout(this.gate, 0, schema);
     try {
       await client.query('BEGIN');
       await pushSchema(schema, (sql, params) => client.query(sql, params));

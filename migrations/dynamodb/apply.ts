@@ -15,6 +15,7 @@ import type { ModelDef } from '../../src/schema/model.js';
 import { crashPoint, migrationStatus, type StatusRow } from '../plan.js';
 import type { Progress, Task } from '../progress.js';
 import type { ApplyResult } from '../postgres/apply.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/engine/driver.js';
 import { describe, dynamoClient, pollMs, sleep, waitActive, waitGone } from './client.js';
 import { DynamoLedger } from './ledger.js';
 import { describeStep, type DynamoStep } from './steps.js';
@@ -53,7 +54,10 @@ function wrapConnection(e: unknown, conn: DynamoConnection): unknown {
   if (err.name === 'CredentialsProviderError') {
     return new MigrationError(`no AWS credentials for DynamoDB${conn.endpoint ? ` at ${conn.endpoint}` : ` in ${conn.region}`}: ${err.message}`, 'set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE; for DynamoDB Local pass --endpoint http://localhost:8000');
   }
-  if (err.code === 'ECONNREFUSED' || err.name === 'TimeoutError' || /ECONNREFUSED|getaddrinfo/.test(err.message)) {
+  if (err.name === 'TimeoutError') {
+    return new MigrationError(`cannot reach DynamoDB at ${conn.endpoint ?? `region ${conn.region}`}: no answer within ${conn.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms (--connect-timeout)`, 'check --endpoint/--region (or dynamodb.* in quern.config.ts) and that the server is a DynamoDB endpoint that is up; raise --connect-timeout for a slow network');
+  }
+  if (err.code === 'ECONNREFUSED' || /ECONNREFUSED|getaddrinfo/.test(err.message)) {
     return new MigrationError(`cannot reach DynamoDB at ${conn.endpoint ?? `region ${conn.region}`}: ${err.message}`, 'check --endpoint/--region (or dynamodb.* in quern.config.ts) and that the server is running');
   }
   return e;

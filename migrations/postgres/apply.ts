@@ -12,6 +12,8 @@
  * - `_quern_migrations` records each migration with the checksum of its file.
  */
 import pg from 'pg';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/engine/driver.js';
+import { redactUrl as redact } from '../connections.js';
 import { hostname } from 'node:os';
 import { quoteIdent } from '../../drivers/postgres/serialize.js';
 import { DestructiveChangeError, LockError, MigrationError } from '../errors.js';
@@ -36,6 +38,7 @@ const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${quoteIdent(PG_LEDGER)} (
 
 export interface PgApplyOptions {
   readonly url: string;
+  readonly connectTimeoutMs?: number;
   readonly migrations: readonly Migration[];
   readonly allowDestructive?: boolean;
   readonly dryRun?: boolean;
@@ -49,26 +52,23 @@ export interface ApplyResult {
   readonly skipped: readonly string[];
 }
 
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
+async function connect(url: string, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined);
+  const started = performance.now();
   try {
     await client.connect();
   } catch (e) {
-    throw new MigrationError(`cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`, 'check --url (or postgres.url in quern.config.ts) and that the server is running');
+    const timedOut = timeoutMs > 0 && performance.now() - started >= timeoutMs;
+    throw new MigrationError(
+      timedOut ? `cannot connect to PostgreSQL at ${redact(url)}: no answer within ${timeoutMs} ms (--connect-timeout)` : `cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`,
+      timedOut ? 'check --url (or postgres.url in quern.config.ts) and that the server is a PostgreSQL server that is up; raise --connect-timeout for a slow network' : 'check --url (or postgres.url in quern.config.ts) and that the server is running',
+    );
   }
   return client;
 }
 
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable url)';
-  }
-}
+export { redact };
 
 async function ledgerExists(c: pg.Client): Promise<boolean> {
   const r = await c.query('SELECT to_regclass($1) IS NOT NULL AS present', [quoteIdent(PG_LEDGER)]);
@@ -83,8 +83,8 @@ async function readLedger(c: pg.Client): Promise<LedgerRow[]> {
 
 const pgChecksum = (m: Migration) => m.postgres?.checksum;
 
-export async function statusPostgres(url: string, migrations: readonly Migration[]): Promise<StatusRow[]> {
-  const c = await connect(url);
+export async function statusPostgres(url: string, migrations: readonly Migration[], connectTimeoutMs?: number): Promise<StatusRow[]> {
+  const c = await connect(url, connectTimeoutMs);
   try {
     return migrationStatus(migrations, await readLedger(c), pgChecksum);
   } finally {
@@ -122,7 +122,7 @@ function destructiveReasons(m: Migration, fromUnit: number): string[] {
 
 export async function applyPostgres(opts: PgApplyOptions): Promise<ApplyResult> {
   const { progress } = opts;
-  const c = await connect(opts.url);
+  const c = await connect(opts.url, opts.connectTimeoutMs);
   const applied: string[] = [];
   const skipped: string[] = [];
   try {

@@ -69,11 +69,35 @@ export interface Executor {
   transaction<T>(fn: (tx: Executor) => Promise<T>, ctx: ExecContext): Promise<T>;
 }
 
+/**
+ * Bounds on waiting for a server, passed by createClient. A value of 0 means no bound. What a
+ * driver does with them: postgres() bounds opening a connection and each statement (and the wait
+ * for a free pooled connection); dynamodb() bounds opening a connection and each request.
+ */
+export interface ConnectSettings {
+  /** Opening a connection: TCP, TLS and the server's handshake. */
+  readonly connectTimeoutMs: number;
+  /** One request or statement, from sending it to its answer. */
+  readonly requestTimeoutMs: number;
+}
+
+/** Defaults: generous enough for a busy server, short enough that a dead one is reported, not waited for. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** createClient's settings over the driver's own options over the defaults. */
+export function resolveTimeouts(fromClient: Partial<ConnectSettings> | undefined, fromDriver: Partial<ConnectSettings>): ConnectSettings {
+  return {
+    connectTimeoutMs: fromClient?.connectTimeoutMs ?? fromDriver.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: fromClient?.requestTimeoutMs ?? fromDriver.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+}
+
 export interface Driver {
   readonly name: DriverName;
   readonly target: TargetDescriptor;
-  /** Called once by createClient. */
-  connect(schema: SchemaDef): Promise<Executor>;
+  /** Called once by createClient; `settings` holds only what createClient was given. */
+  connect(schema: SchemaDef, settings?: Partial<ConnectSettings>): Promise<Executor>;
   /** Development: create tables, indexes (and unique-index tables) directly. */
   push(schema: SchemaDef): Promise<void>;
   close(): Promise<void>;

@@ -4,12 +4,14 @@
  * defines; the generated suites found them, these keep them found.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../cli/config.js';
 import { ProjectError } from '../../cli/errors.js';
-import { ConcurrencyError, QuernError, ValidationError, createClient, defineSchema, f, model } from 'quern';
+import { ConcurrencyError, DriverError, PoolExhaustedError, QuernError, TimeoutError, ValidationError, createClient, defineSchema, f, model } from 'quern';
+import { Project } from '../migrations/project.js';
 import { CursorCodec } from '../../src/engine/cursor.js';
 import { schema as blog } from '../../examples/blog/schema.js';
 import { SEED } from './budget.js';
@@ -244,6 +246,169 @@ describe('regressions: unusable PGlite data directories', () => {
       expect((e as Error).message).toMatch(/not-a-directory exists and is not a directory/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A TCP server on 127.0.0.1 that accepts every connection and never answers (issue 11). */
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: () => new Promise<void>((ok) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => ok());
+    }),
+  };
+}
+
+// Issue 11: a server that accepts connections and never answers hung postgres(), dynamodb() and
+// `quern migrate status|apply` for ever. Every wait is now bounded, and the error names the
+// endpoint and the bound.
+describe('regressions: a server that accepts connections and never answers', () => {
+  let silent: Awaited<ReturnType<typeof silentServer>>;
+  beforeAll(async () => {
+    silent = await silentServer();
+  });
+  afterAll(async () => {
+    await silent?.close();
+  });
+
+  it('postgres(): queries and push fail with a TimeoutError naming the endpoint and connectTimeoutMs', async () => {
+    const { postgres } = await import('quern/postgres');
+    const db = await createClient({ schema: races, driver: postgres({ connectionString: `postgres://u:secret@127.0.0.1:${silent.port}/app` }), connectTimeoutMs: 300 });
+    try {
+      const attempts: (() => PromiseLike<unknown>)[] = [() => db.tally.findUnique({ where: { id: 'x' } }), () => db.tally.create({ data: { id: 'x', n: 1 } }), () => db.push(), () => db.transaction(async (tx) => tx.tally.count())];
+      for (const attempt of attempts) {
+        const e = await Promise.resolve().then(attempt).then(() => null, (x: unknown) => x);
+        expect(e, String(e)).toBeInstanceOf(TimeoutError);
+        expect(e).toBeInstanceOf(DriverError);
+        expect(e).toMatchObject({ phase: 'connect', timeoutMs: 300, endpoint: `127.0.0.1:${silent.port}/app` });
+        expect((e as Error).message).toMatch(new RegExp(`127\\.0\\.0\\.1:${silent.port}/app within 300 ms \\(connectTimeoutMs\\)`));
+        expect((e as Error).message).not.toMatch(/secret/);
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('dynamodb(): a request fails with a TimeoutError naming the endpoint and requestTimeoutMs, without retries', async () => {
+    const { dynamodb } = await import('quern/dynamodb');
+    const endpoint = `http://127.0.0.1:${silent.port}`;
+    const sent: string[] = [];
+    const db = await createClient({
+      schema: races, requestTimeoutMs: 300, log: (e) => void sent.push(e.operation),
+      driver: dynamodb({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, tablePrefix: 'silent_' }),
+    });
+    try {
+      for (const attempt of [() => db.tally.findUnique({ where: { id: 'x' } }), () => db.tally.create({ data: { id: 'x', n: 1 } })]) {
+        sent.length = 0;
+        const e = await Promise.resolve().then(attempt).then(() => null, (x: unknown) => x);
+        expect(e, String(e)).toBeInstanceOf(TimeoutError);
+        expect(e).toMatchObject({ phase: 'request', timeoutMs: 300, endpoint });
+        expect((e as Error).message).toContain(`${endpoint} did not answer within 300 ms (requestTimeoutMs)`);
+        expect(sent.length, sent.join()).toBeLessThanOrEqual(2); // the put's read-back after an unknown outcome, never eight attempts
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('createClient refuses a timeout that is not a whole number of milliseconds', async () => {
+    const { pglite } = await import('quern/postgres');
+    for (const bad of [-1, 1.5, Number.NaN, '100']) {
+      const e = await createClient({ schema: races, driver: pglite(), connectTimeoutMs: bad as number }).then(() => null, (x: unknown) => x);
+      expect(e, String(bad)).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).path).toBe('createClient.connectTimeoutMs');
+    }
+  });
+
+  it('quern migrate status and apply say where they connect and fail within --connect-timeout', async () => {
+    const project = new Project({
+      postgres: { url: `postgres://u:secret@127.0.0.1:${silent.port}/app` },
+      dynamodb: { endpoint: `http://127.0.0.1:${silent.port}`, region: 'us-east-1', tablePrefix: 'silent_' },
+    }, ['postgres', 'dynamodb']);
+    try {
+      project.useVersion(1);
+      const status = await project.run(['migrate', 'status', '--connect-timeout', '0.4'], { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
+      expect(status.code, status.stderr).toBe(1);
+      expect(status.stderr).toContain(`connecting to postgres://u:***@127.0.0.1:${silent.port}/app…`);
+      expect(status.stderr).toContain(`connecting to http://127.0.0.1:${silent.port} (prefix silent_)…`);
+      expect(status.stdout).toMatch(new RegExp(`postgres: not checked\\n.*127\\.0\\.0\\.1:${silent.port}/app: no answer within 400 ms \\(--connect-timeout\\)`));
+      expect(status.stdout).toMatch(new RegExp(`dynamodb: not checked\\n.*http://127\\.0\\.0\\.1:${silent.port}: no answer within 400 ms \\(--connect-timeout\\)`));
+      const apply = await project.run(['migrate', 'apply', '--target', 'postgres', '--connect-timeout', '0.4']);
+      expect(apply.code, apply.stderr).toBe(1);
+      expect(apply.stderr).toContain(`connecting to postgres://u:***@127.0.0.1:${silent.port}/app…`);
+      expect(apply.stderr).toMatch(/no answer within 400 ms \(--connect-timeout\)/);
+    } finally {
+      project.remove();
+    }
+  });
+});
+
+// Issue 11: with postgres({ max: 2 }), two concurrent transactions that each queried the root
+// client inside waited for each other for ever. The checkout that closes the cycle now fails at
+// once with a PoolExhaustedError that says why; that transaction rolls back and the other commits.
+describe.skipIf(!have.postgres)('regressions: pool exhaustion and statement timeouts [postgres]', () => {
+  let t: Opened;
+  beforeAll(async () => {
+    t = await openTarget('postgres', races, { max: 2 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('two transactions holding the whole pool that query the root client: one fails with PoolExhaustedError, the other commits', async () => {
+    let arrived = 0;
+    let bothIn!: () => void;
+    const together = new Promise<void>((resolve) => (bothIn = resolve));
+    const run = (id: string) => t.db.transaction(async (tx) => {
+      await tx.tally.create({ data: { id, n: 1 } });
+      if (++arrived === 2) bothIn();
+      await together; // both transactions now hold a connection each: the pool (max 2) is empty
+      return on(t.db, 'tally').count(); // the root client, not tx: needs a third connection
+    });
+    const [a, b] = await Promise.allSettled([run('pool-a'), run('pool-b')]);
+    const failed = [a, b].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const passed = [a, b].filter((r) => r.status === 'fulfilled');
+    expect(failed.length, JSON.stringify([a, b].map((r) => r.status))).toBe(1);
+    expect(passed.length).toBe(1);
+    const e = failed[0].reason as PoolExhaustedError;
+    expect(e, String(e)).toBeInstanceOf(PoolExhaustedError);
+    expect(e.max).toBe(2);
+    expect(e.message).toMatch(/held by a db\.transaction\(\.\.\.\) callback.*tx argument.*max/);
+    // Exactly the surviving transaction's row was committed; the pool works afterwards.
+    const rows = (await on(t.db, 'tally').findMany({ where: { id: { in: ['pool-a', 'pool-b'] } } })) as Row[];
+    expect(rows.map((r) => r.id)).toEqual([a.status === 'fulfilled' ? 'pool-a' : 'pool-b']);
+    expect(await Promise.all([1, 2, 3].map(() => on(t.db, 'tally').count()))).toEqual([1, 1, 1]);
+  });
+
+  it('a statement that gets no answer within requestTimeoutMs fails with a TimeoutError; the pool keeps working', async () => {
+    const pg = (await import('pg')).default;
+    const table = races.def.models.tally.table;
+    await on(t.db, 'tally').create({ data: { id: 'locked', n: 0 } });
+    const admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+    const impatient = await createClient({ schema: races, driver: t.driver, requestTimeoutMs: 300 });
+    try {
+      await admin.query('BEGIN');
+      await admin.query(`SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, ['locked']);
+      const e = await impatient.tally.update({ where: { id: 'locked' }, data: { n: { increment: 1 } } }).then(() => null, (x: unknown) => x);
+      expect(e, String(e)).toBeInstanceOf(TimeoutError);
+      expect(e).toMatchObject({ phase: 'request', timeoutMs: 300 });
+      expect((e as Error).message).toMatch(/did not answer within 300 ms \(requestTimeoutMs\)/);
+      await admin.query('ROLLBACK');
+      expect(await impatient.tally.count()).toBeGreaterThanOrEqual(1);
+      expect(await on(t.db, 'tally').findUnique({ where: { id: 'locked' } })).toMatchObject({ id: 'locked' });
+    } finally {
+      await admin.end();
     }
   });
 });
