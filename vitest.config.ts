@@ -1,9 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { scaled, timeScale } from './test/harness/time-scale.js';
 
 // design.md pins the AWS SDK for Node 20; its "Node 22 required after January 2027" notice would
 // otherwise be printed by every worker. Set here so the globalSetup and the workers inherit it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// One factor for the whole run (workers inherit the environment): see test/harness/time-scale.ts.
+process.env.QUERN_TEST_TIME_SCALE ??= String(timeScale());
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -25,9 +29,10 @@ export default defineConfig({
     // without starving PostgreSQL and DynamoDB Local.
     maxWorkers: 2,
     fileParallelism: true,
-    // Real servers: JVM warm-up and CREATE DATABASE make first calls slow on a small machine.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    teardownTimeout: 60_000,
+    // Real servers: JVM warm-up and CREATE DATABASE make first calls slow on a small machine,
+    // and a busy one is slower still: the bases are scaled by the run's load factor.
+    testTimeout: scaled(60_000),
+    hookTimeout: scaled(120_000),
+    teardownTimeout: scaled(60_000),
   },
 });

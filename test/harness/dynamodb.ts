@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DYNAMODB_IMAGE, detectDocker } from './docker.js';
 import { envWaitMs, type DynamoSource } from './env.js';
+import { scaled } from './time-scale.js';
 import { freePort, hasExited, OutputTail, sleep, terminate, type ProcessGuard } from './processes.js';
 import type { DynamoServer } from './types.js';
 
@@ -21,7 +22,7 @@ export interface StartedDynamo {
 // when choosing the database, so every client in the run sees the same tables.
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-const JAR_WAIT_MS = 60_000;
+const JAR_WAIT_MS = scaled(60_000);
 // -disableTelemetry: otherwise it phones home (there is no network here) and writes
 // dynamodb-local-metadata.json into its working directory.
 const SERVER_ARGS = ['-inMemory', '-sharedDb', '-disableTelemetry'];
@@ -108,7 +109,7 @@ async function startContainer(): Promise<StartedDynamo> {
     .withStartupTimeout(120_000)
     .start();
   const endpoint = `http://${container.getHost()}:${container.getMappedPort(8000)}`;
-  await waitForDynamo(endpoint, 30_000);
+  await waitForDynamo(endpoint, scaled(30_000));
   return {
     server: serverAt(endpoint, 'container'),
     description: `container ${DYNAMODB_IMAGE} at ${endpoint}`,

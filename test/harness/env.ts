@@ -1,5 +1,6 @@
 // Environment knobs read by the harness. Parsed strictly: a typo in QUERN_REQUIRE must not
 // silently turn a required backend into a skipped one.
+import { scaled } from './time-scale.js';
 import { ALL_BACKENDS, type BackendName } from './types.js';
 
 type Env = Record<string, string | undefined>;
@@ -57,6 +58,6 @@ export function dynamoSourcesFromEnv(env: Env = process.env): DynamoSource[] {
 
 /** How long a given endpoint may take to answer: long enough for `docker compose up` to finish. */
 export function envWaitMs(env: Env = process.env): number {
-  const ms = Number(env.QUERN_TEST_ENDPOINT_WAIT_MS ?? 5_000);
-  return Number.isFinite(ms) && ms >= 0 ? ms : 5_000;
+  const ms = Number(env.QUERN_TEST_ENDPOINT_WAIT_MS ?? scaled(5_000, env));
+  return Number.isFinite(ms) && ms >= 0 ? ms : scaled(5_000, env);
 }

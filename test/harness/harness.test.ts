@@ -14,7 +14,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DYNAMODB_IMAGE, POSTGRES_IMAGE } from './docker.js';
 import { waitForDynamo } from './dynamodb.js';
-import { parseBackends, requiredFromEnv, wantedFromEnv } from './env.js';
+import { envWaitMs, parseBackends, requiredFromEnv, wantedFromEnv } from './env.js';
+import { scaled, timeScale } from './time-scale.js';
 import { availableBackends, freshPgDatabase, freshTablePrefix, startServers, testServers } from './index.js';
 
 const servers = testServers();
@@ -62,6 +63,21 @@ describe('environment parsing', () => {
   it('wants every backend unless told otherwise', () => {
     expect(wantedFromEnv({})).toEqual(['pglite', 'postgres', 'dynamodb']);
     expect(wantedFromEnv({ QUERN_TEST_BACKENDS: 'pglite' })).toEqual(['pglite']);
+  });
+});
+
+describe('timeouts scale with the load of the run', () => {
+  it('QUERN_TEST_TIME_SCALE sets the factor; CI is at least 2; the load bounds it to 1..4', () => {
+    expect(timeScale({ QUERN_TEST_TIME_SCALE: '3' })).toBe(3);
+    expect(scaled(1_000, { QUERN_TEST_TIME_SCALE: '2.5' })).toBe(2_500);
+    expect(envWaitMs({ QUERN_TEST_TIME_SCALE: '2' })).toBe(10_000);
+    expect(timeScale({ CI: 'true' })).toBeGreaterThanOrEqual(2);
+    for (const env of [{}, { CI: 'true' }, { QUERN_TEST_TIME_SCALE: 'fast' }]) {
+      expect(timeScale(env)).toBeGreaterThanOrEqual(1);
+      expect(timeScale(env)).toBeLessThanOrEqual(4);
+    }
+    // The run's own factor is fixed once by vitest.config.ts, for every worker alike.
+    expect(Number(process.env.QUERN_TEST_TIME_SCALE)).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { detectDocker, POSTGRES_IMAGE } from './docker.js';
 import { envWaitMs, type PgSource } from './env.js';
+import { scaled } from './time-scale.js';
 import { atMost, within, freePort, hasExited, OutputTail, sleep, terminate, waitForExit, type ProcessGuard } from './processes.js';
 import type { PgServer } from './types.js';
 
@@ -129,7 +130,7 @@ async function startContainer(): Promise<StartedPg> {
     .withStartupTimeout(120_000)
     .start();
   const url = `postgres://${USER}:${PASSWORD}@${container.getHost()}:${container.getMappedPort(5432)}/postgres`;
-  await pingUntil(url, 30_000);
+  await pingUntil(url, scaled(30_000));
   return {
     server: { url, source: 'container' },
     description: `container ${POSTGRES_IMAGE} on ${container.getHost()}:${container.getMappedPort(5432)}`,

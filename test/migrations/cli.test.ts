@@ -15,6 +15,7 @@ import pg from 'pg';
 import { backends, freshTargets, liveSchemas, pushedSchemas } from './setup.js';
 import { Project } from './project.js';
 import { v1, v2 } from './history.js';
+import { scaled } from '../harness/time-scale.js';
 
 const { pg: hasPg, dynamo: hasDynamo, missing } = backends();
 if (missing.length) console.warn(`[migrations] SKIPPING the CLI tests: no ${missing.join(', ')}`);
@@ -43,7 +44,7 @@ async function scenario(work: (project: Project) => Promise<void>): Promise<void
 }
 
 // Every step is a child process: slow on a busy machine.
-describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)', { timeout: 300_000, concurrent: true }, () => {
+describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)', { timeout: scaled(300_000), concurrent: true }, () => {
   it('generate, apply, status: both targets end up where db push would put them', ({ expect }) => scenario(async (project) => {
     project.useVersion(1);
     const gen = await project.run(['migrate', 'generate', '--name', 'init']);

@@ -19,11 +19,12 @@ import { HISTORY } from './history.js';
 import { dynamoClient } from './live-schema.js';
 import { backends, clients, freshTargets, liveSchemas, pushedSchemas } from './setup.js';
 import { Project, type RunResult } from './project.js';
+import { scaled } from '../harness/time-scale.js';
 
 const { pg: hasPg, dynamo: hasDynamo, missing } = backends();
 if (missing.length) console.warn(`[migrations] SKIPPING reliability tests needing: ${missing.join(', ')}`);
 
-const LONG = 300_000;
+const LONG = scaled(300_000);
 const killed = (r: RunResult) => r.signal === 'SIGKILL' || r.code === 137;
 
 /** A scenario of its own: fresh targets, a scratch project, both removed afterwards. */

@@ -34,6 +34,7 @@ import {
   deepValue, hostileObject, hostileScalar, hostileSerialisable, hostileString, hostileValue, jsOnly, nested, pollutingObject, polluted, prototypeState,
 } from './hostile-values.js';
 import { backends, on, openTarget, outcome, type Opened } from './targets.js';
+import { scaled } from '../harness/time-scale.js';
 
 const Thing = model('Thing', {
   id: f.uuid().key().auto(),
@@ -92,7 +93,7 @@ function expectedErrors(entry: string): readonly ErrorClass[] {
 }
 
 /** A hang, not slowness: far above anything a valid call takes. */
-const HANG_MS = 60_000;
+const HANG_MS = scaled(60_000);
 
 const have = backends();
 const names: BackendName[] = ['pglite', ...(have.postgres ? ['postgres' as const] : []), ...(have.dynamodb ? ['dynamodb' as const] : [])];
