@@ -5,12 +5,12 @@
  * instead of failing. Timeouts only catch hangs; nothing measures speed with them.
  *
  * QUERN_TEST_TIME_SCALE sets the factor. Otherwise it follows the load when the run starts
- * (1 + the one-minute load average per core, at most 4), and is at least 2 under CI. vitest.config.ts
+ * (1 + the one-minute load average per core, at most 6), and is at least 2 under CI. vitest.config.ts
  * fixes it in the environment once, so every worker uses the same factor.
  */
 import { cpus, loadavg } from 'node:os';
 
-const MAX = 4;
+const MAX = 6;
 
 export function timeScale(env: NodeJS.ProcessEnv = process.env): number {
   const given = Number(env.QUERN_TEST_TIME_SCALE);
