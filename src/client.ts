@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { CapabilityError, ClientClosedError, SchemaError, ValidationError } from './errors.js';
 import type { Schema } from './schema/define.js';
-import type { AggregateResult, AggregateSelect, CreateInput, GroupOrderBy, GroupRow, Having, IncludeArg, ModelKey, OmitArg, OrderBy, Result, SelectArg, ToManyRelations, UpdateInput, Where } from './schema/infer.js';
+import type { AggregateResult, AggregateSelect, CreateInput, FieldsFor, GroupOrderBy, GroupRow, Having, IncludeArg, ModelKey, OmitArg, OrderBy, Result, SelectArg, ToManyRelations, UpdateInput, Where } from './schema/infer.js';
 import { buildQuery, cursorBase, METHODS, type BuildOptions, type Method } from './query/build.js';
 import type { BuiltQuery } from './query/ast.js';
 import { PlanCache } from './plan/planner.js';
@@ -29,14 +29,13 @@ type Exact<T, Shape> = T & { [P in Exclude<keyof T, keyof Shape>]: never };
 // `_count: { select }` names relations one level down, where Exact does not reach.
 type ExactCount<T, S, K extends ModelKey<S>> = T extends { _count: { select: infer C } } ? { _count: { select: { [P in Exclude<keyof C, ToManyRelations<S, K>>]: never } } } : unknown;
 type Shaping<S, K extends ModelKey<S>, Sel, Inc> = {
-  select?: Exact<Sel, SelectArg<S, K>> & SelectArg<S, K> & ExactCount<Sel, S, K>;
+  select?: Exact<Sel, SelectArg<S, K>> & SelectArg<S, K>;
   include?: Exact<Inc, IncludeArg<S, K>> & IncludeArg<S, K> & ExactCount<Inc, S, K>;
 };
 /** `omit: { body: true }`: every field but these (not together with select). */
 type Omitting<S, K extends ModelKey<S>, Om> = { omit?: Exact<Om, OmitArg<S, K>> & OmitArg<S, K> };
 /** `distinct: ['authorId']`: the first row (in query order) of each combination of these fields. */
-type Distinct<S, K extends ModelKey<S>> = { distinct?: readonly (keyof FieldsOfModel<S, K> & string)[] };
-type FieldsOfModel<S, K extends ModelKey<S>> = import('./schema/infer.js').Row<S, K>;
+type Distinct<S, K extends ModelKey<S>> = { distinct?: readonly (keyof FieldsFor<S, K> & string)[] };
 type AggregateArgs<S, K extends ModelKey<S>> = { where?: Where<S, K>; allowScan?: boolean } & AggregateSelect<S, K>;
 type GroupByArgs<S, K extends ModelKey<S>> = AggregateArgs<S, K> & { having?: Having<S, K>; orderBy?: GroupOrderBy<S, K>; limit?: number; offset?: number };
 
@@ -67,7 +66,7 @@ export interface ModelClient<S, K extends ModelKey<S>> {
   /** `_count`, `_sum`, `_avg`, `_min`, `_max` over the matched rows. */
   aggregate<A extends AggregateArgs<S, K>>(args: A & AggregateArgs<S, K>): Query<AggregateResult<S, K, A>>;
   /** One row per combination of the `by` fields, with its aggregates; `having` filters groups. */
-  groupBy<const By extends readonly (keyof FieldsOfModel<S, K> & string)[], A extends GroupByArgs<S, K>>(args: { by: By } & A & GroupByArgs<S, K>): Query<GroupRow<S, K, By[number], A>[]>;
+  groupBy<const By extends readonly (keyof FieldsFor<S, K> & string)[], A extends GroupByArgs<S, K>>(args: { by: By } & A & GroupByArgs<S, K>): Query<GroupRow<S, K, By[number], A>[]>;
 }
 
 type ResultsOf<Q extends readonly unknown[]> = { -readonly [I in keyof Q]: Q[I] extends PromiseLike<infer T> ? T : never };

@@ -99,11 +99,13 @@ export interface RelationArgs<S, K extends ModelKey<S>> {
   orderBy?: OrderBy<S, K>;
   limit?: number;
   select?: OmitArg<S, K>;
-  include?: IncludeArg<S, K>;
+  include?: RelationInclude<S, K>;
 }
-export type IncludeArg<S, K extends ModelKey<S>> = {
+/** Nested includes: relations only (`_count` is top-level, so nested levels never instantiate it). */
+export type RelationInclude<S, K extends ModelKey<S>> = {
   [N in keyof RelationsFor<S, K>]?: boolean | (RelationsFor<S, K>[N] extends RelationSpec<any, infer T extends ModelKey<S>, any> ? RelationArgs<S, T> : never);
-} & { _count?: CountArg<S, K> };
+};
+export type IncludeArg<S, K extends ModelKey<S>> = RelationInclude<S, K> & { _count?: CountArg<S, K> };
 
 // ---- result shapes -------------------------------------------------------
 type Selected<R, Sel> = [Sel] extends [undefined] ? R : { [F in keyof R as F extends keyof Sel ? (Sel[F] extends true ? F : never) : never]: R[F] };

@@ -58,6 +58,16 @@ export function compareValues(schema: SchemaDef, q: GenQuery, expected: unknown,
   switch (q.method) {
     case 'count':
       return expected === actual ? null : `count: expected ${String(expected)}, got ${String(actual)}`;
+    case 'aggregate': {
+      const e = show(roundFloats(expected)), a = show(roundFloats(actual));
+      return e === a ? null : `aggregate: expected ${e}, got ${a}`;
+    }
+    case 'groupBy': {
+      const e = (expected as unknown[]).map((r) => show(roundFloats(r))), a = (actual as unknown[]).map((r) => show(roundFloats(r)));
+      // Ordered by every by field when ordered at all: a total order over groups, so compare in order.
+      const same = q.args.orderBy ? e.join('\n') === a.join('\n') : [...e].sort().join('\n') === [...a].sort().join('\n');
+      return same ? null : `groupBy: expected ${e.join(', ')}, got ${a.join(', ')}`;
+    }
     case 'findUnique': {
       const e = show(norm(expected)), a = show(norm(actual));
       return e === a ? null : `findUnique: expected ${e}, got ${a}`;
@@ -75,6 +85,14 @@ export function compareValues(schema: SchemaDef, q: GenQuery, expected: unknown,
       });
     }
   }
+}
+
+/** Float aggregates may differ in the last bits (summation order): compare them to 12 significant digits. */
+function roundFloats(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isInteger(v)) return Number(v.toPrecision(12));
+  if (Array.isArray(v)) return v.map(roundFloats);
+  if (v && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundFloats(x)]));
+  return v;
 }
 
 export type Verdict =

@@ -18,7 +18,7 @@ export type Args = Record<string, unknown>;
 export type Row = Record<string, unknown>;
 export type Data = Record<string, readonly Row[]>;
 
-export type ReadMethod = 'findMany' | 'findFirst' | 'findUnique' | 'count' | 'paginate';
+export type ReadMethod = 'findMany' | 'findFirst' | 'findUnique' | 'count' | 'paginate' | 'aggregate' | 'groupBy';
 
 export interface GenQuery {
   readonly model: string;
@@ -283,7 +283,60 @@ export class QueryGen {
       { weight: 2, arbitrary: this.unique(model) },
       { weight: 2, arbitrary: this.count(model) },
       { weight: 3, arbitrary: this.paginate(model) },
+      { weight: 2, arbitrary: this.aggregate(model) },
+      { weight: 2, arbitrary: this.groupBy(model) },
+      { weight: 1, arbitrary: this.distinct(model) },
     ));
+  }
+
+  /** Aggregates a model's data can take: counts of any field, sums/averages of numbers, extrema of orderable fields. */
+  private aggSelection(model: string): fc.Arbitrary<Args> {
+    const fields = this.fields(model);
+    const numeric = fields.filter((f) => f.def.kind === 'int' || f.def.kind === 'float' || f.def.kind === 'bigint').map((f) => f.name);
+    const extremum = fields.filter((f) => ['int', 'float', 'bigint', 'string', 'text', 'enum', 'timestamp', 'date'].includes(f.def.kind)).map((f) => f.name);
+    const flags = (xs: string[]) => (xs.length ? fc.option(fc.subarray(xs, { minLength: 1, maxLength: Math.min(2, xs.length) }).map((s) => Object.fromEntries(s.map((x) => [x, true]))), { freq: 2, nil: undefined }) : fc.constant(undefined));
+    return fc.record({
+      _count: fc.option(fc.oneof(fc.constant(true as unknown), fc.subarray(['_all', ...fields.map((f) => f.name)], { minLength: 1, maxLength: 2 }).map((s) => Object.fromEntries(s.map((x) => [x, true])))), { freq: 2, nil: undefined }),
+      _sum: flags(numeric), _avg: flags(numeric), _min: flags(extremum), _max: flags(extremum),
+    }).map((r) => {
+      const out: Args = {};
+      for (const [k, v] of Object.entries(r)) if (v !== undefined) out[k] = v;
+      if (Object.keys(out).length === 0) out._count = true;
+      return out;
+    });
+  }
+
+  private aggregate(model: string): fc.Arbitrary<GenQuery> {
+    return fc.tuple(this.shaped(model), this.aggSelection(model)).map(([s, sel]) => ({
+      model, method: 'aggregate' as const, args: { ...(s.where ? { where: s.where } : {}), ...(s.allowScan ? { allowScan: true } : {}), ...sel },
+    }));
+  }
+
+  /** groupBy over low-cardinality fields; ordered by every by field (a total order over groups) when windowed. */
+  private groupBy(model: string): fc.Arbitrary<GenQuery> {
+    const groupable = this.fields(model).filter((f) => ['enum', 'int', 'string', 'boolean', 'uuid'].includes(f.def.kind) && !f.def.key).map((f) => f.name);
+    if (!groupable.length) return this.aggregate(model);
+    const numeric = this.fields(model).filter((f) => f.def.kind === 'int' || f.def.kind === 'float').map((f) => f.name);
+    return fc.tuple(this.shaped(model), this.aggSelection(model), fc.subarray(groupable, { minLength: 1, maxLength: Math.min(2, groupable.length) }), fc.boolean(), fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }), fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2, nil: undefined }), fc.constantFrom(...(numeric.length ? numeric : [null])))
+      .map(([s, sel, by, ordered, limit, offset, havingCount, num]) => {
+        const args: Args = { by, ...sel };
+        if (s.where) args.where = s.where;
+        if (s.allowScan) args.allowScan = true;
+        if (ordered || limit !== undefined || offset !== undefined) args.orderBy = by.map((f) => ({ [f]: 'asc' }));
+        if (limit !== undefined) args.limit = limit;
+        if (offset !== undefined) args.offset = offset;
+        if (havingCount !== undefined) args.having = num && havingCount % 2 ? { [num]: { _sum: { gte: havingCount } } } : { [by[0]]: { _count: { gt: havingCount - 1 } } };
+        return { model, method: 'groupBy' as const, args };
+      });
+  }
+
+  /** distinct, selecting only the distinct fields: the set of combinations is what the query determines. */
+  private distinct(model: string): fc.Arbitrary<GenQuery> {
+    const fields = this.fields(model).filter((f) => f.def.kind !== 'list' && f.def.kind !== 'json').map((f) => f.name);
+    return fc.tuple(this.shaped(model), fc.subarray(fields, { minLength: 1, maxLength: Math.min(2, fields.length) })).map(([s, d]) => ({
+      model, method: 'findMany' as const,
+      args: { ...(s.where ? { where: s.where } : {}), ...(s.allowScan ? { allowScan: true } : {}), distinct: d, select: Object.fromEntries(d.map((f) => [f, true])) },
+    }));
   }
 
   /** Where plus access shaping: pinned (DynamoDB can serve it), scan (allowScan), or free (often refused). */
@@ -303,6 +356,7 @@ export class QueryGen {
       limit: fc.option(fc.integer({ min: 0, max: 8 }), { freq: 2, nil: undefined }),
       offset: fc.option(fc.integer({ min: 0, max: 5 }), { freq: 4, nil: undefined }),
       include: this.include(model, 1),
+      counts: fc.option(fc.constant(true), { freq: 8, nil: undefined }),
     }).chain((r) => this.select(model, orderFields(r.orderBy)).map((select) => {
       const args: Args = {};
       if (s.where) args.where = s.where;
@@ -311,7 +365,9 @@ export class QueryGen {
       if (method === 'findMany' && r.limit !== undefined) args.limit = r.limit;
       if (r.offset !== undefined) args.offset = r.offset;
       if (r.include) args.include = r.include;
-      if (select && !r.include) args.select = select;
+      // Relation counts of every to-many relation (PostgreSQL: in the statement; DynamoDB: a fanout, refused under strict).
+      if (r.counts && Object.values(this.schema.relations[model] ?? {}).some((x) => x.kind === 'hasMany')) args.include = { ...(args.include as Args ?? {}), _count: true };
+      if (select && !args.include) args.select = select;
       return { model, method, args };
     })));
   }

@@ -90,7 +90,7 @@ export function orderRows(rows: Row[], terms: readonly OrderTerm[]): Row[] {
     for (const t of terms) {
       const x = a[t.field], y = b[t.field];
       const xn = x === null || x === undefined, yn = y === null || y === undefined;
-      let c = xn && yn ? 0 : xn ? 1 : yn ? -1 : compareValues(x, y);
+      let c = xn && yn ? 0 : xn ? 1 : yn ? -1 : typeof x === 'boolean' && typeof y === 'boolean' ? Number(x) - Number(y) : compareValues(x, y);
       if (Number.isNaN(c)) c = 0;
       if (c !== 0) return t.direction === 'asc' ? c : -c;
     }
