@@ -51,7 +51,10 @@ function writeText(w: KvWrite, sink: DescribeSink): string {
 
 function describeKv(op: KvOperation): string {
   const sink = new DescribeSink();
-  const role = op.step.role === 'include' ? ` [include ${op.step.path.join('.')}]` : op.step.role === 'existing' ? ' [current item]' : op.step.role === 'count' ? ` [_count.${op.step.relation}]` : '';
+  const role = op.step.role === 'include' ? ` [include ${op.step.path.join('.')}]`
+    : op.step.role === 'existing' ? ' [current item]'
+      : op.step.role === 'count' ? ` [_count.${op.step.relation}]`
+        : op.step.role === 'dependents' ? ` [rows pointing at the deleted ${op.step.parentModel}: onDelete ${op.step.onDelete}, in the same transaction]` : '';
   switch (op.kind) {
     case 'GetItem': {
       if (op.step.role === 'lookup') return `GetItem ${op.table} key(${op.step.constraint}: ${keyText(op.key, sink)}) → ${op.model} key`;

@@ -305,13 +305,16 @@ describe('writes', () => {
     expect(kinds(u)).toEqual(['Query', 'TransactWrite']);
     expect(errors(u)).toEqual([]);
     expect(codes(plan('post', 'deleteMany', {}))).toEqual(['scan-required']);
-    expect(kinds(plan('post', 'deleteMany', { allowScan: true }))).toEqual(['Scan', 'TransactWrite']);
+    // The Query reads each deleted post's comments: onDelete restrict (the default) refuses while any exist.
+    expect(kinds(plan('post', 'deleteMany', { allowScan: true }))).toEqual(['Scan', 'Query', 'TransactWrite']);
   });
 
   it('delete of a model with unique fields deletes the entries in the same transaction', () => {
     const p = plan('user', 'delete', { where: { id: ID } });
     expect(kinds(p)).toEqual(['GetItem', 'TransactWrite']);
-    expect(kinds(plan('post', 'delete', { where: { id: ID } }))).toEqual(['DeleteItem']);
+    // A post has comments pointing at it (onDelete restrict): the current item, a Query for them, then the write.
+    expect(kinds(plan('post', 'delete', { where: { id: ID } }))).toEqual(['GetItem', 'Query', 'TransactWrite']);
+    expect(plan('post', 'delete', { where: { id: ID } }).operations[1]).toMatchObject({ model: 'comment', step: { role: 'dependents', parentModel: 'post', field: 'postId', onDelete: 'restrict' } });
   });
 
   it('upsert: lookup, current item, then a create-or-update transaction', () => {

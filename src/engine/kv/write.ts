@@ -10,11 +10,11 @@ import { CapabilityError, ConcurrencyError, DriverError, ForeignKeyError, NotFou
 import type { ModelDef } from '../../schema/model.js';
 import type { Operation } from '../../plan/plan.js';
 import { fanoutDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
-import type { KvCondition, KvDeleteItem, KvGetItem, KvPutItem, KvReadOperation, KvTransactWrite, KvUniqueRef, KvUpdate, KvUpdateItem, KvValue, KvWrite } from '../../plan/kv/ops.js';
+import type { KvCondition, KvDeleteItem, KvGetItem, KvPutItem, KvQuery, KvReadOperation, KvTransactWrite, KvUniqueRef, KvUpdate, KvUpdateItem, KvValue, KvWrite } from '../../plan/kv/ops.js';
 import { KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvWriteItem, type Resolve, type Row } from './core.js';
 import { expandKeys, keyString, pickKey, resolver, rowKey, type RunCtx, type Scope } from './context.js';
 import { evaluate, deepEqual } from './evaluate.js';
-import { isRootRead, readRoot } from './read.js';
+import { isRootRead, queryOne, readRoot } from './read.js';
 import { rangeChecks, rangeCondition, rangeViolation, type RangeCheck } from './range.js';
 import { counterDeltas, sumDeltas, type CounterDelta } from './counters.js';
 
@@ -604,7 +604,7 @@ export async function runDeleteOne(x: RunCtx, ops: readonly Operation[]): Promis
     const row = await existing(x, w.model, at.key);
     if (!row) throw new NotFoundError(model.name, 'no record matched the delete filter');
     const expected = precheck(x, model, w, row, at.scope, 'delete');
-    const unit = deleteUnit(x, w, row, expected, at.scope);
+    const unit = await withDependents(x, ops, w.model, deleteUnit(x, w, row, expected, at.scope), row);
     await commitUnits(x, model, [unit], { skipDuplicates: false, what: `${model.name}.delete` });
     return row;
   });
@@ -656,7 +656,11 @@ export async function manyUnits(x: RunCtx, ops: readonly Operation[]): Promise<{
   const reads = ops.filter(isRootRead) as KvReadOperation[];
   const rows = await readRoot(x, model, reads, null);
   if (w.kind === 'UpdateItem') return { units: rows.map((r) => updateUnit(x, w, r, null, {})), model, method: 'update' };
-  if (w.kind === 'DeleteItem') return { units: rows.map((r) => deleteUnit(x, w, r, null, {})), model, method: 'delete' };
+  if (w.kind === 'DeleteItem') {
+    const units: Unit[] = [];
+    for (const r of rows) units.push(await withDependents(x, ops, w.model, deleteUnit(x, w, r, null, {}), r));
+    return { units, model, method: 'delete' };
+  }
   throw new Error('internal: bulk write without UpdateItem/DeleteItem');
 }
 
@@ -690,7 +694,7 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
       const row = at ? await existing(x, w.model, at.key) : null;
       if (!row || !at) throw new NotFoundError(model.name, `no record matched the ${kind} filter`);
       const expected = precheck(x, model, w as KvUpdateItem | KvDeleteItem, row, at.scope, kind);
-      const unit = w.kind === 'UpdateItem' ? updateUnit(x, w, row, expected, at.scope) : deleteUnit(x, w as KvDeleteItem, row, expected, at.scope);
+      const unit = w.kind === 'UpdateItem' ? updateUnit(x, w, row, expected, at.scope) : await withDependents(x, ops, w.model, deleteUnit(x, w as KvDeleteItem, row, expected, at.scope), row);
       return { units: [unit], result: unit.result };
     }
     case 'upsert': {
@@ -702,4 +706,80 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
   }
   void tx;
   throw new ValidationError('batch', `a ${kind} cannot be part of db.batch on DynamoDB: batches hold writes (create, update, upsert, delete and their many forms)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// onDelete: DynamoDB has no foreign keys, so a delete carries out the actions itself.
+
+const dependentsOps = (ops: readonly Operation[]) =>
+  ops.filter((o): o is KvQuery & { step: Extract<KvQuery['step'], { role: 'dependents' }> } => o.kind === 'Query' && o.step.role === 'dependents');
+
+/**
+ * The delete unit of `row` plus the onDelete actions of every row pointing at it, as ONE unit, so
+ * the delete and its cascades commit in one TransactWriteItems (commitUnits never splits a unit):
+ * restrict refuses with a ForeignKeyError before anything is written; cascade deletes the children
+ * (and, recursively, theirs); setNull clears the children's field under the condition that it
+ * still points at the row. More than 100 items in all is refused with batch-too-large.
+ */
+async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: string, unit: Unit, row: Row): Promise<Unit> {
+  const deps = dependentsOps(ops);
+  if (deps.length === 0) return unit;
+  const root = x.schema.models[modelKey];
+  const add = (u: Unit) => {
+    unit.items.push(...u.items);
+    unit.meanings.push(...u.meanings);
+    unit.targets.push(...u.targets);
+    if (unit.items.length > MAX_TRANSACT_ITEMS) {
+      throw new CapabilityError('batch-too-large', 'dynamodb',
+        `deleting this ${root.name} ${deps.some((d) => d.step.onDelete === 'cascade') ? 'cascades to' : 'updates'} more rows than one TransactWriteItems holds (${MAX_TRANSACT_ITEMS} items, unique-index entries included), so it cannot be atomic; nothing was deleted`,
+        `delete the dependent rows first in batches of at most ${MAX_TRANSACT_ITEMS} (deleteMany on the child model, by its foreign key), then delete the ${root.name}`, root.name);
+    }
+  };
+  const visit = async (parentKey: string, parent: Row): Promise<void> => {
+    const pm = x.schema.models[parentKey];
+    for (const op of deps) {
+      if (op.step.parentModel !== parentKey) continue;
+      const child = x.schema.models[op.model];
+      const rows = (await queryOne(x, op, parent[pm.key[0]], { need: op.step.onDelete === 'restrict' ? 1 : null }, { item: parent })).rows;
+      if (rows.length === 0) continue;
+      const step = op.step;
+      switch (step.onDelete) {
+        case 'restrict':
+          throw new ForeignKeyError(pm.name, `${child.name}.${step.field} still references this ${pm.name} (onDelete: restrict); delete those ${child.name} rows or point them elsewhere first`);
+        case 'cascade':
+          for (const r of rows) {
+            add(deleteUnit(x, childWrite(x, op.model, 'delete') as KvDeleteItem, r, null, {}));
+            await visit(op.model, r);
+          }
+          break;
+        case 'setNull':
+          for (const r of rows) add(updateUnit(x, childWrite(x, op.model, 'update', step.field) as KvUpdateItem, r, null, {}));
+          break;
+        default: {
+          const never: never = step.onDelete;
+          throw new Error(`unhandled onDelete ${String(never)}`);
+        }
+      }
+    }
+  };
+  await visit(modelKey, row);
+  return unit;
+}
+
+/** The write applied to one dependent row, guarded like any read-modify-write (version or unique values). */
+function childWrite(x: RunCtx, modelKey: string, method: 'delete' | 'update', field?: string): KvDeleteItem | KvUpdateItem {
+  const model = x.schema.models[modelKey];
+  const versionField = Object.keys(model.fields).find((f) => model.fields[f].version) ?? null;
+  const version = versionField ? { attr: versionField, expected: null } : null;
+  const base = { model: modelKey, table: model.table, step: { role: 'write', method, many: true } as const, key: [] };
+  if (method === 'delete') {
+    return { ...base, kind: 'DeleteItem', condition: null, version, uniques: model.uniques.map((u) => ({ constraint: u.name, fields: u.fields })) };
+  }
+  // setNull: only while the row still points at the deleted parent.
+  return {
+    ...base, kind: 'UpdateItem', version,
+    updates: [{ op: 'set', attr: field!, value: { from: 'const', value: null } }],
+    condition: { kind: 'compare', attr: field!, op: '=', value: { from: 'item', field: field! } },
+    uniques: model.uniques.filter((u) => u.fields.includes(field!)).map((u) => ({ constraint: u.name, fields: u.fields })),
+  };
 }

@@ -11,6 +11,8 @@
  * executor can run a cached plan without re-deriving the access path.
  */
 
+import type { OnDelete } from '../../schema/relation.js';
+
 /** Where a value comes from when the request is built. */
 export type KvValue =
   /** params[slot] */
@@ -22,7 +24,7 @@ export type KvValue =
   /** Writes that need the current item: the value of one of its fields as read before writing. */
   | { readonly from: 'item'; readonly field: string }
   /** A literal the engine chose (e.g. 1 for a version increment). Still sent as a :value placeholder. */
-  | { readonly from: 'const'; readonly value: string | number | boolean | bigint };
+  | { readonly from: 'const'; readonly value: string | number | boolean | bigint | null };
 
 export type KvCompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
@@ -88,6 +90,11 @@ export type KvRole =
   | { readonly role: 'count'; readonly relation: string; readonly parentField: string; readonly childField: string }
   /** The current item(s), read before a write (unique maintenance, version checks, returning rows). */
   | { readonly role: 'existing' }
+  /**
+   * Rows of `model` whose `field` points at a `parentModel` row being deleted, read by that key
+   * (a Query on the foreign key's index) to carry out `onDelete` in the delete's own transaction.
+   */
+  | { readonly role: 'dependents'; readonly parentModel: string; readonly field: string; readonly onDelete: OnDelete }
   /** A write of the query's method; `many` for createMany/updateMany/deleteMany. */
   | { readonly role: 'write'; readonly method: 'create' | 'update' | 'delete' | 'upsert'; readonly many: boolean };
 

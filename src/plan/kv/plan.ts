@@ -14,8 +14,10 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import { assertNever, type Operation } from '../plan.js';
 import { planAccess, type AccessPurpose } from './access.js';
 import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
-import { planIncludes } from './include.js';
+import { fkSource, planIncludes } from './include.js';
 import { countersOf } from '../../schema/counters.js';
+import { indexCall } from './access.js';
+import { references } from '../../schema/references.js';
 import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
 
 /** Items the engine folds at most for one aggregate, groupBy or distinct (beyond: fold-too-large). */
@@ -244,15 +246,16 @@ class KvPlanner {
             key: this.keyFromItem(), condition: conditionOf(this.model, conjuncts(ast.where)),
             version: versionField ? { attr: versionField, expected: { from: 'item', field: versionField } } : null, uniques,
           };
-          return [...a.ops, this.transact('delete', true, [del])];
+          return [...a.ops, ...this.dependents(this.modelKey), this.transact('delete', true, [del])];
         }
         const { ops, key, condition, version } = this.locate(ast.where!, ast.uniqueBy!, versionField);
         const del: KvWrite = {
           kind: 'DeleteItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'delete', many: false },
           key, condition, version, uniques,
         };
-        if (uniques.length === 0 && this.counted().length === 0) return [...ops, del];
-        return [...ops, this.existing(key), this.transact('delete', false, [del])];
+        const dependents = this.dependents(this.modelKey);
+        if (uniques.length === 0 && this.counted().length === 0 && dependents.length === 0) return [...ops, del];
+        return [...ops, this.existing(key), ...dependents, this.transact('delete', false, [del])];
       }
       default:
         return assertNever(ast, 'query kind');
@@ -262,6 +265,40 @@ class KvPlanner {
   /** Counter caches of parents this model's rows are counted in. */
   private counted() {
     return countersOf(this.schema, this.modelKey);
+  }
+
+  /**
+   * onDelete on DynamoDB, which has no foreign keys: for every reference to `modelKey`, a Query
+   * of the rows pointing at the deleted row (restrict reads one, to refuse; cascade and setNull
+   * read all, and their deletes or updates join the delete's transaction). Cascades recurse into
+   * the rows they delete. A reference whose field has no index cannot be enforced: index-missing.
+   */
+  private dependents(modelKey: string, seen: Set<string> = new Set()): Operation[] {
+    const ops: Operation[] = [];
+    const parent = this.schema.models[modelKey];
+    for (const r of references(this.schema)) {
+      if (r.refModel !== modelKey) continue;
+      const id = `${r.model}.${r.field}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const child = this.schema.models[r.model];
+      const source = fkSource(child, r.field);
+      if (!source) {
+        this.diagnostics.push(diag('index-missing', this.driver, child.name,
+          `deleting a ${parent.name} must find the ${child.name} rows whose ${r.field} points at it (onDelete: ${r.onDelete}), and no index of ${child.name} has ${r.field} as its partition key`,
+          `add ${indexCall([r.field])} to ${child.name}`, { model: child.name, fields: [r.field] }));
+        continue;
+      }
+      ops.push({
+        kind: 'Query', model: r.model, table: child.table, index: source.index,
+        step: { role: 'dependents', parentModel: modelKey, field: r.field, onDelete: r.onDelete },
+        key: { partition: { attr: r.field, value: { from: 'item', field: parent.key[0] }, each: false }, sort: null },
+        filter: null, postFilter: null, direction: 'forward',
+        limit: r.onDelete === 'restrict' ? { from: 'const', value: 1 } : null, offset: null, cursor: null, select: 'items',
+      });
+      if (r.onDelete === 'cascade') ops.push(...this.dependents(r.model, seen));
+    }
+    return ops;
   }
 
   private notExists(): KvCondition {
