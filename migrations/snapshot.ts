@@ -51,7 +51,7 @@ export function normalizeSchema(def: Pick<SchemaDef, 'models' | 'relations'>): S
   const relations: Record<string, Record<string, RelationDef>> = {};
   for (const [key, rels] of Object.entries(def.relations)) {
     relations[key] = {};
-    for (const [name, r] of Object.entries(rels)) relations[key][name] = { name: r.name, source: r.source, kind: r.kind, target: r.target, foreignKey: r.foreignKey, ...(r.counterCache ? { counterCache: r.counterCache } : {}) };
+    for (const [name, r] of Object.entries(rels)) relations[key][name] = { name: r.name, source: r.source, kind: r.kind, target: r.target, foreignKey: r.foreignKey, ...(r.counterCache ? { counterCache: r.counterCache } : {}), ...(r.colocated ? { colocated: true } : {}) };
   }
   const hash = schemaHash({ models, relations });
   return { models, relations, hash };
@@ -189,6 +189,7 @@ function checkSchemaJson(raw: unknown, bad: (p: string) => never): SchemaDef {
       if (r.kind === 'manyToMany' && (typeof r.through !== 'string' || !out[r.through] || typeof r.to !== 'string')) bad(`schema.relations.${key}.${name} (manyToMany) needs through (a model) and to`);
       if (typeof r.target !== 'string' || !out[r.target]) bad(`schema.relations.${key}.${name}.target names no model`);
       if (typeof r.foreignKey !== 'string') bad(`schema.relations.${key}.${name}.foreignKey must be a string`);
+      if (r.colocated !== undefined && r.colocated !== true) bad(`schema.relations.${key}.${name}.colocated must be true when present`);
     }
   }
   const def = { models: out, relations: relations as SchemaDef['relations'] };

@@ -15,7 +15,9 @@ import {
 import { QuernError, ValidationError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { ModelDef } from '../../src/schema/model.js';
-import type { KvCondition, KvValue } from '../../src/plan/kv/ops.js';
+import type { KvCondition, KvKeyCondition, KvValue } from '../../src/plan/kv/ops.js';
+import { andOf } from '../../src/plan/kv/filter.js';
+import { COLLECTION_PK, COLLECTION_SK, kvSchema } from '../../src/schema/colocation.js';
 import {
   KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvDriverCore, type KvPage, type KvQueryRequest,
   type KvScanRequest, type KvWriteItem, type Log, type Resolve, type Row,
@@ -23,7 +25,7 @@ import {
 import { decimalVariants } from '../../src/engine/kv/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
-import { attributeDef, checkKeyValue, decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES, shardAttributes } from './marshal.js';
+import { attributeDef, checkKeyValue, collectionKey, decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES, shardAttributes } from './marshal.js';
 import { gsiAttributes } from './tables.js';
 import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type SendPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
@@ -56,14 +58,61 @@ function emptyBetween(m: ModelDef, req: KvQueryRequest): boolean {
   return compareKeyValues(encodeScalar(def, low), encodeScalar(def, high)) > 0;
 }
 
+const COLLECTION_PREFIX: KvValue = { from: 'const', value: 'quern-collection-sk' };
+const COLLECTION_LOW: KvValue = { from: 'const', value: 'quern-collection-low' };
+const COLLECTION_HIGH: KvValue = { from: 'const', value: 'quern-collection-high' };
+const COLLECTION_PARTITION: KvValue = { from: 'const', value: 'quern-collection-pk' };
+
+/** Items of this model in its collection table: the parent's constant sort key, or the child's prefix. */
+function collectionFilter(m: ModelDef): KvCondition {
+  const c = m.colocation!;
+  return c.role === 'parent'
+    ? { kind: 'compare', attr: COLLECTION_SK, op: '=', value: { from: 'const', value: c.sk } }
+    : { kind: 'beginsWith', attr: COLLECTION_SK, value: { from: 'const', value: c.sk } };
+}
+
+/**
+ * A table Query of a colocated model, on the collection's generic keys: the partition's text,
+ * and the sort condition with the model's prefix (only = and beginsWith reach here: the planner
+ * leaves ranges on a colocated key to the post-filter, since they would cross into other models).
+ */
+function collectionKeyCondition(m: ModelDef, key: KvKeyCondition): KvKeyCondition {
+  const c = m.colocation!;
+  const partition = { attr: COLLECTION_PK, value: COLLECTION_PARTITION, each: false };
+  if (c.role === 'parent') return { partition, sort: { attr: COLLECTION_SK, cond: { op: '=', value: COLLECTION_PREFIX } } };
+  const s = key.sort;
+  if (!s) return { partition, sort: { attr: COLLECTION_SK, cond: { op: 'beginsWith', value: COLLECTION_PREFIX } } };
+  if (s.cond.op === '=' || s.cond.op === 'beginsWith') return { partition, sort: { attr: COLLECTION_SK, cond: { op: s.cond.op, value: COLLECTION_LOW } } };
+  throw new QuernError(`internal: a ${s.cond.op} key condition on the colocated key ${m.name}.${s.attr}`);
+}
+
+function collectionResolve(m: ModelDef, req: KvQueryRequest): (ref: KvValue) => unknown {
+  const c = m.colocation!;
+  const text = (field: string, ref: KvValue) => {
+    const av = encodeField(m.fields[field], req.resolve(ref), field);
+    return av?.S ?? '';
+  };
+  const s = req.key.sort;
+  return (ref) => {
+    if (ref === COLLECTION_PARTITION) return text(m.key[0], req.key.partition.value);
+    if (ref === COLLECTION_PREFIX) return c.sk;
+    if (ref === COLLECTION_LOW && s && (s.cond.op === '=' || s.cond.op === 'beginsWith')) return c.sk + text(s.attr, s.cond.value);
+    return req.resolve(ref);
+  };
+}
+
 export class DynamoCore implements KvDriverCore {
+  private readonly schema: SchemaDef;
   constructor(
     private readonly client: DynamoDBClient,
-    private readonly schema: SchemaDef,
+    schema: SchemaDef,
     private readonly prefix: string,
     private readonly retry: SendPolicy = DEFAULT_RETRY,
     private readonly readPageLimit?: number,
-  ) {}
+  ) {
+    // Colocated models are stored as the DynamoDB view says (src/schema/colocation.ts).
+    this.schema = kvSchema(schema);
+  }
 
   private limit(pageSize: number | undefined): number | undefined {
     if (this.readPageLimit === undefined) return pageSize;
@@ -128,6 +177,37 @@ export class DynamoCore implements KvDriverCore {
       return decimalVariants(String(resolve(ref))).map((S) => ({ S }));
     };
     return new PlaceholderSink(encode, expand, equalForms);
+  }
+
+  /**
+   * A parent and its colocated children in ONE Query of the item collection, paged past 1 MB.
+   * `children`: the child models wanted; items of other models in the partition are skipped.
+   */
+  async collection(modelKey: string, key: KeyValues, children: readonly string[], log: Log): Promise<{ parent: Row | null; children: Record<string, Row[]> }> {
+    const m = this.model(modelKey);
+    const TableName = this.tableName(m);
+    const pk = collectionKey(m, key)[COLLECTION_PK];
+    const out: Record<string, Row[]> = Object.fromEntries(children.map((c) => [c, []]));
+    const members = children.map((c) => [c, this.model(c)] as const);
+    let parent: Row | null = null;
+    let start: Item | undefined;
+    do {
+      const page: QueryCommandOutput = await this.call<QueryCommandOutput>(() => new QueryCommand({
+        TableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': COLLECTION_PK }, ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true, ExclusiveStartKey: start, Limit: this.readPageLimit,
+      }), { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
+      for (const item of page.Items ?? []) {
+        const sk = item[COLLECTION_SK]?.S ?? '';
+        if (sk === m.colocation!.sk) {
+          parent = decodeRow(m, item);
+          continue;
+        }
+        const member = members.find(([, c]) => sk.startsWith(c.colocation!.sk));
+        if (member) out[member[0]].push(decodeRow(member[1], item));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return { parent, children: out };
   }
 
   private condition(m: ModelDef, c: KvCondition | null, sink: PlaceholderSink): string | undefined {
@@ -204,9 +284,12 @@ export class DynamoCore implements KvDriverCore {
     const TableName = this.tableName(m);
     // DynamoDB rejects `BETWEEN low AND high` with low > high as an invalid request; SQL just matches nothing.
     if (emptyBetween(m, req)) return { items: [], count: 0, lastKey: null };
+    const onCollection = !!m.colocation && req.index === null;
+    const resolve = onCollection ? collectionResolve(m, req) : req.resolve;
+    const key = onCollection ? collectionKeyCondition(m, req.key) : req.key;
     const out = await this.call<QueryCommandOutput>(() => {
-      const sink = this.sink(m, req.resolve);
-      const KeyConditionExpression = renderKeyCondition(req.key, sink);
+      const sink = this.sink(m, resolve);
+      const KeyConditionExpression = renderKeyCondition(key, sink);
       const FilterExpression = this.condition(m, req.filter, sink);
       return new QueryCommand({
         TableName, IndexName: req.index ?? undefined, KeyConditionExpression, FilterExpression,
@@ -227,9 +310,11 @@ export class DynamoCore implements KvDriverCore {
   async scan(req: KvScanRequest, log: Log): Promise<KvPage> {
     const m = this.model(req.model);
     const TableName = this.tableName(m);
+    // A collection table holds several models: a Scan keeps this model's items only.
+    const filter = m.colocation ? andOf([collectionFilter(m), ...(req.filter ? [req.filter] : [])]) : req.filter;
     const out = await this.call<ScanCommandOutput>(() => {
       const sink = this.sink(m, req.resolve);
-      const FilterExpression = this.condition(m, req.filter, sink);
+      const FilterExpression = this.condition(m, filter, sink);
       return new ScanCommand({
         TableName, FilterExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
         Limit: this.limit(req.pageSize), Select: req.select === 'count' ? 'COUNT' : undefined, ConsistentRead: true,
@@ -281,7 +366,8 @@ export class DynamoCore implements KvDriverCore {
       item[name] = av;
     }
     // Sharded indexes: the shard follows from the key, which no update can change.
-    return Object.assign(item, shardAttributes(m, item));
+    Object.assign(item, shardAttributes(m, item));
+    return m.colocation ? Object.assign(item, collectionKey(m, row)) : item;
   }
 
   /** UpdateExpression, or null when there is nothing to set (the write is then a condition check). */

@@ -15,6 +15,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DriverError, ValidationError } from '../../src/errors.js';
 import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { ModelDef } from '../../src/schema/model.js';
+import { COLLECTION_PK, COLLECTION_SK, isCollectionAttribute } from '../../src/schema/colocation.js';
 import { isShardAttribute, SHARD_FIELD, shardAttribute, shardedIndexes, shardOfKeyText } from '../../src/schema/shard.js';
 import { storedDecimal } from '../../src/engine/kv/decimal.js';
 
@@ -173,9 +174,38 @@ export function decodeRow(model: ModelDef, item: Item): Row {
   return row;
 }
 
-/** The FieldDef of a stored attribute: a field, or the synthetic int of a shard attribute. */
+const COLLECTION_FIELD: FieldDef = { ...SHARD_FIELD, kind: 'string' };
+
+/** The FieldDef of a stored attribute: a field, the synthetic int of a shard attribute, or a collection key's text. */
 export function attributeDef(model: ModelDef, attr: string): FieldDef | undefined {
-  return model.fields[attr] ?? (isShardAttribute(attr) ? SHARD_FIELD : undefined);
+  return model.fields[attr] ?? (isShardAttribute(attr) ? SHARD_FIELD : isCollectionAttribute(attr) ? COLLECTION_FIELD : undefined);
+}
+
+/** The text a colocated key field takes inside quern-pk / quern-sk (uuid and string keys only). */
+const keyText = (model: ModelDef, field: string, v: unknown): string => {
+  const av = encodeField(model.fields[field], v, field);
+  if (!av || av.S === undefined) throw new DriverError('dynamodb', `${model.name}: key attribute '${field}' has no value`);
+  checkKeyValue(model, field, av);
+  return av.S;
+};
+
+/** quern-pk and quern-sk of a colocated model's item, from its (DynamoDB-view) key values. */
+export function collectionKey(model: ModelDef, key: Row): Item {
+  const c = model.colocation!;
+  return c.role === 'parent'
+    ? { [COLLECTION_PK]: { S: keyText(model, model.key[0], key[model.key[0]]) }, [COLLECTION_SK]: { S: c.sk } }
+    : { [COLLECTION_PK]: { S: keyText(model, model.key[0], key[model.key[0]]) }, [COLLECTION_SK]: { S: c.sk + keyText(model, model.key[1], key[model.key[1]]) } };
+}
+
+/** The key fields back from quern-pk / quern-sk; null when the item is not this model's. */
+export function fromCollectionKey(model: ModelDef, item: Item): Row | null {
+  const c = model.colocation!;
+  const pk = item[COLLECTION_PK]?.S;
+  const sk = item[COLLECTION_SK]?.S;
+  if (pk === undefined || sk === undefined) return null;
+  if (c.role === 'parent') return sk === c.sk ? { [model.key[0]]: decodeField(model.fields[model.key[0]], { S: pk }) } : null;
+  if (!sk.startsWith(c.sk)) return null;
+  return { [model.key[0]]: decodeField(model.fields[model.key[0]], { S: pk }), [model.key[1]]: decodeField(model.fields[model.key[1]], { S: sk.slice(c.sk.length) }) };
 }
 
 /** Every shard attribute of the model's sharded indexes, computed from the item's stored key. */
@@ -188,6 +218,11 @@ export function shardAttributes(model: ModelDef, item: Item): Item {
 
 export function encodeKey(model: ModelDef, key: Row, attrs: readonly string[] = model.key): Item {
   const out: Item = {};
+  if (model.colocation) {
+    // The table key is the collection's pair; a GSI boundary adds its own attributes.
+    Object.assign(out, collectionKey(model, key));
+    attrs = attrs.filter((a) => !model.key.includes(a));
+  }
   for (const a of attrs) {
     const av = encodeField(attributeDef(model, a)!, key[a], a);
     if (!av) throw new DriverError('dynamodb', `${model.name}: key attribute '${a}' has no value`);
@@ -198,8 +233,9 @@ export function encodeKey(model: ModelDef, key: Row, attrs: readonly string[] = 
 }
 
 export function decodeKey(model: ModelDef, item: Item): Row {
-  const out: Row = {};
+  const out: Row = model.colocation ? fromCollectionKey(model, item) ?? {} : {};
   for (const [a, av] of Object.entries(item)) {
+    if (isCollectionAttribute(a)) continue;
     const def = attributeDef(model, a);
     if (def) out[a] = decodeField(def, av);
   }

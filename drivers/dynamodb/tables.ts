@@ -14,6 +14,7 @@ import type { SchemaDef } from '../../src/schema/define.js';
 import type { FieldDef } from '../../src/schema/field.js';
 import type { IndexDef, ModelDef } from '../../src/schema/model.js';
 import { indexKey, isShardAttribute } from '../../src/schema/shard.js';
+import { COLLECTION_PK, COLLECTION_SK, isCollectionAttribute, kvSchema } from '../../src/schema/colocation.js';
 import { mapError, send, sleep } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE } from './unique.js';
 
@@ -48,12 +49,32 @@ export function gsiInput(model: ModelDef, index: IndexDef): GlobalSecondaryIndex
 /** The key attributes of a GSI: its fields, or the shard attribute and the field of a sharded index. */
 export function gsiAttributes(index: IndexDef): string[] {
   const key = indexKey(index);
-  return [key.partition, ...(key.sort ? [key.sort] : [])];
+  return [key.partition, ...(key.sort ? [key.sort] : []), ...(index.shards === undefined ? index.fields.slice(2) : [])];
 }
 
 export function attributeDefinitions(model: ModelDef, attrs: readonly string[]): AttributeDefinition[] {
-  // Shard numbers are N; every other key attribute is a field.
-  return [...new Set(attrs)].map((a) => ({ AttributeName: a, AttributeType: isShardAttribute(a) ? 'N' : attributeType(model.fields[a]) }));
+  // Shard numbers are N, collection keys S; every other key attribute is a field.
+  return [...new Set(attrs)].map((a) => ({ AttributeName: a, AttributeType: isShardAttribute(a) ? 'N' : isCollectionAttribute(a) ? 'S' : attributeType(model.fields[a]) }));
+}
+
+/**
+ * The table of an item collection (src/schema/colocation.ts): generic text keys, and the GSIs of
+ * every model stored in it. `models` are the collection's members in the DynamoDB view.
+ */
+export function collectionTableInput(models: readonly ModelDef[], prefix = ''): CreateTableCommandInput {
+  const indexes = models.flatMap((m) => m.indexes.map((i) => ({ m, i })));
+  const attrs = [
+    ...attributeDefinitions(models[0], [COLLECTION_PK, COLLECTION_SK]),
+    ...indexes.flatMap(({ m, i }) => attributeDefinitions(m, gsiAttributes(i))),
+  ];
+  const seen = new Set<string>();
+  return {
+    TableName: prefix + models[0].colocation!.table,
+    KeySchema: [{ AttributeName: COLLECTION_PK, KeyType: 'HASH' }, { AttributeName: COLLECTION_SK, KeyType: 'RANGE' }],
+    AttributeDefinitions: attrs.filter((a) => !seen.has(a.AttributeName!) && seen.add(a.AttributeName!)),
+    BillingMode: 'PAY_PER_REQUEST',
+    ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(({ m, i }) => gsiInput(m, i)) } : {}),
+  };
 }
 
 export function createTableInput(model: ModelDef, prefix = ''): CreateTableCommandInput {
@@ -81,7 +102,10 @@ export function uniqueTableInput(prefix = ''): CreateTableCommandInput {
 
 /** Every table a schema needs, the unique-index table included. */
 export function schemaTableInputs(schema: SchemaDef, prefix = ''): CreateTableCommandInput[] {
-  return [...Object.values(schema.models).map((m) => createTableInput(m, prefix)), uniqueTableInput(prefix)];
+  const byTable = new Map<string, ModelDef[]>();
+  for (const m of Object.values(kvSchema(schema).models)) byTable.set(m.table, [...(byTable.get(m.table) ?? []), m]);
+  const tables = [...byTable.values()].map((ms) => (ms[0].colocation ? collectionTableInput(ms, prefix) : createTableInput(ms[0], prefix)));
+  return [...tables, uniqueTableInput(prefix)];
 }
 
 const admin = (operation: string, table: string) => ({ operation, table, idempotent: true, rowCount: () => 0 });

@@ -58,6 +58,7 @@ function describeKv(op: KvOperation): string {
   switch (op.kind) {
     case 'GetItem': {
       if (op.step.role === 'lookup') return `GetItem ${op.table} key(${op.step.constraint}: ${keyText(op.key, sink)}) → ${op.model} key`;
+      if (op.collection) return `Query ${op.table} item collection of ${op.model}(${keyText(op.key, sink)}) consistent: the ${op.model} and its ${op.collection.join(', ')} in ONE request (paged past 1 MB)`;
       const f = cond(op.filter, sink);
       return `GetItem ${op.table} key(${keyText(op.key, sink)}) consistent${f ? ` then check(${f})` : ''}${role}`;
     }
@@ -74,6 +75,7 @@ function describeKv(op: KvOperation): string {
         return `Query ${op.table} index ${op.index} key(${op.key.partition.attr} = 0..${op.shards.count - 1}${sortKey}) × ${op.shards.count} shards in parallel, merged by ${op.shards.field} ${op.direction === 'forward' ? 'asc' : 'desc'}`
           + `${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''} (${op.shards.count} requests)`;
       }
+      if (op.collection) return `(no request) ${op.model} rows of the item-collection Query above${role}`;
       const per = op.key.partition.each ? (op.step.role === 'include' || op.step.role === 'count' ? ' per parent' : ` per ${op.key.partition.attr}`) : '';
       const partitionRef = op.key.partition.each && op.key.partition.value.from === 'param' ? { from: 'param' as const, slot: op.key.partition.value.slot } : undefined;
       const key = renderKeyCondition(op.key, sink, partitionRef);

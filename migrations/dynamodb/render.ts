@@ -18,6 +18,8 @@ import { UnsupportedChangeError } from '../errors.js';
 import type { ModelPair, SchemaDiff } from '../diff/diff.js';
 import { attributeType, gsiDefinition, tableDefinition, uniqueTable } from './physical.js';
 import { isShardAttribute, shardAttribute } from '../../src/schema/shard.js';
+import { kvSchema } from '../../src/schema/colocation.js';
+import { collectionTableInput } from '../../drivers/dynamodb/tables.js';
 import type { DynamoStep } from './steps.js';
 import { counterCaches, type CounterCache } from '../../src/schema/counters.js';
 
@@ -54,12 +56,39 @@ export function renderDynamo(diff: SchemaDiff): DynamoRender {
     creates.push({ op: 'CreateTable', table: u.table, definition: u.definition, comment: 'unique-index entries of every model' });
   }
 
+  // Colocated models share their parent's collection table (src/schema/colocation.ts).
+  const prevKv = kvSchema(diff.prev);
+  const nextKv = kvSchema(diff.next);
+  for (const p of diff.pairs) {
+    const before = Object.values(prevKv.models).find((m) => m.name === p.from.name)?.colocation;
+    const after = Object.values(nextKv.models).find((m) => m.name === p.to.name)?.colocation;
+    if (JSON.stringify(before ?? null) !== JSON.stringify(after ?? null)) {
+      throw new UnsupportedChangeError('dynamodb',
+        `${p.to.name} ${after ? 'becomes part of the item collection of ' + nextKv.models[after.parent].name : 'leaves the item collection of ' + prevKv.models[before!.parent].name}: its existing items would have to move to another table, and migrate generate does not write that move yet`,
+        'declare colocated relations when the models are first created, or create the new schema under a fresh table prefix and copy the rows with the client (docs/denormalization.md)');
+    }
+  }
+  const collections = new Set<string>();
   for (const key of diff.created) {
-    const m = diff.next.models[key];
+    const m = nextKv.models[key];
+    if (m.colocation) {
+      if (collections.has(m.colocation.table)) continue;
+      collections.add(m.colocation.table);
+      const members = Object.values(nextKv.models).filter((x) => x.colocation?.table === m.colocation!.table);
+      const { TableName: _name, ...definition } = collectionTableInput(members);
+      creates.push({ op: 'CreateTable', table: m.colocation.table, definition: definition as never, comment: `item collection of ${members.map((x) => x.name).join(', ')}` });
+      continue;
+    }
     creates.push({ op: 'CreateTable', table: m.table, definition: tableDefinition(m), comment: `model ${m.name}` });
   }
 
-  for (const p of diff.pairs) checkPair(p, notes, { renames, gsiCreates, backfills, gsiDeletes, entryDeletes });
+  // Pairs as DynamoDB stores them: a colocated model's table is its collection's.
+  const kvPair = (p: ModelPair): ModelPair => ({
+    ...p,
+    from: Object.values(prevKv.models).find((m) => m.name === p.from.name) ?? p.from,
+    to: Object.values(nextKv.models).find((m) => m.name === p.to.name) ?? p.to,
+  });
+  for (const p of diff.pairs) checkPair(kvPair(p), notes, { renames, gsiCreates, backfills, gsiDeletes, entryDeletes });
 
   backfills.push(...counterBackfills(diff));
 

@@ -4,6 +4,7 @@ import type { AnyField, FieldDef } from './field.js';
 import type { IndexDef, Model, ModelDef, UniqueDef } from './model.js';
 import { ON_DELETE, type RelationDef, type RelationSpec } from './relation.js';
 import { checkFieldValue } from './values.js';
+import { checkCollections } from './colocation.js';
 import { checkForeignKeyName, checkModelNames, checkSchemaNames, OBJECT_PROTOTYPE_NAMES } from './names.js';
 
 /** The validated, database-independent description of every model. Planning works only from this. */
@@ -70,6 +71,7 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
   }
   addJoinIndexes(defs, relations);
   checkCounterFieldsDistinct(defs, relations);
+  checkCollections(defs, relations);
   const hash = createHash('sha256').update(JSON.stringify({ defs, relations }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex').slice(0, 16);
   const def: SchemaDef = { models: defs, relations, hash };
   return { models, relations: (options.relations ?? {}) as R, def };
@@ -214,7 +216,8 @@ function checkRelation(defs: Record<string, ModelDef>, source: string, name: str
     throw new SchemaError(`${where}: onDelete 'setNull' needs a nullable foreign key; ${fkModel.name}.${spec.foreignKey} is not nullable`, src.name, spec.foreignKey, undefined, `declare ${spec.foreignKey}: f.${fk.kind}().nullable(), or use onDelete: 'cascade'`);
   }
   const counter = spec.counterCache === undefined ? null : checkCounterCache(src, target, name, spec);
-  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey, ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}), ...(counter ? { counterCache: counter } : {}) };
+  if (spec.colocated) checkColocated(where, src, target, spec, fk);
+  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey, ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}), ...(counter ? { counterCache: counter } : {}), ...(spec.colocated ? { colocated: true } : {}) };
 }
 
 /** `fkModel.field` references the single-field key of `keyModel`, with the same kind. */
@@ -302,5 +305,22 @@ function checkCounterFieldsDistinct(defs: Record<string, ModelDef>, relations: R
       if (prev) throw new SchemaError(`${here}: counterCache ${defs[r.target].name}.${r.counterCache} is already maintained by ${prev}`, defs[r.target].name, r.counterCache, undefined, `give each counted relation its own field on ${defs[r.target].name}`);
       owner.set(k, here);
     }
+  }
+}
+
+/** Keys that can be the text of a DynamoDB item-collection key and keep their order there. */
+const COLOCATABLE_KEY = new Set(['uuid', 'string']);
+
+function checkColocated(where: string, parent: ModelDef, child: ModelDef, spec: RelationSpec, fk: FieldDef) {
+  const bad = (problem: string) => {
+    throw new SchemaError(`${where}: colocated: ${problem}`, parent.name);
+  };
+  if (spec.kind !== 'hasMany') bad('only a hasMany relation can be colocated (the children join the parent\'s partition)');
+  if (parent.name === child.name) bad('a model cannot be colocated with itself');
+  if (fk.nullable) bad(`the foreign key ${child.name}.${spec.foreignKey} is nullable; a colocated child always belongs to one parent`);
+  if (child.key.length !== 1) bad(`${child.name} needs a single-field key (it has [${child.key.join(', ')}])`);
+  for (const m of [parent, child]) {
+    const kind = m.fields[m.key[0]].kind;
+    if (!COLOCATABLE_KEY.has(kind)) bad(`${m.name}.${m.key[0]} is ${kind}; colocated models need a uuid or string key (it becomes part of a text key)`);
   }
 }

@@ -23,6 +23,21 @@ export interface ModelDef {
   /** Every unique constraint, single-field `.unique()` ones included. */
   readonly uniques: readonly UniqueDef[];
   readonly renamedFrom?: string;
+  /**
+   * Only in the DynamoDB view of a schema (src/schema/colocation.ts): the model lives in an item
+   * collection shared with a parent (or its children).
+   */
+  readonly colocation?: Colocation;
+}
+
+export interface Colocation {
+  /** The physical table of the collection (before the driver's prefix). */
+  readonly table: string;
+  /** The sort-key text of this model's items: the parent's constant, or the child's prefix before its key. */
+  readonly sk: string;
+  readonly role: 'parent' | 'child';
+  /** Schema accessor of the collection's parent model. */
+  readonly parent: string;
 }
 
 export interface IndexSpec { readonly fields: readonly string[]; readonly name?: string; readonly shards?: number; named(name: string): IndexSpec }

@@ -23,6 +23,11 @@ export interface RelationSpec<K extends RelationKind = RelationKind, T extends s
   readonly to?: string;
   /** belongsTo: the parent's int field kept equal to the number of children pointing at it. */
   readonly counterCache?: string;
+  /**
+   * hasMany only: on DynamoDB the children are stored in the parent's partition (an item
+   * collection), so a parent with its children is one Query. SQL: no physical change.
+   */
+  readonly colocated?: boolean;
 }
 
 export interface RelationDef extends RelationSpec {
@@ -49,7 +54,13 @@ export interface ManyToManyOptions<J extends string = string, FROM extends strin
   readonly to: TO;
 }
 
-export const hasMany = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasMany', T, FK> => ({ kind: 'hasMany', target, foreignKey });
+export interface HasManyOptions {
+  /** Store the children in the parent's DynamoDB partition (see docs/denormalization.md). */
+  readonly colocated?: boolean;
+}
+
+export const hasMany = <const T extends string, const FK extends string>(target: T, foreignKey: FK, options: HasManyOptions = {}): RelationSpec<'hasMany', T, FK> =>
+  ({ kind: 'hasMany', target, foreignKey, ...(options.colocated ? { colocated: true } : {}) });
 export const hasOne = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasOne', T, FK> => ({ kind: 'hasOne', target, foreignKey });
 export const belongsTo = <const T extends string, const FK extends string>(target: T, foreignKey: FK, options: BelongsToOptions = {}): RelationSpec<'belongsTo', T, FK> =>
   ({ kind: 'belongsTo', target, foreignKey, ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}), ...(options.counterCache !== undefined ? { counterCache: options.counterCache } : {}) });

@@ -67,6 +67,11 @@ export interface KvDriverCore {
   delete(w: Extract<KvWriteItem, { kind: 'Delete' }>, log: Log): Promise<Row>;
   /** All or nothing; at most 100 items. */
   transact(items: readonly KvWriteItem[], log: Log): Promise<void>;
+  /**
+   * A colocated parent and the items of the named child models in its partition: ONE Query of
+   * the item collection (paged past 1 MB). See src/schema/colocation.ts.
+   */
+  collection(model: string, key: KeyValues, children: readonly string[], log: Log): Promise<{ parent: Row | null; children: Record<string, Row[]> }>;
   /** Attributes that identify an item in a table or index: what a page boundary must hold. */
   keyAttributes(model: string, index: string | null): readonly string[];
 }

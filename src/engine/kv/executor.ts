@@ -7,12 +7,13 @@
 import { BatchError, CapabilityError, NotFoundError, QuernError, ValidationError } from '../../errors.js';
 import type { QueryAst } from '../../query/ast.js';
 import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
+import { kvSchema } from '../../schema/colocation.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { Plan } from '../../plan/plan.js';
 import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
 import type { KvDriverCore, Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
-import { runCounts, runIncludes } from './include.js';
+import { readCollection, runCounts, runIncludes } from './include.js';
 import { checkFoldSize, distinctRows, foldGroups } from './fold.js';
 import { termName } from '../../query/aggregate.js';
 import { boundaryAttrs, boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
@@ -40,10 +41,16 @@ export class KvExecutor implements Executor {
     this.concurrency = opts.concurrency ?? 8;
   }
 
+  /** Plans and rows of colocated models use the DynamoDB view of the schema (src/schema/colocation.ts). */
+  private kvCtx(ctx: ExecContext): ExecContext {
+    const schema = kvSchema(ctx.schema);
+    return schema === ctx.schema ? ctx : { ...ctx, schema };
+  }
+
   private ctx(q: PreparedQuery, ctx: ExecContext): RunCtx {
     const errors = q.plan.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw CapabilityError.of(errors);
-    return runCtx(this.core, ctx, q.params, this.concurrency);
+    return runCtx(this.core, this.kvCtx(ctx), q.params, this.concurrency);
   }
 
   async run(q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
@@ -59,6 +66,16 @@ export class KvExecutor implements Executor {
         const offset = ast.offset ? (x.params[ast.offset.slot] as number) : 0;
         if (limit === 0) return ast.kind === 'findMany' ? [] : null;
         const reads = ops.filter(isRootRead) as KvReadOperation[];
+        const collection = reads.length === 1 && reads[0].kind === 'GetItem' && reads[0].collection ? reads[0] : null;
+        if (collection) {
+          // A parent with its colocated children: one Query of the item collection.
+          const { rows, served } = await readCollection(x, collection, ops);
+          await runIncludes(x, ops, rows, served);
+          await runCounts(x, ops, rows);
+          if (ast.kind === 'findMany') return rows;
+          if (rows.length === 0 && ast.orThrow) throw new NotFoundError(model.name);
+          return rows[0] ?? null;
+        }
         let read: Row[];
         if (ast.distinct) {
           // Which combinations exist is known only after reading every match.
@@ -192,7 +209,7 @@ export class KvExecutor implements Executor {
       }
     }
     if (total > 0) {
-      const x = runCtx(this.core, ctx, [], this.concurrency);
+      const x = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency);
       try {
         await transactUnits(x, all.map(({ u }) => u));
       } catch (e) {

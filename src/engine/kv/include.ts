@@ -5,9 +5,9 @@
  * with bounded concurrency. Related rows are attached under the relation name.
  */
 import type { Operation } from '../../plan/plan.js';
-import type { KvBatchGetItem, KvQuery, KvValue } from '../../plan/kv/ops.js';
+import type { KvBatchGetItem, KvGetItem, KvQuery, KvValue } from '../../plan/kv/ops.js';
 import type { Row } from './core.js';
-import { keyString, mapLimit, resolver, usableKeyValue, type RunCtx } from './context.js';
+import { expandKeys, keyString, mapLimit, resolver, usableKeyValue, type RunCtx } from './context.js';
 import { evaluate } from './evaluate.js';
 import { checkFanout } from './bound.js';
 import { batchGet, countPartition, queryOne } from './read.js';
@@ -52,7 +52,19 @@ export async function runCounts(x: RunCtx, ops: readonly Operation[], parents: R
   }
 }
 
-export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: Row[]): Promise<void> {
+/**
+ * The root read of a parent with its colocated children: ONE Query of the item collection.
+ * `served` holds, per include step it answered, the children of the (single) parent.
+ */
+export async function readCollection(x: RunCtx, op: KvGetItem, ops: readonly Operation[]): Promise<{ rows: Row[]; served: Map<Operation, Row[]> }> {
+  const keys = expandKeys(op.key, resolver(x));
+  const steps = ops.filter((o): o is IncludeOp & KvQuery => isInclude(o) && o.kind === 'Query' && !!o.collection);
+  if (keys.length !== 1) return { rows: [], served: new Map(steps.map((s) => [s, []])) };
+  const r = await x.core.collection(op.model, keys[0], [...new Set(steps.map((s) => s.model))], x.log);
+  return { rows: r.parent ? [r.parent] : [], served: new Map(steps.map((s) => [s, r.children[s.model] ?? []])) };
+}
+
+export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: Row[], served: ReadonlyMap<Operation, Row[]> = new Map()): Promise<void> {
   // Rows reached at each relation path; nested includes read their parents from here.
   const levels = new Map<string, Row[]>([['', roots]]);
   // manyToMany: the link rows read per parent, until the targets step attaches what they point at.
@@ -74,6 +86,13 @@ export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: R
     }
     const parents = levels.get(step.path.slice(0, -1).join('.')) ?? [];
     const children: Row[] = [];
+    const pre = served.get(op);
+    if (pre) {
+      // Served by the item-collection read: one parent, its children already here.
+      for (const p of parents) p[step.relation] = step.cardinality === 'one' ? pre[0] ?? null : [...pre];
+      levels.set(step.path.join('.'), pre);
+      continue;
+    }
     const values = distinct(parents.map((p) => p[step.parentField]));
     if (op.kind === 'BatchGetItem') {
       const target = x.schema.models[op.model];

@@ -116,6 +116,9 @@ function sortCondition(model: ModelDef, field: string, facts: FieldFacts): { con
   if (eq) return { cond: { op: '=', value: param(eq.value) }, used: [eq] };
   const prefix = facts.prefix.get(field);
   if (prefix) return { cond: { op: 'beginsWith', value: param(prefix.value) }, used: [prefix] };
+  // A colocated child's own key is text after its prefix in the collection's sort key: a range
+  // there would run into other models' items, so it is checked on the partition's items instead.
+  if (model.colocation?.role === 'child' && field === model.key[1]) return null;
   // decimal is stored as S: its string order is not numeric order, so it cannot bound a key range.
   if (model.fields[field]?.kind === 'decimal') return null;
   const ranges = facts.range.get(field) ?? [];

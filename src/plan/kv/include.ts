@@ -77,7 +77,7 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
           `add ${indexCall(want)} to ${target.name}${target.fields[order[0].field]?.nullable ? ` (${order[0].field} is nullable: also filter it with { not: null })` : ''}`,
           { model: target.name, fields: want }));
       }
-      if (manyParents) diagnostics.push(includeFanoutDiagnostic(driver, parent.name, inc.relation, target.name, fk, rel.target));
+      if (manyParents) diagnostics.push(includeFanoutDiagnostic(driver, parent.name, inc.relation, target.name, fk, rel.target, !!rel.colocated));
       let sort: { attr: string; cond: KvSortCondition } | null = null;
       const used: unknown[] = [];
       if (source.sort) {
@@ -86,7 +86,7 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
         const prefix = facts.prefix.get(source.sort);
         if (eq) { sort = { attr: source.sort, cond: { op: '=', value: param(eq.value) } }; used.push(eq); }
         else if (prefix) { sort = { attr: source.sort, cond: { op: 'beginsWith', value: param(prefix.value) } }; used.push(prefix); }
-        else if (range && target.fields[source.sort]?.kind !== 'decimal') {
+        else if (range && target.fields[source.sort]?.kind !== 'decimal' && !(target.colocation?.role === 'child' && source.index === null)) {
           const op = ({ lt: '<', lte: '<=', gt: '>', gte: '>=' } as const)[range.op as 'lt' | 'lte' | 'gt' | 'gte'];
           sort = { attr: source.sort, cond: { op, value: param(range.value) } };
           used.push(range);
@@ -111,10 +111,12 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
 }
 
 /** A hasMany/hasOne include over several parents: one Query each, so P parents are P requests. */
-export function includeFanoutDiagnostic(driver: DriverName, parent: string, relation: string, child: string, fk: string, childKey: string): Diagnostic {
+export function includeFanoutDiagnostic(driver: DriverName, parent: string, relation: string, child: string, fk: string, childKey: string, colocated = false): Diagnostic {
   return diag('fanout', driver, child,
     `include ${parent}.${relation} sends one Query per ${parent} row read (P parents: P requests to ${child} by ${fk}); the bound is the number of ${parent} rows the query returns (its limit)`,
-    `declare the relation with hasMany('${childKey}', '${fk}', { colocated: true }) so each ${parent} and its ${child} rows are one Query (a DynamoDB item collection), or read one parent's children with findMany({ where: { ${fk} } })`);
+    colocated
+      ? `the relation is colocated: read one ${parent} at a time (findUnique with include is ONE Query of its item collection), or read one parent's children with findMany({ where: { ${fk} } })`
+      : `declare the relation with hasMany('${childKey}', '${fk}', { colocated: true }) so each ${parent} and its ${child} rows are one Query (a DynamoDB item collection), or read one parent's children with findMany({ where: { ${fk} } })`);
 }
 
 /**

@@ -109,6 +109,11 @@ interface KvBase {
 export interface KvGetItem extends KvBase {
   readonly kind: 'GetItem';
   readonly key: readonly KvKeyPart[];
+  /**
+   * Colocated relations whose children this read brings along: instead of a GetItem it is ONE
+   * Query of the parent's item collection (paged past 1 MB), and those include steps are served by it.
+   */
+  readonly collection?: readonly string[];
   /** Conditions that BatchGetItem/GetItem cannot express, checked on the fetched item (see ClientFilter). */
   readonly filter: KvCondition | null;
 }
@@ -148,6 +153,8 @@ export interface KvQuery extends KvBase {
    * Declared by the schema, so not a fanout diagnostic.
    */
   readonly shards?: { readonly count: number; readonly field: string; readonly keyOrder: 'asc' | 'desc' };
+  /** An include served by the root read of the item collection (KvGetItem.collection): no request of its own. */
+  readonly collection?: boolean;
 }
 
 export interface KvScan extends KvBase {

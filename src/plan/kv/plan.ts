@@ -7,6 +7,7 @@
  */
 import type { FilterNode, FieldUpdate, IncludeNode, QueryAst, RelationCount } from '../../query/ast.js';
 import type { SchemaDef } from '../../schema/define.js';
+import { kvSchema } from '../../schema/colocation.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { TargetDescriptor } from '../../engine/driver.js';
 import type { DriverName } from '../capabilities.js';
@@ -29,7 +30,8 @@ export const MAX_TRANSACT_ITEMS = 100;
 export interface KvPlanResult { operations: Operation[]; diagnostics: Diagnostic[] }
 
 export function planKv(schema: SchemaDef, ast: QueryAst, target: TargetDescriptor): KvPlanResult {
-  return new KvPlanner(schema, ast.model, target.driver).plan(ast);
+  // Colocated models are planned as DynamoDB stores them (src/schema/colocation.ts).
+  return new KvPlanner(kvSchema(schema), ast.model, target.driver).plan(ast);
 }
 
 /** `db.transaction()` on a target without interactive transactions. */
@@ -158,7 +160,8 @@ class KvPlanner {
           kind: 'Fold', model: this.model.name,
           reason: `distinct ${ast.distinct.join(', ')}: every match of the access path is read (limit and offset apply after), the first row of each combination in read order is kept; at most ${MAX_FOLD_ITEMS} items`,
         }] : [];
-        return [...a.ops, ...fold, ...this.includes(ast, ast.kind === 'findMany' || ast.kind === 'paginate'), ...this.counts(ast.counts)];
+        // A Fold (distinct) keeps the root from being the single GetItem an item-collection read replaces.
+        return [...this.collection([...a.ops, ...fold], this.includes(ast, ast.kind === 'findMany' || ast.kind === 'paginate'), ast.include, paginate), ...this.counts(ast.counts)];
       }
       case 'aggregate': {
         this.unsupported(ast.where);
@@ -195,6 +198,7 @@ class KvPlanner {
       }
       case 'update': {
         this.unsupported(ast.where);
+        this.keyMove(ast.set);
         const touched = new Set(ast.set.map((s) => s.field));
         const uniques = uniqueRefs(this.model, touched);
         if (ast.many) {
@@ -222,6 +226,7 @@ class KvPlanner {
       }
       case 'upsert': {
         this.unsupported(ast.where);
+        this.keyMove(ast.set);
         const { ops, key, condition, version } = this.locate(ast.where, ast.uniqueBy, ast.versionField);
         const touched = new Set(ast.set.map((s) => s.field));
         const step = { role: 'write', method: 'upsert', many: false } as const;
@@ -260,6 +265,33 @@ class KvPlanner {
       default:
         return assertNever(ast, 'query kind');
     }
+  }
+
+  /**
+   * A single parent read by its key with plain includes of colocated relations: the GetItem
+   * becomes one Query of the item collection that returns the children too, and the include
+   * steps are served by it. Includes with a where, an order, a limit or nested includes keep
+   * their own (per-partition) Query.
+   */
+  private collection(root: Operation[], includes: Operation[], nodes: readonly IncludeNode[], paginate: boolean): Operation[] {
+    const get = root.length === 1 && root[0].kind === 'GetItem' && root[0].step.role === 'root' && !root[0].filter ? root[0] : null;
+    if (!get || paginate || this.model.colocation?.role !== 'parent') return [...root, ...includes];
+    const rels = this.schema.relations[this.modelKey];
+    const plain = new Set(nodes.filter((n) => rels[n.relation]?.colocated && !n.where && n.orderBy.length === 0 && !n.limit && n.include.length === 0).map((n) => n.relation));
+    if (plain.size === 0) return [...root, ...includes];
+    const served = includes.map((op) => (op.kind === 'Query' && op.step.role === 'include' && op.step.path.length === 1 && plain.has(op.step.relation) ? { ...op, collection: true } : op));
+    return [{ ...get, collection: [...plain] }, ...served];
+  }
+
+  /** A colocated child's foreign key is part of its DynamoDB key: changing it would move the item to another partition. */
+  private keyMove(set: readonly FieldUpdate[]) {
+    const c = this.model.colocation;
+    if (c?.role !== 'child') return;
+    const fk = this.model.key[0];
+    if (!set.some((u) => u.field === fk)) return;
+    this.diagnostics.push(diag('operator-unsupported', this.driver, this.model.name,
+      `${this.model.name}.${fk} cannot be updated on DynamoDB: ${this.model.name} is colocated with its parent, so ${fk} is part of the item's key (its partition)`,
+      `delete the ${this.model.name} and create it again under the new parent, both in one db.batch([...]) (atomic)`));
   }
 
   /** Counter caches of parents this model's rows are counted in. */

@@ -4,6 +4,7 @@
  * key or a GSI) partitioned by that field, whose sort field (if any) can never
  * be missing from an item (see the sparse-index rule in access.ts).
  */
+import { kvSchema } from '../../schema/colocation.js';
 import type { SchemaDef } from '../../schema/define.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { indexCall, keySources, sparseFields } from './access.js';
@@ -12,7 +13,9 @@ import { fkSource } from './include.js';
 /** A GSI key holds one partition attribute and up to four sort attributes (multi-attribute keys). */
 export const MAX_GSI_FIELDS = 5;
 
-export function checkKvSchema(schema: SchemaDef): Diagnostic[] {
+export function checkKvSchema(logical: SchemaDef): Diagnostic[] {
+  // A colocated child's key starts with its foreign key: its relation needs no index.
+  const schema = kvSchema(logical);
   const out: Diagnostic[] = [...checkKeyWidths(schema)];
   for (const [source, rels] of Object.entries(schema.relations)) {
     const parent = schema.models[source];
