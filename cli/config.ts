@@ -7,9 +7,9 @@ import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { SchemaError } from '../src/errors.js';
-import type { QuernConfig } from '../src/config.js';
+import type { ConfigTarget, QuernConfig } from '../src/config.js';
+import { didYouMean } from '../src/suggest.js';
 import type { Schema } from '../src/schema/define.js';
-import type { TargetName } from '../src/plan/capabilities.js';
 import { ProjectError } from './errors.js';
 
 export interface Project {
@@ -22,7 +22,7 @@ export interface Project {
 }
 
 export const CONFIG_NAMES = ['quern.config.ts', 'quern.config.mts', 'quern.config.js', 'quern.config.mjs'];
-const TARGETS: readonly TargetName[] = ['postgres', 'dynamodb'];
+const TARGETS: readonly ConfigTarget[] = ['postgres', 'pglite', 'dynamodb'];
 
 /** Search upward from `cwd` for a config file, unless `config` names one. */
 export function findConfig(opts: { config?: string; cwd?: string }): string {
@@ -99,13 +99,45 @@ function describeLoadError(what: string, path: string, e: unknown): ProjectError
   return new ProjectError(`cannot load ${what} ${path}: ${msg}`, { cause: e });
 }
 
+const CONFIG_KEYS = ['schema', 'targets', 'include', 'exclude', 'migrations', 'postgres', 'pglite', 'dynamodb'] as const;
+const SECTION_KEYS: Record<'postgres' | 'pglite' | 'dynamodb', readonly string[]> = {
+  postgres: ['url'],
+  pglite: ['dataDir'],
+  dynamodb: ['endpoint', 'region', 'tablePrefix'],
+};
+
+/** The config object a loaded module holds: its default export, or (CommonJS) the module itself. */
+function configExport(raw: unknown, path: string): Record<string, unknown> {
+  if (!raw || typeof raw !== 'object') throw new ProjectError(`${path} must export default defineConfig({ schema: './path/to/schema.ts', ... })`);
+  const ns = raw as Record<string, unknown>;
+  const isConfigLike = (v: unknown) => !!v && typeof v === 'object' && 'schema' in v;
+  if ('default' in ns && !('schema' in ns)) {
+    if (!ns.default || typeof ns.default !== 'object' || Array.isArray(ns.default)) throw new ProjectError(`${path}: the default export must be the config object: export default defineConfig({ schema: './path/to/schema.ts', ... })`);
+    return ns.default as Record<string, unknown>;
+  }
+  if ('schema' in ns) return ns;
+  const named = Object.keys(ns).filter((k) => k !== '__esModule');
+  const likely = named.find((k) => isConfigLike(ns[k]));
+  throw new ProjectError(likely
+    ? `${path} exports the config as \`${likely}\`, but quern reads the default export; write \`export default defineConfig({ ... })\``
+    : `${path} has no default export (it exports: ${named.join(', ') || 'nothing'}); write \`export default defineConfig({ schema: './path/to/schema.ts', ... })\``);
+}
+
+/**
+ * Every key is checked, unknown ones included: a typo such as `target` for `targets` would
+ * otherwise fall back to a default without a word (a CI lint that quietly stops checking a target).
+ */
 function checkConfig(raw: unknown, path: string): QuernConfig {
-  const c = (raw && typeof raw === 'object' && 'default' in raw && !('schema' in raw) ? (raw as { default: unknown }).default : raw) as Partial<QuernConfig> | undefined;
-  if (!c || typeof c !== 'object') throw new ProjectError(`${path} must export default defineConfig({ schema: './path/to/schema.ts', ... })`);
+  const c = configExport(raw, path);
+  for (const k of Object.keys(c)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(k)) {
+      throw new ProjectError(`${path}: unknown key '${k}'${didYouMean(k, CONFIG_KEYS)}; the keys are ${CONFIG_KEYS.join(', ')} (see docs/config.md)`);
+    }
+  }
   if (typeof c.schema !== 'string' || c.schema === '') throw new ProjectError(`${path}: 'schema' must be the path of the module exporting the schema`);
   if (c.targets !== undefined) {
     if (!Array.isArray(c.targets) || c.targets.length === 0) throw new ProjectError(`${path}: 'targets' must be a non-empty array of ${TARGETS.join(', ')}`);
-    for (const t of c.targets) if (!TARGETS.includes(t)) throw new ProjectError(`${path}: unknown target '${String(t)}'; expected ${TARGETS.join(' or ')}`);
+    for (const t of c.targets) if (!TARGETS.includes(t)) throw new ProjectError(`${path}: unknown target '${String(t)}'${typeof t === 'string' ? didYouMean(t, TARGETS) : ''}; expected ${TARGETS.join(', ')}`);
   }
   for (const k of ['include', 'exclude'] as const) {
     const v = c[k];
@@ -113,16 +145,16 @@ function checkConfig(raw: unknown, path: string): QuernConfig {
   }
   // The commands use these as they are (path.resolve, connection strings): a wrong type must stop here, named.
   if (c.migrations !== undefined && (typeof c.migrations !== 'string' || c.migrations === '')) throw new ProjectError(`${path}: 'migrations' must be the path of the migrations folder`);
-  for (const [k, keys] of [['postgres', ['url']], ['dynamodb', ['endpoint', 'region', 'tablePrefix']]] as const) {
+  for (const [k, keys] of Object.entries(SECTION_KEYS)) {
     const v: unknown = c[k];
     if (v === undefined) continue;
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ProjectError(`${path}: '${k}' must be an object like { ${keys.map((x) => `${x}: '...'`).join(', ')} }`);
-    for (const x of keys) {
-      const s = (v as Record<string, unknown>)[x];
+    for (const [x, s] of Object.entries(v)) {
+      if (!keys.includes(x)) throw new ProjectError(`${path}: unknown key '${k}.${x}'${didYouMean(x, keys)}; '${k}' takes ${keys.join(', ')}`);
       if (s !== undefined && typeof s !== 'string') throw new ProjectError(`${path}: '${k}.${x}' must be a string`);
     }
   }
-  return c as QuernConfig;
+  return c as unknown as QuernConfig;
 }
 
 function isSchema(v: unknown): v is Schema {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerExplain } from './commands/explain.js';
+import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
 import { registerMigrate } from './commands/migrate.js';
 import { ProjectError } from './errors.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     // Usage errors must exit 2 ("could not run"), not commander's default 1 ("found problems").
     .exitOverride();
+  registerInit(program);
   registerLint(program);
   registerExplain(program);
   registerMigrate(program);

@@ -5,19 +5,23 @@
  */
 import type { SchemaDef } from '../src/schema/define.js';
 import type { TargetName } from '../src/plan/capabilities.js';
-import { missingConnection, type Connections } from './connections.js';
+import { missingConnection, planTarget, sqlConnection, type Connections, type DeployTarget } from './connections.js';
 import { DestructiveChangeError, MigrationError, MigrationFileError } from './errors.js';
 import { assertNoDuplicates, duplicateNumbers, FILES, fileChecksums, loadMigrations, type Migration } from './folder.js';
 import { migrationStatus, type StatusRow } from './plan.js';
 import type { Progress } from './progress.js';
-import { applyPostgres, statusPostgres, type ApplyResult } from './postgres/apply.js';
+import type { ApplyResult } from './postgres/apply.js';
 import { groupUnits } from './postgres/sql-file.js';
-import { applyDynamo, statusDynamo } from './dynamodb/apply.js';
+import { loadPeer } from '../src/peer.js';
+
+// Each target's code loads its database client; an app installs only the ones it uses.
+const sqlMigrations = () => import('./postgres/apply.js');
+const dynamoMigrations = () => loadPeer('@aws-sdk/client-dynamodb', 'quern migrate on DynamoDB', () => import('./dynamodb/apply.js'));
 import { normalizeSchema, sameSchema } from './snapshot.js';
 
 export interface ApplyOptions {
   readonly dir: string;
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly DeployTarget[];
   readonly connections: Connections;
   readonly allowDestructive?: boolean;
   readonly dryRun?: boolean;
@@ -26,18 +30,18 @@ export interface ApplyOptions {
 }
 
 /** The migrations that have a file for `target`. */
-function forTarget(migrations: readonly Migration[], target: TargetName): Migration[] {
-  return migrations.filter((m) => (target === 'postgres' ? m.postgres : m.dynamodb));
+export function forTarget(migrations: readonly Migration[], target: DeployTarget): Migration[] {
+  return migrations.filter((m) => (planTarget(target) === 'postgres' ? m.postgres : m.dynamodb));
 }
 
-export async function statusFor(target: TargetName, migrations: readonly Migration[], connections: Connections): Promise<StatusRow[]> {
+export async function statusFor(target: DeployTarget, migrations: readonly Migration[], connections: Connections): Promise<StatusRow[]> {
   switch (target) {
     case 'postgres':
-      if (!connections.postgres) throw missingConnection('postgres');
-      return statusPostgres(connections.postgres.url, migrations, connections.postgres.connectTimeoutMs);
+    case 'pglite':
+      return (await sqlMigrations()).statusPostgres(sqlConnection(target, connections), migrations);
     case 'dynamodb':
       if (!connections.dynamodb) throw missingConnection('dynamodb');
-      return statusDynamo(connections.dynamodb, migrations);
+      return (await dynamoMigrations()).statusDynamo(connections.dynamodb, migrations);
     default: {
       const never: never = target;
       throw new MigrationError(`unknown target ${String(never)}`);
@@ -50,7 +54,7 @@ export async function statusFor(target: TargetName, migrations: readonly Migrati
  * target's ledger is checked (modified files, destructive steps) before
  * anything runs on any target.
  */
-export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Record<TargetName, ApplyResult>>> {
+export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Record<DeployTarget, ApplyResult>>> {
   const migrations = loadMigrations(opts.dir);
   assertNoDuplicates(migrations);
   for (const t of opts.targets) if (!opts.connections[t]) throw missingConnection(t);
@@ -61,7 +65,7 @@ export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Recor
       const status = await statusFor(t, migrations, opts.connections);
       const modified = status.filter((s) => s.state === 'modified');
       if (modified.length) {
-        const file = t === 'postgres' ? FILES.postgres : FILES.dynamodb;
+        const file = planTarget(t) === 'postgres' ? FILES.postgres : FILES.dynamodb;
         throw new MigrationError(
           `applied migration${modified.length > 1 ? 's' : ''} ${modified.map((s) => s.id).join(', ')} changed since applied to ${t} (${file} checksum mismatch)`,
           'restore the applied file from version control and put new changes in a new migration (`quern migrate generate`); nothing was applied',
@@ -71,7 +75,7 @@ export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Recor
         if (s.state !== 'pending' && s.state !== 'partial') continue;
         const m = s.migration!;
         const from = s.row?.done ?? 0;
-        if (t === 'postgres') {
+        if (planTarget(t) === 'postgres') {
           for (const u of groupUnits(m.postgres!.statements).slice(from)) for (const st of u.statements) if (st.destructive) destructive.push(`${m.id} (postgres, line ${st.line}): ${st.destructive}`);
         } else {
           for (const st of m.dynamodb!.parsed.steps.slice(from)) if (st.destructive) destructive.push(`${m.id} (dynamodb): ${st.destructive}`);
@@ -81,13 +85,13 @@ export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Recor
     if (destructive.length && !opts.allowDestructive) throw new DestructiveChangeError(destructive, 'apply');
   }
 
-  const out: Partial<Record<TargetName, ApplyResult>> = {};
+  const out: Partial<Record<DeployTarget, ApplyResult>> = {};
   for (const t of opts.targets) {
     const list = forTarget(migrations, t);
     const common = { migrations: list, allowDestructive: !!opts.allowDestructive, dryRun: !!opts.dryRun, progress: opts.progress, ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}) };
-    out[t] = t === 'postgres'
-      ? await applyPostgres({ url: opts.connections.postgres!.url, connectTimeoutMs: opts.connections.postgres!.connectTimeoutMs, ...common })
-      : await applyDynamo({ connection: opts.connections.dynamodb!, ...common });
+    out[t] = t === 'dynamodb'
+      ? await (await dynamoMigrations()).applyDynamo({ connection: opts.connections.dynamodb!, ...common })
+      : await (await sqlMigrations()).applyPostgres({ connection: sqlConnection(t, opts.connections), ...common });
   }
   return out;
 }
@@ -103,7 +107,7 @@ export interface CheckProblem {
 export interface CheckOptions {
   readonly dir: string;
   readonly schema: SchemaDef;
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly DeployTarget[];
   /** Ledgers to compare with; targets without a connection are checked offline only. */
   readonly connections?: Connections;
 }
@@ -167,7 +171,7 @@ export async function checkMigrations(opts: CheckOptions): Promise<CheckResult> 
   } else if (!sameSchema(last.snapshot.schema, next)) {
     problems.push({ code: 'models-changed', message: `the models changed since ${last.id} (its snapshot.json differs from the schema)`, fix: 'run `quern migrate generate --name <what changed>` and commit the migration' });
   } else {
-    const missing = opts.targets.filter((t) => !last.snapshot.targets.includes(t));
+    const missing = [...new Set(opts.targets.map(planTarget))].filter((t) => !last.snapshot.targets.includes(t));
     if (missing.length) problems.push({ code: 'models-changed', message: `target${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ha${missing.length > 1 ? 've' : 's'} no migration yet`, fix: 'run `quern migrate generate` to write the files for the new target' });
   }
 
@@ -186,7 +190,7 @@ export async function checkMigrations(opts: CheckOptions): Promise<CheckResult> 
     notes.push(`${t}: compared with the ledger (${status.filter((s) => s.state === 'applied').length} applied)`);
     for (const s of status) {
       if (s.state === 'modified') {
-        const file = t === 'postgres' ? s.migration!.postgres!.path : s.migration!.dynamodb!.path;
+        const file = planTarget(t) === 'postgres' ? s.migration!.postgres!.path : s.migration!.dynamodb!.path;
         problems.push({ code: 'modified-applied', message: `${s.id} was applied to ${t} and has been edited since: ${file} (checksum mismatch)`, fix: `restore ${file} from version control; put the change in a new migration` });
       } else if (s.state === 'partial') {
         problems.push({ code: 'interrupted-apply', message: `${s.id} is partially applied on ${t} (${s.row!.done}/${s.row!.total})`, fix: 'run `quern migrate apply` to finish it' });
@@ -199,13 +203,13 @@ export async function checkMigrations(opts: CheckOptions): Promise<CheckResult> 
 }
 
 export interface StatusReport {
-  readonly target: TargetName;
+  readonly target: DeployTarget;
   readonly rows: readonly StatusRow[] | null;
   /** Why rows is null: no connection, or an error reaching the database. */
   readonly error?: string;
 }
 
-export async function migrationStatuses(dir: string, targets: readonly TargetName[], connections: Connections): Promise<{ migrations: Migration[]; reports: StatusReport[] }> {
+export async function migrationStatuses(dir: string, targets: readonly DeployTarget[], connections: Connections): Promise<{ migrations: Migration[]; reports: StatusReport[] }> {
   const migrations = loadMigrations(dir);
   const reports: StatusReport[] = [];
   for (const t of targets) {

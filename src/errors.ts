@@ -152,3 +152,11 @@ export class ClientClosedError extends QuernError {
     super(`${driver}: the client is closed (db.close() was called); create a new client to run queries`);
   }
 }
+
+/** An optional peer dependency that this feature needs is not installed; the message names the install command. */
+export class MissingDependencyError extends QuernError {
+  override name = 'MissingDependencyError';
+  constructor(readonly dependency: string, readonly neededBy: string, readonly install: string, cause?: unknown) {
+    super(`${neededBy} needs the package '${dependency}', which is not installed.\n  fix: ${install}`, { cause });
+  }
+}

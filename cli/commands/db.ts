@@ -5,10 +5,10 @@
  */
 import type { Command } from 'commander';
 import { loadProject } from '../config.js';
-import { parseTargets } from '../lint/targets.js';
-import { missingConnection, resolveConnections, type ConnectionFlags } from '../../migrations/connections.js';
-import { pushSchema } from '../../migrations/push.js';
-import { announce, collect, connectionOptions, guarded } from './migrate.js';
+import { parseDeployTargets } from '../lint/targets.js';
+import { describeConnection, missingConnection, type ConnectionFlags } from '../../migrations/connections.js';
+import { pushSchema, validatePush } from '../../migrations/push.js';
+import { announce, collect, connectionOptions, guarded, projectConnections } from './migrate.js';
 
 interface PushFlags extends ConnectionFlags { target?: string[] }
 
@@ -18,17 +18,22 @@ export function registerDb(program: Command): void {
     db
       .command('push')
       .description('development only: create the tables, indexes (and DynamoDB unique-index table) for the models directly, without a migration')
-      .option('-t, --target <targets>', 'postgres, dynamodb (default: the config\'s targets)', collect),
+      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
   ).action(async (flags: PushFlags, cmd: Command) => guarded(async () => {
     const { config } = cmd.optsWithGlobals<{ config?: string }>();
     const project = await loadProject({ config });
-    const targets = parseTargets(flags.target, project.config.targets);
-    const connections = resolveConnections(project.config, flags);
+    const targets = parseDeployTargets(flags.target, project.config.targets);
+    const connections = projectConnections(project, flags);
     for (const t of targets) if (!connections[t]) throw missingConnection(t);
+    // Every target's refusals first: a schema DynamoDB cannot serve must not leave PostgreSQL half-changed.
+    await validatePush(targets, project.schema.def);
     announce(targets, connections);
     for (const t of targets) {
-      await pushSchema(t, project.schema.def, connections);
-      process.stdout.write(`${t}: pushed ${Object.keys(project.schema.def.models).length} model(s) (development only: existing tables are not altered; use \`quern migrate\` for changes)\n`);
+      const created = await pushSchema(t, project.schema.def, connections);
+      const where = `${t} ${describeConnection(t, connections)}`;
+      process.stdout.write(created.length
+        ? `${where}: created ${created.join(', ')} (development only: existing tables are not altered; use \`quern migrate\` for changes)\n`
+        : `${where}: already up to date, nothing created (existing tables are not altered; use \`quern migrate\` for changes)\n`);
     }
   }));
 }

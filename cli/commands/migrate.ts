@@ -10,11 +10,13 @@ import type { TargetName } from '../../src/plan/capabilities.js';
 import { QuernError } from '../../src/errors.js';
 import { loadProject, type Project } from '../config.js';
 import { ProjectError } from '../errors.js';
-import { parseTargets } from '../lint/targets.js';
+import { MigrationError } from '../../migrations/errors.js';
+import { parseDeployTargets } from '../lint/targets.js';
 import { generateMigration } from '../../migrations/generate.js';
 import { applyMigrations, checkMigrations, migrationStatuses } from '../../migrations/run.js';
 import { nonInteractiveResolver, parseRename, type RenameResolver } from '../../migrations/diff/renames.js';
-import { describeConnection, resolveConnections, type ConnectionFlags, type Connections } from '../../migrations/connections.js';
+import { describeConnection, planTarget, resolveConnections, type ConnectionFlags, type Connections, type DeployTarget } from '../../migrations/connections.js';
+import { baselineMigrations, resetRefusal, resetTarget, snapshotSchemas, untrackedTables } from '../../migrations/dev.js';
 import { defaultProgress, isCI } from '../../migrations/progress.js';
 import { describeState } from '../../migrations/plan.js';
 import { describeStep } from '../../migrations/dynamodb/steps.js';
@@ -37,8 +39,14 @@ export function migrationsDir(project: Project): string {
   return isAbsolute(dir) ? dir : resolve(project.root, dir);
 }
 
+/** The planning targets of the config: migration files are written per planning target (pglite takes postgres's). */
 function configuredTargets(project: Project): TargetName[] {
-  return [...(project.config.targets ?? ['postgres'])];
+  return [...new Set((project.config.targets ?? ['postgres']).map(planTarget))];
+}
+
+/** Where the commands connect: flags, then the config, then the environment; relative paths from the config's folder. */
+export function projectConnections(project: Project, flags: ConnectionFlags): Connections {
+  return resolveConnections(project.config, flags, project.root);
 }
 
 /** Run an action; quern's refusals print their message and fix and exit 1, project problems exit 2. */
@@ -101,10 +109,13 @@ interface GenerateFlags { name?: string; rename?: string[]; allowDestructive?: b
 interface ApplyFlags extends ConnectionFlags { target?: string[]; dryRun?: boolean; allowDestructive?: boolean; lockTimeout?: number }
 interface StatusFlags extends ConnectionFlags { target?: string[] }
 interface CheckFlags extends StatusFlags { offline?: boolean }
+interface DevFlags extends ConnectionFlags { name?: string; rename?: string[]; allowDestructive?: boolean; target?: string[] }
+interface ResetFlags extends ConnectionFlags { force?: boolean; target?: string[] }
 
 function connectionOptions(cmd: Command): Command {
   return cmd
     .option('--url <url>', 'PostgreSQL connection URL (default: postgres.url in quern.config.ts, then DATABASE_URL)')
+    .option('--pglite <dir>', 'PGlite data directory for the pglite target (default: pglite.dataDir in quern.config.ts, then ./.quern/pglite)')
     .option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (default: dynamodb.endpoint in quern.config.ts, then AWS_ENDPOINT_URL_DYNAMODB)')
     .option('--region <region>', 'DynamoDB region (default: dynamodb.region, AWS_REGION)')
     .option('--table-prefix <prefix>', 'DynamoDB table-name prefix (default: dynamodb.tablePrefix)')
@@ -112,7 +123,7 @@ function connectionOptions(cmd: Command): Command {
 }
 
 /** Before connecting, say where: a silent command that waits looks like a hang. */
-function announce(targets: readonly TargetName[], connections: Connections): void {
+function announce(targets: readonly DeployTarget[], connections: Connections): void {
   for (const t of targets) if (connections[t]) process.stderr.write(`connecting to ${describeConnection(t, connections)}…\n`);
 }
 
@@ -139,39 +150,8 @@ Examples:
     .action(async (flags: GenerateFlags, cmd: Command) => guarded(async () => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const project = await loadProject({ config });
-      const dir = migrationsDir(project);
       const targets = configuredTargets(project);
-      const renames = (flags.rename ?? []).map(parseRename);
-      const prompt = canPrompt();
-      const result = await generateMigration({
-        schema: project.schema.def,
-        targets,
-        dir,
-        ...(flags.name ? { name: flags.name } : {}),
-        renames,
-        allowDestructive: !!flags.allowDestructive,
-        resolver: prompt ? interactiveResolver() : nonInteractiveResolver(!!flags.allowDestructive),
-        ...(prompt ? { confirmDestructive } : {}),
-        dryRun: !!flags.dryRun,
-      });
-      const out = process.stdout;
-      if (!result.id) {
-        out.write(`No changes: the models match the last migration's snapshot (${rel(dir)}).\n`);
-      } else {
-        out.write(`${flags.dryRun ? 'Would write' : 'Wrote'} ${rel(resolve(dir, result.id))}/ (${Object.keys(result.files).join(', ')})\n`);
-        if (result.renames.length) out.write(`  renames: ${result.renames.join(', ')}\n`);
-        if (result.postgres) {
-          const n = result.postgres.statements.length;
-          out.write(`  postgres: ${n} statement${n === 1 ? '' : 's'}${result.postgres.statements.some((s) => s.noTransaction) ? ' (some run outside a transaction: CREATE INDEX CONCURRENTLY)' : ''}\n`);
-        }
-        if (result.dynamodb) {
-          out.write(`  dynamodb: ${result.dynamodb.steps.length} step${result.dynamodb.steps.length === 1 ? '' : 's'}\n`);
-          for (const s of result.dynamodb.steps) out.write(`    - ${describeStep(s)}\n`);
-          for (const n of result.dynamodb.notes) out.write(`    note: ${n}\n`);
-        }
-        if (result.destructive.length) out.write(`  DESTRUCTIVE (apply needs --allow-destructive):\n${result.destructive.map((d) => `    - ${d}\n`).join('')}`);
-        if (flags.dryRun) for (const [name, text] of Object.entries(result.files)) if (name !== 'snapshot.json') out.write(`\n--- ${name}\n${text}`);
-      }
+      await writeMigration(project, flags);
       if (flags.report) await capabilityReport(project, targets);
     }));
 
@@ -186,8 +166,8 @@ Examples:
   ).action(async (flags: ApplyFlags, cmd: Command) => guarded(async () => {
     const { config } = cmd.optsWithGlobals<{ config?: string }>();
     const project = await loadProject({ config });
-    const targets = parseTargets(flags.target, project.config.targets);
-    const connections = resolveConnections(project.config, flags);
+    const targets = parseDeployTargets(flags.target, project.config.targets);
+    const connections = projectConnections(project, flags);
     announce(targets, connections);
     const progress = flags.dryRun ? { info: (l: string) => process.stdout.write(l + '\n'), warn: (l: string) => process.stderr.write(`warning: ${l}\n`), task: () => ({ update() {}, finish() {} }) } : defaultProgress();
     const result = await applyMigrations({
@@ -211,8 +191,8 @@ Examples:
   ).action(async (flags: StatusFlags, cmd: Command) => guarded(async () => {
     const { config } = cmd.optsWithGlobals<{ config?: string }>();
     const project = await loadProject({ config });
-    const targets = parseTargets(flags.target, project.config.targets);
-    const connections = resolveConnections(project.config, flags);
+    const targets = parseDeployTargets(flags.target, project.config.targets);
+    const connections = projectConnections(project, flags);
     announce(targets, connections);
     const { migrations, reports } = await migrationStatuses(migrationsDir(project), targets, connections);
     const width = Math.max(10, ...migrations.map((m) => m.id.length));
@@ -229,8 +209,97 @@ Examples:
         if (s.state === 'modified' || s.state === 'partial') trouble = true;
         process.stdout.write(`  ${s.id.padEnd(width)}  ${describeState(s)}\n`);
       }
+      const applied = r.rows.filter((s) => s.state === 'applied' || s.state === 'modified' || s.state === 'partial').length;
+      const pending = r.rows.filter((s) => s.state === 'pending').length;
+      if (pending) {
+        const untracked = await untrackedTables(r.target, project.schema.def, connections, applied);
+        if (untracked.length) {
+          trouble = true;
+          process.stdout.write(`  note: the tables ${untracked.join(', ')} exist, but no migration is recorded as applied: this database was\n`
+            + '  likely created by `quern db push`. `quern migrate apply` would fail with "already exists". If the\n'
+            + '  database matches the models, run `quern migrate baseline` to record the migrations as applied.\n');
+        } else process.stdout.write(`  ${pending} pending: \`quern migrate apply\` runs ${pending === 1 ? 'it' : 'them'}\n`);
+      }
     }
     if (trouble) process.exitCode = 1;
+  }));
+
+  connectionOptions(
+    migrate
+      .command('dev')
+      .description('development: generate a migration for the model changes, then apply every pending migration to the development database (default target: the config\'s)')
+      .option('-n, --name <name>', 'migration name (default: dev)')
+      .option('--rename <spec>', 'a rename, not a drop + add: Model.oldField=newField or OldModel=NewModel (repeatable)', collect)
+      .option('--allow-destructive', 'allow drops and narrowing changes, in the migration and when applying it')
+      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
+  ).addHelpText('after', `
+Example: a project with targets: ['pglite'] keeps its development database in ./.quern/pglite:
+  quern migrate dev --name add_posts`)
+    .action(async (flags: DevFlags, cmd: Command) => guarded(async () => {
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const project = await loadProject({ config });
+      const targets = parseDeployTargets(flags.target, project.config.targets);
+      const connections = projectConnections(project, flags);
+      announce(targets, connections);
+      await writeMigration(project, { name: flags.name ?? 'dev', ...(flags.rename ? { rename: flags.rename } : {}), ...(flags.allowDestructive ? { allowDestructive: true } : {}) });
+      await applyAndReport(project, targets, connections, !!flags.allowDestructive);
+    }));
+
+  connectionOptions(
+    migrate
+      .command('baseline')
+      .description('for a database created by `quern db push`: record every migration as applied without running it (the models must match the last migration)')
+      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
+  ).addHelpText('after', `
+The push → migrate path: after prototyping with \`quern db push\`, run
+  quern migrate generate --name init    # describes the schema push created
+  quern migrate baseline                # this database already has it: record, do not run
+  quern migrate apply                   # from now on, only new migrations run`)
+    .action(async (flags: StatusFlags, cmd: Command) => guarded(async () => {
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const project = await loadProject({ config });
+      const targets = parseDeployTargets(flags.target, project.config.targets);
+      const connections = projectConnections(project, flags);
+      announce(targets, connections);
+      const result = await baselineMigrations({ dir: migrationsDir(project), schema: project.schema.def, targets, connections });
+      for (const t of targets) {
+        const r = result[t];
+        if (!r) continue;
+        process.stdout.write(`${t} ${describeConnection(t, connections)}: recorded as applied ${r.recorded.length ? r.recorded.join(', ') : 'nothing'}${r.already.length ? `; ${r.already.length} already recorded` : ''}\n`);
+      }
+    }));
+
+  connectionOptions(
+    migrate
+      .command('reset')
+      .description('development only: drop the models\' tables and the ledger, then apply every migration again (refused under NODE_ENV=production)')
+      .option('--force', 'do not ask for confirmation (required without a terminal)')
+      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
+  ).action(async (flags: ResetFlags, cmd: Command) => guarded(async () => {
+    const refusal = resetRefusal();
+    if (refusal) throw new MigrationError(`migrate reset deletes data and is for development databases only; refused because ${refusal}`, 'unset NODE_ENV=production to reset a development database; never reset a production one');
+    const { config } = cmd.optsWithGlobals<{ config?: string }>();
+    const project = await loadProject({ config });
+    const targets = parseDeployTargets(flags.target, project.config.targets);
+    const connections = projectConnections(project, flags);
+    const where = targets.map((t) => `${t} ${describeConnection(t, connections)}`).join(', ');
+    if (!flags.force) {
+      if (!canPrompt()) throw new MigrationError(`migrate reset would delete every table of the models and their data on ${where}`, 'pass --force to confirm without a terminal');
+      const answer = (await ask(`This deletes every table of the models, and their data, on ${where}. Type "reset" to go on: `)).toLowerCase();
+      if (answer !== 'reset') {
+        process.stderr.write('quern: nothing was changed\n');
+        process.exitCode = 1;
+        return;
+      }
+    }
+    announce(targets, connections);
+    const dir = migrationsDir(project);
+    const schemas = [project.schema.def, ...snapshotSchemas(dir)];
+    for (const t of targets) {
+      const dropped = await resetTarget(t, schemas, connections);
+      process.stdout.write(`${t} ${describeConnection(t, connections)}: dropped ${dropped.length ? dropped.join(', ') : 'nothing'}\n`);
+    }
+    await applyAndReport(project, targets, connections, true);
   }));
 
   connectionOptions(
@@ -246,8 +315,8 @@ whose file changed since is reported.`)
     .action(async (flags: CheckFlags, cmd: Command) => guarded(async () => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const project = await loadProject({ config });
-      const targets = parseTargets(flags.target, project.config.targets);
-      const connections = flags.offline ? undefined : resolveConnections(project.config, flags);
+      const targets = parseDeployTargets(flags.target, project.config.targets);
+      const connections = flags.offline ? undefined : projectConnections(project, flags);
       if (connections) announce(targets, connections);
       const result = await checkMigrations({
         dir: migrationsDir(project), schema: project.schema.def, targets,
@@ -260,6 +329,53 @@ whose file changed since is reported.`)
         process.exitCode = 1;
       } else process.stdout.write('✔ migrations are in order\n');
     }));
+}
+
+/** `migrate generate` without the report: writes the migration and prints what it holds. */
+async function writeMigration(project: Project, flags: Omit<GenerateFlags, 'report'>): Promise<{ id: string | null }> {
+  const dir = migrationsDir(project);
+  const targets = configuredTargets(project);
+  const renames = (flags.rename ?? []).map(parseRename);
+  const prompt = canPrompt();
+  const result = await generateMigration({
+    schema: project.schema.def,
+    targets,
+    dir,
+    ...(flags.name ? { name: flags.name } : {}),
+    renames,
+    allowDestructive: !!flags.allowDestructive,
+    resolver: prompt ? interactiveResolver() : nonInteractiveResolver(!!flags.allowDestructive),
+    ...(prompt ? { confirmDestructive } : {}),
+    dryRun: !!flags.dryRun,
+  });
+  const out = process.stdout;
+  if (!result.id) {
+    out.write(`No changes: the models match the last migration's snapshot (${rel(dir)}).\n`);
+  } else {
+    out.write(`${flags.dryRun ? 'Would write' : 'Wrote'} ${rel(resolve(dir, result.id))}/ (${Object.keys(result.files).join(', ')})\n`);
+    if (result.renames.length) out.write(`  renames: ${result.renames.join(', ')}\n`);
+    if (result.postgres) {
+      const n = result.postgres.statements.length;
+      out.write(`  postgres: ${n} statement${n === 1 ? '' : 's'}${result.postgres.statements.some((s) => s.noTransaction) ? ' (some run outside a transaction: CREATE INDEX CONCURRENTLY)' : ''}\n`);
+    }
+    if (result.dynamodb) {
+      out.write(`  dynamodb: ${result.dynamodb.steps.length} step${result.dynamodb.steps.length === 1 ? '' : 's'}\n`);
+      for (const s of result.dynamodb.steps) out.write(`    - ${describeStep(s)}\n`);
+      for (const n of result.dynamodb.notes) out.write(`    note: ${n}\n`);
+    }
+    if (result.destructive.length) out.write(`  DESTRUCTIVE (apply needs --allow-destructive):\n${result.destructive.map((d) => `    - ${d}\n`).join('')}`);
+    if (flags.dryRun) for (const [name, text] of Object.entries(result.files)) if (name !== 'snapshot.json') out.write(`\n--- ${name}\n${text}`);
+  }
+  return { id: result.id };
+}
+
+/** Applies every pending migration and prints one line per target. */
+async function applyAndReport(project: Project, targets: readonly DeployTarget[], connections: Connections, allowDestructive: boolean): Promise<void> {
+  const result = await applyMigrations({ dir: migrationsDir(project), targets, connections, progress: defaultProgress(), allowDestructive });
+  for (const t of targets) {
+    const r = result[t];
+    if (r) process.stdout.write(`${t} ${describeConnection(t, connections)}: applied ${r.applied.length ? r.applied.join(', ') : 'nothing'}${r.skipped.length ? `; ${r.skipped.length} already applied` : ''}\n`);
+  }
 }
 
 /** The queries of the codebase, planned against the new schema: what still cannot run well, and the indexes that would fix it. */

@@ -5,6 +5,8 @@
 import type { TargetDescriptor } from '../../src/engine/driver.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import { ProjectError } from '../errors.js';
+import { DEPLOY_TARGETS, planTarget, type DeployTarget } from '../../migrations/connections.js';
+import { didYouMean } from '../../src/suggest.js';
 
 export const TARGET_NAMES: readonly TargetName[] = ['postgres', 'dynamodb'];
 
@@ -21,13 +23,18 @@ export async function targetDescriptor(name: TargetName): Promise<TargetDescript
   }
 }
 
-/** `--target a,b` (repeatable) → validated names; undefined → the config's targets, else postgres. */
-export function parseTargets(flag: readonly string[] | undefined, configured: readonly TargetName[] | undefined): TargetName[] {
+/** `--target a,b` (repeatable) → validated deploy targets; undefined → the config's targets, else postgres. */
+export function parseDeployTargets(flag: readonly string[] | undefined, configured: readonly DeployTarget[] | undefined): DeployTarget[] {
   const raw = flag && flag.length ? flag.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) : [...(configured ?? ['postgres'])];
-  const out: TargetName[] = [];
+  const out: DeployTarget[] = [];
   for (const t of raw) {
-    if (!TARGET_NAMES.includes(t as TargetName)) throw new ProjectError(`unknown target '${t}'; expected ${TARGET_NAMES.join(' or ')}`);
-    if (!out.includes(t as TargetName)) out.push(t as TargetName);
+    if (!DEPLOY_TARGETS.includes(t as DeployTarget)) throw new ProjectError(`unknown target '${t}'${didYouMean(t, DEPLOY_TARGETS)}; expected ${DEPLOY_TARGETS.join(', ')}`);
+    if (!out.includes(t as DeployTarget)) out.push(t as DeployTarget);
   }
   return out;
+}
+
+/** The planning targets (lint, explain): `pglite` plans as postgres. */
+export function parseTargets(flag: readonly string[] | undefined, configured: readonly DeployTarget[] | undefined): TargetName[] {
+  return [...new Set(parseDeployTargets(flag, configured).map(planTarget))];
 }

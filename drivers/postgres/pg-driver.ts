@@ -7,7 +7,7 @@
  * in transaction mode, which cannot keep prepared statements).
  */
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, resolveTimeouts, type ConnectSettings, type Driver, type Executor } from '../../src/engine/driver.js';
 import { DriverError, TimeoutError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
@@ -21,6 +21,15 @@ import { mapPgError } from './errors.js';
 import { endpointOf, isRequestTimeout, PoolGate } from './pool.js';
 import { postgresTarget } from './target.js';
 import { RESULT_PARSERS } from './types.js';
+import { missingPeer, optionalPeer } from '../../src/peer.js';
+
+// An optional peer: an app on PGlite or DynamoDB alone need not install it.
+const pgLib: typeof pg | undefined = (await optionalPeer('pg', () => import('pg')))?.default;
+
+function requirePg(): typeof pg {
+  if (!pgLib) throw missingPeer('pg', 'postgres() from quern/postgres');
+  return pgLib;
+}
 
 interface TimeoutOptions {
   /** Bound on opening a connection (default 10,000 ms; 0: none). createClient's connectTimeoutMs overrides it. */
@@ -38,7 +47,7 @@ const TYPES = {
   getTypeParser(oid: number, format?: string) {
     const own = RESULT_PARSERS[oid];
     if (own && format !== 'binary') return own;
-    return pg.types.getTypeParser(oid, format as 'text');
+    return requirePg().types.getTypeParser(oid, format as 'text');
   },
 } as unknown as pg.CustomTypesConfig;
 
@@ -210,14 +219,15 @@ class PgDriver implements Driver {
       this.owned = false;
     } else {
       const driver = this;
+      const lib = requirePg();
       // pg bounds the pool's queue and each new connection with one setting; only the second is
       // the connect timeout (the wait for a free connection is the gate's, bounded per request).
-      class TimedClient extends pg.Client {
+      class TimedClient extends lib.Client {
         constructor(config?: string | pg.ClientConfig) {
           super({ ...(typeof config === 'object' ? config : {}), connectionTimeoutMillis: driver.connectTimeoutMs });
         }
       }
-      this.raw = new pg.Pool({ connectionString: opts.connectionString, ...(opts.max ? { max: opts.max } : {}), Client: TimedClient });
+      this.raw = new lib.Pool({ connectionString: opts.connectionString, ...(opts.max ? { max: opts.max } : {}), Client: TimedClient });
       this.owned = true;
       // An idle client's network error must not crash the process; the pool replaces the client.
       this.raw.on('error', () => undefined);

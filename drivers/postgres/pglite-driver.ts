@@ -13,9 +13,11 @@
  * part of, so it fails at once with a DriverError instead (see `inside`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 import { DriverError, ValidationError } from '../../src/errors.js';
+import { loadPeer } from '../../src/peer.js';
 import type { Driver, Executor } from '../../src/engine/driver.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
@@ -126,7 +128,8 @@ class PgliteDriver implements Driver {
     this.starting ??= (async () => {
       const dataDir = this.opts.dataDir;
       if (dataDir !== undefined) checkDataDir(dataDir);
-      const { PGlite } = await import('@electric-sql/pglite');
+      const { PGlite } = await loadPeer('@electric-sql/pglite', 'pglite() from quern/postgres', () => import('@electric-sql/pglite'));
+      if (dataDir) ensureDataDirParent(dataDir);
       let db: PGlite;
       try {
         db = new PGlite({ ...(dataDir ? { dataDir } : {}), parsers: RESULT_PARSERS });
@@ -176,6 +179,12 @@ function checkDataDir(dataDir: unknown): void {
     throw new ValidationError('pglite.dataDir', `cannot inspect ${dataDir}: ${(e as Error).message}`);
   }
   if (st && !st.isDirectory()) throw new ValidationError('pglite.dataDir', `${dataDir} exists and is not a directory; pass a directory (PGlite creates it when missing)`);
+}
+
+/** PGlite creates its data directory but not the folders above it (./.quern/pglite on a fresh checkout). */
+export function ensureDataDirParent(dataDir: string): void {
+  if (/^[a-z]+:\/\//.test(dataDir)) return; // memory://, idb://: not a path
+  mkdirSync(dirname(dataDir), { recursive: true });
 }
 
 export function pglite(opts: PgliteDriverOptions = {}): Driver {

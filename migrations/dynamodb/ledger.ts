@@ -246,6 +246,17 @@ export class DynamoLedger {
     }));
   }
 
+  /** `migrate baseline`: record a migration as applied without running it (its schema already exists). */
+  async markApplied(id: string, checksum: string, total: number): Promise<void> {
+    const now = S(new Date().toISOString());
+    await this.client.send(new PutItemCommand({
+      TableName: this.table,
+      Item: { id: S(migrationKey(id)), checksum: S(checksum), done: N(total), total: N(total), startedAt: now, finishedAt: now, appliedBy: S(`baseline ${this.owner}`) },
+      ConditionExpression: 'attribute_not_exists(#id)',
+      ExpressionAttributeNames: { '#id': 'id' },
+    }));
+  }
+
   async finishEmpty(id: string): Promise<void> {
     await this.client.send(new UpdateItemCommand({
       TableName: this.table,

@@ -11,9 +11,6 @@
  *   dropped before the statement is retried.
  * - `_quern_migrations` records each migration with the checksum of its file.
  */
-import pg from 'pg';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/engine/driver.js';
-import { redactUrl as redact } from '../connections.js';
 import { hostname } from 'node:os';
 import { quoteIdent } from '../../drivers/postgres/serialize.js';
 import { DestructiveChangeError, LockError, MigrationError } from '../errors.js';
@@ -21,12 +18,14 @@ import type { Migration } from '../folder.js';
 import { crashPoint, migrationStatus, type LedgerRow, type StatusRow } from '../plan.js';
 import type { Progress } from '../progress.js';
 import { groupUnits, type SqlUnit } from './sql-file.js';
+import { openSession, type SqlSession } from './session.js';
+import type { SqlConnection } from '../connections.js';
 
 export const PG_LEDGER = '_quern_migrations';
 /** Arbitrary but fixed: every quern apply against a database contends for this advisory lock. */
 const LOCK_KEY = '7239017452011';
 
-const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${quoteIdent(PG_LEDGER)} (
+export const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${quoteIdent(PG_LEDGER)} (
   id text PRIMARY KEY,
   checksum text NOT NULL,
   units_done integer NOT NULL,
@@ -37,8 +36,7 @@ const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${quoteIdent(PG_LEDGER)} (
 )`;
 
 export interface PgApplyOptions {
-  readonly url: string;
-  readonly connectTimeoutMs?: number;
+  readonly connection: SqlConnection;
   readonly migrations: readonly Migration[];
   readonly allowDestructive?: boolean;
   readonly dryRun?: boolean;
@@ -52,30 +50,12 @@ export interface ApplyResult {
   readonly skipped: readonly string[];
 }
 
-async function connect(url: string, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
-  client.on('error', () => undefined);
-  const started = performance.now();
-  try {
-    await client.connect();
-  } catch (e) {
-    const timedOut = timeoutMs > 0 && performance.now() - started >= timeoutMs;
-    throw new MigrationError(
-      timedOut ? `cannot connect to PostgreSQL at ${redact(url)}: no answer within ${timeoutMs} ms (--connect-timeout)` : `cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`,
-      timedOut ? 'check --url (or postgres.url in quern.config.ts) and that the server is a PostgreSQL server that is up; raise --connect-timeout for a slow network' : 'check --url (or postgres.url in quern.config.ts) and that the server is running',
-    );
-  }
-  return client;
-}
-
-export { redact };
-
-async function ledgerExists(c: pg.Client): Promise<boolean> {
+async function ledgerExists(c: SqlSession): Promise<boolean> {
   const r = await c.query('SELECT to_regclass($1) IS NOT NULL AS present', [quoteIdent(PG_LEDGER)]);
   return r.rows[0].present === true;
 }
 
-async function readLedger(c: pg.Client): Promise<LedgerRow[]> {
+export async function readLedger(c: SqlSession): Promise<LedgerRow[]> {
   if (!(await ledgerExists(c))) return [];
   const r = await c.query(`SELECT id, checksum, units_done, units_total, started_at, finished_at FROM ${quoteIdent(PG_LEDGER)} ORDER BY id`);
   return r.rows.map((x) => ({ id: x.id, checksum: x.checksum, done: x.units_done, total: x.units_total, startedAt: x.started_at, finishedAt: x.finished_at }));
@@ -83,8 +63,8 @@ async function readLedger(c: pg.Client): Promise<LedgerRow[]> {
 
 const pgChecksum = (m: Migration) => m.postgres?.checksum;
 
-export async function statusPostgres(url: string, migrations: readonly Migration[], connectTimeoutMs?: number): Promise<StatusRow[]> {
-  const c = await connect(url, connectTimeoutMs);
+export async function statusPostgres(conn: SqlConnection, migrations: readonly Migration[]): Promise<StatusRow[]> {
+  const c = await openSession(conn);
   try {
     return migrationStatus(migrations, await readLedger(c), pgChecksum);
   } finally {
@@ -92,7 +72,7 @@ export async function statusPostgres(url: string, migrations: readonly Migration
   }
 }
 
-async function acquireLock(c: pg.Client, progress: Progress, timeoutMs: number): Promise<void> {
+async function acquireLock(c: SqlSession, progress: Progress, timeoutMs: number): Promise<void> {
   const started = Date.now();
   let told = false;
   for (;;) {
@@ -122,7 +102,7 @@ function destructiveReasons(m: Migration, fromUnit: number): string[] {
 
 export async function applyPostgres(opts: PgApplyOptions): Promise<ApplyResult> {
   const { progress } = opts;
-  const c = await connect(opts.url, opts.connectTimeoutMs);
+  const c = await openSession(opts.connection);
   const applied: string[] = [];
   const skipped: string[] = [];
   try {
@@ -177,7 +157,7 @@ function refuseModified(status: readonly StatusRow[]): void {
 
 const INVALID_INDEX_TARGET = /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)/i;
 
-async function applyOne(c: pg.Client, m: Migration, row: LedgerRow | undefined, progress: Progress): Promise<void> {
+async function applyOne(c: SqlSession, m: Migration, row: LedgerRow | undefined, progress: Progress): Promise<void> {
   const units = groupUnits(m.postgres!.statements);
   const total = units.length;
   const from = row?.done ?? 0;
@@ -223,7 +203,7 @@ async function applyOne(c: pg.Client, m: Migration, row: LedgerRow | undefined, 
   task.finish(`applied (${statements} statement${statements === 1 ? '' : 's'})`);
 }
 
-async function runAlone(c: pg.Client, m: Migration, unit: SqlUnit): Promise<void> {
+async function runAlone(c: SqlSession, m: Migration, unit: SqlUnit): Promise<void> {
   const st = unit.statements[0];
   const ix = INVALID_INDEX_TARGET.exec(st.sql);
   if (ix) {
@@ -236,14 +216,18 @@ async function runAlone(c: pg.Client, m: Migration, unit: SqlUnit): Promise<void
   await run(c, m, st.sql, st.line);
 }
 
-async function run(c: pg.Client, m: Migration, sql: string, line: number): Promise<void> {
+async function run(c: SqlSession, m: Migration, sql: string, line: number): Promise<void> {
   try {
     await c.query(sql);
   } catch (e) {
     const err = e as Error & { code?: string; detail?: string };
+    // 42P07/42710: the object exists. After `db push` the first migration meets its own tables.
+    const exists = err.code === '42P07' || err.code === '42710';
     throw new MigrationError(
       `${m.id}: ${m.postgres!.path} line ${line} failed on PostgreSQL: ${err.message}${err.detail ? ` (${err.detail})` : ''}\n  statement: ${sql.split('\n')[0]}${sql.includes('\n') ? ' …' : ''}`,
-      'this migration step was rolled back and nothing after it ran; fix the data or the migration (if it was never applied anywhere), then run `quern migrate apply` again',
+      exists
+        ? 'the database already has this schema object: if it was created by `quern db push`, run `quern migrate baseline` to record the migrations it already matches as applied (see `quern migrate status`); this step was rolled back'
+        : 'this migration step was rolled back and nothing after it ran; fix the data or the migration (if it was never applied anywhere), then run `quern migrate apply` again',
     );
   }
 }

@@ -1,0 +1,109 @@
+/**
+ * `quern init`: the files a new project needs (quern.config.ts, a schema
+ * module, the migrations folder). Asks for the target only on a terminal;
+ * under CI or without one it never prompts and uses --target (default pglite).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import type { ConfigTarget } from '../../src/config.js';
+import { DEFAULT_PGLITE_DIR } from '../../migrations/connections.js';
+import { ProjectError } from '../errors.js';
+import { CONFIG_NAMES } from '../config.js';
+import { parseDeployTargets } from '../lint/targets.js';
+import { canPrompt } from './migrate.js';
+
+interface InitFlags { target?: string[]; yes?: boolean; schema: string; dir?: string }
+
+export function configSource(targets: readonly ConfigTarget[], schemaPath: string): string {
+  const lines = [
+    `  schema: '${schemaPath}',`,
+    `  targets: [${targets.map((t) => `'${t}'`).join(', ')}],`,
+    `  include: ['src/**/*.ts'],`,
+    `  migrations: './migrations',`,
+  ];
+  if (targets.includes('pglite')) lines.push(`  pglite: { dataDir: '${DEFAULT_PGLITE_DIR}' },`);
+  if (targets.includes('postgres')) lines.push('  postgres: { url: process.env.DATABASE_URL },');
+  if (targets.includes('dynamodb')) lines.push(`  dynamodb: { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, region: process.env.AWS_REGION ?? 'us-east-1' },`);
+  return `import { defineConfig } from 'quern';
+
+// Every key is described in quern's docs/config.md; unknown keys are refused.
+export default defineConfig({
+${lines.join('\n')}
+});
+`;
+}
+
+// Valid on every target: each relation's foreign key has an index (DynamoDB needs it for includes).
+export const SCHEMA_SOURCE = `import { belongsTo, defineSchema, f, hasMany, index, model } from 'quern';
+
+export const User = model('User', {
+  id: f.uuid().key().auto(),
+  email: f.string().unique(),
+  name: f.string(),
+  createdAt: f.timestamp().createdAt(),
+});
+
+export const Post = model('Post', {
+  id: f.uuid().key().auto(),
+  authorId: f.uuid(),
+  title: f.string(),
+  createdAt: f.timestamp().createdAt(),
+}, { indexes: [index('authorId', 'createdAt')] });
+
+export const schema = defineSchema({ user: User, post: Post }, {
+  relations: {
+    user: { posts: hasMany('post', 'authorId') },
+    post: { author: belongsTo('user', 'authorId') },
+  },
+});
+`;
+
+async function askTargets(): Promise<string[]> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question('Targets (postgres, pglite, dynamodb; comma-separated) [pglite]: ')).trim();
+    return [answer || 'pglite'];
+  } finally {
+    rl.close();
+  }
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('write quern.config.ts, a schema module and the migrations folder in the current folder; never prompts under CI')
+    .option('-t, --target <targets>', 'postgres, pglite, dynamodb (comma-separated or repeated; default pglite)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
+    .option('-y, --yes', 'accept the defaults without asking')
+    .option('--schema <path>', 'where to write the schema module', './src/schema.ts')
+    .option('--dir <path>', 'the project folder (default: the current folder)')
+    .action(async (flags: InitFlags) => {
+      const root = resolve(flags.dir ?? process.cwd());
+      const existing = CONFIG_NAMES.map((n) => join(root, n)).find((p) => existsSync(p));
+      if (existing) throw new ProjectError(`${existing} already exists; quern init writes a new project and changes nothing here`);
+      const raw = flags.target ?? (!flags.yes && canPrompt() ? await askTargets() : ['pglite']);
+      const targets = parseDeployTargets(raw, undefined);
+      const written: string[] = [];
+      const write = (path: string, text: string) => {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+        written.push(relative(root, path) || path);
+      };
+      write(join(root, 'quern.config.ts'), configSource(targets, flags.schema));
+      const schemaFile = resolve(root, flags.schema);
+      if (existsSync(schemaFile)) process.stdout.write(`kept ${relative(root, schemaFile)} (it exists)\n`);
+      else write(schemaFile, SCHEMA_SOURCE);
+      const migrations = join(root, 'migrations');
+      if (!existsSync(migrations)) write(join(migrations, '.gitkeep'), '');
+      if (targets.includes('pglite')) {
+        const ignore = join(root, '.gitignore');
+        const text = existsSync(ignore) ? readFileSync(ignore, 'utf8') : '';
+        if (!/^\.quern\/?$/m.test(text)) {
+          appendFileSync(ignore, `${text && !text.endsWith('\n') ? '\n' : ''}.quern/\n`);
+          written.push('.gitignore (.quern/)');
+        }
+      }
+      process.stdout.write(`wrote ${written.join(', ')}\n\nNext:\n  npx quern migrate dev --name init   # create the first migration and apply it${targets.includes('pglite') ? ` (PGlite in ${DEFAULT_PGLITE_DIR})` : ''}\n  npx quern lint                      # check every query against ${targets.join(', ')}\n`);
+    });
+}
