@@ -1,6 +1,7 @@
 /** `quern explain <file>:<line>`: the plan of the query at that line, for each target. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadLint } from '../lint/load.js';
 import { Command } from 'commander';
 import type { Plan } from '../../src/plan/plan.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
@@ -78,7 +79,7 @@ function siteSpan(s: AnalysedSite): [number, number] {
 
 export async function explainLocation(project: Project, location: string, targets: readonly TargetName[], c: Colours): Promise<string> {
   const { file, line } = parseLocation(location);
-  const { analyseProject } = await import('../lint/run.js');
+  const { analyseProject } = await loadLint();
   const { sites, analyser } = await analyseProject(project, { targets, files: [file] });
   // The innermost call spanning the line: a query inside a batch explains the query.
   const hits = sites
@@ -100,7 +101,7 @@ export async function explainShape(project: Project, shapeArg: string, targets: 
   }
   // Accept a whole QUERN_RECORD line as well as a bare shape.
   const text = typeof parsed.shape === 'string' ? parsed.shape : shape;
-  const [{ loadTargets }, { Analyser }] = await Promise.all([import('../lint/run.js'), import('../lint/analyze.js')]);
+  const [{ loadTargets }, { Analyser }] = await Promise.all([loadLint(), import('../lint/analyze.js')]);
   const descriptors = await loadTargets(targets);
   const analyser = new Analyser(project.root, project.schema, { names: targets, descriptors });
   const model = (JSON.parse(text) as { model?: string }).model ?? '';

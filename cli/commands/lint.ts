@@ -1,6 +1,7 @@
 /** `quern lint`: every query in the source tree, planned offline for each target. */
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { loadLint } from '../lint/load.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadProject, type Project } from '../config.js';
 import { exitCodeFor, type LintResult } from '../lint/findings.js';
@@ -91,7 +92,7 @@ Examples:
       const project = await loadProject({ config });
       const targets = parseTargets(flags.target, project.config.targets);
       // Loaded on use: the analysis pulls in the TypeScript compiler (~0.5 s), which other commands never need.
-      const { runLint } = await import('../lint/run.js');
+      const { runLint } = await loadLint();
       const files = flags.changed === undefined ? undefined : await changedSelection(project, paths, flags.changed === true ? 'HEAD' : flags.changed);
       const result = await runLint(project, { targets, paths, shapes: flags.shapes, ...(files ? { files } : {}) });
       const text = render(result, flags.format, !!flags.output);

@@ -10,6 +10,7 @@ import type { TargetName } from '../../src/plan/capabilities.js';
 import { QuernError } from '../../src/errors.js';
 import { loadProject, type Project } from '../config.js';
 import { ProjectError } from '../errors.js';
+import { loadLint } from '../lint/load.js';
 import { MigrationError } from '../../migrations/errors.js';
 import { parseDeployTargets } from '../lint/targets.js';
 import { generateMigration } from '../../migrations/generate.js';
@@ -384,7 +385,7 @@ async function capabilityReport(project: Project, targets: readonly TargetName[]
   out.write('\nCapability report (quern lint over the codebase\'s queries, with these models):\n');
   try {
     // Loaded on demand: the TypeScript compiler is heavy, and only generate reports.
-    const [{ runLint }, { coloursFor, formatText }] = await Promise.all([import('../lint/run.js'), import('../lint/format/text.js')]);
+    const [{ runLint }, { coloursFor, formatText }] = await Promise.all([loadLint(), import('../lint/format/text.js')]);
     const result = await runLint(project, { targets });
     out.write(formatText(result, coloursFor(out)).replace(/^/gm, '  '));
   } catch (e) {

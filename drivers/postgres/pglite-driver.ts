@@ -34,7 +34,21 @@ export interface PgliteDriverOptions {
   /** Directory to persist the database in (default: in memory). */
   dataDir?: string;
   /** An existing instance to use (shared across clients or tests). Not closed by `close()`. */
-  instance?: PGlite;
+  instance?: PgliteInstance;
+}
+
+/**
+ * A PGlite instance, typed by the members quern uses. Structural on purpose: quern's published
+ * types must not import PGlite's, which do not type-check with `skipLibCheck: false` and would
+ * burden apps that never install PGlite.
+ */
+export interface PgliteInstance {
+  readonly waitReady: Promise<void>;
+  readonly closed: boolean;
+  // eslint-style `any`: PGlite's own generic signatures must stay assignable here.
+  query(sql: string, params?: any[], options?: any): Promise<unknown>;
+  transaction(fn: (tx: any) => Promise<any>): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 const QUERY_OPTIONS: QueryOptions = { parsers: RESULT_PARSERS };
@@ -102,8 +116,8 @@ class PgliteCore implements SqlDriverCore {
 }
 
 /** The SQL driver core over a PGlite instance (to build a SqlExecutor directly). */
-export function pgliteCore(db: PGlite): SqlDriverCore {
-  return new PgliteCore(db);
+export function pgliteCore(db: PgliteInstance): SqlDriverCore {
+  return new PgliteCore(db as unknown as PGlite);
 }
 
 class PgliteDriver implements Driver {
@@ -115,7 +129,7 @@ class PgliteDriver implements Driver {
   private closed = false;
 
   constructor(private readonly opts: PgliteDriverOptions) {
-    this.db = opts.instance ?? null;
+    this.db = (opts.instance as unknown as PGlite | undefined) ?? null;
     this.owned = !opts.instance;
   }
 
