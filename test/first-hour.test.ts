@@ -6,8 +6,7 @@
  * a PostgreSQL-only install stays within 15 MB besides pg.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { availableBackends, freshPgDatabase } from './harness/index.js';
@@ -15,20 +14,9 @@ import { firstHour, SIZE_BUDGET_BYTES, type FirstHourResult } from '../scripts/f
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** `npm test` builds before vitest runs; a lone run of this file builds when dist is older than the sources. */
+/** `npm test` builds dist before vitest runs and says so (QUERN_DIST_BUILT); a lone run of this file builds first. */
 function ensureBuilt(): void {
-  const marker = join(REPO, 'dist', 'src', 'index.js');
-  const sources = Math.max(...['src', 'drivers', 'migrations', 'cli'].map((d) => newest(join(REPO, d))));
-  if (!existsSync(marker) || statSync(marker).mtimeMs < sources) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'inherit' });
+  if (process.env.QUERN_DIST_BUILT !== '1') execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'inherit' });
 }
 
 const hasPg = availableBackends().includes('postgres');

@@ -4,7 +4,7 @@
  * `db push` creates. Table names here are logical (no prefix).
  */
 import type { ModelDef, IndexDef } from '../../src/schema/model.js';
-import { attributeDefinitions, attributeType, createTableInput, gsiAttributes, gsiInput, uniqueTableInput } from '../../drivers/dynamodb/tables.js';
+import { attributeDefinitions, attributeType, createTableInput, gsiAttributes, gsiInput, uniqueTableInput } from '../../drivers/dynamodb/table-inputs.js';
 import { UNIQUE_TABLE } from '../../drivers/dynamodb/unique.js';
 import type { AttributeDefinition, GsiDefinition, TableDefinition } from './steps.js';
 

@@ -19,7 +19,7 @@ import type { ModelPair, SchemaDiff } from '../diff/diff.js';
 import { attributeType, gsiDefinition, tableDefinition, uniqueTable } from './physical.js';
 import { isShardAttribute, shardAttribute } from '../../src/schema/shard.js';
 import { kvSchema } from '../../src/schema/colocation.js';
-import { collectionTableInput } from '../../drivers/dynamodb/tables.js';
+import { collectionTableInput } from '../../drivers/dynamodb/table-inputs.js';
 import type { DynamoStep } from './steps.js';
 import { counterCaches, type CounterCache } from '../../src/schema/counters.js';
 

@@ -63,6 +63,31 @@ export class Query<T> implements PromiseLike<T> {
     return this.then().finally(f);
   }
 
+  /** What `console.log(query)` and `JSON.stringify(query)` show: the query, never the client behind it (its cursor key, its pool). */
+  describe(): string {
+    const what = this.label();
+    return this.started ? `Query ${what} (started)` : `Query ${what}: not run; await it (or pass it to db.batch) to run it`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.describe();
+  }
+
+  toJSON(): { query: string; state: 'not run' | 'started'; hint?: string } {
+    const query = this.label();
+    return this.started ? { query, state: 'started' } : { query, state: 'not run', hint: 'await the query (or pass it to db.batch) to run it' };
+  }
+
+  toString(): string {
+    return this.describe();
+  }
+
+  /** `post.findMany({ where, orderBy })`: argument names only, as values may be personal data. */
+  private label(): string {
+    const args = this.args && typeof this.args === 'object' ? Object.keys(this.args as object) : [];
+    return `${this.modelKey}.${this.method}(${args.length ? `{ ${args.join(', ')} }` : ''})`;
+  }
+
   /**
    * The plan for this query on the client's target, or on another target
    * (`{ target: dynamodbTarget }`) — offline, no I/O. Never throws for

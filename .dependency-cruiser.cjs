@@ -1,0 +1,35 @@
+/**
+ * Import boundaries (design.md section 1), checked by `npm run check:boundaries` inside `npm test`:
+ * the engine in src/ never imports a driver or a database client, and a driver never imports
+ * another driver.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'src-imports-no-driver',
+      comment: 'src/ is independent of any database: drivers implement the interfaces src/ defines.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^drivers/' },
+    },
+    {
+      name: 'src-imports-no-database-client',
+      comment: 'Database clients are optional peers, loaded by the drivers only.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: 'node_modules/(pg|@electric-sql/pglite|@aws-sdk/[^/]+)/' },
+    },
+    {
+      name: 'drivers-do-not-import-each-other',
+      comment: 'Each driver stands alone, so an app loads only the one it uses.',
+      severity: 'error',
+      from: { path: '^drivers/([^/]+)/' },
+      to: { path: '^drivers/', pathNot: '^drivers/$1/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
