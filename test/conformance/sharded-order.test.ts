@@ -41,6 +41,16 @@ const sameOrder = (got: readonly Row[], want: readonly Row[]) => {
   expect(times(got)).toEqual(times(want));
   expect(ns(got).sort((a, b) => a - b)).toEqual(ns(want).sort((a, b) => a - b));
 };
+/**
+ * A page is one Query per shard. A shard reads one page more only when its need-th and
+ * (need+1)-th items tie on the sorted field (the tie group must be complete for an exact merge);
+ * which shard an item lands in follows from its random key, so that extra read comes and goes.
+ */
+const expectShardReads = (ops: readonly string[]) => {
+  expect(ops.every((o) => o === 'Query'), 'only Query requests').toBe(true);
+  expect(ops.length).toBeGreaterThanOrEqual(SHARDS);
+  expect(ops.length, 'at most one tie-group read per shard').toBeLessThanOrEqual(2 * SHARDS);
+};
 type PageOf = { items: Row[]; nextCursor: string | null; prevCursor: string | null };
 
 conformance('sharded global order', ({ scenario }) => {
@@ -61,7 +71,7 @@ conformance('sharded global order', ({ scenario }) => {
     const all = await world(t);
     const { result, ops } = await recordOps(t, () => t.db.event.findMany({ orderBy: { at: 'desc' }, limit: 10 }));
     sameOrder(result, desc(all).slice(0, 10));
-    if (t.name === 'dynamodb') expect(ops).toEqual(Array(SHARDS).fill('Query'));
+    if (t.name === 'dynamodb') expectShardReads(ops);
     else expect(ops).toEqual(['sql']);
     const everything = await t.db.event.findMany({ orderBy: { at: 'asc' } });
     sameOrder(everything, asc(all));
@@ -85,7 +95,7 @@ conformance('sharded global order', ({ scenario }) => {
     for (let guard = 0; guard < 10; guard++) {
       const p: PageOf = await t.db.event.paginate({ orderBy: { at: 'desc' }, first: 7, ...(after ? { after } : {}) });
       pages.push(ns(p.items));
-      if (guard === 0 && t.name === 'dynamodb') expect(t.events.slice(before).map((e) => e.operation), 'a page is one Query per shard').toEqual(Array(SHARDS).fill('Query'));
+      if (guard === 0 && t.name === 'dynamodb') expectShardReads(t.events.slice(before).map((e) => e.operation));
       if (!p.nextCursor) break;
       after = p.nextCursor;
     }
