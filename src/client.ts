@@ -19,6 +19,7 @@ import { CursorCodec } from './engine/cursor.js';
 import { projectRow, projectRows } from './engine/project.js';
 import { shapeGroup } from './query/aggregate.js';
 import { Query, type Explanation, type QueryRunner } from './engine/query.js';
+import { pointAtCaller } from './engine/site.js';
 
 export { Query, type Explanation } from './engine/query.js';
 
@@ -226,11 +227,15 @@ class Runtime implements QueryRunner {
   }
 
   async execute(q: Query<unknown>): Promise<unknown> {
-    this.ensureOpen();
-    const { prepared } = this.prepare(q);
-    this.gate(prepared.plan, q);
-    const result = await this.executor.run(prepared, this.ctx);
-    return this.finish(prepared, result);
+    try {
+      this.ensureOpen();
+      const { prepared } = this.prepare(q);
+      this.gate(prepared.plan, q);
+      const result = await this.executor.run(prepared, this.ctx);
+      return this.finish(prepared, result);
+    } catch (e) {
+      throw await pointAtCaller(e);
+    }
   }
 
   finish(prepared: PreparedQuery, result: unknown): unknown {
@@ -356,18 +361,22 @@ function makeClient<S>(rt: Runtime): Client<S> {
       if (caps.maxAtomicBatch !== null && queries.length > caps.maxAtomicBatch) {
         throw new CapabilityError('batch-too-large', rt.driver.name, `an atomic batch on ${caps.target} holds at most ${caps.maxAtomicBatch} items; got ${queries.length}`, `split it into batches of ${caps.maxAtomicBatch}, or accept non-atomic writes with separate calls`);
       }
-      rt.ensureOpen();
-      const prepared = queries.map((q) => {
-        const p = rt.prepare(q as Query<unknown>).prepared;
-        rt.gate(p.plan, q as Query<unknown>);
-        return p;
-      });
-      const results = await rt.executor.batch(prepared, rt.ctx);
-      return results.map((r, i) => rt.finish(prepared[i], r)) as never;
+      try {
+        rt.ensureOpen();
+        const prepared = queries.map((q) => {
+          const p = rt.prepare(q as Query<unknown>).prepared;
+          rt.gate(p.plan, q as Query<unknown>);
+          return p;
+        });
+        const results = await rt.executor.batch(prepared, rt.ctx);
+        return results.map((r, i) => rt.finish(prepared[i], r)) as never;
+      } catch (e) {
+        throw await pointAtCaller(e);
+      }
     },
     async transaction(fn) {
       if (!caps.interactiveTransactions) {
-        throw new CapabilityError('interactive-transaction-unsupported', rt.driver.name, `${caps.target} has no interactive transactions`, 'use db.batch([...]) to write atomically');
+        throw await pointAtCaller(new CapabilityError('interactive-transaction-unsupported', rt.driver.name, `${caps.target} has no interactive transactions`, 'use db.batch([...]) to write atomically'));
       }
       rt.ensureOpen();
       return rt.executor.transaction((txExec) => fn(modelClients<S>(rt.schema, rt.withExecutor(txExec))), rt.ctx);

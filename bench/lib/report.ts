@@ -66,6 +66,7 @@ export function textReport(r: BenchResults): string {
   }
   micro('Planner (µs per operation, median of batches)', r.planner);
   micro('Row mapping (µs per row, 10-column rows)', r.rowMapping);
+  if (r.callSite) micro('Caller sites (µs per query)', r.callSite);
   out.push('', 'Lint throughput');
   out.push(r.lint.skipped !== undefined ? `  SKIPPED: ${r.lint.skipped}` : `  ${r.lint.sites} sites in ${r.lint.files} files: ${r.lint.seconds.toFixed(2)} s, ${Math.round(r.lint.sitesPerSecond)} sites/s${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond} sites per CPU second)` : ''}`);
   out.push('', 'Memory while paging with paginate()');
@@ -148,6 +149,7 @@ export function markdownReport(r: BenchResults): string {
   }
   microTable('Planner', 'µs/op', r.planner);
   microTable('Row mapping (10-column rows)', 'µs/row', r.rowMapping);
+  if (r.callSite) microTable('Caller sites in errors', 'µs/query', r.callSite);
   out.push('', '**Lint, memory, type-check**', '');
   out.push(r.lint.skipped !== undefined ? `- Lint: skipped (${r.lint.skipped})` : `- Lint: ${r.lint.sites.toLocaleString('en-US')} query sites in ${r.lint.files} generated files in ${r.lint.seconds.toFixed(2)} s = **${Math.round(r.lint.sitesPerSecond).toLocaleString('en-US')} sites/s**${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond!.toLocaleString('en-US')} sites per CPU second)` : ''}`);
   if (r.memory.skipped !== undefined) out.push(`- Memory: skipped (${r.memory.skipped})`);

@@ -141,6 +141,8 @@ export interface BenchResults {
   readonly suites: readonly ComparisonSuite[];
   readonly planner: Maybe<{ readonly figures: readonly MicroFigure[] }>;
   readonly rowMapping: Maybe<{ readonly figures: readonly MicroFigure[] }>;
+  /** what pointing errors at the application's line costs a query (absent in older results) */
+  readonly callSite?: Maybe<{ readonly figures: readonly MicroFigure[] }>;
   readonly lint: Maybe<LintFigure>;
   readonly memory: Maybe<MemoryFigure>;
   readonly typecheck: Maybe<TypecheckFigure>;

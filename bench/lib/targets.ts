@@ -187,6 +187,24 @@ export function computeTargets(r: Partial): TargetFigure[] {
     }
   }
 
+  // 5b. caller sites in errors: what a successful query pays (an upper bound: creating the query).
+  {
+    const what = 'caller sites in errors, per successful query';
+    const target = '< 1 µs';
+    const m = r.callSite ?? { skipped: 'not in this result file' };
+    const create = m.skipped === undefined ? m.figures.find((f) => f.id === 'site-create') : undefined;
+    if (m.skipped !== undefined) out.push(notMeasured(what, target, m.skipped));
+    else if (!create) out.push(notMeasured(what, target, 'no site-create figure'));
+    else {
+      const eager = m.figures.find((f) => f.id === 'site-eager');
+      out.push({
+        what, target,
+        measured: `${create.usPerOp.toFixed(3)} µs to create a query, nothing recorded${eager ? ` (an eager stack capture: ${eager.usPerOp.toFixed(2)} µs)` : ''}`,
+        status: create.usPerOp < 1 ? 'met' : 'missed',
+      });
+    }
+  }
+
   // 6. lint.
   {
     const what = 'lint throughput';
