@@ -25,7 +25,7 @@ import {
 import { decimalVariants } from '../../src/engine/kv/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
-import { attributeDef, checkKeyValue, collectionKey, decodeKey, decodeRow, encodeField, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES, shardAttributes } from './marshal.js';
+import { attributeDef, checkKeyValue, collectionKey, decodeKey, decodeRow, encodeField, encodeItem, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES, shardAttributes } from './marshal.js';
 import { gsiAttributes } from './tables.js';
 import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type SendPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
@@ -357,17 +357,7 @@ export class DynamoCore implements KvDriverCore {
   }
 
   private encodeItem(m: ModelDef, row: Row): Item {
-    const item: Item = {};
-    const keys = this.allKeyAttributes(m);
-    for (const [name, def] of Object.entries(m.fields)) {
-      const av = encodeField(def, row[name], name);
-      if (!av) continue;
-      if (keys.has(name)) checkKeyValue(m, name, av);
-      item[name] = av;
-    }
-    // Sharded indexes: the shard follows from the key, which no update can change.
-    Object.assign(item, shardAttributes(m, item));
-    return m.colocation ? Object.assign(item, collectionKey(m, row)) : item;
+    return encodeItem(m, row, this.allKeyAttributes(m));
   }
 
   /** UpdateExpression, or null when there is nothing to set (the write is then a condition check). */

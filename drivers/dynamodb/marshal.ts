@@ -208,6 +208,24 @@ export function fromCollectionKey(model: ModelDef, item: Item): Row | null {
   return { [model.key[0]]: decodeField(model.fields[model.key[0]], { S: pk }), [model.key[1]]: decodeField(model.fields[model.key[1]], { S: sk.slice(c.sk.length) }) };
 }
 
+/**
+ * The whole stored item of a row: its fields, the shard numbers of its sharded indexes (they
+ * follow from the key, which no update can change) and, for a colocated model, the collection key.
+ * Migrations that move items between layouts build them here too, so a moved item is exactly
+ * what a fresh insert writes.
+ */
+export function encodeItem(m: ModelDef, row: Row, keys: ReadonlySet<string> = new Set([...m.key, ...m.indexes.flatMap((i) => i.fields)])): Item {
+  const item: Item = {};
+  for (const [name, def] of Object.entries(m.fields)) {
+    const av = encodeField(def, row[name], name);
+    if (!av) continue;
+    if (keys.has(name)) checkKeyValue(m, name, av);
+    item[name] = av;
+  }
+  Object.assign(item, shardAttributes(m, item));
+  return m.colocation ? Object.assign(item, collectionKey(m, row)) : item;
+}
+
 /** Every shard attribute of the model's sharded indexes, computed from the item's stored key. */
 export function shardAttributes(model: ModelDef, item: Item): Item {
   const out: Item = {};

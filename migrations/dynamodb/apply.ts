@@ -18,7 +18,10 @@ import type { ApplyResult } from '../postgres/apply.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/engine/driver.js';
 import { describe, dynamoClient, pollMs, sleep, waitActive, waitGone } from './client.js';
 import { DynamoLedger } from './ledger.js';
-import { describeStep, type DynamoStep } from './steps.js';
+import { describeStep, type DynamoStep, type Member } from './steps.js';
+import { COLLECTION_PK, COLLECTION_SK, kvSchema } from '../../src/schema/colocation.js';
+import { decodeRow, encodeItem } from '../../drivers/dynamodb/marshal.js';
+import { uniqueEntryKey } from '../../drivers/dynamodb/unique.js';
 import { entriesOf, entryFor, UNIQUE_PK, UNIQUE_TABLE } from './unique-entries.js';
 
 /** Items per scan page: the resume position is saved after each page. */
@@ -168,6 +171,8 @@ class StepRunner {
         return this.deleteUniqueEntries(m, i, s, label);
       case 'RenameAttribute':
         return this.renameAttribute(m, i, s, label);
+      case 'MoveItems':
+        return this.moveItems(m, i, s, label);
       case 'BackfillCounter':
         return this.backfillCounter(m, i, s, label);
       case 'UpdateTimeToLive':
@@ -344,8 +349,8 @@ class StepRunner {
   private async backfillUnique(m: Migration, i: number, s: Extract<DynamoStep, { op: 'BackfillUnique' }>, label: string): Promise<void> {
     const table = this.name(s.table);
     const uniqueTable = this.name(UNIQUE_TABLE);
-    // The model as this migration defines it: the entries must be encoded the way the driver will read them.
-    const model = Object.values(m.snapshot.schema.models).find((x) => x.name === s.model)!;
+    // The model as this migration defines it and DynamoDB stores it: the entries must be encoded the way the driver will read them.
+    const model = storedModel(m, s.model);
     const task = this.progress.task(label);
     const duplicates: string[] = [];
     let dupCount = 0;
@@ -366,10 +371,10 @@ class StepRunner {
         if (duplicates.length < 20) {
           const other = await this.client.send(new GetItemCommand({ TableName: uniqueTable, Key: entry.key, ConsistentRead: true }));
           const owner = other.Item?.k?.M;
-          duplicates.push(`  ${s.fields.map((f) => `${f}=${show(item[f])}`).join(', ')}: item ${keyText(s.key, item)} repeats item ${owner ? keyText(s.key, owner) : '(unknown)'}`);
+          duplicates.push(`  ${s.fields.map((f) => `${f}=${show(item[f])}`).join(', ')}: item ${keyText(s.key, item)} repeats item ${owner ? keyText(keyAttributes(s.key, s.member), owner) : '(unknown)'}`);
         }
       }
-    });
+    }, scanOf(s.member));
     if (dupCount > 0) {
       // Start over next time: the duplicates are earlier in the table than the saved position.
       await this.ledger.saveCursor(m.id, undefined);
@@ -392,8 +397,9 @@ class StepRunner {
   ): Promise<boolean> {
     const current = await this.client.send(new GetItemCommand({ TableName: uniqueTable, Key: entry.key, ConsistentRead: true }));
     const holder = current.Item?.k?.M;
-    if (!holder || s.key.some((k) => !holder[k])) return false;
-    const owner = await this.client.send(new GetItemCommand({ TableName: table, Key: Object.fromEntries(s.key.map((k) => [k, holder[k]])), ConsistentRead: true }));
+    const attrs = keyAttributes(s.key, s.member);
+    if (!holder || attrs.some((k) => !holder[k])) return false;
+    const owner = await this.client.send(new GetItemCommand({ TableName: table, Key: keyOf(attrs, holder), ConsistentRead: true }));
     if (owner.Item && entryFor(model, s.constraint, owner.Item)?.key[UNIQUE_PK]?.S === entry.key[UNIQUE_PK].S) return false; // a real duplicate
     try {
       // Only if the entry still names that holder: a concurrent writer wins, and this item counts as a duplicate.
@@ -437,19 +443,20 @@ class StepRunner {
       if (item[s.attribute]) return;
       const shard = shardOfKeyText(s.key.map((k) => item[k]?.S ?? item[k]?.N ?? ''), s.shards);
       try {
+        const attrs = keyAttributes(s.key, s.member);
         await this.client.send(new UpdateItemCommand({
           TableName: table,
-          Key: Object.fromEntries(s.key.map((k) => [k, item[k]])),
+          Key: keyOf(attrs, item),
           UpdateExpression: 'SET #shard = :shard',
           ConditionExpression: 'attribute_exists(#k)',
-          ExpressionAttributeNames: { '#shard': s.attribute, '#k': s.key[0] },
+          ExpressionAttributeNames: { '#shard': s.attribute, '#k': attrs[0] },
           ExpressionAttributeValues: { ':shard': { N: String(shard) } },
         }));
         written++;
       } catch (e) {
         if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
       }
-    }, { projection: [...s.key, s.attribute] });
+    }, scanOf(s.member, [...s.key, s.attribute]));
     task.finish(`${written} of ${seen} item${seen === 1 ? '' : 's'} given a shard`);
   }
 
@@ -462,7 +469,7 @@ class StepRunner {
       try {
         await this.client.send(new UpdateItemCommand({
           TableName: table,
-          Key: Object.fromEntries(s.key.map((k) => [k, item[k]])),
+          Key: keyOf(keyAttributes(s.key, s.member), item),
           UpdateExpression: 'SET #to = #from REMOVE #from',
           ConditionExpression: 'attribute_exists(#from)',
           ExpressionAttributeNames: { '#to': s.to, '#from': s.from },
@@ -471,7 +478,7 @@ class StepRunner {
       } catch (e) {
         if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
       }
-    }, { projection: [...s.key, s.from] });
+    }, scanOf(s.member, [...s.key, s.from]));
     task.finish(`${moved} of ${seen} item${seen === 1 ? '' : 's'} updated`);
   }
 
@@ -487,23 +494,36 @@ class StepRunner {
     if (!s.via) {
       counts = new Map();
       let start: Record<string, AttributeValue> | undefined;
+      const only = s.childMember ? memberFilter(s.childMember) : undefined;
       do {
-        const r = await this.client.send(new ScanCommand({ TableName: child, ConsistentRead: true, ExclusiveStartKey: start, ProjectionExpression: '#fk', ExpressionAttributeNames: { '#fk': s.foreignKey } }));
+        const r = await this.client.send(new ScanCommand({
+          TableName: child, ConsistentRead: true, ExclusiveStartKey: start, ProjectionExpression: '#fk',
+          ExpressionAttributeNames: { '#fk': s.foreignKey, ...only?.ExpressionAttributeNames },
+          ...(only ? { FilterExpression: only.FilterExpression, ExpressionAttributeValues: only.ExpressionAttributeValues } : {}),
+        }));
         for (const it of r.Items ?? []) if (it[s.foreignKey]) counts.set(keyOfValue(it[s.foreignKey]), (counts.get(keyOfValue(it[s.foreignKey])) ?? 0) + 1);
         start = r.LastEvaluatedKey;
       } while (start);
     }
+    const attrs = keyAttributes([s.key], s.member);
     let updated = 0;
     const seen = await this.scan(m, i, table, task, async (item) => {
       const k = item[s.key];
       let n = 0;
       if (counts) n = counts.get(keyOfValue(k)) ?? 0;
       else {
+        // Children in the parent's item collection: their partition is the parent key's text.
+        const inCollection = s.via!.index === null && s.childMember;
         let start: Record<string, AttributeValue> | undefined;
         do {
           const r = await this.client.send(new QueryCommand({
             TableName: child, ...(s.via!.index ? { IndexName: s.via!.index } : { ConsistentRead: true }), Select: 'COUNT', ExclusiveStartKey: start,
-            KeyConditionExpression: '#fk = :v', ExpressionAttributeNames: { '#fk': s.foreignKey }, ExpressionAttributeValues: { ':v': k },
+            ...(inCollection
+              ? {
+                KeyConditionExpression: '#pk = :v AND begins_with(#sk, :sk)', ExpressionAttributeNames: { '#pk': COLLECTION_PK, '#sk': COLLECTION_SK },
+                ExpressionAttributeValues: { ':v': { S: k.S ?? k.N ?? '' }, ':sk': { S: s.childMember!.sk } },
+              }
+              : { KeyConditionExpression: '#fk = :v', ExpressionAttributeNames: { '#fk': s.foreignKey }, ExpressionAttributeValues: { ':v': k } }),
           }));
           n += r.Count ?? 0;
           start = r.LastEvaluatedKey;
@@ -512,16 +532,77 @@ class StepRunner {
       if (item[s.field]?.N === String(n)) return;
       try {
         await this.client.send(new UpdateItemCommand({
-          TableName: table, Key: { [s.key]: k }, UpdateExpression: 'SET #f = :n', ConditionExpression: 'attribute_exists(#k)',
-          ExpressionAttributeNames: { '#f': s.field, '#k': s.key }, ExpressionAttributeValues: { ':n': { N: String(n) } },
+          TableName: table, Key: keyOf(attrs, item), UpdateExpression: 'SET #f = :n', ConditionExpression: 'attribute_exists(#k)',
+          ExpressionAttributeNames: { '#f': s.field, '#k': attrs[0] }, ExpressionAttributeValues: { ':n': { N: String(n) } },
         }));
         updated++;
       } catch (e) {
         if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
       }
-    }, { projection: [s.key, s.field] });
+    }, scanOf(s.member, [s.key, s.field]));
     task.finish(`${updated} of ${seen} counter${seen === 1 ? '' : 's'} set`);
   }
+
+  /**
+   * Each item is written as the new layout stores it (built by the driver's own encoder, so it
+   * is what a fresh insert writes), its unique entries are pointed at its new key, then the old
+   * item goes. Every part is idempotent: a move killed half-way redoes at most the page it was in.
+   */
+  private async moveItems(m: Migration, i: number, s: Extract<DynamoStep, { op: 'MoveItems' }>, label: string): Promise<void> {
+    const from = this.name(s.table);
+    const to = this.name(s.to);
+    const uniqueTable = this.name(UNIQUE_TABLE);
+    const model = storedModel(m, s.model);
+    const logical = Object.values(m.snapshot.schema.models).find((x) => x.name === s.model)!;
+    const stale = { ...logical, uniques: [...logical.uniques, ...s.staleUniques] };
+    const oldKey = keyAttributes(logical.key, s.from);
+    const task = this.progress.task(label);
+    let moved = 0;
+    await this.scan(m, i, from, task, async (item) => {
+      const row = decodeRow(model, item);
+      const next = encodeItem(model, row);
+      await this.client.send(new PutItemCommand({ TableName: to, Item: next }));
+      for (const u of model.uniques) {
+        const entry = entryFor(model, u.name, next);
+        if (entry) await this.client.send(new PutItemCommand({ TableName: uniqueTable, Item: entry.item }));
+      }
+      for (const u of s.staleUniques) {
+        const values = u.fields.map((f) => row[f]);
+        if (values.some((v) => v === null || v === undefined)) continue;
+        await this.client.send(new DeleteItemCommand({ TableName: uniqueTable, Key: { [UNIQUE_PK]: { S: uniqueEntryKey(stale, u.name, values) } } }));
+      }
+      crashPoint(`dynamodb:${m.id}:step:${i}:moved-not-deleted`);
+      await this.client.send(new DeleteItemCommand({ TableName: from, Key: keyOf(oldKey, item) }));
+      moved++;
+    }, scanOf(s.from));
+    task.finish(`${moved} item${moved === 1 ? '' : 's'} moved`);
+  }
+}
+
+/** A model of the migration's own schema, as DynamoDB stores it (a colocated model in its collection). */
+function storedModel(m: Migration, name: string): ModelDef {
+  return Object.values(kvSchema(m.snapshot.schema).models).find((x) => x.name === name)!;
+}
+
+/** The table key of a model's items: its key fields, or quern-pk/quern-sk in a collection table. */
+const keyAttributes = (key: readonly string[], member: Member | undefined): readonly string[] => (member ? [COLLECTION_PK, COLLECTION_SK] : key);
+const keyOf = (attrs: readonly string[], item: Record<string, AttributeValue>) => Object.fromEntries(attrs.map((k) => [k, item[k]]));
+
+/** Only the model's items of a collection table. */
+function memberFilter(member: Member) {
+  return {
+    FilterExpression: member.role === 'parent' ? '#msk = :msk' : 'begins_with(#msk, :msk)',
+    ExpressionAttributeNames: { '#msk': COLLECTION_SK },
+    ExpressionAttributeValues: { ':msk': { S: member.sk } } as Record<string, AttributeValue>,
+  };
+}
+
+/** Scan options for one model's items: the member filter, and a projection that keeps the table key. */
+function scanOf(member: Member | undefined, projection?: readonly string[]) {
+  return {
+    ...(member ? { filter: memberFilter(member) } : {}),
+    ...(projection ? { projection: [...new Set([...projection, ...keyAttributes([], member)])] } : {}),
+  };
 }
 
 /** Stable text of a key attribute value, to count children by it. */

@@ -20,7 +20,8 @@ import { attributeType, gsiDefinition, tableDefinition, uniqueTable } from './ph
 import { isShardAttribute, shardAttribute } from '../../src/schema/shard.js';
 import { kvSchema } from '../../src/schema/colocation.js';
 import { collectionTableInput } from '../../drivers/dynamodb/table-inputs.js';
-import type { DynamoStep } from './steps.js';
+import type { DynamoStep, Member } from './steps.js';
+import type { SchemaDef } from '../../src/schema/define.js';
 import { counterCaches, type CounterCache } from '../../src/schema/counters.js';
 
 export interface DynamoRender {
@@ -56,49 +57,105 @@ export function renderDynamo(diff: SchemaDiff): DynamoRender {
     creates.push({ op: 'CreateTable', table: u.table, definition: u.definition, comment: 'unique-index entries of every model' });
   }
 
-  // Colocated models share their parent's collection table (src/schema/colocation.ts).
+  // Colocated models share their parent's collection table (src/schema/colocation.ts): tables are
+  // compared as DynamoDB stores them, so a relation made colocated (or not) moves items.
   const prevKv = kvSchema(diff.prev);
   const nextKv = kvSchema(diff.next);
-  for (const p of diff.pairs) {
-    const before = Object.values(prevKv.models).find((m) => m.name === p.from.name)?.colocation;
-    const after = Object.values(nextKv.models).find((m) => m.name === p.to.name)?.colocation;
-    if (JSON.stringify(before ?? null) !== JSON.stringify(after ?? null)) {
-      throw new UnsupportedChangeError('dynamodb',
-        `${p.to.name} ${after ? 'becomes part of the item collection of ' + nextKv.models[after.parent].name : 'leaves the item collection of ' + prevKv.models[before!.parent].name}: its existing items would have to move to another table, and migrate generate does not write that move yet`,
-        'declare colocated relations when the models are first created, or create the new schema under a fresh table prefix and copy the rows with the client (docs/denormalization.md)');
-    }
-  }
-  const collections = new Set<string>();
-  for (const key of diff.created) {
-    const m = nextKv.models[key];
-    if (m.colocation) {
-      if (collections.has(m.colocation.table)) continue;
-      collections.add(m.colocation.table);
-      const members = Object.values(nextKv.models).filter((x) => x.colocation?.table === m.colocation!.table);
+  const tablesOf = (def: SchemaDef) => {
+    const out = new Map<string, ModelDef[]>();
+    for (const m of Object.values(def.models)) out.set(m.table, [...(out.get(m.table) ?? []), m]);
+    return out;
+  };
+  const prevTables = tablesOf(prevKv);
+  const nextTables = tablesOf(nextKv);
+  const kvOf = (def: SchemaDef, name: string) => Object.values(def.models).find((m) => m.name === name)!;
+  const kvPair = (p: ModelPair): ModelPair => ({ ...p, from: kvOf(prevKv, p.from.name), to: kvOf(nextKv, p.to.name) });
+  const moving = diff.pairs.map(kvPair).filter((p) => JSON.stringify(p.from.colocation ?? null) !== JSON.stringify(p.to.colocation ?? null));
+  const moves: DynamoStep[] = [];
+  const moveDeletes: DynamoStep[] = [];
+
+  for (const [table, members] of nextTables) {
+    if (prevTables.has(table)) continue;
+    if (members[0].colocation) {
       const { TableName: _name, ...definition } = collectionTableInput(members);
-      creates.push({ op: 'CreateTable', table: m.colocation.table, definition: definition as never, comment: `item collection of ${members.map((x) => x.name).join(', ')}` });
-      continue;
+      creates.push({ op: 'CreateTable', table, definition: definition as never, comment: `item collection of ${members.map((x) => x.name).join(', ')}` });
+    } else {
+      creates.push({ op: 'CreateTable', table, definition: tableDefinition(members[0]), comment: `model ${members[0].name}` });
     }
-    creates.push({ op: 'CreateTable', table: m.table, definition: tableDefinition(m), comment: `model ${m.name}` });
   }
 
-  // Pairs as DynamoDB stores them: a colocated model's table is its collection's.
-  const kvPair = (p: ModelPair): ModelPair => ({
-    ...p,
-    from: Object.values(prevKv.models).find((m) => m.name === p.from.name) ?? p.from,
-    to: Object.values(nextKv.models).find((m) => m.name === p.to.name) ?? p.to,
-  });
-  for (const p of diff.pairs) checkPair(kvPair(p), notes, { renames, gsiCreates, backfills, gsiDeletes, entryDeletes });
+  for (const p of moving) checkMove(p, diff, prevTables, nextTables, { moves, gsiCreates, gsiDeletes });
+  // A new model joining an existing item collection: that table gets its GSIs.
+  for (const key of diff.created) {
+    const m = nextKv.models[key];
+    if (prevTables.has(m.table)) for (const ix of m.indexes) gsiCreates.push(createIndexStep(m, ix));
+  }
+
+  const movers = new Set(moving.map((p) => p.to.name));
+  for (const p of diff.pairs) if (!movers.has(p.to.name)) checkPair(kvPair(p), notes, { renames, gsiCreates, backfills, gsiDeletes, entryDeletes });
 
   backfills.push(...counterBackfills(diff));
 
   for (const key of diff.dropped) {
-    const m = diff.prev.models[key];
+    const m = prevKv.models[key];
+    if (m.colocation && nextTables.has(m.colocation.table)) {
+      throw new UnsupportedChangeError('dynamodb', `model ${m.name} is removed, but its items live in the item collection table ${m.colocation.table}, which stays`,
+        `first make its relation not colocated (a migration of its own moves the items to table ${diff.prev.models[key].table}), then remove the model`);
+    }
     for (const u of m.uniques) entryDeletes.push({ op: 'DeleteUniqueEntries', table: m.table, model: m.name, constraint: u.name, fields: u.fields, key: m.key, comment: `model ${m.name} removed` });
-    tableDeletes.push({ op: 'DeleteTable', table: m.table, comment: `model ${m.name} removed`, destructive: `deletes table ${m.table} (model ${m.name}) and all its items` });
+  }
+  for (const [table, members] of prevTables) {
+    if (nextTables.has(table)) continue;
+    const dropped = members.filter((m) => !movers.has(m.name));
+    if (dropped.length === 0) {
+      moveDeletes.push({ op: 'DeleteTable', table, comment: `emptied by the move of ${members.map((m) => m.name).join(', ')}` });
+      continue;
+    }
+    const what = members.length > 1 ? `item collection of ${members.map((m) => m.name).join(', ')}` : `model ${members[0].name}`;
+    tableDeletes.push({ op: 'DeleteTable', table, comment: `${what} removed`, destructive: `deletes table ${table} (${what}) and all its items` });
   }
 
-  return { steps: [...creates, ...renames, ...gsiCreates, ...backfills, ...gsiDeletes, ...entryDeletes, ...tableDeletes], notes };
+  return { steps: [...creates, ...renames, ...gsiCreates, ...moves, ...moveDeletes, ...backfills, ...gsiDeletes, ...entryDeletes, ...tableDeletes], notes };
+}
+
+/** Which items of a collection table are the model's. */
+const memberOf = (m: ModelDef): Member | undefined => (m.colocation ? { sk: m.colocation.sk, role: m.colocation.role } : undefined);
+const withMember = (m: ModelDef, key: 'member' | 'childMember' = 'member') => {
+  const mem = memberOf(m);
+  return mem ? { [key]: mem } : {};
+};
+
+function createIndexStep(m: ModelDef, ix: IndexDef): DynamoStep {
+  const g = gsiDefinition(m, ix);
+  return { op: 'CreateIndex', table: m.table, index: g.index, attributes: g.attributes, comment: `index(${ix.fields.join(', ')}${ix.shards !== undefined ? `, { shards: ${ix.shards} }` : ''}) on ${m.name}` };
+}
+
+/**
+ * A model whose relation became colocated (or stopped being), or the parent of a collection that
+ * appears or dissolves: its items move to the table the new layout keeps them in. Only the move:
+ * a rename, key change or new unique at the same time is refused (each is its own migration).
+ */
+function checkMove(p: ModelPair, diff: SchemaDiff, prevTables: ReadonlyMap<string, ModelDef[]>, nextTables: ReadonlyMap<string, ModelDef[]>, b: { moves: DynamoStep[]; gsiCreates: DynamoStep[]; gsiDeletes: DynamoStep[] }): void {
+  const { from, to } = p;
+  const name = to.name;
+  const way = to.colocation ? `moves into the item collection table ${to.table}` : `moves out of the item collection table ${from.table}`;
+  const alone = 'make the colocation change in a migration of its own (generate one before or after this change)';
+  if (from.colocation && to.colocation) {
+    throw new UnsupportedChangeError('dynamodb', `${name} moves from the item collection table ${from.table} to ${to.table}`, 'make the relation not colocated in one migration, then colocated under its new parent in the next');
+  }
+  if (p.renamed.length) throw new UnsupportedChangeError('dynamodb', `${name} ${way} and renames ${p.renamed.map((r) => `${r.from} → ${r.to}`).join(', ')} in the same migration`, alone);
+  if (!same(diff.prev.models[p.prevKey].key, diff.next.models[p.key].key)) throw new UnsupportedChangeError('dynamodb', `${name} ${way} and changes its key in the same migration`, alone);
+  const added = to.uniques.filter((u) => !from.uniques.some((o) => o.name === u.name) && !(to.colocation?.role === 'child' && same(u.fields, [diff.next.models[p.key].key[0]])));
+  if (added.length) throw new UnsupportedChangeError('dynamodb', `${name} ${way} and gains unique ${added.map((u) => u.name).join(', ')} in the same migration`, alone);
+  // A table this migration creates has its GSIs already; an existing collection joined or left gains or loses the model's.
+  if (prevTables.has(to.table)) for (const ix of to.indexes) b.gsiCreates.push(createIndexStep(to, ix));
+  if (nextTables.has(from.table)) for (const ix of from.indexes) b.gsiDeletes.push({ op: 'DeleteIndex', table: from.table, index: ix.name, comment: `${name} left the item collection, and its index with it` });
+  const staleUniques = from.uniques.filter((u) => !to.uniques.some((n) => n.name === u.name && same(n.fields, u.fields))).map((u) => ({ name: u.name, fields: u.fields }));
+  b.moves.push({
+    op: 'MoveItems', table: from.table, to: to.table, model: name, staleUniques,
+    ...(from.colocation ? { from: memberOf(from)! } : { into: memberOf(to)! }),
+    comment: `${name} ${way}: existing items move (progress shown, resumable)`,
+  });
 }
 
 interface Buckets {
@@ -139,7 +196,7 @@ function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
   for (const f of p.dropped) notes.push(`${name}.${f} is removed: existing items keep the attribute (it is ignored)`);
 
   for (const r of p.renamed) {
-    b.renames.push({ op: 'RenameAttribute', table: to.table, key: to.key, from: r.from, to: r.to, comment: `${name}.${r.from} → ${r.to}` });
+    b.renames.push({ op: 'RenameAttribute', table: to.table, key: to.key, from: r.from, to: r.to, ...withMember(to), comment: `${name}.${r.from} → ${r.to}` });
   }
 
   // GSIs: compare what DynamoDB sees (name, key attributes, their types).
@@ -158,7 +215,6 @@ function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
       continue;
     }
     const ix = to.indexes.find((x) => x.name === a.name)!;
-    const g = gsiDefinition(to, ix);
     if (old) {
       // Same name, different key: the old one must go first.
       b.gsiCreates.push({ op: 'DeleteIndex', table: to.table, index: old.name, comment: `GSI ${old.name} is re-created with a new key` });
@@ -168,10 +224,10 @@ function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
       // Existing items have no shard number yet: without it they would be missing from the GSI.
       const attribute = shardAttribute(ix.shards);
       if (!b.gsiCreates.some((x) => x.op === 'BackfillShards' && x.table === to.table && x.attribute === attribute)) {
-        b.gsiCreates.push({ op: 'BackfillShards', table: to.table, model: name, key: to.key, attribute, shards: ix.shards, comment: `shard numbers for index(${ix.fields.join(', ')}, { shards: ${ix.shards} }) on ${name}` });
+        b.gsiCreates.push({ op: 'BackfillShards', table: to.table, model: name, key: to.key, attribute, shards: ix.shards, ...withMember(to), comment: `shard numbers for index(${ix.fields.join(', ')}, { shards: ${ix.shards} }) on ${name}` });
       }
     }
-    b.gsiCreates.push({ op: 'CreateIndex', table: to.table, index: g.index, attributes: g.attributes, comment: `index(${ix.fields.join(', ')}${ix.shards !== undefined ? `, { shards: ${ix.shards} }` : ''}) on ${name}` });
+    b.gsiCreates.push(createIndexStep(to, ix));
   }
   for (const old of before) {
     if (kept.has(old.name)) continue;
@@ -196,7 +252,7 @@ function checkPair(p: ModelPair, notes: string[], b: Buckets): void {
   };
   for (const u of to.uniques) {
     if (carried(u)) continue;
-    b.backfills.push({ op: 'BackfillUnique', table: to.table, model: name, constraint: u.name, fields: u.fields, key: to.key, comment: `unique(${u.fields.join(', ')}) on ${name}: entries for existing items; duplicates are reported` });
+    b.backfills.push({ op: 'BackfillUnique', table: to.table, model: name, constraint: u.name, fields: u.fields, key: to.key, ...withMember(to), comment: `unique(${u.fields.join(', ')}) on ${name}: entries for existing items; duplicates are reported` });
   }
   for (const u of from.uniques) {
     if (to.uniques.some((n) => n.name === u.name && carried(n))) continue;
@@ -212,17 +268,20 @@ export function counterId(models: SchemaDiff['next']['models'], c: CounterCache)
 /** A counter cache that is new (or now counts another relation) needs its existing counts computed. */
 function counterBackfills(diff: SchemaDiff): DynamoStep[] {
   const before = new Set(counterCaches(diff.prev).map((c) => counterId(diff.prev.models, c)));
+  const kv = kvSchema(diff.next);
   const out: DynamoStep[] = [];
   for (const c of counterCaches(diff.next)) {
     if (before.has(counterId(diff.next.models, c))) continue;
-    const child = diff.next.models[c.child];
-    const parent = diff.next.models[c.parent];
+    // As DynamoDB stores them: a colocated model's items are in its collection's table.
+    const child = kv.models[c.child];
+    const parent = kv.models[c.parent];
     const via = child.key[0] === c.foreignKey ? { index: null } : (() => {
       const ix = child.indexes.find((i) => i.fields[0] === c.foreignKey);
       return ix ? { index: ix.name } : null;
     })();
     out.push({
-      op: 'BackfillCounter', table: parent.table, key: parent.key[0], field: c.field, childTable: child.table, foreignKey: c.foreignKey, via,
+      op: 'BackfillCounter', table: parent.table, key: diff.next.models[c.parent].key[0], field: c.field, childTable: child.table, foreignKey: c.foreignKey, via,
+      ...withMember(parent), ...withMember(child, 'childMember'),
       comment: `counter cache ${parent.name}.${c.field} = number of ${child.name} rows by ${c.foreignKey}, for existing items${via ? '' : ` (no key or index of ${child.name} starts with ${c.foreignKey}: one full count of ${child.table})`}`,
     });
   }

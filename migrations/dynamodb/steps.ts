@@ -26,6 +26,13 @@ export interface TableDefinition {
   readonly ProvisionedThroughput?: { readonly ReadCapacityUnits: number; readonly WriteCapacityUnits: number };
 }
 
+/**
+ * The items of one model inside an item collection's table (src/schema/colocation.ts): the
+ * parent's item has quern-sk equal to `sk`, a child's starts with it. Steps that scan a model's
+ * items carry it when the model lives in a collection table, whose key is quern-pk/quern-sk.
+ */
+export interface Member { readonly sk: string; readonly role: 'parent' | 'child' }
+
 interface StepBase {
   /** What the step is for, for people reading the file. */
   readonly comment?: string;
@@ -43,24 +50,32 @@ export type DynamoStep =
    * Scan the model's table and write the unique-index entry of every item; items that
    * repeat a value are reported, not written, and the step fails until they are fixed.
    */
-  | StepBase & { readonly op: 'BackfillUnique'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
-  /** Delete every unique-index entry of a constraint that was removed. */
+  | StepBase & { readonly op: 'BackfillUnique'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[]; readonly member?: Member }
   /** Sets the shard attribute of a sharded index on every existing item (computed from the item's key). */
-  | StepBase & { readonly op: 'BackfillShards'; readonly table: string; readonly model: string; readonly key: readonly string[]; readonly attribute: string; readonly shards: number }
+  | StepBase & { readonly op: 'BackfillShards'; readonly table: string; readonly model: string; readonly key: readonly string[]; readonly attribute: string; readonly shards: number; readonly member?: Member }
+  /** Delete every unique-index entry of a constraint that was removed. */
   | StepBase & { readonly op: 'DeleteUniqueEntries'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
   /** Scan and move an attribute to its new name on every item (a field rename keeps its data). */
-  | StepBase & { readonly op: 'RenameAttribute'; readonly table: string; readonly key: readonly string[]; readonly from: string; readonly to: string }
+  | StepBase & { readonly op: 'RenameAttribute'; readonly table: string; readonly key: readonly string[]; readonly from: string; readonly to: string; readonly member?: Member }
+  /**
+   * A relation becomes colocated, or stops being: every item of `model` moves from `table` to `to`
+   * (into or out of its parent's item collection). Per item: the item as the new layout stores it
+   * is written to `to`, the model's unique-index entries are pointed at the new key (and `staleUniques`
+   * entries deleted), then the old item is deleted. Each of these is idempotent, and the ledger
+   * cursor saves the scan position per page, so a move cut off half-way resumes where it was.
+   */
+  | StepBase & { readonly op: 'MoveItems'; readonly table: string; readonly to: string; readonly model: string; readonly from?: Member; readonly into?: Member; readonly staleUniques: readonly { readonly name: string; readonly fields: readonly string[] }[] }
   /**
    * Counter cache: scan the parent table and SET each item's counter to the number of child items
    * pointing at it (a Select=COUNT Query per parent through `via`, or one full count of the child
    * table when no key or GSI has the foreign key as partition). Idempotent, so a re-run resumes.
    */
-  | StepBase & { readonly op: 'BackfillCounter'; readonly table: string; readonly key: string; readonly field: string; readonly childTable: string; readonly foreignKey: string; readonly via: { readonly index: string | null } | null }
+  | StepBase & { readonly op: 'BackfillCounter'; readonly table: string; readonly key: string; readonly field: string; readonly childTable: string; readonly foreignKey: string; readonly via: { readonly index: string | null } | null; readonly member?: Member; readonly childMember?: Member }
   | StepBase & { readonly op: 'UpdateTimeToLive'; readonly table: string; readonly attribute: string; readonly enabled: boolean }
   | StepBase & { readonly op: 'DeleteTable'; readonly table: string };
 
 export type StepOp = DynamoStep['op'];
-export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'BackfillShards', 'DeleteUniqueEntries', 'RenameAttribute', 'BackfillCounter', 'UpdateTimeToLive', 'DeleteTable'];
+export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'BackfillShards', 'DeleteUniqueEntries', 'RenameAttribute', 'MoveItems', 'BackfillCounter', 'UpdateTimeToLive', 'DeleteTable'];
 
 export interface DynamoMigrationFile {
   readonly format: typeof STEPS_FORMAT;
@@ -91,6 +106,8 @@ export function describeStep(s: DynamoStep): string {
       return `delete unique entries of ${s.constraint} (${s.model})`;
     case 'RenameAttribute':
       return `rename attribute ${s.table}.${s.from} → ${s.to} on every item`;
+    case 'MoveItems':
+      return `move every ${s.model} item from ${s.table} to ${s.to}${s.into ? ' (into the item collection)' : ' (out of the item collection)'}`;
     case 'BackfillCounter':
       return `backfill counter ${s.table}.${s.field} = count of ${s.childTable} by ${s.foreignKey}`;
     case 'UpdateTimeToLive':
@@ -158,6 +175,11 @@ export function parseSteps(text: string, file: string): DynamoMigrationFile {
   return { format: STEPS_FORMAT, version: o.version as number, migration: o.migration as string, notes: (o.notes as string[]) ?? [], steps: o.steps as DynamoStep[] };
 }
 
+function member(v: unknown, at: string, bad: Bad): void {
+  if (v === undefined) return;
+  if (!isObj(v) || typeof v.sk !== 'string' || v.sk === '' || (v.role !== 'parent' && v.role !== 'child')) bad(`${at} must be { sk: string, role: parent | child }`);
+}
+
 function checkStep(v: unknown, at: string, bad: Bad): void {
   if (!isObj(v)) bad(`${at} must be an object`);
   const s = v as Record<string, unknown>;
@@ -192,21 +214,34 @@ function checkStep(v: unknown, at: string, bad: Bad): void {
       str(s, 'constraint', at, bad);
       strs(s, 'fields', at, bad);
       strs(s, 'key', at, bad);
+      member(s.member, `${at}.member`, bad);
       return;
     case 'BackfillShards':
       str(s, 'model', at, bad);
       strs(s, 'key', at, bad);
       str(s, 'attribute', at, bad);
       if (!Number.isInteger(s.shards) || (s.shards as number) < 1) bad(`${at}.shards must be a positive integer`);
+      member(s.member, `${at}.member`, bad);
       return;
     case 'RenameAttribute':
       strs(s, 'key', at, bad);
       str(s, 'from', at, bad);
       str(s, 'to', at, bad);
+      member(s.member, `${at}.member`, bad);
+      return;
+    case 'MoveItems':
+      str(s, 'to', at, bad);
+      str(s, 'model', at, bad);
+      member(s.from, `${at}.from`, bad);
+      member(s.into, `${at}.into`, bad);
+      if (!s.from === !s.into) bad(`${at} must have exactly one of from (out of a collection) and into (into one)`);
+      if (!Array.isArray(s.staleUniques) || s.staleUniques.some((u) => !isObj(u) || typeof u.name !== 'string' || !Array.isArray(u.fields))) bad(`${at}.staleUniques must be a list of { name, fields }`);
       return;
     case 'BackfillCounter':
       for (const k of ['key', 'field', 'childTable', 'foreignKey'] as const) str(s, k, at, bad);
       if (s.via !== null && (!isObj(s.via) || (s.via.index !== null && typeof s.via.index !== 'string'))) bad(`${at}.via must be null or { index: string | null }`);
+      member(s.member, `${at}.member`, bad);
+      member(s.childMember, `${at}.childMember`, bad);
       return;
     case 'UpdateTimeToLive':
       str(s, 'attribute', at, bad);
