@@ -7,7 +7,7 @@
  * table, the Markdown (docs/performance.md, README) and the SVG chart from it.
  *
  *   --quick              fewer rounds; the same workloads
- *   --only=a,b           run some parts: postgres, pglite, dynamodb, planner, mapping, callsite, lint, memory, typecheck
+ *   --only=a,b           run some parts: postgres, pglite, dynamodb, colocated, planner, mapping, callsite, lint, memory, typecheck
  *                        (results go to bench/generated/results/partial.*, gitignored; latest.* is left alone)
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -32,8 +32,9 @@ import { runMemory } from './suites/memory.js';
 import { runTypecheck } from './suites/typecheck.js';
 import { runColdStart } from './suites/coldstart.js';
 import { runCallSiteBench } from './suites/call-site.js';
+import { runColocatedBench } from './suites/colocated.js';
 
-const PARTS = ['postgres', 'coldstart', 'pglite', 'dynamodb', 'planner', 'mapping', 'callsite', 'lint', 'memory', 'typecheck'] as const;
+const PARTS = ['postgres', 'coldstart', 'pglite', 'dynamodb', 'colocated', 'planner', 'mapping', 'callsite', 'lint', 'memory', 'typecheck'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,7 +58,7 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Part> | null } {
       }
       only = new Set(parts as Part[]);
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [-- --only=postgres,pglite,dynamodb,planner,mapping,callsite,lint,memory,typecheck]');
+      console.log('usage: npm run bench [-- --quick] [-- --only=postgres,pglite,dynamodb,colocated,planner,mapping,callsite,lint,memory,typecheck]');
       process.exit(0);
     } else {
       console.error(`unknown argument '${a}' (try --help)`);
@@ -81,7 +82,7 @@ async function main() {
 
   const want: BackendName[] = [];
   if (wants('postgres') || wants('memory') || wants('coldstart')) want.push('postgres');
-  if (wants('dynamodb')) want.push('dynamodb');
+  if (wants('dynamodb') || wants('colocated')) want.push('dynamodb');
   let servers: Servers | null = null;
   if (want.length) servers = await startServers({ want, require: [], log });
 
@@ -89,6 +90,7 @@ async function main() {
   let planner: BenchResults['planner'] = { skipped: 'not run (--only)' };
   let rowMapping: BenchResults['rowMapping'] = { skipped: 'not run (--only)' };
   let callSite: BenchResults['callSite'] = { skipped: 'not run (--only)' };
+  let colocated: BenchResults['colocated'] = { skipped: 'not run (--only)' };
   let lint: BenchResults['lint'] = { skipped: 'not run (--only)' };
   let memory: BenchResults['memory'] = { skipped: 'not run (--only)' };
   let typecheck: BenchResults['typecheck'] = { skipped: 'not run (--only)' };
@@ -159,6 +161,14 @@ async function main() {
         suites.push(await guard('DynamoDB suite', skip, () => runDynamoSuite(ddb, DYNAMO_SCALES[mode], log)));
       }
     }
+    if (wants('colocated')) {
+      const ddb = servers?.dynamodb;
+      if (!ddb) colocated = { skipped: `no DynamoDB Local: ${servers?.reasons.dynamodb ?? 'not started'}` };
+      else {
+        log('DynamoDB Local: colocated include');
+        colocated = await guard<BenchResults['colocated']>('colocated', (skipped) => ({ skipped }), () => runColocatedBench(ddb, DYNAMO_SCALES[mode], log));
+      }
+    }
     if (wants('callsite')) {
       log('caller sites: cost per query');
       callSite = await guard<BenchResults['callSite']>('callsite', (skipped) => ({ skipped }), () => runCallSiteBench(quick));
@@ -193,7 +203,7 @@ async function main() {
       node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
       memoryGB: Math.round(totalmem() / 2 ** 30), loadAverage: [Math.round(loadAtStart * 10) / 10, Math.round(loadavg()[0] * 10) / 10] as [number, number],
     },
-    suites, planner, rowMapping, callSite, lint, memory, typecheck, coldStart, failed,
+    suites, planner, rowMapping, callSite, colocated, lint, memory, typecheck, coldStart, failed,
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial) };
 

@@ -3,7 +3,7 @@
  * terminal table, the Markdown for the docs and README, and the SVG chart. So
  * the three always agree with the JSON they came from.
  */
-import type { BenchResults, ComparisonSuite, ContenderFigure, MicroFigure } from './results.js';
+import type { BenchResults, ColocatedFigure, ComparisonSuite, ContenderFigure, MicroFigure } from './results.js';
 
 const fmtMs = (x: number | null) => (x === null ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 const fmtRatio = (x: number | null) => (x === null ? '' : `${x.toFixed(2)}×`);
@@ -21,6 +21,16 @@ function requestsCell(s: ComparisonSuite, w: ComparisonSuite['workloads'][number
     return r === null || r === undefined ? '?' : String(r);
   });
   return parts.join(' / ') + (w.minimalRequests !== undefined ? ` (min ${w.minimalRequests})` : '');
+}
+
+/** One line per contender of the colocated-include workload: time, ratio, requests. */
+function colocatedLines(c: NonNullable<BenchResults['colocated']>): string[] {
+  if (c.skipped !== undefined) return [`SKIPPED: ${c.skipped}`];
+  const f = c as ColocatedFigure;
+  return [
+    ...Object.entries(f.contenders).map(([name, x]) => `${name}: ${x.error ? `n/a (${x.error})` : `${fmtMs(x.median)} / ${fmtMs(x.p95)} ms${name === f.baseline ? ' (baseline)' : ` ${fmtRatio(x.ratio)}`}`}, ${x.requests ?? '?'} request(s)`),
+    `(minimal ${f.minimalRequests} request; ${f.note ?? ''})`,
+  ];
 }
 
 function pad(s: string, n: number) {
@@ -67,6 +77,7 @@ export function textReport(r: BenchResults): string {
   micro('Planner (µs per operation, median of batches)', r.planner);
   micro('Row mapping (µs per row, 10-column rows)', r.rowMapping);
   if (r.callSite) micro('Caller sites (µs per query)', r.callSite);
+  if (r.colocated) out.push('', 'DynamoDB Local: findUnique + include of 30 colocated children (ms, median / p95)', ...colocatedLines(r.colocated).map((l) => `  ${l}`));
   out.push('', 'Lint throughput');
   out.push(r.lint.skipped !== undefined ? `  SKIPPED: ${r.lint.skipped}` : `  ${r.lint.sites} sites in ${r.lint.files} files: ${r.lint.seconds.toFixed(2)} s, ${Math.round(r.lint.sitesPerSecond)} sites/s${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond} sites per CPU second)` : ''}`);
   out.push('', 'Memory while paging with paginate()');
@@ -150,6 +161,7 @@ export function markdownReport(r: BenchResults): string {
   microTable('Planner', 'µs/op', r.planner);
   microTable('Row mapping (10-column rows)', 'µs/row', r.rowMapping);
   if (r.callSite) microTable('Caller sites in errors', 'µs/query', r.callSite);
+  if (r.colocated) out.push('', '**DynamoDB Local: a colocated include (a parent with 30 children) vs one hand-written Query**', '', ...colocatedLines(r.colocated).map((l) => `- ${l}`));
   out.push('', '**Lint, memory, type-check**', '');
   out.push(r.lint.skipped !== undefined ? `- Lint: skipped (${r.lint.skipped})` : `- Lint: ${r.lint.sites.toLocaleString('en-US')} query sites in ${r.lint.files} generated files in ${r.lint.seconds.toFixed(2)} s = **${Math.round(r.lint.sitesPerSecond).toLocaleString('en-US')} sites/s**${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond!.toLocaleString('en-US')} sites per CPU second)` : ''}`);
   if (r.memory.skipped !== undefined) out.push(`- Memory: skipped (${r.memory.skipped})`);

@@ -120,6 +120,11 @@ export interface ColdStartFigure {
   readonly note: string;
 }
 
+/** One workload measured against its own baseline outside the comparison suites (bench/suites/colocated.ts). */
+export interface ColocatedFigure extends WorkloadFigure {
+  readonly baseline: string;
+}
+
 export interface TargetFigure {
   readonly what: string;
   readonly target: string;
@@ -143,6 +148,8 @@ export interface BenchResults {
   readonly rowMapping: Maybe<{ readonly figures: readonly MicroFigure[] }>;
   /** what pointing errors at the application's line costs a query (absent in older results) */
   readonly callSite?: Maybe<{ readonly figures: readonly MicroFigure[] }>;
+  /** a colocated include vs one hand-written Query on DynamoDB Local (absent in older results) */
+  readonly colocated?: Maybe<ColocatedFigure>;
   readonly lint: Maybe<LintFigure>;
   readonly memory: Maybe<MemoryFigure>;
   readonly typecheck: Maybe<TypecheckFigure>;
