@@ -111,6 +111,8 @@ export function describeOperation(op: Operation): string {
       return `ClientFilter ${op.model}: ${op.reason}`;
     case 'Fold':
       return `Fold ${op.model}: ${op.reason}`;
+    case 'CounterRead':
+      return `CounterRead ${op.model}.${op.field} as _count.${op.relation} (the counter cache, no request)`;
     case 'sql':
       return `sql (${op.purpose}): not a DynamoDB operation`;
     default:

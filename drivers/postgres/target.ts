@@ -30,6 +30,8 @@ function describe(op: Operation): string {
       return `filter ${op.model} in the engine: ${op.reason}`;
     case 'Fold':
       return `fold ${op.model} in the engine: ${op.reason}`;
+    case 'CounterRead':
+      return `counter read ${op.model}.${op.field} as _count.${op.relation} (the counter cache, no request)`;
     default:
       return op.kind;
   }

@@ -10,7 +10,9 @@ export type EngineOperation =
   /** Filtering done by the engine; only where a capability declares it as an emulation. */
   | { readonly kind: 'ClientFilter'; readonly model: string; readonly reason: string }
   /** Rows folded by the engine after reading them (aggregate, groupBy, distinct on a key-value target). */
-  | { readonly kind: 'Fold'; readonly model: string; readonly reason: string };
+  | { readonly kind: 'Fold'; readonly model: string; readonly reason: string }
+  /** `_count` of a relation read from the parent's counter-cache field (no request). */
+  | { readonly kind: 'CounterRead'; readonly model: string; readonly relation: string; readonly field: string };
 
 /** The closed union of everything a plan can do. Executors switch on `kind` exhaustively. */
 export type Operation = SqlOperation | KvOperation | EngineOperation;

@@ -276,10 +276,10 @@ function writeSelect(c: Ctx, a: Record<string, unknown>): string[] | null {
   return shapeSelect(c, c.modelKey, a.select, a.omit, c.root);
 }
 
-/** `_count: true` (every has-many relation) or `{ select: { comments: true | { where } } }`. */
+/** `_count: true` (every hasMany and manyToMany relation) or `{ select: { comments: true | { where } } }`. */
 function relationCounts(c: Ctx, v: unknown, path: string): RelationCount[] {
   const rels = c.schema.relations[c.modelKey] ?? {};
-  const toMany = Object.keys(rels).filter((r) => rels[r].kind === 'hasMany');
+  const toMany = Object.keys(rels).filter((r) => rels[r].kind === 'hasMany' || rels[r].kind === 'manyToMany');
   if (v === true) return toMany.map((relation) => ({ relation, where: null }));
   if (!isPlainObject(v) || Object.keys(v).some((k) => k !== 'select') || !isPlainObject(v.select)) {
     throw new ValidationError(path, `expected true or { select: { relation: true } }, got ${describe(v)}`);
@@ -288,8 +288,7 @@ function relationCounts(c: Ctx, v: unknown, path: string): RelationCount[] {
   for (const [name, arg] of entries(v.select)) {
     const p = `${path}.select.${name}`;
     if (!Object.prototype.hasOwnProperty.call(rels, name)) throw new ValidationError(p, `unknown relation '${name}' on ${c.model.name}; relations: ${Object.keys(rels).join(', ') || '(none)'}`);
-    if (rels[name].kind === 'manyToMany') throw new ValidationError(p, `_count of a manyToMany relation is not supported yet; count the join model instead: db.${rels[name].through}.count({ where: { ${rels[name].foreignKey}: id } })`);
-    if (rels[name].kind !== 'hasMany') throw new ValidationError(p, `_count counts to-many relations; '${name}' is ${rels[name].kind}`);
+    if (rels[name].kind !== 'hasMany' && rels[name].kind !== 'manyToMany') throw new ValidationError(p, `_count counts to-many relations; '${name}' is ${rels[name].kind}`);
     if (arg === false) continue;
     if (arg === true) { out.push({ relation: name, where: null }); continue; }
     if (!isPlainObject(arg) || Object.keys(arg).some((k) => k !== 'where')) throw new ValidationError(p, `expected true or { where }, got ${describe(arg)}`);

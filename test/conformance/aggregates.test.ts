@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { UniqueConstraintError, ValidationError } from 'quern';
 import { createUser } from './fixtures.js';
-import { conformance, expectCapabilityError, recordOps, rejection, sortedTitles, type Target } from './targets.js';
+import { conformance, expectCapabilityError, fanoutReader, recordOps, rejection, sortedTitles, type Target } from './targets.js';
 
 /** One author with five posts whose numbers exercise nulls, ties and empty groups. */
 async function seedScores(t: Target) {
@@ -68,10 +68,32 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
       expect(plan.diagnostics).toEqual([]);
     } else {
       expect(ops).toEqual(['Query', 'Query', 'Query', 'Query', 'Query', 'Query']);
-      expect(plan.diagnostics.map((d) => d.code)).toEqual(['fanout']);
+      // One per counted relation: comments, and the labels (manyToMany) links.
+      expect(plan.diagnostics.map((d) => d.code)).toEqual(['fanout', 'fanout']);
     }
     const one = await db.post.findUniqueOrThrow({ where: { id: post('p1').id }, select: { _count: { select: { comments: true } } } });
     expect(one).toEqual({ _count: { comments: 3 } });
+  });
+
+  scenario('_count of a manyToMany relation, both directions: one statement on SQL, one COUNT of the links per parent on DynamoDB', {}, async (t) => {
+    const { post } = await seedScores(t);
+    const tag = t.tag('t');
+    const [red, blue, green] = await t.db.tag.createManyAndReturn({ data: [{ team: tag, name: 'red' }, { team: tag, name: 'blue' }, { team: tag, name: 'green' }] });
+    await t.db.postTag.createMany({ data: [
+      { postId: post('p1').id, tagId: red.id }, { postId: post('p1').id, tagId: blue.id }, { postId: post('p2').id, tagId: red.id },
+    ] });
+    const db = await fanoutReader(t);
+    const { result, ops } = await recordOps(t, () => db.post.findUniqueOrThrow({ where: { id: post('p1').id }, select: { title: true, _count: { select: { labels: true, comments: true } } } }));
+    expect(result).toEqual({ title: 'p1', _count: { labels: 2, comments: 3 } });
+    expect(ops).toEqual(t.caps.family === 'sql' ? ['sql'] : ['GetItem', 'Query', 'Query']);
+    const tags = await db.tag.findMany({ where: { team: tag }, include: { _count: true } });
+    expect(Object.fromEntries(tags.map((x) => [x.name, x._count]))).toEqual({ red: { posts: 2 }, blue: { posts: 1 }, green: { posts: 0 } });
+    // `_count: true` counts manyToMany relations too.
+    const all = await db.post.findUniqueOrThrow({ where: { id: post('p2').id }, include: { _count: true } });
+    expect(all._count).toEqual({ comments: 0, labels: 1 });
+    const filtered = db.tag.findUnique({ where: { id: red.id }, include: { _count: { select: { posts: { where: { title: 'p1' } } } } } });
+    if (t.caps.family === 'sql') expect((await filtered)?._count).toEqual({ posts: 1 });
+    else await expectCapabilityError(filtered, 'relation-filter-unsupported');
   });
 
   scenario('_count on a to-one relation or inside an include is a ValidationError', {}, async (t) => {

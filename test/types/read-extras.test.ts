@@ -19,6 +19,12 @@ async function counts(db: Client<Blog>) {
   expectTypeOf(withRel._count).toEqualTypeOf<{ posts: number }>();
   expectTypeOf(withRel.posts).toEqualTypeOf<Post[]>();
 
+  // manyToMany relations are counted too, by `_count: true` and by name.
+  const tagged = await db.post.findMany({ include: { _count: true } });
+  expectTypeOf(tagged[0]._count).toEqualTypeOf<{ comments: number; labels: number }>();
+  const byTag = await db.tag.findFirstOrThrow({ select: { name: true, _count: { select: { posts: { where: { title: 'x' } } } } } });
+  expectTypeOf(byTag).toEqualTypeOf<{ name: string; _count: { posts: number } }>();
+
   // @ts-expect-error a to-one relation has no count
   await db.post.findMany({ include: { _count: { select: { author: true } } } });
   // @ts-expect-error unknown relation

@@ -34,11 +34,14 @@ function distinct(values: unknown[]): unknown[] {
 type CountOp = KvQuery & { step: { role: 'count' } };
 const isCount = (op: Operation): op is CountOp => op.kind === 'Query' && op.step.role === 'count';
 
-/** `_count`: one COUNT Query per distinct parent key (the plan carries the fanout warning). */
+/** `_count`: a counter-cache field, or one COUNT Query per distinct parent key (the plan carries the fanout warning). */
 export async function runCounts(x: RunCtx, ops: readonly Operation[], parents: Row[]): Promise<void> {
   const counts = ops.filter(isCount);
-  if (counts.length === 0) return;
+  const cached = ops.filter((o) => o.kind === 'CounterRead');
+  if (counts.length === 0 && cached.length === 0) return;
   for (const p of parents) p._count = {};
+  // A counter cache is kept in the parent's own transaction, so the item read holds the count.
+  for (const op of cached) for (const p of parents) (p._count as Row)[op.relation] = Number(p[op.field] ?? 0);
   for (const op of counts) {
     const step = op.step;
     const values = distinct(parents.map((p) => p[step.parentField]));

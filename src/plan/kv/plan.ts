@@ -16,7 +16,7 @@ import { assertNever, type Operation } from '../plan.js';
 import { planAccess, type AccessPurpose } from './access.js';
 import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
 import { fkSource, planIncludes } from './include.js';
-import { countersOf } from '../../schema/counters.js';
+import { counterCaches, countersOf } from '../../schema/counters.js';
 import { indexCall } from './access.js';
 import { references } from '../../schema/references.js';
 import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
@@ -107,24 +107,43 @@ class KvPlanner {
   }
 
   /**
-   * `_count` of to-many relations: one Query Select=COUNT per parent row on the index over
-   * the foreign key (the include's index). N parents are N requests: a fanout warning.
+   * `_count` of to-many relations. A hasMany counted without a where whose child declares a
+   * counter cache on this model is read from the parent's counter field: no request at all.
+   * Otherwise one Query Select=COUNT per parent row on the index over the foreign key (the
+   * include's index; for a manyToMany, the join model's): N parents are N requests, a fanout.
    */
   private counts(counts: readonly RelationCount[] | null): Operation[] {
     if (!counts) return [];
     const out: Operation[] = [];
     for (const c of counts) {
       const rel = this.schema.relations[this.modelKey][c.relation];
+      const cached = rel.kind === 'hasMany' && c.where === null
+        ? counterCaches(this.schema).find((cc) => cc.parent === this.modelKey && cc.child === rel.target && cc.foreignKey === rel.foreignKey)
+        : undefined;
+      if (cached) {
+        out.push({ kind: 'CounterRead', model: this.model.name, relation: c.relation, field: cached.field });
+        continue;
+      }
+      const child = this.schema.models[rel.target].name;
+      if (rel.kind === 'manyToMany' && c.where !== null) {
+        // The where is on the targets, which only a BatchGetItem of every link would show.
+        this.diagnostics.push(diag('relation-filter-unsupported', this.driver, child,
+          `_count.${c.relation} with a where: counting the ${child} rows of a manyToMany that match a filter needs a join, which DynamoDB does not have`,
+          `count without a where (one COUNT Query of the ${this.schema.models[rel.through!].name} links per row), or include ${c.relation} with the where and take its length`));
+        continue;
+      }
       // One parent's worth of planning: the fanout is reported below, in _count's own words.
       const r = planIncludes(this.schema, this.modelKey, [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }], this.driver, [], false);
       this.diagnostics.push(...r.diagnostics);
       const q = r.ops.find((o) => o.kind === 'Query');
       if (!q || q.kind !== 'Query') continue;
       out.push({ ...q, step: { role: 'count', relation: c.relation, parentField: this.model.key[0], childField: rel.foreignKey }, limit: null, select: 'count' });
-      const child = this.schema.models[rel.target].name;
+      const counted = rel.kind === 'manyToMany' ? this.schema.models[rel.through!].name : child;
       this.diagnostics.push(fanoutDiagnostic(this.driver, this.model.name,
-        `_count.${c.relation} runs one COUNT Query on ${child} per ${this.model.name} row returned (N rows, N requests)`,
-        `keep the count on ${this.model.name}: declare a counter cache (belongsTo('${this.modelKey}', '${rel.foreignKey}', { counterCache: '${c.relation}Count' }) on ${child}), or pass strict: false to accept the fanout`));
+        `_count.${c.relation} runs one COUNT Query on ${counted} per ${this.model.name} row returned (N rows, N requests)`,
+        rel.kind === 'manyToMany'
+          ? `count one ${this.model.name} at a time (findUnique), or pass strict: false to accept the fanout`
+          : `keep the count on ${this.model.name}: declare a counter cache (belongsTo('${this.modelKey}', '${rel.foreignKey}', { counterCache: '${c.relation}Count' }) on ${child}), or pass strict: false to accept the fanout`));
     }
     return out;
   }

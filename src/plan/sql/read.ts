@@ -141,7 +141,8 @@ export function afterBoundary(scope: Scope, terms: readonly OrderTerm[], cursor:
 
 /**
  * Relation counts (`_count`) as scalar subqueries correlated to the parent row,
- * in the same statement: `(SELECT count(*) FROM child WHERE child.fk = parent.key AND ...) AS "_count.rel"`.
+ * in the same statement: `(SELECT count(*) FROM child WHERE child.fk = parent.key AND ...) AS "_count.rel"`
+ * (a manyToMany joins the target to its link rows, which hold the parent's key).
  */
 export function withCounts(ctx: LowerCtx, scope: Scope, sel: RowSelection, counts: readonly RelationCount[] | null): RowSelection {
   if (!counts) return sel;
@@ -149,10 +150,11 @@ export function withCounts(ctx: LowerCtx, scope: Scope, sel: RowSelection, count
   for (const c of counts) {
     const rel = ctx.relation(scope.modelKey, c.relation);
     const child = ctx.scope(rel.target);
-    const { childCol, parentCol } = ctx.link(scope, rel, child);
+    const { childCol, parentCol, joins } = ctx.link(scope, rel, child);
     const q = select({
       columns: [item(fn('count', { kind: 'star', table: null }))],
       from: { kind: 'table', name: child.model.table, alias: child.alias },
+      joins,
       where: whereOf(and([bin('=', childCol, parentCol), lowerFilter(ctx, child, c.where)])),
     });
     columns.push(item({ kind: 'subquery', query: q }, `_count.${c.relation}`));
