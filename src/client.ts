@@ -4,7 +4,6 @@
  * refuse what the target cannot run well → execute → project.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { CapabilityError, ClientClosedError, SchemaError, ValidationError } from './errors.js';
 import type { Schema } from './schema/define.js';
 import type { AggregateResult, AggregateSelect, CreateInput, FieldsFor, GroupOrderBy, GroupRow, Having, IncludeArg, ModelKey, OmitArg, OrderBy, Result, SelectArg, ToManyRelations, UpdateInput, Where } from './schema/infer.js';
@@ -20,6 +19,11 @@ import { projectRow, projectRows } from './engine/project.js';
 import { shapeGroup } from './query/aggregate.js';
 import { Query, type Explanation, type QueryRunner } from './engine/query.js';
 import { pointAtCaller } from './engine/site.js';
+import { Tracing, type QuerySpan, type TracingOptions } from './observe/tracing.js';
+import { ShapeRecorder, outcomeOf, type RecordShapesOptions } from './observe/record.js';
+import { NPlusOneDetector, nPlusOneThreshold, type NPlusOneOptions } from './observe/n-plus-one.js';
+import { shapeId } from './observe/shape-id.js';
+import { callSite } from './observe/site.js';
 
 export { Query, type Explanation } from './engine/query.js';
 
@@ -84,6 +88,11 @@ export interface ClientMethods<S> {
   readonly target: TargetDescriptor;
   /** Planner statistics: how many shapes were planned, how many came from the cache. */
   $stats(): { planned: number; cacheHits: number };
+  /**
+   * Runs fn as one request context for the N+1 detector: the same read shape run more than the
+   * threshold within it (awaited one by one or not) is reported as a loop that should be one query.
+   */
+  $request<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export type TxClient<S> = { [K in ModelKey<S>]: ModelClient<S, K> };
@@ -115,6 +124,20 @@ export interface ClientOptions<S extends Schema<any, any>> {
   connectTimeoutMs?: number;
   /** Bound on one request or statement, in ms (default 60,000; 0: none). A TimeoutError names the endpoint. */
   requestTimeoutMs?: number;
+  /**
+   * OpenTelemetry spans (one per query, one child per request) and metrics, following the database
+   * semantic conventions, never carrying a value. `true`: the global providers of
+   * `@opentelemetry/api` (an optional peer dependency). Off by default. See docs/observability.md.
+   */
+  tracing?: boolean | TracingOptions;
+  /** Appends value-free shapes of a sample of queries to a file, for `quern lint --shapes` and `quern studio`. */
+  recordShapes?: RecordShapesOptions;
+  /**
+   * The N+1 detector: the same read shape executed more than `threshold` (default 10) times within
+   * one tick or one `db.$request` context is a warning (an error under `strict`) with code
+   * `n-plus-one`, naming the call site. `false` turns it off.
+   */
+  nPlusOne?: false | NPlusOneOptions;
 }
 
 /** The timeouts createClient was given, checked (the driver fills in its own and the defaults). */
@@ -157,13 +180,27 @@ class Runtime implements QueryRunner {
   readonly ctx: ExecContext;
   readonly strict: boolean;
   private readonly warned = new Set<string>();
-  private readonly record = process.env.QUERN_RECORD;
+  /** Set when tracing or shape recording is on: execute() takes the observed path (one branch otherwise). */
+  private readonly observed: boolean;
+  /** Called on every query the model methods create, when shape recording or the N+1 detector needs it. */
+  readonly onCreate?: (q: Query<unknown>) => void;
 
-  constructor(readonly schema: Schema<any, any>, readonly driver: Driver, readonly executor: Executor, readonly opts: ClientOptions<any>, secret: string | Uint8Array) {
+  constructor(readonly schema: Schema<any, any>, readonly driver: Driver, readonly executor: Executor, readonly opts: ClientOptions<any>, secret: string | Uint8Array, readonly observe: Observe = {}) {
     this.cache = new PlanCache(schema.def);
     this.cursors = new CursorCodec(secret);
     this.strict = opts.strict ?? defaultStrict();
     this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}), ...(opts.maxFanout !== undefined ? { maxFanout: opts.maxFanout } : {}), warn: (d) => this.runtimeWarning(d) };
+    this.observed = !!(observe.tracing || observe.recorder);
+    const { recorder, nPlusOne } = observe;
+    if (recorder || nPlusOne) {
+      this.onCreate = (q) => {
+        if (recorder?.sampled()) {
+          q.sampled = true;
+          q.site = callSite();
+        }
+        nPlusOne?.created(q);
+      };
+    }
   }
 
   withExecutor(executor: Executor): Runtime {
@@ -186,8 +223,7 @@ class Runtime implements QueryRunner {
   }
 
   /** Errors stop the query; warnings stop it under strict, else are reported once per shape. */
-  gate(plan: Plan, q: Query<unknown>) {
-    if (this.record) this.recordShape(plan, q);
+  gate(plan: Plan) {
     const refusing = plan.diagnostics.filter((d) => d.severity === 'error' || this.strict);
     if (refusing.length) throw CapabilityError.of(refusing);
     for (const d of plan.diagnostics) {
@@ -209,15 +245,6 @@ class Runtime implements QueryRunner {
     else process.emitWarning(`[quern ${d.code}] ${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`);
   }
 
-  private recordShape(plan: Plan, q: Query<unknown>) {
-    const line = JSON.stringify({ model: q.modelKey, method: q.method, shape: plan.shape, site: q.site ?? null });
-    try {
-      appendFileSync(this.record!, line + '\n');
-    } catch {
-      // Recording is a diagnostic aid; it must never break the query itself.
-    }
-  }
-
   /** Shared with the transaction runtimes derived from this one. */
   readonly state = { closed: false };
 
@@ -230,11 +257,83 @@ class Runtime implements QueryRunner {
     try {
       this.ensureOpen();
       const { prepared } = this.prepare(q);
-      this.gate(prepared.plan, q);
+      if (q.window) {
+        const d = this.observe.nPlusOne!.executed(q, prepared.plan, this.schema.def);
+        if (d) this.runtimeWarning(d);
+      }
+      if (this.observed) return await this.executeObserved(q, prepared);
+      this.gate(prepared.plan);
       const result = await this.executor.run(prepared, this.ctx);
       return this.finish(prepared, result);
     } catch (e) {
       throw await pointAtCaller(e);
+    }
+  }
+
+  /** execute() with a span around it and/or its shape recorded; a refusal is observed too. */
+  private async executeObserved(q: Query<unknown>, prepared: PreparedQuery): Promise<unknown> {
+    const plan = prepared.plan;
+    const record = q.sampled ? this.observe.recorder : undefined;
+    const span = this.observe.tracing?.start(this.spanInfo(plan, q.modelKey, q.method));
+    if (!span && !record) {
+      this.gate(plan);
+      return this.finish(prepared, await this.executor.run(prepared, this.ctx));
+    }
+    const started = performance.now();
+    let requests = 0;
+    const userLog = this.ctx.log;
+    const ctx: ExecContext = {
+      ...this.ctx,
+      log: (e) => {
+        requests++;
+        span?.request(e);
+        userLog?.(e);
+      },
+    };
+    const run = async () => {
+      this.gate(plan);
+      return this.finish(prepared, await this.executor.run(prepared, ctx));
+    };
+    let result: unknown;
+    let error: unknown;
+    try {
+      result = await (span ? span.with(run) : run());
+      return result;
+    } catch (e) {
+      error = e ?? new Error('unknown error');
+      throw e;
+    } finally {
+      const rows = error === undefined ? rowsOf(result) : null;
+      span?.end(rows ?? undefined, error);
+      record?.record(plan.driver, q.modelKey, q.method, plan, q.site, { durationMs: round(performance.now() - started), requests, rows }, outcomeOf(error));
+    }
+  }
+
+  spanInfo(plan: Plan, modelKey: string, method: string) {
+    return { driver: plan.driver, method, model: modelKey, table: this.schema.def.models[modelKey].table, shapeId: shapeId(plan), operations: plan.operations.map((o) => o.kind) };
+  }
+
+  /** A batch is one span (its requests are shared by its items); each sampled item is recorded without a cost. */
+  async runBatch(queries: readonly Query<unknown>[], prepared: readonly PreparedQuery[]): Promise<unknown[]> {
+    let span: QuerySpan | undefined;
+    let ctx = this.ctx;
+    if (this.observe.tracing) {
+      const first = prepared[0].plan;
+      const s = (span = this.observe.tracing.start({ ...this.spanInfo(first, queries[0].modelKey, 'batch'), shapeId: shapeId(first), operations: prepared.flatMap((p) => p.plan.operations.map((o) => o.kind)) }));
+      const userLog = this.ctx.log;
+      ctx = { ...this.ctx, log: (e) => (s.request(e), userLog?.(e)) };
+    }
+    let error: unknown;
+    try {
+      const results = await (span ? span.with(() => this.executor.batch(prepared, ctx)) : this.executor.batch(prepared, ctx));
+      return results.map((r, i) => this.finish(prepared[i], r));
+    } catch (e) {
+      error = e ?? new Error('unknown error');
+      throw e;
+    } finally {
+      span?.end(error === undefined ? prepared.length : undefined, error);
+      const recorder = this.observe.recorder;
+      if (recorder) queries.forEach((q, i) => q.sampled && recorder.record(prepared[i].plan.driver, q.modelKey, q.method, prepared[i].plan, q.site, { durationMs: null, requests: null, rows: null }, outcomeOf(error)));
     }
   }
 
@@ -252,6 +351,27 @@ class Runtime implements QueryRunner {
     for (const d of diagnostics) lines.push(`${d.severity} ${d.code}: ${d.message}${d.fix ? `\n   fix: ${d.fix}` : ''}`);
     return { driver: t.driver, operations: plan.operations, diagnostics, text: lines.join('\n') };
   }
+}
+
+/** What observation needs, opened by createClient. */
+interface Observe {
+  readonly tracing?: Tracing;
+  readonly recorder?: ShapeRecorder;
+  readonly nPlusOne?: NPlusOneDetector;
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** Rows in a method's result: a list's length, a page's items, a `{ count }`, 1 for a row or a number, 0 for null. */
+function rowsOf(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  if (result === null || result === undefined) return 0;
+  if (typeof result === 'object') {
+    const r = result as { items?: unknown; count?: unknown };
+    if (Array.isArray(r.items)) return r.items.length;
+    if (typeof r.count === 'number' && Object.keys(r).length === 1) return r.count;
+  }
+  return 1;
 }
 
 /** Apply select projection and turn page boundaries into signed cursors. */
@@ -300,32 +420,20 @@ function astOf(p: PreparedQuery) {
   return a;
 }
 
-function modelClients<S>(schema: Schema<any, any>, runner: QueryRunner): TxClient<S> {
+function modelClients<S>(schema: Schema<any, any>, runner: QueryRunner, onCreate: ((q: Query<unknown>) => void) | undefined): TxClient<S> {
   const out: Record<string, Record<string, (args?: unknown) => Query<unknown>>> = {};
-  const record = !!process.env.QUERN_RECORD;
   for (const key of Object.keys(schema.def.models)) {
     const m: Record<string, (args?: unknown) => Query<unknown>> = {};
     for (const method of METHODS) {
       m[method] = (args?: unknown) => {
         const q = new Query<unknown>(runner, key, method as Method, args);
-        if (record) q.site = callSite();
+        if (onCreate) onCreate(q);
         return q;
       };
     }
     out[key] = m;
   }
   return out as unknown as TxClient<S>;
-}
-
-/** First stack frame outside quern itself: where the user called the model method. */
-function callSite(): string | undefined {
-  const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  for (const frame of stack) {
-    if (/[\\/](src|dist[\\/]src)[\\/](client|engine[\\/]query)\.[jt]s/.test(frame) || frame.includes('node:internal')) continue;
-    const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(frame);
-    if (m) return `${m[1].replace(/^file:\/\//, '')}:${m[2]}:${m[3]}`;
-  }
-  return undefined;
 }
 
 export async function createClient<S extends Schema<any, any>>(opts: ClientOptions<S>): Promise<Client<S>> {
@@ -342,13 +450,31 @@ export async function createClient<S extends Schema<any, any>>(opts: ClientOptio
   if (opts.maxFanout !== undefined && !(typeof opts.maxFanout === 'number' && opts.maxFanout >= 1 && (Number.isInteger(opts.maxFanout) || opts.maxFanout === Infinity))) {
     throw new ValidationError('createClient.maxFanout', 'expected a positive integer (requests), or Infinity to lift the bound');
   }
+  const observe = await openObserve(opts);
   const executor = await driver.connect(schema.def, timeoutSettings(opts));
-  const rt = new Runtime(schema, driver, executor, opts, secret);
+  const rt = new Runtime(schema, driver, executor, opts, secret, observe);
   return makeClient<S>(rt);
 }
 
+/** Tracing, shape recording and the N+1 detector, checked before anything connects. */
+async function openObserve(opts: ClientOptions<any>): Promise<Observe> {
+  if (opts.tracing !== undefined && typeof opts.tracing !== 'boolean' && (typeof opts.tracing !== 'object' || opts.tracing === null)) {
+    throw new ValidationError('createClient.tracing', 'expected true, false or { tracerProvider?, meterProvider? }');
+  }
+  if (opts.nPlusOne !== undefined && opts.nPlusOne !== false) {
+    const t = (opts.nPlusOne as NPlusOneOptions | null)?.threshold;
+    if (typeof opts.nPlusOne !== 'object' || opts.nPlusOne === null || (t !== undefined && !(Number.isInteger(t) && t >= 1))) {
+      throw new ValidationError('createClient.nPlusOne', 'expected false, or { threshold } with a whole number of executions of one shape (at least 1)');
+    }
+  }
+  const recorder = ShapeRecorder.from(opts.recordShapes, process.env.QUERN_RECORD);
+  const threshold = nPlusOneThreshold(opts.nPlusOne);
+  const tracing = opts.tracing ? await Tracing.open(opts.tracing) : undefined;
+  return { ...(tracing ? { tracing } : {}), ...(recorder ? { recorder } : {}), ...(threshold !== null ? { nPlusOne: new NPlusOneDetector(threshold) } : {}) };
+}
+
 function makeClient<S>(rt: Runtime): Client<S> {
-  const models = modelClients<S>(rt.schema, rt);
+  const models = modelClients<S>(rt.schema, rt, rt.onCreate);
   const caps = rt.driver.target.capabilities;
   const methods: ClientMethods<S> = {
     async batch(queries) {
@@ -365,11 +491,10 @@ function makeClient<S>(rt: Runtime): Client<S> {
         rt.ensureOpen();
         const prepared = queries.map((q) => {
           const p = rt.prepare(q as Query<unknown>).prepared;
-          rt.gate(p.plan, q as Query<unknown>);
+          rt.gate(p.plan);
           return p;
         });
-        const results = await rt.executor.batch(prepared, rt.ctx);
-        return results.map((r, i) => rt.finish(prepared[i], r)) as never;
+        return (await rt.runBatch(queries, prepared)) as never;
       } catch (e) {
         throw await pointAtCaller(e);
       }
@@ -379,7 +504,7 @@ function makeClient<S>(rt: Runtime): Client<S> {
         throw await pointAtCaller(new CapabilityError('interactive-transaction-unsupported', rt.driver.name, `${caps.target} has no interactive transactions`, 'use db.batch([...]) to write atomically'));
       }
       rt.ensureOpen();
-      return rt.executor.transaction((txExec) => fn(modelClients<S>(rt.schema, rt.withExecutor(txExec))), rt.ctx);
+      return rt.executor.transaction((txExec) => fn(modelClients<S>(rt.schema, rt.withExecutor(txExec), rt.onCreate)), rt.ctx);
     },
     push: () => rt.driver.push(rt.schema.def),
     close: () => {
@@ -389,6 +514,10 @@ function makeClient<S>(rt: Runtime): Client<S> {
     raw: Object.freeze({ [rt.driver.name === 'pglite' ? 'pglite' : rt.driver.name]: rt.driver.raw }),
     target: rt.driver.target,
     $stats: () => ({ planned: rt.cache.planned, cacheHits: rt.cache.hits }),
+    $request: (fn) => {
+      if (typeof fn !== 'function') throw new ValidationError('$request', 'expected an async function to run as one request context');
+      return rt.observe.nPlusOne ? rt.observe.nPlusOne.request(fn) : fn();
+    },
   };
   for (const k of Object.keys(models)) {
     if (k in methods) throw new SchemaError(`model accessor '${k}' clashes with a client method; rename it in defineSchema`);

@@ -11,6 +11,7 @@ export const PEER_DEPENDENCIES = {
   '@electric-sql/pglite': '^0.5.16',
   '@aws-sdk/client-dynamodb': '^3.1162.0',
   typescript: '^5.9.3',
+  '@opentelemetry/api': '^1.9.0',
 } as const;
 
 export type PeerName = keyof typeof PEER_DEPENDENCIES;

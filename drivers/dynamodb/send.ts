@@ -75,11 +75,25 @@ export interface SendMeta {
 /** Any client command (the SDK's per-command generics do not unify). */
 export type AnyCommand = { readonly input: object };
 
+/** The data-plane commands that take ReturnConsumedCapacity (table management does not). */
+const CAPACITY_REPORTED: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']);
+
+/** Total capacity units of a response: one ConsumedCapacity, or a list of them (BatchGetItem, TransactWriteItems). */
+function capacityUnits(c: unknown): number | undefined {
+  if (!c) return undefined;
+  const list = (Array.isArray(c) ? c : [c]) as { CapacityUnits?: number }[];
+  let total = 0;
+  for (const x of list) total += x.CapacityUnits ?? 0;
+  return total;
+}
+
 /** Sends with retries; the caller maps domain errors (conditional failures), this maps the rest. */
 export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, meta: SendMeta, log: Log, policy: SendPolicy = DEFAULT_RETRY): Promise<T> {
   const endpoint = policy.endpoint ?? 'DynamoDB';
   for (let attempt = 0; ; attempt++) {
     const cmd = make();
+    // Someone is watching (a log hook or tracing): have DynamoDB say what each request cost.
+    if (log && CAPACITY_REPORTED.has(meta.operation)) (cmd.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
     const start = performance.now();
     // A server that accepts the connection and never answers would hold the request for ever.
     const limit = policy.requestTimeoutMs ?? 0;
@@ -87,7 +101,10 @@ export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, me
     const timer = abort ? setTimeout(() => abort.abort(), limit) : undefined;
     try {
       const out = await (client.send as (c: AnyCommand, o?: { abortSignal?: AbortSignal }) => Promise<unknown>).call(client, cmd, abort ? { abortSignal: abort.signal } : undefined);
-      log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: meta.rowCount(out) });
+      if (log) {
+        const consumedCapacity = capacityUnits((out as { ConsumedCapacity?: unknown }).ConsumedCapacity);
+        log({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: meta.rowCount(out), ...(consumedCapacity !== undefined ? { consumedCapacity } : {}) });
+      }
       return out as T;
     } catch (e) {
       log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: 0 });

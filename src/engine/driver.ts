@@ -28,6 +28,8 @@ export interface QueryEvent {
   readonly request?: unknown;
   readonly durationMs: number;
   readonly rowCount: number;
+  /** DynamoDB: capacity units the request consumed (ReturnConsumedCapacity TOTAL). */
+  readonly consumedCapacity?: number;
 }
 
 export interface ExecContext {

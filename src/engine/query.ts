@@ -9,6 +9,7 @@ import type { Diagnostic } from '../plan/diagnostics.js';
 import type { Operation } from '../plan/plan.js';
 import type { DriverName } from '../plan/capabilities.js';
 import type { PreparedQuery, TargetDescriptor } from './driver.js';
+import type { QueryWindow } from '../observe/n-plus-one.js';
 
 export interface Explanation {
   readonly driver: DriverName;
@@ -26,8 +27,12 @@ export interface QueryRunner {
 }
 
 export class Query<T> implements PromiseLike<T> {
-  /** Call site captured only when shapes are being recorded (QUERN_RECORD). */
+  /** Call site, captured only for sampled recorded shapes and the N+1 detector's suspects. */
   site?: string;
+  /** Chosen for shape recording (recordShapes' sample). */
+  sampled?: boolean;
+  /** The N+1 detector's window this read was created in. */
+  window?: QueryWindow;
   constructor(
     readonly runner: QueryRunner,
     readonly modelKey: string,

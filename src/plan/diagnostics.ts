@@ -14,7 +14,8 @@ export type DiagnosticCode =
   | 'fanout'
   | 'fold-too-large'
   | 'unanalyzable-query'
-  | 'key-too-wide';
+  | 'key-too-wide'
+  | 'n-plus-one';
 
 export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, 'error' | 'warning'>> = {
   'scan-required': 'error',
@@ -30,6 +31,7 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, 'error' | 'war
   'fold-too-large': 'error',
   'unanalyzable-query': 'warning',
   'key-too-wide': 'error',
+  'n-plus-one': 'warning',
 };
 
 export interface Diagnostic {

@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapabilityError, createClient, type Capabilities, type Client, type DiagnosticCode, type Driver, type QueryEvent, type Schema } from 'quern';
+import { CapabilityError, createClient, type Capabilities, type Client, type ClientOptions, type DiagnosticCode, type Driver, type QueryEvent, type Schema } from 'quern';
 import { availableBackends, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
 import { blog, type Blog } from './schema.js';
 
@@ -62,6 +62,8 @@ export interface Target<S extends Schema<any, any> = Blog> {
   readonly events: QueryEvent[];
   /** A non-strict client on the same database: warnings (fanout, offset-emulated) let the query run. */
   lax(): Promise<Db<S>>;
+  /** Another client on the same database with more options (tracing, nPlusOne, ...); closed with the file's. */
+  client(opts: Omit<ClientOptions<S>, 'schema' | 'driver'>): Promise<Db<S>>;
   /** A fresh tag for isolating a scenario's rows (emails, teams, org ids). */
   tag(prefix?: string): string;
   /** Whether the target has every listed capability. */
@@ -131,6 +133,7 @@ function makeTarget<S extends Schema<any, any>>(name: BackendName, slot: { opene
       o.lax ??= await createClient({ schema, driver: o.driver, strict: false, log: (e) => void events.push(e), onWarning: () => undefined });
       return o.lax;
     },
+    client: (opts) => createClient({ ...opts, schema, driver: need().driver }),
     tag: newTag,
     has(...needs) {
       const caps = need().db.target.capabilities;

@@ -20,6 +20,7 @@ const RULES: Readonly<Record<string, string>> = {
   fanout: 'One logical query becomes several requests (OR or IN over keys).',
   'unanalyzable-query': 'The query arguments cannot be analysed statically, so the query was not checked.',
   'key-too-wide': 'A key or index has more fields than the keys of the target can hold.',
+  'n-plus-one': 'The same query shape ran many times in one tick or request: a loop that should be one query (an include or a batch).',
   'invalid-query': 'The query arguments are invalid: the query always throws ValidationError.',
   'suppression-without-reason': 'A quern-allow comment gives no reason.',
   'suppression-unknown-code': 'A quern-allow comment names a code quern does not have.',
