@@ -1,5 +1,5 @@
 /**
- * The `quern` command line: lint, explain, migrate, db. `bin/quern.mjs` runs
+ * The `quern` command line: lint, explain, migrate, db, studio. `bin/quern.mjs` runs
  * the compiled copy of this file; `tsx cli/main.ts` runs it from source.
  */
 import { realpathSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerStudio } from './commands/studio.js';
 import { ProjectError } from './errors.js';
 import { quernVersion } from './version.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerMigrate(program);
   registerDb(program);
+  registerStudio(program);
   return program;
 }
 

@@ -13,6 +13,7 @@ import type { Finding } from '../lint/findings.js';
 import { coloursFor, type Colours } from '../lint/format/text.js';
 import { parseTargets } from '../lint/targets.js';
 import { collect } from './lint.js';
+import { describeOp } from '../lint/describe.js';
 
 interface ExplainFlags {
   target?: string[];
@@ -24,15 +25,6 @@ export function parseLocation(loc: string): { file: string; line: number } {
   const m = /^(.*?):(\d+)(?::\d+)?$/.exec(loc);
   if (!m || !m[1]) throw new ProjectError(`expected <file>:<line>, e.g. src/posts.ts:42; got '${loc}'`);
   return { file: resolve(m[1]), line: Number(m[2]) };
-}
-
-function describeOp(desc: TargetDescriptor, op: Plan['operations'][number]): string {
-  try {
-    return desc.describe(op);
-  } catch (e) {
-    // A description is a courtesy: never let it hide the plan's diagnostics.
-    return `${op.kind} (${e instanceof Error ? e.message : String(e)})`;
-  }
 }
 
 function planLines(plan: Plan, desc: TargetDescriptor, c: Colours): string[] {

@@ -52,8 +52,9 @@ export async function analyseProject(project: Project, opts: LintOptions): Promi
   return { analyser, sites, files };
 }
 
-export async function runLint(project: Project, opts: LintOptions): Promise<LintResult> {
-  const { analyser, sites, files } = await analyseProject(project, opts);
+/** `analysis`: an analyseProject result for the same options, when the caller needs its plans too (studio). */
+export async function runLint(project: Project, opts: LintOptions, analysis?: Analysis): Promise<LintResult> {
+  const { analyser, sites, files } = analysis ?? (await analyseProject(project, opts));
   const root = project.root;
   const raw: { finding: Finding; anchors: readonly number[]; abs: string }[] = [];
   const reports: SiteReport[] = [];

@@ -29,14 +29,23 @@ export function isCI(env: Env = process.env): boolean {
   return ci !== '' && ci !== '0' && ci !== 'false';
 }
 
+/** What QUERN_REQUIRE may name: the backends, and the browser the studio's tests drive. */
+export const REQUIRABLE = [...ALL_BACKENDS, 'chromium'] as const;
+
 /** QUERN_REQUIRE, and under CI both server backends whatever QUERN_REQUIRE says. */
 export function requiredFromEnv(env: Env = process.env): BackendName[] {
-  const required = new Set(parseBackends(env.QUERN_REQUIRE ?? '', 'QUERN_REQUIRE'));
+  const named = parseList(env.QUERN_REQUIRE ?? '', REQUIRABLE, 'QUERN_REQUIRE');
+  const required = new Set(named.filter((n): n is BackendName => n !== 'chromium'));
   if (isCI(env)) {
     required.add('postgres');
     required.add('dynamodb');
   }
   return [...required];
+}
+
+/** The studio's browser tests fail instead of skipping without chromium: QUERN_REQUIRE=chromium, or CI. */
+export function chromiumRequired(env: Env = process.env): boolean {
+  return isCI(env) || parseList(env.QUERN_REQUIRE ?? '', REQUIRABLE, 'QUERN_REQUIRE').includes('chromium');
 }
 
 /** QUERN_TEST_BACKENDS narrows what gets started (e.g. `pglite` for a quick local loop). */

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DYNAMODB_IMAGE, POSTGRES_IMAGE } from './docker.js';
 import { waitForDynamo } from './dynamodb.js';
-import { envWaitMs, parseBackends, requiredFromEnv, wantedFromEnv } from './env.js';
+import { chromiumRequired, envWaitMs, parseBackends, requiredFromEnv, wantedFromEnv } from './env.js';
 import { scaled, timeScale } from './time-scale.js';
 import { availableBackends, freshPgDatabase, freshTablePrefix, startServers, testServers } from './index.js';
 
@@ -58,6 +58,14 @@ describe('environment parsing', () => {
     expect(requiredFromEnv({ CI: 'true' }).sort()).toEqual(['dynamodb', 'postgres']);
     expect(requiredFromEnv({ CI: 'false', QUERN_REQUIRE: 'dynamodb' })).toEqual(['dynamodb']);
     expect(requiredFromEnv({})).toEqual([]);
+  });
+
+  it('QUERN_REQUIRE may name chromium (the studio browser tests), which CI requires too', () => {
+    expect(requiredFromEnv({ QUERN_REQUIRE: 'postgres,chromium' })).toEqual(['postgres']);
+    expect(chromiumRequired({ QUERN_REQUIRE: 'postgres,chromium' })).toBe(true);
+    expect(chromiumRequired({ CI: 'true' })).toBe(true);
+    expect(chromiumRequired({})).toBe(false);
+    expect(() => chromiumRequired({ QUERN_REQUIRE: 'chromum' })).toThrow(/QUERN_REQUIRE: unknown name 'chromum'/);
   });
 
   it('wants every backend unless told otherwise', () => {

@@ -2,4 +2,4 @@
 export type { BackendName, DynamoServer, PgServer, ProvidedServers, Reasons, Servers, StartOptions } from './types.js';
 export { startServers } from './servers.js';
 export { availableBackends, freshPgDatabase, freshTablePrefix, testServers } from './context.js';
-export { isCI, requiredFromEnv, wantedFromEnv } from './env.js';
+export { chromiumRequired, isCI, requiredFromEnv, wantedFromEnv } from './env.js';
