@@ -88,8 +88,11 @@ if (missing && chromiumRequired()) {
       await Promise.race([l.waitFor(), alert.waitFor()]);
       if (!(await l.isVisible()) && (await alert.isVisible())) throw new Error(`the page shows: ${await alert.textContent()}`);
     };
+    // Page-side code as text: the project's type-check has no DOM library.
     const focused = () =>
-      page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent?.trim() ?? '', id: document.activeElement?.id }));
+      page.evaluate<{ tag?: string; text: string; id?: string }>(
+        "({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent?.trim() ?? '', id: document.activeElement?.id })",
+      );
 
     it("is navigated with the keyboard: skip link, section links, focus on each view's heading", async () => {
       await page.goto(studio.url);
@@ -121,8 +124,8 @@ if (missing && chromiumRequired()) {
       await page.keyboard.press('Enter');
       await page.getByRole('table', { name: /^User: 3 rows/ }).waitFor();
       expect(await focused()).toMatchObject({ tag: 'H2', text: 'Data' });
-      const unlabelled = await page.evaluate(() =>
-        [...document.querySelectorAll('input, select, textarea')].filter((el) => (el as HTMLInputElement).labels?.length === 0).map((el) => el.id),
+      const unlabelled = await page.evaluate<string[]>(
+        "[...document.querySelectorAll('input, select, textarea')].filter((el) => el.labels.length === 0).map((el) => el.id)",
       );
       expect(unlabelled).toEqual([]);
     });
