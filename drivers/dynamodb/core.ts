@@ -19,7 +19,7 @@ import type { KvCondition, KvKeyCondition, KvValue } from '../../src/plan/kv/ops
 import { andOf } from '../../src/plan/kv/filter.js';
 import { COLLECTION_PK, COLLECTION_SK, kvSchema } from '../../src/schema/colocation.js';
 import {
-  KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvDriverCore, type KvPage, type KvQueryRequest,
+  KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvDriverCore, type KvEntryPage, type KvPage, type KvQueryRequest,
   type KvScanRequest, type KvWriteItem, type Log, type Resolve, type Row,
 } from '../../src/engine/kv/core.js';
 import { decimalVariants } from '../../src/engine/kv/decimal.js';
@@ -29,6 +29,7 @@ import { attributeDef, checkKeyValue, collectionKey, decodeKey, decodeRow, encod
 import { gsiAttributes } from './tables.js';
 import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type SendPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
+import { LIST_PK, LIST_TABLE, listEntryItem, listEntryKey, listEntryPk } from './list-entries.js';
 
 /** DynamoDB: an expression string (filter, condition, key condition, update) is at most 4 KB. */
 const MAX_EXPRESSION_BYTES = 4096;
@@ -131,6 +132,10 @@ export class DynamoCore implements KvDriverCore {
 
   get uniqueTable(): string {
     return this.prefix + UNIQUE_TABLE;
+  }
+
+  get listTable(): string {
+    return this.prefix + LIST_TABLE;
   }
 
   private readonly keyAttrCache = new Map<ModelDef, ReadonlySet<string>>();
@@ -338,6 +343,21 @@ export class DynamoCore implements KvDriverCore {
     return k ? decodeKey(m, k) : null;
   }
 
+  async listEntries(modelKey: string, field: string, element: unknown, startKey: KeyValues | null, pageSize: number | undefined, log: Log): Promise<KvEntryPage> {
+    const m = this.model(modelKey);
+    const TableName = this.listTable;
+    const out = await this.call<QueryCommandOutput>(() => new QueryCommand({
+      TableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': LIST_PK },
+      ExpressionAttributeValues: { ':pk': { S: listEntryPk(m, field, element) } },
+      Limit: this.limit(pageSize), ConsistentRead: true,
+      ExclusiveStartKey: startKey ? (startKey as Record<string, AttributeValue>) : undefined,
+    }), { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
+    return {
+      keys: (out.Items ?? []).map((i) => decodeKey(m, i.k?.M ?? {})),
+      lastKey: out.LastEvaluatedKey ? (out.LastEvaluatedKey as KeyValues) : null,
+    };
+  }
+
   /** Rejects an item over 400 KB before sending, naming the model and key. */
   private checkSize(m: ModelDef, key: KeyValues, item: Item) {
     const n = itemSize(item);
@@ -470,6 +490,12 @@ export class DynamoCore implements KvDriverCore {
             },
           };
         }
+        case 'PutListEntry':
+          models.push(null);
+          return { Put: { TableName: this.listTable, Item: listEntryItem(this.model(w.model), w.field, w.element, w.key) } };
+        case 'DeleteListEntry':
+          models.push(null);
+          return { Delete: { TableName: this.listTable, Key: listEntryKey(this.model(w.model), w.field, w.element, w.key) } };
         default: {
           const never: never = w;
           throw new QuernError(`internal: unknown write ${JSON.stringify(never)}`);

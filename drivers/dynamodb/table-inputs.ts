@@ -13,6 +13,8 @@ import type { IndexDef, ModelDef } from '../../src/schema/model.js';
 import { indexKey, isShardAttribute } from '../../src/schema/shard.js';
 import { COLLECTION_PK, COLLECTION_SK, isCollectionAttribute, kvSchema } from '../../src/schema/colocation.js';
 import { UNIQUE_PK, UNIQUE_TABLE } from './unique.js';
+import { LIST_PK, LIST_SK, LIST_TABLE } from './list-entries.js';
+import { indexedLists } from '../../src/schema/lists.js';
 
 /** Key attribute type: numbers are N, everything else a key can be is stored as S. */
 export function attributeType(def: FieldDef): 'S' | 'N' {
@@ -96,10 +98,22 @@ export function uniqueTableInput(prefix = ''): CreateTableCommandInput {
   };
 }
 
-/** Every table a schema needs, the unique-index table included. */
+/** The list-entry table (drivers/dynamodb/list-entries.ts): needed once some model has an indexed list. */
+export function listTableInput(prefix = ''): CreateTableCommandInput {
+  return {
+    TableName: prefix + LIST_TABLE,
+    KeySchema: [{ AttributeName: LIST_PK, KeyType: 'HASH' }, { AttributeName: LIST_SK, KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: LIST_PK, AttributeType: 'S' }, { AttributeName: LIST_SK, AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+export const hasIndexedLists = (schema: SchemaDef) => Object.values(schema.models).some((m) => indexedLists(m).length > 0);
+
+/** Every table a schema needs, the unique-index table included (and the list-entry table when used). */
 export function schemaTableInputs(schema: SchemaDef, prefix = ''): CreateTableCommandInput[] {
   const byTable = new Map<string, ModelDef[]>();
   for (const m of Object.values(kvSchema(schema).models)) byTable.set(m.table, [...(byTable.get(m.table) ?? []), m]);
   const tables = [...byTable.values()].map((ms) => (ms[0].colocation ? collectionTableInput(ms, prefix) : createTableInput(ms[0], prefix)));
-  return [...tables, uniqueTableInput(prefix)];
+  return [...tables, uniqueTableInput(prefix), ...(hasIndexedLists(schema) ? [listTableInput(prefix)] : [])];
 }

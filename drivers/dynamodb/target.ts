@@ -76,6 +76,9 @@ function describeKv(op: KvOperation): string {
           + `${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''} (${op.shards.count} requests)`;
       }
       if (op.collection) return `(no request) ${op.model} rows of the item-collection Query above${role}`;
+      if (op.step.role === 'entries') {
+        return `Query ${op.table} key(pk = ${op.model}.${op.step.field} element ${sink.value('', op.key.partition.value)}) → ${op.model} keys (entries of the indexed list ${op.step.field}, up to 100 per request, each page then one BatchGetItem)`;
+      }
       const per = op.key.partition.each ? (op.step.role === 'include' || op.step.role === 'count' ? ' per parent' : ` per ${op.key.partition.attr}`) : '';
       const partitionRef = op.key.partition.each && op.key.partition.value.from === 'param' ? { from: 'param' as const, slot: op.key.partition.value.slot } : undefined;
       const key = renderKeyCondition(op.key, sink, partitionRef);

@@ -23,6 +23,7 @@ import { checkConstraintName, foreignKeyName, primaryKeyName } from '../../src/s
 import { references } from '../../src/schema/references.js';
 import type { OnDelete } from '../../src/schema/relation.js';
 import { counterCaches, type CounterCache } from '../../src/schema/counters.js';
+import { indexedLists, listIndexName } from '../../src/schema/lists.js';
 import { createHash } from 'node:crypto';
 import { quoteIdent, quoteLiteral } from './serialize.js';
 
@@ -96,8 +97,16 @@ export function createTableSql(model: ModelDef, opts: { ifNotExists?: boolean } 
   return `CREATE TABLE ${opts.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(model.table)} (\n${lines.join(',\n')}\n)`;
 }
 
-export function createIndexSql(model: ModelDef, index: IndexDef, opts: { ifNotExists?: boolean } = {}): string {
-  return `CREATE INDEX ${opts.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(index.name)} ON ${quoteIdent(model.table)} (${index.fields.map(quoteIdent).join(', ')})`;
+/** An index as PostgreSQL builds it: a declared index (btree), or the GIN index of an indexed list. */
+export interface PgIndex extends IndexDef { readonly using?: 'gin' }
+
+/** Every index of a model on PostgreSQL: its declared indexes, then one GIN index per indexed list (serves `@>`). */
+export function pgIndexes(model: ModelDef): PgIndex[] {
+  return [...model.indexes, ...indexedLists(model).map((f): PgIndex => ({ name: listIndexName(model, f), fields: [f], using: 'gin' }))];
+}
+
+export function createIndexSql(model: ModelDef, index: PgIndex, opts: { ifNotExists?: boolean } = {}): string {
+  return `CREATE INDEX ${opts.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(index.name)} ON ${quoteIdent(model.table)}${index.using === 'gin' ? ' USING gin' : ''} (${index.fields.map(quoteIdent).join(', ')})`;
 }
 
 export interface ForeignKeyDef {
@@ -195,7 +204,7 @@ export function schemaDdl(schema: SchemaDef, opts: { ifNotExists?: boolean } = {
   const models = Object.values(schema.models);
   return [
     ...models.map((m) => createTableSql(m, opts)),
-    ...models.flatMap((m) => m.indexes.map((i) => createIndexSql(m, i, opts))),
+    ...models.flatMap((m) => pgIndexes(m).map((i) => createIndexSql(m, i, opts))),
     ...foreignKeys(schema).map(addForeignKeySql),
     ...counterCaches(schema).flatMap((c) => counterTriggerSql(schema, c)),
   ];
@@ -209,7 +218,7 @@ export function schemaDdl(schema: SchemaDef, opts: { ifNotExists?: boolean } = {
 export async function pushSchema(schema: SchemaDef, exec: (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>): Promise<void> {
   const models = Object.values(schema.models);
   for (const m of models) await exec(createTableSql(m, { ifNotExists: true }));
-  for (const m of models) for (const i of m.indexes) await exec(createIndexSql(m, i, { ifNotExists: true }));
+  for (const m of models) for (const i of pgIndexes(m)) await exec(createIndexSql(m, i, { ifNotExists: true }));
   for (const fk of foreignKeys(schema)) {
     const found = await exec('SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE c.conname = $1 AND t.relname = $2 AND pg_table_is_visible(t.oid)', [fk.name.slice(0, 63), fk.table]);
     if (found.rows.length === 0) await exec(addForeignKeySql(fk));

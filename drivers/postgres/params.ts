@@ -58,6 +58,7 @@ const TRANSFORMS: Readonly<Record<ParamTransform, (v: unknown) => unknown>> = {
   'like-exact': (v) => escapeLike(String(v)),
   'plus-one': (v) => Number(v) + 1,
   'json-rows': (v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)),
+  singleton: (v) => [v],
 };
 
 type Encode = (v: unknown) => unknown;
@@ -69,6 +70,7 @@ const timestamp: Encode = (v) => (v instanceof Date ? v.toISOString() : v);
 
 const SCALAR_ENCODERS: Readonly<Record<SqlScalarType, Encode>> = {
   text: identity,
+  varchar: identity,
   uuid: identity,
   date: identity,
   int4: identity,

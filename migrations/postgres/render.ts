@@ -19,7 +19,7 @@ import type { FieldDef } from '../../src/schema/field.js';
 import type { ModelDef } from '../../src/schema/model.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import {
-  addForeignKeySql, checkConstraintName, counterBackfillSql, counterTriggerSql, dropCounterTriggerSql, columnDefinition, columnType, createIndexSql, createTableSql, enumCheck, foreignKeys,
+  addForeignKeySql, checkConstraintName, counterBackfillSql, counterTriggerSql, dropCounterTriggerSql, columnDefinition, columnType, createIndexSql, createTableSql, pgIndexes, enumCheck, foreignKeys,
   primaryKeyName, type ForeignKeyDef,
 } from '../../drivers/postgres/ddl.js';
 import { quoteIdent as q, quoteLiteral } from '../../drivers/postgres/serialize.js';
@@ -38,7 +38,7 @@ export interface PgRender {
   readonly statements: readonly PgStatement[];
 }
 
-interface Named { readonly name: string; readonly columns: readonly string[] }
+interface Named { readonly name: string; readonly columns: readonly string[]; readonly using?: 'gin' }
 interface Column { readonly name: string; readonly type: string; readonly notNull: boolean; readonly check: string | null; readonly checkName: string; readonly def: FieldDef }
 interface Table {
   readonly table: string;
@@ -67,11 +67,13 @@ function physical(model: ModelDef, rename?: { table: string; field: (f: string) 
     columns,
     pk: { name: primaryKeyName(model), columns: model.key.map(col) },
     uniques: model.uniques.map((u) => ({ name: u.name, columns: u.fields.map(col) })),
-    indexes: model.indexes.map((i) => ({ name: i.name, columns: i.fields.map(col) })),
+    indexes: pgIndexes(model).map((i) => ({ name: i.name, columns: i.fields.map(col), ...(i.using ? { using: i.using } : {}) })),
   };
 }
 
 const sameCols = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** A GIN index over a column is not the btree index over it: switching one for the other rebuilds it. */
+const sameIndex = (a: Pick<Named, 'columns' | 'using'>, b: Pick<Named, 'columns' | 'using'>) => sameCols(a.columns, b.columns) && a.using === b.using;
 // The delete action is part of the identity: changing it drops and re-adds the constraint.
 const fkKey = (fk: ForeignKeyDef) => `${fk.table}\u0000${fk.column}\u0000${fk.refTable}\u0000${fk.refColumn}\u0000${fk.onDelete ?? 'restrict'}`;
 // PostgreSQL truncates identifiers to 63 bytes; compare names as the catalog holds them.
@@ -125,7 +127,7 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
     const a = before.get(p.key)!;
     const b = after.get(p.key)!;
     for (const ix of a.indexes) {
-      const m = b.indexes.find((x) => sameCols(x.columns, ix.columns));
+      const m = b.indexes.find((x) => sameIndex(x, ix));
       if (!m) add({ sql: `DROP INDEX ${q(ix.name)}`, comment: `index ${p.to.name}(${ix.columns.join(', ')}) removed` });
       else if (pgName(m.name) !== pgName(ix.name)) add({ sql: `ALTER INDEX ${q(ix.name)} RENAME TO ${q(m.name)}` });
     }
@@ -191,14 +193,14 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
   // 7. Indexes: new tables get plain ones (nothing reads them yet); existing tables are indexed concurrently.
   for (const key of diff.created) {
     const m = diff.next.models[key];
-    for (const ix of m.indexes) add({ sql: createIndexSql(m, ix) });
+    for (const ix of pgIndexes(m)) add({ sql: createIndexSql(m, ix) });
   }
   for (const p of pairs) {
     const a = before.get(p.key)!;
-    for (const ix of p.to.indexes) {
+    for (const ix of pgIndexes(p.to)) {
       const cols = [...ix.fields];
-      if (a.indexes.some((x) => sameCols(x.columns, cols))) continue;
-      add({ sql: createIndexSql(p.to, ix, { ifNotExists: true }).replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '), comment: `index ${p.to.name}(${cols.join(', ')})`, noTransaction: true });
+      if (a.indexes.some((x) => sameIndex(x, { columns: cols, using: ix.using }))) continue;
+      add({ sql: createIndexSql(p.to, ix, { ifNotExists: true }).replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '), comment: `${ix.using === 'gin' ? 'GIN index (serves has)' : 'index'} ${p.to.name}(${cols.join(', ')})`, noTransaction: true });
     }
   }
 

@@ -165,6 +165,14 @@ function checkShards(model: string, fields: Record<string, FieldDef>, list: read
   if (d.kind === 'boolean' || d.kind === 'decimal') throw new SchemaError(`model ${model}: ${call}: a ${d.kind} field cannot be a sort key (decimal is stored as a string, so its order is not numeric)`, model, list[0]);
 }
 
+/** Element kinds an indexed list may hold: stored as S or N on DynamoDB (an entry's key), and GIN-indexable. */
+const INDEXED_ELEMENTS: ReadonlySet<string> = new Set(['string', 'text', 'uuid', 'enum', 'date', 'int', 'bigint']);
+
+function checkIndexedList(where: string, model: string, name: string, d: FieldDef) {
+  if (d.kind !== 'list') throw new SchemaError(`${where}: .indexed() applies to list fields (f.list(f.string()).indexed()); ${d.kind} fields are indexed with index('${name}')`, model, name);
+  if (!INDEXED_ELEMENTS.has(d.element!.kind)) throw new SchemaError(`${where}: .indexed() needs a list of strings, uuids, enums, dates or integers; its elements are ${d.element!.kind}`, model, name);
+}
+
 function checkField(model: string, name: string, d: FieldDef): FieldDef {
   const where = `${model}.${name}`;
   if (d.kind === 'enum') {
@@ -173,6 +181,7 @@ function checkField(model: string, name: string, d: FieldDef): FieldDef {
     checkEnumValues(where, model, name, vals);
   }
   if (d.kind === 'list' && d.element?.enumValues) checkEnumValues(where, model, name, d.element.enumValues);
+  if (d.indexed) checkIndexedList(where, model, name, d);
   if (d.auto && d.kind !== 'uuid') throw new SchemaError(`${where}: .auto() is only supported on f.uuid() (a client-generated UUIDv7)`, model, name);
   if ((d.createdAt || d.updatedAt) && d.kind !== 'timestamp') throw new SchemaError(`${where}: .createdAt()/.updatedAt() need f.timestamp()`, model, name);
   if (d.version && d.kind !== 'int' && d.kind !== 'bigint') throw new SchemaError(`${where}: .version() needs f.int() or f.bigint()`, model, name);

@@ -32,6 +32,12 @@ export interface FieldDef {
   readonly updatedAt: boolean;
   readonly version: boolean;
   readonly renamedFrom?: string;
+  /**
+   * Lists: `has` is served by an index on every target (a GIN index on PostgreSQL, one
+   * maintained entry item per element on DynamoDB). Absent rather than false when not set, so
+   * snapshots written before the option existed keep their hash.
+   */
+  readonly indexed?: true;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -56,6 +62,11 @@ export class Field<T, Optional extends boolean = false> {
   /** Optimistic-concurrency counter: starts at 1, incremented by every update. */
   version(): Field<T, true> { return this.with({ version: true }); }
   maxLength(n: number): Field<T, Optional> { return this.with({ maxLength: n }); }
+  /**
+   * Lists only: `where: { field: { has: x } }` is served by an index on every target. Costs
+   * one extra write per element on DynamoDB (docs/denormalization.md).
+   */
+  indexed(this: Field<readonly IndexableElement[] | null, boolean>): Field<T, Optional> { return this.with({ indexed: true }); }
   /** Migration hint: this field used to be called `old`. */
   renamedFrom(old: string): Field<T, Optional> { return this.with({ renamedFrom: old }); }
 }
@@ -64,6 +75,9 @@ const base = (kind: FieldKind, extra: Partial<FieldDef> = {}): FieldDef => ({
   kind, nullable: false, key: false, auto: false, unique: false,
   createdAt: false, updatedAt: false, version: false, ...extra,
 });
+
+/** Element types an indexed list may hold: each element becomes an index key (S or N on DynamoDB). */
+type IndexableElement = string | number | bigint;
 
 type ListElement = Field<string, boolean> | Field<number, boolean> | Field<bigint, boolean> | Field<boolean, boolean> | Field<Date, boolean>;
 

@@ -51,7 +51,19 @@ export type KvWriteItem =
   /** Claim a unique constraint's values for the row with `key` (fails if another row holds them). */
   | { readonly kind: 'PutUnique'; readonly model: string; readonly constraint: string; readonly values: readonly unknown[]; readonly key: KeyValues }
   /** Release the values, only if they belong to `key` (absent is fine). */
-  | { readonly kind: 'DeleteUnique'; readonly model: string; readonly constraint: string; readonly values: readonly unknown[]; readonly key: KeyValues };
+  | { readonly kind: 'DeleteUnique'; readonly model: string; readonly constraint: string; readonly values: readonly unknown[]; readonly key: KeyValues }
+  /**
+   * Write or remove the entry of one element of an indexed list for the row with `key`. No
+   * condition of their own: the row's write in the same transaction pins the list they follow.
+   */
+  | { readonly kind: 'PutListEntry' | 'DeleteListEntry'; readonly model: string; readonly field: string; readonly element: unknown; readonly key: KeyValues };
+
+/** One page of an indexed list's entries: the keys of the rows holding the element, in key order. */
+export interface KvEntryPage {
+  readonly keys: KeyValues[];
+  /** Where the next page starts, or null at the end. */
+  readonly lastKey: KeyValues | null;
+}
 
 export interface KvDriverCore {
   get(model: string, key: KeyValues, log: Log): Promise<Row | null>;
@@ -61,6 +73,8 @@ export interface KvDriverCore {
   scan(req: KvScanRequest, log: Log): Promise<KvPage>;
   /** The base-table key a unique constraint's values point at, or null. */
   getUnique(model: string, constraint: string, values: readonly unknown[], log: Log): Promise<KeyValues | null>;
+  /** Rows whose indexed list `field` holds `element`: one Query page of its entries (at most `pageSize`). */
+  listEntries(model: string, field: string, element: unknown, startKey: KeyValues | null, pageSize: number | undefined, log: Log): Promise<KvEntryPage>;
   /** Single conditional writes. `returning`: the item after (update) or before (delete) the write. */
   put(w: Extract<KvWriteItem, { kind: 'Put' }>, log: Log): Promise<void>;
   update(w: Extract<KvWriteItem, { kind: 'Update' }>, log: Log): Promise<Row>;

@@ -14,6 +14,7 @@ import { expandKeys, keyString, mapLimit, resolver, rowKey, usableKeyValue, type
 import { evaluate } from './evaluate.js';
 import { readSharded, shardedBoundaryAttrs } from './sharded.js';
 import { checkFanout } from './bound.js';
+import { fanoutDiagnostic } from '../../plan/kv/plan.js';
 
 /** How many matches to collect (null: all), and where to resume. */
 export interface Want {
@@ -130,17 +131,17 @@ async function scan(x: RunCtx, op: KvScan, want: Want, scope: Scope): Promise<Re
 }
 
 export function isRootRead(op: { kind: string; step?: { role: string } }): op is KvReadOperation {
-  return (op.kind === 'GetItem' || op.kind === 'BatchGetItem' || op.kind === 'Query' || op.kind === 'Scan') && (op.step!.role === 'root' || op.step!.role === 'lookup');
+  return (op.kind === 'GetItem' || op.kind === 'BatchGetItem' || op.kind === 'Query' || op.kind === 'Scan') && (op.step!.role === 'root' || op.step!.role === 'lookup' || op.step!.role === 'entries');
 }
 
-/** One access path (a lookup plus its GetItem counts as one). */
-interface Branch { readonly lookup: KvGetItem | null; readonly op: KvReadOperation }
+/** One access path (a unique lookup plus its GetItem, or list entries plus their BatchGetItem, count as one). */
+interface Branch { readonly lookup: KvGetItem | KvQuery | null; readonly op: KvReadOperation }
 
 export function branches(ops: readonly KvReadOperation[]): Branch[] {
   const out: Branch[] = [];
-  let lookup: KvGetItem | null = null;
+  let lookup: KvGetItem | KvQuery | null = null;
   for (const op of ops) {
-    if (op.step.role === 'lookup') lookup = op as KvGetItem;
+    if (op.step.role === 'lookup' || op.step.role === 'entries') lookup = op as KvGetItem | KvQuery;
     else {
       out.push({ lookup, op });
       lookup = null;
@@ -149,8 +150,41 @@ export function branches(ops: readonly KvReadOperation[]): Branch[] {
   return out;
 }
 
+/** Entries read per request: one page of keys is one BatchGetItem. */
+const ENTRY_PAGE = 100;
+
+/**
+ * `has` on an indexed list: pages of the element's entries, each followed by one BatchGetItem of
+ * the rows they point at (returned in entry order), until `need` rows pass the where. Without
+ * other conditions a page of up to 100 rows is two requests.
+ */
+async function readListed(x: RunCtx, entries: KvQuery, op: KvReadOperation, want: Want): Promise<ReadResult> {
+  if (entries.step.role !== 'entries' || op.kind !== 'BatchGetItem') throw new Error('internal: list entries without their BatchGetItem');
+  const m = x.schema.models[op.model];
+  const element = resolver(x)(entries.key.partition.value);
+  const rows: Row[] = [];
+  let start: KeyValues | null = null;
+  let pages = 0;
+  for (;;) {
+    const remaining = want.need === null ? ENTRY_PAGE : Math.min(Math.max(want.need - rows.length, 1), ENTRY_PAGE);
+    const page = await x.core.listEntries(op.model, entries.step.field, element, start, remaining, x.log);
+    if (++pages === 2) {
+      x.warn(fanoutDiagnostic('dynamodb', m.name, `${m.name}.${entries.step.field} has: more than ${ENTRY_PAGE} entries matched, read in pages of ${ENTRY_PAGE} (one Query and one BatchGetItem each)`,
+        `pass a limit of at most ${ENTRY_PAGE} (or paginate) to read one page in two requests`));
+    }
+    const got = page.keys.length ? await x.core.batchGet(op.model, page.keys, x.log) : [];
+    const byKey = new Map(got.map((r) => [rowKey(m, r), r]));
+    const ordered = page.keys.map((k) => byKey.get(keyString(k, m.key))).filter((r): r is Row => !!r);
+    rows.push(...filtered(op, ordered, x, {}));
+    if (want.need !== null && rows.length >= want.need) return { rows: rows.slice(0, want.need), more: rows.length > want.need || page.lastKey !== null };
+    if (!page.lastKey) return { rows, more: false };
+    start = page.lastKey;
+  }
+}
+
 export async function readBranch(x: RunCtx, b: Branch, want: Want): Promise<ReadResult> {
   let scope: Scope = {};
+  if (b.lookup?.kind === 'Query') return readListed(x, b.lookup, b.op, want);
   if (b.lookup) {
     const l = b.lookup;
     if (l.step.role !== 'lookup') throw new Error('expected a unique lookup');

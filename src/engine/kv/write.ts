@@ -17,12 +17,14 @@ import { evaluate, deepEqual } from './evaluate.js';
 import { isRootRead, queryOne, readRoot } from './read.js';
 import { rangeChecks, rangeCondition, rangeViolation, type RangeCheck } from './range.js';
 import { counterDeltas, sumDeltas, type CounterDelta } from './counters.js';
+import { distinctElements, indexedLists } from '../../schema/lists.js';
 
 /** What one transaction item stands for, to turn a cancellation reason into the right error. */
 interface Meaning {
   readonly model: ModelDef;
   /** counter: the ADD on a parent's counter cache (`parent`), made by a write of `model` rows. */
-  readonly role: 'row' | 'claim' | 'release' | 'counter';
+  /** entry: an indexed list's entry written or removed with the row (`fields`: the list). */
+  readonly role: 'row' | 'claim' | 'release' | 'counter' | 'entry';
   readonly parent?: ModelDef;
   readonly delta?: number;
   /** counter: the parent item's identity. */
@@ -107,6 +109,45 @@ function sameUniqueFields(refs: readonly KvUniqueRef[], old: Row): KvCondition |
     : { kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } }));
 }
 
+/** Condition that the indexed lists whose entries move still hold what was read (so the entries follow the row). */
+function sameLists(fields: readonly string[], old: Row): KvCondition | null {
+  return and(...fields.map((f): KvCondition => old[f] === null || old[f] === undefined
+    ? { kind: 'exists', attr: f, exists: false }
+    : { kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } }));
+}
+
+const entryTarget = (model: ModelDef, field: string, element: unknown, key: string) => `E|${model.name}|${field}|${typeof element}:${String(element)}|${key}`;
+
+/**
+ * The entries of the indexed lists a row going from `before` to `after` adds and removes (null:
+ * absent); returns the lists whose entries changed. Elements in both keep their entry.
+ */
+function entryItems(model: ModelDef, modelKey: string, before: Row | null, after: Row | null, unit: Unit, method: Meaning['method']): string[] {
+  const moved: string[] = [];
+  const row = (after ?? before)!;
+  const key = pickKey(model, row);
+  const k = rowKey(model, row);
+  for (const field of indexedLists(model)) {
+    const was = distinctElements(before?.[field]);
+    const now = distinctElements(after?.[field]);
+    const id = (e: unknown) => `${typeof e}:${String(e)}`;
+    const wasIds = new Set(was.map(id));
+    const nowIds = new Set(now.map(id));
+    const removed = was.filter((e) => !nowIds.has(id(e)));
+    const added = now.filter((e) => !wasIds.has(id(e)));
+    if (removed.length === 0 && added.length === 0) continue;
+    moved.push(field);
+    for (const [kind, elements] of [['DeleteListEntry', removed], ['PutListEntry', added]] as const) {
+      for (const element of elements) {
+        unit.items.push({ kind, model: modelKey, field, element, key });
+        unit.meanings.push({ model, role: 'entry', method, fields: [field] });
+        unit.targets.push(entryTarget(model, field, element, k));
+      }
+    }
+  }
+  return moved;
+}
+
 function withVersion(updates: readonly KvUpdate[], versionAttr: string | null): KvUpdate[] {
   return versionAttr ? [...updates, { op: 'add', attr: versionAttr, value: VERSION_STEP, negate: false }] : [...updates];
 }
@@ -142,6 +183,7 @@ export function createUnit(x: RunCtx, w: KvPutItem, row: Row): Unit {
   unit.meanings.push({ model, role: 'row', method: 'create', fields: model.key });
   unit.targets.push(rowTarget(model, row));
   claimItems(model, w.model, w.uniques, row, unit);
+  entryItems(model, w.model, null, row, unit, 'create');
   unit.counters.push(...counterDeltas(x, w.model, null, row));
   return unit;
 }
@@ -154,10 +196,16 @@ export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: 
   const next = applyUpdates(existing, w.updates, resolve, versionAttr);
   const unit = newUnit(() => next);
   const moved = w.uniques.filter((r) => !deepEqual(uniqueValues(existing, r.fields), uniqueValues(next, r.fields)));
-  // With a version field, the version pins the whole row; without one, pin the unique fields we move.
+  // The row's item comes first in the unit (its meaning is what a failed condition reports).
+  const entries = newUnit(() => next);
+  entryItems(model, w.model, existing, next, entries, 'update');
+  // Pinned whenever the update writes the list, even to the same elements: writing back what we
+  // read over a concurrent change would leave that change's entries behind.
+  const lists = indexedLists(model).filter((f) => w.updates.some((u) => u.attr === f));
+  // With a version field, the version pins the whole row; without one, pin the unique fields and lists we move.
   const guard = versionAttr
     ? { kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition
-    : sameUniqueFields(moved, existing);
+    : and(sameUniqueFields(moved, existing), sameLists(lists, existing));
   // null + n stays null (as in SQL): drop increments of attributes that are absent, and make sure they still are.
   const nullAdds = w.updates.filter((u) => u.op === 'add' && (existing[u.attr] === null || existing[u.attr] === undefined));
   const stillNull = and(...nullAdds.map((u): KvCondition => ({ kind: 'exists', attr: u.attr, exists: false })));
@@ -170,6 +218,9 @@ export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: 
   unit.targets.push(rowTarget(model, existing));
   releaseItems(model, w.model, moved, existing, unit, 'update');
   claimItems(model, w.model, moved, next, unit);
+  unit.items.push(...entries.items);
+  unit.meanings.push(...entries.meanings);
+  unit.targets.push(...entries.targets);
   unit.counters.push(...counterDeltas(x, w.model, existing, next));
   return unit;
 }
@@ -181,11 +232,12 @@ export function deleteUnit(x: RunCtx, w: KvDeleteItem, existing: Row, expected: 
   const unit = newUnit(() => existing);
   const guard = versionAttr
     ? { kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition
-    : sameUniqueFields(w.uniques, existing);
+    : and(sameUniqueFields(w.uniques, existing), sameLists(indexedLists(model), existing));
   unit.items.push({ kind: 'Delete', model: w.model, key: pickKey(model, existing), condition: and(exists(model), guard, w.condition), resolve });
   unit.meanings.push({ model, role: 'row', method: 'delete', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null });
   unit.targets.push(rowTarget(model, existing));
   releaseItems(model, w.model, w.uniques, existing, unit, 'delete');
+  entryItems(model, w.model, existing, null, unit, 'delete');
   unit.counters.push(...counterDeltas(x, w.model, existing, null));
   return unit;
 }
@@ -198,6 +250,9 @@ function reasonError(m: Meaning, r: KvCancelReason): QuernError {
         return new UniqueConstraintError(m.model.name, [...(m.fields ?? [])]);
       case 'release':
         return new ConcurrencyError(m.model.name, `the unique entry for (${m.fields?.join(', ')}) no longer belongs to this record`);
+      case 'entry':
+        // Entries carry no condition of their own: the row's condition guards them.
+        return new DriverError('dynamodb', `${m.model.name}.${m.fields?.[0]} index entry ${m.method} failed its condition`);
       case 'counter':
         return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (its counter cache ${m.parent!.name}.${m.fields?.[0]} could not be updated)`);
       case 'row':
@@ -344,11 +399,20 @@ function tooLarge(model: ModelDef, what: string, rows: number, items: number): C
     `pass atomic: false to split it into several transactions (each atomic, the whole not), or write at most ${MAX_TRANSACT_ITEMS} items per call`, model.name);
 }
 
-/** One unit's items never fit: refused whatever the policy, before anything is written. */
+/**
+ * One unit's items never fit: refused whatever the policy, before anything is written. A unit
+ * made large by an indexed list's entries is a limit of the target, not bad input: batch-too-large.
+ */
 function checkUnitSizes(model: ModelDef, units: readonly Unit[], what: string) {
   for (const u of units) {
     const n = transactionSize([u]);
-    if (n > MAX_TRANSACT_ITEMS) throw new ValidationError(what, `one ${model.name} write needs ${n} transaction items (max ${MAX_TRANSACT_ITEMS})`);
+    if (n <= MAX_TRANSACT_ITEMS) continue;
+    const lists = [...new Set(u.meanings.filter((m) => m.role === 'entry').flatMap((m) => m.fields ?? []))];
+    if (lists.length === 0) throw new ValidationError(what, `one ${model.name} write needs ${n} transaction items (max ${MAX_TRANSACT_ITEMS})`);
+    const entries = u.meanings.filter((m) => m.role === 'entry').length;
+    throw new CapabilityError('batch-too-large', 'dynamodb',
+      `${what}: this ${model.name} write needs ${n} transaction items, ${entries} of them entries of the indexed list${lists.length > 1 ? 's' : ''} ${lists.join(', ')} (one per element added or removed); one DynamoDB transaction holds at most ${MAX_TRANSACT_ITEMS}. Nothing was written`,
+      `keep ${lists.map((f) => `${model.name}.${f}`).join(' and ')} to fewer elements (change at most ${MAX_TRANSACT_ITEMS - (n - entries)} elements per write, e.g. several updates with push), or drop .indexed() from ${lists.join(', ')} and filter it with allowScan`, model.name);
   }
 }
 

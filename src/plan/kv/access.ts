@@ -25,7 +25,8 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
 import { shardAttribute } from '../../schema/shard.js';
 import { andOf, conditionOf, conjuncts, fieldFacts, param, splitResidual, type FieldFacts } from './filter.js';
-import { UNIQUE_TABLE, type KvKeyCondition, type KvKeyPart, type KvRole, type KvSortCondition, type KvValue } from './ops.js';
+import { indexedCall } from '../../schema/lists.js';
+import { LIST_TABLE, UNIQUE_TABLE, type KvKeyCondition, type KvKeyPart, type KvRole, type KvSortCondition, type KvValue } from './ops.js';
 
 /** The table's own key, or a GSI: something a Query can use. */
 export interface KeySource {
@@ -277,6 +278,10 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
   }
   if (sharded) rejected.push(`sharded index ${sharded.name} cannot serve this filter: ${model.name}.${sharded.fields[0]} is nullable, and DynamoDB leaves items whose index key is null out of the index (filter ${sharded.fields[0]}: { not: null })`);
 
+  // 4c: `has` on an indexed list: a Query of that element's entries, then a BatchGetItem of the rows.
+  const listed = [...facts.has.values()].find((h) => model.fields[h.field].indexed);
+  if (listed) return { kind: 'batch', ops: listAccess(req, model, items, listed, order, err), diagnostics };
+
   // 5: an OR whose every branch has a key path: one request per branch.
   const orNode = allowMulti ? items.find((i) => i.kind === 'or') : undefined;
   if (orNode && orNode.kind === 'or') {
@@ -296,17 +301,20 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
 
   // 6: nothing narrower than the whole table.
   const suggested = suggestIndex(model, facts, order);
+  // A `has` on a list that is not indexed: declaring it indexed serves exactly this filter.
+  const listFix = !suggested ? [...facts.has.keys()].find((f) => !model.fields[f].indexed) : undefined;
   const keyHint = `${model.key.join(', ')}`;
   const sparse = rejected.length > 0 ? ` (${rejected.join('; ')})` : '';
   const indexFix = suggested ? `add ${indexCall(suggested)} to ${model.name}${sparse ? ' (over non-nullable fields)' : ''}` : null;
   if (!req.allowScan) {
     if (req.purpose === 'count') {
       err('count-requires-scan', `count on ${model.name} without a pinned partition reads every item${sparse}`,
-        `${indexFix ? `${indexFix} and pin its partition by equality, or ` : `pin the partition key (${keyHint}) or an indexed field by equality, or `}pass allowScan: true to count with a full Scan`, suggested);
+        `${indexFix ? `${indexFix} and pin its partition by equality, or ` : listFix ? `${indexedCall(listFix)} on ${model.name}, or ` : `pin the partition key (${keyHint}) or an indexed field by equality, or `}pass allowScan: true to count with a full Scan`, suggested);
     } else {
       const globalOrder = !indexFix && order.length === 1 && indexable(model.fields[order[0].field]) && model.fields[order[0].field].kind !== 'decimal';
       err('scan-required', `no key or index of ${model.name} can serve this filter${sparse}: it would need a full table Scan`,
         indexFix ? `${indexFix}, or pass allowScan: true to read the whole table`
+          : listFix ? `${indexedCall(listFix)} on ${model.name} so \`has\` reads its index entries, or pass allowScan: true to read the whole table`
           : globalOrder ? `to read ${model.name} in ${order[0].field} order without a partition, add ${shardedIndexCall(order[0].field)} to ${model.name}; or filter by ${keyHint} or an indexed field by equality, or pass allowScan: true`
           : `filter by ${keyHint} or an indexed field by equality, or pass allowScan: true to read the whole table`, suggested);
     }
@@ -327,4 +335,30 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
     ops: [{ kind: 'Scan', ...base, filter: andOf(items.length ? [conditionOf(model, items)!] : []), ...window, cursor: req.cursor, select: req.purpose === 'count' ? 'count' : 'items' }],
     diagnostics,
   };
+}
+
+/**
+ * `has` on an indexed list: one Query of the element's entries (the row keys, in key order),
+ * then one BatchGetItem of those rows; the rest of the where is checked on the rows fetched.
+ * A page of up to 100 rows without further filter is two requests. The entries have no order
+ * of the model's fields, so orderBy is refused as on any key path.
+ */
+function listAccess(req: AccessRequest, model: ModelDef, items: readonly FilterNode[], has: FilterNode & { kind: 'has' }, order: readonly OrderTerm[],
+  err: (code: Parameters<typeof diag>[0], message: string, fix?: string) => void): Operation[] {
+  if (order.length > 0) {
+    err('order-unsupported', `orderBy ${order.map((t) => t.field).join(', ')} cannot be served by the entries of the indexed list ${model.name}.${has.field}: they are kept in key order`,
+      `drop orderBy and sort the result in application code, or pin a partition whose index sorts by ${order[0].field}`);
+  }
+  // The `has` itself stays in the filter: a row read just as a concurrent write moved its entry is re-checked.
+  const filter = conditionOf(model, items);
+  const ops: Operation[] = [
+    {
+      kind: 'Query', model: req.modelKey, table: LIST_TABLE, index: null, step: { role: 'entries', field: has.field },
+      key: { partition: { attr: 'pk', value: param(has.value), each: false }, sort: null }, filter: null, postFilter: null,
+      direction: 'forward', limit: req.limit, offset: req.offset, cursor: null, select: 'items',
+    },
+    { kind: 'BatchGetItem', model: req.modelKey, table: model.table, step: ROOT, key: model.key.map((k) => ({ attr: k, value: { from: 'lookup', attr: k } as KvValue, each: true })), filter, chunk: 100 },
+  ];
+  ops.push({ kind: 'ClientFilter', model: model.name, reason: `the where is checked on the rows the ${has.field} entries point at (BatchGetItem has no filter expression)` });
+  return ops;
 }

@@ -31,12 +31,14 @@ export interface FieldFacts {
   /** field → range conjuncts (lt/lte/gt/gte) and a begins_with prefix */
   readonly range: Map<string, (FilterNode & { kind: 'compare' })[]>;
   readonly prefix: Map<string, FilterNode & { kind: 'text' }>;
+  /** list field → a `has` conjunct (an indexed list's entries can serve it) */
+  readonly has: Map<string, FilterNode & { kind: 'has' }>;
   /** fields every matching row has a value for (so a sparse index still holds those rows) */
   readonly nonNull: Set<string>;
 }
 
 export function fieldFacts(items: readonly FilterNode[]): FieldFacts {
-  const facts: FieldFacts = { eq: new Map(), inList: new Map(), range: new Map(), prefix: new Map(), nonNull: new Set() };
+  const facts: FieldFacts = { eq: new Map(), inList: new Map(), range: new Map(), prefix: new Map(), has: new Map(), nonNull: new Set() };
   for (const n of items) {
     switch (n.kind) {
       case 'compare':
@@ -63,6 +65,9 @@ export function fieldFacts(items: readonly FilterNode[]): FieldFacts {
         }
         break;
       case 'has':
+        if (!facts.has.has(n.field)) facts.has.set(n.field, n);
+        facts.nonNull.add(n.field);
+        break;
       case 'listEquals':
         facts.nonNull.add(n.field);
         break;

@@ -71,6 +71,11 @@ export interface KvKeyPart {
 export type KvRole =
   /** Rows of the queried model. Several root reads (OR over keys) are unioned, deduplicated by key. */
   | { readonly role: 'root' }
+  /**
+   * Query on the list-entry table: the keys of the rows whose indexed list `field` holds the
+   * value (one entry per row and distinct element), then a BatchGetItem of those rows.
+   */
+  | { readonly role: 'entries'; readonly field: string }
   /** GetItem on the unique-index table: finds the base key for a unique constraint's values. */
   | { readonly role: 'lookup'; readonly constraint: string; readonly fields: readonly string[] }
   /** Rows of an included relation; `path` is the relation path from the root (e.g. ['posts', 'comments']). */
@@ -231,6 +236,12 @@ export type KvReadOperation = KvGetItem | KvBatchGetItem | KvQuery | KvScan;
 
 /** Name of the shared unique-index table (before the driver's prefix). The hyphen cannot appear in a model's table name, so it never collides. */
 export const UNIQUE_TABLE = 'quern-unique';
+
+/**
+ * Name of the shared list-entry table (before the prefix): partition `pk` = model, field and
+ * element; sort `sk` = the row's key. Created only for schemas with an indexed list.
+ */
+export const LIST_TABLE = 'quern-list';
 
 export const isKvOperation = (op: { readonly kind: string }): op is KvOperation =>
   op.kind === 'GetItem' || op.kind === 'BatchGetItem' || op.kind === 'Query' || op.kind === 'Scan' ||

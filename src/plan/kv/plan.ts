@@ -17,6 +17,7 @@ import { planAccess, type AccessPurpose } from './access.js';
 import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
 import { fkSource, planIncludes } from './include.js';
 import { counterCaches, countersOf } from '../../schema/counters.js';
+import { indexedLists } from '../../schema/lists.js';
 import { indexCall } from './access.js';
 import { references } from '../../schema/references.js';
 import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
@@ -212,7 +213,7 @@ class KvPlanner {
         };
         // A single row without unique fields or counted parents is one PutItem; anything else must
         // be atomic with its index entries and counter caches.
-        const write: Operation = !ast.many && uniques.length === 0 && this.counted().length === 0 ? put : this.transact('create', ast.many, [put]);
+        const write: Operation = !ast.many && uniques.length === 0 && this.counted().length === 0 && this.lists().length === 0 ? put : this.transact('create', ast.many, [put]);
         return [write, ...this.includes(ast)];
       }
       case 'update': {
@@ -239,7 +240,9 @@ class KvPlanner {
         const nullableAdd = ast.set.some((s) => (s.op === 'increment' || s.op === 'decrement') && this.model.fields[s.field].nullable);
         // Moving a child to another parent moves its counter caches: that needs the old parent.
         const movesCounter = this.counted().some((c) => touched.has(c.foreignKey));
-        if (uniques.length === 0 && !nullableAdd && !movesCounter) return [...ops, upd, ...this.includes(ast)];
+        // Writing an indexed list moves its entries: that needs the old elements too.
+        const movesEntries = this.lists().some((f) => touched.has(f));
+        if (uniques.length === 0 && !nullableAdd && !movesCounter && !movesEntries) return [...ops, upd, ...this.includes(ast)];
         // Moving a unique entry needs the old values: read the item, then write all in one transaction.
         return [...ops, this.existing(key), this.transact('update', false, [upd]), ...this.includes(ast)];
       }
@@ -278,7 +281,7 @@ class KvPlanner {
           key, condition, version, uniques,
         };
         const dependents = this.dependents(this.modelKey);
-        if (uniques.length === 0 && this.counted().length === 0 && dependents.length === 0) return [...ops, del];
+        if (uniques.length === 0 && this.counted().length === 0 && dependents.length === 0 && this.lists().length === 0) return [...ops, del];
         return [...ops, this.existing(key), ...dependents, this.transact('delete', false, [del])];
       }
       default:
@@ -311,6 +314,11 @@ class KvPlanner {
     this.diagnostics.push(diag('operator-unsupported', this.driver, this.model.name,
       `${this.model.name}.${fk} cannot be updated on DynamoDB: ${this.model.name} is colocated with its parent, so ${fk} is part of the item's key (its partition)`,
       `delete the ${this.model.name} and create it again under the new parent, both in one db.batch([...]) (atomic)`));
+  }
+
+  /** Indexed lists of the model: their entries are written with the row (src/schema/lists.ts). */
+  private lists() {
+    return indexedLists(this.model);
   }
 
   /** Counter caches of parents this model's rows are counted in. */

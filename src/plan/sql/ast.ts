@@ -12,7 +12,7 @@
 
 /** The column and parameter types the engine uses. A closed list: they are emitted verbatim. */
 export type SqlScalarType =
-  | 'text' | 'int4' | 'int8' | 'float8' | 'numeric' | 'bool' | 'uuid'
+  | 'text' | 'varchar' | 'int4' | 'int8' | 'float8' | 'numeric' | 'bool' | 'uuid'
   | 'timestamptz' | 'date' | 'jsonb' | 'json';
 
 export interface SqlTypeRef {
@@ -37,7 +37,9 @@ export type ParamTransform =
   /** Page size + 1: one extra row tells whether another page exists. */
   | 'plus-one'
   /** An array of complete rows serialised as one JSON document (createMany). */
-  | 'json-rows';
+  | 'json-rows'
+  /** One value as a one-element array (`list @> ARRAY[x]`, which a GIN index serves). */
+  | 'singleton';
 
 export interface SqlParam {
   readonly kind: 'param';
@@ -49,7 +51,7 @@ export interface SqlParam {
   readonly transform: ParamTransform | null;
 }
 
-export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | 'IS DISTINCT FROM' | 'IS NOT DISTINCT FROM';
+export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | 'IS DISTINCT FROM' | 'IS NOT DISTINCT FROM' | '@>';
 
 /** Functions the engine calls. A closed list, emitted verbatim. */
 export type SqlFunction =

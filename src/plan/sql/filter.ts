@@ -14,7 +14,7 @@ import { assertNever } from '../plan.js';
 import type { ParamTransform, SqlExpr } from './ast.js';
 import { FALSE, TRUE, and, bin, cast, fn, lit, not, or, param, select, where as whereOf } from './build.js';
 import type { LowerCtx, Scope } from './context.js';
-import { arrayOf, elementType, fieldType, TEXT } from './types.js';
+import { arrayOf, containsType, elementType, fieldType, TEXT } from './types.js';
 
 export interface Predicate {
   readonly expr: SqlExpr;
@@ -69,8 +69,10 @@ export function predicate(ctx: LowerCtx, scope: Scope, node: FilterNode): Predic
     case 'isNull':
       return { expr: { kind: 'isNull', expr: scope.col(node.field), negated: !node.isNull }, nullable: false };
     case 'has': {
+      // `list @> ARRAY[x]` rather than `x = ANY(list)`: the same rows (NULL for a NULL list), and
+      // a GIN index (an indexed list's) can serve it.
       const def = scope.field(node.field);
-      return { expr: { kind: 'any', left: param(node.value.slot, elementType(def)), right: scope.col(node.field) }, nullable: def.nullable };
+      return { expr: bin('@>', scope.col(node.field), param(node.value.slot, containsType(def), [], 'singleton')), nullable: def.nullable };
     }
     case 'listEquals': {
       const def = scope.field(node.field);

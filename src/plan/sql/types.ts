@@ -37,6 +37,15 @@ export function elementType(def: FieldDef | ElementDef): SqlTypeRef {
   return { kind: 'type', name: SCALAR[kind], array: false };
 }
 
+/**
+ * The array type `list @> $1` compares with: the column's own element type, since PostgreSQL has
+ * no `varchar[] @> text[]` (a string list with maxLength is a varchar(n)[] column).
+ */
+export function containsType(def: FieldDef): SqlTypeRef {
+  const el = def.element!;
+  return el.kind === 'string' && el.maxLength ? { kind: 'type', name: 'varchar', array: true } : arrayOf(elementType(def));
+}
+
 export function arrayOf(t: SqlTypeRef): SqlTypeRef {
   return { kind: 'type', name: t.name, array: true };
 }
