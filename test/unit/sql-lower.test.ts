@@ -61,7 +61,7 @@ describe('lowerSql', () => {
     expect(lower('user', 'findMany', { where: { NOT: { name: 'x' } } }).sql[0]).toMatch(/WHERE NOT \("t0"\."name" = \$1::text\)$/);
     expect(lower('user', 'findMany', { where: { age: { not: 3 } } }).sql[0]).toMatch(/WHERE "t0"\."age" IS DISTINCT FROM \$1::int4$/);
     expect(lower('user', 'findMany', { where: { age: { notIn: [1, 2] } } }).sql[0]).toMatch(/WHERE NOT coalesce\("t0"\."age" = ANY\(\$1::int4\[\]\), FALSE\)$/);
-    expect(lower('post', 'findMany', { where: { tags: { has: 'x' } } }).sql[0]).toMatch(/WHERE \$1::text = ANY\("t0"\."tags"\)$/);
+    expect(lower('post', 'findMany', { where: { tags: { has: 'x' } } }).sql[0]).toMatch(/WHERE "t0"\."tags" @> \$1::text\[\]$/);
     expect(lower('user', 'findMany', { where: { posts: { every: { publishedAt: { gt: new Date(0) } } } } }).sql[0])
       .toContain('WHERE NOT EXISTS (SELECT 1 FROM "Post" "t1" WHERE ("t1"."authorId" = "t0"."id") AND (NOT coalesce("t1"."publishedAt" > $1::timestamptz, FALSE)))');
   });
