@@ -10,6 +10,8 @@ import { ValidationError } from '../../src/errors.js';
 import { buildQuery } from '../../src/query/build.js';
 import type { BuiltQuery, QueryAst } from '../../src/query/ast.js';
 import { PlanCache, planQuery } from '../../src/plan/planner.js';
+import { batchItemDiagnostics } from '../../src/plan/kv/plan.js';
+import type { DriverName } from '../../src/plan/capabilities.js';
 import { DIAGNOSTIC_SEVERITY, type Diagnostic } from '../../src/plan/diagnostics.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { KvOperation } from '../../src/plan/kv/ops.js';
@@ -84,7 +86,7 @@ export class Analyser {
       if (s.kind !== 'query') continue;
       const a = this.analyseQuery(s);
       byCall.set(s.node, a);
-      out.push(a);
+      out.push(s.floating ? { ...a, findings: [...a.findings, this.unawaited(s, s.floating)] } : a);
     }
     for (const s of sites) {
       if (s.kind === 'batch') out.push(this.analyseBatch(s, byCall));
@@ -109,6 +111,15 @@ export class Analyser {
       ...w, model, method: s.method, target: null, code: 'unanalyzable-query', severity: DIAGNOSTIC_SEVERITY['unanalyzable-query'],
       message: `cannot be planned statically: ${why}${at}`,
       fix: 'write the arguments as an object literal (consts declared in the same function are followed), or record the shapes your tests run with QUERN_RECORD=shapes.jsonl and pass --shapes shapes.jsonl',
+      suggestedIndex: null, source: 'static',
+    };
+  }
+
+  private unawaited(s: Extract<Site, { kind: 'query' }>, why: string): Finding {
+    return {
+      ...this.where(s), model: this.modelName(s.modelKey), method: s.method, target: null, code: 'unawaited-query', severity: 'error',
+      message: `this query never runs: ${why}, and a query runs only when it is awaited`,
+      fix: 'await it (or return it, or pass it to db.batch([...]))',
       suggestedIndex: null, source: 'static',
     };
   }
@@ -159,6 +170,12 @@ export class Analyser {
     }
     for (const t of limited) {
       const desc = this.targets.descriptors.get(t)!;
+      if (desc.capabilities.family === 'kv') {
+        for (const m of s.members) {
+          const plan = m.expr ? byCall.get(unwrap(m.expr))?.plans.get(t) : undefined;
+          if (plan) findings.push(...this.diagnosticFindings(w, null, 'batch', t, batchItemDiagnostics(desc.driver as DriverName, this.schema.def, plan.operations), 'static'));
+        }
+      }
       const max = desc.capabilities.maxAtomicBatch!;
       const queries = s.members.reduce((n, m) => n + m.times, 0);
       // On key-value targets each write also carries its unique-index entries in the same transaction.
@@ -170,9 +187,7 @@ export class Analyser {
 
   /** TransactWriteItems entries one batch member needs on a key-value target (1 when unknown). */
   private writeItems(expr: ts.Expression | null, byCall: ReadonlyMap<ts.Node, AnalysedSite>, target: TargetName): number {
-    let e: ts.Node | null = expr;
-    while (e && (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e))) e = e.expression;
-    const a = e ? byCall.get(e) : undefined;
+    const a = expr ? byCall.get(unwrap(expr)) : undefined;
     const plan = a?.plans.get(target);
     if (!plan) return 1;
     let n = 0;
@@ -217,6 +232,12 @@ export class Analyser {
     }
     return out;
   }
+}
+
+function unwrap(expr: ts.Expression): ts.Node {
+  let e: ts.Expression = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  return e;
 }
 
 function interactiveTransaction(desc: TargetDescriptor): Diagnostic {

@@ -7,6 +7,7 @@
 import ts from 'typescript';
 import { METHODS, type Method } from '../../src/query/build.js';
 import { Evaluator, skipOuter, type SValue } from './static-value.js';
+import { floatingQuery } from './floating.js';
 
 export interface SiteLocation {
   /** Absolute path. */
@@ -19,7 +20,11 @@ export interface SiteLocation {
 }
 
 export type Site =
-  | { readonly kind: 'query'; readonly loc: SiteLocation; readonly modelKey: string | null; readonly method: Method; readonly args: SValue | null; readonly node: ts.CallExpression }
+  | {
+    readonly kind: 'query'; readonly loc: SiteLocation; readonly modelKey: string | null; readonly method: Method; readonly args: SValue | null; readonly node: ts.CallExpression;
+    /** Why the query never runs (never awaited, returned or passed on), or null. */
+    readonly floating: string | null;
+  }
   /** `members` is null when the number of queries cannot be known statically. */
   | { readonly kind: 'batch'; readonly loc: SiteLocation; readonly members: readonly BatchMember[] | null; readonly node: ts.CallExpression }
   | { readonly kind: 'transaction'; readonly loc: SiteLocation; readonly node: ts.CallExpression };
@@ -86,7 +91,7 @@ export class Extractor {
     const arg = call.arguments[0];
     let args: SValue | null = null;
     if (arg) args = ts.isSpreadElement(arg) ? { k: 'unknown', node: arg, why: 'arguments passed by spread' } : this.evaluator.evaluate(arg);
-    return { kind: 'query', loc, modelKey: this.modelKeyOf(receiver, recvType), method: name as Method, args, node: call };
+    return { kind: 'query', loc, modelKey: this.modelKeyOf(receiver, recvType), method: name as Method, args, node: call, floating: floatingQuery(call, this.checker) };
   }
 
   /**

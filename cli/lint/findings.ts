@@ -2,10 +2,10 @@
 import type { TargetName } from '../../src/plan/capabilities.js';
 
 /**
- * Codes only lint emits, beside the planner's DiagnosticCode contract:
- * a query the builder rejects outright, and problems with suppression comments.
+ * Codes only lint emits, beside the planner's DiagnosticCode contract: a query the builder
+ * rejects outright, a query that is never awaited, and problems with suppression comments.
  */
-export type LintOnlyCode = 'invalid-query' | 'suppression-without-reason' | 'suppression-unknown-code';
+export type LintOnlyCode = 'invalid-query' | 'unawaited-query' | 'suppression-without-reason' | 'suppression-unknown-code';
 
 export interface Finding {
   /** Relative to the project root, with forward slashes. */

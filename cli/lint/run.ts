@@ -24,7 +24,7 @@ export interface LintOptions {
   readonly files?: readonly string[];
 }
 
-const LINT_CODES = new Set([...Object.keys(DIAGNOSTIC_SEVERITY), 'invalid-query']);
+const LINT_CODES = new Set([...Object.keys(DIAGNOSTIC_SEVERITY), 'invalid-query', 'unawaited-query']);
 
 export async function loadTargets(names: readonly TargetName[]): Promise<Map<TargetName, TargetDescriptor>> {
   const out = new Map<TargetName, TargetDescriptor>();
@@ -136,7 +136,9 @@ export async function runLint(project: Project, opts: LintOptions, analysis?: An
     const key = `${finding.file}:${finding.line}:${finding.col}:${finding.target}:${finding.code}:${finding.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const s = findSuppression(suppressionsOf(abs), anchors, finding.code);
+    // A batch whose size lint cannot know is what `batch-too-large` is about: its fix suggests that code.
+    const s = findSuppression(suppressionsOf(abs), anchors, finding.code)
+      ?? (finding.code === 'unanalyzable-query' && finding.method === 'batch' ? findSuppression(suppressionsOf(abs), anchors, 'batch-too-large') : undefined);
     if (s) {
       s.used = true;
       suppressed.push({ ...finding, reason: s.reason });

@@ -8,6 +8,7 @@ export type DiagnosticCode =
   | 'relation-filter-unsupported'
   | 'interactive-transaction-unsupported'
   | 'batch-too-large'
+  | 'batch-item-unsupported'
   | 'count-requires-scan'
   | 'index-missing'
   | 'offset-emulated'
@@ -24,6 +25,7 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, 'error' | 'war
   'relation-filter-unsupported': 'error',
   'interactive-transaction-unsupported': 'error',
   'batch-too-large': 'error',
+  'batch-item-unsupported': 'error',
   'count-requires-scan': 'error',
   'index-missing': 'error',
   'offset-emulated': 'warning',

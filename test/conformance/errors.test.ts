@@ -320,4 +320,22 @@ conformance('errors and guarantees', ({ scenario }) => {
     expect(after.planned).toBe(mid.planned + 1);
     expect(after.cacheHits).toBe(mid.cacheHits + 1);
   });
+
+  scenario('createMany({ skipDuplicates }) in db.batch: atomic on SQL, refused on DynamoDB before any request', {}, async (t) => {
+    const team = t.tag('team');
+    const batch = () => t.db.batch([
+      t.db.tag.create({ data: { team, name: 'first' } }),
+      t.db.tag.createMany({ data: [{ team, name: 'second' }], skipDuplicates: true }),
+    ]);
+    if (t.caps.family !== 'kv') {
+      expect(await batch()).toMatchObject([{ team, name: 'first' }, { count: 1 }]);
+      return;
+    }
+    const start = t.events.length;
+    const e = await expectCapabilityError(batch(), 'batch-item-unsupported');
+    expect(e).toMatchObject({ driver: 'dynamodb', model: 'Tag' });
+    expect(e.fix).toMatch(/drop skipDuplicates/);
+    expect(t.events.length, 'refused before any request').toBe(start);
+    expect(await t.db.tag.count({ where: { team } })).toBe(0);
+  });
 });

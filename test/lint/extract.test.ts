@@ -7,7 +7,7 @@ import { runLint } from '../../cli/lint/run.js';
 import { FIXTURE } from './fixture.js';
 
 const DIR = join(FIXTURE, '..', 'generated', `extract-${process.pid}`);
-afterAll(() => rmSync(DIR, { recursive: true, force: true }));
+afterAll(() => process.env.KEEP || rmSync(DIR, { recursive: true, force: true }));
 
 /** Each case is one line `// case: <name>` followed by the code holding one call. */
 const CASES = `
@@ -64,7 +64,28 @@ export async function cases(db: AppDb, posts: Posts, id: string, ids: string[], 
   await db.post.findMany({ where: { authorId: id, status: 'archived' as 'draft' } });
   // case: dynamic-count
   await db.post.findMany({ where: { authorId: id }, limit: n, offset: n });
-  return null;
+  // case: batch-skip-duplicates
+  await db.batch([db.tag.createMany({ data: [{ label: 'a' }], skipDuplicates: true }), db.tag.create({ data: { label: 'b' } })]);
+  // case: batch-unknown-size-allowed
+  // quern-allow batch-too-large: one tag per label, and labels are few
+  await db.batch(ids.map((x) => db.tag.create({ data: { label: x } })));
+  // case: unawaited-statement
+  db.post.create({ data: { authorId: id, title: 't' } });
+  // case: unawaited-void
+  void (db.post.delete({ where: { id } }) as unknown);
+  // case: unawaited-unused-const
+  const lost = db.post.findUnique({ where: { id } });
+  // case: awaited-later
+  const later = db.post.findUnique({ where: { id } });
+  await later;
+  // case: then-chained
+  db.post.findUnique({ where: { id } }).then(() => null);
+  // case: explained
+  await db.post.findUnique({ where: { id } }).explain();
+  // case: passed-on
+  const kept = [db.post.findUnique({ where: { id } })];
+  await Promise.all(kept);
+  return (async () => db.post.findUnique({ where: { id } }))();
 }
 `;
 
@@ -127,6 +148,30 @@ describe('static extraction edge cases', async () => {
     expect(codes('batch-unique-items', 'dynamodb')).toEqual(['batch-too-large']);
     expect(r.findings.find((f) => caseAt(f.line) === 'batch-unique-items')!.message).toMatch(/60 queries \(120 items/);
     expect(codes('batch-unique-items', 'postgres')).toEqual([]);
+  });
+
+  it('refuses createMany({ skipDuplicates }) inside db.batch on DynamoDB only', () => {
+    expect(codes('batch-skip-duplicates', 'dynamodb')).toEqual(['batch-item-unsupported']);
+    expect(codes('batch-skip-duplicates', 'postgres')).toEqual([]);
+    expect(r.findings.find((f) => caseAt(f.line) === 'batch-skip-duplicates')!.fix).toMatch(/drop skipDuplicates/);
+  });
+
+  it('the suggested // quern-allow batch-too-large suppresses a batch of unknown size', () => {
+    expect(r.findings.find((f) => caseAt(f.line) === 'batch-map')!.fix).toMatch(/quern-allow batch-too-large/);
+    expect(codes('batch-unknown-size-allowed')).toEqual([]);
+    const s = r.suppressed.filter((f) => caseAt(f.line) === 'batch-unknown-size-allowed');
+    expect(s.map((f) => [f.code, f.reason])).toEqual([['unanalyzable-query', 'one tag per label, and labels are few']]);
+  });
+
+  it('flags a query that is never awaited, returned or passed on (it never runs), and only those', () => {
+    expect(codes('unawaited-statement')).toEqual(['unawaited-query']);
+    expect(codes('unawaited-void')).toEqual(['unawaited-query']);
+    expect(codes('unawaited-unused-const')).toEqual(['unawaited-query']);
+    const f = r.findings.find((x) => caseAt(x.line) === 'unawaited-unused-const')!;
+    expect(f).toMatchObject({ severity: 'error', target: null, model: 'Post', method: 'findUnique' });
+    expect(f.message).toMatch(/never runs: it is stored in 'lost', which is never used/);
+    expect(f.fix).toMatch(/await it/);
+    for (const used of ['awaited-later', 'then-chained', 'explained', 'passed-on']) expect(codes(used), used).toEqual([]);
   });
 
   it('reports arguments the query builder always rejects', () => {

@@ -14,6 +14,7 @@ const RULES: Readonly<Record<string, string>> = {
   'relation-filter-unsupported': 'Relation filters (some / every / none / is) need joins, which the target does not have.',
   'interactive-transaction-unsupported': 'db.transaction() needs interactive transactions, which the target does not have.',
   'batch-too-large': 'The atomic batch exceeds the largest transaction the target allows.',
+  'batch-item-unsupported': 'A query that cannot be an item of an atomic batch on the target (createMany with skipDuplicates on DynamoDB).',
   'count-requires-scan': 'count without a pinned partition would read the whole table.',
   'index-missing': 'A relation or access pattern has no index; the fix names the index to add.',
   'offset-emulated': 'offset is done by reading and discarding rows.',
@@ -22,6 +23,7 @@ const RULES: Readonly<Record<string, string>> = {
   'key-too-wide': 'A key or index has more fields than the keys of the target can hold.',
   'n-plus-one': 'The same query shape ran many times in one tick or request: a loop that should be one query (an include or a batch).',
   'invalid-query': 'The query arguments are invalid: the query always throws ValidationError.',
+  'unawaited-query': 'The query is never awaited, returned or passed on, so it never runs.',
   'suppression-without-reason': 'A quern-allow comment gives no reason.',
   'suppression-unknown-code': 'A quern-allow comment names a code quern does not have.',
 };
@@ -31,6 +33,7 @@ const RULE_NAMES: Readonly<Record<string, string>> = { fanout: 'OneQueryManyRequ
 const LINT_SEVERITY: Readonly<Record<string, 'error' | 'warning'>> = {
   ...DIAGNOSTIC_SEVERITY,
   'invalid-query': 'error',
+  'unawaited-query': 'error',
   'suppression-without-reason': 'warning',
   'suppression-unknown-code': 'warning',
 };

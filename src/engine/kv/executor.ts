@@ -6,7 +6,7 @@
  */
 import { BatchError, CapabilityError, NotFoundError, QuernError, ValidationError } from '../../errors.js';
 import type { QueryAst } from '../../query/ast.js';
-import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
+import { batchItemDiagnostics, batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
 import { kvSchema } from '../../schema/colocation.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { Plan } from '../../plan/plan.js';
@@ -182,6 +182,9 @@ export class KvExecutor implements Executor {
 
   /** db.batch: every item's writes in ONE TransactWriteItems; reads they need happen first. */
   async batch(items: readonly PreparedQuery[], ctx: ExecContext): Promise<unknown[]> {
+    // Refused from the plans alone, before any request.
+    const refused = items.flatMap((q) => batchItemDiagnostics('dynamodb', ctx.schema, q.plan.operations));
+    if (refused.length) throw CapabilityError.of(refused);
     const prepared: { units: Unit[]; result: () => unknown }[] = [];
     for (let i = 0; i < items.length; i++) {
       const q = items[i];

@@ -744,7 +744,6 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
       const rows = resolver(x)(w.item) as Row[];
       const units = rows.map((r) => createUnit(x, w, r));
       const many = w.step.role === 'write' && w.step.many;
-      if (many && w.skipDuplicates) throw new ValidationError(`${model.name}.createMany`, 'skipDuplicates cannot be used inside db.batch on DynamoDB (a skipped row would make the batch non-atomic); drop skipDuplicates');
       return { units, result: () => (many ? (returning ? rows : { count: rows.length }) : rows[0]) };
     }
     case 'update':

@@ -49,6 +49,25 @@ export function batchTooLargeDiagnostic(driver: DriverName, items: number, max =
     `split the batch into db.batch calls of at most ${max} items each (each is atomic on its own)`);
 }
 
+/**
+ * Queries that cannot be items of an atomic db.batch on DynamoDB, found from the plan alone (so
+ * before any request, and by lint): createMany with skipDuplicates decides per row whether to
+ * write, which one TransactWriteItems cannot express.
+ */
+export function batchItemDiagnostics(driver: DriverName, schema: SchemaDef, operations: readonly Operation[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const writes = operations.flatMap((op): readonly Operation[] => (op.kind === 'TransactWrite' ? op.items : [op]));
+  for (const op of writes) {
+    // Only createMany carries skipDuplicates.
+    if (op.kind === 'PutItem' && op.skipDuplicates) {
+      out.push(diag('batch-item-unsupported', driver, schema.models[op.model]?.name ?? op.model,
+        'createMany({ skipDuplicates: true }) cannot be an item of db.batch on DynamoDB: skipping a row that exists would need a read-then-write, and one TransactWriteItems cannot skip items',
+        'drop skipDuplicates inside db.batch (a duplicate then fails the whole batch), or run createMany({ skipDuplicates: true }) on its own, outside the batch'));
+    }
+  }
+  return out;
+}
+
 /** A runtime fan-out (counts known only from values): `in` over keys, partitions, or bulk writes. */
 export function fanoutDiagnostic(driver: DriverName, model: string, what: string, fix: string): Diagnostic {
   return diag('fanout', driver, model, what, fix);
