@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { QuernError, ValidationError } from '../../src/errors.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import type { Project } from '../config.js';
@@ -78,6 +79,17 @@ function errorBody(e: unknown): { status: number; error: { name: string; message
   return { status: 500, error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } };
 }
 
+/** The app's package name, else its folder's. */
+function projectName(root: string): string {
+  try {
+    const name = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown }).name;
+    if (typeof name === 'string' && name) return name;
+  } catch {
+    // No package.json (or not JSON): the folder names the project.
+  }
+  return basename(root);
+}
+
 export async function startStudio(opts: StudioOptions): Promise<Studio> {
   const { project } = opts;
   const shapes = opts.shapes ?? [];
@@ -95,7 +107,7 @@ export async function startStudio(opts: StudioOptions): Promise<Studio> {
   let allowedHosts: Set<string> = new Set();
 
   const overview = () => ({
-    project: basename(project.root),
+    project: projectName(project.root),
     root: project.root,
     targets: opts.targets,
     data: opts.data ? { target: opts.data.target, where: opts.data.where } : null,

@@ -76,10 +76,10 @@ if (missing && chromiumRequired()) {
       if (process.env.QUERN_UPDATE_SCREENSHOTS !== '1') rmSync(SHOTS, { recursive: true, force: true });
     });
 
-    const shot = async (name: string) => {
+    const shot = async (name: string, element?: ReturnType<Page['locator']>) => {
       mkdirSync(SHOTS, { recursive: true });
       const path = join(SHOTS, `studio-${name}.png`);
-      await page.screenshot({ path });
+      await (element ?? page).screenshot({ path });
       expect(readFileSync(path).subarray(1, 4).toString()).toBe('PNG');
     };
     /** Waits for the locator; a load error the page shows instead fails at once, with its text. */
@@ -141,8 +141,7 @@ if (missing && chromiumRequired()) {
       for (const i of schema.def.models.post.indexes) {
         await expect(gsis.getByRole('row', { name: new RegExp(`^${i.name} ${i.fields[0]} ${i.fields[1]}$`) }).count()).resolves.toBe(1);
       }
-      await page.locator('#model-post h3').scrollIntoViewIfNeeded();
-      await shot('models');
+      await shot('models', post);
     });
 
     it('shows the capability map of the blog example: every lint site, its plan per target, diagnostics and fixes', async () => {
@@ -255,13 +254,19 @@ if (missing && chromiumRequired()) {
     });
 
     it('shows live query stats from the recorded shapes file, re-read as the app appends', async () => {
-      const post = lint.siteReports.find((r) => r.model === 'Post' && r.method === 'findMany' && r.shape)!;
+      // The title search (refused on DynamoDB) and the lookup by email, as the app would record them.
+      const searchLine =
+        readFileSync(join(ROOT, 'examples/blog/queries.ts'), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('searchTitles:')) + 1;
+      const post = lint.siteReports.find((r) => r.file === 'examples/blog/queries.ts' && r.line === searchLine && r.shape)!;
       const user = lint.siteReports.find((r) => r.model === 'User' && r.method === 'findUnique' && r.shape)!;
-      const line = (r: typeof post, ms: number, outcome = 'ok') =>
+      const refusal = lint.findings.find((f) => f.line === searchLine && f.target === 'dynamodb' && f.severity === 'error')!.code;
+      const line = (r: typeof post, ms: number, driver = 'postgres', outcome = 'ok') =>
         JSON.stringify({
           v: 1,
           at: '2026-12-02T09:30:00.000Z',
-          driver: 'postgres',
+          driver,
           model: r.modelKey,
           method: r.method,
           shape: r.shape,
@@ -272,13 +277,16 @@ if (missing && chromiumRequired()) {
           rows: 2,
           outcome,
         });
-      writeFileSync(shapesFile, [line(post, 2), line(post, 4), line(post, 6, 'scan-required'), line(user, 1)].join('\n') + '\n');
+      writeFileSync(shapesFile, [line(post, 2), line(post, 4), line(post, 6, 'dynamodb', refusal), line(user, 1)].join('\n') + '\n');
       await page.goto(`${studio.url}#/stats`);
       const table = page.getByRole('table', { name: 'Queries by call site and shape, most frequent first' });
       await table.waitFor();
       const first = table.locator('tbody tr').first();
       expect(await first.locator('th').textContent()).toBe(`${post.file}:${post.line}`);
-      expect(await first.locator('td').allTextContents()).toEqual(expect.arrayContaining(['Post.findMany', '3', '4.00', '6.00', 'ok ×2, scan-required ×1']));
+      const cells = await first.locator('td').allTextContents();
+      expect(cells.slice(0, 7)).toEqual(['Post.findMany', '3', '4.00', '6.00', '3', '6', `ok ×2, ${refusal} ×1`]);
+      // The shape's own plan per target: fine on PostgreSQL, refused on DynamoDB.
+      expect(cells[7]).toMatch(new RegExp(`^postgres: ✔ · dynamodb: .*${refusal}`));
       // The app records more: the next poll shows it without reloading the page.
       writeFileSync(shapesFile, [line(user, 3), line(user, 5), line(user, 7)].join('\n') + '\n', { flag: 'a' });
       await page.getByRole('button', { name: 'Refresh now' }).click();
