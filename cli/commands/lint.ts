@@ -73,7 +73,7 @@ export function registerLint(program: Command): void {
     .option('-t, --target <targets>', 'target(s) to check: postgres, dynamodb (comma-separated or repeated; default: the config\'s targets)', collect)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integer, -1)
-    .option('--shapes <file>', 'query shapes recorded by test runs with QUERN_RECORD=<file> (repeatable); deduplicated against the static ones', collect)
+    .option('--shapes <file>', 'query shapes recorded by test runs (QUERN_RECORD=<file>) or in production (createClient({ recordShapes })), sites mapped through source maps (repeatable); deduplicated against the static ones', collect)
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--changed [ref]', 'lint only the files changed against a git ref (default HEAD: uncommitted changes; on a pull request e.g. origin/main); a changed schema or config lints everything')
     .addHelpText('after', `

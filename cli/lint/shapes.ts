@@ -1,11 +1,14 @@
 /**
- * Shapes recorded at run time (`QUERN_RECORD=file`): one JSON line per executed
- * query, `{ model, method, shape, site }`, site being `file:line:col` of the call.
+ * Shapes recorded at run time (`QUERN_RECORD=file`, or `createClient({ recordShapes })` in
+ * production): one JSON line per executed query, `{ model, method, shape, site, ... }` (format v1
+ * in docs/observability.md), site being `file:line:col` of the call, mapped back to the source
+ * through source maps when the recording ran compiled JavaScript.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Schema } from '../../src/schema/define.js';
 import { ProjectError } from '../errors.js';
+import { SourceSites } from './source-map.js';
 
 export interface RecordedShape {
   /** Schema key of the model. */
@@ -34,6 +37,7 @@ export function readShapes(path: string, schema: Schema): { entries: number; sha
   const seen = new Set<string>();
   const shapes: RecordedShape[] = [];
   let entries = 0;
+  const sources = new SourceSites();
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
     entries++;
@@ -44,10 +48,10 @@ export function readShapes(path: string, schema: Schema): { entries: number; sha
       throw new ProjectError(`${path}:${i + 1}: not a JSON line`);
     }
     if (typeof rec.model !== 'string' || typeof rec.method !== 'string' || typeof rec.shape !== 'string') {
-      throw new ProjectError(`${path}:${i + 1}: expected { model, method, shape, site } as written by QUERN_RECORD`);
+      throw new ProjectError(`${path}:${i + 1}: expected { model, method, shape, site } as written by QUERN_RECORD or recordShapes`);
     }
     if (!schema.def.models[rec.model]) throw new ProjectError(`${path}:${i + 1}: model '${rec.model}' is not in the schema (recorded against another schema?)`);
-    const site = parseSite(rec.site);
+    const site = sources.map(parseSite(rec.site));
     const key = `${site.file}:${site.line}\u0000${rec.shape}`;
     if (seen.has(key)) return;
     seen.add(key);
