@@ -23,6 +23,8 @@ import { COLLECTION_PK, COLLECTION_SK, kvSchema } from '../../src/schema/colocat
 import { decodeRow, encodeItem } from '../../drivers/dynamodb/marshal.js';
 import { uniqueEntryKey } from '../../drivers/dynamodb/unique.js';
 import { entriesOf, entryFor, UNIQUE_PK, UNIQUE_TABLE } from './unique-entries.js';
+import { LIST_PK, LIST_SK, LIST_TABLE, listEntryItem } from '../../drivers/dynamodb/list-entries.js';
+import { distinctElements } from '../../src/schema/lists.js';
 
 /** Items per scan page: the resume position is saved after each page. */
 const PAGE = Number(process.env.QUERN_MIGRATE_SCAN_PAGE ?? 100);
@@ -169,6 +171,10 @@ class StepRunner {
         return this.backfillShards(m, i, s, label);
       case 'DeleteUniqueEntries':
         return this.deleteUniqueEntries(m, i, s, label);
+      case 'BackfillListEntries':
+        return this.backfillListEntries(m, i, s, label);
+      case 'DeleteListEntries':
+        return this.deleteListEntries(m, i, s, label);
       case 'RenameAttribute':
         return this.renameAttribute(m, i, s, label);
       case 'MoveItems':
@@ -458,6 +464,42 @@ class StepRunner {
       }
     }, scanOf(s.member, [...s.key, s.attribute]));
     task.finish(`${written} of ${seen} item${seen === 1 ? '' : 's'} given a shard`);
+  }
+
+  /**
+   * One entry per distinct element of every item, as the driver writes them. A Put of an entry
+   * that exists rewrites it unchanged, so a re-run after a kill redoes at most the page it was in.
+   */
+  private async backfillListEntries(m: Migration, i: number, s: Extract<DynamoStep, { op: 'BackfillListEntries' }>, label: string): Promise<void> {
+    const table = this.name(s.table);
+    const listTable = this.name(LIST_TABLE);
+    const model = storedModel(m, s.model);
+    const task = this.progress.task(label);
+    let written = 0;
+    const seen = await this.scan(m, i, table, task, async (item) => {
+      const row = decodeRow(model, item);
+      const key = Object.fromEntries(model.key.map((k) => [k, row[k]]));
+      for (const element of distinctElements(row[s.field])) {
+        await this.client.send(new PutItemCommand({ TableName: listTable, Item: listEntryItem(model, s.field, element, key) }));
+        written++;
+      }
+    }, scanOf(s.member));
+    task.finish(`${written} entr${written === 1 ? 'y' : 'ies'} written for ${seen} item${seen === 1 ? '' : 's'}`);
+  }
+
+  private async deleteListEntries(m: Migration, i: number, s: Extract<DynamoStep, { op: 'DeleteListEntries' }>, label: string): Promise<void> {
+    const listTable = this.name(LIST_TABLE);
+    const task = this.progress.task(label);
+    if (!(await describe(this.client, listTable))) {
+      task.finish('no list-entry table');
+      return;
+    }
+    let deleted = 0;
+    await this.scan(m, i, listTable, task, async (entry) => {
+      await this.client.send(new DeleteItemCommand({ TableName: listTable, Key: { [LIST_PK]: entry[LIST_PK], [LIST_SK]: entry[LIST_SK] } }));
+      deleted++;
+    }, { filter: { FilterExpression: 'begins_with(#pk, :p)', ExpressionAttributeNames: { '#pk': LIST_PK }, ExpressionAttributeValues: { ':p': { S: `${s.model}#${s.field}#` } } } });
+    task.finish(`${deleted} entr${deleted === 1 ? 'y' : 'ies'} deleted`);
   }
 
   private async renameAttribute(m: Migration, i: number, s: Extract<DynamoStep, { op: 'RenameAttribute' }>, label: string): Promise<void> {

@@ -4,7 +4,8 @@
  * `db push` creates. Table names here are logical (no prefix).
  */
 import type { ModelDef, IndexDef } from '../../src/schema/model.js';
-import { attributeDefinitions, attributeType, createTableInput, gsiAttributes, gsiInput, uniqueTableInput } from '../../drivers/dynamodb/table-inputs.js';
+import { attributeDefinitions, attributeType, createTableInput, gsiAttributes, gsiInput, listTableInput, uniqueTableInput } from '../../drivers/dynamodb/table-inputs.js';
+import { LIST_TABLE } from '../../drivers/dynamodb/list-entries.js';
 import { UNIQUE_TABLE } from '../../drivers/dynamodb/unique.js';
 import type { AttributeDefinition, GsiDefinition, TableDefinition } from './steps.js';
 
@@ -23,4 +24,10 @@ export function tableDefinition(model: ModelDef): TableDefinition {
 export function uniqueTable(): { table: string; definition: TableDefinition } {
   const { TableName: _name, ...rest } = uniqueTableInput();
   return { table: UNIQUE_TABLE, definition: rest as TableDefinition };
+}
+
+/** The list-entry table: push creates it for a schema with an indexed list, so the migration that adds the first one does too. */
+export function listTable(): { table: string; definition: TableDefinition } {
+  const { TableName: _name, ...rest } = listTableInput();
+  return { table: LIST_TABLE, definition: rest as TableDefinition };
 }

@@ -16,7 +16,8 @@ import type { FieldDef } from '../../src/schema/field.js';
 import type { IndexDef, ModelDef } from '../../src/schema/model.js';
 import { UnsupportedChangeError } from '../errors.js';
 import type { ModelPair, SchemaDiff } from '../diff/diff.js';
-import { attributeType, gsiDefinition, tableDefinition, uniqueTable } from './physical.js';
+import { attributeType, gsiDefinition, listTable, tableDefinition, uniqueTable } from './physical.js';
+import { indexedLists } from '../../src/schema/lists.js';
 import { isShardAttribute, shardAttribute } from '../../src/schema/shard.js';
 import { kvSchema } from '../../src/schema/colocation.js';
 import { collectionTableInput } from '../../drivers/dynamodb/table-inputs.js';
@@ -95,6 +96,7 @@ export function renderDynamo(diff: SchemaDiff): DynamoRender {
   for (const p of diff.pairs) if (!movers.has(p.to.name)) checkPair(kvPair(p), notes, { renames, gsiCreates, backfills, gsiDeletes, entryDeletes });
 
   backfills.push(...counterBackfills(diff));
+  listEntrySteps(prevKv, nextKv, movers, { creates, backfills, entryDeletes });
 
   for (const key of diff.dropped) {
     const m = prevKv.models[key];
@@ -116,6 +118,31 @@ export function renderDynamo(diff: SchemaDiff): DynamoRender {
   }
 
   return { steps: [...creates, ...renames, ...gsiCreates, ...moves, ...moveDeletes, ...backfills, ...gsiDeletes, ...entryDeletes, ...tableDeletes], notes };
+}
+
+/**
+ * Indexed lists: entries are keyed by model name, field name and element, so a list newly indexed
+ * (or renamed, or on a renamed model) is backfilled from the items, and one no longer indexed has
+ * its entries deleted. A model whose items moved table gets its entries rewritten (they hold the
+ * stored key). The entry table is created with the first indexed list.
+ */
+function listEntrySteps(prevKv: SchemaDef, nextKv: SchemaDef, movers: ReadonlySet<string>, b: { creates: DynamoStep[]; backfills: DynamoStep[]; entryDeletes: DynamoStep[] }): void {
+  const lists = (def: SchemaDef) => new Map(Object.values(def.models).flatMap((m) => indexedLists(m).map((f) => [`${m.name}.${f}`, { m, f }] as const)));
+  const before = lists(prevKv);
+  const after = lists(nextKv);
+  const existed = new Set(Object.values(prevKv.models).map((m) => m.name));
+  if (after.size > 0 && before.size === 0) {
+    const t = listTable();
+    b.creates.push({ op: 'CreateTable', table: t.table, definition: t.definition, comment: 'list entries of indexed lists (has)' });
+  }
+  for (const [id, { m, f }] of after) {
+    if (!existed.has(m.name) || (before.has(id) && !movers.has(m.name))) continue;
+    b.backfills.push({ op: 'BackfillListEntries', table: m.table, model: m.name, field: f, ...withMember(m), comment: `${m.name}.${f} is indexed: one entry per element of every existing item` });
+  }
+  for (const [id, { m, f }] of before) {
+    if (after.has(id)) continue;
+    b.entryDeletes.push({ op: 'DeleteListEntries', table: m.table, model: m.name, field: f, comment: `${m.name}.${f} is no longer indexed: its entries go` });
+  }
 }
 
 /** Which items of a collection table are the model's. */

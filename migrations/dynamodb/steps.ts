@@ -55,6 +55,13 @@ export type DynamoStep =
   | StepBase & { readonly op: 'BackfillShards'; readonly table: string; readonly model: string; readonly key: readonly string[]; readonly attribute: string; readonly shards: number; readonly member?: Member }
   /** Delete every unique-index entry of a constraint that was removed. */
   | StepBase & { readonly op: 'DeleteUniqueEntries'; readonly table: string; readonly model: string; readonly constraint: string; readonly fields: readonly string[]; readonly key: readonly string[] }
+  /**
+   * Indexed list: scan the model's items and write the list-entry item of every distinct element
+   * (drivers/dynamodb/list-entries.ts). Puts are idempotent, so a re-run redoes at most a page.
+   */
+  | StepBase & { readonly op: 'BackfillListEntries'; readonly table: string; readonly model: string; readonly field: string; readonly member?: Member }
+  /** Delete every list entry of a list that is no longer indexed (or was renamed, or whose model went). */
+  | StepBase & { readonly op: 'DeleteListEntries'; readonly table: string; readonly model: string; readonly field: string }
   /** Scan and move an attribute to its new name on every item (a field rename keeps its data). */
   | StepBase & { readonly op: 'RenameAttribute'; readonly table: string; readonly key: readonly string[]; readonly from: string; readonly to: string; readonly member?: Member }
   /**
@@ -75,7 +82,7 @@ export type DynamoStep =
   | StepBase & { readonly op: 'DeleteTable'; readonly table: string };
 
 export type StepOp = DynamoStep['op'];
-export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'BackfillShards', 'DeleteUniqueEntries', 'RenameAttribute', 'MoveItems', 'BackfillCounter', 'UpdateTimeToLive', 'DeleteTable'];
+export const STEP_OPS: readonly StepOp[] = ['CreateTable', 'CreateIndex', 'DeleteIndex', 'BackfillUnique', 'BackfillShards', 'DeleteUniqueEntries', 'BackfillListEntries', 'DeleteListEntries', 'RenameAttribute', 'MoveItems', 'BackfillCounter', 'UpdateTimeToLive', 'DeleteTable'];
 
 export interface DynamoMigrationFile {
   readonly format: typeof STEPS_FORMAT;
@@ -104,6 +111,10 @@ export function describeStep(s: DynamoStep): string {
       return `backfill ${s.attribute} (${s.shards} shards) on every ${s.model} item`;
     case 'DeleteUniqueEntries':
       return `delete unique entries of ${s.constraint} (${s.model})`;
+    case 'BackfillListEntries':
+      return `backfill list entries of ${s.model}.${s.field} (one per element of every item)`;
+    case 'DeleteListEntries':
+      return `delete list entries of ${s.model}.${s.field}`;
     case 'RenameAttribute':
       return `rename attribute ${s.table}.${s.from} → ${s.to} on every item`;
     case 'MoveItems':
@@ -222,6 +233,15 @@ function checkStep(v: unknown, at: string, bad: Bad): void {
       str(s, 'attribute', at, bad);
       if (!Number.isInteger(s.shards) || (s.shards as number) < 1) bad(`${at}.shards must be a positive integer`);
       member(s.member, `${at}.member`, bad);
+      return;
+    case 'BackfillListEntries':
+      str(s, 'model', at, bad);
+      str(s, 'field', at, bad);
+      member(s.member, `${at}.member`, bad);
+      return;
+    case 'DeleteListEntries':
+      str(s, 'model', at, bad);
+      str(s, 'field', at, bad);
       return;
     case 'RenameAttribute':
       strs(s, 'key', at, bad);
