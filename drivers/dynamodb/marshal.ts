@@ -18,6 +18,8 @@ import type { ModelDef } from '../../src/schema/model.js';
 import { COLLECTION_PK, COLLECTION_SK, isCollectionAttribute } from '../../src/schema/colocation.js';
 import { isShardAttribute, SHARD_FIELD, shardAttribute, shardedIndexes, shardOfKeyText } from '../../src/schema/shard.js';
 import { storedDecimal } from '../../src/engine/kv/decimal.js';
+import { GUARD_COUNTS } from '../../src/engine/kv/core.js';
+import { isGuardAttribute } from '../../src/schema/guards.js';
 
 type Row = Record<string, unknown>;
 type Item = Record<string, AttributeValue>;
@@ -171,14 +173,18 @@ export function encodeRow(model: ModelDef, row: Row): Item {
 export function decodeRow(model: ModelDef, item: Item): Row {
   const row: Row = {};
   for (const [name, def] of Object.entries(model.fields)) row[name] = decodeField(def, item[name]);
+  let guards: Record<string, number> | undefined;
+  for (const a in item) if (isGuardAttribute(a) && item[a].N !== undefined) (guards ??= {})[a] = Number(item[a].N);
+  if (guards) Object.defineProperty(row, GUARD_COUNTS, { value: guards, enumerable: false });
   return row;
 }
 
 const COLLECTION_FIELD: FieldDef = { ...SHARD_FIELD, kind: 'string' };
+const GUARD_FIELD: FieldDef = { ...SHARD_FIELD, key: false };
 
 /** The FieldDef of a stored attribute: a field, the synthetic int of a shard attribute, or a collection key's text. */
 export function attributeDef(model: ModelDef, attr: string): FieldDef | undefined {
-  return model.fields[attr] ?? (isShardAttribute(attr) ? SHARD_FIELD : isCollectionAttribute(attr) ? COLLECTION_FIELD : undefined);
+  return model.fields[attr] ?? (isShardAttribute(attr) ? SHARD_FIELD : isCollectionAttribute(attr) ? COLLECTION_FIELD : isGuardAttribute(attr) ? GUARD_FIELD : undefined);
 }
 
 /** The text a colocated key field takes inside quern-pk / quern-sk (uuid and string keys only). */

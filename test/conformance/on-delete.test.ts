@@ -3,7 +3,7 @@
 // PostgreSQL runs them as foreign-key actions; DynamoDB reads the dependent rows by their
 // foreign-key index and writes the actions in the delete's own TransactWriteItems.
 import { expect } from 'vitest';
-import { CapabilityError, ForeignKeyError } from 'quern';
+import { CapabilityError, ConcurrencyError, ForeignKeyError } from 'quern';
 import { createUser } from './fixtures.js';
 import { conformance, rejection, type Target } from './targets.js';
 
@@ -24,6 +24,47 @@ conformance('onDelete', ({ scenario }) => {
     expect(deleted.id).toBe(project.id);
     expect(await t.db.task.findMany({ where: { projectId: project.id } })).toEqual([]);
     expect((await t.db.task.findMany({ where: { projectId: other.id } })).map((x) => x.title)).toEqual(['stays']);
+  });
+
+  scenario('cascade racing child creates: no task created concurrently survives its project', {}, async (t) => {
+    // DynamoDB: each task create ADDs to a guard count on its project in its own transaction (and
+    // needs the project to exist); the project's delete is conditioned on the count it read, so a
+    // task created after that read cancels the delete, which is planned again with that task.
+    // PostgreSQL: the foreign key does it (the insert locks the parent row it references).
+    const { team } = await seedProject(t, 0);
+    const outcomes = { created: 0, refused: 0 };
+    let orphans = 0;
+    for (let round = 0; round < 2; round++) {
+      const project = await t.db.project.create({ data: { team, name: `race ${round}` } });
+      await t.db.task.create({ data: { projectId: project.id, title: 'before' } });
+      let deleted = false;
+      const create = async (title: string) => {
+        try {
+          await t.db.task.create({ data: { projectId: project.id, title } });
+          outcomes.created++;
+        } catch (e) {
+          // The project was gone (ForeignKeyError), or its delete held the item (ConcurrencyError): nothing written.
+          expect(e instanceof ForeignKeyError || e instanceof ConcurrencyError, String(e)).toBe(true);
+          outcomes.refused++;
+        }
+      };
+      // Two writers create tasks for the whole life of the delete.
+      const writers = Array.from({ length: 2 }, async (_, w) => {
+        for (let i = 0; i < 15 && !deleted; i++) await create(`w${w}-${i}`);
+      });
+      const del = (async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        await t.db.project.delete({ where: { id: project.id } });
+        deleted = true;
+      })();
+      await Promise.all([del, ...writers]);
+      expect(await t.db.project.findUnique({ where: { id: project.id } })).toBeNull();
+      // After the delete, a task pointing at the project is refused and nothing is written.
+      expect(await rejection(t.db.task.create({ data: { projectId: project.id, title: 'after' } }))).toBeInstanceOf(ForeignKeyError);
+      orphans += await t.db.task.count({ where: { projectId: project.id } });
+    }
+    expect(orphans).toBe(0);
+    expect(outcomes.created + outcomes.refused).toBeGreaterThan(0);
   });
 
   scenario('setNull: deleting a user clears the assignee of their tasks and keeps the tasks', {}, async (t) => {

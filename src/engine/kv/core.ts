@@ -8,6 +8,13 @@ import type { KvCondition, KvKeyCondition, KvUpdate, KvValue } from '../../plan/
 import type { QueryEvent } from '../driver.js';
 
 export type Row = Record<string, unknown>;
+
+/**
+ * A decoded parent item's reference-guard counts (src/schema/guards.ts), keyed by attribute:
+ * a non-enumerable property, so rows handed to callers never show them.
+ */
+export const GUARD_COUNTS = Symbol('quern.guardCounts');
+export const guardCounts = (row: Row): Readonly<Record<string, number>> | undefined => (row as { [GUARD_COUNTS]?: Record<string, number> })[GUARD_COUNTS];
 /** Key attributes as JS values. */
 export type KeyValues = Record<string, unknown>;
 /** Turns a plan's value reference into the JS value for this request. */

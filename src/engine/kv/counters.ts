@@ -6,6 +6,7 @@
  * the change folded into that write).
  */
 import { countersOf } from '../../schema/counters.js';
+import { guardsOf } from '../../schema/guards.js';
 import type { KeyValues, Row } from './core.js';
 import { keyString, usableKeyValue, type RunCtx } from './context.js';
 
@@ -21,10 +22,14 @@ export interface CounterDelta {
 
 export const rowTargetOf = (modelName: string, key: string) => `R|${modelName}|${key}`;
 
-/** The counters a child row going from `before` to `after` moves (null: absent). */
+/** What a child write keeps on its parent item: a counter cache's field, or a reference guard's count. */
+interface Tracked { readonly parent: string; readonly foreignKey: string; readonly attr: string }
+
+/** The counters (counter caches and reference guards) a child row going from `before` to `after` moves (null: absent). */
 export function counterDeltas(x: RunCtx, child: string, before: Row | null, after: Row | null): CounterDelta[] {
   const out: CounterDelta[] = [];
-  for (const c of countersOf(x.schema, child)) {
+  const tracked: Tracked[] = [...countersOf(x.schema, child).map((c) => ({ parent: c.parent, foreignKey: c.foreignKey, attr: c.field })), ...guardsOf(x.schema, child)];
+  for (const c of tracked) {
     const parent = x.schema.models[c.parent];
     const k = parent.key[0];
     const was = before ? before[c.foreignKey] : null;
@@ -34,7 +39,7 @@ export function counterDeltas(x: RunCtx, child: string, before: Row | null, afte
     if (wasOk && nowOk && keyString({ v: was }, ['v']) === keyString({ v: now }, ['v'])) continue;
     const push = (v: unknown, delta: number) => {
       const key = { [k]: v };
-      out.push({ parent: c.parent, key, attr: c.field, delta, target: rowTargetOf(parent.name, keyString(key, [k])) });
+      out.push({ parent: c.parent, key, attr: c.attr, delta, target: rowTargetOf(parent.name, keyString(key, [k])) });
     };
     if (wasOk) push(was, -1);
     if (nowOk) push(now, 1);

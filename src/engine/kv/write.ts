@@ -11,13 +11,14 @@ import type { ModelDef } from '../../schema/model.js';
 import type { Operation } from '../../plan/plan.js';
 import { fanoutDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
 import type { KvCondition, KvDeleteItem, KvGetItem, KvPutItem, KvQuery, KvReadOperation, KvTransactWrite, KvUniqueRef, KvUpdate, KvUpdateItem, KvValue, KvWrite } from '../../plan/kv/ops.js';
-import { KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvWriteItem, type Resolve, type Row } from './core.js';
+import { guardCounts, KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvWriteItem, type Resolve, type Row } from './core.js';
 import { expandKeys, keyString, pickKey, resolver, rowKey, type RunCtx, type Scope } from './context.js';
 import { evaluate, deepEqual } from './evaluate.js';
 import { isRootRead, queryOne, readRoot } from './read.js';
 import { rangeChecks, rangeCondition, rangeViolation, type RangeCheck } from './range.js';
 import { counterDeltas, sumDeltas, type CounterDelta } from './counters.js';
 import { distinctElements, indexedLists } from '../../schema/lists.js';
+import { guardsOf, isGuardAttribute } from '../../schema/guards.js';
 
 /** What one transaction item stands for, to turn a cancellation reason into the right error. */
 interface Meaning {
@@ -254,6 +255,7 @@ function reasonError(m: Meaning, r: KvCancelReason): QuernError {
         // Entries carry no condition of their own: the row's condition guards them.
         return new DriverError('dynamodb', `${m.model.name}.${m.fields?.[0]} index entry ${m.method} failed its condition`);
       case 'counter':
+        if (isGuardAttribute(m.fields?.[0] ?? '')) return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (or was deleted meanwhile)`);
         return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (its counter cache ${m.parent!.name}.${m.fields?.[0]} could not be updated)`);
       case 'row':
         if (m.method === 'create') return new UniqueConstraintError(m.model.name, [...m.model.key]);
@@ -792,27 +794,35 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
     unit.items.push(...u.items);
     unit.meanings.push(...u.meanings);
     unit.targets.push(...u.targets);
-    if (unit.items.length > MAX_TRANSACT_ITEMS) {
+    // The dependents' own counter caches and guards on OTHER parents (those on rows this delete
+    // removes are folded away when the transaction is composed).
+    unit.counters.push(...u.counters);
+    if (composeTransaction([unit], x.schema.models).items.length > MAX_TRANSACT_ITEMS) {
       throw new CapabilityError('batch-too-large', 'dynamodb',
         `deleting this ${root.name} ${deps.some((d) => d.step.onDelete === 'cascade') ? 'cascades to' : 'updates'} more rows than one TransactWriteItems holds (${MAX_TRANSACT_ITEMS} items, unique-index entries included), so it cannot be atomic; nothing was deleted`,
         `delete the dependent rows first in batches of at most ${MAX_TRANSACT_ITEMS} (deleteMany on the child model, by its foreign key), then delete the ${root.name}`, root.name);
     }
   };
-  const visit = async (parentKey: string, parent: Row): Promise<void> => {
+  // `at`: where the parent's own Delete sits in the unit, to condition it on its guards.
+  const visit = async (parentKey: string, parent: Row, at: number): Promise<void> => {
     const pm = x.schema.models[parentKey];
     for (const op of deps) {
       if (op.step.parentModel !== parentKey) continue;
       const child = x.schema.models[op.model];
-      const rows = (await queryOne(x, op, parent[pm.key[0]], { need: op.step.onDelete === 'restrict' ? 1 : null }, { item: parent })).rows;
-      if (rows.length === 0) continue;
       const step = op.step;
+      const guard = guardsOf(x.schema, op.model).find((g) => g.parent === parentKey && g.foreignKey === step.field);
+      const rows = guard
+        ? await guardedChildren(x, op, parent, pm, guard.attr, (c) => { unit.items[at] = withCondition(unit.items[at], c); })
+        : (await queryOne(x, op, parent[pm.key[0]], { need: step.onDelete === 'restrict' ? 1 : null }, { item: parent })).rows;
+      if (rows.length === 0) continue;
       switch (step.onDelete) {
         case 'restrict':
           throw new ForeignKeyError(pm.name, `${child.name}.${step.field} still references this ${pm.name} (onDelete: restrict); delete those ${child.name} rows or point them elsewhere first`);
         case 'cascade':
           for (const r of rows) {
+            const i = unit.items.length;
             add(deleteUnit(x, childWrite(x, op.model, 'delete') as KvDeleteItem, r, null, {}));
-            await visit(op.model, r);
+            await visit(op.model, r, i);
           }
           break;
         case 'setNull':
@@ -825,8 +835,34 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
       }
     }
   };
-  await visit(modelKey, row);
+  await visit(modelKey, row, 0);
   return unit;
+}
+
+const withCondition = (it: KvWriteItem, c: KvCondition): KvWriteItem =>
+  it.kind === 'Delete' || it.kind === 'Update' || it.kind === 'Put' ? { ...it, condition: and(it.condition, c) } : it;
+
+/** Re-reads of a foreign-key index that still shows fewer children than the parent's guard counts. */
+const INDEX_CATCH_UP_ATTEMPTS = 5;
+
+/**
+ * The children of `parent` through a guarded reference, and the condition its Delete must carry:
+ * the guard count read with the parent. The index (eventually consistent on DynamoDB) may lag
+ * behind a child created just before that read: it is read again until it shows at least as many
+ * children as the count, else the delete is a ConcurrencyError (retried from a fresh read of the
+ * parent by the caller's read-modify-write loop). More rows than the count are children written
+ * before guards existed, or deletes the index has not caught up with (their own conditional
+ * deletes then fail the transaction).
+ */
+async function guardedChildren(x: RunCtx, op: KvQuery, parent: Row, pm: ModelDef, attr: string, condition: (c: KvCondition) => void): Promise<Row[]> {
+  const count = guardCounts(parent)?.[attr];
+  condition(count === undefined ? { kind: 'exists', attr, exists: false } : { kind: 'compare', attr, op: '=', value: { from: 'const', value: count } });
+  for (let i = 0; ; i++) {
+    const rows = (await queryOne(x, op, parent[pm.key[0]], { need: null }, { item: parent })).rows;
+    if (rows.length >= (count ?? 0)) return rows;
+    if (i >= INDEX_CATCH_UP_ATTEMPTS) throw new ConcurrencyError(pm.name, `its ${attr} count says ${count} rows point at it, the index shows ${rows.length}: a child write is in flight or the index is behind`);
+    await new Promise((r) => setTimeout(r, 20 * 2 ** i));
+  }
 }
 
 /** The write applied to one dependent row, guarded like any read-modify-write (version or unique values). */

@@ -18,6 +18,7 @@ import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './fi
 import { fkSource, planIncludes } from './include.js';
 import { counterCaches, countersOf } from '../../schema/counters.js';
 import { indexedLists } from '../../schema/lists.js';
+import { guardsOf } from '../../schema/guards.js';
 import { indexCall } from './access.js';
 import { references } from '../../schema/references.js';
 import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
@@ -340,9 +341,9 @@ class KvPlanner {
     return indexedLists(this.model);
   }
 
-  /** Counter caches of parents this model's rows are counted in. */
-  private counted() {
-    return countersOf(this.schema, this.modelKey);
+  /** Foreign keys whose writes move a parent's counter cache or reference guard (one transaction with the parent's ADD). */
+  private counted(): { readonly foreignKey: string }[] {
+    return [...countersOf(this.schema, this.modelKey), ...guardsOf(this.schema, this.modelKey)];
   }
 
   /**
