@@ -287,6 +287,7 @@ export function composeTransaction(units: readonly Unit[], models: Readonly<Reco
   const items: KvWriteItem[] = [];
   const owners: Composed['owners'][number][] = [];
   const where = new Map<string, number>();
+  const added = new Map<string, number>();
   units.forEach((u, ui) => u.items.forEach((it, i) => {
     where.set(u.targets[i], items.length);
     items.push(it);
@@ -302,6 +303,15 @@ export function composeTransaction(units: readonly Unit[], models: Readonly<Reco
       continue;
     }
     if (gone.has(d.target) && d.delta < 0) continue;
+    // A second attribute of a parent already updated here (a counter cache and a reference
+    // guard on one relation): the same Update, since a transaction takes one operation per item.
+    const same = added.get(d.target);
+    if (same !== undefined) {
+      const it = items[same] as Extract<KvWriteItem, { kind: 'Update' }>;
+      items[same] = { ...it, updates: [...it.updates, { op: 'count', attr: d.attr, value }] };
+      continue;
+    }
+    added.set(d.target, items.length);
     const owner = units[by[0]].meanings[0];
     const key = Object.keys(d.key)[0];
     items.push({ kind: 'Update', model: d.parent, key: d.key, updates: [{ op: 'count', attr: d.attr, value }], condition: { kind: 'exists', attr: key, exists: true }, resolve: (v) => (v.from === 'const' ? v.value : undefined) });
@@ -318,14 +328,14 @@ export class UnitFailure extends Error {
   }
 }
 
-/** Items one transaction of `units` sends (their own, plus at most one per counter-cache parent). */
+/** Items one transaction of `units` sends (their own, plus at most one per parent whose counters or guards they move). */
 export function transactionSize(units: readonly Unit[]): number {
-  return units.reduce((n, u) => n + u.items.length, 0) + new Set(units.flatMap((u) => u.counters.map((c) => `${c.target}\u0000${c.attr}`))).size;
+  return units.reduce((n, u) => n + u.items.length, 0) + new Set(units.flatMap((u) => u.counters.map((c) => c.target))).size;
 }
 
 /** What adding `u` to a transaction already holding `taken` counter targets costs in items. */
 function unitCost(u: Unit, taken: ReadonlySet<string>): number {
-  return u.items.length + new Set(u.counters.map((c) => `${c.target}\u0000${c.attr}`).filter((t) => !taken.has(t))).size;
+  return u.items.length + new Set(u.counters.map((c) => c.target).filter((t) => !taken.has(t))).size;
 }
 
 /**
@@ -452,7 +462,7 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
     }
     cur.push(u);
     size += unitCost(u, taken);
-    for (const c of u.counters) taken.add(`${c.target}\u0000${c.attr}`);
+    for (const c of u.counters) taken.add(c.target);
   }
   if (cur.length) chunks.push(cur);
   if (chunks.length > 1 && split === 'warn') {
@@ -505,7 +515,7 @@ async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[
       chunk.push(u);
       for (const t of u.targets) taken.add(t);
       size += unitCost(u, counted);
-      for (const c of u.counters) counted.add(`${c.target}\u0000${c.attr}`);
+      for (const c of u.counters) counted.add(c.target);
     }
     if (chunk.length === 0) break;
     try {
