@@ -13,6 +13,7 @@ import { checkFieldValue, checkScalar, describe } from '../schema/values.js';
 import type { BuiltQuery, FieldUpdate, FilterNode, IncludeNode, OrderTerm, QueryAst, RelationCount, Slot } from './ast.js';
 import { buildAggregate } from './aggregate.js';
 import { Params, entries, isPlainObject, parseWhere } from './where.js';
+import { didYouMean } from '../suggest.js';
 
 export type Method =
   | 'findUnique' | 'findUniqueOrThrow' | 'findFirst' | 'findFirstOrThrow' | 'findMany' | 'count' | 'paginate'
@@ -320,7 +321,7 @@ function order(c: Ctx, modelKey: string, v: unknown, path: string): OrderTerm[] 
     const p = Array.isArray(v) ? `${path}[${i}]` : path;
     if (!isPlainObject(o)) throw new ValidationError(p, `expected { field: 'asc' | 'desc' }, got ${describe(o)}`);
     for (const [field, dir] of entries(o)) {
-      if (!Object.prototype.hasOwnProperty.call(model.fields, field)) throw new ValidationError(`${p}.${field}`, `unknown field '${field}' on ${model.name}`);
+      if (!Object.prototype.hasOwnProperty.call(model.fields, field)) throw new ValidationError(`${p}.${field}`, `unknown field '${field}' on ${model.name}${didYouMean(field, Object.keys(model.fields))}`);
       const d = model.fields[field];
       if (d.kind === 'list' || d.kind === 'json') throw new ValidationError(`${p}.${field}`, `cannot order by a ${d.kind} field`);
       if (dir !== 'asc' && dir !== 'desc') throw new ValidationError(`${p}.${field}`, `expected 'asc' or 'desc', got ${describe(dir)}`);
@@ -340,7 +341,7 @@ function select(c: Ctx, modelKey: string, v: unknown, path: string): string[] | 
     if (k === '_count') throw new ValidationError(`${path}._count`, '_count is supported at the top level of findMany, findFirst, findUnique and paginate (not inside an include, nor on writes)');
     if (!Object.prototype.hasOwnProperty.call(model.fields, k)) {
       const hint = Object.prototype.hasOwnProperty.call(c.schema.relations[modelKey] ?? {}, k) ? ` ('${k}' is a relation: use include)` : '';
-      throw new ValidationError(`${path}.${k}`, `unknown field '${k}' on ${model.name}${hint}`);
+      throw new ValidationError(`${path}.${k}`, `unknown field '${k}' on ${model.name}${hint || didYouMean(k, Object.keys(model.fields))}`);
     }
     if (typeof on !== 'boolean') throw new ValidationError(`${path}.${k}`, `expected a boolean, got ${describe(on)}`);
     if (on) out.push(k);

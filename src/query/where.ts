@@ -5,6 +5,7 @@ import type { ModelDef } from '../schema/model.js';
 import { checkFieldValue, checkScalar, describe } from '../schema/values.js';
 import { isToMany } from '../schema/relation.js';
 import type { FilterNode, Slot } from './ast.js';
+import { didYouMean } from '../suggest.js';
 
 /** Collects values out of the AST into a params array. */
 export class Params {
@@ -56,7 +57,7 @@ export function parseWhere(schema: SchemaDef, modelKey: string, where: unknown, 
     } else if (Object.prototype.hasOwnProperty.call(schema.relations[modelKey] ?? {}, key)) {
       items.push(parseRelationFilter(schema, modelKey, key, value, params, p, depth));
     } else {
-      throw new ValidationError(p, `unknown field '${key}' on ${model.name}; known fields: ${Object.keys(model.fields).join(', ')}`);
+      throw new ValidationError(p, `unknown field '${key}' on ${model.name}${didYouMean(key, Object.keys(model.fields))}; known fields: ${Object.keys(model.fields).join(', ')}`);
     }
   }
   if (items.length === 0) return null;
@@ -106,7 +107,7 @@ function parseFieldFilter(model: ModelDef, field: string, def: FieldDef, value: 
   for (const op of ops) {
     const v = value[op];
     const p = `${path}.${op}`;
-    if (!SCALAR_OPS.has(op)) throw new ValidationError(p, `unknown filter operator '${op}'`);
+    if (!SCALAR_OPS.has(op)) throw new ValidationError(p, `unknown filter operator '${op}'${didYouMean(op, [...SCALAR_OPS])}`);
     switch (op) {
       case 'mode':
         break;

@@ -67,6 +67,26 @@ describe('buildQuery', () => {
     expect(() => buildQuery(schema.def, 'user', 'create', { data: { email: 'e', name: 'x'.repeat(21) } })).toThrow(/longer than 20/);
   });
 
+  it('an unknown orderBy field, where field, filter operator or select field suggests the name meant', () => {
+    const bad = (method: 'findMany', args: unknown, path: string, meant: string) => {
+      let err: unknown;
+      try {
+        buildQuery(schema.def, 'user', method, args);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).path).toBe(path);
+      expect((err as Error).message).toContain(`did you mean '${meant}'?`);
+    };
+    bad('findMany', { orderBy: { nme: 'asc' } }, 'user.findMany.orderBy.nme', 'name');
+    bad('findMany', { where: { emial: 'x' } }, 'user.findMany.where.emial', 'email');
+    bad('findMany', { where: { name: { startWith: 'x' } } }, 'user.findMany.where.name.startWith', 'startsWith');
+    bad('findMany', { select: { agee: true } }, 'user.findMany.select.agee', 'age');
+    // Nothing close: no guess.
+    expect(() => buildQuery(schema.def, 'user', 'findMany', { orderBy: { zzzzzz: 'asc' } })).toThrow(/unknown field 'zzzzzz' on User$/);
+  });
+
   it('findUnique must pin a key or unique field', () => {
     expect(buildQuery(schema.def, 'user', 'findUnique', { where: { email: 'a@x.io' } }).ast).toMatchObject({ kind: 'findUnique', uniqueBy: ['email'] });
     expect(() => buildQuery(schema.def, 'user', 'findUnique', { where: { name: 'a' } })).toThrow(/pin a key or unique/);
