@@ -18,6 +18,28 @@ const errors = (p: Plan) => p.diagnostics.filter((d) => d.severity === 'error');
 const kv = (p: Plan, i = 0) => p.operations[i] as KvOperation;
 const text = (p: Plan) => p.operations.map((o) => dynamodbTarget.describe(o)).join('\n');
 
+describe('a sparse index that would serve the query: the fix is the not-null filter, never the index the model has', () => {
+  it('orderBy the nullable sort key of an existing index', () => {
+    const p = plan('post', 'findMany', { where: { authorId: ID }, orderBy: { publishedAt: 'desc' } });
+    expect(codes(p).sort()).toEqual(['order-unsupported', 'scan-required']);
+    for (const d of p.diagnostics) {
+      expect(d.fix, d.code).toContain('publishedAt: { not: null }');
+      expect(d.fix, d.code).not.toContain("index('authorId', 'publishedAt')");
+    }
+    // The filter the fix names makes the query run on that index.
+    const fixed = plan('post', 'findMany', { where: { authorId: ID, publishedAt: { not: null } }, orderBy: { publishedAt: 'desc' } });
+    expect(fixed.diagnostics).toEqual([]);
+    expect(kinds(fixed)[0]).toBe('Query');
+    expect((kv(fixed) as { index?: string }).index).toBe('Post_authorId_publishedAt_idx');
+  });
+
+  it('a pinned partition alone: the not-null filter, or a non-sparse index to return every row', () => {
+    const p = plan('post', 'findMany', { where: { authorId: ID } });
+    expect(codes(p)).toEqual(['scan-required']);
+    expect(p.diagnostics[0].fix).toMatch(/publishedAt: \{ not: null \}.*to return them too, add index\('authorId'\) to Post/);
+  });
+});
+
 describe('access paths', () => {
   it('every key field fixed by equality → one GetItem', () => {
     const p = plan('post', 'findUnique', { where: { id: ID } });

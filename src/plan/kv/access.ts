@@ -162,6 +162,25 @@ function queryChoices(model: ModelDef, facts: FieldFacts, order: readonly OrderT
   return out.sort((a, b) => b.score - a.score);
 }
 
+/**
+ * When an index would serve this query but for rows whose index key is null (DynamoDB leaves
+ * them out of the index), the fix is a `not: null` filter on those fields, not another index:
+ * suggesting `index('authorId', 'publishedAt')` to a model that has it helps nobody.
+ */
+function notNullFix(model: ModelDef, facts: FieldFacts, order: readonly OrderTerm[]): string | null {
+  for (const s of keySources(model)) {
+    if (!facts.eq.has(s.partition) && !facts.inList.has(s.partition)) continue;
+    const missing = sparseFields(model, s).filter((f) => !facts.nonNull.has(f));
+    if (missing.length === 0 || (order.length > 0 && !orderServed(model, s, order))) continue;
+    const filters = missing.map((f) => `${f}: { not: null }`).join(', ');
+    return `if rows without ${missing.join(' or ')} need not be returned, add ${filters} to the where: ${s.index} then serves this query (it holds only items where ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} set)`;
+  }
+  return null;
+}
+
+const hasIndex = (model: ModelDef, fields: readonly string[]) =>
+  model.key.join('\u0000') === fields.join('\u0000') || model.indexes.some((i) => i.fields.join('\u0000') === fields.join('\u0000'));
+
 /** The index that would let this filter (and order) run as a Query, for fixes. */
 function suggestIndex(model: ModelDef, facts: FieldFacts, order: readonly OrderTerm[]): string[] | null {
   const usable = (f: string) => indexable(model.fields[f]) && model.fields[f].kind !== 'decimal';
@@ -300,7 +319,10 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
   }
 
   // 6: nothing narrower than the whole table.
-  const suggested = suggestIndex(model, facts, order);
+  const nullable = notNullFix(model, facts, order);
+  const proposed = suggestIndex(model, facts, order);
+  // An index the model already has is never the fix.
+  const suggested = proposed && !hasIndex(model, proposed) ? proposed : null;
   // A `has` on a list that is not indexed: declaring it indexed serves exactly this filter.
   const listFix = !suggested ? [...facts.has.keys()].find((f) => !model.fields[f].indexed) : undefined;
   const keyHint = `${model.key.join(', ')}`;
@@ -309,11 +331,12 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
   if (!req.allowScan) {
     if (req.purpose === 'count') {
       err('count-requires-scan', `count on ${model.name} without a pinned partition reads every item${sparse}`,
-        `${indexFix ? `${indexFix} and pin its partition by equality, or ` : listFix ? `${indexedCall(listFix)} on ${model.name}, or ` : `pin the partition key (${keyHint}) or an indexed field by equality, or `}pass allowScan: true to count with a full Scan`, suggested);
+        nullable ? `${nullable}; ${indexFix ? `to count them too, ${indexFix}; ` : ''}or pass allowScan: true to count with a full Scan` : `${indexFix ? `${indexFix} and pin its partition by equality, or ` : listFix ? `${indexedCall(listFix)} on ${model.name}, or ` : `pin the partition key (${keyHint}) or an indexed field by equality, or `}pass allowScan: true to count with a full Scan`, suggested);
     } else {
       const globalOrder = !indexFix && order.length === 1 && indexable(model.fields[order[0].field]) && model.fields[order[0].field].kind !== 'decimal';
       err('scan-required', `no key or index of ${model.name} can serve this filter${sparse}: it would need a full table Scan`,
-        indexFix ? `${indexFix}, or pass allowScan: true to read the whole table`
+        nullable ? `${nullable}; ${indexFix ? `to return them too, ${indexFix}; ` : ''}or pass allowScan: true to read the whole table`
+          : indexFix ? `${indexFix}, or pass allowScan: true to read the whole table`
           : listFix ? `${indexedCall(listFix)} on ${model.name} so \`has\` reads its index entries, or pass allowScan: true to read the whole table`
           : globalOrder ? `to read ${model.name} in ${order[0].field} order without a partition, add ${shardedIndexCall(order[0].field)} to ${model.name}; or filter by ${keyHint} or an indexed field by equality, or pass allowScan: true`
           : `filter by ${keyHint} or an indexed field by equality, or pass allowScan: true to read the whole table`, suggested);
@@ -321,11 +344,13 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
   }
   if (order.length > 0) {
     const global = order.length === 1 && indexable(model.fields[order[0].field]) && model.fields[order[0].field].kind !== 'decimal';
+    const orderIndex = suggested && !hasIndex(model, [suggested[0], order[0].field]) ? [suggested[0], order[0].field] : null;
     err('order-unsupported', `orderBy ${order.map((t) => t.field).join(', ')} on a Scan: a Scan returns items in no particular order`,
-      suggested ? `add ${indexCall([suggested[0], order[0].field])} to ${model.name} and pin ${suggested[0]} by equality, or sort in application code`
+      nullable ? nullable
+        : orderIndex ? `add ${indexCall(orderIndex)} to ${model.name} and pin ${orderIndex[0]} by equality, or sort in application code`
         : global ? `for an order over the whole table, add ${shardedIndexCall(order[0].field)} to ${model.name} (writes spread over 8 partitions; a page reads the 8 and merges them), or pin a partition whose index sorts by ${order[0].field}`
         : `pin a partition whose index sorts by ${order[0].field} (add index('<partition field>', '${order[0].field}')), or sort in application code`,
-      suggested ? [suggested[0], order[0].field] : null);
+      nullable ? null : orderIndex);
   }
   if (req.paginate && req.backward) {
     err('order-unsupported', 'a Scan cannot read backwards', 'paginate forward (first/after), or query a partition so the index can read in reverse');
