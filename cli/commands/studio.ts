@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { loadProject } from '../config.js';
+import { ProjectError } from '../errors.js';
 import { parseDeployTargets, parseTargets } from '../lint/targets.js';
 import { describeConnection, type DeployTarget } from '../../migrations/connections.js';
 import { QuernError } from '../../src/errors.js';
@@ -61,7 +62,7 @@ Examples:
       const targets = parseTargets(undefined, project.config.targets);
       const connections = projectConnections(project, flags);
       const chosen = flags.target ? parseDeployTargets(flags.target, undefined) : null;
-      if (chosen && chosen.length > 1) throw new InvalidArgumentError('--target takes one database to browse');
+      if (chosen && chosen.length > 1) throw new ProjectError(`--target takes one database to browse; got ${chosen.join(', ')}`);
       const dataTarget: DeployTarget | undefined = chosen
         ? chosen[0]
         : parseDeployTargets(undefined, project.config.targets).find((t) => connections[t] !== undefined);
