@@ -1,11 +1,12 @@
 /**
  * Live query stats: the recorded-shapes file an app appends to (`recordShapes` or QUERN_RECORD,
  * format in docs/observability.md), read again on every request of the page and summed per call
- * site and shape. Older lines without cost fields (`{ model, method, shape, site }`) count too.
+ * site (mapped to the source through source maps, as lint does) and shape. Older lines without cost fields (`{ model, method, shape, site }`) count too.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseSite } from '../lint/shapes.js';
+import { SourceSites } from '../lint/source-map.js';
 
 export interface ShapeStat {
   /** `file:line` relative to the project root, or null when the recording had no site. */
@@ -59,6 +60,8 @@ export function readStats(file: string | null, root: string): StatsView {
   const path = isAbsolute(file) ? file : resolve(root, file);
   if (!existsSync(path)) return { file: path, exists: false, lines: 0, skipped: 0, shapes: [] };
   const by = new Map<string, Acc>();
+  // Sites recorded in compiled JavaScript are shown at their source line, as lint reports them.
+  const sources = new SourceSites();
   let lines = 0;
   let skipped = 0;
   for (const line of readFileSync(path, 'utf8').split(/\r?\n/)) {
@@ -76,7 +79,7 @@ export function readStats(file: string | null, root: string): StatsView {
       skipped++;
       continue;
     }
-    const s = parseSite(rec.site);
+    const s = sources.map(parseSite(rec.site));
     const site = s.file ? `${relative(root, s.file).split(sep).join('/')}:${s.line}` : null;
     const key = `${site}\u0000${rec.shape}`;
     let a = by.get(key);
