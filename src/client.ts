@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CapabilityError, ClientClosedError, SchemaError, ValidationError } from './errors.js';
 import type { Schema } from './schema/define.js';
-import type { AggregateResult, AggregateSelect, CreateInput, FieldsFor, GroupOrderBy, GroupRow, Having, IncludeArg, ModelKey, OmitArg, OrderBy, Result, SelectArg, ToManyRelations, UpdateInput, Where } from './schema/infer.js';
+import type { AggregateResult, AggregateSelect, CreateData, CreateInput, FieldsFor, GroupOrderBy, GroupRow, Having, IncludeArg, ModelKey, OmitArg, OrderBy, Result, SelectArg, ToManyRelations, UpdateData, UpdateInput, Where } from './schema/infer.js';
 import { buildQuery, cursorBase, METHODS, type BuildOptions, type Method } from './query/build.js';
 import type { BuiltQuery } from './query/ast.js';
 import { PlanCache } from './plan/planner.js';
@@ -24,6 +24,8 @@ import { ShapeRecorder, outcomeOf, type RecordShapesOptions } from './observe/re
 import { NPlusOneDetector, nPlusOneThreshold, type NPlusOneOptions } from './observe/n-plus-one.js';
 import { shapeId } from './observe/shape-id.js';
 import { callSite } from './observe/site.js';
+import { isNestedWrite } from './query/nested.js';
+import { nestedPlans, runNested } from './engine/nested.js';
 
 export { Query, type Explanation } from './engine/query.js';
 
@@ -54,7 +56,7 @@ export interface ModelClient<S, K extends ModelKey<S>> {
   findUniqueOrThrow<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
   count(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<number>;
   paginate<Sel = undefined, Inc = undefined, Om = undefined>(args: { where?: Where<S, K>; orderBy?: OrderBy<S, K>; first?: number; after?: string | null; last?: number; before?: string | null; allowScan?: boolean } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Page<Result<S, K, Sel, Inc, Om>>>;
-  create<Sel = undefined, Inc = undefined, Om = undefined>(args: { data: CreateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
+  create<Sel = undefined, Inc = undefined, Om = undefined>(args: { data: CreateData<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
   /**
    * Atomic on every target by default: on DynamoDB a call needing more than one TransactWriteItems
    * (100 items, unique entries included) is refused with `batch-too-large`; `atomic: false` lets it
@@ -63,7 +65,7 @@ export interface ModelClient<S, K extends ModelKey<S>> {
   createMany(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean }): Query<{ count: number }>;
   /** createMany returning the rows written, generated values included (with skipDuplicates: only those inserted). Same atomicity as createMany. */
   createManyAndReturn<Sel = undefined, Om = undefined>(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean; select?: Exact<Sel, OmitArg<S, K>> & OmitArg<S, K> } & Omitting<S, K, Om>): Query<Result<S, K, Sel, undefined, Om>[]>;
-  update<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K>; data: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
+  update<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K>; data: UpdateData<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
   updateMany(args: { where?: Where<S, K>; data: UpdateInput<S, K>; allowScan?: boolean }): Query<{ count: number }>;
   upsert<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K>; create: CreateInput<S, K>; update: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
   delete<Sel = undefined, Om = undefined>(args: { where: Where<S, K>; select?: Sel & OmitArg<S, K> } & Omitting<S, K, Om>): Query<Result<S, K, Sel, undefined, Om>>;
@@ -256,6 +258,7 @@ class Runtime implements QueryRunner {
   async execute(q: Query<unknown>): Promise<unknown> {
     try {
       this.ensureOpen();
+      if (isNestedWrite(this.schema.def, q.modelKey, q.method, q.args)) return await runNested(this, q, this.driver.target);
       const { prepared } = this.prepare(q);
       if (q.window) {
         const d = this.observe.nPlusOne!.executed(q, prepared.plan, this.schema.def);
@@ -342,6 +345,7 @@ class Runtime implements QueryRunner {
   }
 
   explain(q: Query<unknown>, target?: TargetDescriptor): Explanation {
+    if (isNestedWrite(this.schema.def, q.modelKey, q.method, q.args)) return this.explainNested(q, target ?? this.driver.target);
     const { prepared, target: t } = this.prepare(q, target);
     const plan = prepared.plan;
     // Fan-out that depends on the values (an `in` over 3 partitions) is known here, as at run time.
@@ -350,6 +354,14 @@ class Runtime implements QueryRunner {
     const lines = plan.operations.map((op, i) => `${i + 1}. ${t.describe(op)}`);
     for (const d of diagnostics) lines.push(`${d.severity} ${d.code}: ${d.message}${d.fix ? `\n   fix: ${d.fix}` : ''}`);
     return { driver: t.driver, operations: plan.operations, diagnostics, text: lines.join('\n') };
+  }
+
+  /** A nested write: the plan of each part, in the order the atomic unit runs them. */
+  private explainNested(q: Query<unknown>, t: TargetDescriptor): Explanation {
+    const parts = nestedPlans(this, q, this.schema.def, t).map((p) => this.explain(p, t));
+    const unit = t.capabilities.family === 'sql' ? 'one transaction' : 'one TransactWriteItems (reads it needs first)';
+    const text = [`nested write: ${parts.length} steps in ${unit}`, ...parts.map((p, i) => `-- step ${i + 1}\n${p.text}`)].join('\n');
+    return { driver: t.driver, operations: parts.flatMap((p) => p.operations), diagnostics: parts.flatMap((p) => p.diagnostics), text };
   }
 }
 
@@ -530,6 +542,11 @@ function makeClient<S>(rt: Runtime): Client<S> {
  * `quern explain` use.
  */
 export function planOffline(schema: Schema<any, any>, modelKey: string, method: Method, args: unknown, target: TargetDescriptor): Plan {
-  const built = buildQuery(schema.def, modelKey, method, args, { decodeCursor: () => null });
-  return new PlanCache(schema.def).get(built, target);
+  const cache = new PlanCache(schema.def);
+  const plan = (k: string, m: Method, a: unknown) => cache.get(buildQuery(schema.def, k, m, a, { decodeCursor: () => null }), target);
+  if (!isNestedWrite(schema.def, modelKey, method, args)) return plan(modelKey, method, args);
+  // A nested write: its parts' plans as one (what lint and explain report for the call site).
+  const offline: QueryRunner = { prepare: () => { throw new Error('offline'); }, execute: () => Promise.reject(new Error('offline')), explain: () => { throw new Error('offline'); } };
+  const parts = nestedPlans(offline, new Query(offline, modelKey, method, args), schema.def, target).map((q) => plan(q.modelKey, q.method, q.args));
+  return { ...parts[0], model: modelKey, kind: method, operations: parts.flatMap((p) => p.operations), diagnostics: parts.flatMap((p) => p.diagnostics) };
 }

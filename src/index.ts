@@ -3,7 +3,7 @@ export { f, Field, type FieldDef, type ScalarKind, type FieldKind, type JsonValu
 export { model, index, unique, type Model, type ModelDef, type IndexDef, type UniqueDef } from './schema/model.js';
 export { hasMany, hasOne, belongsTo, manyToMany, type RelationDef, type RelationSpec, type OnDelete, type BelongsToOptions, type ManyToManyOptions } from './schema/relation.js';
 export { defineSchema, type Schema, type SchemaDef } from './schema/define.js';
-export type { Row, CreateInput, UpdateInput, Where, OrderBy, Result, SelectArg, IncludeArg, ModelKey } from './schema/infer.js';
+export type { Row, CreateInput, CreateData, UpdateInput, UpdateData, Where, OrderBy, Result, SelectArg, IncludeArg, ModelKey } from './schema/infer.js';
 export { createClient, planOffline, Query, type Client, type ClientOptions, type ModelClient, type TxClient, type Page, type Explanation } from './client.js';
 export {
   QuernError, ValidationError, SchemaError, CapabilityError, UniqueConstraintError, ForeignKeyError,

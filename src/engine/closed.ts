@@ -12,7 +12,7 @@ export function refuseWhenClosed(inner: Executor, isClosed: () => boolean, drive
   };
   return {
     run: async (q, ctx) => (open(), inner.run(q, ctx)),
-    batch: async (items, ctx) => (open(), inner.batch(items, ctx)),
+    batch: async (items, ctx, guards) => (open(), inner.batch(items, ctx, guards)),
     transaction: async (fn, ctx) => (open(), inner.transaction(fn, ctx)),
   };
 }

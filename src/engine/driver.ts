@@ -63,10 +63,17 @@ export interface PreparedQuery {
  * delete), { count } (createMany, updateMany, deleteMany),
  * or a PageResult (paginate).
  */
+/** A row (model schema key and key values) a batch requires to exist. */
+export interface BatchGuard { readonly model: string; readonly key: Readonly<Record<string, unknown>> }
+
 export interface Executor {
   run(q: PreparedQuery, ctx: ExecContext): Promise<unknown>;
-  /** All or nothing. A failing item throws BatchError with its index. */
-  batch(items: readonly PreparedQuery[], ctx: ExecContext): Promise<unknown[]>;
+  /**
+   * All or nothing. A failing item throws BatchError with its index. `guards`: rows that must
+   * exist when the batch commits (a nested write's connect targets), checked in the same atomic
+   * unit where the target cannot read inside it; a missing one fails with index items.length + i.
+   */
+  batch(items: readonly PreparedQuery[], ctx: ExecContext, guards?: readonly BatchGuard[]): Promise<unknown[]>;
   /** Interactive transaction; executors that cannot do it throw CapabilityError. */
   transaction<T>(fn: (tx: Executor) => Promise<T>, ctx: ExecContext): Promise<T>;
 }

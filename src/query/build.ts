@@ -390,7 +390,7 @@ function createRow(c: Ctx, data: unknown, path: string, now = c.now()): Record<s
     if (data[k] === undefined) continue;
     if (!Object.prototype.hasOwnProperty.call(model.fields, k)) {
       const rel = Object.prototype.hasOwnProperty.call(c.schema.relations[c.modelKey] ?? {}, k);
-      throw new ValidationError(`${path}.${k}`, rel ? `nested writes through relation '${k}' are not supported; write the related rows separately (db.batch makes it atomic)` : `unknown field '${k}' on ${model.name}`);
+      throw new ValidationError(`${path}.${k}`, rel ? `nested writes through relation '${k}' are supported in create and update (each already one atomic unit), not here; write the related rows separately (db.batch makes it atomic)` : `unknown field '${k}' on ${model.name}`);
     }
   }
   const row: Record<string, unknown> = {};
@@ -425,7 +425,10 @@ function updateOps(c: Ctx, data: unknown, path: string): FieldUpdate[] {
   const out: FieldUpdate[] = [];
   for (const [k, v] of entries(data)) {
     const p = `${path}.${k}`;
-    if (!Object.prototype.hasOwnProperty.call(model.fields, k)) throw new ValidationError(p, `unknown field '${k}' on ${model.name}`);
+    if (!Object.prototype.hasOwnProperty.call(model.fields, k)) {
+      const rel = Object.prototype.hasOwnProperty.call(c.schema.relations[c.modelKey] ?? {}, k);
+      throw new ValidationError(p, rel ? `nested writes through relation '${k}' are supported in create and update (each already one atomic unit), not here; write the related rows separately (db.batch makes it atomic)` : `unknown field '${k}' on ${model.name}`);
+    }
     const def = model.fields[k];
     if (model.key.includes(k)) throw new ValidationError(p, `key field '${k}' cannot be updated; create a new record instead`);
     if (def.version) throw new ValidationError(p, `'${k}' is a version() field, managed by quern; pin it in where for an optimistic check`);

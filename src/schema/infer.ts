@@ -204,3 +204,33 @@ export type UpdateInput<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K
 
 /** Where that must name a key or unique constraint (checked at run time; typed loosely to stay cheap). */
 export type WhereUnique<S, K extends ModelKey<S>> = Where<S, K>;
+
+// ---- nested writes (create / update through relations) ----------------------
+type Many<T> = T | readonly T[];
+/** Names a related row by its key (connect, disconnect, set). */
+type KeyOf<S, T extends ModelKey<S>> = Partial<Row<S, T>>;
+type BelongsToKeys<R> = { [N in keyof R]: R[N] extends RelationSpec<'belongsTo', any, infer FK> ? FK : never }[keyof R];
+/** A model's own fields in a nested-capable create: a belongsTo's foreign key may come from its relation instead. */
+type OwnCreate<F, Opt> = [Opt] extends [never] ? CreateInputOf<F> : { [K in Exclude<RequiredKeys<F>, Opt>]: ValueOf<F[K]> } & { [K in OptionalKeys<F> | (Opt & keyof F)]?: ValueOf<F[K]> };
+/** A child created through a hasMany/hasOne: its foreign key is set by the relation. */
+type ChildCreate<S, T extends ModelKey<S>, FK> = Omit<CreateData<S, T>, FK & string>;
+type NestedCreate<S, R> = {
+  [N in keyof R]?: R[N] extends RelationSpec<infer Kind, infer T extends ModelKey<S>, infer FK>
+    ? Kind extends 'belongsTo' ? { create: CreateData<S, T>; connect?: never } | { connect: KeyOf<S, T>; create?: never }
+      : Kind extends 'hasOne' ? { create?: ChildCreate<S, T, FK>; connect?: KeyOf<S, T> }
+        : Kind extends 'hasMany' ? { create?: Many<ChildCreate<S, T, FK>>; connect?: Many<KeyOf<S, T>> }
+          : { create?: Many<CreateData<S, T>>; connect?: Many<KeyOf<S, T>> }
+    : never;
+};
+type NestedUpdate<S, R> = {
+  [N in keyof R]?: R[N] extends RelationSpec<infer Kind, infer T extends ModelKey<S>, infer FK>
+    ? Kind extends 'belongsTo' ? { create: CreateData<S, T> } | { connect: KeyOf<S, T> } | { disconnect: true }
+      : Kind extends 'hasOne' ? { create?: ChildCreate<S, T, FK>; connect?: KeyOf<S, T>; disconnect?: true | KeyOf<S, T> }
+        : Kind extends 'hasMany' ? { create?: Many<ChildCreate<S, T, FK>>; connect?: Many<KeyOf<S, T>>; disconnect?: Many<KeyOf<S, T>> }
+          : { create?: Many<CreateData<S, T>>; connect?: Many<KeyOf<S, T>>; disconnect?: Many<KeyOf<S, T>>; set?: readonly KeyOf<S, T>[] }
+    : never;
+};
+/** `create`'s data: the fields, plus `relation: { create | connect }` (one atomic unit on every target). */
+export type CreateData<S, K extends ModelKey<S>> = OwnCreate<FieldsFor<S, K>, BelongsToKeys<RelationsFor<S, K>>> & NestedCreate<S, RelationsFor<S, K>>;
+/** `update`'s data: the field updates, plus `relation: { create | connect | disconnect | set }`. */
+export type UpdateData<S, K extends ModelKey<S>> = UpdateInput<S, K> & NestedUpdate<S, RelationsFor<S, K>>;

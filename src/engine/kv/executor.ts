@@ -10,14 +10,14 @@ import { batchItemDiagnostics, batchTooLargeDiagnostic, interactiveTransactionDi
 import { kvSchema } from '../../schema/colocation.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { Plan } from '../../plan/plan.js';
-import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
+import type { BatchGuard, ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
 import type { KvDriverCore, Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
 import { readCollection, runCounts, runIncludes } from './include.js';
 import { checkFoldSize, distinctRows, foldGroups } from './fold.js';
 import { termName } from '../../query/aggregate.js';
 import { boundaryAttrs, boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
-import { batchUnits, runCreate, transactionSize, transactUnits, UnitFailure, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
+import { batchUnits, guardUnit, runCreate, transactionSize, transactUnits, UnitFailure, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
 
 export interface KvExecutorOptions {
   /** Requests in flight at most for one query (includes, key chunks, partitions). Default 8. */
@@ -181,7 +181,7 @@ export class KvExecutor implements Executor {
   }
 
   /** db.batch: every item's writes in ONE TransactWriteItems; reads they need happen first. */
-  async batch(items: readonly PreparedQuery[], ctx: ExecContext): Promise<unknown[]> {
+  async batch(items: readonly PreparedQuery[], ctx: ExecContext, guards: readonly BatchGuard[] = []): Promise<unknown[]> {
     // Refused from the plans alone, before any request.
     const refused = items.flatMap((q) => batchItemDiagnostics('dynamodb', ctx.schema, q.plan.operations));
     if (refused.length) throw CapabilityError.of(refused);
@@ -198,6 +198,17 @@ export class KvExecutor implements Executor {
       }
     }
     const all = prepared.flatMap((p, i) => p.units.map((u) => ({ u, i })));
+    if (guards.length) {
+      // A ConditionCheck per guard, unless the row is written in the transaction anyway (DynamoDB
+      // refuses two operations on one item; the write's own condition then checks it).
+      const gx = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency);
+      const written = new Set(all.flatMap(({ u }) => [...u.targets, ...u.counters.map((c) => c.target)]));
+      guards.forEach((g, gi) => {
+        const u = guardUnit(gx, g.model, g.key);
+        if (!u.targets.some((t) => written.has(t))) all.push({ u, i: items.length + gi });
+        for (const t of u.targets) written.add(t);
+      });
+    }
     const total = transactionSize(all.map(({ u }) => u));
     if (total > MAX_TRANSACT_ITEMS) {
       throw CapabilityError.of([batchTooLargeDiagnostic('dynamodb', total)]);

@@ -25,7 +25,8 @@ interface Meaning {
   readonly model: ModelDef;
   /** counter: the ADD on a parent's counter cache (`parent`), made by a write of `model` rows. */
   /** entry: an indexed list's entry written or removed with the row (`fields`: the list). */
-  readonly role: 'row' | 'claim' | 'release' | 'counter' | 'entry';
+  /** guard: a ConditionCheck that a row exists (a nested write's connect target). */
+  readonly role: 'row' | 'claim' | 'release' | 'counter' | 'entry' | 'guard';
   readonly parent?: ModelDef;
   readonly delta?: number;
   /** counter: the parent item's identity. */
@@ -189,6 +190,16 @@ export function createUnit(x: RunCtx, w: KvPutItem, row: Row): Unit {
   return unit;
 }
 
+/** A check that a row exists (a nested write's connect target): an Update with no updates is a ConditionCheck. */
+export function guardUnit(x: RunCtx, modelKey: string, key: Row): Unit {
+  const model = x.schema.models[modelKey];
+  const unit = newUnit(() => null);
+  unit.items.push({ kind: 'Update', model: modelKey, key: pickKey(model, key), updates: [], condition: exists(model), resolve: resolver(x) });
+  unit.meanings.push({ model, role: 'guard', method: 'update' });
+  unit.targets.push(rowTarget(model, key));
+  return unit;
+}
+
 /** Update of one existing row, read beforehand: the row, then entries that moved. */
 export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: unknown, scope: Scope): Unit {
   const model = x.schema.models[w.model];
@@ -254,6 +265,8 @@ function reasonError(m: Meaning, r: KvCancelReason): QuernError {
       case 'entry':
         // Entries carry no condition of their own: the row's condition guards them.
         return new DriverError('dynamodb', `${m.model.name}.${m.fields?.[0]} index entry ${m.method} failed its condition`);
+      case 'guard':
+        return new NotFoundError(m.model.name, 'the record to connect does not exist');
       case 'counter':
         if (isGuardAttribute(m.fields?.[0] ?? '')) return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (or was deleted meanwhile)`);
         return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (its counter cache ${m.parent!.name}.${m.fields?.[0]} could not be updated)`);
