@@ -20,7 +20,11 @@ export interface NestedHost extends QueryRunner {
 }
 
 /** One step of the unit: a part of the write, a guard read (SQL), or the final read-back. */
-interface Step { readonly q: Query<unknown>; readonly part: WritePart | null; readonly guard: ExistsGuard | null }
+interface Step {
+  readonly q: Query<unknown>;
+  readonly part: WritePart | null;
+  readonly guard: ExistsGuard | null;
+}
 
 const SHAPING = ['select', 'include', 'omit'] as const;
 
@@ -32,7 +36,13 @@ export function expand(schema: SchemaDef, q: Query<unknown>): NestedWrite {
  * The steps in order. `linked`: per LinkChange, the targets linked now (null: unknown, as when
  * only planning; every connect is then a new join row).
  */
-function steps(host: QueryRunner, q: Query<unknown>, n: NestedWrite, target: TargetDescriptor, linked: (readonly unknown[] | null)[]): { steps: Step[]; main: number; reread: boolean; guards: ExistsGuard[] } {
+function steps(
+  host: QueryRunner,
+  q: Query<unknown>,
+  n: NestedWrite,
+  target: TargetDescriptor,
+  linked: (readonly unknown[] | null)[],
+): { steps: Step[]; main: number; reread: boolean; guards: ExistsGuard[] } {
   const args = q.args as Record<string, unknown>;
   const reread = args.include !== undefined;
   const shaping: Record<string, unknown> = {};
@@ -40,7 +50,13 @@ function steps(host: QueryRunner, q: Query<unknown>, n: NestedWrite, target: Tar
   const sql = target.capabilities.family === 'sql';
   const out: Step[] = [];
   // SQL reads inside its transaction: the guards are reads before the writes.
-  if (sql) for (const g of n.guards) out.push({ q: new Query(host, g.modelKey, 'findUniqueOrThrow', { where: g.key, select: Object.fromEntries(Object.keys(g.key).map((k) => [k, true])) }), part: null, guard: g });
+  if (sql)
+    for (const g of n.guards)
+      out.push({
+        q: new Query(host, g.modelKey, 'findUniqueOrThrow', { where: g.key, select: Object.fromEntries(Object.keys(g.key).map((k) => [k, true])) }),
+        part: null,
+        guard: g,
+      });
   let main = -1;
   n.parts.forEach((p, i) => {
     if (i === n.main) main = out.length;
@@ -67,7 +83,11 @@ function prepareStep(host: QueryRunner, s: Step, isMain: boolean): PreparedQuery
   } catch (e) {
     if (!(e instanceof ValidationError) || !s.part || isMain) throw e;
     const own = `${s.q.modelKey}.${s.q.method}`;
-    const rest = e.path.startsWith(`${own}.data`) ? e.path.slice(`${own}.data`.length) : e.path.startsWith(`${own}.where`) ? e.path.slice(`${own}.where`.length) : '';
+    const rest = e.path.startsWith(`${own}.data`)
+      ? e.path.slice(`${own}.data`.length)
+      : e.path.startsWith(`${own}.where`)
+        ? e.path.slice(`${own}.where`.length)
+        : '';
     throw new ValidationError(`${s.part.path}${rest}`, e.problem);
   }
 }
@@ -75,11 +95,19 @@ function prepareStep(host: QueryRunner, s: Step, isMain: boolean): PreparedQuery
 export async function runNested(host: NestedHost, q: Query<unknown>, target: TargetDescriptor): Promise<unknown> {
   const n = expand(host.ctx.schema, q);
   // Every part is validated before anything is read or written.
-  const planned = steps(host, q, n, target, n.links.map(() => null));
+  const planned = steps(
+    host,
+    q,
+    n,
+    target,
+    n.links.map(() => null),
+  );
   planned.steps.forEach((s, i) => prepareStep(host, s, i === planned.main));
   const linked: (readonly unknown[] | null)[] = [];
   for (const change of n.links) {
-    const rows = (await host.execute(new Query(host, change.rel.through!, 'findMany', { where: { [change.rel.foreignKey]: change.parent }, select: { [change.rel.to!]: true } }))) as Record<string, unknown>[];
+    const rows = (await host.execute(
+      new Query(host, change.rel.through!, 'findMany', { where: { [change.rel.foreignKey]: change.parent }, select: { [change.rel.to!]: true } }),
+    )) as Record<string, unknown>[];
     linked.push(rows.map((r) => r[change.rel.to!]));
   }
   const { steps: list, main, reread, guards } = n.links.length ? steps(host, q, n, target, linked) : planned;
@@ -90,7 +118,11 @@ export async function runNested(host: NestedHost, q: Query<unknown>, target: Tar
   });
   let results: unknown[];
   try {
-    results = await host.executor.batch(prepared, host.ctx, guards.map((g): BatchGuard => ({ model: g.modelKey, key: g.key })));
+    results = await host.executor.batch(
+      prepared,
+      host.ctx,
+      guards.map((g): BatchGuard => ({ model: g.modelKey, key: g.key })),
+    );
   } catch (e) {
     throw unwrap(e, host.ctx.schema, list, guards);
   }
@@ -115,5 +147,11 @@ function unwrap(e: unknown, schema: SchemaDef, list: readonly Step[], guards: re
 /** What explain and lint show for a nested write: every part's plan, in order (links as new join rows). */
 export function nestedPlans(host: QueryRunner, q: Query<unknown>, schema: SchemaDef, target: TargetDescriptor): Query<unknown>[] {
   const n = expand(schema, q);
-  return steps(host, q, n, target, n.links.map(() => null)).steps.map((s) => s.q);
+  return steps(
+    host,
+    q,
+    n,
+    target,
+    n.links.map(() => null),
+  ).steps.map((s) => s.q);
 }

@@ -102,7 +102,8 @@ function split(c: Ctx, modelKey: string, data: unknown, path: string): { own: Re
     const p = `${path}.${k}`;
     if (!isPlainObject(v) || entries(v).length === 0) throw new ValidationError(p, `expected { ${NESTED_OPS.join(' | ')} }, got ${describe(v)}`);
     for (const op of Object.keys(v)) {
-      if (v[op] !== undefined && !(NESTED_OPS as readonly string[]).includes(op)) throw new ValidationError(`${p}.${op}`, `unknown nested write '${op}'; expected one of: ${NESTED_OPS.join(', ')}`);
+      if (v[op] !== undefined && !(NESTED_OPS as readonly string[]).includes(op))
+        throw new ValidationError(`${p}.${op}`, `unknown nested write '${op}'; expected one of: ${NESTED_OPS.join(', ')}`);
     }
     ops.push([rels[k], v, p]);
   }
@@ -133,7 +134,11 @@ function list(v: unknown, path: string): [unknown, string][] {
 
 function checkNullable(c: Ctx, modelKey: string, field: string, path: string) {
   const m = c.schema.models[modelKey];
-  if (!m.fields[field].nullable) throw new ValidationError(path, `disconnect sets ${m.name}.${field} to null, but it is not nullable; delete the ${m.name} instead, or declare ${field} nullable`);
+  if (!m.fields[field].nullable)
+    throw new ValidationError(
+      path,
+      `disconnect sets ${m.name}.${field} to null, but it is not nullable; delete the ${m.name} instead, or declare ${field} nullable`,
+    );
 }
 
 function refuse(path: string, op: string, rel: RelationDef, what: string): never {
@@ -210,7 +215,12 @@ function childOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][],
           for (const [w, pi] of list(one && arg === true ? {} : arg, po)) {
             if (!isPlainObject(w)) throw new ValidationError(pi, `expected a where naming a unique ${c.schema.models[rel.target].name}, got ${describe(w)}`);
             // Only a row pointing at this parent is disconnected from it.
-            c.parts.push({ modelKey: rel.target, method: 'update', args: { where: { ...w, [rel.foreignKey]: parent }, data: { [rel.foreignKey]: null } }, path: pi });
+            c.parts.push({
+              modelKey: rel.target,
+              method: 'update',
+              args: { where: { ...w, [rel.foreignKey]: parent }, data: { [rel.foreignKey]: null } },
+              path: pi,
+            });
           }
           break;
         }
@@ -227,7 +237,9 @@ function childOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][],
 }
 
 function manyToManyOps(c: Ctx, rel: RelationDef, v: Record<string, unknown>, p: string, parent: unknown, inUpdate: boolean, depth: number) {
-  const from = rel.foreignKey, to = rel.to!, through = rel.through!;
+  const from = rel.foreignKey,
+    to = rel.to!,
+    through = rel.through!;
   const connect: { to: unknown; path: string }[] = [];
   if (v.create !== undefined) {
     for (const [d, pi] of list(v.create, `${p}.create`)) {
@@ -236,10 +248,12 @@ function manyToManyOps(c: Ctx, rel: RelationDef, v: Record<string, unknown>, p: 
     }
   }
   if (v.set !== undefined && !inUpdate) throw new ValidationError(`${p}.set`, `'set' applies in update; in create, use connect`);
-  if (v.set !== undefined && (v.connect !== undefined || v.disconnect !== undefined)) throw new ValidationError(`${p}.set`, 'set replaces every link: pass it without connect or disconnect');
+  if (v.set !== undefined && (v.connect !== undefined || v.disconnect !== undefined))
+    throw new ValidationError(`${p}.set`, 'set replaces every link: pass it without connect or disconnect');
   for (const op of ['connect', 'set'] as const) {
     if (v[op] === undefined) continue;
-    if (op === 'set' && !Array.isArray(v.set)) throw new ValidationError(`${p}.set`, `expected a list of { ${refField(c, rel.target)} }, got ${describe(v.set)}`);
+    if (op === 'set' && !Array.isArray(v.set))
+      throw new ValidationError(`${p}.set`, `expected a list of { ${refField(c, rel.target)} }, got ${describe(v.set)}`);
     for (const [w, pi] of list(v[op], `${p}.${op}`)) {
       const key = keyOf(c, rel.target, w, pi);
       if (connect.some((x) => x.to === key)) throw new ValidationError(pi, `${c.schema.models[rel.target].name} ${String(key)} is named twice`);
@@ -264,7 +278,14 @@ function manyToManyOps(c: Ctx, rel: RelationDef, v: Record<string, unknown>, p: 
   c.links.push({ rel, parent, connect, replace: v.set !== undefined, path: `${p}.${v.set !== undefined ? 'set' : 'connect'}` });
 }
 
-function expandCreate(c: Ctx, modelKey: string, data: unknown, path: string, fixed: Record<string, unknown>, depth: number): { main: number; key: Record<string, unknown> } {
+function expandCreate(
+  c: Ctx,
+  modelKey: string,
+  data: unknown,
+  path: string,
+  fixed: Record<string, unknown>,
+  depth: number,
+): { main: number; key: Record<string, unknown> } {
   if (depth > MAX_DEPTH) throw new ValidationError(path, `nested writes deeper than ${MAX_DEPTH} levels`);
   const model = c.schema.models[modelKey];
   const { own, ops } = split(c, modelKey, data, path);
@@ -289,7 +310,10 @@ function expandUpdate(c: Ctx, modelKey: string, where: unknown, data: unknown, r
   const pinned = isPlainObject(where) ? model.key.every((k) => where[k] !== undefined && !isPlainObject(where[k])) : false;
   const key = pinned ? Object.fromEntries(model.key.map((k) => [k, (where as Record<string, unknown>)[k]])) : {};
   if (!pinned && ops.some(([rel]) => rel.kind !== 'belongsTo')) {
-    throw new ValidationError(`${root}.where`, `a nested write through a ${model.name} relation needs where to name the ${model.name} by its key (${model.key.join(', ')}), so related rows can point at it`);
+    throw new ValidationError(
+      `${root}.where`,
+      `a nested write through a ${model.name} relation needs where to name the ${model.name} by its key (${model.key.join(', ')}), so related rows can point at it`,
+    );
   }
   const main = c.parts.length;
   c.parts.push({ modelKey, method: 'update', args: { where, data: own }, path: `${root}.data` });
@@ -304,15 +328,19 @@ function expandUpdate(c: Ctx, modelKey: string, where: unknown, data: unknown, r
  */
 export function linkParts(change: LinkChange, linked: readonly unknown[]): WritePart[] {
   const { rel, parent } = change;
-  const from = rel.foreignKey, to = rel.to!, through = rel.through!;
+  const from = rel.foreignKey,
+    to = rel.to!,
+    through = rel.through!;
   const has = (k: unknown) => linked.some((l) => sameKey(l, k));
   const out: WritePart[] = [];
   if (change.replace) {
     for (const l of linked) {
-      if (!change.connect.some((x) => sameKey(x.to, l))) out.push({ modelKey: through, method: 'delete', args: { where: { [from]: parent, [to]: l } }, path: change.path });
+      if (!change.connect.some((x) => sameKey(x.to, l)))
+        out.push({ modelKey: through, method: 'delete', args: { where: { [from]: parent, [to]: l } }, path: change.path });
     }
   }
-  for (const x of change.connect) if (!has(x.to)) out.push({ modelKey: through, method: 'create', args: { data: { [from]: parent, [to]: x.to } }, path: x.path });
+  for (const x of change.connect)
+    if (!has(x.to)) out.push({ modelKey: through, method: 'create', args: { data: { [from]: parent, [to]: x.to } }, path: x.path });
   return out;
 }
 

@@ -23,7 +23,9 @@ conformance('nested writes', ({ scenario }) => {
     const team = t.tag('team');
     const user = await t.db.user.create({
       data: {
-        email: `${team}@x.io`, name: 'Ann', team,
+        email: `${team}@x.io`,
+        name: 'Ann',
+        team,
         profile: { create: { bio: 'hi' } },
         posts: { create: [{ title: 'one' }, { title: 'two' }] },
       },
@@ -34,7 +36,19 @@ conformance('nested writes', ({ scenario }) => {
     const profile = await t.db.profile.findUnique({ where: { userId: user.id } });
     expect(profile?.bio).toBe('hi');
     // Two levels: a post with its comments, the comments' author connected.
-    const post = await t.db.post.create({ data: { title: 'deep', author: { connect: { id: user.id } }, comments: { create: [{ body: 'a', authorId: user.id }, { body: 'b', authorId: user.id }] } }, include: { comments: true, author: true } });
+    const post = await t.db.post.create({
+      data: {
+        title: 'deep',
+        author: { connect: { id: user.id } },
+        comments: {
+          create: [
+            { body: 'a', authorId: user.id },
+            { body: 'b', authorId: user.id },
+          ],
+        },
+      },
+      include: { comments: true, author: true },
+    });
     expect(post.authorId).toBe(user.id);
     expect(post.author.name).toBe('Ann');
     expect(post.comments.map((c) => c.body).sort()).toEqual(['a', 'b']);
@@ -45,7 +59,11 @@ conformance('nested writes', ({ scenario }) => {
     const team = t.tag('team');
     const [db] = await tags(t, team, 'db');
     const post = await t.db.post.create({
-      data: { title: 'linked', author: { create: { email: `${team}@x.io`, name: 'Bo', team } }, labels: { connect: [{ id: db.id }], create: [{ team, name: 'new' }] } },
+      data: {
+        title: 'linked',
+        author: { create: { email: `${team}@x.io`, name: 'Bo', team } },
+        labels: { connect: [{ id: db.id }], create: [{ team, name: 'new' }] },
+      },
       include: { labels: true, author: true },
     });
     expect(post.author.name).toBe('Bo');
@@ -63,7 +81,10 @@ conformance('nested writes', ({ scenario }) => {
     expect((await t.db.post.findUniqueOrThrow({ where: { id: post.id } })).authorId).toBe(bo.id);
     expect((await t.db.user.findUniqueOrThrow({ where: { id: bo.id } })).name).toBe('Bo 2');
 
-    const project = await t.db.project.create({ data: { team, name: 'p', tasks: { create: [{ title: 'a', assignee: { connect: { id: ann.id } } }] } }, include: { tasks: true } });
+    const project = await t.db.project.create({
+      data: { team, name: 'p', tasks: { create: [{ title: 'a', assignee: { connect: { id: ann.id } } }] } },
+      include: { tasks: true },
+    });
     const task = project.tasks[0];
     expect(task.assigneeId).toBe(ann.id);
     const cleared = await t.db.task.update({ where: { id: task.id }, data: { assignee: { disconnect: true } } });
@@ -95,12 +116,26 @@ conformance('nested writes', ({ scenario }) => {
     expect(await t.db.post.findMany({ where: { authorId: ann.id } })).toEqual([]);
 
     // The second user's email is taken: neither the post nor its author is written.
-    const dup = await expectError(t.db.post.create({ data: { title: 'dup', author: { create: { email: ann.email, name: 'X', team } } } }), UniqueConstraintError);
+    const dup = await expectError(
+      t.db.post.create({ data: { title: 'dup', author: { create: { email: ann.email, name: 'X', team } } } }),
+      UniqueConstraintError,
+    );
     expect(dup.fields).toEqual(['email']);
     expect(await t.db.user.count({ where: { team } })).toBe(1);
     // A failing child create undoes its parent and siblings.
     const email = `${t.tag('u')}@x.io`;
-    await expectError(t.db.user.create({ data: { email, name: 'Cy', team, profile: { create: { bio: 'x' } }, posts: { create: [{ title: 'fine' }, { title: 'bad', labels: { connect: { id: missing } } }] } } }), NotFoundError);
+    await expectError(
+      t.db.user.create({
+        data: {
+          email,
+          name: 'Cy',
+          team,
+          profile: { create: { bio: 'x' } },
+          posts: { create: [{ title: 'fine' }, { title: 'bad', labels: { connect: { id: missing } } }] },
+        },
+      }),
+      NotFoundError,
+    );
     expect(await t.db.user.findUnique({ where: { email } })).toBeNull();
     // An update whose nested part fails leaves the row as it was.
     await expectError(t.db.user.update({ where: { id: ann.id }, data: { name: 'changed', posts: { connect: [{ id: missing }] } } }), NotFoundError);
@@ -114,8 +149,14 @@ conformance('nested writes', ({ scenario }) => {
       const e = await expectError(p, ValidationError);
       expect(e.path).toBe(path);
     };
-    await v(t.db.user.create({ data: { email: 'a@b.c', name: 'A', team: 't', posts: { create: [{ title: 'x', authorId: ann.id } as never] } } }), 'user.create.data.posts.create[0].authorId');
-    await v(t.db.user.create({ data: { email: 'a@b.c', name: 'A', team: 't', posts: { create: [{ title: 7 as never }] } } }), 'user.create.data.posts.create[0].title');
+    await v(
+      t.db.user.create({ data: { email: 'a@b.c', name: 'A', team: 't', posts: { create: [{ title: 'x', authorId: ann.id } as never] } } }),
+      'user.create.data.posts.create[0].authorId',
+    );
+    await v(
+      t.db.user.create({ data: { email: 'a@b.c', name: 'A', team: 't', posts: { create: [{ title: 7 as never }] } } }),
+      'user.create.data.posts.create[0].title',
+    );
     await v(t.db.user.create({ data: { email: 'a@b.c', name: 'A', team: 't', posts: { upsert: [] } as never } }), 'user.create.data.posts.upsert');
     // authorId is not nullable: a post cannot be disconnected from its author.
     await v(t.db.user.update({ where: { id: ann.id }, data: { posts: { disconnect: [{ id: ann.id }] } } }), 'user.update.data.posts.disconnect');
@@ -131,7 +172,10 @@ conformance('nested writes', ({ scenario }) => {
     const team = t.tag('team');
     const email = `${team}@x.io`;
     const posts = Array.from({ length: 100 }, (_, i) => ({ title: `p${i}` }));
-    const outcome = await t.db.user.create({ data: { email, name: 'Big', team, posts: { create: posts } } }).then(() => null, (e: unknown) => e);
+    const outcome = await t.db.user.create({ data: { email, name: 'Big', team, posts: { create: posts } } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     if (outcome) {
       expect(await t.db.user.findUnique({ where: { email } })).toBeNull();
       throw outcome;

@@ -189,6 +189,40 @@ describe.skipIf(!have.dynamodb)('fault injection: DynamoDB transport faults', ()
         };
       },
       () => {
+        // A nested create: user, profile, post and the post's comment in one TransactWriteItems.
+        const id = uuidOf(25, fresh()), email = `n${n}@x.io`, pid = uuidOf(26, n), cid = uuidOf(27, n);
+        const getComment = async () => (await on(healthy.db, 'comment').findUnique({ where: { id: cid } })) as Row | null;
+        return {
+          what: `nested create of user ${email} with profile, post ${pid} and comment ${cid}`,
+          run: () => on(faulty.db, 'user').create({ data: { id, email, name: 'N', profile: { create: { bio: 'b' } }, posts: { create: [{ id: pid, title: 'nested', comments: { create: [{ id: cid, authorId: id, body: 'c' }] } }] } } }),
+          effects: [
+            async () => (await getUser(id))?.email === email,
+            async () => (await on(healthy.db, 'profile').findUnique({ where: { userId: id } })) !== null,
+            async () => (await getPost(pid)) !== null,
+            async () => (await getComment()) !== null,
+          ],
+          after: async () => {
+            if (await getUser(id)) users.set(id, email);
+            if (await getPost(pid)) posts.set(pid, 1);
+          },
+        };
+      },
+      () => {
+        // A nested update: the post's title (versioned) and a new comment, all or nothing.
+        const id = r.pick([...posts.keys()]);
+        const v = posts.get(id)!;
+        const title = `nu${fresh()}`, cid = uuidOf(28, n);
+        return {
+          what: `nested update of post ${id}@${v} with comment ${cid}`,
+          run: () => on(faulty.db, 'post').update({ where: { id, version: v }, data: { title, comments: { create: { id: cid, authorId: uuidOf(1, 1), body: 'c' } } } }),
+          effects: [
+            async () => { const p = await getPost(id); return p?.title === title && p?.version === v + 1; },
+            async () => (await on(healthy.db, 'comment').findUnique({ where: { id: cid } })) !== null,
+          ],
+          after: async () => void posts.set(id, (await getPost(id))!.version as number),
+        };
+      },
+      () => {
         if (!users.size) return null;
         const id = r.pick([...users.keys()]);
         return {

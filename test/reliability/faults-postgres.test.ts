@@ -145,6 +145,43 @@ describe.skipIf(!have.postgres)('fault injection: PostgreSQL backends terminated
     record(task, { faults: local });
   }, LOOP_TIMEOUT);
 
+  it('a nested write whose session is killed while a part waits for a lock leaves nothing and fails typed', async ({ task }) => {
+    const violation = (why: string): never => {
+      record(task, { violations: 1 });
+      throw new Error(`${why} (seed ${SEED})`);
+    };
+    const locker = new pg.Client({ connectionString: t.url });
+    locker.on('error', () => undefined);
+    await locker.connect();
+    const local: Record<string, number> = {};
+    try {
+      for (let round = 0; round < BUDGET.pgKillRounds; round++) {
+        const victim = data.post[round % data.post.length];
+        const before = (await on(t.db, 'post').findUnique({ where: { id: victim.id } })) as Row;
+        const u = user();
+        const pid = uuidOf(33, ++n), cid = uuidOf(34, n);
+        // Another session holds the victim post, so connecting it (an update) waits mid-unit.
+        await locker.query('BEGIN');
+        await locker.query('SELECT 1 FROM "Post" WHERE id = $1 FOR UPDATE', [victim.id]);
+        const nested = outcome(on(t.db, 'user').create({ data: { ...u, posts: { create: [{ id: pid, title: 'nested', comments: { create: [{ id: cid, authorId: u.id, body: 'c' }] } }], connect: [{ id: victim.id }] } } }));
+        await terminate(`wait_event_type = 'Lock'`);
+        bump(local, 'postgres: session killed in a nested write waiting for a lock');
+        const res = await nested;
+        await locker.query('ROLLBACK');
+        if (res.ok) violation('the killed nested write reported success');
+        const err = (res as { error: unknown }).error;
+        if (!(err instanceof QuernError)) violation(`the killed nested write failed with an untyped error: ${describeError(err)}`);
+        if (await exists('user', u.id) || await exists('post', pid) || await exists('comment', cid)) violation('the killed nested write left its first parts behind: not all or nothing');
+        const after = (await on(t.db, 'post').findUnique({ where: { id: victim.id } })) as Row;
+        if (after.authorId !== before.authorId || after.version !== before.version) violation('the killed nested write changed the locked row');
+        await stillWorks(violation);
+      }
+    } finally {
+      await locker.end().catch(() => undefined);
+      record(task, { faults: local });
+    }
+  }, LOOP_TIMEOUT);
+
   it('a batch whose session is killed while an item waits for a lock leaves nothing and fails typed', async ({ task }) => {
     const violation = (why: string): never => {
       record(task, { violations: 1 });

@@ -8,11 +8,16 @@ type User = Row<Blog, 'user'>;
 type Post = Row<Blog, 'post'>;
 
 async function creates(db: Client<Blog>, id: string) {
-  const user = await db.user.create({ data: { email: 'a@x.io', name: 'A', team: 't', posts: { create: [{ title: 'one' }] }, profile: { create: { bio: 'hi' } } } });
+  const user = await db.user.create({
+    data: { email: 'a@x.io', name: 'A', team: 't', posts: { create: [{ title: 'one' }] }, profile: { create: { bio: 'hi' } } },
+  });
   // The result is the row, as for a plain create.
   expectTypeOf(user).toEqualTypeOf<User>();
   // A belongsTo's foreign key may come from the relation instead.
-  const post = await db.post.create({ data: { title: 't', author: { connect: { id } }, labels: { connect: [{ id }], create: { team: 't', name: 'n' } } }, include: { labels: true } });
+  const post = await db.post.create({
+    data: { title: 't', author: { connect: { id } }, labels: { connect: [{ id }], create: { team: 't', name: 'n' } } },
+    include: { labels: true },
+  });
   expectTypeOf(post.labels[0].name).toEqualTypeOf<string>();
   expectTypeOf(post.title).toEqualTypeOf<string>();
   await db.post.create({ data: { title: 't', author: { create: { email: 'b@x.io', name: 'B', team: 't' } } } });
