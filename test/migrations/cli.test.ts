@@ -78,6 +78,34 @@ describe.skipIf(!hasPg || !hasDynamo)('quern migrate (command line, no terminal)
     expect(again.stdout).toContain('No changes');
   }));
 
+  it('DynamoDB: db push, then baseline records without running, and reset --force drops and re-applies', ({ expect }) => scenario(async (project) => {
+    project.useVersion(1);
+    const push = await project.run(['db', 'push', '--target', 'dynamodb']);
+    expect(push.code, push.stderr).toBe(0);
+    const gen = await project.run(['migrate', 'generate', '--name', 'init', '--no-report']);
+    expect(gen.code, gen.stderr).toBe(0);
+
+    const baseline = await project.run(['migrate', 'baseline', '--target', 'dynamodb']);
+    expect(baseline.code, baseline.stderr).toBe(0);
+    expect(baseline.stdout).toMatch(/dynamodb .*: recorded as applied 0001_init/);
+    const apply = await project.run(['migrate', 'apply', '--target', 'dynamodb']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).not.toMatch(/applied 0001_init/);
+    const status = await project.run(['migrate', 'status', '--target', 'dynamodb']);
+    expect(status.stdout).toMatch(/dynamodb\n {2}0001_init\s+applied \d{4}-\d\d-\d\d/);
+
+    const refused = await project.run(['migrate', 'reset', '--target', 'dynamodb']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--force');
+    const reset = await project.run(['migrate', 'reset', '--force', '--target', 'dynamodb']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toMatch(/dynamodb .*: dropped .*Post/);
+    expect(reset.stdout).toMatch(/dynamodb .*: applied 0001_init/);
+    const [live, pushed] = await Promise.all([liveSchemas(project.connections), pushedSchemas(v1())]);
+    expect(live.dynamodb).toBeDefined();
+    expect(live.dynamodb).toEqual(pushed.dynamodb);
+  }));
+
   it('without a terminal, an ambiguous rename fails and names the flag; --rename keeps the data', ({ expect }) => scenario(async (project) => {
     await project.applyInProcess(await project.generateHistory(1));
     // v1 → a version where Post.title is gone and Post.headline is new.
