@@ -5,6 +5,8 @@
 import { expect } from 'vitest';
 import { BatchError, CapabilityError, SchemaError, defineSchema, f, model } from 'quern';
 import { lists, type Lists } from './lists-schema.js';
+import { randomListWrites } from './list-writes.js';
+import { rng } from '../reliability/random.js';
 import { conformance, expectCapabilityError, recordOps, rejection, sortedTitles, type Target } from './targets.js';
 
 type T = Target<Lists>;
@@ -115,6 +117,15 @@ conformance<Lists>(
       expect(await t.db.entry.deleteMany({ where: { tags: { has: x } } })).toEqual({ count: 2 });
       expect(await t.db.entry.findMany({ where: { tags: { has: y } } })).toEqual([]);
       expect(await mismatches(t, s)).toEqual([]);
+    });
+
+    scenario('generated random writes (batches and failing writes included) leave has equal to the rows', {}, async (t) => {
+      const s = t.tag('r');
+      const report = await randomListWrites(t.db, rng(0x715), s, 30);
+      const bad = await mismatches(t, s);
+      console.log(`[indexed-lists ${t.name}] ${report.ok} writes committed, ${report.failed} failed; has mismatches: ${bad.length}`);
+      expect(report.ok).toBeGreaterThan(10);
+      expect(bad).toEqual([]);
     });
 
     scenario('requests: has is at most two requests for a page; a create is one request', {}, async (t) => {
