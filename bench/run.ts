@@ -7,7 +7,7 @@
  * table, the Markdown (docs/performance.md, README) and the SVG chart from it.
  *
  *   --quick              fewer rounds; the same workloads
- *   --only=a,b           run some parts: postgres, pglite, dynamodb, colocated, planner, mapping, callsite, lint, memory, typecheck
+ *   --only=a,b           run some parts: postgres, pglite, dynamodb, colocated, planner, mapping, callsite, tracing, lint, memory, typecheck
  *                        (results go to bench/generated/results/partial.*, gitignored; latest.* is left alone)
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,11 +30,12 @@ import { runPlannerBench, runRowMappingBench } from './suites/planner.js';
 import { runLint } from './suites/lint.js';
 import { runMemory } from './suites/memory.js';
 import { runTypecheck } from './suites/typecheck.js';
+import { runTracingBench } from './suites/tracing.js';
 import { runColdStart } from './suites/coldstart.js';
 import { runCallSiteBench } from './suites/call-site.js';
 import { runColocatedBench } from './suites/colocated.js';
 
-const PARTS = ['postgres', 'coldstart', 'pglite', 'dynamodb', 'colocated', 'planner', 'mapping', 'callsite', 'lint', 'memory', 'typecheck'] as const;
+const PARTS = ['postgres', 'coldstart', 'pglite', 'dynamodb', 'colocated', 'planner', 'mapping', 'callsite', 'tracing', 'lint', 'memory', 'typecheck'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,6 +91,7 @@ async function main() {
   let planner: BenchResults['planner'] = { skipped: 'not run (--only)' };
   let rowMapping: BenchResults['rowMapping'] = { skipped: 'not run (--only)' };
   let callSite: BenchResults['callSite'] = { skipped: 'not run (--only)' };
+  let tracing: BenchResults['tracing'] = { skipped: 'not run (--only)' };
   let colocated: BenchResults['colocated'] = { skipped: 'not run (--only)' };
   let lint: BenchResults['lint'] = { skipped: 'not run (--only)' };
   let memory: BenchResults['memory'] = { skipped: 'not run (--only)' };
@@ -173,6 +175,7 @@ async function main() {
       log('caller sites: cost per query');
       callSite = await guard<BenchResults['callSite']>('callsite', (skipped) => ({ skipped }), () => runCallSiteBench(quick));
     }
+    if (wants('tracing')) tracing = await guard<BenchResults['tracing']>('tracing', (skipped) => ({ skipped }), () => runTracingBench(quick));
     if (wants('memory')) {
       log('memory (paginate 100,000 rows, in a child process)');
       memory = await guard<BenchResults['memory']>('memory', (skipped) => ({ skipped }), () => runMemory(servers?.postgres?.url ?? null, log));
@@ -203,7 +206,7 @@ async function main() {
       node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
       memoryGB: Math.round(totalmem() / 2 ** 30), loadAverage: [Math.round(loadAtStart * 10) / 10, Math.round(loadavg()[0] * 10) / 10] as [number, number],
     },
-    suites, planner, rowMapping, callSite, colocated, lint, memory, typecheck, coldStart, failed,
+    suites, planner, rowMapping, callSite, tracing, colocated, lint, memory, typecheck, coldStart, failed,
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial) };
 

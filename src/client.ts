@@ -182,8 +182,6 @@ class Runtime implements QueryRunner {
   readonly ctx: ExecContext;
   readonly strict: boolean;
   private readonly warned = new Set<string>();
-  /** Set when tracing or shape recording is on: execute() takes the observed path (one branch otherwise). */
-  private readonly observed: boolean;
   /** Called on every query the model methods create, when shape recording or the N+1 detector needs it. */
   readonly onCreate?: (q: Query<unknown>) => void;
 
@@ -192,7 +190,6 @@ class Runtime implements QueryRunner {
     this.cursors = new CursorCodec(secret);
     this.strict = opts.strict ?? defaultStrict();
     this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}), ...(opts.maxFanout !== undefined ? { maxFanout: opts.maxFanout } : {}), warn: (d) => this.runtimeWarning(d) };
-    this.observed = !!(observe.tracing || observe.recorder);
     const { recorder, nPlusOne } = observe;
     if (recorder || nPlusOne) {
       this.onCreate = (q) => {
@@ -264,7 +261,8 @@ class Runtime implements QueryRunner {
         const d = this.observe.nPlusOne!.executed(q, prepared.plan, this.schema.def);
         if (d) this.runtimeWarning(d);
       }
-      if (this.observed) return await this.executeObserved(q, prepared);
+      // Tracing off and the query not sampled for recording: the plain path, one branch.
+      if (this.observe.tracing || q.sampled) return await this.executeObserved(q, prepared);
       this.gate(prepared.plan);
       const result = await this.executor.run(prepared, this.ctx);
       return this.finish(prepared, result);
@@ -278,10 +276,6 @@ class Runtime implements QueryRunner {
     const plan = prepared.plan;
     const record = q.sampled ? this.observe.recorder : undefined;
     const span = this.observe.tracing?.start(this.spanInfo(plan, q.modelKey, q.method));
-    if (!span && !record) {
-      this.gate(plan);
-      return this.finish(prepared, await this.executor.run(prepared, this.ctx));
-    }
     const started = performance.now();
     let requests = 0;
     const userLog = this.ctx.log;

@@ -77,6 +77,7 @@ export function textReport(r: BenchResults): string {
   micro('Planner (µs per operation, median of batches)', r.planner);
   micro('Row mapping (µs per row, 10-column rows)', r.rowMapping);
   if (r.callSite) micro('Caller sites (µs per query)', r.callSite);
+  if (r.tracing) micro('Observability (µs per query, in-memory executor)', r.tracing);
   if (r.colocated) out.push('', 'DynamoDB Local: findUnique + include of 30 colocated children (ms, median / p95)', ...colocatedLines(r.colocated).map((l) => `  ${l}`));
   out.push('', 'Lint throughput');
   out.push(r.lint.skipped !== undefined ? `  SKIPPED: ${r.lint.skipped}` : `  ${r.lint.sites} sites in ${r.lint.files} files: ${r.lint.seconds.toFixed(2)} s, ${Math.round(r.lint.sitesPerSecond)} sites/s${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond} sites per CPU second)` : ''}`);
@@ -161,6 +162,7 @@ export function markdownReport(r: BenchResults): string {
   microTable('Planner', 'µs/op', r.planner);
   microTable('Row mapping (10-column rows)', 'µs/row', r.rowMapping);
   if (r.callSite) microTable('Caller sites in errors', 'µs/query', r.callSite);
+  if (r.tracing) microTable('Observability: tracing off vs on', 'µs/query', r.tracing);
   if (r.colocated) out.push('', '**DynamoDB Local: a colocated include (a parent with 30 children) vs one hand-written Query**', '', ...colocatedLines(r.colocated).map((l) => `- ${l}`));
   out.push('', '**Lint, memory, type-check**', '');
   out.push(r.lint.skipped !== undefined ? `- Lint: skipped (${r.lint.skipped})` : `- Lint: ${r.lint.sites.toLocaleString('en-US')} query sites in ${r.lint.files} generated files in ${r.lint.seconds.toFixed(2)} s = **${Math.round(r.lint.sitesPerSecond).toLocaleString('en-US')} sites/s**${r.lint.cpuSeconds ? ` (${r.lint.cpuSeconds.toFixed(2)} s of CPU: ${r.lint.sitesPerCpuSecond!.toLocaleString('en-US')} sites per CPU second)` : ''}`);

@@ -148,6 +148,8 @@ export interface BenchResults {
   readonly rowMapping: Maybe<{ readonly figures: readonly MicroFigure[] }>;
   /** what pointing errors at the application's line costs a query (absent in older results) */
   readonly callSite?: Maybe<{ readonly figures: readonly MicroFigure[] }>;
+  /** Observability per query: nothing observed, defaults (tracing off), tracing on, shapes recorded. */
+  readonly tracing?: Maybe<{ readonly figures: readonly MicroFigure[] }>;
   /** a colocated include vs one hand-written Query on DynamoDB Local (absent in older results) */
   readonly colocated?: Maybe<ColocatedFigure>;
   readonly lint: Maybe<LintFigure>;
