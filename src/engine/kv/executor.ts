@@ -200,9 +200,10 @@ export class KvExecutor implements Executor {
     const all = prepared.flatMap((p, i) => p.units.map((u) => ({ u, i })));
     if (guards.length) {
       // A ConditionCheck per guard, unless the row is written in the transaction anyway (DynamoDB
-      // refuses two operations on one item; the write's own condition then checks it).
+      // refuses two operations on one item; the write's own condition then checks it). Counter
+      // ADDs on the guarded row fold into the guard's item, so its failure still reads "not found".
       const gx = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency);
-      const written = new Set(all.flatMap(({ u }) => [...u.targets, ...u.counters.map((c) => c.target)]));
+      const written = new Set(all.flatMap(({ u }) => u.targets));
       guards.forEach((g, gi) => {
         const u = guardUnit(gx, g.model, g.key);
         if (!u.targets.some((t) => written.has(t))) all.push({ u, i: items.length + gi });
