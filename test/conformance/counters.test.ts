@@ -4,7 +4,7 @@
 // key, upsert, db.batch). Checked against the real count on every target, after scripted writes
 // and after generated random writes (batches and failing writes included).
 import { expect } from 'vitest';
-import { BatchError, ForeignKeyError, SchemaError, ValidationError, belongsTo, defineSchema, f, model, type Client } from 'quern';
+import { BatchError, ForeignKeyError, SchemaError, UniqueConstraintError, ValidationError, belongsTo, defineSchema, f, model, type Client } from 'quern';
 import { rng } from '../reliability/random.js';
 import { randomWrites } from './counter-writes.js';
 import { denorm, type Denorm } from './denorm-schema.js';
@@ -162,6 +162,20 @@ conformance<Denorm>('counter caches', ({ scenario }) => {
     console.log(`[counters ${t.name}] ${report.ok} random writes committed, ${report.failed} refused/failed (expected ones); counters checked: ${list.length * 2}, mismatches: ${bad.length}`);
     expect(bad).toEqual([]);
     expect(report.ok).toBeGreaterThan(30);
+  });
+
+  scenario('a nested write counts its children in the same atomic unit', {}, async (t) => {
+    const scope = t.tag('s');
+    const a = await t.db.article.create({ data: { scope, title: 'nested', favorites: { create: [{ userId: 'u1' }, { userId: 'u2' }] } } });
+    // The result is the row as its own part wrote it (before its children); a read shows the count.
+    expect(a.favoritesCount).toBe(0);
+    expect((await t.db.article.findUniqueOrThrow({ where: { id: a.id } })).favoritesCount).toBe(2);
+    await t.db.article.update({ where: { id: a.id }, data: { title: 'more', favorites: { create: { userId: 'u3' } } } });
+    expect((await t.db.article.findUniqueOrThrow({ where: { id: a.id } })).favoritesCount).toBe(3);
+    // A failing nested write (u1 is already a favorite) moves no counter.
+    expect(await rejection(t.db.article.update({ where: { id: a.id }, data: { favorites: { create: [{ userId: 'u4' }, { userId: 'u1' }] } } }))).toBeInstanceOf(UniqueConstraintError);
+    expect(await mismatches(t.db, scope)).toEqual([]);
+    expect((await t.db.article.findUniqueOrThrow({ where: { id: a.id } })).favoritesCount).toBe(3);
   });
 }, { schema: denorm });
 
