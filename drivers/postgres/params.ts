@@ -73,15 +73,15 @@ const SCALAR_ENCODERS: Readonly<Record<SqlScalarType, Encode>> = {
   varchar: identity,
   uuid: identity,
   date: identity,
-  int4: identity,
-  float8: identity,
-  bool: identity,
-  int8,
-  numeric: toText,
-  timestamptz: timestamp,
-  // json params are already JSON text when a transform produced them (json-rows).
-  json: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
-  jsonb: (v) => JSON.stringify(v),
+  int: identity,
+  float: identity,
+  boolean: identity,
+  bigint: int8,
+  decimal: toText,
+  timestamp,
+  // A document param is already JSON text when a transform produced it (json-rows).
+  jsonDocument: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
+  json: (v) => JSON.stringify(v),
 };
 
 function encoder(t: SqlTypeRef): Encode | null {

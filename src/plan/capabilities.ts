@@ -1,59 +1,64 @@
 /**
  * What each target can do, as plain static data. Planning, `explain` and `lint`
- * need nothing but this, so they work offline, without a connection.
+ * need nothing but this, so they work offline, without a connection. Every
+ * flag here has a reader in the planner, the engine or the client: a flag
+ * nothing reads is decoration and does not belong here.
  */
+import { postgresDialect, type SqlDialect } from './sql/dialect.js';
+
 export type TargetName = 'postgres' | 'dynamodb';
 export type DriverName = 'postgres' | 'pglite' | 'dynamodb';
 
 export interface Capabilities {
   readonly target: TargetName;
+  /**
+   * Which planner runs: 'sql' lowers to one statement per method (any filter, any order,
+   * count, offset); 'kv' chooses a key-value access path per query, where a filter
+   * outside keys and indexes, an order off an index's sort key, or a count without a
+   * pinned partition is refused with its diagnostic.
+   */
   readonly family: 'sql' | 'kv';
+  /** The SQL dialect ('sql' family), read by lowering and the DDL renderers; null for key-value targets. */
+  readonly sql: SqlDialect | null;
   /** Relation filters some/every/none/is evaluated by the database. */
   readonly relationFilters: boolean;
-  /** Any orderBy, not just an index's sort key. */
-  readonly arbitraryOrder: boolean;
+  /** 'emulated': offset reads and discards the skipped rows (an `offset-emulated` warning). */
   readonly offset: 'native' | 'emulated';
-  /** count without a pinned partition is a full read. */
-  readonly countNeedsPartition: boolean;
   readonly interactiveTransactions: boolean;
-  /** Largest atomic batch, or null when unbounded. */
+  /** Largest atomic batch (items of one transaction), or null when unbounded. */
   readonly maxAtomicBatch: number | null;
+  /** Text operators the target evaluates; any other is `operator-unsupported`. */
   readonly textOperators: readonly ('contains' | 'startsWith' | 'endsWith')[];
+  /** `mode: 'insensitive'` on text operators. */
   readonly caseInsensitive: boolean;
-  /** Filters on fields outside the key need a Query/Scan filter (false: any WHERE is fine). */
-  readonly keyValueAccess: boolean;
-  /** Largest request batch of key reads (BatchGetItem). */
+  /** Largest request batch of key reads (BatchGetItem), or null when unbounded. */
   readonly maxBatchGet: number | null;
 }
 
 export const postgresCapabilities: Capabilities = {
   target: 'postgres',
   family: 'sql',
+  sql: postgresDialect,
   relationFilters: true,
-  arbitraryOrder: true,
   offset: 'native',
-  countNeedsPartition: false,
   interactiveTransactions: true,
   maxAtomicBatch: null,
   textOperators: ['contains', 'startsWith', 'endsWith'],
   caseInsensitive: true,
-  keyValueAccess: false,
   maxBatchGet: null,
 };
 
 export const dynamodbCapabilities: Capabilities = {
   target: 'dynamodb',
   family: 'kv',
+  sql: null,
   relationFilters: false,
-  arbitraryOrder: false,
   offset: 'emulated',
-  countNeedsPartition: true,
   interactiveTransactions: false,
   maxAtomicBatch: 100,
   // begins_with and contains exist in DynamoDB expressions; ends_with does not.
   textOperators: ['contains', 'startsWith'],
   caseInsensitive: false,
-  keyValueAccess: true,
   maxBatchGet: 100,
 };
 

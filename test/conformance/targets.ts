@@ -28,7 +28,8 @@ interface NeedSpec { readonly has: (c: Capabilities) => boolean; readonly code: 
 
 export const NEEDS = {
   relationFilters: { has: (c) => c.relationFilters, code: 'relation-filter-unsupported', what: 'relation filters (some/every/none/is/isNot)' },
-  arbitraryOrder: { has: (c) => c.arbitraryOrder, code: 'order-unsupported', what: 'orderBy on any field' },
+  /** SQL targets order by anything; the key-value planner only by the chosen index's sort key. */
+  arbitraryOrder: { has: (c) => c.family === 'sql', code: 'order-unsupported', what: 'orderBy on any field' },
   interactiveTransactions: { has: (c) => c.interactiveTransactions, code: 'interactive-transaction-unsupported', what: 'db.transaction' },
   caseInsensitive: { has: (c) => c.caseInsensitive, code: 'operator-unsupported', what: "mode: 'insensitive'" },
   contains: { has: (c) => c.textOperators.includes('contains'), code: 'operator-unsupported', what: 'contains' },
@@ -36,10 +37,10 @@ export const NEEDS = {
   endsWith: { has: (c) => c.textOperators.includes('endsWith'), code: 'operator-unsupported', what: 'endsWith' },
   /** `offset` without reading and discarding rows (a warning elsewhere, which strict mode turns into an error). */
   offset: { has: (c) => c.offset === 'native', code: 'offset-emulated', what: 'native offset' },
-  /** Capabilities.countNeedsPartition === false. */
-  unpartitionedCount: { has: (c) => !c.countNeedsPartition, code: 'count-requires-scan', what: 'count without a pinned partition' },
-  /** Capabilities.keyValueAccess === false: a filter on non-key fields needs no key or index. */
-  unkeyedFilter: { has: (c) => !c.keyValueAccess, code: 'scan-required', what: 'filters that pin no key or index' },
+  /** SQL counts anything; the key-value planner needs a pinned partition (Capabilities.family). */
+  unpartitionedCount: { has: (c) => c.family === 'sql', code: 'count-requires-scan', what: 'count without a pinned partition' },
+  /** SQL filters on any field; the key-value planner needs a key or index (Capabilities.family). */
+  unkeyedFilter: { has: (c) => c.family === 'sql', code: 'scan-required', what: 'filters that pin no key or index' },
   /**
    * lt/gt/orderBy on decimal fields. No static flag in Capabilities yet: DynamoDB stores decimals as S
    * (every digit kept), whose order is not numeric, so its planner refuses ranges with operator-unsupported.

@@ -255,7 +255,7 @@ describe('diagnostics', () => {
     const t = interactiveTransactionDiagnostic('dynamodb');
     expect(t.code).toBe('interactive-transaction-unsupported');
     expect(t.fix).toContain('db.batch');
-    const b = batchTooLargeDiagnostic('dynamodb', 101);
+    const b = batchTooLargeDiagnostic('dynamodb', 101, 100);
     expect(b.code).toBe('batch-too-large');
     expect(b.severity).toBe('error');
     expect(b.fix).toContain('at most 100');

@@ -5,7 +5,7 @@ import {
   addForeignKeySql, arrayLiteral, binder, columnType, createIndexSql, createTableSql, enumCheck, escapeLike, foreignKeys, quoteIdent,
   quoteLiteral, schemaDdl, serialize,
 } from 'quern/postgres';
-import type { SqlParam, SqlStatement } from '../../src/plan/sql/ast.js';
+import type { SqlParam, SqlScalarType, SqlStatement } from '../../src/plan/sql/ast.js';
 import { parseArray, parseTimestamptz } from '../../drivers/postgres/types.js';
 
 const p = (slot: number, extra: Partial<SqlParam> = {}): SqlParam => ({ kind: 'param', slot, path: [], type: null, transform: null, ...extra });
@@ -59,10 +59,10 @@ describe('param binding', () => {
   });
 
   it('encodes values for their casts: timestamps, bigints, json, arrays; reads paths; keeps null', () => {
-    const t = (name: string, array = false) => ({ kind: 'type' as const, name: name as never, array });
+    const t = (name: SqlScalarType, array = false) => ({ kind: 'type' as const, name, array });
     const bind = binder([
-      p(0, { type: t('timestamptz') }), p(1, { type: t('int8') }), p(2, { type: t('jsonb') }), p(3, { type: t('text', true) }),
-      p(4, { type: t('int8', true) }), p(5, { type: t('int4'), path: [0, 'n'] }), p(6, { type: t('text') }), p(7, { type: t('json'), transform: 'json-rows' }),
+      p(0, { type: t('timestamp') }), p(1, { type: t('bigint') }), p(2, { type: t('json') }), p(3, { type: t('text', true) }),
+      p(4, { type: t('bigint', true) }), p(5, { type: t('int'), path: [0, 'n'] }), p(6, { type: t('text') }), p(7, { type: t('jsonDocument'), transform: 'json-rows' }),
       p(3, { type: t('text', true), path: [9] }),
     ]);
     const d = new Date('2024-01-02T03:04:05.678Z');

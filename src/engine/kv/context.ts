@@ -16,13 +16,15 @@ export interface RunCtx {
   readonly concurrency: number;
   /** Requests one fan-out point may send (see bound.ts); undefined: the default. */
   readonly maxFanout?: number;
+  /** Items one atomic transaction holds: the target's Capabilities.maxAtomicBatch. */
+  readonly atomicLimit: number;
 }
 
 const reported = new Set<string>();
 
-export function runCtx(core: KvDriverCore, ctx: ExecContext, params: readonly unknown[], concurrency: number): RunCtx {
+export function runCtx(core: KvDriverCore, ctx: ExecContext, params: readonly unknown[], concurrency: number, atomicLimit: number): RunCtx {
   return {
-    core, schema: ctx.schema, params, log: ctx.log, concurrency, maxFanout: ctx.maxFanout,
+    core, schema: ctx.schema, params, log: ctx.log, concurrency, maxFanout: ctx.maxFanout, atomicLimit,
     warn: ctx.warn ?? ((d) => {
       const k = `${d.code}|${d.model}|${d.message}`;
       if (reported.has(k)) return;

@@ -6,7 +6,9 @@
  */
 import { BatchError, CapabilityError, NotFoundError, QuernError, ValidationError } from '../../errors.js';
 import type { QueryAst } from '../../query/ast.js';
-import { batchItemDiagnostics, batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
+import { batchItemDiagnostics, batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS } from '../../plan/kv/plan.js';
+import { atomicLimit } from '../../plan/kv/target.js';
+import type { Capabilities } from '../../plan/capabilities.js';
 import { kvSchema } from '../../schema/colocation.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { Plan } from '../../plan/plan.js';
@@ -37,8 +39,10 @@ function astOf(plan: Plan): QueryAst {
 
 export class KvExecutor implements Executor {
   private readonly concurrency: number;
-  constructor(private readonly core: KvDriverCore, opts: KvExecutorOptions = {}) {
+  private readonly atomicLimit: number;
+  constructor(private readonly core: KvDriverCore, caps: Capabilities, opts: KvExecutorOptions = {}) {
     this.concurrency = opts.concurrency ?? 8;
+    this.atomicLimit = atomicLimit(caps);
   }
 
   /** Plans and rows of colocated models use the DynamoDB view of the schema (src/schema/colocation.ts). */
@@ -50,7 +54,7 @@ export class KvExecutor implements Executor {
   private ctx(q: PreparedQuery, ctx: ExecContext): RunCtx {
     const errors = q.plan.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw CapabilityError.of(errors);
-    return runCtx(this.core, this.kvCtx(ctx), q.params, this.concurrency);
+    return runCtx(this.core, this.kvCtx(ctx), q.params, this.concurrency, this.atomicLimit);
   }
 
   async run(q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
@@ -202,7 +206,7 @@ export class KvExecutor implements Executor {
       // A ConditionCheck per guard, unless the row is written in the transaction anyway (DynamoDB
       // refuses two operations on one item; the write's own condition then checks it). Counter
       // ADDs on the guarded row fold into the guard's item, so its failure still reads "not found".
-      const gx = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency);
+      const gx = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency, this.atomicLimit);
       const written = new Set(all.flatMap(({ u }) => u.targets));
       guards.forEach((g, gi) => {
         const u = guardUnit(gx, g.model, g.key);
@@ -211,8 +215,8 @@ export class KvExecutor implements Executor {
       });
     }
     const total = transactionSize(all.map(({ u }) => u));
-    if (total > MAX_TRANSACT_ITEMS) {
-      throw CapabilityError.of([batchTooLargeDiagnostic('dynamodb', total)]);
+    if (total > this.atomicLimit) {
+      throw CapabilityError.of([batchTooLargeDiagnostic('dynamodb', total, this.atomicLimit)]);
     }
     // Two writes to one item in a transaction are rejected by DynamoDB; name both items instead.
     const seen = new Map<string, number>();
@@ -224,7 +228,7 @@ export class KvExecutor implements Executor {
       }
     }
     if (total > 0) {
-      const x = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency);
+      const x = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency, this.atomicLimit);
       try {
         await transactUnits(x, all.map(({ u }) => u));
       } catch (e) {

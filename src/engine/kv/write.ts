@@ -9,7 +9,7 @@
 import { CapabilityError, ConcurrencyError, DriverError, ForeignKeyError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from '../../errors.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { Operation } from '../../plan/plan.js';
-import { fanoutDiagnostic, MAX_TRANSACT_ITEMS } from '../../plan/kv/plan.js';
+import { fanoutDiagnostic } from '../../plan/kv/plan.js';
 import type { KvCondition, KvDeleteItem, KvGetItem, KvPutItem, KvQuery, KvReadOperation, KvTransactWrite, KvUniqueRef, KvUpdate, KvUpdateItem, KvValue, KvWrite } from '../../plan/kv/ops.js';
 import { guardCounts, KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvWriteItem, type Resolve, type Row } from './core.js';
 import { expandKeys, keyString, pickKey, resolver, rowKey, type RunCtx, type Scope } from './context.js';
@@ -418,26 +418,26 @@ interface CommitOptions {
   readonly written?: Set<Unit>;
 }
 
-function tooLarge(model: ModelDef, what: string, rows: number, items: number): CapabilityError {
+function tooLarge(model: ModelDef, what: string, rows: number, items: number, max: number): CapabilityError {
   return new CapabilityError('batch-too-large', 'dynamodb',
-    `${what}: ${rows} rows need ${items} transaction items (rows plus unique entries); one DynamoDB transaction holds at most ${MAX_TRANSACT_ITEMS}, so the call could not be atomic. Nothing was written`,
-    `pass atomic: false to split it into several transactions (each atomic, the whole not), or write at most ${MAX_TRANSACT_ITEMS} items per call`, model.name);
+    `${what}: ${rows} rows need ${items} transaction items (rows plus unique entries); one DynamoDB transaction holds at most ${max}, so the call could not be atomic. Nothing was written`,
+    `pass atomic: false to split it into several transactions (each atomic, the whole not), or write at most ${max} items per call`, model.name);
 }
 
 /**
  * One unit's items never fit: refused whatever the policy, before anything is written. A unit
  * made large by an indexed list's entries is a limit of the target, not bad input: batch-too-large.
  */
-function checkUnitSizes(model: ModelDef, units: readonly Unit[], what: string) {
+function checkUnitSizes(model: ModelDef, units: readonly Unit[], what: string, max: number) {
   for (const u of units) {
     const n = transactionSize([u]);
-    if (n <= MAX_TRANSACT_ITEMS) continue;
+    if (n <= max) continue;
     const lists = [...new Set(u.meanings.filter((m) => m.role === 'entry').flatMap((m) => m.fields ?? []))];
-    if (lists.length === 0) throw new ValidationError(what, `one ${model.name} write needs ${n} transaction items (max ${MAX_TRANSACT_ITEMS})`);
+    if (lists.length === 0) throw new ValidationError(what, `one ${model.name} write needs ${n} transaction items (max ${max})`);
     const entries = u.meanings.filter((m) => m.role === 'entry').length;
     throw new CapabilityError('batch-too-large', 'dynamodb',
-      `${what}: this ${model.name} write needs ${n} transaction items, ${entries} of them entries of the indexed list${lists.length > 1 ? 's' : ''} ${lists.join(', ')} (one per element added or removed); one DynamoDB transaction holds at most ${MAX_TRANSACT_ITEMS}. Nothing was written`,
-      `keep ${lists.map((f) => `${model.name}.${f}`).join(' and ')} to fewer elements (change at most ${MAX_TRANSACT_ITEMS - (n - entries)} elements per write, e.g. several updates with push), or drop .indexed() from ${lists.join(', ')} and filter it with allowScan`, model.name);
+      `${what}: this ${model.name} write needs ${n} transaction items, ${entries} of them entries of the indexed list${lists.length > 1 ? 's' : ''} ${lists.join(', ')} (one per element added or removed); one DynamoDB transaction holds at most ${max}. Nothing was written`,
+      `keep ${lists.map((f) => `${model.name}.${f}`).join(' and ')} to fewer elements (change at most ${max - (n - entries)} elements per write, e.g. several updates with push), or drop .indexed() from ${lists.join(', ')} and filter it with allowScan`, model.name);
   }
 }
 
@@ -449,9 +449,9 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
   const split = opts.split ?? 'warn';
   if (split === 'refuse') {
     const items = transactionSize(units);
-    if (items > MAX_TRANSACT_ITEMS) {
-      checkUnitSizes(model, units, opts.what);
-      throw tooLarge(model, opts.what, units.length, items);
+    if (items > x.atomicLimit) {
+      checkUnitSizes(model, units, opts.what, x.atomicLimit);
+      throw tooLarge(model, opts.what, units.length, items, x.atomicLimit);
     }
   }
   if (opts.skipDuplicates) return commitSkippingDuplicates(x, model, units, opts.what, split, opts.written);
@@ -461,13 +461,13 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
     if (m.role === 'claim' || (m.role === 'row' && m.method === 'create')) throw new UniqueConstraintError(m.model.name, [...(m.fields ?? m.model.key)]);
     throw new ValidationError(opts.what, `two writes in one transaction target the same ${m.model.name} item (${target})`);
   });
-  checkUnitSizes(model, live, opts.what);
+  checkUnitSizes(model, live, opts.what, x.atomicLimit);
   const chunks: Unit[][] = [];
   let cur: Unit[] = [];
   let size = 0;
   let taken = new Set<string>();
   for (const u of live) {
-    if (size + unitCost(u, taken) > MAX_TRANSACT_ITEMS && cur.length) {
+    if (size + unitCost(u, taken) > x.atomicLimit && cur.length) {
       chunks.push(cur);
       cur = [];
       size = 0;
@@ -479,7 +479,7 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
   }
   if (cur.length) chunks.push(cur);
   if (chunks.length > 1 && split === 'warn') {
-    x.warn(fanoutDiagnostic('dynamodb', model.name, `${opts.what}: ${live.length} rows need ${chunks.length} TransactWriteItems requests of up to ${MAX_TRANSACT_ITEMS} items; each is atomic, the whole is not`,
+    x.warn(fanoutDiagnostic('dynamodb', model.name, `${opts.what}: ${live.length} rows need ${chunks.length} TransactWriteItems requests of up to ${x.atomicLimit} items; each is atomic, the whole is not`,
       'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
   }
   let written = 0;
@@ -504,10 +504,10 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
  * request retried without it.
  */
 async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[], what: string, split: SplitPolicy, done?: Set<Unit>): Promise<number> {
-  checkUnitSizes(model, units, what);
+  checkUnitSizes(model, units, what, x.atomicLimit);
   const total = transactionSize(units);
-  if (total > MAX_TRANSACT_ITEMS && split === 'warn') {
-    x.warn(fanoutDiagnostic('dynamodb', model.name, `${what}: ${units.length} rows need several TransactWriteItems requests of up to ${MAX_TRANSACT_ITEMS} items; each is atomic, the whole is not`,
+  if (total > x.atomicLimit && split === 'warn') {
+    x.warn(fanoutDiagnostic('dynamodb', model.name, `${what}: ${units.length} rows need several TransactWriteItems requests of up to ${x.atomicLimit} items; each is atomic, the whole is not`,
       'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
   }
   const written = new Set<string>();
@@ -521,7 +521,7 @@ async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[
     let size = 0;
     for (const u of pending) {
       if (u.targets.some((t) => written.has(t))) continue;
-      if (u.targets.some((t) => taken.has(t)) || size + unitCost(u, counted) > MAX_TRANSACT_ITEMS) {
+      if (u.targets.some((t) => taken.has(t)) || size + unitCost(u, counted) > x.atomicLimit) {
         later.push(u);
         continue;
       }
@@ -820,10 +820,10 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
     // The dependents' own counter caches and guards on OTHER parents (those on rows this delete
     // removes are folded away when the transaction is composed).
     unit.counters.push(...u.counters);
-    if (composeTransaction([unit], x.schema.models).items.length > MAX_TRANSACT_ITEMS) {
+    if (composeTransaction([unit], x.schema.models).items.length > x.atomicLimit) {
       throw new CapabilityError('batch-too-large', 'dynamodb',
-        `deleting this ${root.name} ${deps.some((d) => d.step.onDelete === 'cascade') ? 'cascades to' : 'updates'} more rows than one TransactWriteItems holds (${MAX_TRANSACT_ITEMS} items, unique-index entries included), so it cannot be atomic; nothing was deleted`,
-        `delete the dependent rows first in batches of at most ${MAX_TRANSACT_ITEMS} (deleteMany on the child model, by its foreign key), then delete the ${root.name}`, root.name);
+        `deleting this ${root.name} ${deps.some((d) => d.step.onDelete === 'cascade') ? 'cascades to' : 'updates'} more rows than one TransactWriteItems holds (${x.atomicLimit} items, unique-index entries included), so it cannot be atomic; nothing was deleted`,
+        `delete the dependent rows first in batches of at most ${x.atomicLimit} (deleteMany on the child model, by its foreign key), then delete the ${root.name}`, root.name);
     }
   };
   // `at`: where the parent's own Delete sits in the unit, to condition it on its guards.

@@ -20,7 +20,8 @@ import type { FilterNode, OrderTerm } from '../../query/ast.js';
 import type { SchemaDef } from '../../schema/define.js';
 import type { FieldDef } from '../../schema/field.js';
 import type { ModelDef } from '../../schema/model.js';
-import type { DriverName } from '../capabilities.js';
+import type { Capabilities, DriverName } from '../capabilities.js';
+import { batchGetChunk } from './target.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
 import { shardAttribute } from '../../schema/shard.js';
@@ -76,6 +77,7 @@ export interface AccessRequest {
   readonly schema: SchemaDef;
   readonly modelKey: string;
   readonly driver: DriverName;
+  readonly caps: Capabilities;
   readonly where: FilterNode | null;
   readonly orderBy: readonly OrderTerm[];
   readonly allowScan: boolean;
@@ -224,7 +226,7 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
     }
     const ops: Operation[] = [single
       ? { kind: 'GetItem', ...base, key, filter }
-      : { kind: 'BatchGetItem', ...base, key, filter, chunk: 100 }];
+      : { kind: 'BatchGetItem', ...base, key, filter, chunk: batchGetChunk(req.caps) }];
     if (filter) ops.push({ kind: 'ClientFilter', model: model.name, reason: `${single ? 'GetItem' : 'BatchGetItem'} has no filter expression: the remaining conditions are checked on the fetched items (bounded by the key list)` });
     return { kind: single ? 'get' : 'batch', ops, diagnostics };
   }

@@ -4,6 +4,7 @@
  * operators DynamoDB cannot evaluate at all.
  */
 import type { FilterNode, Slot } from '../../query/ast.js';
+import type { Capabilities } from '../capabilities.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { KvCondition, KvValue } from './ops.js';
 
@@ -89,26 +90,28 @@ export interface Unsupported {
   readonly fix: string;
 }
 
-export function findUnsupported(model: ModelDef, where: FilterNode | null, out: Unsupported[] = []): Unsupported[] {
+export function findUnsupported(caps: Capabilities, model: ModelDef, where: FilterNode | null, out: Unsupported[] = []): Unsupported[] {
   if (!where) return out;
   switch (where.kind) {
     case 'and':
     case 'or':
-      for (const i of where.items) findUnsupported(model, i, out);
+      for (const i of where.items) findUnsupported(caps, model, i, out);
       break;
     case 'not':
-      findUnsupported(model, where.item, out);
+      findUnsupported(caps, model, where.item, out);
       break;
     case 'text':
-      if (where.insensitive) {
+      if (where.insensitive && !caps.caseInsensitive) {
         out.push({
           code: 'operator-unsupported', field: where.field, what: `mode: 'insensitive' (${where.op}) on ${model.name}.${where.field}`,
           fix: `store a lowercased copy of ${where.field} (e.g. ${where.field}Lower) and filter it with ${where.op === 'equals' ? 'equals' : where.op} on lowercased input; DynamoDB compares case-sensitively`,
         });
-      } else if (where.op === 'endsWith') {
+      } else if (where.op !== 'equals' && !caps.textOperators.includes(where.op)) {
         out.push({
-          code: 'operator-unsupported', field: where.field, what: `endsWith on ${model.name}.${where.field}`,
-          fix: `use startsWith instead of endsWith (store the reversed string in another field to match suffixes with startsWith); DynamoDB has begins_with but no ends_with`,
+          code: 'operator-unsupported', field: where.field, what: `${where.op} on ${model.name}.${where.field}`,
+          fix: where.op === 'endsWith'
+            ? `use startsWith instead of endsWith (store the reversed string in another field to match suffixes with startsWith); DynamoDB has begins_with but no ends_with`
+            : `use ${caps.textOperators.join(' or ')} instead of ${where.op}`,
         });
       }
       break;
@@ -122,6 +125,7 @@ export function findUnsupported(model: ModelDef, where: FilterNode | null, out: 
       }
       break;
     case 'relation':
+      if (caps.relationFilters) break;
       out.push({
         code: 'relation-filter-unsupported', field: where.relation, what: `relation filter '${where.op}' on ${model.name}.${where.relation}`,
         fix: `query the related model first and filter by its keys with { in: [...] } (DynamoDB has no joins), or run this query on PostgreSQL`,

@@ -8,6 +8,7 @@ import type { IncludeNode } from '../../query/ast.js';
 import type { SchemaDef } from '../../schema/define.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { DriverName } from '../capabilities.js';
+import { batchGetChunk, type KvTarget } from './target.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
 import { effectiveOrder, indexCall, keySources, sourceAttrs, sparseFields, type KeySource } from './access.js';
@@ -26,7 +27,8 @@ export function fkSource(target: ModelDef, fk: string, nonNull: ReadonlySet<stri
  * `manyParents`: the level above may hold several rows (a findMany, or below a hasMany), so a
  * per-parent Query is a fan-out: P parents cost P requests, which the plan must say.
  */
-export function planIncludes(schema: SchemaDef, parentKey: string, includes: readonly IncludeNode[], driver: DriverName, path: readonly string[] = [], manyParents = true): { ops: Operation[]; diagnostics: Diagnostic[] } {
+export function planIncludes(schema: SchemaDef, parentKey: string, includes: readonly IncludeNode[], kt: KvTarget, path: readonly string[] = [], manyParents = true): { ops: Operation[]; diagnostics: Diagnostic[] } {
+  const { driver, caps } = kt;
   const ops: Operation[] = [];
   const diagnostics: Diagnostic[] = [];
   const parent = schema.models[parentKey];
@@ -36,7 +38,7 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
     const target = schema.models[targetKey];
     const relPath = [...path, inc.relation];
     if (rel.kind === 'manyToMany') {
-      const r = planManyToMany(schema, parentKey, inc, relPath, driver, manyParents);
+      const r = planManyToMany(schema, parentKey, inc, relPath, kt, manyParents);
       ops.push(...r.ops);
       diagnostics.push(...r.diagnostics);
     } else if (rel.kind === 'belongsTo') {
@@ -44,13 +46,13 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
       ops.push({
         kind: 'BatchGetItem', model: targetKey, table: target.table,
         step: { role: 'include', path: relPath, relation: inc.relation, cardinality: 'one', parentField: rel.foreignKey, childField },
-        key: [{ attr: childField, value: { from: 'parent', field: rel.foreignKey }, each: true }], filter: null, chunk: 100,
+        key: [{ attr: childField, value: { from: 'parent', field: rel.foreignKey }, each: true }], filter: null, chunk: batchGetChunk(caps),
       });
     } else {
       const fk = rel.foreignKey;
       const items = conjuncts(inc.where);
       const facts = fieldFacts(items);
-      for (const u of findUnsupported(target, inc.where)) {
+      for (const u of findUnsupported(caps, target, inc.where)) {
         diagnostics.push(diag(u.code, driver, target.name, `include ${parent.name}.${inc.relation}: ${u.what} cannot be evaluated by DynamoDB`, u.fix));
       }
       const order = effectiveOrder(inc.orderBy, facts);
@@ -103,7 +105,7 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
       });
     }
     ops.push({ kind: 'Merge', relation: relPath.join('.'), from: target.name, to: parent.name, cardinality: isToMany(rel.kind) ? 'many' : 'one' });
-    const nested = planIncludes(schema, targetKey, inc.include, driver, relPath, manyParents || isToMany(rel.kind));
+    const nested = planIncludes(schema, targetKey, inc.include, kt, relPath, manyParents || isToMany(rel.kind));
     ops.push(...nested.ops);
     diagnostics.push(...nested.diagnostics);
   }
@@ -126,13 +128,14 @@ export function includeFanoutDiagnostic(driver: DriverName, parent: string, rela
  * key, there is nothing to filter server-side); limit keeps the first matches in link order. An
  * orderBy would need an engine-side sort: refused.
  */
-function planManyToMany(schema: SchemaDef, parentKey: string, inc: IncludeNode, relPath: readonly string[], driver: DriverName, manyParents: boolean): { ops: Operation[]; diagnostics: Diagnostic[] } {
+function planManyToMany(schema: SchemaDef, parentKey: string, inc: IncludeNode, relPath: readonly string[], kt: KvTarget, manyParents: boolean): { ops: Operation[]; diagnostics: Diagnostic[] } {
+  const { driver, caps } = kt;
   const rel = schema.relations[parentKey][inc.relation];
   const parent = schema.models[parentKey];
   const target = schema.models[rel.target];
   const join = schema.models[rel.through!];
   const diagnostics: Diagnostic[] = [];
-  for (const u of findUnsupported(target, inc.where)) {
+  for (const u of findUnsupported(caps, target, inc.where)) {
     diagnostics.push(diag(u.code, driver, target.name, `include ${parent.name}.${inc.relation}: ${u.what} cannot be evaluated by DynamoDB`, u.fix));
   }
   if (inc.orderBy.length > 0) {
@@ -164,7 +167,7 @@ function planManyToMany(schema: SchemaDef, parentKey: string, inc: IncludeNode, 
       kind: 'BatchGetItem', model: rel.target, table: target.table,
       step: { ...base, parentField: rel.to!, childField: target.key[0], link: 'targets' },
       key: [{ attr: target.key[0], value: { from: 'parent', field: rel.to! }, each: true }],
-      filter: inc.where ? conditionOf(target, conjuncts(inc.where)) : null, chunk: 100,
+      filter: inc.where ? conditionOf(target, conjuncts(inc.where)) : null, chunk: batchGetChunk(caps),
     },
   ];
   return { ops, diagnostics };

@@ -16,6 +16,7 @@ import { assertNever, type Operation } from '../plan.js';
 import { planAccess, type AccessPurpose } from './access.js';
 import { conditionOf, conjuncts, fieldFacts, findUnsupported, param } from './filter.js';
 import { fkSource, planIncludes } from './include.js';
+import { atomicLimit, type KvTarget } from './target.js';
 import { counterCaches, countersOf } from '../../schema/counters.js';
 import { indexedLists } from '../../schema/lists.js';
 import { guardsOf } from '../../schema/guards.js';
@@ -26,14 +27,11 @@ import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type 
 /** Items the engine folds at most for one aggregate, groupBy or distinct (beyond: fold-too-large). */
 export const MAX_FOLD_ITEMS = 100_000;
 
-/** Items in one TransactWriteItems (DynamoDB's limit). */
-export const MAX_TRANSACT_ITEMS = 100;
-
 export interface KvPlanResult { operations: Operation[]; diagnostics: Diagnostic[] }
 
 export function planKv(schema: SchemaDef, ast: QueryAst, target: TargetDescriptor): KvPlanResult {
   // Colocated models are planned as DynamoDB stores them (src/schema/colocation.ts).
-  return new KvPlanner(kvSchema(schema), ast.model, target.driver).plan(ast);
+  return new KvPlanner(kvSchema(schema), ast.model, { driver: target.driver, caps: target.capabilities }).plan(ast);
 }
 
 /** `db.transaction()` on a target without interactive transactions. */
@@ -44,7 +42,7 @@ export function interactiveTransactionDiagnostic(driver: DriverName, model = '*'
 }
 
 /** An atomic batch over the target's limit. */
-export function batchTooLargeDiagnostic(driver: DriverName, items: number, max = MAX_TRANSACT_ITEMS, model = '*'): Diagnostic {
+export function batchTooLargeDiagnostic(driver: DriverName, items: number, max: number, model = '*'): Diagnostic {
   return diag('batch-too-large', driver, model,
     `the batch needs ${items} TransactWriteItems items; DynamoDB allows at most ${max} in one transaction (unique-index entries count as items)`,
     `split the batch into db.batch calls of at most ${max} items each (each is atomic on its own)`);
@@ -95,8 +93,10 @@ function updates(set: readonly FieldUpdate[]): KvUpdate[] {
 class KvPlanner {
   private readonly model: ModelDef;
   private readonly diagnostics: Diagnostic[] = [];
-  constructor(private readonly schema: SchemaDef, private readonly modelKey: string, private readonly driver: DriverName) {
+  private readonly driver: DriverName;
+  constructor(private readonly schema: SchemaDef, private readonly modelKey: string, private readonly kt: KvTarget) {
     this.model = schema.models[modelKey];
+    this.driver = kt.driver;
   }
 
   plan(ast: QueryAst): KvPlanResult {
@@ -113,14 +113,14 @@ class KvPlanner {
   }
 
   private unsupported(where: FilterNode | null) {
-    for (const u of findUnsupported(this.model, where)) {
+    for (const u of findUnsupported(this.kt.caps, this.model, where)) {
       this.diagnostics.push(diag(u.code, this.driver, this.model.name, `${u.what} cannot be evaluated by DynamoDB`, u.fix));
     }
   }
 
   private access(where: FilterNode | null, purpose: AccessPurpose, extra: Partial<Parameters<typeof planAccess>[0]> = {}) {
     const a = planAccess({
-      schema: this.schema, modelKey: this.modelKey, driver: this.driver, where, orderBy: [], allowScan: false, purpose,
+      schema: this.schema, modelKey: this.modelKey, driver: this.driver, caps: this.kt.caps, where, orderBy: [], allowScan: false, purpose,
       limit: null, offset: null, cursor: null, backward: false, paginate: false, ...extra,
     });
     this.diagnostics.push(...a.diagnostics);
@@ -154,7 +154,7 @@ class KvPlanner {
         continue;
       }
       // One parent's worth of planning: the fanout is reported below, in _count's own words.
-      const r = planIncludes(this.schema, this.modelKey, [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }], this.driver, [], false);
+      const r = planIncludes(this.schema, this.modelKey, [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }], this.kt, [], false);
       this.diagnostics.push(...r.diagnostics);
       const q = r.ops.find((o) => o.kind === 'Query');
       if (!q || q.kind !== 'Query') continue;
@@ -171,7 +171,7 @@ class KvPlanner {
 
   /** `many`: the query may return several rows, each of which a hasMany include queries on its own. */
   private includes(ast: { readonly include: readonly IncludeNode[] }, many = false): Operation[] {
-    const r = planIncludes(this.schema, this.modelKey, ast.include, this.driver, [], many);
+    const r = planIncludes(this.schema, this.modelKey, ast.include, this.kt, [], many);
     this.diagnostics.push(...r.diagnostics);
     return r.ops;
   }
@@ -183,7 +183,7 @@ class KvPlanner {
       case 'findUnique':
       case 'paginate': {
         this.unsupported(ast.where);
-        if (ast.offset) {
+        if (ast.offset && this.kt.caps.offset === 'emulated') {
           this.diagnostics.push(diag('offset-emulated', this.driver, this.model.name,
             'offset on DynamoDB reads the skipped items and discards them (it costs as much as reading them)',
             'use paginate({ first, after }) with cursors instead of offset'));
@@ -427,6 +427,6 @@ class KvPlanner {
   }
 
   private transact(method: 'create' | 'update' | 'delete' | 'upsert', many: boolean, items: KvWrite[]): Operation {
-    return { kind: 'TransactWrite', model: this.modelKey, table: this.model.table, step: { role: 'write', method, many }, items, atomicLimit: MAX_TRANSACT_ITEMS };
+    return { kind: 'TransactWrite', model: this.modelKey, table: this.model.table, step: { role: 'write', method, many }, items, atomicLimit: atomicLimit(this.kt.caps) };
   }
 }

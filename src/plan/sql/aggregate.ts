@@ -17,9 +17,7 @@ import { Scope, type LowerCtx } from './context.js';
 import { lowerFilter } from './filter.js';
 import type { SqlOperation } from './ops.js';
 import { orderItems } from './read.js';
-import { INT8 } from './types.js';
-
-const FLOAT8 = { kind: 'type', name: 'float8', array: false } as const;
+import { BIGINT, FLOAT } from './types.js';
 
 function aggregateExpr(scope: Scope, t: AggTerm): SqlExpr {
   if (t.field === null) return fn('count', { kind: 'star', table: null });
@@ -31,8 +29,8 @@ function aggregateExpr(scope: Scope, t: AggTerm): SqlExpr {
     case 'max':
       return fn(t.fn, c);
     case 'avg':
-      // numeric avg of ints would come back as a long decimal string; Prisma's _avg is a float.
-      return scope.field(t.field).kind === 'decimal' ? fn('avg', c) : cast(fn('avg', c), FLOAT8);
+      // An exact avg of ints would come back as a long decimal string; Prisma's _avg is a float.
+      return scope.field(t.field).kind === 'decimal' ? fn('avg', c) : cast(fn('avg', c), FLOAT);
     default:
       return assertNever(t.fn, 'aggregate');
   }
@@ -58,8 +56,8 @@ export function lowerAggregate(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'ag
     from: { kind: 'subquery', query: grouped, alias: g.alias, lateral: false },
     where: whereOf(lowerFilter(ctx, g, ast.having)),
     orderBy: orderItems(g, ast.orderBy),
-    limit: ast.limit ? param(ast.limit.slot, INT8) : null,
-    offset: ast.offset ? param(ast.offset.slot, INT8) : null,
+    limit: ast.limit ? param(ast.limit.slot, BIGINT) : null,
+    offset: ast.offset ? param(ast.offset.slot, BIGINT) : null,
   });
   return { kind: 'sql', stmt, purpose, model: ast.model, result: { kind: 'rows', rows: shape } };
 }

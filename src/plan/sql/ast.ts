@@ -1,7 +1,9 @@
 /**
- * The SQL AST: a small, PostgreSQL-flavoured statement tree, in the spirit of
- * Kysely's operation nodes. Lowering builds it from the model-level QueryAst;
- * drivers/postgres/serialize.ts turns it into text with `$n` placeholders.
+ * The SQL AST: a small statement tree, in the spirit of Kysely's operation
+ * nodes. Lowering builds it from the model-level QueryAst; each SQL driver's
+ * serializer (drivers/postgres/serialize.ts for PostgreSQL) turns it into its
+ * dialect's text. Types and functions here are named for what they mean
+ * (`bigint`, "a JSON array of these rows"), never in one dialect's words.
  *
  * Values never appear in it as text: every value is a `param` node pointing at
  * a slot of the query's params array (optionally at a path inside that value,
@@ -10,21 +12,19 @@
  * Nothing in this tree is raw SQL, so user input can never become code.
  */
 
-/** The column and parameter types the engine uses. A closed list: they are emitted verbatim. */
+/**
+ * The column and parameter types the engine uses, by meaning. A closed list:
+ * each dialect maps every one to its own type name. `json` is a json field's
+ * value; `jsonDocument` is a JSON text the engine builds (createMany's rows).
+ */
 export type SqlScalarType =
-  | 'text' | 'varchar' | 'int4' | 'int8' | 'float8' | 'numeric' | 'bool' | 'uuid'
-  | 'timestamptz' | 'date' | 'jsonb' | 'json';
+  | 'text' | 'varchar' | 'int' | 'bigint' | 'float' | 'decimal' | 'boolean' | 'uuid'
+  | 'timestamp' | 'date' | 'json' | 'jsonDocument';
 
 export interface SqlTypeRef {
   readonly kind: 'type';
   readonly name: SqlScalarType;
   readonly array: boolean;
-}
-
-/** The row type of a table (for `NULL::"Table"` in json_populate_recordset). */
-export interface SqlRowTypeRef {
-  readonly kind: 'rowtype';
-  readonly table: string;
 }
 
 /**
@@ -38,7 +38,7 @@ export type ParamTransform =
   | 'plus-one'
   /** An array of complete rows serialised as one JSON document (createMany). */
   | 'json-rows'
-  /** One value as a one-element array (`list @> ARRAY[x]`, which a GIN index serves). */
+  /** One value as a one-element list (`contains`, which an index over a list's elements serves). */
   | 'singleton';
 
 export interface SqlParam {
@@ -46,16 +46,15 @@ export interface SqlParam {
   readonly slot: number;
   /** Keys/indexes into the slot's value, e.g. [0, 'title'] for the first row's title. */
   readonly path: readonly (string | number)[];
-  /** How the value is encoded and cast (`$1::uuid`); null: no cast, value passed as is. */
+  /** How the value is encoded and typed for the server; null: no type, value passed as is. */
   readonly type: SqlTypeRef | null;
   readonly transform: ParamTransform | null;
 }
 
-export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | 'IS DISTINCT FROM' | 'IS NOT DISTINCT FROM' | '@>';
+export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | 'IS DISTINCT FROM' | 'IS NOT DISTINCT FROM';
 
-/** Functions the engine calls. A closed list, emitted verbatim. */
-export type SqlFunction =
-  | 'coalesce' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'json_agg' | 'json_build_array' | 'row_to_json' | 'array_cat' | 'json_populate_recordset';
+/** Standard SQL functions the engine calls, spelled alike in every dialect. A closed list, emitted verbatim. */
+export type SqlFunction = 'coalesce' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'lower';
 
 export type SqlExpr =
   | { readonly kind: 'column'; readonly table: string | null; readonly column: string }
@@ -70,14 +69,23 @@ export type SqlExpr =
   | { readonly kind: 'or'; readonly items: readonly SqlExpr[] }
   | { readonly kind: 'not'; readonly expr: SqlExpr }
   | { readonly kind: 'isNull'; readonly expr: SqlExpr; readonly negated: boolean }
-  /** `left = ANY(right)` */
-  | { readonly kind: 'any'; readonly left: SqlExpr; readonly right: SqlExpr }
+  /** `list` holds every element of `items` (a list column and a list param). */
+  | { readonly kind: 'contains'; readonly list: SqlExpr; readonly items: SqlExpr }
+  /** `item` is an element of `list` (a list param or a list column). */
+  | { readonly kind: 'member'; readonly item: SqlExpr; readonly list: SqlExpr }
   | { readonly kind: 'exists'; readonly query: SelectStatement }
   /** A scalar subquery: `(SELECT ...)`. */
   | { readonly kind: 'subquery'; readonly query: SelectStatement }
-  /** `name(args [ORDER BY ...])`: the ORDER BY is for aggregates (json_agg keeps the include's order). */
-  | { readonly kind: 'func'; readonly name: SqlFunction; readonly args: readonly SqlExpr[]; readonly orderBy?: readonly OrderItem[] }
-  | { readonly kind: 'cast'; readonly expr: SqlExpr; readonly type: SqlTypeRef | SqlRowTypeRef }
+  | { readonly kind: 'func'; readonly name: SqlFunction; readonly args: readonly SqlExpr[] }
+  | { readonly kind: 'cast'; readonly expr: SqlExpr; readonly type: SqlTypeRef }
+  /** The row of derived table `table` as one JSON object keyed by `columns` (an include's related row). */
+  | { readonly kind: 'jsonRow'; readonly table: string; readonly columns: readonly string[] }
+  /** Aggregate: the rows of derived table `table` as a JSON array of objects, in `orderBy` order; `[]` when there are none. */
+  | { readonly kind: 'jsonRows'; readonly table: string; readonly columns: readonly string[]; readonly orderBy: readonly OrderItem[] }
+  /** `list` with the elements of `items` appended (a list field's push). */
+  | { readonly kind: 'listAppend'; readonly list: SqlExpr; readonly items: SqlExpr }
+  /** `row_number() OVER (PARTITION BY .. ORDER BY ..)`: 1 for the first row of each group. */
+  | { readonly kind: 'rowNumber'; readonly partitionBy: readonly SqlExpr[]; readonly orderBy: readonly OrderItem[] }
   /** A row constructor `(a, b)`, for row-wise comparison. */
   | { readonly kind: 'row'; readonly items: readonly SqlExpr[] };
 
@@ -88,8 +96,7 @@ export interface SelectItem {
 
 export type FromItem =
   | { readonly kind: 'table'; readonly name: string; readonly alias: string | null }
-  | { readonly kind: 'subquery'; readonly query: SelectStatement; readonly alias: string; readonly lateral: boolean }
-  | { readonly kind: 'function'; readonly call: SqlExpr; readonly alias: string };
+  | { readonly kind: 'subquery'; readonly query: SelectStatement; readonly alias: string; readonly lateral: boolean };
 
 export interface Join {
   readonly type: 'inner' | 'left';
@@ -132,13 +139,24 @@ export type OnConflict =
   | { readonly target: readonly string[]; readonly action: 'nothing' }
   | { readonly target: readonly string[]; readonly action: 'update'; readonly set: readonly Assignment[]; readonly where: SqlExpr | null };
 
+export type InsertSource =
+  | { readonly kind: 'values'; readonly rows: readonly (readonly SqlExpr[])[] }
+  | { readonly kind: 'select'; readonly query: SelectStatement }
+  /**
+   * Rows from one JSON document (an array of objects keyed by column): the
+   * statement text is the same for 1 row or 10,000. `alias` names the row source;
+   * `types[i]` is the type of the statement's i-th column (a dialect without row
+   * types extracts each by it).
+   */
+  | { readonly kind: 'json'; readonly rows: SqlParam; readonly alias: string; readonly types: readonly SqlTypeRef[] };
+
 export interface InsertStatement {
   readonly kind: 'insert';
   readonly table: string;
   /** Lets ON CONFLICT ... DO UPDATE refer to the existing row. */
   readonly alias: string | null;
   readonly columns: readonly string[];
-  readonly source: { readonly kind: 'values'; readonly rows: readonly (readonly SqlExpr[])[] } | { readonly kind: 'select'; readonly query: SelectStatement };
+  readonly source: InsertSource;
   readonly onConflict: OnConflict | null;
   readonly returning: readonly SelectItem[];
 }

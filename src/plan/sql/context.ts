@@ -4,6 +4,7 @@ import type { ModelDef } from '../../schema/model.js';
 import type { RelationDef } from '../../schema/relation.js';
 import type { Join, SqlExpr } from './ast.js';
 import { bin, col } from './build.js';
+import type { SqlDialect } from './dialect.js';
 
 /** One model bound to a table alias in the statement being built. */
 export class Scope {
@@ -16,10 +17,10 @@ export class Scope {
   }
 }
 
-/** State of one lowering: the schema and a counter for unique table aliases. */
+/** State of one lowering: the schema, the target's dialect and a counter for unique table aliases. */
 export class LowerCtx {
   private next = 0;
-  constructor(readonly schema: SchemaDef) {}
+  constructor(readonly schema: SchemaDef, readonly dialect: SqlDialect) {}
 
   alias(): string {
     return `t${this.next++}`;

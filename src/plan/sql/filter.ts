@@ -55,8 +55,8 @@ export function predicate(ctx: LowerCtx, scope: Scope, node: FilterNode): Predic
     }
     case 'in': {
       const def = scope.field(node.field);
-      const any: SqlExpr = { kind: 'any', left: scope.col(node.field), right: param(node.values.slot, arrayOf(elementType(def))) };
-      const p = { expr: any, nullable: def.nullable };
+      const member: SqlExpr = { kind: 'member', item: scope.col(node.field), list: param(node.values.slot, arrayOf(elementType(def))) };
+      const p = { expr: member, nullable: def.nullable };
       return node.negated ? { expr: negate(p), nullable: false } : p;
     }
     case 'text': {
@@ -64,15 +64,19 @@ export function predicate(ctx: LowerCtx, scope: Scope, node: FilterNode): Predic
       // uuid has no LIKE operator; compare its canonical text form.
       const subject = def.kind === 'uuid' ? cast(scope.col(node.field), TEXT) : scope.col(node.field);
       const pattern = param(node.value.slot, TEXT, [], LIKE[node.op]);
-      return { expr: { kind: 'like', expr: subject, pattern, insensitive: node.insensitive }, nullable: def.nullable };
+      // Without a case-insensitive LIKE operator, compare both sides lowercased.
+      const expr: SqlExpr = node.insensitive && !ctx.dialect.ilike
+        ? { kind: 'like', expr: fn('lower', subject), pattern: fn('lower', pattern), insensitive: false }
+        : { kind: 'like', expr: subject, pattern, insensitive: node.insensitive };
+      return { expr, nullable: def.nullable };
     }
     case 'isNull':
       return { expr: { kind: 'isNull', expr: scope.col(node.field), negated: !node.isNull }, nullable: false };
     case 'has': {
-      // `list @> ARRAY[x]` rather than `x = ANY(list)`: the same rows (NULL for a NULL list), and
-      // a GIN index (an indexed list's) can serve it.
+      // "The list contains [x]" rather than "x is a member of the list": the same rows (NULL for a
+      // NULL list), and an index over the list's elements (an indexed list's) can serve it.
       const def = scope.field(node.field);
-      return { expr: bin('@>', scope.col(node.field), param(node.value.slot, containsType(def), [], 'singleton')), nullable: def.nullable };
+      return { expr: { kind: 'contains', list: scope.col(node.field), items: param(node.value.slot, containsType(def), [], 'singleton') }, nullable: def.nullable };
     }
     case 'listEquals': {
       const def = scope.field(node.field);

@@ -1,6 +1,6 @@
 /**
- * QueryAst → SQL operations. PostgreSQL runs everything the API expresses, so
- * lowering never produces diagnostics; what it decides is the statement shape:
+ * QueryAst → SQL operations. A SQL target runs everything the API expresses,
+ * so lowering never produces diagnostics; what it decides is the statement shape:
  * one statement per method (includes as correlated JSON subqueries, createMany
  * as one INSERT over a JSON document), plus, for writes pinned to an expected
  * version, an existence check that runs only when the write matched nothing.
@@ -12,24 +12,27 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
 import { assertNever } from '../plan.js';
 import type { Assignment, InsertStatement, SelectItem, SqlExpr, SqlStatement } from './ast.js';
-import { and, bin, col, fn, item, lit, param, select, where as whereOf } from './build.js';
+import { and, bin, fn, item, lit, param, select, where as whereOf } from './build.js';
+import type { SqlDialect } from './dialect.js';
 import { LowerCtx, type Scope } from './context.js';
 import { lowerFilter, pinsField, uniqueFilter, withoutPins } from './filter.js';
 import type { RowShape, SqlOperation, SqlResultSpec } from './ops.js';
 import { afterBoundary, distinctSelect, fetchFields, orderItems, pageTerms, reverse, rowSelection, withCounts } from './read.js';
 import { lowerAggregate } from './aggregate.js';
-import { arrayOf, elementType, fieldType, INT8, JSON_TYPE } from './types.js';
+import { arrayOf, BIGINT, elementType, fieldType, JSON_DOCUMENT } from './types.js';
 
-export function lowerSql(schema: SchemaDef, ast: QueryAst, _target: TargetDescriptor): { operations: Operation[]; diagnostics: Diagnostic[] } {
-  return { operations: lowerStatements(schema, ast), diagnostics: [] };
+export function lowerSql(schema: SchemaDef, ast: QueryAst, target: TargetDescriptor): { operations: Operation[]; diagnostics: Diagnostic[] } {
+  const dialect = target.capabilities.sql;
+  if (!dialect) throw new Error(`internal: target ${target.driver} has no SQL dialect`);
+  return { operations: lowerStatements(schema, ast, dialect), diagnostics: [] };
 }
 
 function op(model: string, purpose: string, stmt: SqlStatement, result: SqlResultSpec): SqlOperation {
   return { kind: 'sql', stmt, purpose, model, result };
 }
 
-export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[] {
-  const ctx = new LowerCtx(schema);
+export function lowerStatements(schema: SchemaDef, ast: QueryAst, dialect: SqlDialect): SqlOperation[] {
+  const ctx = new LowerCtx(schema, dialect);
   const m = ast.model;
   const name = schema.models[m].name;
   switch (ast.kind) {
@@ -40,12 +43,12 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[
       const sel = withCounts(ctx, scope, rowSelection(ctx, scope, fetchFields(scope, ast.select), ast.include, false), ast.counts);
       const window = {
         orderBy: orderItems(scope, ast.orderBy),
-        limit: ast.limit ? param(ast.limit.slot, INT8) : null,
-        offset: ast.offset ? param(ast.offset.slot, INT8) : null,
+        limit: ast.limit ? param(ast.limit.slot, BIGINT) : null,
+        offset: ast.offset ? param(ast.offset.slot, BIGINT) : null,
       };
       const filter = whereOf(lowerFilter(ctx, scope, ast.where));
       const stmt = ast.distinct
-        ? distinctSelect(scope, filter, ast.distinct, ast.orderBy, sel.columns, window)
+        ? distinctSelect(ctx, scope, filter, ast.distinct, ast.orderBy, sel.columns, window)
         : select({ columns: sel.columns, from: table(scope), where: filter, ...window });
       const result: SqlResultSpec = ast.kind === 'findMany' ? { kind: 'rows', rows: sel.shape } : { kind: 'first', rows: sel.shape, orThrow: ast.orThrow };
       return [op(m, `${ast.kind} ${name}`, stmt, result)];
@@ -61,7 +64,7 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst): SqlOperation[
         from: table(scope),
         where: whereOf(and([lowerFilter(ctx, scope, ast.where), ast.cursor ? afterBoundary(scope, run, ast.cursor) : lit(true)])),
         orderBy: orderItems(scope, run),
-        limit: param(ast.size.slot, INT8, [], 'plus-one'),
+        limit: param(ast.size.slot, BIGINT, [], 'plus-one'),
       });
       return [op(m, `paginate ${name} (${ast.direction})`, stmt, { kind: 'page', rows: sel.shape, size: ast.size, direction: ast.direction, hasCursor: ast.cursor !== null, boundary, cursor: ast.cursor })];
     }
@@ -123,18 +126,16 @@ function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[
 /**
  * createMany: one INSERT whatever the row count, so the statement (and its
  * plan) is the same for 1 row or 10,000: the rows travel as one JSON document
- * that json_populate_recordset turns into typed rows of the table.
+ * that the dialect turns into typed rows of the table.
  */
 function createMany(ctx: LowerCtx, m: string, slot: number, skipDuplicates: boolean, returning: boolean, sel: readonly string[] | null): SqlOperation {
   const scope = ctx.scope(m);
   // createManyAndReturn: RETURNING the written rows (with skipDuplicates, only those inserted).
   const back = returning ? rowSelection(ctx, ctx.scope(m, scope.model.table), fetchFields(scope, sel), [], false) : null;
   const fields = Object.keys(scope.model.fields);
-  const r = ctx.alias();
-  const source = fn('json_populate_recordset', { kind: 'cast', expr: lit(null), type: { kind: 'rowtype', table: scope.model.table } }, param(slot, JSON_TYPE, [], 'json-rows'));
   const stmt: InsertStatement = {
     kind: 'insert', table: scope.model.table, alias: null, columns: fields,
-    source: { kind: 'select', query: select({ columns: fields.map((f) => item(col(r, f))), from: { kind: 'function', call: source, alias: r } }) },
+    source: { kind: 'json', rows: param(slot, JSON_DOCUMENT, [], 'json-rows'), alias: ctx.alias(), types: fields.map((f) => fieldType(scope.field(f))) },
     onConflict: skipDuplicates ? { target: [], action: 'nothing' } : null,
     returning: back ? back.columns : [],
   };
@@ -154,7 +155,7 @@ function assignments(scope: Scope, set: readonly FieldUpdate[], versionField: st
       case 'decrement':
         return { column: u.field, value: bin('-', c, param(u.value.slot, fieldType(def))) };
       case 'push':
-        return { column: u.field, value: fn('array_cat', c, param(u.value.slot, arrayOf(elementType(def)))) };
+        return { column: u.field, value: { kind: 'listAppend', list: c, items: param(u.value.slot, arrayOf(elementType(def))) } };
       default:
         return assertNever(u.op, 'update operator');
     }

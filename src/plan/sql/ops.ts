@@ -17,7 +17,7 @@ export interface RowShape {
   readonly model: string;
   readonly fields: readonly string[];
   readonly includes: readonly IncludeShape[];
-  /** Relation counts, one int8 column `_count.<relation>` each; decoded into `_count: { relation: n }`. */
+  /** Relation counts, one bigint column `_count.<relation>` each; decoded into `_count: { relation: n }`. */
   readonly counts?: readonly string[];
   /** Rows of a model that is not in the schema (aggregate group rows): its field definitions. */
   readonly virtual?: ModelDef;

@@ -6,7 +6,7 @@
 import type { FieldDef } from '../../schema/field.js';
 import { isToMany } from '../../schema/relation.js';
 import type { IncludeNode, OrderTerm, RelationCount, Slot } from '../../query/ast.js';
-import type { OrderItem, SelectItem, SelectStatement, SqlExpr } from './ast.js';
+import type { FromItem, OrderItem, SelectItem, SelectStatement, SqlExpr } from './ast.js';
 import { and, bin, cast, col, fn, item, or, order, param, select, where as whereOf } from './build.js';
 import type { LowerCtx, Scope } from './context.js';
 import { lowerFilter } from './filter.js';
@@ -21,7 +21,7 @@ export function fetchFields(scope: Scope, select: readonly string[] | null, extr
 }
 
 /**
- * Inside JSON, int8 and numeric would become JSON numbers and lose precision,
+ * Inside JSON, bigint and decimal values would become JSON numbers and lose precision,
  * so they travel as text (and text[]); the executor decodes them per field.
  */
 function jsonSafe(expr: SqlExpr, def: FieldDef): SqlExpr {
@@ -49,8 +49,8 @@ export function rowSelection(ctx: LowerCtx, scope: Scope, fields: readonly strin
 
 /**
  * One include as a scalar subquery correlated to the parent row:
- *   many: (SELECT coalesce(json_agg(x ORDER BY ...), json_build_array()) FROM (SELECT ... WHERE fk = parent.key ... LIMIT n) x)
- *   one:  (SELECT row_to_json(x) FROM (SELECT ... LIMIT 1) x)
+ *   many: (SELECT <JSON array of x's rows, in order; [] when none> FROM (SELECT ... WHERE fk = parent.key ... LIMIT n) x)
+ *   one:  (SELECT <x's row as a JSON object> FROM (SELECT ... LIMIT 1) x)
  */
 function includeColumn(ctx: LowerCtx, parent: Scope, inc: IncludeNode): { expr: SqlExpr; shape: IncludeShape } {
   const rel = ctx.relation(parent.modelKey, inc.relation);
@@ -68,10 +68,10 @@ function includeColumn(ctx: LowerCtx, parent: Scope, inc: IncludeNode): { expr: 
     limit: many ? (inc.limit ? param(inc.limit.slot, null) : null) : { kind: 'literal', value: 1 },
   });
   const x = ctx.alias();
-  const rec = col(null, x);
+  const columns = sel.columns.map((c) => c.alias!);
   const agg: SqlExpr = many
-    ? fn('coalesce', { kind: 'func', name: 'json_agg', args: [rec], orderBy: inc.orderBy.map((o) => order(col(x, o.field), o.direction)) }, fn('json_build_array'))
-    : fn('row_to_json', rec);
+    ? { kind: 'jsonRows', table: x, columns, orderBy: inc.orderBy.map((o) => order(col(x, o.field), o.direction)) }
+    : { kind: 'jsonRow', table: x, columns };
   const expr: SqlExpr = { kind: 'subquery', query: select({ columns: [item(agg)], from: { kind: 'subquery', query: inner, alias: x, lateral: false } }) };
   return { expr, shape: { relation: inc.relation, cardinality: many ? 'many' : 'one', rows: sel.shape } };
 }
@@ -170,15 +170,29 @@ export function withCounts(ctx: LowerCtx, scope: Scope, sel: RowSelection, count
  * reads the picked rows exactly as it would read the table.
  */
 export function distinctSelect(
-  scope: Scope, filter: SqlExpr | null, distinct: readonly string[], orderBy: readonly OrderTerm[], columns: readonly SelectItem[],
+  ctx: LowerCtx, scope: Scope, filter: SqlExpr | null, distinct: readonly string[], orderBy: readonly OrderTerm[], columns: readonly SelectItem[],
   window: { orderBy: OrderItem[]; limit: SqlExpr | null; offset: SqlExpr | null },
 ): SelectStatement {
-  const inner = select({
-    distinctOn: distinct.map((f) => scope.col(f)),
-    columns: Object.keys(scope.model.fields).map((f) => item(scope.col(f), f)),
-    from: { kind: 'table', name: scope.model.table, alias: scope.alias },
-    where: filter,
-    orderBy: [...distinct.map((f) => order(scope.col(f), 'asc')), ...orderItems(scope, orderBy), ...scope.model.key.map((k) => order(scope.col(k), 'asc'))],
-  });
+  const fields = Object.keys(scope.model.fields).map((f) => item(scope.col(f), f));
+  const from = { kind: 'table', name: scope.model.table, alias: scope.alias } as const;
+  const pick = [...distinct.map((f) => order(scope.col(f), 'asc')), ...orderItems(scope, orderBy), ...scope.model.key.map((k) => order(scope.col(k), 'asc'))];
+  const inner = ctx.dialect.distinctOn
+    ? select({ distinctOn: distinct.map((f) => scope.col(f)), columns: fields, from, where: filter, orderBy: pick })
+    : firstPerGroup(ctx, fields, from, filter, distinct.map((f) => scope.col(f)), pick);
   return select({ columns, from: { kind: 'subquery', query: inner, alias: scope.alias, lateral: false }, ...window });
 }
+
+/** Without DISTINCT ON: number the rows of each group in `pick` order and keep the first. */
+function firstPerGroup(
+  ctx: LowerCtx, fields: readonly SelectItem[], from: FromItem, filter: SqlExpr | null, groups: readonly SqlExpr[], pick: readonly OrderItem[],
+): SelectStatement {
+  const numbered = select({ columns: [...fields, item({ kind: 'rowNumber', partitionBy: groups, orderBy: pick }, ROW_NUMBER)], from, where: filter });
+  const n = ctx.alias();
+  return select({
+    columns: fields.map((f) => item(col(n, f.alias!), f.alias)),
+    from: { kind: 'subquery', query: numbered, alias: n, lateral: false },
+    where: bin('=', col(n, ROW_NUMBER), { kind: 'literal', value: 1 }),
+  });
+}
+
+const ROW_NUMBER = '_quern_rn';

@@ -1,7 +1,8 @@
 /**
- * Field kinds → the PostgreSQL types values travel as. Params are cast to
- * these (`$1::uuid`), which both fixes their type for the server and tells
- * the driver how to encode the JS value.
+ * Field kinds → the SQL types values travel as, by meaning (each dialect's
+ * serializer names them). Params carry these, which both fixes their type for
+ * the server and tells the driver how to encode
+ * the JS value.
  */
 import type { ElementDef, FieldDef, ScalarKind } from '../../schema/field.js';
 import type { SqlScalarType, SqlTypeRef } from './ast.js';
@@ -10,15 +11,15 @@ const SCALAR: Readonly<Record<ScalarKind, SqlScalarType>> = {
   string: 'text',
   text: 'text',
   enum: 'text',
-  int: 'int4',
-  bigint: 'int8',
-  float: 'float8',
-  decimal: 'numeric',
-  boolean: 'bool',
+  int: 'int',
+  bigint: 'bigint',
+  float: 'float',
+  decimal: 'decimal',
+  boolean: 'boolean',
   uuid: 'uuid',
-  timestamp: 'timestamptz',
+  timestamp: 'timestamp',
   date: 'date',
-  json: 'jsonb',
+  json: 'json',
 };
 
 export function scalarType(kind: ScalarKind): SqlScalarType {
@@ -38,8 +39,8 @@ export function elementType(def: FieldDef | ElementDef): SqlTypeRef {
 }
 
 /**
- * The array type `list @> $1` compares with: the column's own element type, since PostgreSQL has
- * no `varchar[] @> text[]` (a string list with maxLength is a varchar(n)[] column).
+ * The list type a `contains` compares with: the column's own element type, since PostgreSQL
+ * cannot compare a list of bounded strings with a list of unbounded ones.
  */
 export function containsType(def: FieldDef): SqlTypeRef {
   const el = def.element!;
@@ -50,6 +51,7 @@ export function arrayOf(t: SqlTypeRef): SqlTypeRef {
   return { kind: 'type', name: t.name, array: true };
 }
 
-export const INT8: SqlTypeRef = { kind: 'type', name: 'int8', array: false };
-export const JSON_TYPE: SqlTypeRef = { kind: 'type', name: 'json', array: false };
+export const BIGINT: SqlTypeRef = { kind: 'type', name: 'bigint', array: false };
+export const FLOAT: SqlTypeRef = { kind: 'type', name: 'float', array: false };
+export const JSON_DOCUMENT: SqlTypeRef = { kind: 'type', name: 'jsonDocument', array: false };
 export const TEXT: SqlTypeRef = { kind: 'type', name: 'text', array: false };
