@@ -11,8 +11,17 @@ import { quoteIdent, SqlWriter, type SerializedSql } from '../../src/plan/sql/wr
 
 /** The storage class a CAST converts to. */
 const CAST_TYPES: Readonly<Record<SqlScalarType, string>> = {
-  text: 'TEXT', varchar: 'TEXT', uuid: 'TEXT', date: 'TEXT', timestamp: 'TEXT', json: 'TEXT', jsonDocument: 'TEXT', decimal: 'TEXT',
-  int: 'INTEGER', bigint: 'INTEGER', boolean: 'INTEGER',
+  text: 'TEXT',
+  varchar: 'TEXT',
+  uuid: 'TEXT',
+  date: 'TEXT',
+  timestamp: 'TEXT',
+  json: 'TEXT',
+  jsonDocument: 'TEXT',
+  decimal: 'TEXT',
+  int: 'INTEGER',
+  bigint: 'INTEGER',
+  boolean: 'INTEGER',
   float: 'REAL',
 };
 
@@ -85,8 +94,10 @@ class SqliteWriter extends SqlWriter {
 
   protected listAppendText(e: Extract<SqlExpr, { kind: 'listAppend' }>): string {
     // Elements of the list, then of the items, in their positions.
-    return `(SELECT json_group_array("v") FROM (SELECT 0 AS "s", "key" AS "k", "value" AS "v" FROM json_each(coalesce(${this.expr(e.list)}, '[]')) `
-      + `UNION ALL SELECT 1, "key", "value" FROM json_each(${this.expr(e.items)}) ORDER BY 1, 2))`;
+    return (
+      `(SELECT json_group_array("v") FROM (SELECT 0 AS "s", "key" AS "k", "value" AS "v" FROM json_each(coalesce(${this.expr(e.list)}, '[]')) ` +
+      `UNION ALL SELECT 1, "key", "value" FROM json_each(${this.expr(e.items)}) ORDER BY 1, 2))`
+    );
   }
 
   protected jsonSourceText(source: Extract<InsertSource, { kind: 'json' }>, _table: string, columns: readonly string[]): string {

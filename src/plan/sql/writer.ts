@@ -9,7 +9,17 @@
  * unions in the AST (operators, function and type names), never from input.
  */
 import type {
-  Assignment, BinaryOp, FromItem, InsertSource, OnConflict, OrderItem, SelectItem, SelectStatement, SqlExpr, SqlParam, SqlStatement,
+  Assignment,
+  BinaryOp,
+  FromItem,
+  InsertSource,
+  OnConflict,
+  OrderItem,
+  SelectItem,
+  SelectStatement,
+  SqlExpr,
+  SqlParam,
+  SqlStatement,
 } from './ast.js';
 import type { SqlDialect } from './dialect.js';
 import { assertNever } from '../plan.js';
@@ -30,7 +40,7 @@ export abstract class SqlWriter {
 
   constructor(protected readonly dialect: SqlDialect) {}
 
-  /** `$n::type` on PostgreSQL, `?` elsewhere: how the n-th (1-based) placeholder of `p` is written. */
+  /** How the n-th (1-based) placeholder of `p` is written: numbered and typed, or a bare `?`. */
   protected abstract paramText(n: number, p: SqlParam): string;
   protected abstract castText(e: Extract<SqlExpr, { kind: 'cast' }>): string;
   protected abstract likeText(e: Extract<SqlExpr, { kind: 'like' }>): string;
@@ -166,8 +176,19 @@ export abstract class SqlWriter {
   /** Operands are parenthesised whenever they are compound, so precedence never depends on context. */
   protected operand(e: SqlExpr): string {
     switch (e.kind) {
-      case 'column': case 'star': case 'param': case 'literal': case 'func': case 'subquery': case 'exists': case 'row': case 'cast':
-      case 'jsonRow': case 'jsonRows': case 'listAppend': case 'rowNumber':
+      case 'column':
+      case 'star':
+      case 'param':
+      case 'literal':
+      case 'func':
+      case 'subquery':
+      case 'exists':
+      case 'row':
+      case 'cast':
+      case 'jsonRow':
+      case 'jsonRows':
+      case 'listAppend':
+      case 'rowNumber':
         return this.expr(e);
       default:
         return `(${this.expr(e)})`;
