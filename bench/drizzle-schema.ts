@@ -18,7 +18,9 @@ export const posts = pgTable(TABLES.post, {
   id: uuid('id').primaryKey(),
   authorId: uuid('authorId').notNull(),
   title: text('title').notNull(),
-  status: text('status', { enum: ['draft', 'published'] }).notNull().default('draft'),
+  status: text('status', { enum: ['draft', 'published'] })
+    .notNull()
+    .default('draft'),
   views: integer('views').notNull().default(0),
   publishedAt: timestamp('publishedAt', { withTimezone: true }).notNull(),
   version: integer('version').notNull().default(1),

@@ -74,25 +74,37 @@ export const schema = defineSchema({ user: User, ${entries.join(', ')} }, {
 /** One query site; `m` is the model accessor, `k` varies the shape. */
 function siteSource(m: string, k: number, n: number): string {
   switch (k % 12) {
-    case 0: return `export const q${n} = (db: Db, id: string) => db.${m}.findUnique({ where: { id } });`;
-    case 1: return `export const q${n} = (db: Db, ownerId: string) => db.${m}.findMany({ where: { ownerId }, orderBy: { createdAt: 'desc' }, limit: 20 });`;
-    case 2: return `export const q${n} = (db: Db) => db.${m}.findMany({ where: { status: 'live' } });`;
-    case 3: return `export function q${n}(db: Db, ownerId: string, since: Date) {
+    case 0:
+      return `export const q${n} = (db: Db, id: string) => db.${m}.findUnique({ where: { id } });`;
+    case 1:
+      return `export const q${n} = (db: Db, ownerId: string) => db.${m}.findMany({ where: { ownerId }, orderBy: { createdAt: 'desc' }, limit: 20 });`;
+    case 2:
+      return `export const q${n} = (db: Db) => db.${m}.findMany({ where: { status: 'live' } });`;
+    case 3:
+      return `export function q${n}(db: Db, ownerId: string, since: Date) {
   const where = { ownerId, publishedAt: { gte: since } };
   return db.${m}.findMany({ where, orderBy: { publishedAt: 'desc' } });
 }`;
-    case 4: return `export const q${n} = (db: Db, word: string) => db.${m}.findMany({ where: { title: { endsWith: word } }, allowScan: true });`;
-    case 5: return `export const q${n} = (db: Db, ownerId: string) => db.${m}.count({ where: { ownerId } });`;
-    case 6: return `export async function q${n}(db: Db, ownerId: string) {
+    case 4:
+      return `export const q${n} = (db: Db, word: string) => db.${m}.findMany({ where: { title: { endsWith: word } }, allowScan: true });`;
+    case 5:
+      return `export const q${n} = (db: Db, ownerId: string) => db.${m}.count({ where: { ownerId } });`;
+    case 6:
+      return `export async function q${n}(db: Db, ownerId: string) {
   const rows = db.${m};
   const base = { ownerId };
   return rows.findMany({ where: { ...base, status: { in: ['live', 'draft'] } }, limit: 5 });
 }`;
-    case 7: return `export const q${n} = (db: Db, id: string, title: string) => db.${m}.update({ where: { id }, data: { title, score: { increment: 1 } } });`;
-    case 8: return `export const q${n} = (db: Db, ownerId: string, title: string) => db.${m}.create({ data: { ownerId, title, score: 0 } });`;
-    case 9: return `export const q${n} = (db: Db, ownerId: string, after: string) => db.${m}.paginate({ where: { ownerId }, orderBy: { createdAt: 'desc' }, first: 20, after });`;
-    case 10: return `export const q${n} = (db: Db, ids: string[]) => db.${m}.findMany({ where: { id: { in: ids } }, include: { owner: true } });`;
-    default: return `export const q${n} = (db: Db, tag: string) => db.${m}.deleteMany({ where: { tags: { has: tag } }, allowScan: true });`;
+    case 7:
+      return `export const q${n} = (db: Db, id: string, title: string) => db.${m}.update({ where: { id }, data: { title, score: { increment: 1 } } });`;
+    case 8:
+      return `export const q${n} = (db: Db, ownerId: string, title: string) => db.${m}.create({ data: { ownerId, title, score: 0 } });`;
+    case 9:
+      return `export const q${n} = (db: Db, ownerId: string, after: string) => db.${m}.paginate({ where: { ownerId }, orderBy: { createdAt: 'desc' }, first: 20, after });`;
+    case 10:
+      return `export const q${n} = (db: Db, ids: string[]) => db.${m}.findMany({ where: { id: { in: ids } }, include: { owner: true } });`;
+    default:
+      return `export const q${n} = (db: Db, tag: string) => db.${m}.deleteMany({ where: { tags: { has: tag } }, allowScan: true });`;
   }
 }
 
@@ -104,13 +116,35 @@ export function generateCodebase(dir: string, files: number, sites: number): num
   // type declarations (dist/, built by `npm install`'s prepare step); the sources if not built.
   const repo = join(here, '..');
   const types = existsSync(join(repo, 'dist', 'src', 'index.d.ts')) ? join(repo, 'dist', 'src', 'index.d.ts') : join(repo, 'src', 'index.ts');
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', lib: ['ES2024'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true, paths: { quern: [relative(dir, types).split(sep).join('/')] } },
-    include: ['**/*.ts'],
-  }, null, 2));
-  writeFileSync(join(dir, 'quern.config.ts'), `import { defineConfig } from 'quern';\nexport default defineConfig({ schema: './schema.ts', targets: ['postgres', 'dynamodb'], include: ['src/**/*.ts'] });\n`);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2024'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: true,
+          noEmit: true,
+          paths: { quern: [relative(dir, types).split(sep).join('/')] },
+        },
+        include: ['**/*.ts'],
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    join(dir, 'quern.config.ts'),
+    `import { defineConfig } from 'quern';\nexport default defineConfig({ schema: './schema.ts', targets: ['postgres', 'dynamodb'], include: ['src/**/*.ts'] });\n`,
+  );
   writeFileSync(join(dir, 'schema.ts'), schemaSource());
-  writeFileSync(join(dir, 'db.ts'), `import type { Client } from 'quern';\nimport type { schema } from './schema.js';\nexport type Db = Client<typeof schema>;\n`);
+  writeFileSync(
+    join(dir, 'db.ts'),
+    `import type { Client } from 'quern';\nimport type { schema } from './schema.js';\nexport type Db = Client<typeof schema>;\n`,
+  );
   let n = 0;
   for (let i = 0; i < files; i++) {
     const count = Math.floor(sites / files) + (i < sites % files ? 1 : 0);
@@ -137,11 +171,22 @@ export async function runLintBench(opts: { files?: number; sites?: number } = {}
   const cpu = process.cpuUsage(c1);
   const found = result.siteReports.filter((s) => s.kind === 'query').length;
   if (found !== written) throw new Error(`lint found ${found} query sites, the generator wrote ${written}`);
-  return { sites: found, seconds, sitesPerSecond: found / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadAverage: loadavg()[0], loadSeconds: (t1 - t0) / 1000, files: result.files, findings: result.findings.length };
+  return {
+    sites: found,
+    seconds,
+    sitesPerSecond: found / seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    loadAverage: loadavg()[0],
+    loadSeconds: (t1 - t0) / 1000,
+    files: result.files,
+    findings: result.findings.length,
+  };
 }
 
 // `tsx bench/lint-bench.ts` runs it on its own.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await runLintBench();
-  console.log(`lint: ${r.sites} query sites in ${r.files} files in ${r.seconds.toFixed(2)} s = ${Math.round(r.sitesPerSecond)} sites/s (CPU ${r.cpuSeconds.toFixed(2)} s; load average ${r.loadAverage.toFixed(1)}; config + schema load ${r.loadSeconds.toFixed(2)} s; ${r.findings} findings)`);
+  console.log(
+    `lint: ${r.sites} query sites in ${r.files} files in ${r.seconds.toFixed(2)} s = ${Math.round(r.sitesPerSecond)} sites/s (CPU ${r.cpuSeconds.toFixed(2)} s; load average ${r.loadAverage.toFixed(1)}; config + schema load ${r.loadSeconds.toFixed(2)} s; ${r.findings} findings)`,
+  );
 }

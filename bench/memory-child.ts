@@ -18,18 +18,22 @@ const CHECKPOINTS = [10_000, 100_000];
 const SERIES_EVERY = 10_000;
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const MemItem = model('MemItem', {
-  id: f.uuid().key().auto(),
-  seq: f.int().unique(),
-  category: f.string(),
-  label: f.string(),
-  score: f.float(),
-  price: f.decimal(),
-  active: f.boolean(),
-  tags: f.list(f.string()).default([]),
-  createdAt: f.timestamp(),
-  note: f.text().nullable(),
-}, { table: 'bench_mem_items' });
+const MemItem = model(
+  'MemItem',
+  {
+    id: f.uuid().key().auto(),
+    seq: f.int().unique(),
+    category: f.string(),
+    label: f.string(),
+    score: f.float(),
+    price: f.decimal(),
+    active: f.boolean(),
+    tags: f.list(f.string()).default([]),
+    createdAt: f.timestamp(),
+    note: f.text().nullable(),
+  },
+  { table: 'bench_mem_items' },
+);
 const schema = defineSchema({ memItem: MemItem });
 
 const SEED = `INSERT INTO "bench_mem_items" ("id", "seq", "category", "label", "score", "price", "active", "tags", "createdAt", "note")
@@ -110,7 +114,9 @@ async function main() {
     const expected = (ROWS * (ROWS - 1)) / 2;
     if (seen !== ROWS || checksum !== expected) throw new Error(`paged ${seen} rows (checksum ${checksum}), expected ${ROWS} (${expected})`);
     const seconds = Math.round((performance.now() - t0) / 10) / 100;
-    process.stdout.write(`${JSON.stringify({ rows: seen, pageSize: PAGE, driver: driverName, rssMB: rss, peakRssMB: peak, processPeakRssMB: processPeak, heapUsedMB: heap, retainedHeapMB: retained, series, seconds })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ rows: seen, pageSize: PAGE, driver: driverName, rssMB: rss, peakRssMB: peak, processPeakRssMB: processPeak, heapUsedMB: heap, retainedHeapMB: retained, series, seconds })}\n`,
+    );
   } finally {
     await db.close();
     await cleanup();

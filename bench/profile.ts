@@ -88,15 +88,21 @@ async function child(): Promise<void> {
   }
   const { workloads } = await import('./suites/postgres.js');
   const { openPgliteTarget, openServerTarget } = await import('./suites/pg-targets.js');
-  const opened = target === 'pglite' ? await openPgliteTarget(() => undefined) : await openServerTarget(process.env.QUERN_BENCH_PG_URL!, 'embedded', () => undefined);
+  const opened =
+    target === 'pglite' ? await openPgliteTarget(() => undefined) : await openServerTarget(process.env.QUERN_BENCH_PG_URL!, 'embedded', () => undefined);
   try {
     const w = workloads(opened.target).find((x) => x.id === workload);
     if (!w) throw new Error(`unknown workload ${workload}`);
     const t = opened.target;
-    const op = contender === 'pg' ? w.raw : contender === 'drizzle' ? w.drizzle : (i: number) => {
-      if (typeof t.quern === 'string') throw new Error(t.quern);
-      return w.quern(i, t.quern);
-    };
+    const op =
+      contender === 'pg'
+        ? w.raw
+        : contender === 'drizzle'
+          ? w.drizzle
+          : (i: number) => {
+              if (typeof t.quern === 'string') throw new Error(t.quern);
+              return w.quern(i, t.quern);
+            };
     let i = 0;
     const loop = async (s: number) => {
       const end = performance.now() + s * 1000;
@@ -139,8 +145,21 @@ async function parent(): Promise<void> {
       await rm(sub, { recursive: true, force: true });
       await mkdir(sub, { recursive: true });
       await new Promise<void>((resolve, reject) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', `--out=${sub}`,
-          `--target=${target}`, `--contender=${contender}`, `--workloads=${w}`, `--seconds=${seconds}`], { stdio: ['ignore', 'inherit', 'inherit'], env });
+        const p = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            fileURLToPath(import.meta.url),
+            '--child',
+            `--out=${sub}`,
+            `--target=${target}`,
+            `--contender=${contender}`,
+            `--workloads=${w}`,
+            `--seconds=${seconds}`,
+          ],
+          { stdio: ['ignore', 'inherit', 'inherit'], env },
+        );
         p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`profile child for ${w} exited with ${code}`))));
       });
       const file = (await readdir(sub)).find((f) => f.endsWith('.cpuprofile'));
@@ -148,7 +167,12 @@ async function parent(): Promise<void> {
       const { ops } = JSON.parse(await readFile(join(sub, 'ops.json'), 'utf8')) as { ops: number };
       const summary = await summarizeProfile(join(sub, file), root);
       const busyUs = ((summary.totalMs - summary.idleMs) * 1000) / ops;
-      console.log(formatProfile(summary, `\n${name}: ${ops} operations, ${busyUs.toFixed(1)} µs busy CPU per operation (${join('bench/generated/profiles', name, file)})`));
+      console.log(
+        formatProfile(
+          summary,
+          `\n${name}: ${ops} operations, ${busyUs.toFixed(1)} µs busy CPU per operation (${join('bench/generated/profiles', name, file)})`,
+        ),
+      );
     }
   } finally {
     await stop();

@@ -49,8 +49,11 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Part> | null } {
     if (a === '--quick') quick = true;
     else if (a === '--full') quick = false;
     else if (a === '--only' || a.startsWith('--only=')) {
-      const raw = a === '--only' ? argv[++i] ?? '' : a.slice('--only='.length);
-      const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      const raw = a === '--only' ? (argv[++i] ?? '') : a.slice('--only='.length);
+      const parts = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const p of parts) {
         if (!(PARTS as readonly string[]).includes(p)) {
           console.error(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
@@ -101,22 +104,31 @@ async function main() {
     try {
       return await work();
     } catch (e) {
-      log(`${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      log(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return fallback(`${what} failed: ${errorText(e)}`);
     }
   };
-  const skippedSuite = (id: ComparisonSuite['id'], title: string, baseline: string, contenders: string[]) => (why: string): ComparisonSuite =>
-    ({ id, title, server: '', baseline, contenders, workloads: [], skipped: why });
+  const skippedSuite =
+    (id: ComparisonSuite['id'], title: string, baseline: string, contenders: string[]) =>
+    (why: string): ComparisonSuite => ({ id, title, server: '', baseline, contenders, workloads: [], skipped: why });
 
   try {
     // In-process micro-benchmarks first, while the machine is quietest.
     if (wants('planner')) {
       log('planner micro-benchmarks');
-      planner = await guard<BenchResults['planner']>('planner', (skipped) => ({ skipped }), () => runPlannerBench(quick));
+      planner = await guard<BenchResults['planner']>(
+        'planner',
+        (skipped) => ({ skipped }),
+        () => runPlannerBench(quick),
+      );
     }
     if (wants('mapping')) {
       log('row mapping');
-      rowMapping = await guard<BenchResults['rowMapping']>('row mapping', (skipped) => ({ skipped }), () => runRowMappingBench(quick));
+      rowMapping = await guard<BenchResults['rowMapping']>(
+        'row mapping',
+        (skipped) => ({ skipped }),
+        () => runRowMappingBench(quick),
+      );
     }
 
     if (wants('postgres') || wants('coldstart')) {
@@ -133,7 +145,11 @@ async function main() {
           try {
             if (wants('coldstart')) {
               log(`  cold start (${quick ? 5 : 15} rounds of one new process per contender)`);
-              coldStart = await guard<BenchResults['coldStart']>('cold start', (skipped) => ({ skipped }), () => runColdStart(opened.connectionString, quick ? 5 : 15, log));
+              coldStart = await guard<BenchResults['coldStart']>(
+                'cold start',
+                (skipped) => ({ skipped }),
+                () => runColdStart(opened.connectionString, quick ? 5 : 15, log),
+              );
             }
             return wants('postgres') ? await runPgSuite(opened.target, SCALES[mode], log) : null;
           } finally {
@@ -145,14 +161,16 @@ async function main() {
     }
     if (wants('pglite')) {
       log('PGlite');
-      suites.push(await guard('PGlite suite', skippedSuite('pglite', 'PGlite', 'pg', [...PG_CONTENDERS]), async () => {
-        const opened = await openPgliteTarget(log);
-        try {
-          return await runPgSuite(opened.target, SCALES[mode], log);
-        } finally {
-          await opened.close();
-        }
-      }));
+      suites.push(
+        await guard('PGlite suite', skippedSuite('pglite', 'PGlite', 'pg', [...PG_CONTENDERS]), async () => {
+          const opened = await openPgliteTarget(log);
+          try {
+            return await runPgSuite(opened.target, SCALES[mode], log);
+          } finally {
+            await opened.close();
+          }
+        }),
+      );
     }
     if (wants('dynamodb')) {
       const skip = skippedSuite('dynamodb', 'DynamoDB Local', 'raw', [...DYNAMO_CONTENDERS]);
@@ -168,25 +186,50 @@ async function main() {
       if (!ddb) colocated = { skipped: `no DynamoDB Local: ${servers?.reasons.dynamodb ?? 'not started'}` };
       else {
         log('DynamoDB Local: colocated include');
-        colocated = await guard<BenchResults['colocated']>('colocated', (skipped) => ({ skipped }), () => runColocatedBench(ddb, DYNAMO_SCALES[mode], log));
+        colocated = await guard<BenchResults['colocated']>(
+          'colocated',
+          (skipped) => ({ skipped }),
+          () => runColocatedBench(ddb, DYNAMO_SCALES[mode], log),
+        );
       }
     }
     if (wants('callsite')) {
       log('caller sites: cost per query');
-      callSite = await guard<BenchResults['callSite']>('callsite', (skipped) => ({ skipped }), () => runCallSiteBench(quick));
+      callSite = await guard<BenchResults['callSite']>(
+        'callsite',
+        (skipped) => ({ skipped }),
+        () => runCallSiteBench(quick),
+      );
     }
-    if (wants('tracing')) tracing = await guard<BenchResults['tracing']>('tracing', (skipped) => ({ skipped }), () => runTracingBench(quick));
+    if (wants('tracing'))
+      tracing = await guard<BenchResults['tracing']>(
+        'tracing',
+        (skipped) => ({ skipped }),
+        () => runTracingBench(quick),
+      );
     if (wants('memory')) {
       log('memory (paginate 100,000 rows, in a child process)');
-      memory = await guard<BenchResults['memory']>('memory', (skipped) => ({ skipped }), () => runMemory(servers?.postgres?.url ?? null, log));
+      memory = await guard<BenchResults['memory']>(
+        'memory',
+        (skipped) => ({ skipped }),
+        () => runMemory(servers?.postgres?.url ?? null, log),
+      );
     }
     if (wants('lint')) {
       log('lint throughput');
-      lint = await guard<BenchResults['lint']>('lint', (skipped) => ({ skipped }), () => runLint(quick, log));
+      lint = await guard<BenchResults['lint']>(
+        'lint',
+        (skipped) => ({ skipped }),
+        () => runLint(quick, log),
+      );
     }
     if (wants('typecheck')) {
       log('type-check cost (tsc --extendedDiagnostics on a generated 100-model schema)');
-      typecheck = await guard<BenchResults['typecheck']>('typecheck', (skipped) => ({ skipped }), () => runTypecheck(root, log));
+      typecheck = await guard<BenchResults['typecheck']>(
+        'typecheck',
+        (skipped) => ({ skipped }),
+        () => runTypecheck(root, log),
+      );
     }
   } finally {
     await servers?.stop().catch((e) => log(`stopping servers: ${errorText(e)}`));
@@ -194,7 +237,8 @@ async function main() {
 
   const failed: string[] = [];
   if (typecheck.skipped === undefined && typecheck.ts2589) failed.push('TS2589 (type instantiation is excessively deep) in the generated 100-model schema');
-  if (typecheck.skipped === undefined && typecheck.large && !('skipped' in typecheck.large) && typecheck.large.ts2589) failed.push('TS2589 (type instantiation is excessively deep) in the generated 400-model schema');
+  if (typecheck.skipped === undefined && typecheck.large && !('skipped' in typecheck.large) && typecheck.large.ts2589)
+    failed.push('TS2589 (type instantiation is excessively deep) in the generated 400-model schema');
 
   const cpu = cpus();
   const partial = {
@@ -203,10 +247,24 @@ async function main() {
     mode: mode as 'quick' | 'full',
     durationSeconds: Math.round((performance.now() - t0) / 100) / 10,
     machine: {
-      node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
-      memoryGB: Math.round(totalmem() / 2 ** 30), loadAverage: [Math.round(loadAtStart * 10) / 10, Math.round(loadavg()[0] * 10) / 10] as [number, number],
+      node: process.versions.node,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+      memoryGB: Math.round(totalmem() / 2 ** 30),
+      loadAverage: [Math.round(loadAtStart * 10) / 10, Math.round(loadavg()[0] * 10) / 10] as [number, number],
     },
-    suites, planner, rowMapping, callSite, tracing, colocated, lint, memory, typecheck, coldStart, failed,
+    suites,
+    planner,
+    rowMapping,
+    callSite,
+    tracing,
+    colocated,
+    lint,
+    memory,
+    typecheck,
+    coldStart,
+    failed,
   };
   const results: BenchResults = { ...partial, targets: computeTargets(partial) };
 

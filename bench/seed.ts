@@ -3,14 +3,42 @@
  * compare. Ids are valid UUIDv7 strings built from counters (no clock, no
  * randomness); everything else comes from the index.
  */
-export interface UserRow { id: string; email: string; name: string; age: number | null; createdAt: Date }
-export interface PostRow { id: string; authorId: string; title: string; status: 'draft' | 'published'; views: number; publishedAt: Date; version: number }
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  age: number | null;
+  createdAt: Date;
+}
+export interface PostRow {
+  id: string;
+  authorId: string;
+  title: string;
+  status: 'draft' | 'published';
+  views: number;
+  publishedAt: Date;
+  version: number;
+}
 export interface ItemRow {
-  id: string; seq: number; category: string; label: string; score: number; price: string; active: boolean;
-  tags: string[]; createdAt: Date; note: string | null;
+  id: string;
+  seq: number;
+  category: string;
+  label: string;
+  score: number;
+  price: string;
+  active: boolean;
+  tags: string[];
+  createdAt: Date;
+  note: string | null;
 }
 /** Without an id: each contender generates UUIDv7 ids itself, as an application would. */
-export interface EventRow { userId: string; kind: string; amount: number; note: string; at: Date }
+export interface EventRow {
+  userId: string;
+  kind: string;
+  amount: number;
+  note: string;
+  at: Date;
+}
 
 const BASE = Date.UTC(2024, 0, 1);
 const MINUTE = 60_000;

@@ -44,7 +44,9 @@ export function findConfig(opts: { config?: string; cwd?: string }): string {
     }
     if (dirname(dir) === dir) break;
   }
-  throw new ProjectError(`no ${CONFIG_NAMES[0]} found in ${cwd} or any parent folder; create one with defineConfig({ schema: './src/schema.ts' }) or pass --config <path>`);
+  throw new ProjectError(
+    `no ${CONFIG_NAMES[0]} found in ${cwd} or any parent folder; create one with defineConfig({ schema: './src/schema.ts' }) or pass --config <path>`,
+  );
 }
 
 /**
@@ -62,7 +64,11 @@ function quernAliases(): Record<string, string> {
     return undefined;
   };
   const out: Record<string, string> = {};
-  const entries: [string, string][] = [['quern/postgres', '../drivers/postgres/index'], ['quern/dynamodb', '../drivers/dynamodb/index'], ['quern', '../src/index']];
+  const entries: [string, string][] = [
+    ['quern/postgres', '../drivers/postgres/index'],
+    ['quern/dynamodb', '../drivers/dynamodb/index'],
+    ['quern', '../src/index'],
+  ];
   for (const [name, rel] of entries) {
     const p = pick(rel);
     if (p) out[name] = p;
@@ -112,15 +118,18 @@ function configExport(raw: unknown, path: string): Record<string, unknown> {
   const ns = raw as Record<string, unknown>;
   const isConfigLike = (v: unknown) => !!v && typeof v === 'object' && 'schema' in v;
   if ('default' in ns && !('schema' in ns)) {
-    if (!ns.default || typeof ns.default !== 'object' || Array.isArray(ns.default)) throw new ProjectError(`${path}: the default export must be the config object: export default defineConfig({ schema: './path/to/schema.ts', ... })`);
+    if (!ns.default || typeof ns.default !== 'object' || Array.isArray(ns.default))
+      throw new ProjectError(`${path}: the default export must be the config object: export default defineConfig({ schema: './path/to/schema.ts', ... })`);
     return ns.default as Record<string, unknown>;
   }
   if ('schema' in ns) return ns;
   const named = Object.keys(ns).filter((k) => k !== '__esModule');
   const likely = named.find((k) => isConfigLike(ns[k]));
-  throw new ProjectError(likely
-    ? `${path} exports the config as \`${likely}\`, but quern reads the default export; write \`export default defineConfig({ ... })\``
-    : `${path} has no default export (it exports: ${named.join(', ') || 'nothing'}); write \`export default defineConfig({ schema: './path/to/schema.ts', ... })\``);
+  throw new ProjectError(
+    likely
+      ? `${path} exports the config as \`${likely}\`, but quern reads the default export; write \`export default defineConfig({ ... })\``
+      : `${path} has no default export (it exports: ${named.join(', ') || 'nothing'}); write \`export default defineConfig({ schema: './path/to/schema.ts', ... })\``,
+  );
 }
 
 /**
@@ -137,18 +146,23 @@ function checkConfig(raw: unknown, path: string): QuernConfig {
   if (typeof c.schema !== 'string' || c.schema === '') throw new ProjectError(`${path}: 'schema' must be the path of the module exporting the schema`);
   if (c.targets !== undefined) {
     if (!Array.isArray(c.targets) || c.targets.length === 0) throw new ProjectError(`${path}: 'targets' must be a non-empty array of ${TARGETS.join(', ')}`);
-    for (const t of c.targets) if (!TARGETS.includes(t)) throw new ProjectError(`${path}: unknown target '${String(t)}'${typeof t === 'string' ? didYouMean(t, TARGETS) : ''}; expected ${TARGETS.join(', ')}`);
+    for (const t of c.targets)
+      if (!TARGETS.includes(t))
+        throw new ProjectError(`${path}: unknown target '${String(t)}'${typeof t === 'string' ? didYouMean(t, TARGETS) : ''}; expected ${TARGETS.join(', ')}`);
   }
   for (const k of ['include', 'exclude'] as const) {
     const v = c[k];
-    if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string'))) throw new ProjectError(`${path}: '${k}' must be an array of glob strings`);
+    if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string')))
+      throw new ProjectError(`${path}: '${k}' must be an array of glob strings`);
   }
   // The commands use these as they are (path.resolve, connection strings): a wrong type must stop here, named.
-  if (c.migrations !== undefined && (typeof c.migrations !== 'string' || c.migrations === '')) throw new ProjectError(`${path}: 'migrations' must be the path of the migrations folder`);
+  if (c.migrations !== undefined && (typeof c.migrations !== 'string' || c.migrations === ''))
+    throw new ProjectError(`${path}: 'migrations' must be the path of the migrations folder`);
   for (const [k, keys] of Object.entries(SECTION_KEYS)) {
     const v: unknown = c[k];
     if (v === undefined) continue;
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ProjectError(`${path}: '${k}' must be an object like { ${keys.map((x) => `${x}: '...'`).join(', ')} }`);
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      throw new ProjectError(`${path}: '${k}' must be an object like { ${keys.map((x) => `${x}: '...'`).join(', ')} }`);
     for (const [x, s] of Object.entries(v)) {
       if (!keys.includes(x)) throw new ProjectError(`${path}: unknown key '${k}.${x}'${didYouMean(x, keys)}; '${k}' takes ${keys.join(', ')}`);
       if (s !== undefined && typeof s !== 'string') throw new ProjectError(`${path}: '${k}.${x}' must be a string`);
@@ -183,7 +197,9 @@ export async function loadProject(opts: { config?: string; cwd?: string } = {}):
   const candidate = isSchema(mod.schema) ? mod.schema : isSchema(mod.default) ? mod.default : isSchema(mod) ? mod : undefined;
   if (!candidate) {
     const names = Object.keys(mod).filter((k) => k !== '__esModule');
-    throw new ProjectError(`${schemaPath} must export the schema built by defineSchema() as \`export const schema\` or the default export; it exports: ${names.join(', ') || '(nothing)'}`);
+    throw new ProjectError(
+      `${schemaPath} must export the schema built by defineSchema() as \`export const schema\` or the default export; it exports: ${names.join(', ') || '(nothing)'}`,
+    );
   }
   return { config, configPath, root, schema: candidate };
 }

@@ -6,7 +6,10 @@
 export class ProjectError extends Error {
   override name = 'ProjectError';
   readonly exitCode = 2;
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(reason, options);
   }
 }

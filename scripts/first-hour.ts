@@ -24,7 +24,13 @@ const REPO_MODULES = join(REPO, 'node_modules');
 /** What a PostgreSQL-only app may install besides pg, per the packaging goal. */
 export const SIZE_BUDGET_BYTES = 15 * 1024 * 1024;
 
-export interface StepResult { readonly step: string; readonly command: string; readonly code: number; readonly stdout: string; readonly stderr: string }
+export interface StepResult {
+  readonly step: string;
+  readonly command: string;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 export interface FirstHourResult {
   readonly app: string;
@@ -67,7 +73,10 @@ function resolvePackage(name: string, from: string): string | undefined {
 export function dependencyClosure(pkgDir: string, top = REPO): Map<string, string> {
   const seen = new Map<string, string>();
   const visit = (dir: string, name: string | undefined) => {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
     for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
       const at = resolvePackage(dep, name ? dir : top);
       if (!at || seen.has(at)) continue;
@@ -95,7 +104,10 @@ export async function firstHour(opts: FirstHourOptions): Promise<FirstHourResult
     const quern = join(modules, 'quern');
     mkdirSync(quern, { recursive: true });
     execFileSync('tar', ['-xzf', tarball, '-C', quern, '--strip-components=1']);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'first-hour-app', private: true, type: 'module', dependencies: { quern: `file:${tarball}` } }, null, 2));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'first-hour-app', private: true, type: 'module', dependencies: { quern: `file:${tarball}` } }, null, 2),
+    );
 
     // The install size of a PostgreSQL-only app: quern and its dependencies, pg excluded.
     const closure = dependencyClosure(quern);
@@ -119,14 +131,19 @@ export async function firstHour(opts: FirstHourOptions): Promise<FirstHourResult
       const r = spawnSync(cmd, args, { cwd: app, env, encoding: 'utf8', timeout: 240_000 });
       const result = { step, command: [cmd, ...args].join(' '), code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
       steps.push(result);
-      if (result.code !== expectCode) throw new StepFailed(`${step}: exit ${result.code} (expected ${expectCode})\n${result.stdout}\n${result.stderr}${r.error ? `\n${r.error.message}` : ''}`);
+      if (result.code !== expectCode)
+        throw new StepFailed(
+          `${step}: exit ${result.code} (expected ${expectCode})\n${result.stdout}\n${result.stderr}${r.error ? `\n${r.error.message}` : ''}`,
+        );
       return result;
     };
     const quernCli = (step: string, ...args: string[]) => run(step, process.execPath, [quernBin, ...args]);
 
     quernCli('init', 'init', '--target', 'pglite', '--yes');
     // The app's code: a module of queries, which lint finds and TypeScript checks against quern's types.
-    writeFileSync(join(app, 'src', 'queries.ts'), `import { createClient } from 'quern';
+    writeFileSync(
+      join(app, 'src', 'queries.ts'),
+      `import { createClient } from 'quern';
 import { pglite } from 'quern/postgres';
 import { schema } from './schema.js';
 
@@ -142,16 +159,36 @@ export async function main(dataDir: string): Promise<string> {
     await db.close();
   }
 }
-`);
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, outDir: 'dist', rootDir: 'src', types: ['node'] },
-      include: ['src'],
-    }, null, 2));
+`,
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            skipLibCheck: false,
+            outDir: 'dist',
+            rootDir: 'src',
+            types: ['node'],
+          },
+          include: ['src'],
+        },
+        null,
+        2,
+      ),
+    );
     run('typecheck the app (skipLibCheck off)', process.execPath, [join(modules, 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 
     const dev = quernCli('migrate dev on PGlite', 'migrate', 'dev', '--name', 'init');
     if (!/pglite .*: applied 0001_init/.test(dev.stdout)) throw new StepFailed(`migrate dev did not apply 0001_init:\n${dev.stdout}`);
-    const ran = run('the app runs on the migrated PGlite database', process.execPath, ['-e', `import('./dist/queries.js').then((m) => m.main('./.quern/pglite')).then((s) => console.log(s))`]);
+    const ran = run('the app runs on the migrated PGlite database', process.execPath, [
+      '-e',
+      `import('./dist/queries.js').then((m) => m.main('./.quern/pglite')).then((s) => console.log(s))`,
+    ]);
     if (!ran.stdout.includes('Ann wrote 1 post(s): Hello by Ann')) throw new StepFailed(`the app printed: ${ran.stdout}`);
 
     const pg = ['--target', 'postgres', '--url', opts.pgUrl];
@@ -170,8 +207,15 @@ export async function main(dataDir: string): Promise<string> {
 
     // An app that never installed a peer gets the command that installs it, not a bare ERR_MODULE_NOT_FOUND.
     rmSync(join(modules, '@aws-sdk', 'client-dynamodb'));
-    const noSdk = run('quern/dynamodb without the AWS SDK names the install command', process.execPath, ['-e', `import('quern/dynamodb').then(() => console.log('loaded'), (e) => console.log(e.name + ': ' + e.message))`]);
-    if (!noSdk.stdout.includes("MissingDependencyError: quern/dynamodb needs the package '@aws-sdk/client-dynamodb'") || !noSdk.stdout.includes('npm install @aws-sdk/client-dynamodb@')) throw new StepFailed(`without the AWS SDK: ${noSdk.stdout}`);
+    const noSdk = run('quern/dynamodb without the AWS SDK names the install command', process.execPath, [
+      '-e',
+      `import('quern/dynamodb').then(() => console.log('loaded'), (e) => console.log(e.name + ': ' + e.message))`,
+    ]);
+    if (
+      !noSdk.stdout.includes("MissingDependencyError: quern/dynamodb needs the package '@aws-sdk/client-dynamodb'") ||
+      !noSdk.stdout.includes('npm install @aws-sdk/client-dynamodb@')
+    )
+      throw new StepFailed(`without the AWS SDK: ${noSdk.stdout}`);
     rmSync(join(modules, 'typescript'));
     const noTs = run('quern lint without TypeScript names the install command', process.execPath, [quernBin, 'lint'], 2);
     if (!noTs.stderr.includes('npm install typescript@')) throw new StepFailed(`lint without TypeScript: ${noTs.stderr}`);
@@ -196,7 +240,9 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
   }
   firstHour({ pgUrl, build: !process.argv.includes('--no-build'), keep: process.argv.includes('--keep') }).then(
     (r) => {
-      process.stdout.write(`first hour: ${r.steps.length} steps passed; PostgreSQL-only install ${(r.installBytes / 1024 / 1024).toFixed(1)} MB besides pg (budget 15 MB)\n`);
+      process.stdout.write(
+        `first hour: ${r.steps.length} steps passed; PostgreSQL-only install ${(r.installBytes / 1024 / 1024).toFixed(1)} MB besides pg (budget 15 MB)\n`,
+      );
       if (r.installBytes > SIZE_BUDGET_BYTES) process.exitCode = 1;
     },
     (e: unknown) => {
@@ -205,4 +251,3 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
     },
   );
 }
-

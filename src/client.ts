@@ -6,7 +6,26 @@
 import { randomBytes } from 'node:crypto';
 import { CapabilityError, ClientClosedError, SchemaError, ValidationError } from './errors.js';
 import type { Schema } from './schema/define.js';
-import type { AggregateResult, AggregateSelect, CreateData, CreateInput, FieldsFor, GroupOrderBy, GroupRow, Having, IncludeArg, ModelKey, OmitArg, OrderBy, Result, SelectArg, ToManyRelations, UpdateData, UpdateInput, Where } from './schema/infer.js';
+import type {
+  AggregateResult,
+  AggregateSelect,
+  CreateData,
+  CreateInput,
+  FieldsFor,
+  GroupOrderBy,
+  GroupRow,
+  Having,
+  IncludeArg,
+  ModelKey,
+  OmitArg,
+  OrderBy,
+  Result,
+  SelectArg,
+  ToManyRelations,
+  UpdateData,
+  UpdateInput,
+  Where,
+} from './schema/infer.js';
 import { buildQuery, cursorBase, METHODS, type BuildOptions, type Method } from './query/build.js';
 import type { BuiltQuery } from './query/ast.js';
 import { PlanCache } from './plan/planner.js';
@@ -34,7 +53,9 @@ type ReadArgs<S, K extends ModelKey<S>> = { where?: Where<S, K>; orderBy?: Order
 // `Sel & SelectArg` alone accepts unknown keys (Sel is inferred from the literal itself), so keys outside the shape are mapped to never.
 type Exact<T, Shape> = T & { [P in Exclude<keyof T, keyof Shape>]: never };
 // `_count: { select }` names relations one level down, where Exact does not reach.
-type ExactCount<T, S, K extends ModelKey<S>> = T extends { _count: { select: infer C } } ? { _count: { select: { [P in Exclude<keyof C, ToManyRelations<S, K>>]: never } } } : unknown;
+type ExactCount<T, S, K extends ModelKey<S>> = T extends { _count: { select: infer C } }
+  ? { _count: { select: { [P in Exclude<keyof C, ToManyRelations<S, K>>]: never } } }
+  : unknown;
 type Shaping<S, K extends ModelKey<S>, Sel, Inc> = {
   select?: Exact<Sel, SelectArg<S, K>> & SelectArg<S, K>;
   include?: Exact<Inc, IncludeArg<S, K>> & IncludeArg<S, K> & ExactCount<Inc, S, K>;
@@ -46,17 +67,44 @@ type Distinct<S, K extends ModelKey<S>> = { distinct?: readonly (keyof FieldsFor
 type AggregateArgs<S, K extends ModelKey<S>> = { where?: Where<S, K>; allowScan?: boolean } & AggregateSelect<S, K>;
 type GroupByArgs<S, K extends ModelKey<S>> = AggregateArgs<S, K> & { having?: Having<S, K>; orderBy?: GroupOrderBy<S, K>; limit?: number; offset?: number };
 
-export interface Page<T> { items: T[]; nextCursor: string | null; prevCursor: string | null }
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
 
 export interface ModelClient<S, K extends ModelKey<S>> {
-  findMany<Sel = undefined, Inc = undefined, Om = undefined>(args?: ReadArgs<S, K> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>): Query<Result<S, K, Sel, Inc, Om>[]>;
-  findFirst<Sel = undefined, Inc = undefined, Om = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>): Query<Result<S, K, Sel, Inc, Om> | null>;
-  findFirstOrThrow<Sel = undefined, Inc = undefined, Om = undefined>(args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>): Query<Result<S, K, Sel, Inc, Om>>;
-  findUnique<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om> | null>;
-  findUniqueOrThrow<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
+  findMany<Sel = undefined, Inc = undefined, Om = undefined>(
+    args?: ReadArgs<S, K> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>,
+  ): Query<Result<S, K, Sel, Inc, Om>[]>;
+  findFirst<Sel = undefined, Inc = undefined, Om = undefined>(
+    args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>,
+  ): Query<Result<S, K, Sel, Inc, Om> | null>;
+  findFirstOrThrow<Sel = undefined, Inc = undefined, Om = undefined>(
+    args?: Omit<ReadArgs<S, K>, 'limit'> & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om> & Distinct<S, K>,
+  ): Query<Result<S, K, Sel, Inc, Om>>;
+  findUnique<Sel = undefined, Inc = undefined, Om = undefined>(
+    args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>,
+  ): Query<Result<S, K, Sel, Inc, Om> | null>;
+  findUniqueOrThrow<Sel = undefined, Inc = undefined, Om = undefined>(
+    args: { where: Where<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>,
+  ): Query<Result<S, K, Sel, Inc, Om>>;
   count(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<number>;
-  paginate<Sel = undefined, Inc = undefined, Om = undefined>(args: { where?: Where<S, K>; orderBy?: OrderBy<S, K>; first?: number; after?: string | null; last?: number; before?: string | null; allowScan?: boolean } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Page<Result<S, K, Sel, Inc, Om>>>;
-  create<Sel = undefined, Inc = undefined, Om = undefined>(args: { data: CreateData<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
+  paginate<Sel = undefined, Inc = undefined, Om = undefined>(
+    args: {
+      where?: Where<S, K>;
+      orderBy?: OrderBy<S, K>;
+      first?: number;
+      after?: string | null;
+      last?: number;
+      before?: string | null;
+      allowScan?: boolean;
+    } & Shaping<S, K, Sel, Inc> &
+      Omitting<S, K, Om>,
+  ): Query<Page<Result<S, K, Sel, Inc, Om>>>;
+  create<Sel = undefined, Inc = undefined, Om = undefined>(
+    args: { data: CreateData<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>,
+  ): Query<Result<S, K, Sel, Inc, Om>>;
   /**
    * Atomic on every target by default: on DynamoDB a call needing more than one TransactWriteItems
    * (100 items, unique entries included) is refused with `batch-too-large`; `atomic: false` lets it
@@ -64,16 +112,30 @@ export interface ModelClient<S, K extends ModelKey<S>> {
    */
   createMany(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean }): Query<{ count: number }>;
   /** createMany returning the rows written, generated values included (with skipDuplicates: only those inserted). Same atomicity as createMany. */
-  createManyAndReturn<Sel = undefined, Om = undefined>(args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean; select?: Exact<Sel, OmitArg<S, K>> & OmitArg<S, K> } & Omitting<S, K, Om>): Query<Result<S, K, Sel, undefined, Om>[]>;
-  update<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K>; data: UpdateData<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
+  createManyAndReturn<Sel = undefined, Om = undefined>(
+    args: { data: readonly CreateInput<S, K>[]; skipDuplicates?: boolean; atomic?: boolean; select?: Exact<Sel, OmitArg<S, K>> & OmitArg<S, K> } & Omitting<
+      S,
+      K,
+      Om
+    >,
+  ): Query<Result<S, K, Sel, undefined, Om>[]>;
+  update<Sel = undefined, Inc = undefined, Om = undefined>(
+    args: { where: Where<S, K>; data: UpdateData<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>,
+  ): Query<Result<S, K, Sel, Inc, Om>>;
   updateMany(args: { where?: Where<S, K>; data: UpdateInput<S, K>; allowScan?: boolean }): Query<{ count: number }>;
-  upsert<Sel = undefined, Inc = undefined, Om = undefined>(args: { where: Where<S, K>; create: CreateInput<S, K>; update: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>): Query<Result<S, K, Sel, Inc, Om>>;
-  delete<Sel = undefined, Om = undefined>(args: { where: Where<S, K>; select?: Sel & OmitArg<S, K> } & Omitting<S, K, Om>): Query<Result<S, K, Sel, undefined, Om>>;
+  upsert<Sel = undefined, Inc = undefined, Om = undefined>(
+    args: { where: Where<S, K>; create: CreateInput<S, K>; update: UpdateInput<S, K> } & Shaping<S, K, Sel, Inc> & Omitting<S, K, Om>,
+  ): Query<Result<S, K, Sel, Inc, Om>>;
+  delete<Sel = undefined, Om = undefined>(
+    args: { where: Where<S, K>; select?: Sel & OmitArg<S, K> } & Omitting<S, K, Om>,
+  ): Query<Result<S, K, Sel, undefined, Om>>;
   deleteMany(args?: { where?: Where<S, K>; allowScan?: boolean }): Query<{ count: number }>;
   /** `_count`, `_sum`, `_avg`, `_min`, `_max` over the matched rows. */
   aggregate<A extends AggregateArgs<S, K>>(args: A & AggregateArgs<S, K>): Query<AggregateResult<S, K, A>>;
   /** One row per combination of the `by` fields, with its aggregates; `having` filters groups. */
-  groupBy<const By extends readonly (keyof FieldsFor<S, K> & string)[], A extends GroupByArgs<S, K>>(args: { by: By } & A & GroupByArgs<S, K>): Query<GroupRow<S, K, By[number], A>[]>;
+  groupBy<const By extends readonly (keyof FieldsFor<S, K> & string)[], A extends GroupByArgs<S, K>>(
+    args: { by: By } & A & GroupByArgs<S, K>,
+  ): Query<GroupRow<S, K, By[number], A>[]>;
 }
 
 type ResultsOf<Q extends readonly unknown[]> = { -readonly [I in keyof Q]: Q[I] extends PromiseLike<infer T> ? T : never };
@@ -163,7 +225,8 @@ function timeoutSettings(opts: ClientOptions<any>): Partial<ConnectSettings> {
 function cursorSecret(opts: ClientOptions<any>, schema: Schema<any, any>): string | Uint8Array {
   const given = opts.cursorSecret ?? process.env.QUERN_CURSOR_SECRET;
   if (given !== undefined) {
-    if (typeof given !== 'string' || given.length < 16) throw new ValidationError('createClient.cursorSecret', 'expected a secret string of at least 16 characters');
+    if (typeof given !== 'string' || given.length < 16)
+      throw new ValidationError('createClient.cursorSecret', 'expected a secret string of at least 16 characters');
     return given;
   }
   if (process.env.NODE_ENV !== 'production') return `quern:${schema.def.hash}`;
@@ -185,11 +248,23 @@ class Runtime implements QueryRunner {
   /** Called on every query the model methods create, when shape recording or the N+1 detector needs it. */
   readonly onCreate?: (q: Query<unknown>) => void;
 
-  constructor(readonly schema: Schema<any, any>, readonly driver: Driver, readonly executor: Executor, readonly opts: ClientOptions<any>, secret: string | Uint8Array, readonly observe: Observe = {}) {
+  constructor(
+    readonly schema: Schema<any, any>,
+    readonly driver: Driver,
+    readonly executor: Executor,
+    readonly opts: ClientOptions<any>,
+    secret: string | Uint8Array,
+    readonly observe: Observe = {},
+  ) {
     this.cache = new PlanCache(schema.def);
     this.cursors = new CursorCodec(secret);
     this.strict = opts.strict ?? defaultStrict();
-    this.ctx = { schema: schema.def, ...(opts.log ? { log: opts.log } : {}), ...(opts.maxFanout !== undefined ? { maxFanout: opts.maxFanout } : {}), warn: (d) => this.runtimeWarning(d) };
+    this.ctx = {
+      schema: schema.def,
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.maxFanout !== undefined ? { maxFanout: opts.maxFanout } : {}),
+      warn: (d) => this.runtimeWarning(d),
+    };
     const { recorder, nPlusOne } = observe;
     if (recorder || nPlusOne) {
       this.onCreate = (q) => {
@@ -307,7 +382,14 @@ class Runtime implements QueryRunner {
   }
 
   spanInfo(plan: Plan, modelKey: string, method: string) {
-    return { driver: plan.driver, method, model: modelKey, table: this.schema.def.models[modelKey].table, shapeId: shapeId(plan), operations: plan.operations.map((o) => o.kind) };
+    return {
+      driver: plan.driver,
+      method,
+      model: modelKey,
+      table: this.schema.def.models[modelKey].table,
+      shapeId: shapeId(plan),
+      operations: plan.operations.map((o) => o.kind),
+    };
   }
 
   /** A batch is one span (its requests are shared by its items); each sampled item is recorded without a cost. */
@@ -316,7 +398,11 @@ class Runtime implements QueryRunner {
     let ctx = this.ctx;
     if (this.observe.tracing) {
       const first = prepared[0].plan;
-      const s = (span = this.observe.tracing.start({ ...this.spanInfo(first, queries[0].modelKey, 'batch'), shapeId: shapeId(first), operations: prepared.flatMap((p) => p.plan.operations.map((o) => o.kind)) }));
+      const s = (span = this.observe.tracing.start({
+        ...this.spanInfo(first, queries[0].modelKey, 'batch'),
+        shapeId: shapeId(first),
+        operations: prepared.flatMap((p) => p.plan.operations.map((o) => o.kind)),
+      }));
       const userLog = this.ctx.log;
       ctx = { ...this.ctx, log: (e) => (s.request(e), userLog?.(e)) };
     }
@@ -330,7 +416,20 @@ class Runtime implements QueryRunner {
     } finally {
       span?.end(error === undefined ? prepared.length : undefined, error);
       const recorder = this.observe.recorder;
-      if (recorder) queries.forEach((q, i) => q.sampled && recorder.record(prepared[i].plan.driver, q.modelKey, q.method, prepared[i].plan, q.site, { durationMs: null, requests: null, rows: null }, outcomeOf(error)));
+      if (recorder)
+        queries.forEach(
+          (q, i) =>
+            q.sampled &&
+            recorder.record(
+              prepared[i].plan.driver,
+              q.modelKey,
+              q.method,
+              prepared[i].plan,
+              q.site,
+              { durationMs: null, requests: null, rows: null },
+              outcomeOf(error),
+            ),
+        );
     }
   }
 
@@ -446,14 +545,18 @@ export async function createClient<S extends Schema<any, any>>(opts: ClientOptio
   if (!opts || typeof opts !== 'object') throw new ValidationError('createClient', 'expected { schema, driver }');
   const { schema, driver } = opts;
   if (!schema || !schema.def) throw new ValidationError('createClient.schema', 'expected a schema from defineSchema()');
-  if (!driver || typeof driver.connect !== 'function') throw new ValidationError('createClient.driver', 'expected a driver, e.g. pglite(), postgres({ connectionString }) or dynamodb({ ... })');
+  if (!driver || typeof driver.connect !== 'function')
+    throw new ValidationError('createClient.driver', 'expected a driver, e.g. pglite(), postgres({ connectionString }) or dynamodb({ ... })');
   const problems = driver.target.checkSchema(schema.def).filter((d) => d.severity === 'error');
   if (problems.length) {
     const d = problems[0];
     throw new SchemaError(`${d.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, d.model, undefined, d.code, d.fix);
   }
   const secret = cursorSecret(opts, schema);
-  if (opts.maxFanout !== undefined && !(typeof opts.maxFanout === 'number' && opts.maxFanout >= 1 && (Number.isInteger(opts.maxFanout) || opts.maxFanout === Infinity))) {
+  if (
+    opts.maxFanout !== undefined &&
+    !(typeof opts.maxFanout === 'number' && opts.maxFanout >= 1 && (Number.isInteger(opts.maxFanout) || opts.maxFanout === Infinity))
+  ) {
     throw new ValidationError('createClient.maxFanout', 'expected a positive integer (requests), or Infinity to lift the bound');
   }
   const observe = await openObserve(opts);
@@ -486,12 +589,18 @@ function makeClient<S>(rt: Runtime): Client<S> {
     async batch(queries) {
       if (!Array.isArray(queries)) throw new ValidationError('batch', 'expected an array of queries');
       queries.forEach((q, i) => {
-        if (!(q instanceof Query)) throw new ValidationError(`batch[${i}]`, 'expected a query built by this client (e.g. db.user.create({...})), not an awaited result');
+        if (!(q instanceof Query))
+          throw new ValidationError(`batch[${i}]`, 'expected a query built by this client (e.g. db.user.create({...})), not an awaited result');
         // A started query has run (or is running) on its own: running it again in the batch would write twice.
         if (q.started) throw new ValidationError(`batch[${i}]`, 'this query was already run (awaited or then() called); pass queries to db.batch un-awaited');
       });
       if (caps.maxAtomicBatch !== null && queries.length > caps.maxAtomicBatch) {
-        throw new CapabilityError('batch-too-large', rt.driver.name, `an atomic batch on ${caps.target} holds at most ${caps.maxAtomicBatch} items; got ${queries.length}`, `split it into batches of ${caps.maxAtomicBatch}, or accept non-atomic writes with separate calls`);
+        throw new CapabilityError(
+          'batch-too-large',
+          rt.driver.name,
+          `an atomic batch on ${caps.target} holds at most ${caps.maxAtomicBatch} items; got ${queries.length}`,
+          `split it into batches of ${caps.maxAtomicBatch}, or accept non-atomic writes with separate calls`,
+        );
       }
       try {
         rt.ensureOpen();
@@ -507,7 +616,14 @@ function makeClient<S>(rt: Runtime): Client<S> {
     },
     async transaction(fn) {
       if (!caps.interactiveTransactions) {
-        throw await pointAtCaller(new CapabilityError('interactive-transaction-unsupported', rt.driver.name, `${caps.target} has no interactive transactions`, 'use db.batch([...]) to write atomically'));
+        throw await pointAtCaller(
+          new CapabilityError(
+            'interactive-transaction-unsupported',
+            rt.driver.name,
+            `${caps.target} has no interactive transactions`,
+            'use db.batch([...]) to write atomically',
+          ),
+        );
       }
       rt.ensureOpen();
       return rt.executor.transaction((txExec) => fn(modelClients<S>(rt.schema, rt.withExecutor(txExec), rt.onCreate)), rt.ctx);
@@ -540,7 +656,15 @@ export function planOffline(schema: Schema<any, any>, modelKey: string, method: 
   const plan = (k: string, m: Method, a: unknown) => cache.get(buildQuery(schema.def, k, m, a, { decodeCursor: () => null }), target);
   if (!isNestedWrite(schema.def, modelKey, method, args)) return plan(modelKey, method, args);
   // A nested write: its parts' plans as one (what lint and explain report for the call site).
-  const offline: QueryRunner = { prepare: () => { throw new Error('offline'); }, execute: () => Promise.reject(new Error('offline')), explain: () => { throw new Error('offline'); } };
+  const offline: QueryRunner = {
+    prepare: () => {
+      throw new Error('offline');
+    },
+    execute: () => Promise.reject(new Error('offline')),
+    explain: () => {
+      throw new Error('offline');
+    },
+  };
   const parts = nestedPlans(offline, new Query(offline, modelKey, method, args), schema.def, target).map((q) => plan(q.modelKey, q.method, q.args));
   return { ...parts[0], model: modelKey, kind: method, operations: parts.flatMap((p) => p.operations), diagnostics: parts.flatMap((p) => p.diagnostics) };
 }

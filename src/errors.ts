@@ -11,7 +11,10 @@ export class QuernError extends Error {
 /** Bad input, found before any I/O. `path` names the offending field, e.g. `where.author.is.email`. */
 export class ValidationError extends QuernError {
   override name = 'ValidationError';
-  constructor(readonly path: string, readonly problem: string) {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
     super(path ? `${path}: ${problem}` : problem);
   }
 }
@@ -19,7 +22,13 @@ export class ValidationError extends QuernError {
 /** A schema that cannot work, found at defineSchema/createClient time. */
 export class SchemaError extends QuernError {
   override name = 'SchemaError';
-  constructor(message: string, readonly model?: string, readonly field?: string, readonly code?: string, readonly fix?: string) {
+  constructor(
+    message: string,
+    readonly model?: string,
+    readonly field?: string,
+    readonly code?: string,
+    readonly fix?: string,
+  ) {
     super(fix ? `${message}\n  fix: ${fix}` : message);
   }
 }
@@ -41,10 +50,23 @@ export class CapabilityError extends QuernError {
     diagnostics?: readonly Diagnostic[],
   ) {
     const others = (diagnostics ?? []).slice(1);
-    super(`[${code}] ${driver}${model ? ` ${model}` : ''}: ${reason}${fix ? `\n  fix: ${fix}` : ''}`
-      + others.map((d) => `\n[${d.code}] ${d.driver} ${d.model}: ${d.message}${d.fix ? `\n  fix: ${d.fix}` : ''}`).join(''));
-    this.diagnostics = diagnostics && diagnostics.length > 0 ? diagnostics
-      : [{ code: code as Diagnostic['code'], severity: 'error', driver: driver as Diagnostic['driver'], model: model ?? '*', message: reason, ...(fix ? { fix } : {}) }];
+    super(
+      `[${code}] ${driver}${model ? ` ${model}` : ''}: ${reason}${fix ? `\n  fix: ${fix}` : ''}` +
+        others.map((d) => `\n[${d.code}] ${d.driver} ${d.model}: ${d.message}${d.fix ? `\n  fix: ${d.fix}` : ''}`).join(''),
+    );
+    this.diagnostics =
+      diagnostics && diagnostics.length > 0
+        ? diagnostics
+        : [
+            {
+              code: code as Diagnostic['code'],
+              severity: 'error',
+              driver: driver as Diagnostic['driver'],
+              model: model ?? '*',
+              message: reason,
+              ...(fix ? { fix } : {}),
+            },
+          ];
   }
 
   /** One error for every refusing diagnostic of a plan (at least one). */
@@ -56,21 +78,32 @@ export class CapabilityError extends QuernError {
 
 export class UniqueConstraintError extends QuernError {
   override name = 'UniqueConstraintError';
-  constructor(readonly model: string, readonly fields: string[], cause?: unknown) {
+  constructor(
+    readonly model: string,
+    readonly fields: string[],
+    cause?: unknown,
+  ) {
     super(`Unique constraint failed on ${model}(${fields.join(', ')})`, { cause });
   }
 }
 
 export class ForeignKeyError extends QuernError {
   override name = 'ForeignKeyError';
-  constructor(readonly model: string, readonly detail: string, cause?: unknown) {
+  constructor(
+    readonly model: string,
+    readonly detail: string,
+    cause?: unknown,
+  ) {
     super(`Foreign key constraint failed on ${model}: ${detail}`, { cause });
   }
 }
 
 export class NotFoundError extends QuernError {
   override name = 'NotFoundError';
-  constructor(readonly model: string, detail = 'no record matched') {
+  constructor(
+    readonly model: string,
+    detail = 'no record matched',
+  ) {
     super(`${model}: ${detail}`);
   }
 }
@@ -78,7 +111,11 @@ export class NotFoundError extends QuernError {
 /** A conditional write lost a race (version() mismatch, serialization failure). Safe to retry. */
 export class ConcurrencyError extends QuernError {
   override name = 'ConcurrencyError';
-  constructor(readonly model: string, detail = 'the record was changed concurrently', cause?: unknown) {
+  constructor(
+    readonly model: string,
+    detail = 'the record was changed concurrently',
+    cause?: unknown,
+  ) {
     super(`${model}: ${detail}`, { cause });
   }
 }
@@ -90,7 +127,12 @@ export class ConcurrencyError extends QuernError {
  */
 export class OutOfRangeError extends QuernError {
   override name = 'OutOfRangeError';
-  constructor(readonly model: string, readonly field: string | null, detail: string, cause?: unknown) {
+  constructor(
+    readonly model: string,
+    readonly field: string | null,
+    detail: string,
+    cause?: unknown,
+  ) {
     super(`${model}${field ? `.${field}` : ''}: ${detail}`, { cause });
   }
 }
@@ -98,7 +140,11 @@ export class OutOfRangeError extends QuernError {
 /** An atomic batch failed; nothing was written. `index` is the failing item's position. */
 export class BatchError extends QuernError {
   override name = 'BatchError';
-  constructor(readonly index: number, readonly reason: string, cause?: unknown) {
+  constructor(
+    readonly index: number,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
     super(`batch item ${index} failed: ${reason}; nothing was written`, { cause });
   }
 }
@@ -106,7 +152,11 @@ export class BatchError extends QuernError {
 /** The database or transport failed in a way quern maps but cannot classify further. */
 export class DriverError extends QuernError {
   override name = 'DriverError';
-  constructor(readonly driver: string, message: string, cause?: unknown) {
+  constructor(
+    readonly driver: string,
+    message: string,
+    cause?: unknown,
+  ) {
     super(`${driver}: ${message}`, { cause });
   }
 }
@@ -118,10 +168,20 @@ export class DriverError extends QuernError {
  */
 export class TimeoutError extends DriverError {
   override name = 'TimeoutError';
-  constructor(driver: string, readonly endpoint: string, readonly phase: 'connect' | 'request', readonly timeoutMs: number, cause?: unknown) {
-    super(driver, phase === 'connect'
-      ? `could not connect to ${endpoint} within ${timeoutMs} ms (connectTimeoutMs): the server did not complete the connection`
-      : `${endpoint} did not answer within ${timeoutMs} ms (requestTimeoutMs); the connection was discarded`, cause);
+  constructor(
+    driver: string,
+    readonly endpoint: string,
+    readonly phase: 'connect' | 'request',
+    readonly timeoutMs: number,
+    cause?: unknown,
+  ) {
+    super(
+      driver,
+      phase === 'connect'
+        ? `could not connect to ${endpoint} within ${timeoutMs} ms (connectTimeoutMs): the server did not complete the connection`
+        : `${endpoint} did not answer within ${timeoutMs} ms (requestTimeoutMs); the connection was discarded`,
+      cause,
+    );
   }
 }
 
@@ -132,7 +192,11 @@ export class TimeoutError extends DriverError {
  */
 export class PoolExhaustedError extends QuernError {
   override name = 'PoolExhaustedError';
-  constructor(readonly driver: string, readonly max: number, detail: string) {
+  constructor(
+    readonly driver: string,
+    readonly max: number,
+    detail: string,
+  ) {
     super(`${driver}: connection pool exhausted (max ${max}): ${detail}`);
   }
 }
@@ -141,7 +205,9 @@ export class PoolExhaustedError extends QuernError {
 export class TransactionClosedError extends QuernError {
   override name = 'TransactionClosedError';
   constructor(readonly driver: string) {
-    super(`${driver}: this transaction client is used after its db.transaction(...) callback returned: the transaction has ended (committed or rolled back). Await every query on tx inside the callback, or use the root client for work that outlives it.`);
+    super(
+      `${driver}: this transaction client is used after its db.transaction(...) callback returned: the transaction has ended (committed or rolled back). Await every query on tx inside the callback, or use the root client for work that outlives it.`,
+    );
   }
 }
 
@@ -156,7 +222,12 @@ export class ClientClosedError extends QuernError {
 /** An optional peer dependency that this feature needs is not installed; the message names the install command. */
 export class MissingDependencyError extends QuernError {
   override name = 'MissingDependencyError';
-  constructor(readonly dependency: string, readonly neededBy: string, readonly install: string, cause?: unknown) {
+  constructor(
+    readonly dependency: string,
+    readonly neededBy: string,
+    readonly install: string,
+    cause?: unknown,
+  ) {
     super(`${neededBy} needs the package '${dependency}', which is not installed.\n  fix: ${install}`, { cause });
   }
 }

@@ -1,14 +1,36 @@
 /** Public exports of `quern`. Drivers live in `quern/postgres` and `quern/dynamodb`. */
 export { f, Field, type FieldDef, type ScalarKind, type FieldKind, type JsonValue } from './schema/field.js';
 export { model, index, unique, type Model, type ModelDef, type IndexDef, type UniqueDef } from './schema/model.js';
-export { hasMany, hasOne, belongsTo, manyToMany, type RelationDef, type RelationSpec, type OnDelete, type BelongsToOptions, type ManyToManyOptions } from './schema/relation.js';
+export {
+  hasMany,
+  hasOne,
+  belongsTo,
+  manyToMany,
+  type RelationDef,
+  type RelationSpec,
+  type OnDelete,
+  type BelongsToOptions,
+  type ManyToManyOptions,
+} from './schema/relation.js';
 export { defineSchema, type Schema, type SchemaDef } from './schema/define.js';
 export type { Row, CreateInput, CreateData, UpdateInput, UpdateData, Where, OrderBy, Result, SelectArg, IncludeArg, ModelKey } from './schema/infer.js';
 export { createClient, planOffline, Query, type Client, type ClientOptions, type ModelClient, type TxClient, type Page, type Explanation } from './client.js';
 export {
-  QuernError, ValidationError, SchemaError, CapabilityError, UniqueConstraintError, ForeignKeyError,
-  NotFoundError, ConcurrencyError, BatchError, DriverError, TimeoutError, PoolExhaustedError, TransactionClosedError,
-  ClientClosedError, OutOfRangeError,
+  QuernError,
+  ValidationError,
+  SchemaError,
+  CapabilityError,
+  UniqueConstraintError,
+  ForeignKeyError,
+  NotFoundError,
+  ConcurrencyError,
+  BatchError,
+  DriverError,
+  TimeoutError,
+  PoolExhaustedError,
+  TransactionClosedError,
+  ClientClosedError,
+  OutOfRangeError,
 } from './errors.js';
 export { postgresCapabilities, dynamodbCapabilities, capabilitiesFor, type Capabilities, type TargetName, type DriverName } from './plan/capabilities.js';
 export { DIAGNOSTIC_SEVERITY, type Diagnostic, type DiagnosticCode } from './plan/diagnostics.js';

@@ -68,7 +68,10 @@ describe('README and docs', () => {
   it('the check fails when a block does not type-check (a misspelt option, an unknown field)', () => {
     const broken = [
       ...tsBlocks(readme).filter((b) => b.file === 'src/schema.ts'),
-      { file: 'bad.ts', code: `import { createClient } from 'quern';\nimport { pglite } from 'quern/postgres';\nimport { schema } from './src/schema.js';\nconst db = await createClient({ schema, driver: pglite() });\nawait db.user.findMany({ where: { nmae: 'Ann' } });\n` },
+      {
+        file: 'bad.ts',
+        code: `import { createClient } from 'quern';\nimport { pglite } from 'quern/postgres';\nimport { schema } from './src/schema.js';\nconst db = await createClient({ schema, driver: pglite() });\nawait db.user.findMany({ where: { nmae: 'Ann' } });\n`,
+      },
     ];
     const errors = typeCheck(broken, join(SCRATCH, 'broken'));
     expect(errors.some((e) => e.startsWith('bad.ts:5') && e.includes('nmae'))).toBe(true);

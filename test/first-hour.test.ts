@@ -33,9 +33,17 @@ describe.skipIf(!hasPg)('the first hour, from the packed tarball', () => {
     result = await firstHour({ pgUrl: db.url, build: false, log: () => undefined });
     const names = result.steps.map((s) => s.step);
     expect(names).toEqual([
-      'init', 'typecheck the app (skipLibCheck off)', 'migrate dev on PGlite', 'the app runs on the migrated PGlite database',
-      'db push on PostgreSQL', 'migrate status explains the pushed database', 'migrate baseline on PostgreSQL', 'migrate apply on PostgreSQL',
-      'lint on DynamoDB', 'quern/dynamodb without the AWS SDK names the install command', 'quern lint without TypeScript names the install command',
+      'init',
+      'typecheck the app (skipLibCheck off)',
+      'migrate dev on PGlite',
+      'the app runs on the migrated PGlite database',
+      'db push on PostgreSQL',
+      'migrate status explains the pushed database',
+      'migrate baseline on PostgreSQL',
+      'migrate apply on PostgreSQL',
+      'lint on DynamoDB',
+      'quern/dynamodb without the AWS SDK names the install command',
+      'quern lint without TypeScript names the install command',
     ]);
     const lint = result.steps.find((s) => s.step === 'lint on DynamoDB')!;
     expect(lint.code).toBe(0);

@@ -5,9 +5,24 @@
  */
 import { readFile } from 'node:fs/promises';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 export interface HotSpot {
   readonly name: string;
@@ -71,7 +86,14 @@ export async function summarizeProfile(path: string, root: string, topN = 30): P
     .filter((e) => e.category !== 'idle')
     .sort((a, b) => b.us - a.us)
     .slice(0, topN)
-    .map((e) => ({ name: e.name, location: e.location, selfMs: e.us / 1000, selfPct: (100 * e.us) / total, busyPct: (100 * e.us) / busy, category: e.category }));
+    .map((e) => ({
+      name: e.name,
+      location: e.location,
+      selfMs: e.us / 1000,
+      selfPct: (100 * e.us) / total,
+      busyPct: (100 * e.us) / busy,
+      category: e.category,
+    }));
   const byCategory = [...cats.entries()]
     .filter(([c]) => c !== 'idle')
     .sort((a, b) => b[1] - a[1])

@@ -139,7 +139,11 @@ export interface BenchResults {
   readonly mode: 'quick' | 'full';
   readonly durationSeconds: number;
   readonly machine: {
-    readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGB: number;
+    readonly node: string;
+    readonly platform: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGB: number;
     /** 1-minute load average when the run started and when it ended: how busy the machine was */
     readonly loadAverage: readonly [number, number];
   };

@@ -27,19 +27,22 @@ export function computeTargets(r: Partial): TargetFigure[] {
         const b = median(primary, id, 'pg');
         return q !== null && b ? q / b : null;
       });
-      const others = pgSuites.filter((s) => s !== primary).map((s) => {
-        const rs = ['pk-lookup', 'find-many-100'].map((id) => {
-          const q = median(s, id, 'quern');
-          const b = median(s, id, 'pg');
-          return q !== null && b ? x(q / b) : 'n/a';
+      const others = pgSuites
+        .filter((s) => s !== primary)
+        .map((s) => {
+          const rs = ['pk-lookup', 'find-many-100'].map((id) => {
+            const q = median(s, id, 'quern');
+            const b = median(s, id, 'pg');
+            return q !== null && b ? x(q / b) : 'n/a';
+          });
+          return `${s.id}: ${rs.join(' / ')}`;
         });
-        return `${s.id}: ${rs.join(' / ')}`;
-      });
       if (ratios.some((v) => v === null)) out.push(notMeasured(what, target, 'quern or pg did not complete workloads 1–2'));
       else {
         const worst = Math.max(...(ratios as number[]));
         out.push({
-          what, target,
+          what,
+          target,
           measured: `${primary.id}: ${ratios.map((v) => x(v!)).join(' / ')} (PK / findMany)${others.length ? `; ${others.join('; ')}` : ''}`,
           status: worst <= 1.05 ? 'met' : 'missed',
           ...(worst > 1.05 ? { note: `over by ${((worst / 1.05 - 1) * 100).toFixed(0)}% on ${primary.id}` } : {}),
@@ -61,7 +64,9 @@ export function computeTargets(r: Partial): TargetFigure[] {
         const peers = s.contenders.filter((c) => c !== s.baseline && c !== 'quern');
         const rs = s.workloads.map((w) => {
           const q = w.contenders.quern?.median ?? null;
-          const best = peers.map((c) => ({ c, m: w.contenders[c]?.median ?? null })).filter((p): p is { c: string; m: number } => p.m !== null)
+          const best = peers
+            .map((c) => ({ c, m: w.contenders[c]?.median ?? null }))
+            .filter((p): p is { c: string; m: number } => p.m !== null)
             .sort((a, b2) => a.m - b2.m)[0];
           if (q === null || !best) {
             complete = false;
@@ -89,10 +94,13 @@ export function computeTargets(r: Partial): TargetFigure[] {
     });
     const primary = rows.find((row) => row.s.id === 'postgres') ?? rows[0];
     if (!primary || primary.ratio === null) out.push(notMeasured(what, target, 'quern or pg did not complete workload 5'));
-    else out.push({
-      what, target, measured: rows.map((row) => `${row.s.id}: ${row.ratio === null ? 'n/a' : x(row.ratio)}`).join('; '),
-      status: primary.ratio <= 1.15 ? 'met' : 'missed',
-    });
+    else
+      out.push({
+        what,
+        target,
+        measured: rows.map((row) => `${row.s.id}: ${row.ratio === null ? 'n/a' : x(row.ratio)}`).join('; '),
+        status: primary.ratio <= 1.15 ? 'met' : 'missed',
+      });
   }
 
   // 3. include of a 1-level relation in one round trip.
@@ -130,18 +138,37 @@ export function computeTargets(r: Partial): TargetFigure[] {
       const extra = rows.filter((row) => row.requests !== null && isNum(row.wl.minimalRequests) && row.requests > row.wl.minimalRequests);
       const slow = rows.filter((row) => row.ratio !== null && row.ratio > 1.05);
       const peers = s.contenders.filter((c) => c !== s.baseline && c !== 'quern');
-      const behind = rows.flatMap((row) => peers.filter((c) => {
-        const p = row.wl.contenders[c]?.ratio ?? null;
-        return p !== null && row.ratio !== null && row.ratio >= p;
-      }).map((c) => `${row.wl.title} behind ${c} (${x(row.ratio!)} vs ${x(row.wl.contenders[c].ratio!)})`));
-      const measured = rows.map((row) => `${row.wl.title}: ${row.ratio === null ? 'n/a' : x(row.ratio)}, ${row.requests ?? '?'}/${row.wl.minimalRequests ?? '?'} req`).join('; ');
+      const behind = rows.flatMap((row) =>
+        peers
+          .filter((c) => {
+            const p = row.wl.contenders[c]?.ratio ?? null;
+            return p !== null && row.ratio !== null && row.ratio >= p;
+          })
+          .map((c) => `${row.wl.title} behind ${c} (${x(row.ratio!)} vs ${x(row.wl.contenders[c].ratio!)})`),
+      );
+      const measured = rows
+        .map((row) => `${row.wl.title}: ${row.ratio === null ? 'n/a' : x(row.ratio)}, ${row.requests ?? '?'}/${row.wl.minimalRequests ?? '?'} req`)
+        .join('; ');
       const notes = [
         ...extra.map((row) => `${row.wl.title} uses ${row.requests} requests, minimal is ${row.wl.minimalRequests}`),
         ...slow.map((row) => `${row.wl.title} at ${x(row.ratio!)}`),
         ...behind,
         ...missingData.map((row) => `${row.wl.title} not measured`),
       ];
-      out.push({ what, target, measured, status: missingData.length === rows.length ? 'not measured' : extra.length || slow.length || behind.length ? 'missed' : missingData.length ? 'not measured' : 'met', ...(notes.length ? { note: notes.join('; ') } : {}) });
+      out.push({
+        what,
+        target,
+        measured,
+        status:
+          missingData.length === rows.length
+            ? 'not measured'
+            : extra.length || slow.length || behind.length
+              ? 'missed'
+              : missingData.length
+                ? 'not measured'
+                : 'met',
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+      });
     }
   }
 
@@ -154,11 +181,17 @@ export function computeTargets(r: Partial): TargetFigure[] {
       const c = r.coldStart.contenders;
       const q = c.quern?.ratio ?? null;
       if (q === null) out.push(notMeasured(what, target, c.quern?.error ?? 'quern did not start'));
-      else out.push({
-        what, target,
-        measured: Object.entries(c).filter(([n]) => n !== r.coldStart.skipped && n !== 'pg').map(([n, f]) => `${n} ${f.ratio === null ? 'n/a' : x(f.ratio)}`).join(', ') + ` (pg ${c.pg?.median ?? '?'} ms)`,
-        status: q <= 1.10 ? 'met' : 'missed',
-      });
+      else
+        out.push({
+          what,
+          target,
+          measured:
+            Object.entries(c)
+              .filter(([n]) => n !== r.coldStart.skipped && n !== 'pg')
+              .map(([n, f]) => `${n} ${f.ratio === null ? 'n/a' : x(f.ratio)}`)
+              .join(', ') + ` (pg ${c.pg?.median ?? '?'} ms)`,
+          status: q <= 1.1 ? 'met' : 'missed',
+        });
     }
   }
 
@@ -178,8 +211,11 @@ export function computeTargets(r: Partial): TargetFigure[] {
           ...(values ? [`with a 50-value in-list: ${values.usPerOp.toFixed(1)} µs, because building validates every value`] : []),
         ];
         out.push({
-          what, target,
-          measured: cached.map((f) => `${f.title.replace(/^cached plan( \(dynamodb\))?: /, (_m, d) => (d ? 'dynamodb ' : ''))} ${f.usPerOp.toFixed(2)} µs`).join(', '),
+          what,
+          target,
+          measured: cached
+            .map((f) => `${f.title.replace(/^cached plan( \(dynamodb\))?: /, (_m, d) => (d ? 'dynamodb ' : ''))} ${f.usPerOp.toFixed(2)} µs`)
+            .join(', '),
           status: worst <= 5 ? 'met' : 'missed',
           ...(notes.length ? { note: notes.join('; ') } : {}),
         });
@@ -198,7 +234,8 @@ export function computeTargets(r: Partial): TargetFigure[] {
     else {
       const eager = m.figures.find((f) => f.id === 'site-eager');
       out.push({
-        what, target,
+        what,
+        target,
         measured: `${create.usPerOp.toFixed(3)} µs to create a query, nothing recorded${eager ? ` (an eager stack capture: ${eager.usPerOp.toFixed(2)} µs)` : ''}`,
         status: create.usPerOp < 1 ? 'met' : 'missed',
       });
@@ -214,11 +251,13 @@ export function computeTargets(r: Partial): TargetFigure[] {
     else {
       const q = c.contenders.quern;
       if (!q || q.ratio === null) out.push(notMeasured(what, target, q?.error ?? 'quern did not complete'));
-      else out.push({
-        what, target,
-        measured: `${x(q.ratio)} (${q.requests ?? '?'} request${q.requests === 1 ? '' : 's'})`,
-        status: q.ratio <= 1.05 && q.requests === 1 ? 'met' : 'missed',
-      });
+      else
+        out.push({
+          what,
+          target,
+          measured: `${x(q.ratio)} (${q.requests ?? '?'} request${q.requests === 1 ? '' : 's'})`,
+          status: q.ratio <= 1.05 && q.requests === 1 ? 'met' : 'missed',
+        });
     }
   }
 
@@ -230,7 +269,8 @@ export function computeTargets(r: Partial): TargetFigure[] {
     else {
       const l = r.lint;
       out.push({
-        what, target,
+        what,
+        target,
         measured: `${Math.round(l.sitesPerSecond).toLocaleString('en-US')} sites/s wall clock${l.sitesPerCpuSecond ? `, ${l.sitesPerCpuSecond.toLocaleString('en-US')} per CPU second` : ''} (${l.sites} sites, ${l.files} files)`,
         status: l.sitesPerSecond >= 2000 ? 'met' : 'missed',
         ...(l.sitesPerSecond < 2000 ? { note: `${((1 - l.sitesPerSecond / 2000) * 100).toFixed(0)}% short on wall clock` } : {}),
@@ -247,7 +287,8 @@ export function computeTargets(r: Partial): TargetFigure[] {
       const t = r.typecheck;
       const ok = !t.ts2589 && t.errors === 0 && t.cpuSeconds <= 3 && t.instantiations <= 150_000;
       out.push({
-        what, target,
+        what,
+        target,
         measured: `${t.instantiations.toLocaleString('en-US')} instantiations, check ${t.checkSeconds.toFixed(2)} s wall, tsc CPU ${t.cpuSeconds.toFixed(2)} s, TS2589: ${t.ts2589 ? 'yes' : 'no'}`,
         status: ok ? 'met' : 'missed',
         ...(t.errors > 0 && !t.ts2589 ? { note: `${t.errors} type errors in the generated usage` } : {}),
@@ -255,11 +296,13 @@ export function computeTargets(r: Partial): TargetFigure[] {
       const what400 = 'type-check of a 400-model schema';
       const target400 = 'no TS2589; ≤ 12 s of tsc CPU time';
       if (!t.large || 'skipped' in t.large) out.push(notMeasured(what400, target400, t.large ? t.large.skipped : 'not run'));
-      else out.push({
-        what: what400, target: target400,
-        measured: `${t.large.instantiations.toLocaleString('en-US')} instantiations, tsc CPU ${t.large.cpuSeconds.toFixed(2)} s, TS2589: ${t.large.ts2589 ? 'yes' : 'no'}`,
-        status: !t.large.ts2589 && t.large.errors === 0 && t.large.cpuSeconds <= 12 ? 'met' : 'missed',
-      });
+      else
+        out.push({
+          what: what400,
+          target: target400,
+          measured: `${t.large.instantiations.toLocaleString('en-US')} instantiations, tsc CPU ${t.large.cpuSeconds.toFixed(2)} s, TS2589: ${t.large.ts2589 ? 'yes' : 'no'}`,
+          status: !t.large.ts2589 && t.large.errors === 0 && t.large.cpuSeconds <= 12 ? 'met' : 'missed',
+        });
     }
   }
 
@@ -271,8 +314,11 @@ export function computeTargets(r: Partial): TargetFigure[] {
     else {
       const m = r.memory;
       out.push({
-        what, target,
-        measured: `peak RSS ${Object.entries(m.peakRssMB).map(([k, v]) => `${v} MB at ${k}`).join(', ')} (+${m.secondHalfGrowthMB} MB from 50k to 100k); heap retained after GC +${m.retainedGrowthMB} MB`,
+        what,
+        target,
+        measured: `peak RSS ${Object.entries(m.peakRssMB)
+          .map(([k, v]) => `${v} MB at ${k}`)
+          .join(', ')} (+${m.secondHalfGrowthMB} MB from 50k to 100k); heap retained after GC +${m.retainedGrowthMB} MB`,
         status: m.flat ? 'met' : 'missed',
         ...(m.growthMB > 0 ? { note: 'RSS rises once while V8 sizes its heap (first ~40k rows), then stays level' } : {}),
       });

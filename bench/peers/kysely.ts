@@ -14,8 +14,16 @@ export interface KyselyDb {
   [TABLES.user]: { id: string; email: string; name: string; age: number | null; createdAt: Timestamp };
   [TABLES.post]: { id: string; authorId: string; title: string; status: string; views: number; publishedAt: Timestamp; version: number };
   [TABLES.item]: {
-    id: string; seq: number; category: string; label: string; score: number; price: string; active: boolean; tags: string[];
-    createdAt: Timestamp; note: string | null;
+    id: string;
+    seq: number;
+    category: string;
+    label: string;
+    score: number;
+    price: string;
+    active: boolean;
+    tags: string[];
+    createdAt: Timestamp;
+    note: string | null;
   };
   [TABLES.event]: { id: string; userId: string; kind: string; amount: number; note: string; at: Timestamp };
 }

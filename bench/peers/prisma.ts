@@ -36,7 +36,8 @@ export function generatePrismaClient(log?: (s: string) => void): void {
   chmodSync(stub, 0o755);
   log?.('  generating the Prisma client (prisma generate)');
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'generate', '--schema', schemaFile], {
-    cwd: root, encoding: 'utf8',
+    cwd: root,
+    encoding: 'utf8',
     env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: stub, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
   });
   if (r.status !== 0) throw new Error(`prisma generate failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);

@@ -13,14 +13,21 @@ import { round, summarize, type Summary } from '../lib/stats.js';
 import { schema } from '../schema.js';
 import * as seed from '../seed.js';
 
-const fig = (id: string, title: string, s: Summary, note?: string): MicroFigure =>
-  ({ id, title, usPerOp: round(s.median, 3), p95: round(s.p95, 3), ...(note ? { note } : {}) });
+const fig = (id: string, title: string, s: Summary, note?: string): MicroFigure => ({
+  id,
+  title,
+  usPerOp: round(s.median, 3),
+  p95: round(s.p95, 3),
+  ...(note ? { note } : {}),
+});
 
 export async function runCallSiteBench(quick: boolean): Promise<{ figures: MicroFigure[] }> {
   const opts = quick ? { batchMs: 8, samples: 11, warmupMs: 100 } : { batchMs: 15, samples: 25, warmupMs: 200 };
   // No query here reaches the executor: they are never run, or fail validation before it.
   const driver: Driver = {
-    name: 'postgres', target: postgresTarget, raw: null,
+    name: 'postgres',
+    target: postgresTarget,
+    raw: null,
     connect: async () => ({}) as Executor,
     push: async () => undefined,
     close: async () => undefined,
@@ -30,7 +37,14 @@ export async function runCallSiteBench(quick: boolean): Promise<{ figures: Micro
   const figures: MicroFigure[] = [];
 
   const create = (i: number) => db.user.findUnique({ where: { id: ids[i % 1000] } });
-  figures.push(fig('site-create', 'creating a query (db.user.findUnique(...), not run)', micro(create, opts), 'all a successful query pays for caller sites: nothing is recorded'));
+  figures.push(
+    fig(
+      'site-create',
+      'creating a query (db.user.findUnique(...), not run)',
+      micro(create, opts),
+      'all a successful query pays for caller sites: nothing is recorded',
+    ),
+  );
 
   function eager(i: number) {
     const q = create(i);
@@ -50,7 +64,11 @@ export async function runCallSiteBench(quick: boolean): Promise<{ figures: Micro
   const per = quick ? 200 : 500;
   for (let s = 0; s < (quick ? 7 : 15); s++) {
     const t0 = cpu();
-    for (let k = 0; k < per; k++) await db.user.findUnique(bad).then(() => undefined, (e: unknown) => (e as Error).stack);
+    for (let k = 0; k < per; k++)
+      await db.user.findUnique(bad).then(
+        () => undefined,
+        (e: unknown) => (e as Error).stack,
+      );
     samples.push(((cpu() - t0) * 1000) / per);
   }
   figures.push(fig('site-error', 'a failing query, awaited (ValidationError + stack rewrite)', summarize(samples), 'paid only by queries that fail'));

@@ -122,7 +122,8 @@ export async function runColdStart(connectionString: string, rounds: number, log
   const samples = new Map<string, number[]>(names.map((n) => [n, []]));
   const errors = new Map<string, string>();
   // One untimed start each: the OS file cache, not the first contender, pays for the first disk reads.
-  for (const name of names) await once(join(outDir, `${name}.mjs`), !!kids[name].tsx).catch((e) => errors.set(name, String(e instanceof Error ? e.message : e)));
+  for (const name of names)
+    await once(join(outDir, `${name}.mjs`), !!kids[name].tsx).catch((e) => errors.set(name, String(e instanceof Error ? e.message : e)));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + r) % names.length];
@@ -140,14 +141,18 @@ export async function runColdStart(connectionString: string, rounds: number, log
     const s = samples.get(name)!;
     const sum = s.length ? summarize(s) : null;
     contenders[name] = {
-      median: sum ? round(sum.median, 1) : null, p95: sum ? round(sum.p95, 1) : null, n: s.length,
+      median: sum ? round(sum.median, 1) : null,
+      p95: sum ? round(sum.p95, 1) : null,
+      n: s.length,
       ratio: sum && base ? round(sum.median / base, 3) : null,
       ...(errors.has(name) ? { error: errors.get(name)! } : {}),
     };
     if (errors.has(name)) log(`    cold start ${name}: ${errors.get(name)}`);
   }
   return {
-    baseline: 'pg', rounds, contenders,
+    baseline: 'pg',
+    rounds,
+    contenders,
     note: 'a new node process per sample, spawn to the first checked PK lookup; quern from dist/ (compiled, as shipped); prisma under tsx (its generated client is TypeScript), so its figure includes that transpile',
   };
 }

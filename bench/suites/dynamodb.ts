@@ -40,10 +40,13 @@ type Doc = Record<string, unknown>;
 /** Counts every HTTP attempt a client sends (placed after the SDK's retry middleware). */
 function countRequests(client: DynamoDBClient): { n: number } {
   const counter = { n: 0 };
-  client.middlewareStack.add((next) => async (args) => {
-    counter.n++;
-    return next(args);
-  }, { step: 'finalizeRequest', priority: 'low', name: 'quernBenchRequestCounter' });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      counter.n++;
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'quernBenchRequestCounter' },
+  );
   return counter;
 }
 
@@ -55,15 +58,29 @@ async function seedTables(client: DynamoDBClient): Promise<void> {
   const posts = seed.posts(USERS);
   const requests: { table: string; item: Record<string, AttributeValue> }[] = [];
   for (const u of users) {
-    requests.push({ table: T.user, item: { id: S(u.id), email: S(u.email), name: S(u.name), ...(u.age === null ? {} : { age: { N: String(u.age) } }), createdAt: S(u.createdAt.toISOString()) } });
+    requests.push({
+      table: T.user,
+      item: {
+        id: S(u.id),
+        email: S(u.email),
+        name: S(u.name),
+        ...(u.age === null ? {} : { age: { N: String(u.age) } }),
+        createdAt: S(u.createdAt.toISOString()),
+      },
+    });
     requests.push({ table: T.unique, item: { pk: S(uniquePk(u.email)), m: S('User'), c: S(EMAIL_UNIQUE), k: { M: { id: S(u.id) } } } });
   }
   for (const p of posts) {
     requests.push({
       table: T.post,
       item: {
-        id: S(p.id), authorId: S(p.authorId), title: S(p.title), status: S(p.status), views: { N: String(p.views) },
-        publishedAt: S(p.publishedAt.toISOString()), version: { N: String(p.version) },
+        id: S(p.id),
+        authorId: S(p.authorId),
+        title: S(p.title),
+        status: S(p.status),
+        views: { N: String(p.views) },
+        publishedAt: S(p.publishedAt.toISOString()),
+        version: { N: String(p.version) },
       },
     });
   }
@@ -137,8 +154,17 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
   const toolboxBatchGet = async (keys: { id: string }[]) => {
     const chunks: { id: string }[][] = [];
     for (let k = 0; k < keys.length; k += 100) chunks.push(keys.slice(k, k + 100));
-    const answers = await Promise.all(chunks.map((c) => tb.executeBatchGet({ maxAttempts: 10 },
-      x.usersTable.build(tb.TBatchGetCommand).requests(...c.map((key) => x.user.build(tb.BatchGetRequest).key(key))).options({ consistent: true }))));
+    const answers = await Promise.all(
+      chunks.map((c) =>
+        tb.executeBatchGet(
+          { maxAttempts: 10 },
+          x.usersTable
+            .build(tb.TBatchGetCommand)
+            .requests(...c.map((key) => x.user.build(tb.BatchGetRequest).key(key)))
+            .options({ consistent: true }),
+        ),
+      ),
+    );
     return answers.flatMap((a) => (a.Responses[0] ?? []).filter((u): u is NonNullable<typeof u> => u !== undefined)) as Doc[];
   };
   /** BatchGet with UnprocessedKeys retried: what every correct caller must write. */
@@ -161,25 +187,43 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
 
   return [
     {
-      id: 'get-item', title: 'GetItem (findUnique by key)', minimalRequests: 1,
+      id: 'get-item',
+      title: 'GetItem (findUnique by key)',
+      minimalRequests: 1,
       raw: async (i) => (await doc.send(new GetCommand({ TableName: T.user, Key: { id: userId(pick(i, USERS)) }, ConsistentRead: true }))).Item ?? null,
       quern: (i, db) => db.user.findUnique({ where: { id: userId(pick(i, USERS)) } }),
       electrodb: async (i) => (await e.user.get({ id: userId(pick(i, USERS)) }).go({ consistent: true, ignoreOwnership: true })).data,
-      toolbox: async (i) => (await x.user.build(tb.GetItemCommand).key({ id: userId(pick(i, USERS)) }).options({ consistent: true }).send()).Item ?? null,
+      toolbox: async (i) =>
+        (
+          await x.user
+            .build(tb.GetItemCommand)
+            .key({ id: userId(pick(i, USERS)) })
+            .options({ consistent: true })
+            .send()
+        ).Item ?? null,
       check: (r, i) => expect((r as Doc | null)?.id === userId(pick(i, USERS)), 'the user by id'),
     },
     {
-      id: 'query-gsi', title: 'Query GSI with filter + limit 3', minimalRequests: 1,
+      id: 'query-gsi',
+      title: 'Query GSI with filter + limit 3',
+      minimalRequests: 1,
       raw: async (i) => {
         const out: Doc[] = [];
         let start: Record<string, unknown> | undefined;
         // Limit applies before the filter: read whole pages (no Limit) and stop once 3 match.
         do {
-          const r = await doc.send(new QueryCommand({
-            TableName: T.post, IndexName: GSI.postsByAuthor, KeyConditionExpression: '#a = :a', FilterExpression: '#s = :s',
-            ExpressionAttributeNames: { '#a': 'authorId', '#s': 'status' }, ExpressionAttributeValues: { ':a': userId(pick(i, USERS)), ':s': 'published' },
-            ScanIndexForward: false, ExclusiveStartKey: start,
-          }));
+          const r = await doc.send(
+            new QueryCommand({
+              TableName: T.post,
+              IndexName: GSI.postsByAuthor,
+              KeyConditionExpression: '#a = :a',
+              FilterExpression: '#s = :s',
+              ExpressionAttributeNames: { '#a': 'authorId', '#s': 'status' },
+              ExpressionAttributeValues: { ':a': userId(pick(i, USERS)), ':s': 'published' },
+              ScanIndexForward: false,
+              ExclusiveStartKey: start,
+            }),
+          );
           out.push(...((r.Items ?? []) as Doc[]));
           start = r.LastEvaluatedKey;
         } while (out.length < 3 && start);
@@ -191,8 +235,10 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
         const out: Doc[] = [];
         let cursor: string | null = null;
         do {
-          const r: { data: Doc[]; cursor: string | null } = await e.post.query.byAuthor({ authorId: userId(pick(i, USERS)) })
-            .where(({ status }, { eq }) => eq(status, 'published')).go({ order: 'desc', cursor, ignoreOwnership: true });
+          const r: { data: Doc[]; cursor: string | null } = await e.post.query
+            .byAuthor({ authorId: userId(pick(i, USERS)) })
+            .where(({ status }, { eq }) => eq(status, 'published'))
+            .go({ order: 'desc', cursor, ignoreOwnership: true });
           out.push(...r.data);
           cursor = r.cursor;
         } while (out.length < 3 && cursor);
@@ -203,8 +249,17 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
         const out: Doc[] = [];
         let start: Record<string, unknown> | undefined;
         do {
-          const r = await x.postsTable.build(tb.TQueryCommand).entities(x.post).query({ index: GSI.postsByAuthor, partition: userId(pick(i, USERS)) })
-            .options({ reverse: true, filters: { Post: { attr: 'status', eq: 'published' } }, entityAttrFilter: false, ...(start ? { exclusiveStartKey: start } : {}) }).send();
+          const r = await x.postsTable
+            .build(tb.TQueryCommand)
+            .entities(x.post)
+            .query({ index: GSI.postsByAuthor, partition: userId(pick(i, USERS)) })
+            .options({
+              reverse: true,
+              filters: { Post: { attr: 'status', eq: 'published' } },
+              entityAttrFilter: false,
+              ...(start ? { exclusiveStartKey: start } : {}),
+            })
+            .send();
           out.push(...((r.Items ?? []) as Doc[]));
           start = r.LastEvaluatedKey;
         } while (out.length < 3 && start);
@@ -213,14 +268,19 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
       check: (r, i) => {
         const rows = r as { authorId: string; status: string; publishedAt: unknown }[];
         expect(rows.length === 3, '3 posts');
-        expect(rows.every((p) => p.authorId === userId(pick(i, USERS)) && p.status === 'published'), 'published posts of the author');
+        expect(
+          rows.every((p) => p.authorId === userId(pick(i, USERS)) && p.status === 'published'),
+          'published posts of the author',
+        );
         const t = rows.map((p) => new Date(p.publishedAt as string).getTime());
         expect(t[0] > t[1] && t[1] > t[2], 'newest first');
       },
       note: 'raw: Query on the (authorId, publishedAt) GSI, no Limit (DynamoDB applies Limit before the filter), pages until 3 match',
     },
     {
-      id: 'batch-get-250', title: 'batch get 250 keys', minimalRequests: 3,
+      id: 'batch-get-250',
+      title: 'batch get 250 keys',
+      minimalRequests: 3,
       raw: async (i) => {
         const keys = ids250(i).map((id) => ({ id }));
         const chunks = [keys.slice(0, 100), keys.slice(100, 200), keys.slice(200)];
@@ -233,36 +293,63 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
         const rows = r as { id: string }[];
         expect(rows.length === 250, '250 users');
         const want = new Set(ids250(i));
-        expect(rows.every((u) => want.has(u.id)), 'the requested users');
+        expect(
+          rows.every((u) => want.has(u.id)),
+          'the requested users',
+        );
       },
       note: 'raw: three BatchGetItem requests (100 + 100 + 50 keys) in parallel, UnprocessedKeys retried, ConsistentRead like quern',
     },
     {
-      id: 'include-belongs-to', title: 'include belongsTo (20 posts + authors)', minimalRequests: 2,
+      id: 'include-belongs-to',
+      title: 'include belongsTo (20 posts + authors)',
+      minimalRequests: 2,
       raw: async (i) => {
-        const r = await doc.send(new QueryCommand({
-          TableName: T.post, IndexName: GSI.postsByStatus, KeyConditionExpression: '#s = :s AND #p < :t',
-          ExpressionAttributeNames: { '#s': 'status', '#p': 'publishedAt' }, ExpressionAttributeValues: { ':s': 'published', ':t': before(i).toISOString() },
-          ScanIndexForward: false, Limit: 20,
-        }));
+        const r = await doc.send(
+          new QueryCommand({
+            TableName: T.post,
+            IndexName: GSI.postsByStatus,
+            KeyConditionExpression: '#s = :s AND #p < :t',
+            ExpressionAttributeNames: { '#s': 'status', '#p': 'publishedAt' },
+            ExpressionAttributeValues: { ':s': 'published', ':t': before(i).toISOString() },
+            ScanIndexForward: false,
+            Limit: 20,
+          }),
+        );
         const posts = (r.Items ?? []) as Doc[];
         const authorIds = [...new Set(posts.map((p) => p.authorId as string))];
-        const authors = await batchGet(T.user, authorIds.map((id) => ({ id })));
+        const authors = await batchGet(
+          T.user,
+          authorIds.map((id) => ({ id })),
+        );
         const byId = new Map(authors.map((a) => [a.id as string, a]));
         return posts.map((p) => ({ ...p, author: byId.get(p.authorId as string) ?? null }));
       },
-      quern: (i, db) => db.post.findMany({ where: { status: 'published', publishedAt: { lt: before(i) } }, orderBy: { publishedAt: 'desc' }, limit: 20, include: { author: true } }),
+      quern: (i, db) =>
+        db.post.findMany({
+          where: { status: 'published', publishedAt: { lt: before(i) } },
+          orderBy: { publishedAt: 'desc' },
+          limit: 20,
+          include: { author: true },
+        }),
       electrodb: async (i) => {
-        const posts = (await e.post.query.byStatus({ status: 'published' }).lt({ publishedAt: before(i).toISOString() })
-          .go({ order: 'desc', limit: 20, ignoreOwnership: true })).data as Doc[];
+        const posts = (
+          await e.post.query
+            .byStatus({ status: 'published' })
+            .lt({ publishedAt: before(i).toISOString() })
+            .go({ order: 'desc', limit: 20, ignoreOwnership: true })
+        ).data as Doc[];
         const authors = await electroBatchGet([...new Set(posts.map((p) => p.authorId as string))].map((id) => ({ id })));
         const byId = new Map(authors.map((a) => [a.id as string, a]));
         return posts.map((p) => ({ ...p, author: byId.get(p.authorId as string) ?? null }));
       },
       toolbox: async (i) => {
-        const r = await x.postsTable.build(tb.TQueryCommand).entities(x.post)
+        const r = await x.postsTable
+          .build(tb.TQueryCommand)
+          .entities(x.post)
           .query({ index: GSI.postsByStatus, partition: 'published', range: { lt: before(i).toISOString() } })
-          .options({ reverse: true, limit: 20, entityAttrFilter: false }).send();
+          .options({ reverse: true, limit: 20, entityAttrFilter: false })
+          .send();
         const posts = (r.Items ?? []) as Doc[];
         const authors = await toolboxBatchGet([...new Set(posts.map((p) => p.authorId as string))].map((id) => ({ id })));
         const byId = new Map(authors.map((a) => [a.id as string, a]));
@@ -271,26 +358,35 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
       check: (r) => {
         const rows = r as { authorId: string; author: { id: string } | null }[];
         expect(rows.length === 20, '20 posts');
-        expect(rows.every((p) => p.author?.id === p.authorId), 'each with its author');
+        expect(
+          rows.every((p) => p.author?.id === p.authorId),
+          'each with its author',
+        );
       },
       note: 'raw: Query on the (status, publishedAt) GSI with Limit 20, then one BatchGetItem of the distinct authors, stitched in JS',
     },
     {
-      id: 'unique-create', title: 'create with a unique field (email)', minimalRequests: 1,
+      id: 'unique-create',
+      title: 'create with a unique field (email)',
+      minimalRequests: 1,
       raw: async (i) => {
         const email = `raw-${run}-${i}@bench.quern.dev`;
         const item = { id: uuidv7(), email, name: `Raw ${i}`, createdAt: new Date().toISOString() };
-        await doc.send(new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: T.user, Item: item, ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } } },
-            {
-              Put: {
-                TableName: T.unique, Item: { pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } },
-                ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' },
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: T.user, Item: item, ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } } },
+              {
+                Put: {
+                  TableName: T.unique,
+                  Item: { pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } },
+                  ConditionExpression: 'attribute_not_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': 'pk' },
+                },
               },
-            },
-          ],
-        }));
+            ],
+          }),
+        );
         return item;
       },
       quern: (i, db) => db.user.create({ data: { email: `quern-${run}-${i}@bench.quern.dev`, name: `Quern ${i}` } }),
@@ -298,10 +394,12 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
       electrodb: async (i) => {
         const email = `electrodb-${run}-${i}@bench.quern.dev`;
         const item = { id: uuidv7(), email, name: `ElectroDB ${i}`, createdAt: new Date().toISOString() };
-        const r = await e.service.transaction.write(({ user, unique }) => [
-          user.create(item).commit(),
-          unique.create({ pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } }).commit(),
-        ]).go();
+        const r = await e.service.transaction
+          .write(({ user, unique }) => [
+            user.create(item).commit(),
+            unique.create({ pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } }).commit(),
+          ])
+          .go();
         if (r.canceled) throw new Error(`ElectroDB transaction canceled: ${JSON.stringify(r.data)}`);
         return item;
       },
@@ -309,8 +407,14 @@ function workloads(doc: DynamoDBDocumentClient, peers: Peers, run: string): DWor
         const email = `toolbox-${run}-${i}@bench.quern.dev`;
         const item = { id: uuidv7(), email, name: `Toolbox ${i}`, createdAt: new Date().toISOString() };
         await tb.executeTransactWrite(
-          x.user.build(tb.PutTransaction).item(item).options({ condition: { attr: 'id', exists: false } }),
-          x.unique.build(tb.PutTransaction).item({ pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } }).options({ condition: { attr: 'pk', exists: false } }),
+          x.user
+            .build(tb.PutTransaction)
+            .item(item)
+            .options({ condition: { attr: 'id', exists: false } }),
+          x.unique
+            .build(tb.PutTransaction)
+            .item({ pk: uniquePk(email), m: 'User', c: EMAIL_UNIQUE, k: { id: item.id } })
+            .options({ condition: { attr: 'pk', exists: false } }),
         );
         return item;
       },
@@ -357,7 +461,12 @@ export async function openDynamoTarget(server: DynamoServer, log: (s: string) =>
     log(`  seeding ${USERS} users and ${USERS * seed.POSTS_PER_USER} posts`);
     await seedTables(rawClient);
     return {
-      db, probe: { db: probeDb, events }, quernCounter, rawCounter, peerCounters, workloads: workloads(doc, peers, Date.now().toString(36)),
+      db,
+      probe: { db: probeDb, events },
+      quernCounter,
+      rawCounter,
+      peerCounters,
+      workloads: workloads(doc, peers, Date.now().toString(36)),
       async close() {
         destroy();
         await db.close().catch(() => undefined);
@@ -390,8 +499,16 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
           },
         };
       };
-      const ops: Record<DContender, (i: number) => PromiseLike<unknown>> = { raw: w.raw, quern: (i) => w.quern(i, t.db), electrodb: w.electrodb, toolbox: w.toolbox };
-      const measured = await interleave(DYNAMO_CONTENDERS.map((name) => mk(name, ops[name])), scale);
+      const ops: Record<DContender, (i: number) => PromiseLike<unknown>> = {
+        raw: w.raw,
+        quern: (i) => w.quern(i, t.db),
+        electrodb: w.electrodb,
+        toolbox: w.toolbox,
+      };
+      const measured = await interleave(
+        DYNAMO_CONTENDERS.map((name) => mk(name, ops[name])),
+        scale,
+      );
 
       // Request counts for one operation each, outside the timed rounds.
       const i = 1_000_003;
@@ -433,11 +550,17 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
         };
         if (m.error) log(`    ${name}: ${m.error}`);
       }
-      if (quernWire !== null && quernLog !== null && quernWire !== quernLog) log(`    note: quern log hook reported ${quernLog} requests, the wire saw ${quernWire}`);
+      if (quernWire !== null && quernLog !== null && quernWire !== quernLog)
+        log(`    note: quern log hook reported ${quernLog} requests, the wire saw ${quernWire}`);
       figures.push({ id: w.id, title: w.title, contenders: results, minimalRequests: w.minimalRequests, ...(w.note ? { note: w.note } : {}) });
     }
     return {
-      id: 'dynamodb', title: 'DynamoDB Local', server: server.source, baseline: 'raw', contenders: [...DYNAMO_CONTENDERS], workloads: figures,
+      id: 'dynamodb',
+      title: 'DynamoDB Local',
+      server: server.source,
+      baseline: 'raw',
+      contenders: [...DYNAMO_CONTENDERS],
+      workloads: figures,
       notes: [
         'raw: @aws-sdk/lib-dynamodb DocumentClient, hand-written requests (ConsistentRead on table reads, like quern); request counts are HTTP requests seen by SDK middleware',
         'electrodb: electrodb 3.9.3 entities over the same tables (key fields as plain attributes, ignoreOwnership on reads since the items carry no ElectroDB markers, consistent reads, batch get with concurrency 3); the unique-guarded create is a Service transaction of the item and its unique-index entry',

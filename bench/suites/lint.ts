@@ -24,7 +24,10 @@ export async function runLint(_quick: boolean, log: (s: string) => void): Promis
   log(`  ${r.sites} sites in ${r.seconds.toFixed(2)} s`);
   const cpu = typeof r.cpuSeconds === 'number' && r.cpuSeconds > 0 ? r.cpuSeconds : null;
   return {
-    files: LINT_SIZE.files, sites: r.sites, seconds: Math.round(r.seconds * 1000) / 1000, sitesPerSecond: Math.round(r.sitesPerSecond),
+    files: LINT_SIZE.files,
+    sites: r.sites,
+    seconds: Math.round(r.seconds * 1000) / 1000,
+    sitesPerSecond: Math.round(r.sitesPerSecond),
     ...(cpu ? { cpuSeconds: Math.round(cpu * 1000) / 1000, sitesPerCpuSecond: Math.round(r.sites / cpu) } : {}),
   };
 }

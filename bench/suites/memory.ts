@@ -24,7 +24,9 @@ export async function runMemory(pgUrl: string | null, log: (s: string) => void):
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
     p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`memory child exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`memory child exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`)),
+    );
   });
   const line = out.trim().split('\n').pop()!;
   const r = JSON.parse(line) as Omit<MemoryFigure, 'growthMB' | 'secondHalfGrowthMB' | 'retainedGrowthMB' | 'flat'>;

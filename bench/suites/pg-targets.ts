@@ -147,8 +147,20 @@ export async function openServerTarget(url: string, source: string, log: (s: str
   return {
     connectionString,
     target: {
-      id: 'postgres', title: `PostgreSQL ${version} server`, server: source, admin: adminPool, raw, rawCounter,
-      drizzle: drizzle as never, drizzleCounter, kysely, kyselyCounter, prisma, prismaCounter, quern, quernProbe,
+      id: 'postgres',
+      title: `PostgreSQL ${version} server`,
+      server: source,
+      admin: adminPool,
+      raw,
+      rawCounter,
+      drizzle: drizzle as never,
+      drizzleCounter,
+      kysely,
+      kyselyCounter,
+      prisma,
+      prismaCounter,
+      quern,
+      quernProbe,
     },
     async close() {
       for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -197,9 +209,20 @@ export async function openPgliteTarget(log: (s: string) => void): Promise<Opened
   return {
     connectionString: '',
     target: {
-      id: 'pglite', title: `PGlite ${version} (in process)`, server: 'in-process WASM', admin: raw, raw, rawCounter: counter,
-      drizzle: drizzle as never, drizzleCounter: counter, kysely: kyselyOnPglite(raw), kyselyCounter: counter,
-      prisma: 'Prisma 7 has no PGlite driver adapter of its own (only third-party ones)', prismaCounter: { n: 0 }, quern, quernProbe,
+      id: 'pglite',
+      title: `PGlite ${version} (in process)`,
+      server: 'in-process WASM',
+      admin: raw,
+      raw,
+      rawCounter: counter,
+      drizzle: drizzle as never,
+      drizzleCounter: counter,
+      kysely: kyselyOnPglite(raw),
+      kyselyCounter: counter,
+      prisma: 'Prisma 7 has no PGlite driver adapter of its own (only third-party ones)',
+      prismaCounter: { n: 0 },
+      quern,
+      quernProbe,
     },
     async close() {
       for (const c of closers.reverse()) await c().catch(() => undefined);

@@ -23,34 +23,57 @@ import { schema } from '../schema.js';
 import * as seed from '../seed.js';
 
 type Method = Parameters<typeof buildQuery>[2];
-interface Shape { readonly id: string; readonly title: string; readonly model: string; readonly method: Method; readonly args: (i: number) => unknown }
+interface Shape {
+  readonly id: string;
+  readonly title: string;
+  readonly model: string;
+  readonly method: Method;
+  readonly args: (i: number) => unknown;
+}
 
 const ids = Array.from({ length: 1000 }, (_, i) => seed.benchId(1, i));
 
 export const SHAPES: readonly Shape[] = [
   { id: 'pk', title: 'findUnique by id', model: 'user', method: 'findUnique', args: (i) => ({ where: { id: ids[i % 1000] } }) },
   {
-    id: 'find-many', title: 'findMany filter + order + limit', model: 'item', method: 'findMany',
+    id: 'find-many',
+    title: 'findMany filter + order + limit',
+    model: 'item',
+    method: 'findMany',
     args: (i) => ({ where: { category: `c${i % 10}`, seq: { gte: i % 8000 } }, orderBy: { seq: 'asc' }, limit: 100 }),
   },
   {
-    id: 'include', title: 'findMany in-list + include hasMany', model: 'user', method: 'findMany',
+    id: 'include',
+    title: 'findMany in-list + include hasMany',
+    model: 'user',
+    method: 'findMany',
     args: (i) => ({ where: { id: { in: ids.slice(i % 900, (i % 900) + 50) } }, include: { posts: true } }),
   },
   {
-    id: 'update', title: 'update with version check', model: 'post', method: 'update',
+    id: 'update',
+    title: 'update with version check',
+    model: 'post',
+    method: 'update',
     args: (i) => ({ where: { id: seed.benchId(2, i % 10_000), version: 1 + (i % 5) }, data: { title: `t${i}` } }),
   },
 ];
 
 /** The include shape with a one-value list: the shape's own cost, without 50 values to validate. */
 const INCLUDE_ONE: Shape = {
-  id: 'include-1', title: 'findMany in-list (1 value) + include hasMany', model: 'user', method: 'findMany',
+  id: 'include-1',
+  title: 'findMany in-list (1 value) + include hasMany',
+  model: 'user',
+  method: 'findMany',
   args: (i) => ({ where: { id: { in: [ids[i % 1000]] } }, include: { posts: true } }),
 };
 
-const fig = (id: string, title: string, s: Summary, note?: string): MicroFigure =>
-  ({ id, title, usPerOp: round(s.median, 3), p95: round(s.p95, 3), ...(note ? { note } : {}) });
+const fig = (id: string, title: string, s: Summary, note?: string): MicroFigure => ({
+  id,
+  title,
+  usPerOp: round(s.median, 3),
+  p95: round(s.p95, 3),
+  ...(note ? { note } : {}),
+});
 
 const build = (sh: Shape, i: number): BuiltQuery => buildQuery(schema.def, sh.model, sh.method, sh.args(i));
 
@@ -70,21 +93,40 @@ export async function runPlannerBench(quick: boolean): Promise<{ figures: MicroF
     }
   }
 
-  for (const sh of SHAPES) figures.push(fig(`build-${sh.id}`, `build (validate + AST + shape key): ${sh.title}`, micro((i) => build(sh, i), opts)));
+  for (const sh of SHAPES)
+    figures.push(
+      fig(
+        `build-${sh.id}`,
+        `build (validate + AST + shape key): ${sh.title}`,
+        micro((i) => build(sh, i), opts),
+      ),
+    );
 
   // A new shape: what the first call of a query shape pays (build + verify + lower). Planning the
   // same AST again with planQuery (bypassing the cache) is the cost of a cache miss.
   for (const sh of SHAPES) {
-    figures.push(fig(`new-${sh.id}`, `new shape, postgres (build + plan): ${sh.title}`, micro((i) => {
-      const b = build(sh, i);
-      return planQuery(def, b.ast, b.shape, postgresTarget);
-    }, opts)));
+    figures.push(
+      fig(
+        `new-${sh.id}`,
+        `new shape, postgres (build + plan): ${sh.title}`,
+        micro((i) => {
+          const b = build(sh, i);
+          return planQuery(def, b.ast, b.shape, postgresTarget);
+        }, opts),
+      ),
+    );
   }
   for (const sh of SHAPES) {
-    figures.push(fig(`new-ddb-${sh.id}`, `new shape, dynamodb (build + plan): ${sh.title}`, micro((i) => {
-      const b = build(sh, i);
-      return planQuery(def, b.ast, b.shape, dynamodbTarget);
-    }, opts)));
+    figures.push(
+      fig(
+        `new-ddb-${sh.id}`,
+        `new shape, dynamodb (build + plan): ${sh.title}`,
+        micro((i) => {
+          const b = build(sh, i);
+          return planQuery(def, b.ast, b.shape, dynamodbTarget);
+        }, opts),
+      ),
+    );
   }
 
   // The cached path: what every later call pays before I/O (target ≤ 10 µs). Building validates
@@ -92,36 +134,74 @@ export async function runPlannerBench(quick: boolean): Promise<{ figures: MicroF
   for (const sh of [...SHAPES.filter((x) => x.id !== 'include'), INCLUDE_ONE]) {
     const cache = new PlanCache(def);
     cache.get(build(sh, 0), postgresTarget);
-    figures.push(fig(`cached-${sh.id}`, `cached plan: ${sh.title}`, micro((i) => cache.get(build(sh, i), postgresTarget), opts), 'build + cache hit'));
+    figures.push(
+      fig(
+        `cached-${sh.id}`,
+        `cached plan: ${sh.title}`,
+        micro((i) => cache.get(build(sh, i), postgresTarget), opts),
+        'build + cache hit',
+      ),
+    );
   }
   {
     const sh = SHAPES.find((x) => x.id === 'include')!;
     const cache = new PlanCache(def);
     cache.get(build(sh, 0), postgresTarget);
-    figures.push(fig('values-include', `cached plan with 50 in-list values: ${sh.title}`, micro((i) => cache.get(build(sh, i), postgresTarget), opts), 'build validates each UUID'));
+    figures.push(
+      fig(
+        'values-include',
+        `cached plan with 50 in-list values: ${sh.title}`,
+        micro((i) => cache.get(build(sh, i), postgresTarget), opts),
+        'build validates each UUID',
+      ),
+    );
   }
   {
     const sh = SHAPES[0];
     const cache = new PlanCache(def);
     cache.get(build(sh, 0), dynamodbTarget);
-    figures.push(fig('cached-ddb-pk', `cached plan (dynamodb): ${sh.title}`, micro((i) => cache.get(build(sh, i), dynamodbTarget), opts), 'build + cache hit'));
+    figures.push(
+      fig(
+        'cached-ddb-pk',
+        `cached plan (dynamodb): ${sh.title}`,
+        micro((i) => cache.get(build(sh, i), dynamodbTarget), opts),
+        'build + cache hit',
+      ),
+    );
   }
 
   // SQL serialisation (done once per plan; cached plans reuse the text) and parameter binding (every call).
   for (const sh of SHAPES) {
     const plan = planQuery(def, build(sh, 0).ast, build(sh, 0).shape, postgresTarget);
     const op = plan.operations.find((o) => o.kind === 'sql') as SqlOperation;
-    figures.push(fig(`serialize-${sh.id}`, `SQL serialisation: ${sh.title}`, micro(() => serialize(op.stmt), opts)));
+    figures.push(
+      fig(
+        `serialize-${sh.id}`,
+        `SQL serialisation: ${sh.title}`,
+        micro(() => serialize(op.stmt), opts),
+      ),
+    );
   }
   for (const sh of SHAPES) {
     const plan = planQuery(def, build(sh, 0).ast, build(sh, 0).shape, postgresTarget);
     const compiled = compileStatement((plan.operations.find((o) => o.kind === 'sql') as SqlOperation).stmt);
     const params = Array.from({ length: 64 }, (_, i) => build(sh, i).params);
-    figures.push(fig(`bind-${sh.id}`, `parameter binding: ${sh.title}`, micro((i) => compiled.bind(params[i & 63]), opts)));
+    figures.push(
+      fig(
+        `bind-${sh.id}`,
+        `parameter binding: ${sh.title}`,
+        micro((i) => compiled.bind(params[i & 63]), opts),
+      ),
+    );
   }
 
   // The whole client call over a connection that answers from memory: quern's own cost per query.
-  const notes: Record<string, string> = { pk: '1 row decoded', 'find-many': '100 rows decoded', include: '50 users + 500 posts decoded', update: '1 row decoded' };
+  const notes: Record<string, string> = {
+    pk: '1 row decoded',
+    'find-many': '100 rows decoded',
+    include: '50 users + 500 posts decoded',
+    update: '1 row decoded',
+  };
   for (const sh of SHAPES) {
     const s = await clientOverhead(sh, quick);
     figures.push(fig(`client-${sh.id}`, `client call without I/O: ${sh.title}`, s, notes[sh.id]));
@@ -154,7 +234,12 @@ function canned(sh: Shape): () => Record<string, unknown>[] {
 /** A client whose connection answers from memory: everything quern does per query except the I/O. */
 export async function memoryClient(sh: Shape): Promise<{ call: (i: number) => PromiseLike<unknown>; rows: () => unknown }> {
   const rows = canned(sh);
-  const conn: SqlConnection = { query: async (): Promise<SqlRows> => { const r = rows(); return { rows: r, rowCount: r.length }; } };
+  const conn: SqlConnection = {
+    query: async (): Promise<SqlRows> => {
+      const r = rows();
+      return { rows: r, rowCount: r.length };
+    },
+  };
   const core: SqlDriverCore = {
     driver: 'postgres',
     compile: (stmt): CompiledSql => compileStatement(stmt),
@@ -163,7 +248,9 @@ export async function memoryClient(sh: Shape): Promise<{ call: (i: number) => Pr
     mapError: (e) => (e instanceof Error ? e : new Error(String(e))),
   };
   const driver: Driver = {
-    name: 'postgres', target: postgresTarget, raw: null,
+    name: 'postgres',
+    target: postgresTarget,
+    raw: null,
     connect: async (): Promise<Executor> => new SqlExecutor(core),
     push: async () => undefined,
     close: async () => undefined,
@@ -197,7 +284,7 @@ async function clientOverhead(sh: Shape, quick: boolean): Promise<Summary> {
     const t1 = cpu();
     for (let k = 0; k < per; k++) rows();
     const t2 = cpu();
-    samples.push((((t1 - t0) - (t2 - t1)) * 1000) / per);
+    samples.push(((t1 - t0 - (t2 - t1)) * 1000) / per);
   }
   samples.sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * (samples.length - 1)))];
@@ -235,8 +322,10 @@ export async function runRowMappingBench(quick: boolean): Promise<{ figures: Mic
     return rows;
   }, opts);
   figures.push({
-    id: 'decode-driver', title: 'decode rows from the driver (top-level columns)',
-    usPerOp: round(Math.max(0, decodeDriver.median - copyCost) / N, 3), p95: round(Math.max(0, decodeDriver.p95 - copyCost) / N, 3),
+    id: 'decode-driver',
+    title: 'decode rows from the driver (top-level columns)',
+    usPerOp: round(Math.max(0, decodeDriver.median - copyCost) / N, 3),
+    p95: round(Math.max(0, decodeDriver.p95 - copyCost) / N, 3),
     note: 'per row; the cost of copying the input rows is subtracted',
   });
 
@@ -247,17 +336,25 @@ export async function runRowMappingBench(quick: boolean): Promise<{ figures: Mic
     return rows;
   }, opts);
   figures.push({
-    id: 'decode-json', title: 'decode included rows (JSON form: ISO timestamps)',
-    usPerOp: round(Math.max(0, decodeJson.median - parseCost) / N, 3), p95: round(Math.max(0, decodeJson.p95 - parseCost) / N, 3),
+    id: 'decode-json',
+    title: 'decode included rows (JSON form: ISO timestamps)',
+    usPerOp: round(Math.max(0, decodeJson.median - parseCost) / N, 3),
+    p95: round(Math.max(0, decodeJson.p95 - parseCost) / N, 3),
     note: 'per row; JSON.parse of the input is subtracted',
   });
 
   const stamps = base.map((r) => r.createdAt.toISOString().replace('T', ' ').replace('Z', '+00'));
   const ts = micro((i) => parseTimestamptz(stamps[i % N]), opts);
-  figures.push({ id: 'parse-timestamptz', title: 'timestamptz text → Date (quern\'s parser, per value)', usPerOp: round(ts.median, 3), p95: round(ts.p95, 3) });
+  figures.push({ id: 'parse-timestamptz', title: "timestamptz text → Date (quern's parser, per value)", usPerOp: round(ts.median, 3), p95: round(ts.p95, 3) });
 
   const rows = driverRows();
   const proj = micro(() => projectRows(rows, ['id', 'seq', 'label'], []), opts);
-  figures.push({ id: 'project-select', title: 'select projection (3 of 10 fields)', usPerOp: round(proj.median / N, 4), p95: round(proj.p95 / N, 4), note: 'per row' });
+  figures.push({
+    id: 'project-select',
+    title: 'select projection (3 of 10 fields)',
+    usPerOp: round(proj.median / N, 4),
+    p95: round(proj.p95 / N, 4),
+    note: 'per row',
+  });
   return { figures };
 }

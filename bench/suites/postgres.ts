@@ -62,7 +62,10 @@ export interface PgTarget {
 
 export const SIZES = { users: 1000, items: 10_000 } as const;
 
-export interface Scale { light: Schedule; heavy: Schedule }
+export interface Scale {
+  light: Schedule;
+  heavy: Schedule;
+}
 
 /**
  * Rounds are short (one or two operations per contender) and many, so load
@@ -192,16 +195,40 @@ export function workloads(t: PgTarget): Workload[] {
   // Prepared Drizzle: each statement built once with placeholders, then executed with values.
   const ph = sql.placeholder;
   const prep = (name: string) => `bench_${t.id}_${name}`;
-  const dPk = d.select().from(dUsers).where(eq(dUsers.id, ph('id'))).prepare(prep('pk'));
-  const dMany = d.select().from(dItems).where(and(eq(dItems.category, ph('category')), gte(dItems.seq, ph('from'))))
-    .orderBy(asc(dItems.seq)).limit(100).prepare(prep('many'));
+  const dPk = d
+    .select()
+    .from(dUsers)
+    .where(eq(dUsers.id, ph('id')))
+    .prepare(prep('pk'));
+  const dMany = d
+    .select()
+    .from(dItems)
+    .where(and(eq(dItems.category, ph('category')), gte(dItems.seq, ph('from'))))
+    .orderBy(asc(dItems.seq))
+    .limit(100)
+    .prepare(prep('many'));
   // `inArray` expands to one parameter per value, which a prepared statement cannot do: `= ANY` takes the array.
   const dHasMany = d.query.users.findMany({ where: sql`${dUsers.id} = ANY(${ph('ids')}::uuid[])`, with: { posts: true } }).prepare(prep('has_many'));
   const dBelongsTo = d.query.posts.findMany({ where: sql`${dPosts.id} = ANY(${ph('ids')}::uuid[])`, with: { author: true } }).prepare(prep('belongs_to'));
-  const dFirstPage = d.select().from(dItems).orderBy(asc(dItems.seq)).limit(PAGE + 1).prepare(prep('page_first'));
-  const dNextPage = d.select().from(dItems).where(gt(dItems.seq, ph('after'))).orderBy(asc(dItems.seq)).limit(PAGE + 1).prepare(prep('page_next'));
-  const dUpdate = d.update(dPosts).set({ title: sql`${ph('title')}`, version: sql`${dPosts.version} + 1` })
-    .where(and(eq(dPosts.id, ph('id')), eq(dPosts.version, ph('version')))).returning().prepare(prep('update'));
+  const dFirstPage = d
+    .select()
+    .from(dItems)
+    .orderBy(asc(dItems.seq))
+    .limit(PAGE + 1)
+    .prepare(prep('page_first'));
+  const dNextPage = d
+    .select()
+    .from(dItems)
+    .where(gt(dItems.seq, ph('after')))
+    .orderBy(asc(dItems.seq))
+    .limit(PAGE + 1)
+    .prepare(prep('page_next'));
+  const dUpdate = d
+    .update(dPosts)
+    .set({ title: sql`${ph('title')}`, version: sql`${dPosts.version} + 1` })
+    .where(and(eq(dPosts.id, ph('id')), eq(dPosts.version, ph('version'))))
+    .returning()
+    .prepare(prep('update'));
   /** Walks all pages with the given page reader (keyset on seq, page size + 1 to see the end). */
   const walk = async (read: (after: number | null) => Promise<{ seq: number }[]>) => {
     let seen = 0;
@@ -223,20 +250,32 @@ export function workloads(t: PgTarget): Workload[] {
 
   return [
     {
-      id: 'pk-lookup', title: '1 PK lookup', weight: 'light',
+      id: 'pk-lookup',
+      title: '1 PK lookup',
+      weight: 'light',
       raw: async (i) => (await raw.query(`SELECT ${userCols} FROM ${q(TABLES.user)} WHERE "id" = $1`, [userIds[pick(i, SIZES.users)]])).rows[0] ?? null,
       quern: (i, db) => db.user.findUnique({ where: { id: userIds[pick(i, SIZES.users)] } }),
-      drizzle: async (i) => (await d.select().from(dUsers).where(eq(dUsers.id, userIds[pick(i, SIZES.users)])))[0] ?? null,
+      drizzle: async (i) =>
+        (
+          await d
+            .select()
+            .from(dUsers)
+            .where(eq(dUsers.id, userIds[pick(i, SIZES.users)]))
+        )[0] ?? null,
       drizzlePrepared: async (i) => (await dPk.execute({ id: userIds[pick(i, SIZES.users)] }))[0] ?? null,
       kysely: async (i) => (await k.selectFrom(TABLES.user).selectAll().where('id', '=', userIds[pick(i, SIZES.users)]).executeTakeFirst()) ?? null,
       prisma: (i) => prisma().user.findUnique({ where: { id: userIds[pick(i, SIZES.users)] } }),
       check: (r, i) => expect((r as { id?: string })?.id === userIds[pick(i, SIZES.users)], 'the user by id'),
     },
     {
-      id: 'find-many-100', title: '2 findMany 100 rows (filter + order)', weight: 'light',
+      id: 'find-many-100',
+      title: '2 findMany 100 rows (filter + order)',
+      weight: 'light',
       raw: async (i) => {
         const { category, from } = w2(i);
-        return (await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} WHERE "category" = $1 AND "seq" >= $2 ORDER BY "seq" ASC LIMIT 100`, [category, from])).rows;
+        return (
+          await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} WHERE "category" = $1 AND "seq" >= $2 ORDER BY "seq" ASC LIMIT 100`, [category, from])
+        ).rows;
       },
       quern: (i, db) => {
         const { category, from } = w2(i);
@@ -244,7 +283,12 @@ export function workloads(t: PgTarget): Workload[] {
       },
       drizzle: (i) => {
         const { category, from } = w2(i);
-        return d.select().from(dItems).where(and(eq(dItems.category, category), gte(dItems.seq, from))).orderBy(asc(dItems.seq)).limit(100);
+        return d
+          .select()
+          .from(dItems)
+          .where(and(eq(dItems.category, category), gte(dItems.seq, from)))
+          .orderBy(asc(dItems.seq))
+          .limit(100);
       },
       drizzlePrepared: (i) => dMany.execute(w2(i)),
       kysely: (i) => {
@@ -258,56 +302,93 @@ export function workloads(t: PgTarget): Workload[] {
       check: (r, i) => {
         const rows = r as { seq: number; category: string }[];
         expect(rows.length === 100, '100 rows');
-        expect(rows.every((x, k) => x.category === w2(i).category && (k === 0 || x.seq > rows[k - 1].seq)), 'filtered and ordered');
+        expect(
+          rows.every((x, k) => x.category === w2(i).category && (k === 0 || x.seq > rows[k - 1].seq)),
+          'filtered and ordered',
+        );
       },
     },
     {
-      id: 'include-has-many', title: '3 include hasMany (50 users × 10 posts)', weight: 'light',
-      raw: async (i) => (await raw.query(
-        `SELECT ${list(columnsOf.user, 'u')}, COALESCE((SELECT json_agg(p) FROM ${q(TABLES.post)} p WHERE p."authorId" = u."id"), '[]'::json) AS "posts"
-         FROM ${q(TABLES.user)} u WHERE u."id" = ANY($1::uuid[])`, [window50(i)])).rows,
+      id: 'include-has-many',
+      title: '3 include hasMany (50 users × 10 posts)',
+      weight: 'light',
+      raw: async (i) =>
+        (
+          await raw.query(
+            `SELECT ${list(columnsOf.user, 'u')}, COALESCE((SELECT json_agg(p) FROM ${q(TABLES.post)} p WHERE p."authorId" = u."id"), '[]'::json) AS "posts"
+         FROM ${q(TABLES.user)} u WHERE u."id" = ANY($1::uuid[])`,
+            [window50(i)],
+          )
+        ).rows,
       quern: (i, db) => db.user.findMany({ where: { id: { in: window50(i) } }, include: { posts: true } }),
       drizzle: (i) => d.query.users.findMany({ where: inArray(dUsers.id, window50(i)), with: { posts: true } }),
       drizzlePrepared: (i) => dHasMany.execute({ ids: window50(i) }),
-      kysely: (i) => k.selectFrom(`${TABLES.user} as u`).selectAll('u')
-        .select((eb) => jsonArrayFrom(eb.selectFrom(`${TABLES.post} as p`).selectAll('p').whereRef('p.authorId', '=', 'u.id')).as('posts'))
-        .where('u.id', 'in', window50(i)).execute(),
+      kysely: (i) =>
+        k
+          .selectFrom(`${TABLES.user} as u`)
+          .selectAll('u')
+          .select((eb) => jsonArrayFrom(eb.selectFrom(`${TABLES.post} as p`).selectAll('p').whereRef('p.authorId', '=', 'u.id')).as('posts'))
+          .where('u.id', 'in', window50(i))
+          .execute(),
       prisma: (i) => prisma().user.findMany({ where: { id: { in: window50(i) } }, include: { posts: true } }),
       check: (r) => {
         const rows = r as { posts: { authorId: string }[]; id: string }[];
         expect(rows.length === 50, '50 users');
-        expect(rows.every((u) => u.posts.length === seed.POSTS_PER_USER && u.posts.every((p) => p.authorId === u.id)), '10 posts each, their own');
+        expect(
+          rows.every((u) => u.posts.length === seed.POSTS_PER_USER && u.posts.every((p) => p.authorId === u.id)),
+          '10 posts each, their own',
+        );
       },
       note: 'raw: one statement with a json_agg sub-select per user',
     },
     {
-      id: 'include-belongs-to', title: '4 include belongsTo (100 posts)', weight: 'light',
+      id: 'include-belongs-to',
+      title: '4 include belongsTo (100 posts)',
+      weight: 'light',
       raw: async (i) => {
         const { rows } = await raw.query(
           `SELECT ${list(columnsOf.post, 'p')}, ${columnsOf.user.map((c) => `u.${q(c)} AS ${q(`author_${c}`)}`).join(', ')}
-           FROM ${q(TABLES.post)} p LEFT JOIN ${q(TABLES.user)} u ON u."id" = p."authorId" WHERE p."id" = ANY($1::uuid[])`, [posts100(i)]);
+           FROM ${q(TABLES.post)} p LEFT JOIN ${q(TABLES.user)} u ON u."id" = p."authorId" WHERE p."id" = ANY($1::uuid[])`,
+          [posts100(i)],
+        );
         return rows.map((r: Record<string, unknown>) => ({
-          id: r.id, authorId: r.authorId, title: r.title, status: r.status, views: r.views, publishedAt: r.publishedAt, version: r.version,
-          author: r.author_id === null ? null : { id: r.author_id, email: r.author_email, name: r.author_name, age: r.author_age, createdAt: r.author_createdAt },
+          id: r.id,
+          authorId: r.authorId,
+          title: r.title,
+          status: r.status,
+          views: r.views,
+          publishedAt: r.publishedAt,
+          version: r.version,
+          author:
+            r.author_id === null ? null : { id: r.author_id, email: r.author_email, name: r.author_name, age: r.author_age, createdAt: r.author_createdAt },
         }));
       },
       quern: (i, db) => db.post.findMany({ where: { id: { in: posts100(i) } }, include: { author: true } }),
       drizzle: (i) => d.query.posts.findMany({ where: inArray(dPosts.id, posts100(i)), with: { author: true } }),
       drizzlePrepared: (i) => dBelongsTo.execute({ ids: posts100(i) }),
-      kysely: (i) => k.selectFrom(`${TABLES.post} as p`).selectAll('p')
-        .select((eb) => jsonObjectFrom(eb.selectFrom(`${TABLES.user} as u`).selectAll('u').whereRef('u.id', '=', 'p.authorId')).as('author'))
-        .where('p.id', 'in', posts100(i)).execute(),
+      kysely: (i) =>
+        k
+          .selectFrom(`${TABLES.post} as p`)
+          .selectAll('p')
+          .select((eb) => jsonObjectFrom(eb.selectFrom(`${TABLES.user} as u`).selectAll('u').whereRef('u.id', '=', 'p.authorId')).as('author'))
+          .where('p.id', 'in', posts100(i))
+          .execute(),
       prisma: (i) => prisma().post.findMany({ where: { id: { in: posts100(i) } }, include: { author: true } }),
       check: (r) => {
         const rows = r as { authorId: string; author: { id: string } | null }[];
         expect(rows.length === 100, '100 posts');
-        expect(rows.every((p) => p.author?.id === p.authorId), 'each with its author');
+        expect(
+          rows.every((p) => p.author?.id === p.authorId),
+          'each with its author',
+        );
         expect(new Set(rows.map((p) => p.authorId)).size === 100, '100 distinct authors');
       },
       note: 'raw: one LEFT JOIN, nested in JS',
     },
     {
-      id: 'insert-1000', title: '5 insert 1,000 rows (one batch)', weight: 'heavy',
+      id: 'insert-1000',
+      title: '5 insert 1,000 rows (one batch)',
+      weight: 'heavy',
       before: async () => {
         await admin.query(`TRUNCATE ${q(TABLES.event)}`);
         insertBatch++;
@@ -328,7 +409,10 @@ export function workloads(t: PgTarget): Workload[] {
         return 1000;
       },
       kysely: async () => {
-        await k.insertInto(TABLES.event).values(seed.events(insertBatch).map((r) => ({ id: uuidv7(), ...r }))).execute();
+        await k
+          .insertInto(TABLES.event)
+          .values(seed.events(insertBatch).map((r) => ({ id: uuidv7(), ...r })))
+          .execute();
         return 1000;
       },
       prisma: async () => (await prisma().event.createMany({ data: seed.events(insertBatch).map((r) => ({ id: uuidv7(), ...r })) })).count,
@@ -339,14 +423,17 @@ export function workloads(t: PgTarget): Workload[] {
       note: 'raw: INSERT … SELECT FROM unnest($1::uuid[], …); Drizzle: multi-row VALUES; untimed TRUNCATE before each',
     } as Workload,
     {
-      id: 'keyset-pagination', title: '6 keyset pagination (10,000 rows, pages of 1,000)', weight: 'heavy',
+      id: 'keyset-pagination',
+      title: '6 keyset pagination (10,000 rows, pages of 1,000)',
+      weight: 'heavy',
       raw: async () => {
         let seen = 0;
         let after: number | null = null;
         for (;;) {
-          const { rows }: { rows: { seq: number }[] } = after === null
-            ? await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} ORDER BY "seq" ASC LIMIT ${PAGE + 1}`)
-            : await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} WHERE "seq" > $1 ORDER BY "seq" ASC LIMIT ${PAGE + 1}`, [after]);
+          const { rows }: { rows: { seq: number }[] } =
+            after === null
+              ? await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} ORDER BY "seq" ASC LIMIT ${PAGE + 1}`)
+              : await raw.query(`SELECT ${itemCols} FROM ${q(TABLES.item)} WHERE "seq" > $1 ORDER BY "seq" ASC LIMIT ${PAGE + 1}`, [after]);
           const page: { seq: number }[] = rows.length > PAGE ? rows.slice(0, PAGE) : rows;
           seen += page.length;
           if (rows.length <= PAGE) return seen;
@@ -367,7 +454,12 @@ export function workloads(t: PgTarget): Workload[] {
         let seen = 0;
         let after: number | null = null;
         for (;;) {
-          const rows: (typeof dItems.$inferSelect)[] = await d.select().from(dItems).where(after === null ? undefined : gt(dItems.seq, after)).orderBy(asc(dItems.seq)).limit(PAGE + 1);
+          const rows: (typeof dItems.$inferSelect)[] = await d
+            .select()
+            .from(dItems)
+            .where(after === null ? undefined : gt(dItems.seq, after))
+            .orderBy(asc(dItems.seq))
+            .limit(PAGE + 1);
           const page: (typeof dItems.$inferSelect)[] = rows.length > PAGE ? rows.slice(0, PAGE) : rows;
           seen += page.length;
           if (rows.length <= PAGE) return seen;
@@ -375,21 +467,30 @@ export function workloads(t: PgTarget): Workload[] {
         }
       },
       drizzlePrepared: () => walk((after) => (after === null ? dFirstPage.execute() : dNextPage.execute({ after }))),
-      kysely: () => walk((after) => {
-        const base = k.selectFrom(TABLES.item).selectAll().orderBy('seq', 'asc').limit(PAGE + 1);
-        return (after === null ? base : base.where('seq', '>', after)).execute();
-      }),
-      prisma: () => walk((after) => prisma().item.findMany({ ...(after === null ? {} : { where: { seq: { gt: after } } }), orderBy: { seq: 'asc' }, take: PAGE + 1 })),
+      kysely: () =>
+        walk((after) => {
+          const base = k
+            .selectFrom(TABLES.item)
+            .selectAll()
+            .orderBy('seq', 'asc')
+            .limit(PAGE + 1);
+          return (after === null ? base : base.where('seq', '>', after)).execute();
+        }),
+      prisma: () =>
+        walk((after) => prisma().item.findMany({ ...(after === null ? {} : { where: { seq: { gt: after } } }), orderBy: { seq: 'asc' }, take: PAGE + 1 })),
       check: (r) => expect(r === SIZES.items, `all ${SIZES.items} rows (got ${String(r)})`),
       note: 'one operation walks all 10 pages; everyone fetches page size + 1 to detect the end',
     },
     {
-      id: 'update-version', title: '7 update with version() check', weight: 'light',
+      id: 'update-version',
+      title: '7 update with version() check',
+      weight: 'light',
       raw: async (i) => {
         const id = postId(pick(i, SIZES.users * seed.POSTS_PER_USER));
         const { rows } = await raw.query(
           `UPDATE ${q(TABLES.post)} SET "title" = $1, "version" = "version" + 1 WHERE "id" = $2 AND "version" = $3 RETURNING ${postCols}`,
-          [`raw title ${i}`, id, versionOf(id)]);
+          [`raw title ${i}`, id, versionOf(id)],
+        );
         if (rows.length === 0) throw new Error(`version conflict on ${id}`);
         versions.set(id, rows[0].version);
         return rows[0];
@@ -402,8 +503,11 @@ export function workloads(t: PgTarget): Workload[] {
       },
       drizzle: async (i) => {
         const id = postId(pick(i, SIZES.users * seed.POSTS_PER_USER));
-        const rows = await d.update(dPosts).set({ title: `drizzle title ${i}`, version: sql`${dPosts.version} + 1` })
-          .where(and(eq(dPosts.id, id), eq(dPosts.version, versionOf(id)))).returning();
+        const rows = await d
+          .update(dPosts)
+          .set({ title: `drizzle title ${i}`, version: sql`${dPosts.version} + 1` })
+          .where(and(eq(dPosts.id, id), eq(dPosts.version, versionOf(id))))
+          .returning();
         if (rows.length === 0) throw new Error(`version conflict on ${id}`);
         versions.set(id, rows[0].version);
         return rows[0];
@@ -414,15 +518,30 @@ export function workloads(t: PgTarget): Workload[] {
       },
       kysely: async (i) => {
         const id = postId(pick(i, SIZES.users * seed.POSTS_PER_USER));
-        return updated(id, await k.updateTable(TABLES.post).set((eb) => ({ title: `kysely title ${i}`, version: eb('version', '+', 1) }))
-          .where('id', '=', id).where('version', '=', versionOf(id)).returningAll().executeTakeFirst());
+        return updated(
+          id,
+          await k
+            .updateTable(TABLES.post)
+            .set((eb) => ({ title: `kysely title ${i}`, version: eb('version', '+', 1) }))
+            .where('id', '=', id)
+            .where('version', '=', versionOf(id))
+            .returningAll()
+            .executeTakeFirst(),
+        );
       },
       // Prisma reports "no row matched" as an error (P2025), not as an empty result.
       prisma: async (i) => {
         const id = postId(pick(i, SIZES.users * seed.POSTS_PER_USER));
-        return updated(id, await prisma().post.update({ where: { id, version: versionOf(id) }, data: { title: `prisma title ${i}`, version: { increment: 1 } } }));
+        return updated(
+          id,
+          await prisma().post.update({ where: { id, version: versionOf(id) }, data: { title: `prisma title ${i}`, version: { increment: 1 } } }),
+        );
       },
-      check: (r, i) => expect((r as { id: string; version: number }).id === postId(pick(i, SIZES.users * seed.POSTS_PER_USER)) && (r as { version: number }).version > 1, 'the updated row with its new version'),
+      check: (r, i) =>
+        expect(
+          (r as { id: string; version: number }).id === postId(pick(i, SIZES.users * seed.POSTS_PER_USER)) && (r as { version: number }).version > 1,
+          'the updated row with its new version',
+        ),
       note: 'UPDATE … WHERE id AND version = expected, version + 1, RETURNING the row',
     },
   ];
@@ -447,9 +566,10 @@ async function roundTrips(t: PgTarget, w: Workload, i: number): Promise<Record<s
   out.drizzle = { n: await count(t.drizzleCounter, () => w.drizzle(i)), via: 'calls to query()' };
   out['drizzle.prepare'] = { n: await count(t.drizzleCounter, () => w.drizzlePrepared(i)), via: 'calls to query()' };
   out.kysely = { n: await count(t.kyselyCounter, () => w.kysely(i)), via: 'calls to query() on a pool client' };
-  out.prisma = typeof t.prisma === 'string'
-    ? { n: null, via: t.prisma }
-    : { n: await count(t.prismaCounter, () => w.prisma(i)), via: 'calls to query() on a pool client (transaction statements included)' };
+  out.prisma =
+    typeof t.prisma === 'string'
+      ? { n: null, via: t.prisma }
+      : { n: await count(t.prismaCounter, () => w.prisma(i)), via: 'calls to query() on a pool client (transaction statements included)' };
   if (t.quernProbe) {
     const probe = t.quernProbe;
     out.quern = { n: await count(probe.counter, () => w.quern(i, probe.db)), via: 'log hook events' };
@@ -507,16 +627,23 @@ export async function runPgSuite(t: PgTarget, scale: Scale, log: (s: string) => 
     figures.push({ id: w.id, title: w.title, contenders: results, ...(w.note ? { note: w.note } : {}) });
   }
   return {
-    id: t.id, title: t.title, server: t.server, baseline: 'pg', contenders: [...CONTENDERS], workloads: figures,
+    id: t.id,
+    title: t.title,
+    server: t.server,
+    baseline: 'pg',
+    contenders: [...CONTENDERS],
+    workloads: figures,
     notes: [
       t.id === 'postgres'
         ? 'pg: hand-written parameterized SQL on node-postgres with named (prepared) statements, as quern uses by default; rows used as the driver returns them'
-        : 'pg: hand-written parameterized SQL through PGlite\'s query(); rows used as PGlite returns them',
+        : "pg: hand-written parameterized SQL through PGlite's query(); rows used as PGlite returns them",
       'drizzle: drizzle-orm 0.45.4, core select/insert/update builders and the relational query API (db.query) for includes',
       'drizzle.prepare: the same statements built once with sql.placeholder() and .prepare(name), then .execute(values); includes filter with = ANY($1) (inArray cannot be prepared); the 1,000-row insert has no prepared form and is the plain call',
-      'kysely: kysely 0.28.19, PostgresDialect; includes with jsonArrayFrom / jsonObjectFrom (one statement)' + (t.id === 'pglite' ? ', through a small pool adapter over the PGlite instance (Kysely ships no PGlite dialect)' : ''),
-      typeof t.prisma === 'string' ? `prisma: not run here: ${t.prisma}` : 'prisma: prisma / @prisma/client 7.10.0 with @prisma/adapter-pg 7.10.0, the client generated from bench/peers/schema.prisma at bench time; default relation loading',
+      'kysely: kysely 0.28.19, PostgresDialect; includes with jsonArrayFrom / jsonObjectFrom (one statement)' +
+        (t.id === 'pglite' ? ', through a small pool adapter over the PGlite instance (Kysely ships no PGlite dialect)' : ''),
+      typeof t.prisma === 'string'
+        ? `prisma: not run here: ${t.prisma}`
+        : 'prisma: prisma / @prisma/client 7.10.0 with @prisma/adapter-pg 7.10.0, the client generated from bench/peers/schema.prisma at bench time; default relation loading',
     ],
   };
 }
-

@@ -91,8 +91,16 @@ ${lines.join('\n\n')}
   return { source, sites };
 }
 
-
-const COMPILER = { target: 'ES2022', lib: ['ES2024'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, isolatedModules: true, types: ['node'] };
+const COMPILER = {
+  target: 'ES2022',
+  lib: ['ES2024'],
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  strict: true,
+  skipLibCheck: true,
+  isolatedModules: true,
+  types: ['node'],
+};
 
 function tsconfig(files: string[]): string {
   return JSON.stringify({ compilerOptions: { ...COMPILER, noEmit: true }, files }, null, 2);
@@ -100,13 +108,25 @@ function tsconfig(files: string[]): string {
 
 /** quern's public declarations, as the published package ships them. */
 function declarationsConfig(): string {
-  return JSON.stringify({
-    compilerOptions: { ...COMPILER, declaration: true, emitDeclarationOnly: true, outDir: 'types', rootDir: '../../..' },
-    files: ['../../../src/index.ts'],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      compilerOptions: { ...COMPILER, declaration: true, emitDeclarationOnly: true, outDir: 'types', rootDir: '../../..' },
+      files: ['../../../src/index.ts'],
+    },
+    null,
+    2,
+  );
 }
 
-interface Diagnostics { instantiations: number; types: number; checkSeconds: number; totalSeconds: number; cpuSeconds: number; memoryMB: number | null; errors: string[] }
+interface Diagnostics {
+  instantiations: number;
+  types: number;
+  checkSeconds: number;
+  totalSeconds: number;
+  cpuSeconds: number;
+  memoryMB: number | null;
+  errors: string[];
+}
 
 /**
  * Runs tsc in a wrapper that prints the process's CPU time at exit: on a busy
@@ -143,19 +163,28 @@ function runTsc(root: string, project: string, emit = false): Promise<Diagnostic
   const require = createRequire(join(root, 'package.json'));
   const tsc = require.resolve('typescript/bin/tsc');
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(dirname(project), 'run-tsc.cjs'), tsc, '-p', project, ...(emit ? [] : ['--extendedDiagnostics']), '--pretty', 'false'], { cwd: root, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) => {
-      const out = `${stdout}\n${stderr}`;
-      const d = parseDiagnostics(out);
-      // tsc exits 1 or 2 on type errors; that is a result, not a failure to run.
-      if (err && !emit && !Number.isFinite(d.instantiations)) reject(new Error(`tsc did not run: ${out.trim().split('\n').slice(-3).join(' | ')}`));
-      else resolve(d);
-    });
+    execFile(
+      process.execPath,
+      [join(dirname(project), 'run-tsc.cjs'), tsc, '-p', project, ...(emit ? [] : ['--extendedDiagnostics']), '--pretty', 'false'],
+      { cwd: root, maxBuffer: 64 * 2 ** 20 },
+      (err, stdout, stderr) => {
+        const out = `${stdout}\n${stderr}`;
+        const d = parseDiagnostics(out);
+        // tsc exits 1 or 2 on type errors; that is a result, not a failure to run.
+        if (err && !emit && !Number.isFinite(d.instantiations)) reject(new Error(`tsc did not run: ${out.trim().split('\n').slice(-3).join(' | ')}`));
+        else resolve(d);
+      },
+    );
   });
 }
 
 const summary = (d: Diagnostics, root: string): TypecheckRun => ({
-  instantiations: d.instantiations, checkSeconds: d.checkSeconds, cpuSeconds: d.cpuSeconds, errors: d.errors.length,
-  ts2589: d.errors.some((l) => l.includes('TS2589')), firstErrors: d.errors.slice(0, 3).map((l) => l.replace(`${root}/`, '')),
+  instantiations: d.instantiations,
+  checkSeconds: d.checkSeconds,
+  cpuSeconds: d.cpuSeconds,
+  errors: d.errors.length,
+  ts2589: d.errors.some((l) => l.includes('TS2589')),
+  firstErrors: d.errors.slice(0, 3).map((l) => l.replace(`${root}/`, '')),
 });
 
 /** The same 100-model program written for each peer, checked the same way. */
@@ -201,7 +230,8 @@ export async function runTypecheck(root: string, log: (s: string) => void): Prom
   await writeFile(join(dir, 'run-tsc.cjs'), TSC_WRAPPER);
   // Type errors elsewhere in src would not stop the emit; a missing index.d.ts would.
   await runTsc(root, join(dir, 'tsconfig.decl.json'), true);
-  if (!existsSync(join(dir, 'types', 'src', 'index.d.ts'))) throw new Error('could not emit quern declarations (bench/generated/typecheck/types/src/index.d.ts)');
+  if (!existsSync(join(dir, 'types', 'src', 'index.d.ts')))
+    throw new Error('could not emit quern declarations (bench/generated/typecheck/types/src/index.d.ts)');
 
   // The schema alone, so the report can say what the definitions cost and what the query sites add.
   const base = await runTsc(root, join(dir, 'tsconfig.schema.json')).catch(() => null);
@@ -214,7 +244,9 @@ export async function runTypecheck(root: string, log: (s: string) => void): Prom
   await writeFile(join(dir, 'usage-large.ts'), generateUsage(LARGE_MODELS).source.replace("from './schema.js'", "from './schema-large.js'"));
   await writeFile(join(dir, 'tsconfig.large.json'), tsconfig(['schema-large.ts', 'usage-large.ts']));
   log(`  ${LARGE_MODELS} models`);
-  const large = await runTsc(root, join(dir, 'tsconfig.large.json')).then((x) => summary(x, root)).catch((e) => ({ skipped: e instanceof Error ? e.message : String(e) }));
+  const large = await runTsc(root, join(dir, 'tsconfig.large.json'))
+    .then((x) => summary(x, root))
+    .catch((e) => ({ skipped: e instanceof Error ? e.message : String(e) }));
   log(`  peers' ${MODELS}-model programs`);
   const peerDir = join(dir, 'peers');
   await mkdir(peerDir, { recursive: true });

@@ -10,7 +10,9 @@ import { describeConnection, missingConnection, type ConnectionFlags } from '../
 import { pushSchema, validatePush } from '../../migrations/push.js';
 import { announce, collect, connectionOptions, guarded, projectConnections } from './migrate.js';
 
-interface PushFlags extends ConnectionFlags { target?: string[] }
+interface PushFlags extends ConnectionFlags {
+  target?: string[];
+}
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('development helpers');
@@ -18,22 +20,26 @@ export function registerDb(program: Command): void {
     db
       .command('push')
       .description('development only: create the tables, indexes (and DynamoDB unique-index table) for the models directly, without a migration')
-      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
-  ).action(async (flags: PushFlags, cmd: Command) => guarded(async () => {
-    const { config } = cmd.optsWithGlobals<{ config?: string }>();
-    const project = await loadProject({ config });
-    const targets = parseDeployTargets(flags.target, project.config.targets);
-    const connections = projectConnections(project, flags);
-    for (const t of targets) if (!connections[t]) throw missingConnection(t);
-    // Every target's refusals first: a schema DynamoDB cannot serve must not leave PostgreSQL half-changed.
-    await validatePush(targets, project.schema.def);
-    announce(targets, connections);
-    for (const t of targets) {
-      const created = await pushSchema(t, project.schema.def, connections);
-      const where = `${t} ${describeConnection(t, connections)}`;
-      process.stdout.write(created.length
-        ? `${where}: created ${created.join(', ')} (development only: existing tables are not altered; use \`quern migrate\` for changes)\n`
-        : `${where}: already up to date, nothing created (existing tables are not altered; use \`quern migrate\` for changes)\n`);
-    }
-  }));
+      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+  ).action(async (flags: PushFlags, cmd: Command) =>
+    guarded(async () => {
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const project = await loadProject({ config });
+      const targets = parseDeployTargets(flags.target, project.config.targets);
+      const connections = projectConnections(project, flags);
+      for (const t of targets) if (!connections[t]) throw missingConnection(t);
+      // Every target's refusals first: a schema DynamoDB cannot serve must not leave PostgreSQL half-changed.
+      await validatePush(targets, project.schema.def);
+      announce(targets, connections);
+      for (const t of targets) {
+        const created = await pushSchema(t, project.schema.def, connections);
+        const where = `${t} ${describeConnection(t, connections)}`;
+        process.stdout.write(
+          created.length
+            ? `${where}: created ${created.join(', ')} (development only: existing tables are not altered; use \`quern migrate\` for changes)\n`
+            : `${where}: already up to date, nothing created (existing tables are not altered; use \`quern migrate\` for changes)\n`,
+        );
+      }
+    }),
+  );
 }

@@ -77,8 +77,11 @@ export async function explainLocation(project: Project, location: string, target
   const hits = sites
     .map((s) => ({ s, span: siteSpan(s) }))
     .filter(({ s, span }) => s.site.loc.line === line || (span[0] <= line && line <= span[1]))
-    .sort((a, b) => Number(b.s.site.loc.line === line) - Number(a.s.site.loc.line === line) || (a.span[1] - a.span[0]) - (b.span[1] - b.span[0]));
-  if (hits.length === 0) throw new ProjectError(`no quern query at ${location} (found ${sites.length} in that file${sites.length ? `, at lines ${[...new Set(sites.map((s) => s.site.loc.line))].join(', ')}` : ''})`);
+    .sort((a, b) => Number(b.s.site.loc.line === line) - Number(a.s.site.loc.line === line) || a.span[1] - a.span[0] - (b.span[1] - b.span[0]));
+  if (hits.length === 0)
+    throw new ProjectError(
+      `no quern query at ${location} (found ${sites.length} in that file${sites.length ? `, at lines ${[...new Set(sites.map((s) => s.site.loc.line))].join(', ')}` : ''})`,
+    );
   const best = hits.filter((h) => h.span[1] - h.span[0] === hits[0].span[1] - hits[0].span[0] && h.s.site.loc.line === hits[0].s.site.loc.line);
   return best.map((h) => explainSite(h.s, targets, analyser.targets.descriptors, c)).join('\n\n') + '\n';
 }
@@ -114,15 +117,20 @@ export async function explainShape(project: Project, shapeArg: string, targets: 
 export function registerExplain(program: Command): void {
   program
     .command('explain')
-    .description('print the plan of the query at <file>:<line> for each target: the SQL, or the DynamoDB operations with their index and key condition, plus the diagnostics')
+    .description(
+      'print the plan of the query at <file>:<line> for each target: the SQL, or the DynamoDB operations with their index and key condition, plus the diagnostics',
+    )
     .argument('[location]', '<file>:<line> of a query call')
-    .option('-t, --target <targets>', 'target(s): postgres, dynamodb (comma-separated or repeated; default: the config\'s targets)', collect)
+    .option('-t, --target <targets>', "target(s): postgres, dynamodb (comma-separated or repeated; default: the config's targets)", collect)
     .option('--shape <json>', 'explain a recorded query shape (JSON, or @file) instead of a source location')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   quern explain src/posts.ts:42
   quern explain src/posts.ts:42 --target dynamodb
-  quern explain --shape @shape.json`)
+  quern explain --shape @shape.json`,
+    )
     .action(async (location: string | undefined, flags: ExplainFlags, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       if (!location && !flags.shape) throw new ProjectError('give a <file>:<line> or --shape <json>');

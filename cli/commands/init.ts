@@ -14,7 +14,12 @@ import { CONFIG_NAMES } from '../config.js';
 import { parseDeployTargets } from '../lint/targets.js';
 import { canPrompt } from './migrate.js';
 
-interface InitFlags { target?: string[]; yes?: boolean; schema: string; dir?: string }
+interface InitFlags {
+  target?: string[];
+  yes?: boolean;
+  schema: string;
+  dir?: string;
+}
 
 export function configSource(targets: readonly ConfigTarget[], schemaPath: string): string {
   const lines = [
@@ -25,7 +30,8 @@ export function configSource(targets: readonly ConfigTarget[], schemaPath: strin
   ];
   if (targets.includes('pglite')) lines.push(`  pglite: { dataDir: '${DEFAULT_PGLITE_DIR}' },`);
   if (targets.includes('postgres')) lines.push('  postgres: { url: process.env.DATABASE_URL },');
-  if (targets.includes('dynamodb')) lines.push(`  dynamodb: { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, region: process.env.AWS_REGION ?? 'us-east-1' },`);
+  if (targets.includes('dynamodb'))
+    lines.push(`  dynamodb: { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, region: process.env.AWS_REGION ?? 'us-east-1' },`);
   return `import { defineConfig } from 'quern';
 
 // Every key is described in quern's docs/config.md; unknown keys are refused.
@@ -74,7 +80,10 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('write quern.config.ts, a schema module and the migrations folder in the current folder; never prompts under CI')
-    .option('-t, --target <targets>', 'postgres, pglite, dynamodb (comma-separated or repeated; default pglite)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
+    .option('-t, --target <targets>', 'postgres, pglite, dynamodb (comma-separated or repeated; default pglite)', (v: string, p: string[] | undefined) => [
+      ...(p ?? []),
+      v,
+    ])
     .option('-y, --yes', 'accept the defaults without asking')
     .option('--schema <path>', 'where to write the schema module', './src/schema.ts')
     .option('--dir <path>', 'the project folder (default: the current folder)')
@@ -104,6 +113,8 @@ export function registerInit(program: Command): void {
           written.push('.gitignore (.quern/)');
         }
       }
-      process.stdout.write(`wrote ${written.join(', ')}\n\nNext:\n  npx quern migrate dev --name init   # create the first migration and apply it${targets.includes('pglite') ? ` (PGlite in ${DEFAULT_PGLITE_DIR})` : ''}\n  npx quern lint                      # check every query against ${targets.join(', ')}\n`);
+      process.stdout.write(
+        `wrote ${written.join(', ')}\n\nNext:\n  npx quern migrate dev --name init   # create the first migration and apply it${targets.includes('pglite') ? ` (PGlite in ${DEFAULT_PGLITE_DIR})` : ''}\n  npx quern lint                      # check every query against ${targets.join(', ')}\n`,
+      );
     });
 }

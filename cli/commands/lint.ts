@@ -55,7 +55,9 @@ async function changedSelection(project: Project, paths: readonly string[], ref:
   const changed = changedFiles(project.root, ref);
   const all = await lintFiles(project.root, project.config.include, project.config.exclude, paths);
   const schemaFile = resolve(project.root, project.config.schema);
-  const decisive = [project.configPath, schemaFile].filter((f) => changed.has(f) || [...changed].some((c) => c.replace(/\.[cm]?[jt]sx?$/, '') === f.replace(/\.[cm]?[jt]sx?$/, '')));
+  const decisive = [project.configPath, schemaFile].filter(
+    (f) => changed.has(f) || [...changed].some((c) => c.replace(/\.[cm]?[jt]sx?$/, '') === f.replace(/\.[cm]?[jt]sx?$/, '')),
+  );
   if (decisive.length > 0) {
     process.stderr.write(`quern lint --changed ${ref}: ${decisive.map((f) => relative(project.root, f)).join(' and ')} changed, so every file is linted\n`);
     return all;
@@ -68,15 +70,26 @@ async function changedSelection(project: Project, paths: readonly string[], ref:
 export function registerLint(program: Command): void {
   program
     .command('lint')
-    .description('find every quern query in the source tree (TypeScript type checker), plan it for each target offline, and report what a target cannot run well')
-    .argument('[paths...]', 'files or folders to lint instead of the config\'s include globs')
-    .option('-t, --target <targets>', 'target(s) to check: postgres, dynamodb (comma-separated or repeated; default: the config\'s targets)', collect)
+    .description(
+      'find every quern query in the source tree (TypeScript type checker), plan it for each target offline, and report what a target cannot run well',
+    )
+    .argument('[paths...]', "files or folders to lint instead of the config's include globs")
+    .option('-t, --target <targets>', "target(s) to check: postgres, dynamodb (comma-separated or repeated; default: the config's targets)", collect)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integer, -1)
-    .option('--shapes <file>', 'query shapes recorded by test runs (QUERN_RECORD=<file>) or in production (createClient({ recordShapes })), sites mapped through source maps (repeatable); deduplicated against the static ones', collect)
+    .option(
+      '--shapes <file>',
+      'query shapes recorded by test runs (QUERN_RECORD=<file>) or in production (createClient({ recordShapes })), sites mapped through source maps (repeatable); deduplicated against the static ones',
+      collect,
+    )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--changed [ref]', 'lint only the files changed against a git ref (default HEAD: uncommitted changes; on a pull request e.g. origin/main); a changed schema or config lints everything')
-    .addHelpText('after', `
+    .option(
+      '--changed [ref]',
+      'lint only the files changed against a git ref (default HEAD: uncommitted changes; on a pull request e.g. origin/main); a changed schema or config lints everything',
+    )
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings, 2 lint could not run.
 
 Suppress one code at one site with a comment on the line above:
@@ -86,7 +99,8 @@ Examples:
   quern lint --target dynamodb
   quern lint --format sarif -o quern.sarif
   quern lint --changed origin/main --format github
-  QUERN_RECORD=shapes.jsonl npm test && quern lint --shapes shapes.jsonl`)
+  QUERN_RECORD=shapes.jsonl npm test && quern lint --shapes shapes.jsonl`,
+    )
     .action(async (paths: string[], flags: LintFlags, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const project = await loadProject({ config });
@@ -98,7 +112,9 @@ Examples:
       const text = render(result, flags.format, !!flags.output);
       if (flags.output) {
         writeFileSync(flags.output, text);
-        process.stderr.write(`quern lint: ${result.errorCount} error(s), ${result.warningCount} warning(s), ${result.suppressed.length} suppressed in ${result.sites} query sites; report written to ${flags.output}\n`);
+        process.stderr.write(
+          `quern lint: ${result.errorCount} error(s), ${result.warningCount} warning(s), ${result.suppressed.length} suppressed in ${result.sites} query sites; report written to ${flags.output}\n`,
+        );
       } else process.stdout.write(text);
       process.exitCode = exitCodeFor(result, flags.maxWarnings);
     });

@@ -90,11 +90,19 @@ function interactiveResolver(): RenameResolver {
   };
   return {
     async model(gone, candidates) {
-      const i = await choose(`model ${gone}`, candidates.map((c) => `model ${c}`), 'its table and data are lost');
+      const i = await choose(
+        `model ${gone}`,
+        candidates.map((c) => `model ${c}`),
+        'its table and data are lost',
+      );
       return i === null ? null : candidates[i];
     },
     async field(model, gone, candidates) {
-      const i = await choose(`${model}.${gone}`, candidates.map((c) => `${model}.${c}`), 'its data is lost');
+      const i = await choose(
+        `${model}.${gone}`,
+        candidates.map((c) => `${model}.${c}`),
+        'its data is lost',
+      );
       return i === null ? null : candidates[i];
     },
   };
@@ -106,18 +114,44 @@ async function confirmDestructive(reasons: readonly string[]): Promise<boolean> 
   return answer === 'y' || answer === 'yes';
 }
 
-interface GenerateFlags { name?: string; rename?: string[]; allowDestructive?: boolean; report: boolean; dryRun?: boolean }
-interface ApplyFlags extends ConnectionFlags { target?: string[]; dryRun?: boolean; allowDestructive?: boolean; lockTimeout?: number }
-interface StatusFlags extends ConnectionFlags { target?: string[] }
-interface CheckFlags extends StatusFlags { offline?: boolean }
-interface DevFlags extends ConnectionFlags { name?: string; rename?: string[]; allowDestructive?: boolean; target?: string[] }
-interface ResetFlags extends ConnectionFlags { force?: boolean; target?: string[] }
+interface GenerateFlags {
+  name?: string;
+  rename?: string[];
+  allowDestructive?: boolean;
+  report: boolean;
+  dryRun?: boolean;
+}
+interface ApplyFlags extends ConnectionFlags {
+  target?: string[];
+  dryRun?: boolean;
+  allowDestructive?: boolean;
+  lockTimeout?: number;
+}
+interface StatusFlags extends ConnectionFlags {
+  target?: string[];
+}
+interface CheckFlags extends StatusFlags {
+  offline?: boolean;
+}
+interface DevFlags extends ConnectionFlags {
+  name?: string;
+  rename?: string[];
+  allowDestructive?: boolean;
+  target?: string[];
+}
+interface ResetFlags extends ConnectionFlags {
+  force?: boolean;
+  target?: string[];
+}
 
 function connectionOptions(cmd: Command): Command {
   return cmd
     .option('--url <url>', 'PostgreSQL connection URL (default: postgres.url in quern.config.ts, then DATABASE_URL)')
     .option('--pglite <dir>', 'PGlite data directory for the pglite target (default: pglite.dataDir in quern.config.ts, then ./.quern/pglite)')
-    .option('--endpoint <url>', 'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (default: dynamodb.endpoint in quern.config.ts, then AWS_ENDPOINT_URL_DYNAMODB)')
+    .option(
+      '--endpoint <url>',
+      'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (default: dynamodb.endpoint in quern.config.ts, then AWS_ENDPOINT_URL_DYNAMODB)',
+    )
     .option('--region <region>', 'DynamoDB region (default: dynamodb.region, AWS_REGION)')
     .option('--table-prefix <prefix>', 'DynamoDB table-name prefix (default: dynamodb.tablePrefix)')
     .option('--connect-timeout <seconds>', 'how long to wait for the database to accept the connection and answer (default 10; 0: no bound)', seconds);
@@ -140,196 +174,257 @@ export function registerMigrate(program: Command): void {
     .option('--rename <spec>', 'a rename, not a drop + add: Model.oldField=newField or OldModel=NewModel (repeatable)', collect)
     .option('--allow-destructive', 'allow drops, narrowing type changes and required fields without defaults')
     .option('--dry-run', 'print what would be written, write nothing')
-    .option('--no-report', 'skip the capability report of the codebase\'s queries')
-    .addHelpText('after', `
+    .option('--no-report', "skip the capability report of the codebase's queries")
+    .addHelpText(
+      'after',
+      `
 Without a terminal (or with CI=true) nothing is asked: an ambiguous change (a field gone and another
 new) fails and names the flag, e.g. --rename Post.title=headline, or --allow-destructive to drop.
 
 Examples:
   quern migrate generate --name post_by_status
-  quern migrate generate --name rename_title --rename Post.title=headline`)
-    .action(async (flags: GenerateFlags, cmd: Command) => guarded(async () => {
-      const { config } = cmd.optsWithGlobals<{ config?: string }>();
-      const project = await loadProject({ config });
-      const targets = configuredTargets(project);
-      await writeMigration(project, flags);
-      if (flags.report) await capabilityReport(project, targets);
-    }));
+  quern migrate generate --name rename_title --rename Post.title=headline`,
+    )
+    .action(async (flags: GenerateFlags, cmd: Command) =>
+      guarded(async () => {
+        const { config } = cmd.optsWithGlobals<{ config?: string }>();
+        const project = await loadProject({ config });
+        const targets = configuredTargets(project);
+        await writeMigration(project, flags);
+        if (flags.report) await capabilityReport(project, targets);
+      }),
+    );
 
   connectionOptions(
     migrate
       .command('apply')
       .description('apply pending migrations, in order, under a lock, recording each in the ledger')
-      .option('-t, --target <targets>', 'postgres, dynamodb (comma-separated or repeated; default: the config\'s targets)', collect)
+      .option('-t, --target <targets>', "postgres, dynamodb (comma-separated or repeated; default: the config's targets)", collect)
       .option('--dry-run', 'print what would run; change nothing')
       .option('--allow-destructive', 'run migrations that drop tables, columns or GSIs, or narrow types')
       .option('--lock-timeout <seconds>', 'how long to wait for another apply to finish', seconds, 600),
-  ).action(async (flags: ApplyFlags, cmd: Command) => guarded(async () => {
-    const { config } = cmd.optsWithGlobals<{ config?: string }>();
-    const project = await loadProject({ config });
-    const targets = parseDeployTargets(flags.target, project.config.targets);
-    const connections = projectConnections(project, flags);
-    announce(targets, connections);
-    const progress = flags.dryRun ? { info: (l: string) => process.stdout.write(l + '\n'), warn: (l: string) => process.stderr.write(`warning: ${l}\n`), task: () => ({ update() {}, finish() {} }) } : defaultProgress();
-    const result = await applyMigrations({
-      dir: migrationsDir(project), targets, connections, progress,
-      allowDestructive: !!flags.allowDestructive, dryRun: !!flags.dryRun,
-      lockTimeoutMs: (flags.lockTimeout ?? 600) * 1000,
-    });
-    for (const t of targets) {
-      const r = result[t];
-      if (!r) continue;
-      const where = describeConnection(t, connections);
-      process.stdout.write(`${t} ${where}: ${flags.dryRun ? 'would apply' : 'applied'} ${r.applied.length ? r.applied.join(', ') : 'nothing'}${r.skipped.length ? `; ${r.skipped.length} already applied` : ''}\n`);
-    }
-  }));
+  ).action(async (flags: ApplyFlags, cmd: Command) =>
+    guarded(async () => {
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const project = await loadProject({ config });
+      const targets = parseDeployTargets(flags.target, project.config.targets);
+      const connections = projectConnections(project, flags);
+      announce(targets, connections);
+      const progress = flags.dryRun
+        ? {
+            info: (l: string) => process.stdout.write(l + '\n'),
+            warn: (l: string) => process.stderr.write(`warning: ${l}\n`),
+            task: () => ({ update() {}, finish() {} }),
+          }
+        : defaultProgress();
+      const result = await applyMigrations({
+        dir: migrationsDir(project),
+        targets,
+        connections,
+        progress,
+        allowDestructive: !!flags.allowDestructive,
+        dryRun: !!flags.dryRun,
+        lockTimeoutMs: (flags.lockTimeout ?? 600) * 1000,
+      });
+      for (const t of targets) {
+        const r = result[t];
+        if (!r) continue;
+        const where = describeConnection(t, connections);
+        process.stdout.write(
+          `${t} ${where}: ${flags.dryRun ? 'would apply' : 'applied'} ${r.applied.length ? r.applied.join(', ') : 'nothing'}${r.skipped.length ? `; ${r.skipped.length} already applied` : ''}\n`,
+        );
+      }
+    }),
+  );
 
   connectionOptions(
     migrate
       .command('status')
       .description('list applied, pending, modified (checksum mismatch) and interrupted migrations per target')
-      .option('-t, --target <targets>', 'postgres, dynamodb (default: the config\'s targets)', collect),
-  ).action(async (flags: StatusFlags, cmd: Command) => guarded(async () => {
-    const { config } = cmd.optsWithGlobals<{ config?: string }>();
-    const project = await loadProject({ config });
-    const targets = parseDeployTargets(flags.target, project.config.targets);
-    const connections = projectConnections(project, flags);
-    announce(targets, connections);
-    const { migrations, reports } = await migrationStatuses(migrationsDir(project), targets, connections);
-    const width = Math.max(10, ...migrations.map((m) => m.id.length));
-    let trouble = false;
-    for (const r of reports) {
-      if (!r.rows) {
-        trouble = true;
-        process.stdout.write(`${r.target}: not checked\n  ${r.error!.replace(/\n/g, '\n  ')}\n`);
-        continue;
-      }
-      process.stdout.write(`${r.target}\n`);
-      if (r.rows.length === 0) process.stdout.write('  (no migrations)\n');
-      for (const s of r.rows) {
-        if (s.state === 'modified' || s.state === 'partial') trouble = true;
-        process.stdout.write(`  ${s.id.padEnd(width)}  ${describeState(s)}\n`);
-      }
-      const applied = r.rows.filter((s) => s.state === 'applied' || s.state === 'modified' || s.state === 'partial').length;
-      const pending = r.rows.filter((s) => s.state === 'pending').length;
-      if (pending) {
-        const untracked = await untrackedTables(r.target, project.schema.def, connections, applied);
-        if (untracked.length) {
-          trouble = true;
-          process.stdout.write(`  note: the tables ${untracked.join(', ')} exist, but no migration is recorded as applied: this database was\n`
-            + '  likely created by `quern db push`. `quern migrate apply` would fail with "already exists". If the\n'
-            + '  database matches the models, run `quern migrate baseline` to record the migrations as applied.\n');
-        } else process.stdout.write(`  ${pending} pending: \`quern migrate apply\` runs ${pending === 1 ? 'it' : 'them'}\n`);
-      }
-    }
-    if (trouble) process.exitCode = 1;
-  }));
-
-  connectionOptions(
-    migrate
-      .command('dev')
-      .description('development: generate a migration for the model changes, then apply every pending migration to the development database (default target: the config\'s)')
-      .option('-n, --name <name>', 'migration name (default: dev)')
-      .option('--rename <spec>', 'a rename, not a drop + add: Model.oldField=newField or OldModel=NewModel (repeatable)', collect)
-      .option('--allow-destructive', 'allow drops and narrowing changes, in the migration and when applying it')
-      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
-  ).addHelpText('after', `
-Example: a project with targets: ['pglite'] keeps its development database in ./.quern/pglite:
-  quern migrate dev --name add_posts`)
-    .action(async (flags: DevFlags, cmd: Command) => guarded(async () => {
+      .option('-t, --target <targets>', "postgres, dynamodb (default: the config's targets)", collect),
+  ).action(async (flags: StatusFlags, cmd: Command) =>
+    guarded(async () => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const project = await loadProject({ config });
       const targets = parseDeployTargets(flags.target, project.config.targets);
       const connections = projectConnections(project, flags);
       announce(targets, connections);
-      await writeMigration(project, { name: flags.name ?? 'dev', ...(flags.rename ? { rename: flags.rename } : {}), ...(flags.allowDestructive ? { allowDestructive: true } : {}) });
-      await applyAndReport(project, targets, connections, !!flags.allowDestructive);
-    }));
+      const { migrations, reports } = await migrationStatuses(migrationsDir(project), targets, connections);
+      const width = Math.max(10, ...migrations.map((m) => m.id.length));
+      let trouble = false;
+      for (const r of reports) {
+        if (!r.rows) {
+          trouble = true;
+          process.stdout.write(`${r.target}: not checked\n  ${r.error!.replace(/\n/g, '\n  ')}\n`);
+          continue;
+        }
+        process.stdout.write(`${r.target}\n`);
+        if (r.rows.length === 0) process.stdout.write('  (no migrations)\n');
+        for (const s of r.rows) {
+          if (s.state === 'modified' || s.state === 'partial') trouble = true;
+          process.stdout.write(`  ${s.id.padEnd(width)}  ${describeState(s)}\n`);
+        }
+        const applied = r.rows.filter((s) => s.state === 'applied' || s.state === 'modified' || s.state === 'partial').length;
+        const pending = r.rows.filter((s) => s.state === 'pending').length;
+        if (pending) {
+          const untracked = await untrackedTables(r.target, project.schema.def, connections, applied);
+          if (untracked.length) {
+            trouble = true;
+            process.stdout.write(
+              `  note: the tables ${untracked.join(', ')} exist, but no migration is recorded as applied: this database was\n` +
+                '  likely created by `quern db push`. `quern migrate apply` would fail with "already exists". If the\n' +
+                '  database matches the models, run `quern migrate baseline` to record the migrations as applied.\n',
+            );
+          } else process.stdout.write(`  ${pending} pending: \`quern migrate apply\` runs ${pending === 1 ? 'it' : 'them'}\n`);
+        }
+      }
+      if (trouble) process.exitCode = 1;
+    }),
+  );
+
+  connectionOptions(
+    migrate
+      .command('dev')
+      .description(
+        "development: generate a migration for the model changes, then apply every pending migration to the development database (default target: the config's)",
+      )
+      .option('-n, --name <name>', 'migration name (default: dev)')
+      .option('--rename <spec>', 'a rename, not a drop + add: Model.oldField=newField or OldModel=NewModel (repeatable)', collect)
+      .option('--allow-destructive', 'allow drops and narrowing changes, in the migration and when applying it')
+      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+  )
+    .addHelpText(
+      'after',
+      `
+Example: a project with targets: ['pglite'] keeps its development database in ./.quern/pglite:
+  quern migrate dev --name add_posts`,
+    )
+    .action(async (flags: DevFlags, cmd: Command) =>
+      guarded(async () => {
+        const { config } = cmd.optsWithGlobals<{ config?: string }>();
+        const project = await loadProject({ config });
+        const targets = parseDeployTargets(flags.target, project.config.targets);
+        const connections = projectConnections(project, flags);
+        announce(targets, connections);
+        await writeMigration(project, {
+          name: flags.name ?? 'dev',
+          ...(flags.rename ? { rename: flags.rename } : {}),
+          ...(flags.allowDestructive ? { allowDestructive: true } : {}),
+        });
+        await applyAndReport(project, targets, connections, !!flags.allowDestructive);
+      }),
+    );
 
   connectionOptions(
     migrate
       .command('baseline')
       .description('for a database created by `quern db push`: record every migration as applied without running it (the models must match the last migration)')
-      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
-  ).addHelpText('after', `
+      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+  )
+    .addHelpText(
+      'after',
+      `
 The push → migrate path: after prototyping with \`quern db push\`, run
   quern migrate generate --name init    # describes the schema push created
   quern migrate baseline                # this database already has it: record, do not run
-  quern migrate apply                   # from now on, only new migrations run`)
-    .action(async (flags: StatusFlags, cmd: Command) => guarded(async () => {
-      const { config } = cmd.optsWithGlobals<{ config?: string }>();
-      const project = await loadProject({ config });
-      const targets = parseDeployTargets(flags.target, project.config.targets);
-      const connections = projectConnections(project, flags);
-      announce(targets, connections);
-      const result = await baselineMigrations({ dir: migrationsDir(project), schema: project.schema.def, targets, connections });
-      for (const t of targets) {
-        const r = result[t];
-        if (!r) continue;
-        process.stdout.write(`${t} ${describeConnection(t, connections)}: recorded as applied ${r.recorded.length ? r.recorded.join(', ') : 'nothing'}${r.already.length ? `; ${r.already.length} already recorded` : ''}\n`);
-      }
-    }));
+  quern migrate apply                   # from now on, only new migrations run`,
+    )
+    .action(async (flags: StatusFlags, cmd: Command) =>
+      guarded(async () => {
+        const { config } = cmd.optsWithGlobals<{ config?: string }>();
+        const project = await loadProject({ config });
+        const targets = parseDeployTargets(flags.target, project.config.targets);
+        const connections = projectConnections(project, flags);
+        announce(targets, connections);
+        const result = await baselineMigrations({ dir: migrationsDir(project), schema: project.schema.def, targets, connections });
+        for (const t of targets) {
+          const r = result[t];
+          if (!r) continue;
+          process.stdout.write(
+            `${t} ${describeConnection(t, connections)}: recorded as applied ${r.recorded.length ? r.recorded.join(', ') : 'nothing'}${r.already.length ? `; ${r.already.length} already recorded` : ''}\n`,
+          );
+        }
+      }),
+    );
 
   connectionOptions(
     migrate
       .command('reset')
-      .description('development only: drop the models\' tables and the ledger, then apply every migration again (refused under NODE_ENV=production)')
+      .description("development only: drop the models' tables and the ledger, then apply every migration again (refused under NODE_ENV=production)")
       .option('--force', 'do not ask for confirmation (required without a terminal)')
-      .option('-t, --target <targets>', 'postgres, pglite, dynamodb (default: the config\'s targets)', collect),
-  ).action(async (flags: ResetFlags, cmd: Command) => guarded(async () => {
-    const refusal = resetRefusal();
-    if (refusal) throw new MigrationError(`migrate reset deletes data and is for development databases only; refused because ${refusal}`, 'unset NODE_ENV=production to reset a development database; never reset a production one');
-    const { config } = cmd.optsWithGlobals<{ config?: string }>();
-    const project = await loadProject({ config });
-    const targets = parseDeployTargets(flags.target, project.config.targets);
-    const connections = projectConnections(project, flags);
-    const where = targets.map((t) => `${t} ${describeConnection(t, connections)}`).join(', ');
-    if (!flags.force) {
-      if (!canPrompt()) throw new MigrationError(`migrate reset would delete every table of the models and their data on ${where}`, 'pass --force to confirm without a terminal');
-      const answer = (await ask(`This deletes every table of the models, and their data, on ${where}. Type "reset" to go on: `)).toLowerCase();
-      if (answer !== 'reset') {
-        process.stderr.write('quern: nothing was changed\n');
-        process.exitCode = 1;
-        return;
+      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+  ).action(async (flags: ResetFlags, cmd: Command) =>
+    guarded(async () => {
+      const refusal = resetRefusal();
+      if (refusal)
+        throw new MigrationError(
+          `migrate reset deletes data and is for development databases only; refused because ${refusal}`,
+          'unset NODE_ENV=production to reset a development database; never reset a production one',
+        );
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const project = await loadProject({ config });
+      const targets = parseDeployTargets(flags.target, project.config.targets);
+      const connections = projectConnections(project, flags);
+      const where = targets.map((t) => `${t} ${describeConnection(t, connections)}`).join(', ');
+      if (!flags.force) {
+        if (!canPrompt())
+          throw new MigrationError(
+            `migrate reset would delete every table of the models and their data on ${where}`,
+            'pass --force to confirm without a terminal',
+          );
+        const answer = (await ask(`This deletes every table of the models, and their data, on ${where}. Type "reset" to go on: `)).toLowerCase();
+        if (answer !== 'reset') {
+          process.stderr.write('quern: nothing was changed\n');
+          process.exitCode = 1;
+          return;
+        }
       }
-    }
-    announce(targets, connections);
-    const dir = migrationsDir(project);
-    const schemas = [project.schema.def, ...snapshotSchemas(dir)];
-    for (const t of targets) {
-      const dropped = await resetTarget(t, schemas, connections);
-      process.stdout.write(`${t} ${describeConnection(t, connections)}: dropped ${dropped.length ? dropped.join(', ') : 'nothing'}\n`);
-    }
-    await applyAndReport(project, targets, connections, true);
-  }));
+      announce(targets, connections);
+      const dir = migrationsDir(project);
+      const schemas = [project.schema.def, ...snapshotSchemas(dir)];
+      for (const t of targets) {
+        const dropped = await resetTarget(t, schemas, connections);
+        process.stdout.write(`${t} ${describeConnection(t, connections)}: dropped ${dropped.length ? dropped.join(', ') : 'nothing'}\n`);
+      }
+      await applyAndReport(project, targets, connections, true);
+    }),
+  );
 
   connectionOptions(
     migrate
       .command('check')
       .description('for CI: fail when the models changed without a migration, an applied migration was edited, or two migrations share a number')
-      .option('-t, --target <targets>', 'postgres, dynamodb (default: the config\'s targets)', collect)
+      .option('-t, --target <targets>', "postgres, dynamodb (default: the config's targets)", collect)
       .option('--offline', 'do not connect; check the folder and the models only'),
-  ).addHelpText('after', `
+  )
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 clean, 1 problems found (each with what to do), 2 could not run.
 With a connection (flags or quern.config.ts) the ledger is compared too: an applied migration
-whose file changed since is reported.`)
-    .action(async (flags: CheckFlags, cmd: Command) => guarded(async () => {
-      const { config } = cmd.optsWithGlobals<{ config?: string }>();
-      const project = await loadProject({ config });
-      const targets = parseDeployTargets(flags.target, project.config.targets);
-      const connections = flags.offline ? undefined : projectConnections(project, flags);
-      if (connections) announce(targets, connections);
-      const result = await checkMigrations({
-        dir: migrationsDir(project), schema: project.schema.def, targets,
-        ...(connections ? { connections } : {}),
-      });
-      for (const p of result.problems) process.stdout.write(`✖ ${p.code}: ${p.message}\n    fix: ${p.fix}\n`);
-      for (const n of result.notes) process.stdout.write(`  ${n}\n`);
-      if (result.problems.length) {
-        process.stdout.write(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}\n`);
-        process.exitCode = 1;
-      } else process.stdout.write('✔ migrations are in order\n');
-    }));
+whose file changed since is reported.`,
+    )
+    .action(async (flags: CheckFlags, cmd: Command) =>
+      guarded(async () => {
+        const { config } = cmd.optsWithGlobals<{ config?: string }>();
+        const project = await loadProject({ config });
+        const targets = parseDeployTargets(flags.target, project.config.targets);
+        const connections = flags.offline ? undefined : projectConnections(project, flags);
+        if (connections) announce(targets, connections);
+        const result = await checkMigrations({
+          dir: migrationsDir(project),
+          schema: project.schema.def,
+          targets,
+          ...(connections ? { connections } : {}),
+        });
+        for (const p of result.problems) process.stdout.write(`✖ ${p.code}: ${p.message}\n    fix: ${p.fix}\n`);
+        for (const n of result.notes) process.stdout.write(`  ${n}\n`);
+        if (result.problems.length) {
+          process.stdout.write(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}\n`);
+          process.exitCode = 1;
+        } else process.stdout.write('✔ migrations are in order\n');
+      }),
+    );
 }
 
 /** `migrate generate` without the report: writes the migration and prints what it holds. */
@@ -357,7 +452,9 @@ async function writeMigration(project: Project, flags: Omit<GenerateFlags, 'repo
     if (result.renames.length) out.write(`  renames: ${result.renames.join(', ')}\n`);
     if (result.postgres) {
       const n = result.postgres.statements.length;
-      out.write(`  postgres: ${n} statement${n === 1 ? '' : 's'}${result.postgres.statements.some((s) => s.noTransaction) ? ' (some run outside a transaction: CREATE INDEX CONCURRENTLY)' : ''}\n`);
+      out.write(
+        `  postgres: ${n} statement${n === 1 ? '' : 's'}${result.postgres.statements.some((s) => s.noTransaction) ? ' (some run outside a transaction: CREATE INDEX CONCURRENTLY)' : ''}\n`,
+      );
     }
     if (result.dynamodb) {
       out.write(`  dynamodb: ${result.dynamodb.steps.length} step${result.dynamodb.steps.length === 1 ? '' : 's'}\n`);
@@ -375,14 +472,17 @@ async function applyAndReport(project: Project, targets: readonly DeployTarget[]
   const result = await applyMigrations({ dir: migrationsDir(project), targets, connections, progress: defaultProgress(), allowDestructive });
   for (const t of targets) {
     const r = result[t];
-    if (r) process.stdout.write(`${t} ${describeConnection(t, connections)}: applied ${r.applied.length ? r.applied.join(', ') : 'nothing'}${r.skipped.length ? `; ${r.skipped.length} already applied` : ''}\n`);
+    if (r)
+      process.stdout.write(
+        `${t} ${describeConnection(t, connections)}: applied ${r.applied.length ? r.applied.join(', ') : 'nothing'}${r.skipped.length ? `; ${r.skipped.length} already applied` : ''}\n`,
+      );
   }
 }
 
 /** The queries of the codebase, planned against the new schema: what still cannot run well, and the indexes that would fix it. */
 async function capabilityReport(project: Project, targets: readonly TargetName[]): Promise<void> {
   const out = process.stdout;
-  out.write('\nCapability report (quern lint over the codebase\'s queries, with these models):\n');
+  out.write("\nCapability report (quern lint over the codebase's queries, with these models):\n");
   try {
     // Loaded on demand: the TypeScript compiler is heavy, and only generate reports.
     const [{ runLint }, { coloursFor, formatText }] = await Promise.all([loadLint(), import('../lint/format/text.js')]);

@@ -47,7 +47,11 @@ const fixedNow = () => PLACEHOLDER_DATE;
 export class Analyser {
   private readonly caches = new Map<TargetName, PlanCache>();
 
-  constructor(readonly root: string, readonly schema: Schema, readonly targets: Targets) {
+  constructor(
+    readonly root: string,
+    readonly schema: Schema,
+    readonly targets: Targets,
+  ) {
     for (const t of targets.names) this.caches.set(t, new PlanCache(schema.def, 100_000));
   }
 
@@ -68,11 +72,25 @@ export class Analyser {
     return planQuery(this.schema.def, ast, shape, this.targets.descriptors.get(target)!);
   }
 
-  diagnosticFindings(where: { file: string; line: number; col: number }, model: string | null, method: string | null, target: TargetName, diagnostics: readonly Diagnostic[], source: Finding['source']): Finding[] {
+  diagnosticFindings(
+    where: { file: string; line: number; col: number },
+    model: string | null,
+    method: string | null,
+    target: TargetName,
+    diagnostics: readonly Diagnostic[],
+    source: Finding['source'],
+  ): Finding[] {
     return diagnostics.map((d) => ({
-      file: where.file, line: where.line, col: where.col,
-      model: d.model && d.model !== '*' ? d.model : model, method, target,
-      code: d.code, severity: d.severity, message: d.message, fix: d.fix ?? null,
+      file: where.file,
+      line: where.line,
+      col: where.col,
+      model: d.model && d.model !== '*' ? d.model : model,
+      method,
+      target,
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      fix: d.fix ?? null,
       suggestedIndex: d.suggestedIndex ? { model: d.suggestedIndex.model, fields: [...d.suggestedIndex.fields] } : null,
       source,
     }));
@@ -108,19 +126,31 @@ export class Analyser {
       if (p.line + 1 !== w.line || sf.fileName !== s.loc.file) at = ` (at ${relativePath(this.root, sf.fileName)}:${p.line + 1}:${p.character + 1})`;
     }
     return {
-      ...w, model, method: s.method, target: null, code: 'unanalyzable-query', severity: DIAGNOSTIC_SEVERITY['unanalyzable-query'],
+      ...w,
+      model,
+      method: s.method,
+      target: null,
+      code: 'unanalyzable-query',
+      severity: DIAGNOSTIC_SEVERITY['unanalyzable-query'],
       message: `cannot be planned statically: ${why}${at}`,
       fix: 'write the arguments as an object literal (consts declared in the same function are followed), or record the shapes your tests run with QUERN_RECORD=shapes.jsonl and pass --shapes shapes.jsonl',
-      suggestedIndex: null, source: 'static',
+      suggestedIndex: null,
+      source: 'static',
     };
   }
 
   private unawaited(s: Extract<Site, { kind: 'query' }>, why: string): Finding {
     return {
-      ...this.where(s), model: this.modelName(s.modelKey), method: s.method, target: null, code: 'unawaited-query', severity: 'error',
+      ...this.where(s),
+      model: this.modelName(s.modelKey),
+      method: s.method,
+      target: null,
+      code: 'unawaited-query',
+      severity: 'error',
       message: `this query never runs: ${why}, and a query runs only when it is awaited`,
       fix: 'await it (or return it, or pass it to db.batch([...]))',
-      suggestedIndex: null, source: 'static',
+      suggestedIndex: null,
+      source: 'static',
     };
   }
 
@@ -128,7 +158,13 @@ export class Analyser {
     const w = this.where(s);
     const model = this.modelName(s.modelKey);
     const base = { ...w, kind: 'query' as const, model, modelKey: s.modelKey, method: s.method, source: 'static' as const };
-    const nothing = (f: Finding, approximate: readonly string[] = []): AnalysedSite => ({ site: s, report: { ...base, shape: null, approximate }, built: null, plans: new Map(), findings: [f] });
+    const nothing = (f: Finding, approximate: readonly string[] = []): AnalysedSite => ({
+      site: s,
+      report: { ...base, shape: null, approximate },
+      built: null,
+      plans: new Map(),
+      findings: [f],
+    });
     if (!s.modelKey) return nothing(this.unanalysable(s, null, 'cannot tell which model this client is for', null));
     const c = concretize(this.schema.def, s.modelKey, s.method, s.args);
     if (!c.ok) return nothing(this.unanalysable(s, model, c.why, c.node));
@@ -137,11 +173,21 @@ export class Analyser {
       built = buildQuery(this.schema.def, s.modelKey, s.method, c.args, { decodeCursor: () => null, now: fixedNow });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      return nothing({
-        ...w, model, method: s.method, target: null, code: 'invalid-query', severity: 'error',
-        message: `${model}.${s.method} will always throw ValidationError: ${e.message}`, fix: `correct ${e.path || 'the arguments'}`,
-        suggestedIndex: null, source: 'static',
-      }, c.approximate);
+      return nothing(
+        {
+          ...w,
+          model,
+          method: s.method,
+          target: null,
+          code: 'invalid-query',
+          severity: 'error',
+          message: `${model}.${s.method} will always throw ValidationError: ${e.message}`,
+          fix: `correct ${e.path || 'the arguments'}`,
+          suggestedIndex: null,
+          source: 'static',
+        },
+        c.approximate,
+      );
     }
     const plans = new Map<TargetName, Plan>();
     const findings: Finding[] = [];
@@ -161,10 +207,16 @@ export class Analyser {
     if (limited.length === 0) return { site: s, report, built: null, plans: new Map(), findings };
     if (!s.members) {
       findings.push({
-        ...w, model: null, method: 'batch', target: null, code: 'unanalyzable-query', severity: DIAGNOSTIC_SEVERITY['unanalyzable-query'],
+        ...w,
+        model: null,
+        method: 'batch',
+        target: null,
+        code: 'unanalyzable-query',
+        severity: DIAGNOSTIC_SEVERITY['unanalyzable-query'],
         message: `cannot tell statically how many queries this batch holds; ${limited.map((t) => `${t} allows at most ${this.targets.descriptors.get(t)!.capabilities.maxAtomicBatch}`).join(', ')}`,
         fix: 'pass an array literal (or Array.from({ length: n }, …) with a literal n), or suppress with // quern-allow batch-too-large: <why it stays small>',
-        suggestedIndex: null, source: 'static',
+        suggestedIndex: null,
+        source: 'static',
       });
       return { site: s, report, built: null, plans: new Map(), findings };
     }
@@ -173,7 +225,10 @@ export class Analyser {
       if (desc.capabilities.family === 'kv') {
         for (const m of s.members) {
           const plan = m.expr ? byCall.get(unwrap(m.expr))?.plans.get(t) : undefined;
-          if (plan) findings.push(...this.diagnosticFindings(w, null, 'batch', t, batchItemDiagnostics(desc.driver as DriverName, this.schema.def, plan.operations), 'static'));
+          if (plan)
+            findings.push(
+              ...this.diagnosticFindings(w, null, 'batch', t, batchItemDiagnostics(desc.driver as DriverName, this.schema.def, plan.operations), 'static'),
+            );
         }
       }
       const max = desc.capabilities.maxAtomicBatch!;
@@ -201,7 +256,16 @@ export class Analyser {
 
   private analyseTransaction(s: Extract<Site, { kind: 'transaction' }>): AnalysedSite {
     const w = this.where(s);
-    const report: SiteReport = { ...w, kind: 'transaction', model: null, modelKey: null, method: 'transaction', shape: null, approximate: [], source: 'static' };
+    const report: SiteReport = {
+      ...w,
+      kind: 'transaction',
+      model: null,
+      modelKey: null,
+      method: 'transaction',
+      shape: null,
+      approximate: [],
+      source: 'static',
+    };
     const findings: Finding[] = [];
     for (const t of this.targets.names) {
       const desc = this.targets.descriptors.get(t)!;
@@ -242,7 +306,10 @@ function unwrap(expr: ts.Expression): ts.Node {
 
 function interactiveTransaction(desc: TargetDescriptor): Diagnostic {
   return {
-    code: 'interactive-transaction-unsupported', severity: 'error', driver: desc.driver, model: '*',
+    code: 'interactive-transaction-unsupported',
+    severity: 'error',
+    driver: desc.driver,
+    model: '*',
     message: `${desc.capabilities.target} has no interactive transactions: a transaction cannot read, decide, then write atomically`,
     fix: `use db.batch([...]) for atomic writes${desc.capabilities.maxAtomicBatch ? ` (up to ${desc.capabilities.maxAtomicBatch} items)` : ''}, with version() fields for optimistic checks`,
   };
@@ -251,7 +318,10 @@ function interactiveTransaction(desc: TargetDescriptor): Diagnostic {
 function batchTooLarge(desc: TargetDescriptor, queries: number, items: number, max: number): Diagnostic {
   const extra = items > queries ? ` (${items} items with their unique-index entries)` : '';
   return {
-    code: 'batch-too-large', severity: 'error', driver: desc.driver, model: '*',
+    code: 'batch-too-large',
+    severity: 'error',
+    driver: desc.driver,
+    model: '*',
     message: `this atomic batch holds ${queries} queries${extra}; ${desc.capabilities.target} allows at most ${max} in one transaction`,
     fix: `split it into db.batch calls of at most ${max} items each (each is atomic on its own)`,
   };

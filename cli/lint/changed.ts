@@ -24,13 +24,17 @@ export function changedFiles(root: string, ref: string): Set<string> {
   const base = git(root, ['merge-base', ref, 'HEAD']).trim();
   const lines = [
     ...git(root, ['diff', '--name-only', '--diff-filter=ACMR', base, '--']).split('\n'),
-    ...git(root, ['ls-files', '--others', '--exclude-standard']).split('\n').map((f) => (f ? `${relativeTo(top, root)}${f}` : f)),
+    ...git(root, ['ls-files', '--others', '--exclude-standard'])
+      .split('\n')
+      .map((f) => (f ? `${relativeTo(top, root)}${f}` : f)),
   ];
   return new Set(lines.filter(Boolean).map((f) => resolve(top, f)));
 }
 
 /** `git ls-files` prints paths relative to the folder it ran in; `git diff` relative to the top. */
 function relativeTo(top: string, root: string): string {
-  const rel = resolve(root).slice(resolve(top).length).replace(/^[/\\]/, '');
+  const rel = resolve(root)
+    .slice(resolve(top).length)
+    .replace(/^[/\\]/, '');
   return rel ? `${rel}/` : '';
 }

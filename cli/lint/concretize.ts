@@ -25,7 +25,10 @@ export type Concrete =
   | { readonly ok: false; readonly node: ts.Node | null; readonly why: string };
 
 class Unanalysable extends Error {
-  constructor(readonly node: ts.Node | null, readonly why: string) {
+  constructor(
+    readonly node: ts.Node | null,
+    readonly why: string,
+  ) {
     super(why);
   }
 }
@@ -171,9 +174,18 @@ function fieldFilter(def: FieldDef, v: SValue, path: string): unknown {
     if (x.k === 'undef') continue;
     const p = `${path}.${op}`;
     if (def.kind === 'json' && (op === 'equals' || op === 'not')) out[op] = x.k === 'obj' && op === 'not' ? fieldFilter(def, x, p) : jsonValue(x);
-    else if (VALUE_OPS.has(op)) out[op] = x.k === 'lit' ? x.v : x.k === 'arr' ? x.items.map((e, i) => elementValue(def, e, `${p}[${i}]`)) : op === 'equals' ? fieldValue(def, x) : scalarValue(def, x, p);
+    else if (VALUE_OPS.has(op))
+      out[op] =
+        x.k === 'lit'
+          ? x.v
+          : x.k === 'arr'
+            ? x.items.map((e, i) => elementValue(def, e, `${p}[${i}]`))
+            : op === 'equals'
+              ? fieldValue(def, x)
+              : scalarValue(def, x, p);
     else if (op === 'not') out[op] = x.k === 'obj' ? fieldFilter(def, x, p) : x.k === 'lit' ? x.v : fieldValue(def, x);
-    else if (op === 'in' || op === 'notIn') out[op] = x.k === 'arr' ? x.items.map((e, i) => scalarValue(def, e, `${p}[${i}]`)) : x.k === 'dyn' ? [scalarValue(def, x, p)] : fail(x, p);
+    else if (op === 'in' || op === 'notIn')
+      out[op] = x.k === 'arr' ? x.items.map((e, i) => scalarValue(def, e, `${p}[${i}]`)) : x.k === 'dyn' ? [scalarValue(def, x, p)] : fail(x, p);
     else if (op === 'contains' || op === 'startsWith' || op === 'endsWith') out[op] = x.k === 'lit' ? x.v : x.k === 'dyn' ? 'x' : fail(x, p);
     else if (op === 'mode') out[op] = x.k === 'lit' ? x.v : x.k === 'dyn' && x.literals?.length === 1 ? x.literals[0] : modeUnknown(x, p);
     else if (op === 'isNull') out[op] = x.k === 'lit' ? x.v : x.k === 'dyn' ? (x.literals?.length === 1 ? x.literals[0] : true) : fail(x, p);
@@ -221,7 +233,9 @@ export function placeholder(def: ElementDef | FieldDef, v?: { prim: Prim; litera
     case 'text':
       return typeof lit === 'string' && (def.maxLength === undefined || lit.length <= def.maxLength) ? lit : 'x';
     case 'enum':
-      return typeof lit === 'string' && def.enumValues!.includes(lit) ? lit : (v?.literals?.find((l) => typeof l === 'string' && def.enumValues!.includes(l)) ?? def.enumValues![0]);
+      return typeof lit === 'string' && def.enumValues!.includes(lit)
+        ? lit
+        : (v?.literals?.find((l) => typeof l === 'string' && def.enumValues!.includes(l)) ?? def.enumValues![0]);
     case 'uuid':
       return PLACEHOLDER_UUID;
     case 'int':
@@ -413,7 +427,11 @@ function updateData(ctx: Ctx, m: string, v: SValue, path: string): unknown {
         if (y.k === 'undef') continue;
         if (!UPDATE_OPS.has(op)) ops[op] = y.k === 'lit' ? y.v : true;
         else if (op === 'set') ops[op] = valueOrStandIn(ctx, def, y, `${path}.${k}.set`);
-        else if (op === 'push') ops[op] = y.k === 'arr' ? y.items.map((e, i) => scalarOrStandIn(ctx, def.element ?? def, e, `${path}.${k}.push[${i}]`)) : scalarOrStandIn(ctx, def.element ?? def, y, `${path}.${k}.push`);
+        else if (op === 'push')
+          ops[op] =
+            y.k === 'arr'
+              ? y.items.map((e, i) => scalarOrStandIn(ctx, def.element ?? def, e, `${path}.${k}.push[${i}]`))
+              : scalarOrStandIn(ctx, def.element ?? def, y, `${path}.${k}.push`);
         else ops[op] = scalarOrStandIn(ctx, def, y, `${path}.${k}.${op}`);
       }
       out[k] = ops;

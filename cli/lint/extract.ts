@@ -21,10 +21,15 @@ export interface SiteLocation {
 
 export type Site =
   | {
-    readonly kind: 'query'; readonly loc: SiteLocation; readonly modelKey: string | null; readonly method: Method; readonly args: SValue | null; readonly node: ts.CallExpression;
-    /** Why the query never runs (never awaited, returned or passed on), or null. */
-    readonly floating: string | null;
-  }
+      readonly kind: 'query';
+      readonly loc: SiteLocation;
+      readonly modelKey: string | null;
+      readonly method: Method;
+      readonly args: SValue | null;
+      readonly node: ts.CallExpression;
+      /** Why the query never runs (never awaited, returned or passed on), or null. */
+      readonly floating: string | null;
+    }
   /** `members` is null when the number of queries cannot be known statically. */
   | { readonly kind: 'batch'; readonly loc: SiteLocation; readonly members: readonly BatchMember[] | null; readonly node: ts.CallExpression }
   | { readonly kind: 'transaction'; readonly loc: SiteLocation; readonly node: ts.CallExpression };
@@ -42,7 +47,10 @@ export class Extractor {
   private readonly propertyTypes = new Map<ts.Type, Map<string, ts.Type | undefined>>();
   private readonly methodOwners = new Map<ts.Type, Map<string, Owner>>();
 
-  constructor(readonly checker: ts.TypeChecker, private readonly modelKeys: ReadonlySet<string>) {
+  constructor(
+    readonly checker: ts.TypeChecker,
+    private readonly modelKeys: ReadonlySet<string>,
+  ) {
     this.evaluator = new Evaluator(checker);
   }
 
@@ -91,7 +99,15 @@ export class Extractor {
     const arg = call.arguments[0];
     let args: SValue | null = null;
     if (arg) args = ts.isSpreadElement(arg) ? { k: 'unknown', node: arg, why: 'arguments passed by spread' } : this.evaluator.evaluate(arg);
-    return { kind: 'query', loc, modelKey: this.modelKeyOf(receiver, recvType), method: name as Method, args, node: call, floating: floatingQuery(call, this.checker) };
+    return {
+      kind: 'query',
+      loc,
+      modelKey: this.modelKeyOf(receiver, recvType),
+      method: name as Method,
+      args,
+      node: call,
+      floating: floatingQuery(call, this.checker),
+    };
   }
 
   /**
@@ -186,7 +202,8 @@ export class Extractor {
     if (depth > 8) return null;
     const x = skipOuter(e);
     if (ts.isPropertyAccessExpression(x)) return this.modelKeys.has(x.name.text) ? x.name.text : null;
-    if (ts.isElementAccessExpression(x) && ts.isStringLiteralLike(x.argumentExpression)) return this.modelKeys.has(x.argumentExpression.text) ? x.argumentExpression.text : null;
+    if (ts.isElementAccessExpression(x) && ts.isStringLiteralLike(x.argumentExpression))
+      return this.modelKeys.has(x.argumentExpression.text) ? x.argumentExpression.text : null;
     if (ts.isIdentifier(x)) {
       let sym = this.checker.getSymbolAtLocation(x);
       if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
@@ -237,7 +254,12 @@ export class Extractor {
         if (ts.isObjectLiteralExpression(src)) {
           const v = this.evaluator.evaluate(src);
           const len = v.k === 'obj' ? v.props.get('length') : undefined;
-          const n = len?.k === 'lit' && typeof len.v === 'number' ? len.v : len?.k === 'dyn' && len.literals?.length === 1 && typeof len.literals[0] === 'number' ? len.literals[0] : null;
+          const n =
+            len?.k === 'lit' && typeof len.v === 'number'
+              ? len.v
+              : len?.k === 'dyn' && len.literals?.length === 1 && typeof len.literals[0] === 'number'
+                ? len.literals[0]
+                : null;
           if (n === null) return null;
           const body = e.arguments[1] && returnedOf(skipOuter(e.arguments[1]));
           return [{ times: n, expr: body ?? null }];

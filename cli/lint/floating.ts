@@ -13,8 +13,15 @@ export function floatingQuery(call: ts.CallExpression, checker: ts.TypeChecker):
   let node: ts.Node = call;
   let parent = node.parent;
   // Wrappers that pass the query through unchanged.
-  while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent) || ts.isSatisfiesExpression(parent) || ts.isTypeAssertionExpression(parent)
-    || (ts.isConditionalExpression(parent) && parent.condition !== node))) {
+  while (
+    parent &&
+    (ts.isParenthesizedExpression(parent) ||
+      ts.isAsExpression(parent) ||
+      ts.isNonNullExpression(parent) ||
+      ts.isSatisfiesExpression(parent) ||
+      ts.isTypeAssertionExpression(parent) ||
+      (ts.isConditionalExpression(parent) && parent.condition !== node))
+  ) {
     node = parent;
     parent = node.parent;
   }

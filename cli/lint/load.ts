@@ -10,7 +10,8 @@ export async function loadLint(): Promise<typeof import('./run.js')> {
   try {
     return await import('./run.js');
   } catch (e) {
-    if (isMissingPackage(e, 'typescript')) throw new ProjectError(`quern lint and explain need the TypeScript compiler, which is not installed; run: ${installCommand('typescript')}`, { cause: e });
+    if (isMissingPackage(e, 'typescript'))
+      throw new ProjectError(`quern lint and explain need the TypeScript compiler, which is not installed; run: ${installCommand('typescript')}`, { cause: e });
     throw e;
   }
 }

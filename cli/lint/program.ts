@@ -11,7 +11,12 @@ const DEFAULT_INCLUDE = ['**/*.{ts,tsx,mts,cts}'];
 const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/dist/**', '**/*.d.ts', '**/*.d.mts', '**/*.d.cts'];
 
 /** The files to lint: the config's include/exclude globs, or the paths given on the command line. */
-export async function lintFiles(root: string, include: readonly string[] | undefined, exclude: readonly string[] | undefined, paths?: readonly string[]): Promise<string[]> {
+export async function lintFiles(
+  root: string,
+  include: readonly string[] | undefined,
+  exclude: readonly string[] | undefined,
+  paths?: readonly string[],
+): Promise<string[]> {
   let patterns = include && include.length ? [...include] : DEFAULT_INCLUDE;
   if (paths && paths.length) {
     patterns = [];
@@ -28,12 +33,19 @@ export async function lintFiles(root: string, include: readonly string[] | undef
 
 function compilerOptions(root: string): ts.CompilerOptions {
   const configFile = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
-  let options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true };
+  let options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+  };
   if (configFile) {
     const read = ts.readConfigFile(configFile, ts.sys.readFile);
     if (read.error) throw new ProjectError(`cannot read ${configFile}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile), undefined, configFile);
-    const fatal = parsed.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs: irrelevant, we pass our own files */);
+    const fatal = parsed.errors.filter(
+      (d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs: irrelevant, we pass our own files */,
+    );
     if (fatal.length) throw new ProjectError(`invalid ${configFile}: ${ts.flattenDiagnosticMessageText(fatal[0].messageText, '\n')}`);
     options = parsed.options;
   }
@@ -100,7 +112,9 @@ export function createLintProgram(root: string, files: readonly string[]): LintP
     if (syntax.length) {
       const d = syntax[0];
       const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-      throw new ProjectError(`${f}:${line + 1}:${character + 1}: syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}${syntax.length > 1 ? ` (and ${syntax.length - 1} more)` : ''}`);
+      throw new ProjectError(
+        `${f}:${line + 1}:${character + 1}: syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}${syntax.length > 1 ? ` (and ${syntax.length - 1} more)` : ''}`,
+      );
     }
     sources.push(sf);
   }

@@ -85,7 +85,11 @@ export async function runLint(project: Project, opts: LintOptions, analysis?: An
       distinct++;
       const unanalysed = matches.find((m) => m.report.kind === 'query' && m.report.shape === null);
       if (unanalysed) coveredUnanalysable.add(unanalysed);
-      const at = { file: r.file ? relativePath(root, r.file) : '(unknown site)', line: r.line, col: unanalysed?.site.loc.col ?? matches[0]?.site.loc.col ?? r.col };
+      const at = {
+        file: r.file ? relativePath(root, r.file) : '(unknown site)',
+        line: r.line,
+        col: unanalysed?.site.loc.col ?? matches[0]?.site.loc.col ?? r.col,
+      };
       const model = analyser.modelName(r.model);
       reports.push({ ...at, kind: 'query', model, modelKey: r.model, method: r.method, shape: r.shape, approximate: [], source: 'recorded' });
       const anchors = matches[0]?.site.loc.anchors ?? [r.line];
@@ -94,7 +98,9 @@ export async function runLint(project: Project, opts: LintOptions, analysis?: An
         try {
           plan = analyser.planShape(t, r.shape);
         } catch (e) {
-          throw new ProjectError(`${path}: cannot plan the recorded shape for ${r.model}.${r.method} at ${at.file}:${at.line}: ${e instanceof Error ? e.message : e}`);
+          throw new ProjectError(
+            `${path}: cannot plan the recorded shape for ${r.model}.${r.method} at ${at.file}:${at.line}: ${e instanceof Error ? e.message : e}`,
+          );
         }
         for (const f of analyser.diagnosticFindings(at, model, r.method, t, plan.diagnostics, 'recorded')) raw.push({ finding: f, anchors, abs: r.file ?? '' });
       }
@@ -137,8 +143,9 @@ export async function runLint(project: Project, opts: LintOptions, analysis?: An
     if (seen.has(key)) continue;
     seen.add(key);
     // A batch whose size lint cannot know is what `batch-too-large` is about: its fix suggests that code.
-    const s = findSuppression(suppressionsOf(abs), anchors, finding.code)
-      ?? (finding.code === 'unanalyzable-query' && finding.method === 'batch' ? findSuppression(suppressionsOf(abs), anchors, 'batch-too-large') : undefined);
+    const s =
+      findSuppression(suppressionsOf(abs), anchors, finding.code) ??
+      (finding.code === 'unanalyzable-query' && finding.method === 'batch' ? findSuppression(suppressionsOf(abs), anchors, 'batch-too-large') : undefined);
     if (s) {
       s.used = true;
       suppressed.push({ ...finding, reason: s.reason });
@@ -149,9 +156,21 @@ export async function runLint(project: Project, opts: LintOptions, analysis?: An
       for (const s of list) {
         const at = { file: relativePath(root, abs), line: s.line, col: s.col };
         const base = { ...at, model: null, method: null, target: null, severity: 'warning' as const, suggestedIndex: null, source: 'static' as const };
-        if (!s.reason) findings.push({ ...base, code: 'suppression-without-reason', message: `quern-allow ${s.codes.join(', ')} gives no reason`, fix: `write why the query is acceptable: // quern-allow ${s.codes[0] ?? '<code>'}: <reason>` });
+        if (!s.reason)
+          findings.push({
+            ...base,
+            code: 'suppression-without-reason',
+            message: `quern-allow ${s.codes.join(', ')} gives no reason`,
+            fix: `write why the query is acceptable: // quern-allow ${s.codes[0] ?? '<code>'}: <reason>`,
+          });
         for (const c of s.codes) {
-          if (!LINT_CODES.has(c)) findings.push({ ...base, code: 'suppression-unknown-code', message: `quern-allow names '${c}', which is not a quern diagnostic code`, fix: `use one of: ${[...LINT_CODES].join(', ')}` });
+          if (!LINT_CODES.has(c))
+            findings.push({
+              ...base,
+              code: 'suppression-unknown-code',
+              message: `quern-allow names '${c}', which is not a quern diagnostic code`,
+              fix: `use one of: ${[...LINT_CODES].join(', ')}`,
+            });
         }
       }
     }

@@ -20,7 +20,14 @@ export type SValue =
   | { readonly k: 'obj'; readonly props: ReadonlyMap<string, SValue> }
   | { readonly k: 'arr'; readonly items: readonly SValue[] }
   /** A run-time value of a scalar-ish type; `literals` when the type is a union of literals. */
-  | { readonly k: 'dyn'; readonly prim: Prim; readonly literals?: readonly (string | number | boolean)[]; readonly nullable: boolean; readonly optional: boolean; readonly node: ts.Node }
+  | {
+      readonly k: 'dyn';
+      readonly prim: Prim;
+      readonly literals?: readonly (string | number | boolean)[];
+      readonly nullable: boolean;
+      readonly optional: boolean;
+      readonly node: ts.Node;
+    }
   | { readonly k: 'unknown'; readonly node: ts.Node; readonly why: string };
 
 export const unknownValue = (node: ts.Node, why: string): SValue => ({ k: 'unknown', node, why });
@@ -163,14 +170,20 @@ export class Evaluator {
       const p = id.parent;
       if (ts.isCallExpression(p) && p.arguments[0] === id) {
         const callee = p.expression;
-        return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'assign';
+        return (
+          ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'assign'
+        );
       }
       return false;
     }
     const p = n.parent;
     if (ts.isBinaryExpression(p) && p.left === n && isAssignmentOperator(p.operatorToken.kind)) return true;
     if (ts.isDeleteExpression(p)) return true;
-    if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)) return true;
+    if (
+      (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) &&
+      (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)
+    )
+      return true;
     // x.list.push(…) and friends mutate too.
     if (ts.isCallExpression(p) && p.expression === n && ts.isPropertyAccessExpression(n) && MUTATING_METHODS.has(n.name.text)) return true;
     return false;
@@ -278,7 +291,7 @@ export class Evaluator {
     }
   }
 
-  private inlinableFunction(callee: ts.Expression): ts.SignatureDeclaration & { body?: ts.ConciseBody } | undefined {
+  private inlinableFunction(callee: ts.Expression): (ts.SignatureDeclaration & { body?: ts.ConciseBody }) | undefined {
     const e = skipOuter(callee);
     if (!ts.isIdentifier(e)) return undefined;
     let sym = this.checker.getSymbolAtLocation(e);
@@ -305,7 +318,12 @@ export class Evaluator {
   }
 }
 
-interface NodeClass { prim: Prim; literals: (string | number | boolean)[]; nullable: boolean; optional: boolean }
+interface NodeClass {
+  prim: Prim;
+  literals: (string | number | boolean)[];
+  nullable: boolean;
+  optional: boolean;
+}
 
 /** Syntactic classification of simple annotations; undefined when the checker must decide. */
 function classifyTypeNode(t: ts.TypeNode): NodeClass | 'null' | undefined {
@@ -316,26 +334,67 @@ function classifyTypeNode(t: ts.TypeNode): NodeClass | 'null' | undefined {
   for (let p of parts) {
     while (ts.isParenthesizedTypeNode(p)) p = p.type;
     switch (p.kind) {
-      case ts.SyntaxKind.StringKeyword: prims.add('string'); allLiteral = false; continue;
-      case ts.SyntaxKind.NumberKeyword: prims.add('number'); allLiteral = false; continue;
-      case ts.SyntaxKind.BooleanKeyword: prims.add('boolean'); allLiteral = false; continue;
-      case ts.SyntaxKind.BigIntKeyword: prims.add('bigint'); allLiteral = false; continue;
-      case ts.SyntaxKind.UndefinedKeyword: case ts.SyntaxKind.VoidKeyword: out.optional = true; continue;
-      case ts.SyntaxKind.ArrayType: prims.add('array'); allLiteral = false; continue;
+      case ts.SyntaxKind.StringKeyword:
+        prims.add('string');
+        allLiteral = false;
+        continue;
+      case ts.SyntaxKind.NumberKeyword:
+        prims.add('number');
+        allLiteral = false;
+        continue;
+      case ts.SyntaxKind.BooleanKeyword:
+        prims.add('boolean');
+        allLiteral = false;
+        continue;
+      case ts.SyntaxKind.BigIntKeyword:
+        prims.add('bigint');
+        allLiteral = false;
+        continue;
+      case ts.SyntaxKind.UndefinedKeyword:
+      case ts.SyntaxKind.VoidKeyword:
+        out.optional = true;
+        continue;
+      case ts.SyntaxKind.ArrayType:
+        prims.add('array');
+        allLiteral = false;
+        continue;
       case ts.SyntaxKind.TypeOperator:
-        if ((p as ts.TypeOperatorNode).operator === ts.SyntaxKind.ReadonlyKeyword && ts.isArrayTypeNode((p as ts.TypeOperatorNode).type)) { prims.add('array'); allLiteral = false; continue; }
+        if ((p as ts.TypeOperatorNode).operator === ts.SyntaxKind.ReadonlyKeyword && ts.isArrayTypeNode((p as ts.TypeOperatorNode).type)) {
+          prims.add('array');
+          allLiteral = false;
+          continue;
+        }
         return undefined;
       case ts.SyntaxKind.LiteralType: {
         const l = (p as ts.LiteralTypeNode).literal;
-        if (l.kind === ts.SyntaxKind.NullKeyword) { out.nullable = true; continue; }
-        if (ts.isStringLiteral(l)) { prims.add('string'); out.literals.push(l.text); continue; }
-        if (ts.isNumericLiteral(l)) { prims.add('number'); out.literals.push(Number(l.text)); continue; }
-        if (l.kind === ts.SyntaxKind.TrueKeyword || l.kind === ts.SyntaxKind.FalseKeyword) { prims.add('boolean'); out.literals.push(l.kind === ts.SyntaxKind.TrueKeyword); continue; }
+        if (l.kind === ts.SyntaxKind.NullKeyword) {
+          out.nullable = true;
+          continue;
+        }
+        if (ts.isStringLiteral(l)) {
+          prims.add('string');
+          out.literals.push(l.text);
+          continue;
+        }
+        if (ts.isNumericLiteral(l)) {
+          prims.add('number');
+          out.literals.push(Number(l.text));
+          continue;
+        }
+        if (l.kind === ts.SyntaxKind.TrueKeyword || l.kind === ts.SyntaxKind.FalseKeyword) {
+          prims.add('boolean');
+          out.literals.push(l.kind === ts.SyntaxKind.TrueKeyword);
+          continue;
+        }
         return undefined;
       }
       case ts.SyntaxKind.TypeReference: {
         const r = p as ts.TypeReferenceNode;
-        if (ts.isIdentifier(r.typeName) && r.typeName.text === 'Date' && !r.typeArguments) { prims.add('date'); allLiteral = false; continue; }
+        if (ts.isIdentifier(r.typeName) && r.typeName.text === 'Date' && !r.typeArguments) {
+          prims.add('date');
+          allLiteral = false;
+          continue;
+        }
         return undefined;
       }
       default:
@@ -349,7 +408,8 @@ function classifyTypeNode(t: ts.TypeNode): NodeClass | 'null' | undefined {
   return out;
 }
 
-type Classified = 'object' | { kind: 'undef' } | { kind: 'null' } | { kind: 'dyn'; prim: Prim; literals?: (string | number | boolean)[]; nullable: boolean; optional: boolean };
+type Classified =
+  'object' | { kind: 'undef' } | { kind: 'null' } | { kind: 'dyn'; prim: Prim; literals?: (string | number | boolean)[]; nullable: boolean; optional: boolean };
 
 function classify(checker: ts.TypeChecker, t: ts.Type): Classified {
   const parts = t.isUnion() ? t.types : [t];
@@ -360,23 +420,66 @@ function classify(checker: ts.TypeChecker, t: ts.Type): Classified {
   let allLiteral = true;
   for (const p of parts) {
     const f = p.flags;
-    if (f & ts.TypeFlags.Null) { nullable = true; continue; }
-    if (f & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) { optional = true; continue; }
-    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) { prims.add('any'); allLiteral = false; continue; }
-    if (f & ts.TypeFlags.StringLiteral) { prims.add('string'); literals.push((p as ts.StringLiteralType).value); continue; }
-    if (f & ts.TypeFlags.NumberLiteral) { prims.add('number'); literals.push((p as ts.NumberLiteralType).value); continue; }
-    if (f & ts.TypeFlags.BooleanLiteral) { prims.add('boolean'); literals.push((p as { intrinsicName?: string }).intrinsicName === 'true'); continue; }
+    if (f & ts.TypeFlags.Null) {
+      nullable = true;
+      continue;
+    }
+    if (f & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) {
+      optional = true;
+      continue;
+    }
+    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
+      prims.add('any');
+      allLiteral = false;
+      continue;
+    }
+    if (f & ts.TypeFlags.StringLiteral) {
+      prims.add('string');
+      literals.push((p as ts.StringLiteralType).value);
+      continue;
+    }
+    if (f & ts.TypeFlags.NumberLiteral) {
+      prims.add('number');
+      literals.push((p as ts.NumberLiteralType).value);
+      continue;
+    }
+    if (f & ts.TypeFlags.BooleanLiteral) {
+      prims.add('boolean');
+      literals.push((p as { intrinsicName?: string }).intrinsicName === 'true');
+      continue;
+    }
     allLiteral = false;
-    if (f & (ts.TypeFlags.StringLike)) { prims.add('string'); continue; }
-    if (f & ts.TypeFlags.NumberLike) { prims.add('number'); continue; }
-    if (f & ts.TypeFlags.BigIntLike) { prims.add('bigint'); continue; }
-    if (f & ts.TypeFlags.BooleanLike) { prims.add('boolean'); continue; }
+    if (f & ts.TypeFlags.StringLike) {
+      prims.add('string');
+      continue;
+    }
+    if (f & ts.TypeFlags.NumberLike) {
+      prims.add('number');
+      continue;
+    }
+    if (f & ts.TypeFlags.BigIntLike) {
+      prims.add('bigint');
+      continue;
+    }
+    if (f & ts.TypeFlags.BooleanLike) {
+      prims.add('boolean');
+      continue;
+    }
     if (f & ts.TypeFlags.Object) {
-      if (p.getSymbol()?.getName() === 'Date') { prims.add('date'); continue; }
-      if (checker.isArrayType(p) || checker.isTupleType(p)) { prims.add('array'); continue; }
+      if (p.getSymbol()?.getName() === 'Date') {
+        prims.add('date');
+        continue;
+      }
+      if (checker.isArrayType(p) || checker.isTupleType(p)) {
+        prims.add('array');
+        continue;
+      }
       return 'object';
     }
-    if (f & ts.TypeFlags.TypeParameter) { prims.add('any'); continue; }
+    if (f & ts.TypeFlags.TypeParameter) {
+      prims.add('any');
+      continue;
+    }
     return 'object';
   }
   if (prims.size === 0) return optional && !nullable ? { kind: 'undef' } : nullable && !optional ? { kind: 'null' } : { kind: 'undef' };
@@ -393,7 +496,8 @@ function isAssignmentOperator(k: ts.SyntaxKind): boolean {
 
 export function skipOuter(e: ts.Expression): ts.Expression {
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e))
+      e = e.expression;
     else if (ts.isAwaitExpression(e)) e = e.expression;
     else return e;
   }
@@ -413,7 +517,15 @@ const isNull = (v: SValue) => v.k === 'lit' && v.v === null;
 function leafPrim(v: SValue): Prim {
   if (v.k === 'dyn') return v.prim;
   if (v.k !== 'lit') return 'any';
-  return typeof v.v === 'string' ? 'string' : typeof v.v === 'number' ? 'number' : typeof v.v === 'boolean' ? 'boolean' : typeof v.v === 'bigint' ? 'bigint' : 'any';
+  return typeof v.v === 'string'
+    ? 'string'
+    : typeof v.v === 'number'
+      ? 'number'
+      : typeof v.v === 'boolean'
+        ? 'boolean'
+        : typeof v.v === 'bigint'
+          ? 'bigint'
+          : 'any';
 }
 
 function leafLiterals(v: SValue): (string | number | boolean)[] | undefined {

@@ -25,10 +25,17 @@ export async function targetDescriptor(name: TargetName): Promise<TargetDescript
 
 /** `--target a,b` (repeatable) → validated deploy targets; undefined → the config's targets, else postgres. */
 export function parseDeployTargets(flag: readonly string[] | undefined, configured: readonly DeployTarget[] | undefined): DeployTarget[] {
-  const raw = flag && flag.length ? flag.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) : [...(configured ?? ['postgres'])];
+  const raw =
+    flag && flag.length
+      ? flag
+          .flatMap((t) => t.split(','))
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [...(configured ?? ['postgres'])];
   const out: DeployTarget[] = [];
   for (const t of raw) {
-    if (!DEPLOY_TARGETS.includes(t as DeployTarget)) throw new ProjectError(`unknown target '${t}'${didYouMean(t, DEPLOY_TARGETS)}; expected ${DEPLOY_TARGETS.join(', ')}`);
+    if (!DEPLOY_TARGETS.includes(t as DeployTarget))
+      throw new ProjectError(`unknown target '${t}'${didYouMean(t, DEPLOY_TARGETS)}; expected ${DEPLOY_TARGETS.join(', ')}`);
     if (!out.includes(t as DeployTarget)) out.push(t as DeployTarget);
   }
   return out;

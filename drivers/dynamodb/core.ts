@@ -7,10 +7,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  BatchGetItemCommand, DeleteItemCommand, DynamoDBServiceException, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand,
-  TransactWriteItemsCommand, UpdateItemCommand,
-  type AttributeValue, type BatchGetItemCommandOutput, type DeleteItemCommandOutput, type DynamoDBClient, type GetItemCommandOutput,
-  type QueryCommandOutput, type ScanCommandOutput, type TransactWriteItem, type UpdateItemCommandOutput,
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type BatchGetItemCommandOutput,
+  type DeleteItemCommandOutput,
+  type DynamoDBClient,
+  type GetItemCommandOutput,
+  type QueryCommandOutput,
+  type ScanCommandOutput,
+  type TransactWriteItem,
+  type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { QuernError, ValidationError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
@@ -19,13 +33,37 @@ import type { KvCondition, KvKeyCondition, KvValue } from '../../src/plan/kv/ops
 import { andOf } from '../../src/plan/kv/filter.js';
 import { COLLECTION_PK, COLLECTION_SK, kvSchema } from '../../src/schema/colocation.js';
 import {
-  KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvDriverCore, type KvEntryPage, type KvPage, type KvQueryRequest,
-  type KvScanRequest, type KvWriteItem, type Log, type Resolve, type Row,
+  KvConditionFailed,
+  KvTransactionCancelled,
+  type KeyValues,
+  type KvCancelReason,
+  type KvDriverCore,
+  type KvEntryPage,
+  type KvPage,
+  type KvQueryRequest,
+  type KvScanRequest,
+  type KvWriteItem,
+  type Log,
+  type Resolve,
+  type Row,
 } from '../../src/engine/kv/core.js';
 import { decimalVariants } from '../../src/engine/kv/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
-import { attributeDef, checkKeyValue, collectionKey, decodeKey, decodeRow, encodeField, encodeItem, encodeKey, encodeScalar, itemSize, MAX_ITEM_BYTES, shardAttributes } from './marshal.js';
+import {
+  attributeDef,
+  checkKeyValue,
+  collectionKey,
+  decodeKey,
+  decodeRow,
+  encodeField,
+  encodeItem,
+  encodeKey,
+  encodeScalar,
+  itemSize,
+  MAX_ITEM_BYTES,
+  shardAttributes,
+} from './marshal.js';
 import { gsiAttributes } from './tables.js';
 import { backoff, DEFAULT_RETRY, isNetwork, mapError, send, sleep, slim, type AnyCommand, type SendPolicy, type SendMeta } from './send.js';
 import { UNIQUE_PK, UNIQUE_TABLE, uniqueEntryItem, uniqueEntryKey } from './unique.js';
@@ -41,7 +79,8 @@ const pickKeyOf = (m: ModelDef, row: Row): KeyValues => Object.fromEntries(m.key
 /** Key attribute values in DynamoDB's order: S by UTF-8 bytes, N numerically (B does not key quern tables). */
 function compareKeyValues(a: AttributeValue, b: AttributeValue): number {
   if (a.N !== undefined && b.N !== undefined) {
-    const x = Number(a.N), y = Number(b.N);
+    const x = Number(a.N),
+      y = Number(b.N);
     if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) return x - y;
     if (/^-?\d+$/.test(a.N) && /^-?\d+$/.test(b.N)) return BigInt(a.N) < BigInt(b.N) ? -1 : BigInt(a.N) > BigInt(b.N) ? 1 : 0;
     return x - y;
@@ -54,7 +93,8 @@ function emptyBetween(m: ModelDef, req: KvQueryRequest): boolean {
   const sort = req.key.sort;
   if (!sort || sort.cond.op !== 'between') return false;
   const def = m.fields[sort.attr];
-  const low = req.resolve(sort.cond.low), high = req.resolve(sort.cond.high);
+  const low = req.resolve(sort.cond.low),
+    high = req.resolve(sort.cond.high);
   if (!def || low === null || low === undefined || high === null || high === undefined) return false;
   return compareKeyValues(encodeScalar(def, low), encodeScalar(def, high)) > 0;
 }
@@ -197,10 +237,20 @@ export class DynamoCore implements KvDriverCore {
     let parent: Row | null = null;
     let start: Item | undefined;
     do {
-      const page: QueryCommandOutput = await this.call<QueryCommandOutput>(() => new QueryCommand({
-        TableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': COLLECTION_PK }, ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true, ExclusiveStartKey: start, Limit: this.readPageLimit,
-      }), { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
+      const page: QueryCommandOutput = await this.call<QueryCommandOutput>(
+        () =>
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': COLLECTION_PK },
+            ExpressionAttributeValues: { ':pk': pk },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+            Limit: this.readPageLimit,
+          }),
+        { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 },
+        log,
+      );
       for (const item of page.Items ?? []) {
         const sk = item[COLLECTION_SK]?.S ?? '';
         if (sk === m.colocation!.sk) {
@@ -220,7 +270,10 @@ export class DynamoCore implements KvDriverCore {
     const text = renderCondition(c, sink, m.key[0], (attr) => m.fields[attr]?.kind === 'list');
     // DynamoDB's documented limit on any expression string; past it the request is rejected.
     if (text.length > MAX_EXPRESSION_BYTES) {
-      throw new ValidationError(m.name, `the filter or condition needs a ${text.length}-byte DynamoDB expression; DynamoDB allows ${MAX_EXPRESSION_BYTES} bytes: pass fewer values to in/notIn or fewer OR branches`);
+      throw new ValidationError(
+        m.name,
+        `the filter or condition needs a ${text.length}-byte DynamoDB expression; DynamoDB allows ${MAX_EXPRESSION_BYTES} bytes: pass fewer values to in/notIn or fewer OR branches`,
+      );
     }
     return text;
   }
@@ -257,8 +310,11 @@ export class DynamoCore implements KvDriverCore {
   async get(modelKey: string, key: KeyValues, log: Log): Promise<Row | null> {
     const m = this.model(modelKey);
     const TableName = this.tableName(m);
-    const out = await this.call<GetItemCommandOutput>(() => new GetItemCommand({ TableName, Key: encodeKey(m, key), ConsistentRead: true }),
-      { operation: 'GetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
+    const out = await this.call<GetItemCommandOutput>(
+      () => new GetItemCommand({ TableName, Key: encodeKey(m, key), ConsistentRead: true }),
+      { operation: 'GetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) },
+      log,
+    );
     return out.Item ? decodeRow(m, out.Item) : null;
   }
 
@@ -271,13 +327,23 @@ export class DynamoCore implements KvDriverCore {
     const rows: Row[] = [];
     for (let round = 0; pending.length > 0; round++) {
       const req = pending;
-      const out = await this.call<BatchGetItemCommandOutput>(() => new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: req, ConsistentRead: true } } }),
-        { operation: 'BatchGetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as BatchGetItemCommandOutput).Responses?.[TableName]?.length ?? 0 }, log);
+      const out = await this.call<BatchGetItemCommandOutput>(
+        () => new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: req, ConsistentRead: true } } }),
+        {
+          operation: 'BatchGetItem',
+          idempotent: true,
+          model: m.name,
+          table: TableName,
+          rowCount: (o) => (o as BatchGetItemCommandOutput).Responses?.[TableName]?.length ?? 0,
+        },
+        log,
+      );
       for (const item of out.Responses?.[TableName] ?? []) rows.push(decodeRow(m, item));
       pending = (out.UnprocessedKeys?.[TableName]?.Keys ?? []) as Item[];
       if (pending.length > 0) {
         // Unprocessed keys mean the table is throttling: back off before asking again.
-        if (round + 1 >= this.retry.attempts * 2) throw new ValidationError(m.name, `BatchGetItem left ${pending.length} keys unprocessed after ${round + 1} rounds (throttled)`);
+        if (round + 1 >= this.retry.attempts * 2)
+          throw new ValidationError(m.name, `BatchGetItem left ${pending.length} keys unprocessed after ${round + 1} rounds (throttled)`);
         await sleep(backoff(this.retry, round));
       }
     }
@@ -292,19 +358,29 @@ export class DynamoCore implements KvDriverCore {
     const onCollection = !!m.colocation && req.index === null;
     const resolve = onCollection ? collectionResolve(m, req) : req.resolve;
     const key = onCollection ? collectionKeyCondition(m, req.key) : req.key;
-    const out = await this.call<QueryCommandOutput>(() => {
-      const sink = this.sink(m, resolve);
-      const KeyConditionExpression = renderKeyCondition(key, sink);
-      const FilterExpression = this.condition(m, req.filter, sink);
-      return new QueryCommand({
-        TableName, IndexName: req.index ?? undefined, KeyConditionExpression, FilterExpression,
-        ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
-        ScanIndexForward: req.forward, Limit: this.limit(req.pageSize), Select: req.select === 'count' ? 'COUNT' : undefined,
-        ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey, this.keyAttributes(req.model, req.index)) : undefined,
-        // Table reads are strongly consistent (read-your-writes); GSIs cannot be.
-        ConsistentRead: req.index ? undefined : true,
-      });
-    }, { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
+    const out = await this.call<QueryCommandOutput>(
+      () => {
+        const sink = this.sink(m, resolve);
+        const KeyConditionExpression = renderKeyCondition(key, sink);
+        const FilterExpression = this.condition(m, req.filter, sink);
+        return new QueryCommand({
+          TableName,
+          IndexName: req.index ?? undefined,
+          KeyConditionExpression,
+          FilterExpression,
+          ExpressionAttributeNames: sink.expressionNames,
+          ExpressionAttributeValues: sink.expressionValues,
+          ScanIndexForward: req.forward,
+          Limit: this.limit(req.pageSize),
+          Select: req.select === 'count' ? 'COUNT' : undefined,
+          ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey, this.keyAttributes(req.model, req.index)) : undefined,
+          // Table reads are strongly consistent (read-your-writes); GSIs cannot be.
+          ConsistentRead: req.index ? undefined : true,
+        });
+      },
+      { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 },
+      log,
+    );
     return {
       items: (out.Items ?? []).map((i) => decodeRow(m, i)),
       count: out.Count ?? 0,
@@ -317,15 +393,24 @@ export class DynamoCore implements KvDriverCore {
     const TableName = this.tableName(m);
     // A collection table holds several models: a Scan keeps this model's items only.
     const filter = m.colocation ? andOf([collectionFilter(m), ...(req.filter ? [req.filter] : [])]) : req.filter;
-    const out = await this.call<ScanCommandOutput>(() => {
-      const sink = this.sink(m, req.resolve);
-      const FilterExpression = this.condition(m, filter, sink);
-      return new ScanCommand({
-        TableName, FilterExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
-        Limit: this.limit(req.pageSize), Select: req.select === 'count' ? 'COUNT' : undefined, ConsistentRead: true,
-        ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey) : undefined,
-      });
-    }, { operation: 'Scan', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as ScanCommandOutput).Count ?? 0 }, log);
+    const out = await this.call<ScanCommandOutput>(
+      () => {
+        const sink = this.sink(m, req.resolve);
+        const FilterExpression = this.condition(m, filter, sink);
+        return new ScanCommand({
+          TableName,
+          FilterExpression,
+          ExpressionAttributeNames: sink.expressionNames,
+          ExpressionAttributeValues: sink.expressionValues,
+          Limit: this.limit(req.pageSize),
+          Select: req.select === 'count' ? 'COUNT' : undefined,
+          ConsistentRead: true,
+          ExclusiveStartKey: req.startKey ? encodeKey(m, req.startKey) : undefined,
+        });
+      },
+      { operation: 'Scan', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as ScanCommandOutput).Count ?? 0 },
+      log,
+    );
     return {
       items: (out.Items ?? []).map((i) => decodeRow(m, i)),
       count: out.Count ?? 0,
@@ -337,21 +422,39 @@ export class DynamoCore implements KvDriverCore {
     const m = this.model(modelKey);
     if (values.some((v) => v === null || v === undefined)) return null;
     const TableName = this.uniqueTable;
-    const out = await this.call<GetItemCommandOutput>(() => new GetItemCommand({ TableName, Key: { [UNIQUE_PK]: { S: uniqueEntryKey(m, constraint, values) } }, ConsistentRead: true }),
-      { operation: 'GetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) }, log);
+    const out = await this.call<GetItemCommandOutput>(
+      () => new GetItemCommand({ TableName, Key: { [UNIQUE_PK]: { S: uniqueEntryKey(m, constraint, values) } }, ConsistentRead: true }),
+      { operation: 'GetItem', idempotent: true, model: m.name, table: TableName, rowCount: (o) => ((o as GetItemCommandOutput).Item ? 1 : 0) },
+      log,
+    );
     const k = out.Item?.k?.M;
     return k ? decodeKey(m, k) : null;
   }
 
-  async listEntries(modelKey: string, field: string, element: unknown, startKey: KeyValues | null, pageSize: number | undefined, log: Log): Promise<KvEntryPage> {
+  async listEntries(
+    modelKey: string,
+    field: string,
+    element: unknown,
+    startKey: KeyValues | null,
+    pageSize: number | undefined,
+    log: Log,
+  ): Promise<KvEntryPage> {
     const m = this.model(modelKey);
     const TableName = this.listTable;
-    const out = await this.call<QueryCommandOutput>(() => new QueryCommand({
-      TableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': LIST_PK },
-      ExpressionAttributeValues: { ':pk': { S: listEntryPk(m, field, element) } },
-      Limit: this.limit(pageSize), ConsistentRead: true,
-      ExclusiveStartKey: startKey ? (startKey as Record<string, AttributeValue>) : undefined,
-    }), { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 }, log);
+    const out = await this.call<QueryCommandOutput>(
+      () =>
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': LIST_PK },
+          ExpressionAttributeValues: { ':pk': { S: listEntryPk(m, field, element) } },
+          Limit: this.limit(pageSize),
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey ? (startKey as Record<string, AttributeValue>) : undefined,
+        }),
+      { operation: 'Query', idempotent: true, model: m.name, table: TableName, rowCount: (o) => (o as QueryCommandOutput).Count ?? 0 },
+      log,
+    );
     return {
       keys: (out.Items ?? []).map((i) => decodeKey(m, i.k?.M ?? {})),
       lastKey: out.LastEvaluatedKey ? (out.LastEvaluatedKey as KeyValues) : null,
@@ -373,7 +476,16 @@ export class DynamoCore implements KvDriverCore {
     this.checkSize(m, w.item, Item);
     const sink = this.sink(m, w.resolve);
     const ConditionExpression = this.condition(m, w.condition, sink);
-    return { m, input: { TableName: this.tableName(m), Item, ConditionExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues } };
+    return {
+      m,
+      input: {
+        TableName: this.tableName(m),
+        Item,
+        ConditionExpression,
+        ExpressionAttributeNames: sink.expressionNames,
+        ExpressionAttributeValues: sink.expressionValues,
+      },
+    };
   }
 
   private encodeItem(m: ModelDef, row: Row): Item {
@@ -394,8 +506,12 @@ export class DynamoCore implements KvDriverCore {
     return {
       m,
       input: {
-        TableName: this.tableName(m), Key, UpdateExpression: UpdateExpression || undefined, ConditionExpression,
-        ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues,
+        TableName: this.tableName(m),
+        Key,
+        UpdateExpression: UpdateExpression || undefined,
+        ConditionExpression,
+        ExpressionAttributeNames: sink.expressionNames,
+        ExpressionAttributeValues: sink.expressionValues,
       },
     };
   }
@@ -404,7 +520,16 @@ export class DynamoCore implements KvDriverCore {
     const m = this.model(w.model);
     const sink = this.sink(m, w.resolve);
     const ConditionExpression = this.condition(m, w.condition, sink);
-    return { m, input: { TableName: this.tableName(m), Key: encodeKey(m, w.key), ConditionExpression, ExpressionAttributeNames: sink.expressionNames, ExpressionAttributeValues: sink.expressionValues } };
+    return {
+      m,
+      input: {
+        TableName: this.tableName(m),
+        Key: encodeKey(m, w.key),
+        ConditionExpression,
+        ExpressionAttributeNames: sink.expressionNames,
+        ExpressionAttributeValues: sink.expressionValues,
+      },
+    };
   }
 
   async put(w: Extract<KvWriteItem, { kind: 'Put' }>, log: Log): Promise<void> {
@@ -432,15 +557,22 @@ export class DynamoCore implements KvDriverCore {
       if (!row || (w.condition && !evaluate(w.condition, row, w.resolve, m))) throw new KvConditionFailed(row);
       return row;
     }
-    const out = await this.call<UpdateItemCommandOutput>(() => new UpdateItemCommand({ ...input, UpdateExpression: input.UpdateExpression, ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-      { operation: 'UpdateItem', model: m.name, table: input.TableName, rowCount: () => 1 }, log);
+    const out = await this.call<UpdateItemCommandOutput>(
+      () =>
+        new UpdateItemCommand({ ...input, UpdateExpression: input.UpdateExpression, ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      { operation: 'UpdateItem', model: m.name, table: input.TableName, rowCount: () => 1 },
+      log,
+    );
     return decodeRow(m, out.Attributes ?? {});
   }
 
   async delete(w: Extract<KvWriteItem, { kind: 'Delete' }>, log: Log): Promise<Row> {
     const { m, input } = this.deleteInput(w);
-    const out = await this.call<DeleteItemCommandOutput>(() => new DeleteItemCommand({ ...input, ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-      { operation: 'DeleteItem', model: m.name, table: input.TableName, rowCount: () => 1 }, log);
+    const out = await this.call<DeleteItemCommandOutput>(
+      () => new DeleteItemCommand({ ...input, ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      { operation: 'DeleteItem', model: m.name, table: input.TableName, rowCount: () => 1 },
+      log,
+    );
     return decodeRow(m, out.Attributes ?? {});
   }
 
@@ -459,7 +591,16 @@ export class DynamoCore implements KvDriverCore {
           const { m, input } = this.updateInput(w);
           models.push(m);
           if (!input.UpdateExpression) {
-            return { ConditionCheck: { TableName: input.TableName, Key: input.Key, ConditionExpression: input.ConditionExpression ?? `attribute_exists(#k)`, ExpressionAttributeNames: input.ExpressionAttributeNames ?? { '#k': m.key[0] }, ExpressionAttributeValues: input.ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
+            return {
+              ConditionCheck: {
+                TableName: input.TableName,
+                Key: input.Key,
+                ConditionExpression: input.ConditionExpression ?? `attribute_exists(#k)`,
+                ExpressionAttributeNames: input.ExpressionAttributeNames ?? { '#k': m.key[0] },
+                ExpressionAttributeValues: input.ExpressionAttributeValues,
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            };
           }
           return { Update: { ...input, UpdateExpression: input.UpdateExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
         }
@@ -473,8 +614,10 @@ export class DynamoCore implements KvDriverCore {
           models.push(null);
           return {
             Put: {
-              TableName: this.uniqueTable, Item: uniqueEntryItem(m, w.constraint, w.values, w.key),
-              ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': UNIQUE_PK },
+              TableName: this.uniqueTable,
+              Item: uniqueEntryItem(m, w.constraint, w.values, w.key),
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': UNIQUE_PK },
             },
           };
         }
@@ -484,8 +627,10 @@ export class DynamoCore implements KvDriverCore {
           // Only release an entry that is ours; an absent one is already released.
           return {
             Delete: {
-              TableName: this.uniqueTable, Key: { [UNIQUE_PK]: { S: uniqueEntryKey(m, w.constraint, w.values) } },
-              ConditionExpression: 'attribute_not_exists(#pk) OR #k = :k', ExpressionAttributeNames: { '#pk': UNIQUE_PK, '#k': 'k' },
+              TableName: this.uniqueTable,
+              Key: { [UNIQUE_PK]: { S: uniqueEntryKey(m, w.constraint, w.values) } },
+              ConditionExpression: 'attribute_not_exists(#pk) OR #k = :k',
+              ExpressionAttributeNames: { '#pk': UNIQUE_PK, '#k': 'k' },
               ExpressionAttributeValues: { ':k': { M: encodeKey(m, w.key) } },
             },
           };
@@ -505,7 +650,17 @@ export class DynamoCore implements KvDriverCore {
     const first = models.find((m) => m) ?? null;
     // One token for every retry of this transaction: DynamoDB then applies it at most once.
     const ClientRequestToken = randomUUID();
-    await this.call(() => new TransactWriteItemsCommand({ TransactItems: tx, ClientRequestToken }),
-      { operation: 'TransactWriteItems', idempotent: true, model: first?.name, table: first ? this.tableName(first) : this.uniqueTable, rowCount: () => items.length }, log, models);
+    await this.call(
+      () => new TransactWriteItemsCommand({ TransactItems: tx, ClientRequestToken }),
+      {
+        operation: 'TransactWriteItems',
+        idempotent: true,
+        model: first?.name,
+        table: first ? this.tableName(first) : this.uniqueTable,
+        rowCount: () => items.length,
+      },
+      log,
+      models,
+    );
   }
 }

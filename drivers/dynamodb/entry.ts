@@ -13,8 +13,24 @@ const api: typeof Driver = await import('./index.js');
 
 export type { DynamoOptions, DynamoDriver } from './index.js';
 export const {
-  dynamodb, dynamodbTarget, describeOperation,
-  createTableInput, uniqueTableInput, schemaTableInputs, gsiInput, attributeType, ensureTable, waitActive, pushTables,
-  uniqueEntryKey, uniqueEntryItem, UNIQUE_TABLE, UNIQUE_PK,
-  encodeField, decodeField, encodeRow, decodeRow, encodeKey,
+  dynamodb,
+  dynamodbTarget,
+  describeOperation,
+  createTableInput,
+  uniqueTableInput,
+  schemaTableInputs,
+  gsiInput,
+  attributeType,
+  ensureTable,
+  waitActive,
+  pushTables,
+  uniqueEntryKey,
+  uniqueEntryItem,
+  UNIQUE_TABLE,
+  UNIQUE_PK,
+  encodeField,
+  decodeField,
+  encodeRow,
+  decodeRow,
+  encodeKey,
 } = api;

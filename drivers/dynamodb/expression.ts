@@ -120,7 +120,9 @@ export function renderUpdate(updates: readonly KvUpdate[], sink: ExpressionSink,
       }
     }
   }
-  return [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '', add.length ? `ADD ${add.join(', ')}` : ''].filter(Boolean).join(' ');
+  return [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '', add.length ? `ADD ${add.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Collects `#n`/`:v` placeholders for one request. */
@@ -190,11 +192,16 @@ export class DescribeSink implements ExpressionSink {
   }
   ref(ref: KvValue): string {
     switch (ref.from) {
-      case 'param': return `:v${ref.slot}`;
-      case 'lookup': return `<unique-index ${ref.attr}>`;
-      case 'parent': return `<parent ${ref.field}>`;
-      case 'item': return `<current ${ref.field}>`;
-      case 'const': return JSON.stringify(ref.value);
+      case 'param':
+        return `:v${ref.slot}`;
+      case 'lookup':
+        return `<unique-index ${ref.attr}>`;
+      case 'parent':
+        return `<parent ${ref.field}>`;
+      case 'item':
+        return `<current ${ref.field}>`;
+      case 'const':
+        return JSON.stringify(ref.value);
       default: {
         const never: never = ref;
         throw new Error(`unhandled value ${JSON.stringify(never)}`);

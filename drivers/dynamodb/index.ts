@@ -51,14 +51,15 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
   let connectTimeoutMs = resolveTimeouts(undefined, fromDriver).connectTimeoutMs;
   // Made on first use, so that createClient's connectTimeoutMs reaches the HTTP handler.
   let client = opts.client;
-  const sdk = (): DynamoDBClient => client ??= new DynamoDBClient({
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(opts.region ? { region: opts.region } : {}),
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    // quern retries itself (with jitter, and idempotency tokens for transactions).
-    maxAttempts: 1,
-    ...(connectTimeoutMs > 0 ? { requestHandler: { connectionTimeout: connectTimeoutMs } } : {}),
-  });
+  const sdk = (): DynamoDBClient =>
+    (client ??= new DynamoDBClient({
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      // quern retries itself (with jitter, and idempotency tokens for transactions).
+      maxAttempts: 1,
+      ...(connectTimeoutMs > 0 ? { requestHandler: { connectionTimeout: connectTimeoutMs } } : {}),
+    }));
   const prefix = opts.tablePrefix ?? '';
   const endpoint = opts.endpoint ?? (opts.region ? `DynamoDB (${opts.region})` : 'DynamoDB');
   const policy = (t: ConnectSettings): SendPolicy => ({ ...DEFAULT_RETRY, ...opts.retry, ...t, endpoint });
@@ -72,7 +73,9 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
     async connect(schema: SchemaDef, settings?: Partial<ConnectSettings>): Promise<Executor> {
       const t = resolveTimeouts(settings, fromDriver);
       if (settings?.connectTimeoutMs !== undefined && !client) connectTimeoutMs = settings.connectTimeoutMs;
-      const inner = new KvExecutor(new DynamoCore(sdk(), schema, prefix, policy(t), opts.readPageLimit), dynamodbCapabilities, { concurrency: opts.concurrency });
+      const inner = new KvExecutor(new DynamoCore(sdk(), schema, prefix, policy(t), opts.readPageLimit), dynamodbCapabilities, {
+        concurrency: opts.concurrency,
+      });
       return refuseWhenClosed(inner, () => closed, 'dynamodb');
     },
     async push(schema: SchemaDef) {

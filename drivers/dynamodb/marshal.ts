@@ -37,12 +37,14 @@ const MAX_DIGITS = 38;
 function num(v: unknown, path: string): string {
   if (typeof v === 'bigint') {
     const s = v.toString();
-    if (s.replace('-', '').length > MAX_DIGITS) throw new ValidationError(path, `${s} has more than ${MAX_DIGITS} digits, which DynamoDB cannot store as a number`);
+    if (s.replace('-', '').length > MAX_DIGITS)
+      throw new ValidationError(path, `${s} has more than ${MAX_DIGITS} digits, which DynamoDB cannot store as a number`);
     return s;
   }
   if (typeof v === 'number' && Number.isFinite(v)) {
     const a = Math.abs(v);
-    if (a !== 0 && (a < MIN_MAGNITUDE || a >= MAX_MAGNITUDE)) throw new ValidationError(path, `${v} is outside the range DynamoDB stores numbers in (magnitudes 1e-130 to 1e126, or 0)`);
+    if (a !== 0 && (a < MIN_MAGNITUDE || a >= MAX_MAGNITUDE))
+      throw new ValidationError(path, `${v} is outside the range DynamoDB stores numbers in (magnitudes 1e-130 to 1e126, or 0)`);
     return String(v);
   }
   throw new DriverError('dynamodb', `expected a number, got ${typeof v}`);
@@ -58,7 +60,11 @@ function jsonToAttr(v: unknown, path: string): AttributeValue {
     const m: Item = {};
     for (const [k, x] of Object.entries(v as Row)) {
       if (x === undefined) continue;
-      if (k === '') throw new ValidationError(path, 'a JSON object with an empty key "" cannot be stored or matched on DynamoDB (its map keys are attribute names, which cannot be empty)');
+      if (k === '')
+        throw new ValidationError(
+          path,
+          'a JSON object with an empty key "" cannot be stored or matched on DynamoDB (its map keys are attribute names, which cannot be empty)',
+        );
       // defineProperty: a '__proto__' key (JSON.parse makes it an own key) stays a key, not a prototype.
       Object.defineProperty(m, k, { value: jsonToAttr(x, `${path}.${k}`), enumerable: true, writable: true, configurable: true });
     }
@@ -122,7 +128,8 @@ export function encodeField(def: FieldDef, v: unknown, path = ''): AttributeValu
 
 /** Key attributes of the table and of every GSI cannot be empty strings on DynamoDB. */
 export function checkKeyValue(model: ModelDef, attr: string, av: AttributeValue): void {
-  if (av.S === '') throw new ValidationError(attr, `${model.name}.${attr} is a key attribute (of the table or of an index) on DynamoDB, which cannot hold an empty string`);
+  if (av.S === '')
+    throw new ValidationError(attr, `${model.name}.${attr} is a key attribute (of the table or of an index) on DynamoDB, which cannot hold an empty string`);
 }
 
 export function decodeScalar(def: ElementDef | FieldDef, a: AttributeValue): unknown {
@@ -184,7 +191,10 @@ const GUARD_FIELD: FieldDef = { ...SHARD_FIELD, key: false };
 
 /** The FieldDef of a stored attribute: a field, the synthetic int of a shard attribute, or a collection key's text. */
 export function attributeDef(model: ModelDef, attr: string): FieldDef | undefined {
-  return model.fields[attr] ?? (isShardAttribute(attr) ? SHARD_FIELD : isCollectionAttribute(attr) ? COLLECTION_FIELD : isGuardAttribute(attr) ? GUARD_FIELD : undefined);
+  return (
+    model.fields[attr] ??
+    (isShardAttribute(attr) ? SHARD_FIELD : isCollectionAttribute(attr) ? COLLECTION_FIELD : isGuardAttribute(attr) ? GUARD_FIELD : undefined)
+  );
 }
 
 /** The text a colocated key field takes inside quern-pk / quern-sk (uuid and string keys only). */
@@ -200,7 +210,10 @@ export function collectionKey(model: ModelDef, key: Row): Item {
   const c = model.colocation!;
   return c.role === 'parent'
     ? { [COLLECTION_PK]: { S: keyText(model, model.key[0], key[model.key[0]]) }, [COLLECTION_SK]: { S: c.sk } }
-    : { [COLLECTION_PK]: { S: keyText(model, model.key[0], key[model.key[0]]) }, [COLLECTION_SK]: { S: c.sk + keyText(model, model.key[1], key[model.key[1]]) } };
+    : {
+        [COLLECTION_PK]: { S: keyText(model, model.key[0], key[model.key[0]]) },
+        [COLLECTION_SK]: { S: c.sk + keyText(model, model.key[1], key[model.key[1]]) },
+      };
 }
 
 /** The key fields back from quern-pk / quern-sk; null when the item is not this model's. */
@@ -211,7 +224,10 @@ export function fromCollectionKey(model: ModelDef, item: Item): Row | null {
   if (pk === undefined || sk === undefined) return null;
   if (c.role === 'parent') return sk === c.sk ? { [model.key[0]]: decodeField(model.fields[model.key[0]], { S: pk }) } : null;
   if (!sk.startsWith(c.sk)) return null;
-  return { [model.key[0]]: decodeField(model.fields[model.key[0]], { S: pk }), [model.key[1]]: decodeField(model.fields[model.key[1]], { S: sk.slice(c.sk.length) }) };
+  return {
+    [model.key[0]]: decodeField(model.fields[model.key[0]], { S: pk }),
+    [model.key[1]]: decodeField(model.fields[model.key[1]], { S: sk.slice(c.sk.length) }),
+  };
 }
 
 /**
@@ -257,7 +273,7 @@ export function encodeKey(model: ModelDef, key: Row, attrs: readonly string[] = 
 }
 
 export function decodeKey(model: ModelDef, item: Item): Row {
-  const out: Row = model.colocation ? fromCollectionKey(model, item) ?? {} : {};
+  const out: Row = model.colocation ? (fromCollectionKey(model, item) ?? {}) : {};
   for (const [a, av] of Object.entries(item)) {
     if (isCollectionAttribute(a)) continue;
     const def = attributeDef(model, a);

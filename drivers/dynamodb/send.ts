@@ -8,8 +8,13 @@ import { DriverError, QuernError, TimeoutError } from '../../src/errors.js';
 import type { Log } from '../../src/engine/kv/core.js';
 
 const RETRYABLE = new Set([
-  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError',
-  'ServiceUnavailable', 'TransactionConflictException', 'TransactionInProgressException',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionConflictException',
+  'TransactionInProgressException',
 ]);
 
 export interface RetryPolicy {
@@ -53,7 +58,9 @@ function isRetryable(e: unknown): boolean {
     if (e.name === 'TransactionCanceledException') {
       const reasons = (e as unknown as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
       const failed = reasons.filter((r) => r.Code && r.Code !== 'None');
-      return failed.length > 0 && failed.every((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
+      return (
+        failed.length > 0 && failed.every((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')
+      );
     }
   }
   return false;
@@ -76,7 +83,16 @@ export interface SendMeta {
 export type AnyCommand = { readonly input: object };
 
 /** The data-plane commands that take ReturnConsumedCapacity (table management does not). */
-const CAPACITY_REPORTED: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']);
+const CAPACITY_REPORTED: ReadonlySet<string> = new Set([
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'TransactWriteItems',
+]);
 
 /** Total capacity units of a response: one ConsumedCapacity, or a list of them (BatchGetItem, TransactWriteItems). */
 function capacityUnits(c: unknown): number | undefined {
@@ -100,10 +116,22 @@ export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, me
     const abort = limit > 0 ? new AbortController() : undefined;
     const timer = abort ? setTimeout(() => abort.abort(), limit) : undefined;
     try {
-      const out = await (client.send as (c: AnyCommand, o?: { abortSignal?: AbortSignal }) => Promise<unknown>).call(client, cmd, abort ? { abortSignal: abort.signal } : undefined);
+      const out = await (client.send as (c: AnyCommand, o?: { abortSignal?: AbortSignal }) => Promise<unknown>).call(
+        client,
+        cmd,
+        abort ? { abortSignal: abort.signal } : undefined,
+      );
       if (log) {
         const consumedCapacity = capacityUnits((out as { ConsumedCapacity?: unknown }).ConsumedCapacity);
-        log({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: meta.rowCount(out), ...(consumedCapacity !== undefined ? { consumedCapacity } : {}) });
+        log({
+          driver: 'dynamodb',
+          model: meta.model,
+          operation: meta.operation,
+          request: cmd.input,
+          durationMs: performance.now() - start,
+          rowCount: meta.rowCount(out),
+          ...(consumedCapacity !== undefined ? { consumedCapacity } : {}),
+        });
       }
       return out as T;
     } catch (e) {
@@ -138,7 +166,11 @@ export function mapError(e: unknown, meta: SendMeta): Error {
       case 'ValidationException':
         return new DriverError('dynamodb', `${what} was rejected by DynamoDB as invalid: ${e.message}`, slim(e));
       case 'ResourceNotFoundException':
-        return new DriverError('dynamodb', `${what}: table ${meta.table} does not exist; create it with db.push() (development) or quern migrate apply`, slim(e));
+        return new DriverError(
+          'dynamodb',
+          `${what}: table ${meta.table} does not exist; create it with db.push() (development) or quern migrate apply`,
+          slim(e),
+        );
       default:
         if (RETRYABLE.has(e.name) || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
           return new DriverError('dynamodb', `${what} still failed after retries: ${e.name}: ${e.message}`, slim(e));
@@ -147,5 +179,7 @@ export function mapError(e: unknown, meta: SendMeta): Error {
     }
   }
   if (e instanceof QuernError) return e;
-  return e instanceof Error ? new DriverError('dynamodb', `${meta.operation} on ${meta.table} failed: ${e.message}`, e) : new DriverError('dynamodb', String(e));
+  return e instanceof Error
+    ? new DriverError('dynamodb', `${meta.operation} on ${meta.table} failed: ${e.message}`, e)
+    : new DriverError('dynamodb', String(e));
 }

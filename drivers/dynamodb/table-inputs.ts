@@ -23,7 +23,13 @@ export function attributeType(def: FieldDef): 'S' | 'N' {
     case 'float':
     case 'bigint':
       return 'N';
-    case 'string': case 'text': case 'enum': case 'uuid': case 'decimal': case 'date': case 'timestamp':
+    case 'string':
+    case 'text':
+    case 'enum':
+    case 'uuid':
+    case 'decimal':
+    case 'date':
+    case 'timestamp':
       return 'S';
     default:
       throw new DriverError('dynamodb', `a ${def.kind} field cannot be a DynamoDB key or index attribute (keys are S, N or B)`);
@@ -52,7 +58,10 @@ export function gsiAttributes(index: IndexDef): string[] {
 
 export function attributeDefinitions(model: ModelDef, attrs: readonly string[]): AttributeDefinition[] {
   // Shard numbers are N, collection keys S; every other key attribute is a field.
-  return [...new Set(attrs)].map((a) => ({ AttributeName: a, AttributeType: isShardAttribute(a) ? 'N' : isCollectionAttribute(a) ? 'S' : attributeType(model.fields[a]) }));
+  return [...new Set(attrs)].map((a) => ({
+    AttributeName: a,
+    AttributeType: isShardAttribute(a) ? 'N' : isCollectionAttribute(a) ? 'S' : attributeType(model.fields[a]),
+  }));
 }
 
 /**
@@ -68,7 +77,10 @@ export function collectionTableInput(models: readonly ModelDef[], prefix = ''): 
   const seen = new Set<string>();
   return {
     TableName: prefix + models[0].colocation!.table,
-    KeySchema: [{ AttributeName: COLLECTION_PK, KeyType: 'HASH' }, { AttributeName: COLLECTION_SK, KeyType: 'RANGE' }],
+    KeySchema: [
+      { AttributeName: COLLECTION_PK, KeyType: 'HASH' },
+      { AttributeName: COLLECTION_SK, KeyType: 'RANGE' },
+    ],
     AttributeDefinitions: attrs.filter((a) => !seen.has(a.AttributeName!) && seen.add(a.AttributeName!)),
     BillingMode: 'PAY_PER_REQUEST',
     ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(({ m, i }) => gsiInput(m, i)) } : {}),
@@ -79,10 +91,7 @@ export function createTableInput(model: ModelDef, prefix = ''): CreateTableComma
   const keyFields = [...model.key, ...model.indexes.flatMap(gsiAttributes)];
   return {
     TableName: prefix + model.table,
-    KeySchema: [
-      { AttributeName: model.key[0], KeyType: 'HASH' },
-      ...(model.key[1] ? [{ AttributeName: model.key[1], KeyType: 'RANGE' as const }] : []),
-    ],
+    KeySchema: [{ AttributeName: model.key[0], KeyType: 'HASH' }, ...(model.key[1] ? [{ AttributeName: model.key[1], KeyType: 'RANGE' as const }] : [])],
     AttributeDefinitions: attributeDefinitions(model, keyFields),
     BillingMode: 'PAY_PER_REQUEST',
     ...(model.indexes.length ? { GlobalSecondaryIndexes: model.indexes.map((i) => gsiInput(model, i)) } : {}),
@@ -102,8 +111,14 @@ export function uniqueTableInput(prefix = ''): CreateTableCommandInput {
 export function listTableInput(prefix = ''): CreateTableCommandInput {
   return {
     TableName: prefix + LIST_TABLE,
-    KeySchema: [{ AttributeName: LIST_PK, KeyType: 'HASH' }, { AttributeName: LIST_SK, KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: LIST_PK, AttributeType: 'S' }, { AttributeName: LIST_SK, AttributeType: 'S' }],
+    KeySchema: [
+      { AttributeName: LIST_PK, KeyType: 'HASH' },
+      { AttributeName: LIST_SK, KeyType: 'RANGE' },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: LIST_PK, AttributeType: 'S' },
+      { AttributeName: LIST_SK, AttributeType: 'S' },
+    ],
     BillingMode: 'PAY_PER_REQUEST',
   };
 }

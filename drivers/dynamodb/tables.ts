@@ -6,21 +6,39 @@
  * whatever is missing and waits for ACTIVE.
  */
 import {
-  CreateTableCommand, DescribeTableCommand, DynamoDBServiceException, UpdateTableCommand,
-  type CreateTableCommandInput, type DescribeTableCommandOutput, type DynamoDBClient, type TableDescription,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBServiceException,
+  UpdateTableCommand,
+  type CreateTableCommandInput,
+  type DescribeTableCommandOutput,
+  type DynamoDBClient,
+  type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { DriverError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import { mapError, send, sleep } from './send.js';
 
-export { attributeType, gsiInput, gsiAttributes, attributeDefinitions, collectionTableInput, createTableInput, uniqueTableInput, schemaTableInputs } from './table-inputs.js';
+export {
+  attributeType,
+  gsiInput,
+  gsiAttributes,
+  attributeDefinitions,
+  collectionTableInput,
+  createTableInput,
+  uniqueTableInput,
+  schemaTableInputs,
+} from './table-inputs.js';
 import { schemaTableInputs } from './table-inputs.js';
 
 const admin = (operation: string, table: string) => ({ operation, table, idempotent: true, rowCount: () => 0 });
 
 async function describe(client: DynamoDBClient, TableName: string): Promise<TableDescription | null> {
   try {
-    return (await send<DescribeTableCommandOutput>(client, () => new DescribeTableCommand({ TableName }), admin('DescribeTable', TableName), undefined)).Table ?? null;
+    return (
+      (await send<DescribeTableCommandOutput>(client, () => new DescribeTableCommand({ TableName }), admin('DescribeTable', TableName), undefined)).Table ??
+      null
+    );
   } catch (e) {
     if (e instanceof DynamoDBServiceException && e.name === 'ResourceNotFoundException') return null;
     throw mapError(e, { operation: 'DescribeTable', table: TableName, rowCount: () => 0 });
@@ -47,7 +65,8 @@ export async function ensureTable(client: DynamoDBClient, input: CreateTableComm
       await send(client, () => new CreateTableCommand(input), admin('CreateTable', name), undefined);
     } catch (e) {
       // Another process created it meanwhile: fine, wait for it below.
-      if (!(e instanceof DynamoDBServiceException && e.name === 'ResourceInUseException')) throw mapError(e, { operation: 'CreateTable', table: name, rowCount: () => 0 });
+      if (!(e instanceof DynamoDBServiceException && e.name === 'ResourceInUseException'))
+        throw mapError(e, { operation: 'CreateTable', table: name, rowCount: () => 0 });
     }
     await waitActive(client, name);
     return;
@@ -58,7 +77,12 @@ export async function ensureTable(client: DynamoDBClient, input: CreateTableComm
     await waitActive(client, name);
     const attrs = (input.AttributeDefinitions ?? []).filter((a) => gsi.KeySchema!.some((k) => k.AttributeName === a.AttributeName));
     try {
-      await send(client, () => new UpdateTableCommand({ TableName: name, AttributeDefinitions: attrs, GlobalSecondaryIndexUpdates: [{ Create: gsi }] }), admin('UpdateTable', name), undefined);
+      await send(
+        client,
+        () => new UpdateTableCommand({ TableName: name, AttributeDefinitions: attrs, GlobalSecondaryIndexUpdates: [{ Create: gsi }] }),
+        admin('UpdateTable', name),
+        undefined,
+      );
     } catch (e) {
       throw mapError(e, { operation: 'UpdateTable', table: name, rowCount: () => 0 });
     }

@@ -51,14 +51,21 @@ function writeText(w: KvWrite, sink: DescribeSink): string {
 
 function describeKv(op: KvOperation): string {
   const sink = new DescribeSink();
-  const role = op.step.role === 'include' ? ` [include ${op.step.path.join('.')}]`
-    : op.step.role === 'existing' ? ' [current item]'
-      : op.step.role === 'count' ? ` [_count.${op.step.relation}]`
-        : op.step.role === 'dependents' ? ` [rows pointing at the deleted ${op.step.parentModel}: onDelete ${op.step.onDelete}, in the same transaction]` : '';
+  const role =
+    op.step.role === 'include'
+      ? ` [include ${op.step.path.join('.')}]`
+      : op.step.role === 'existing'
+        ? ' [current item]'
+        : op.step.role === 'count'
+          ? ` [_count.${op.step.relation}]`
+          : op.step.role === 'dependents'
+            ? ` [rows pointing at the deleted ${op.step.parentModel}: onDelete ${op.step.onDelete}, in the same transaction]`
+            : '';
   switch (op.kind) {
     case 'GetItem': {
       if (op.step.role === 'lookup') return `GetItem ${op.table} key(${op.step.constraint}: ${keyText(op.key, sink)}) → ${op.model} key`;
-      if (op.collection) return `Query ${op.table} item collection of ${op.model}(${keyText(op.key, sink)}) consistent: the ${op.model} and its ${op.collection.join(', ')} in ONE request (paged past 1 MB)`;
+      if (op.collection)
+        return `Query ${op.table} item collection of ${op.model}(${keyText(op.key, sink)}) consistent: the ${op.model} and its ${op.collection.join(', ')} in ONE request (paged past 1 MB)`;
       const f = cond(op.filter, sink);
       return `GetItem ${op.table} key(${keyText(op.key, sink)}) consistent${f ? ` then check(${f})` : ''}${role}`;
     }
@@ -71,21 +78,28 @@ function describeKv(op: KvOperation): string {
         // One request per shard, declared by index(…, { shards }): shown, not flagged.
         const f = cond(op.filter, sink);
         const pf = cond(op.postFilter, sink);
-        const sortKey = op.key.sort ? ` AND ${renderKeyCondition({ partition: op.key.partition, sort: op.key.sort }, sink).split(' AND ').slice(1).join(' AND ')}` : '';
-        return `Query ${op.table} index ${op.index} key(${op.key.partition.attr} = 0..${op.shards.count - 1}${sortKey}) × ${op.shards.count} shards in parallel, merged by ${op.shards.field} ${op.direction === 'forward' ? 'asc' : 'desc'}`
-          + `${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''} (${op.shards.count} requests)`;
+        const sortKey = op.key.sort
+          ? ` AND ${renderKeyCondition({ partition: op.key.partition, sort: op.key.sort }, sink).split(' AND ').slice(1).join(' AND ')}`
+          : '';
+        return (
+          `Query ${op.table} index ${op.index} key(${op.key.partition.attr} = 0..${op.shards.count - 1}${sortKey}) × ${op.shards.count} shards in parallel, merged by ${op.shards.field} ${op.direction === 'forward' ? 'asc' : 'desc'}` +
+          `${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''} (${op.shards.count} requests)`
+        );
       }
       if (op.collection) return `(no request) ${op.model} rows of the item-collection Query above${role}`;
       if (op.step.role === 'entries') {
         return `Query ${op.table} key(pk = ${op.model}.${op.step.field} element ${sink.value('', op.key.partition.value)}) → ${op.model} keys (entries of the indexed list ${op.step.field}, up to 100 per request, each page then one BatchGetItem)`;
       }
       const per = op.key.partition.each ? (op.step.role === 'include' || op.step.role === 'count' ? ' per parent' : ` per ${op.key.partition.attr}`) : '';
-      const partitionRef = op.key.partition.each && op.key.partition.value.from === 'param' ? { from: 'param' as const, slot: op.key.partition.value.slot } : undefined;
+      const partitionRef =
+        op.key.partition.each && op.key.partition.value.from === 'param' ? { from: 'param' as const, slot: op.key.partition.value.slot } : undefined;
       const key = renderKeyCondition(op.key, sink, partitionRef);
       const f = cond(op.filter, sink);
       const pf = cond(op.postFilter, sink);
-      return `Query ${op.table}${op.index ? ` index ${op.index}` : ''} key(${key})${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''} ${op.direction === 'forward' ? 'asc' : 'desc'}`
-        + `${op.select === 'count' ? ' select COUNT' : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''}${per}${role}`;
+      return (
+        `Query ${op.table}${op.index ? ` index ${op.index}` : ''} key(${key})${f ? ` filter(${f})` : ''}${pf ? ` then check(${pf})` : ''} ${op.direction === 'forward' ? 'asc' : 'desc'}` +
+        `${op.select === 'count' ? ' select COUNT' : ''}${op.limit ? ` limit ${sink.value('', op.limit)}` : ''}${op.offset ? ` offset ${sink.value('', op.offset)}` : ''}${op.cursor ? ' after cursor' : ''}${per}${role}`
+      );
     }
     case 'Scan': {
       const f = cond(op.filter, sink);

@@ -25,12 +25,14 @@ const MAX_INLINE = 1024;
 export function uniqueEntryKey(model: ModelDef, constraint: string, values: readonly unknown[]): string {
   const u = model.uniques.find((x) => x.name === constraint);
   if (!u) throw new Error(`internal: ${model.name} has no unique constraint ${constraint}`);
-  const enc = JSON.stringify(u.fields.map((f, i) => {
-    // Numerically equal decimals ('1.5', '1.50') are the same unique value, as in SQL.
-    if (model.fields[f].kind === 'decimal') return minimalDecimal(String(values[i]));
-    const av = encodeScalar(model.fields[f], values[i]);
-    return av.S ?? av.N ?? JSON.stringify(av);
-  }));
+  const enc = JSON.stringify(
+    u.fields.map((f, i) => {
+      // Numerically equal decimals ('1.5', '1.50') are the same unique value, as in SQL.
+      if (model.fields[f].kind === 'decimal') return minimalDecimal(String(values[i]));
+      const av = encodeScalar(model.fields[f], values[i]);
+      return av.S ?? av.N ?? JSON.stringify(av);
+    }),
+  );
   const body = Buffer.byteLength(enc) > MAX_INLINE ? `sha256:${createHash('sha256').update(enc).digest('hex')}` : enc;
   return `${model.name}#${constraint}#${body}`;
 }

@@ -98,7 +98,9 @@ export function createTableSql(model: ModelDef, opts: { ifNotExists?: boolean } 
 }
 
 /** An index as PostgreSQL builds it: a declared index (btree), or the GIN index of an indexed list. */
-export interface PgIndex extends IndexDef { readonly using?: 'gin' }
+export interface PgIndex extends IndexDef {
+  readonly using?: 'gin';
+}
 
 /** Every index of a model on PostgreSQL: its declared indexes, then one GIN index per indexed list (serves `@>`). */
 export function pgIndexes(model: ModelDef): PgIndex[] {
@@ -125,7 +127,14 @@ export function foreignKeys(schema: SchemaDef): ForeignKeyDef[] {
   return references(schema).map((r) => {
     const fkModel = schema.models[r.model];
     const keyModel = schema.models[r.refModel];
-    return { name: foreignKeyName(fkModel.table, r.field), table: fkModel.table, column: r.field, refTable: keyModel.table, refColumn: keyModel.key[0], onDelete: r.onDelete };
+    return {
+      name: foreignKeyName(fkModel.table, r.field),
+      table: fkModel.table,
+      column: r.field,
+      refTable: keyModel.table,
+      refColumn: keyModel.key[0],
+      onDelete: r.onDelete,
+    };
   });
 }
 
@@ -156,7 +165,11 @@ export function counterTrigger(schema: Pick<SchemaDef, 'models'>, c: CounterCach
   const parent = schema.models[c.parent];
   const h = createHash('sha256').update(`${child.table}\u0000${c.foreignKey}\u0000${parent.table}\u0000${c.field}`).digest('hex').slice(0, 10);
   const fn = `quern_counter_${h}`;
-  return { function: fn, childTable: child.table, triggers: (['INSERT', 'DELETE', 'UPDATE'] as const).map((event) => ({ name: `${fn}_${event.toLowerCase()}`, event })) };
+  return {
+    function: fn,
+    childTable: child.table,
+    triggers: (['INSERT', 'DELETE', 'UPDATE'] as const).map((event) => ({ name: `${fn}_${event.toLowerCase()}`, event })),
+  };
 }
 
 export function counterTriggerSql(schema: Pick<SchemaDef, 'models'>, c: CounterCache): string[] {
@@ -166,7 +179,8 @@ export function counterTriggerSql(schema: Pick<SchemaDef, 'models'>, c: CounterC
   const P = quoteIdent(parent.table);
   const N = quoteIdent(c.field);
   const K = quoteIdent(parent.key[0]);
-  const apply = (rows: string) => `UPDATE ${P} SET ${N} = ${P}.${N} + d.delta FROM (SELECT k, sum(delta) AS delta FROM (${rows}) AS x WHERE k IS NOT NULL GROUP BY k HAVING sum(delta) <> 0) AS d WHERE ${P}.${K} = d.k;`;
+  const apply = (rows: string) =>
+    `UPDATE ${P} SET ${N} = ${P}.${N} + d.delta FROM (SELECT k, sum(delta) AS delta FROM (${rows}) AS x WHERE k IS NOT NULL GROUP BY k HAVING sum(delta) <> 0) AS d WHERE ${P}.${K} = d.k;`;
   const body = [
     `IF TG_OP = 'INSERT' THEN ${apply(`SELECT ${fk} AS k, 1 AS delta FROM quern_new`)}`,
     `ELSIF TG_OP = 'DELETE' THEN ${apply(`SELECT ${fk} AS k, -1 AS delta FROM quern_old`)}`,
@@ -177,7 +191,10 @@ export function counterTriggerSql(schema: Pick<SchemaDef, 'models'>, c: CounterC
   const referencing = { INSERT: 'NEW TABLE AS quern_new', DELETE: 'OLD TABLE AS quern_old', UPDATE: 'OLD TABLE AS quern_old NEW TABLE AS quern_new' } as const;
   return [
     `CREATE OR REPLACE FUNCTION ${quoteIdent(t.function)}() RETURNS trigger LANGUAGE plpgsql AS $quern$\nBEGIN\n  ${body}\nEND\n$quern$`,
-    ...t.triggers.map((tr) => `CREATE OR REPLACE TRIGGER ${quoteIdent(tr.name)} AFTER ${tr.event} ON ${quoteIdent(t.childTable)} REFERENCING ${referencing[tr.event]} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteIdent(t.function)}()`),
+    ...t.triggers.map(
+      (tr) =>
+        `CREATE OR REPLACE TRIGGER ${quoteIdent(tr.name)} AFTER ${tr.event} ON ${quoteIdent(t.childTable)} REFERENCING ${referencing[tr.event]} FOR EACH STATEMENT EXECUTE FUNCTION ${quoteIdent(t.function)}()`,
+    ),
   ];
 }
 
@@ -220,7 +237,10 @@ export async function pushSchema(schema: SchemaDef, exec: (sql: string, params?:
   for (const m of models) await exec(createTableSql(m, { ifNotExists: true }));
   for (const m of models) for (const i of pgIndexes(m)) await exec(createIndexSql(m, i, { ifNotExists: true }));
   for (const fk of foreignKeys(schema)) {
-    const found = await exec('SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE c.conname = $1 AND t.relname = $2 AND pg_table_is_visible(t.oid)', [fk.name.slice(0, 63), fk.table]);
+    const found = await exec(
+      'SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE c.conname = $1 AND t.relname = $2 AND pg_table_is_visible(t.oid)',
+      [fk.name.slice(0, 63), fk.table],
+    );
     if (found.rows.length === 0) await exec(addForeignKeySql(fk));
   }
   // Idempotent (CREATE OR REPLACE): a push after adding a counter installs its triggers.

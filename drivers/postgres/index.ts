@@ -5,7 +5,17 @@ export { postgresTarget, pgliteTarget } from './target.js';
 export { serialize, quoteIdent, quoteLiteral, typeName, type SerializedSql } from './serialize.js';
 export { binder, escapeLike, arrayLiteral } from './params.js';
 export {
-  columnType, columnDefinition, createTableSql, createIndexSql, addForeignKeySql, foreignKeys, schemaDdl, pushSchema,
-  primaryKeyName, checkConstraintName, enumCheck, type ForeignKeyDef,
+  columnType,
+  columnDefinition,
+  createTableSql,
+  createIndexSql,
+  addForeignKeySql,
+  foreignKeys,
+  schemaDdl,
+  pushSchema,
+  primaryKeyName,
+  checkConstraintName,
+  enumCheck,
+  type ForeignKeyDef,
 } from './ddl.js';
 export { mapPgError } from './errors.js';

@@ -24,20 +24,25 @@ export function binder(specs: readonly SqlParam[]): (params: readonly unknown[])
 function getter(p: SqlParam): ParamGetter {
   const slot = p.slot;
   const path = p.path;
-  const read: ParamGetter = path.length === 0
-    ? (ps) => ps[slot]
-    : (ps) => {
-        let v: unknown = ps[slot];
-        for (const k of path) {
-          if (v === null || v === undefined) return null;
-          v = (v as Record<string | number, unknown>)[k];
-        }
-        return v === undefined ? null : v;
-      };
+  const read: ParamGetter =
+    path.length === 0
+      ? (ps) => ps[slot]
+      : (ps) => {
+          let v: unknown = ps[slot];
+          for (const k of path) {
+            if (v === null || v === undefined) return null;
+            v = (v as Record<string | number, unknown>)[k];
+          }
+          return v === undefined ? null : v;
+        };
   const transform = p.transform ? TRANSFORMS[p.transform] : null;
   const encode = p.type ? encoder(p.type) : null;
   if (!transform && !encode) return read;
-  if (!transform) return (ps) => { const v = read(ps); return v === null || v === undefined ? null : encode!(v); };
+  if (!transform)
+    return (ps) => {
+      const v = read(ps);
+      return v === null || v === undefined ? null : encode!(v);
+    };
   return (ps) => {
     const v = read(ps);
     if (v === null || v === undefined) return null;

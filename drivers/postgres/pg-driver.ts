@@ -8,7 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, resolveTimeouts, type ConnectSettings, type Driver, type Executor } from '../../src/engine/driver.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  resolveTimeouts,
+  type ConnectSettings,
+  type Driver,
+  type Executor,
+} from '../../src/engine/driver.js';
 import { DriverError, TimeoutError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
@@ -84,7 +91,13 @@ async function statement(client: pg.PoolClient, config: pg.QueryConfig & { query
 }
 
 /** One object shape for every call (pg treats an undefined name as unnamed, a 0 query_timeout as none); no spread per call. */
-const configOf = (sql: CompiledSql, values: unknown[], timeoutMs: number) => ({ name: sql.name, text: sql.text, values, types: TYPES, query_timeout: timeoutMs });
+const configOf = (sql: CompiledSql, values: unknown[], timeoutMs: number) => ({
+  name: sql.name,
+  text: sql.text,
+  values,
+  types: TYPES,
+  query_timeout: timeoutMs,
+});
 const rowsOf = (res: pg.QueryResult): SqlRows => ({ rows: res.rows, rowCount: res.rowCount ?? res.rows.length });
 
 /**
@@ -147,7 +160,12 @@ async function control(client: pg.PoolClient, sql: 'BEGIN' | 'COMMIT' | 'ROLLBAC
 class PgCore implements SqlDriverCore {
   readonly driver = 'postgres' as const;
   private readonly conn: SqlConnection;
-  constructor(private readonly gate: PoolGate, private readonly prepare: boolean, private readonly timeoutMs: number, private readonly schema: SchemaDef = NO_SCHEMA) {
+  constructor(
+    private readonly gate: PoolGate,
+    private readonly prepare: boolean,
+    private readonly timeoutMs: number,
+    private readonly schema: SchemaDef = NO_SCHEMA,
+  ) {
     this.conn = poolConnection(gate, timeoutMs);
   }
 

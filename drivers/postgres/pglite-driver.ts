@@ -74,7 +74,10 @@ const inside = new AsyncLocalStorage<OpenTransaction>();
 function refuseInsideOwnTransaction(db: PGlite): void {
   const t = inside.getStore();
   if (t && t.open && t.db === db) {
-    throw new DriverError('pglite', 'this query runs on the client inside its own db.transaction(...) callback: PGlite has one session, held by that transaction, so it would wait for ever. Use the transaction client (the callback\'s tx argument) instead.');
+    throw new DriverError(
+      'pglite',
+      "this query runs on the client inside its own db.transaction(...) callback: PGlite has one session, held by that transaction, so it would wait for ever. Use the transaction client (the callback's tx argument) instead.",
+    );
   }
 }
 
@@ -93,7 +96,10 @@ function connectionOf(q: Queryable, perQuery: boolean, root: PGlite | null): Sql
 
 class PgliteCore implements SqlDriverCore {
   readonly driver = 'pglite' as const;
-  constructor(private readonly db: PGlite, private readonly perQueryParsers = true) {}
+  constructor(
+    private readonly db: PGlite,
+    private readonly perQueryParsers = true,
+  ) {}
   compile(stmt: SqlStatement): CompiledSql {
     return compileStatement(stmt);
   }
@@ -192,7 +198,8 @@ function checkDataDir(dataDir: unknown): void {
   } catch (e) {
     throw new ValidationError('pglite.dataDir', `cannot inspect ${dataDir}: ${(e as Error).message}`);
   }
-  if (st && !st.isDirectory()) throw new ValidationError('pglite.dataDir', `${dataDir} exists and is not a directory; pass a directory (PGlite creates it when missing)`);
+  if (st && !st.isDirectory())
+    throw new ValidationError('pglite.dataDir', `${dataDir} exists and is not a directory; pass a directory (PGlite creates it when missing)`);
 }
 
 /** PGlite creates its data directory but not the folders above it (./.quern/pglite on a fresh checkout). */

@@ -79,9 +79,11 @@ export class PoolGate {
     const from = ctx && ctx.gate === this ? ctx.holder : null;
     const full = this.pool.idleCount === 0 && this.pool.totalCount >= this.max;
     const pending = this.pool.connect();
-    const client = full ? await this.waitFor(pending, from, waitMs) : await pending.catch((e: unknown) => {
-      throw this.connectFailure(e);
-    });
+    const client = full
+      ? await this.waitFor(pending, from, waitMs)
+      : await pending.catch((e: unknown) => {
+          throw this.connectFailure(e);
+        });
     if (!listened.has(client)) {
       listened.add(client);
       client.on('error', () => undefined);
@@ -129,12 +131,24 @@ export class PoolGate {
       );
       if (from) from.waiting++;
       if (from && this.deadlocked()) {
-        settle(new PoolExhaustedError('postgres', this.max, `every connection is held by a db.transaction(...) callback that is itself waiting for a connection (a query on the root client instead of tx, or a nested db.transaction), so none would ever come back. Inside the callback, query through its tx argument; or raise max (postgres({ max })) above the number of concurrent transactions.`));
+        settle(
+          new PoolExhaustedError(
+            'postgres',
+            this.max,
+            `every connection is held by a db.transaction(...) callback that is itself waiting for a connection (a query on the root client instead of tx, or a nested db.transaction), so none would ever come back. Inside the callback, query through its tx argument; or raise max (postgres({ max })) above the number of concurrent transactions.`,
+          ),
+        );
         return;
       }
       if (waitMs > 0) {
         timer = setTimeout(() => {
-          settle(new PoolExhaustedError('postgres', this.max, `no connection came free within ${Math.round(performance.now() - started)} ms (requestTimeoutMs ${waitMs}): all ${this.max} are checked out${this.holders.size ? `, ${this.holders.size} of them by open transactions` : ''}. Keep transactions short, make sure their callbacks query through tx, or raise max.`));
+          settle(
+            new PoolExhaustedError(
+              'postgres',
+              this.max,
+              `no connection came free within ${Math.round(performance.now() - started)} ms (requestTimeoutMs ${waitMs}): all ${this.max} are checked out${this.holders.size ? `, ${this.holders.size} of them by open transactions` : ''}. Keep transactions short, make sure their callbacks query through tx, or raise max.`,
+            ),
+          );
         }, waitMs);
       }
     });

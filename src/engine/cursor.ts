@@ -50,7 +50,9 @@ function decodeValue(v: unknown, path: string): unknown {
 export class CursorCodec {
   private readonly key: Buffer;
   constructor(secret: string | Uint8Array) {
-    this.key = createHash('sha256').update(typeof secret === 'string' ? Buffer.from(secret) : Buffer.from(secret)).digest();
+    this.key = createHash('sha256')
+      .update(typeof secret === 'string' ? Buffer.from(secret) : Buffer.from(secret))
+      .digest();
   }
 
   private mac(body: string): Buffer {
@@ -78,7 +80,8 @@ export class CursorCodec {
       throw new ValidationError(path, 'malformed cursor');
     }
     const want = this.mac(body);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) throw new ValidationError(path, 'invalid cursor: signature mismatch (tampered, or issued with another cursorSecret)');
+    if (given.length !== want.length || !timingSafeEqual(given, want))
+      throw new ValidationError(path, 'invalid cursor: signature mismatch (tampered, or issued with another cursorSecret)');
     let parsed: { b?: unknown; s?: unknown };
     try {
       parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

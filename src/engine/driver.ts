@@ -64,7 +64,10 @@ export interface PreparedQuery {
  * or a PageResult (paginate).
  */
 /** A row (model schema key and key values) a batch requires to exist. */
-export interface BatchGuard { readonly model: string; readonly key: Readonly<Record<string, unknown>> }
+export interface BatchGuard {
+  readonly model: string;
+  readonly key: Readonly<Record<string, unknown>>;
+}
 
 export interface Executor {
   run(q: PreparedQuery, ctx: ExecContext): Promise<unknown>;

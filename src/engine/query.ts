@@ -48,7 +48,10 @@ export class Query<T> implements PromiseLike<T> {
     return this.execution !== undefined;
   }
 
-  then<A = T, B = never>(onfulfilled?: ((value: T) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     // Consuming a query twice (`p.catch(log); await p`) must not write twice.
     this.execution ??= this.start();
     return this.execution.then(onfulfilled, onrejected);

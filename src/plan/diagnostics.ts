@@ -48,6 +48,13 @@ export interface Diagnostic {
   readonly suggestedIndex?: { readonly model: string; readonly fields: readonly string[] };
 }
 
-export function diag(code: DiagnosticCode, driver: DriverName | TargetName, model: string, message: string, fix?: string, suggestedIndex?: Diagnostic['suggestedIndex']): Diagnostic {
+export function diag(
+  code: DiagnosticCode,
+  driver: DriverName | TargetName,
+  model: string,
+  message: string,
+  fix?: string,
+  suggestedIndex?: Diagnostic['suggestedIndex'],
+): Diagnostic {
   return { code, severity: DIAGNOSTIC_SEVERITY[code], driver, model, message, ...(fix ? { fix } : {}), ...(suggestedIndex ? { suggestedIndex } : {}) };
 }

@@ -48,7 +48,10 @@ export class PlanCache {
   private size = 0;
   planned = 0;
   hits = 0;
-  constructor(private readonly schema: SchemaDef, private readonly max = 2000) {}
+  constructor(
+    private readonly schema: SchemaDef,
+    private readonly max = 2000,
+  ) {}
 
   get(built: BuiltQuery, target: TargetDescriptor): Plan {
     let plans = this.byDriver.get(target.driver);

@@ -23,7 +23,14 @@ const EXTREMUM = new Set<FieldKind>(['int', 'bigint', 'float', 'decimal', 'strin
 export const termName = (t: AggTerm) => `_${t.fn}.${t.field ?? '_all'}`;
 
 const plain = (kind: FieldKind, nullable: boolean): FieldDef => ({
-  kind, nullable, key: false, auto: false, unique: false, createdAt: false, updatedAt: false, version: false,
+  kind,
+  nullable,
+  key: false,
+  auto: false,
+  unique: false,
+  createdAt: false,
+  updatedAt: false,
+  version: false,
 });
 
 /**
@@ -65,7 +72,13 @@ export function groupSchema(schema: SchemaDef, modelKey: string, rowModel: Model
   return { ...schema, models: { ...schema.models, [k]: rowModel }, relations: { ...schema.relations, [k]: {} } };
 }
 
-interface AggCtx { schema: SchemaDef; modelKey: string; model: ModelDef; params: Params; root: string }
+interface AggCtx {
+  schema: SchemaDef;
+  modelKey: string;
+  model: ModelDef;
+  params: Params;
+  root: string;
+}
 
 function fieldsOf(c: AggCtx, fn: AggFn, v: unknown, path: string): string[] {
   if (!isPlainObject(v)) throw new ValidationError(path, `expected { field: true }, got ${describe(v)}`);
@@ -74,7 +87,10 @@ function fieldsOf(c: AggCtx, fn: AggFn, v: unknown, path: string): string[] {
     const p = `${path}.${k}`;
     if (typeof on !== 'boolean') throw new ValidationError(p, `expected a boolean, got ${describe(on)}`);
     if (!on) continue;
-    if (fn === 'count' && k === '_all') { out.push(k); continue; }
+    if (fn === 'count' && k === '_all') {
+      out.push(k);
+      continue;
+    }
     if (!Object.prototype.hasOwnProperty.call(c.model.fields, k)) throw new ValidationError(p, `unknown field '${k}' on ${c.model.name}`);
     checkTermField(c, fn, k, p);
     out.push(k);
@@ -85,8 +101,10 @@ function fieldsOf(c: AggCtx, fn: AggFn, v: unknown, path: string): string[] {
 
 function checkTermField(c: AggCtx, fn: AggFn, field: string, path: string) {
   const kind = c.model.fields[field].kind;
-  if ((fn === 'sum' || fn === 'avg') && !NUMERIC.has(kind)) throw new ValidationError(path, `_${fn} applies to numeric fields (int, bigint, float, decimal); ${c.model.name}.${field} is ${kind}`);
-  if ((fn === 'min' || fn === 'max') && !EXTREMUM.has(kind)) throw new ValidationError(path, `_${fn} applies to numbers, strings, enums, timestamps and dates; ${c.model.name}.${field} is ${kind}`);
+  if ((fn === 'sum' || fn === 'avg') && !NUMERIC.has(kind))
+    throw new ValidationError(path, `_${fn} applies to numeric fields (int, bigint, float, decimal); ${c.model.name}.${field} is ${kind}`);
+  if ((fn === 'min' || fn === 'max') && !EXTREMUM.has(kind))
+    throw new ValidationError(path, `_${fn} applies to numbers, strings, enums, timestamps and dates; ${c.model.name}.${field} is ${kind}`);
 }
 
 function selection(c: AggCtx, a: Record<string, unknown>): AggSelection {
@@ -134,7 +152,7 @@ function rewriteHaving(c: AggCtx, by: readonly string[], terms: AggTerm[], v: un
     }
     if (k === '_count' && isPlainObject(x) && isPlainObject(x._all)) {
       // `having: { _count: { _all: { gt: 1 } } }` is not Prisma's form; name the right one.
-      throw new ValidationError(p, "count rows with having: { <field>: { _count: { gt: n } } }");
+      throw new ValidationError(p, 'count rows with having: { <field>: { _count: { gt: n } } }');
     }
     if (!Object.prototype.hasOwnProperty.call(c.model.fields, k)) throw new ValidationError(p, `unknown field '${k}' on ${c.model.name}`);
     const plainOps: Record<string, unknown> = {};
@@ -151,7 +169,8 @@ function rewriteHaving(c: AggCtx, by: readonly string[], terms: AggTerm[], v: un
       }
     }
     if (Object.keys(plainOps).length) {
-      if (!by.includes(k)) throw new ValidationError(p, `'${k}' is not in by: filter it in where, or filter an aggregate of it (_count, _sum, _avg, _min, _max)`);
+      if (!by.includes(k))
+        throw new ValidationError(p, `'${k}' is not in by: filter it in where, or filter an aggregate of it (_count, _sum, _avg, _min, _max)`);
       out[k] = isPlainObject(x) ? plainOps : x;
     }
   }
@@ -176,7 +195,8 @@ function groupOrder(c: AggCtx, by: readonly string[], terms: AggTerm[], v: unkno
         if (!isPlainObject(dir)) throw new ValidationError(`${p}.${k}`, `expected { field: 'asc' | 'desc' }, got ${describe(dir)}`);
         for (const [f, d] of entries(dir)) {
           const pp = `${p}.${k}.${f}`;
-          if (!(fn === 'count' && f === '_all') && !Object.prototype.hasOwnProperty.call(c.model.fields, f)) throw new ValidationError(pp, `unknown field '${f}' on ${c.model.name}`);
+          if (!(fn === 'count' && f === '_all') && !Object.prototype.hasOwnProperty.call(c.model.fields, f))
+            throw new ValidationError(pp, `unknown field '${f}' on ${c.model.name}`);
           const t: AggTerm = { fn, field: f === '_all' ? null : f };
           if (t.field) checkTermField(c, fn, t.field, pp);
           addTerm(terms, t);
@@ -199,7 +219,8 @@ function byFields(c: AggCtx, v: unknown): string[] {
   const out: string[] = [];
   list.forEach((f, i) => {
     const p = `${path}[${i}]`;
-    if (typeof f !== 'string' || !Object.prototype.hasOwnProperty.call(c.model.fields, f)) throw new ValidationError(p, `unknown field ${describe(f)} on ${c.model.name}`);
+    if (typeof f !== 'string' || !Object.prototype.hasOwnProperty.call(c.model.fields, f))
+      throw new ValidationError(p, `unknown field ${describe(f)} on ${c.model.name}`);
     const kind = c.model.fields[f].kind;
     if (kind === 'list' || kind === 'json') throw new ValidationError(p, `cannot group by a ${kind} field`);
     if (out.includes(f)) throw new ValidationError(p, `'${f}' appears twice in by`);
@@ -209,7 +230,13 @@ function byFields(c: AggCtx, v: unknown): string[] {
 }
 
 export function buildAggregate(
-  schema: SchemaDef, modelKey: string, model: ModelDef, params: Params, root: string, a: Record<string, unknown>, grouped: boolean,
+  schema: SchemaDef,
+  modelKey: string,
+  model: ModelDef,
+  params: Params,
+  root: string,
+  a: Record<string, unknown>,
+  grouped: boolean,
   extra: { where: FilterNode | null; allowScan: boolean; limit: Slot | null; offset: Slot | null },
 ): QueryAst {
   const c: AggCtx = { schema, modelKey, model, params, root };
@@ -227,7 +254,19 @@ export function buildAggregate(
       having = parseWhere(groupSchema(schema, modelKey, rows), groupKey(modelKey), rewritten, params, `${root}.having`);
     }
   }
-  return { kind: 'aggregate', model: modelKey, by, where: extra.where, allowScan: extra.allowScan, terms, output, having, orderBy, limit: extra.limit, offset: extra.offset };
+  return {
+    kind: 'aggregate',
+    model: modelKey,
+    by,
+    where: extra.where,
+    allowScan: extra.allowScan,
+    terms,
+    output,
+    having,
+    orderBy,
+    limit: extra.limit,
+    offset: extra.offset,
+  };
 }
 
 /**

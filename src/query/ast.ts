@@ -3,7 +3,9 @@
  * into the query's params array. So the AST serialised is the query's *shape*,
  * which is what the plan cache keys on and what `quern lint` reconstructs.
  */
-export interface Slot { readonly slot: number }
+export interface Slot {
+  readonly slot: number;
+}
 
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte';
 /** `equals` appears only with insensitive: true (plain equality is a compare). */
@@ -31,7 +33,10 @@ export type FilterNode =
   | { readonly kind: 'listEquals'; readonly field: string; readonly value: Slot }
   | { readonly kind: 'relation'; readonly relation: string; readonly op: RelationOp; readonly filter: FilterNode | null };
 
-export interface OrderTerm { readonly field: string; readonly direction: 'asc' | 'desc' }
+export interface OrderTerm {
+  readonly field: string;
+  readonly direction: 'asc' | 'desc';
+}
 
 export interface IncludeNode {
   readonly relation: string;
@@ -51,7 +56,10 @@ export interface RelationCount {
 export type AggFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
 /** One aggregate over the matched rows; `field` null is `count(*)` (`_count: { _all: true }`). */
-export interface AggTerm { readonly fn: AggFn; readonly field: string | null }
+export interface AggTerm {
+  readonly fn: AggFn;
+  readonly field: string | null;
+}
 
 /**
  * What an aggregate/groupBy shows: `count` is 'number' for `_count: true`,
@@ -81,7 +89,11 @@ export interface ReadShape {
 }
 
 export type UpdateOpKind = 'set' | 'increment' | 'decrement' | 'push';
-export interface FieldUpdate { readonly field: string; readonly op: UpdateOpKind; readonly value: Slot }
+export interface FieldUpdate {
+  readonly field: string;
+  readonly op: UpdateOpKind;
+  readonly value: Slot;
+}
 
 export type QueryAst =
   | (ReadShape & { readonly kind: 'findMany'; readonly model: string })
@@ -89,7 +101,8 @@ export type QueryAst =
   /** where is guaranteed to pin a key or a unique constraint by equality. */
   | (ReadShape & { readonly kind: 'findUnique'; readonly model: string; readonly orThrow: boolean; readonly uniqueBy: readonly string[] })
   | (ReadShape & {
-      readonly kind: 'paginate'; readonly model: string;
+      readonly kind: 'paginate';
+      readonly model: string;
       readonly direction: 'forward' | 'backward';
       /** slot holding the page size */
       readonly size: Slot;
@@ -104,8 +117,11 @@ export type QueryAst =
    * `orderBy` are over those group rows.
    */
   | {
-      readonly kind: 'aggregate'; readonly model: string; readonly by: readonly string[] | null;
-      readonly where: FilterNode | null; readonly allowScan: boolean;
+      readonly kind: 'aggregate';
+      readonly model: string;
+      readonly by: readonly string[] | null;
+      readonly where: FilterNode | null;
+      readonly allowScan: boolean;
       /** Every aggregate computed: the selection's, plus those having/orderBy refer to. */
       readonly terms: readonly AggTerm[];
       readonly output: AggSelection;
@@ -116,25 +132,53 @@ export type QueryAst =
     }
   /** rows: a slot holding an array of complete rows (defaults, auto ids and timestamps already filled in). */
   /** `returning`: createManyAndReturn (the written rows, not `{ count }`). */
-  | { readonly kind: 'create'; readonly model: string; readonly many: boolean; readonly rows: Slot; readonly select: readonly string[] | null; readonly include: readonly IncludeNode[]; readonly skipDuplicates: boolean;
-      /** createMany: false lets a target that cannot write the call in one transaction split it (DynamoDB beyond 100 items). */
-      readonly atomic: boolean; readonly returning: boolean }
   | {
-      readonly kind: 'update'; readonly model: string; readonly many: boolean; readonly where: FilterNode | null;
+      readonly kind: 'create';
+      readonly model: string;
+      readonly many: boolean;
+      readonly rows: Slot;
+      readonly select: readonly string[] | null;
+      readonly include: readonly IncludeNode[];
+      readonly skipDuplicates: boolean;
+      /** createMany: false lets a target that cannot write the call in one transaction split it (DynamoDB beyond 100 items). */
+      readonly atomic: boolean;
+      readonly returning: boolean;
+    }
+  | {
+      readonly kind: 'update';
+      readonly model: string;
+      readonly many: boolean;
+      readonly where: FilterNode | null;
       /** for `update`: the key/unique fields pinned by where */
       readonly uniqueBy: readonly string[] | null;
       readonly set: readonly FieldUpdate[];
       /** version() field incremented by this update, if the model has one */
       readonly versionField: string | null;
       /** updatedAt fields set to the slot's time */
-      readonly select: readonly string[] | null; readonly include: readonly IncludeNode[]; readonly allowScan: boolean;
+      readonly select: readonly string[] | null;
+      readonly include: readonly IncludeNode[];
+      readonly allowScan: boolean;
     }
   | {
-      readonly kind: 'upsert'; readonly model: string; readonly where: FilterNode; readonly uniqueBy: readonly string[];
-      readonly create: Slot; readonly set: readonly FieldUpdate[]; readonly versionField: string | null;
-      readonly select: readonly string[] | null; readonly include: readonly IncludeNode[];
+      readonly kind: 'upsert';
+      readonly model: string;
+      readonly where: FilterNode;
+      readonly uniqueBy: readonly string[];
+      readonly create: Slot;
+      readonly set: readonly FieldUpdate[];
+      readonly versionField: string | null;
+      readonly select: readonly string[] | null;
+      readonly include: readonly IncludeNode[];
     }
-  | { readonly kind: 'delete'; readonly model: string; readonly many: boolean; readonly where: FilterNode | null; readonly uniqueBy: readonly string[] | null; readonly select: readonly string[] | null; readonly allowScan: boolean };
+  | {
+      readonly kind: 'delete';
+      readonly model: string;
+      readonly many: boolean;
+      readonly where: FilterNode | null;
+      readonly uniqueBy: readonly string[] | null;
+      readonly select: readonly string[] | null;
+      readonly allowScan: boolean;
+    };
 
 export type QueryKind = QueryAst['kind'];
 

@@ -16,11 +16,43 @@ import { Params, entries, isPlainObject, parseWhere } from './where.js';
 import { didYouMean } from '../suggest.js';
 
 export type Method =
-  | 'findUnique' | 'findUniqueOrThrow' | 'findFirst' | 'findFirstOrThrow' | 'findMany' | 'count' | 'paginate'
-  | 'create' | 'createMany' | 'createManyAndReturn' | 'update' | 'updateMany' | 'upsert' | 'delete' | 'deleteMany'
-  | 'aggregate' | 'groupBy';
+  | 'findUnique'
+  | 'findUniqueOrThrow'
+  | 'findFirst'
+  | 'findFirstOrThrow'
+  | 'findMany'
+  | 'count'
+  | 'paginate'
+  | 'create'
+  | 'createMany'
+  | 'createManyAndReturn'
+  | 'update'
+  | 'updateMany'
+  | 'upsert'
+  | 'delete'
+  | 'deleteMany'
+  | 'aggregate'
+  | 'groupBy';
 
-export const METHODS: readonly Method[] = ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'paginate', 'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'aggregate', 'groupBy'];
+export const METHODS: readonly Method[] = [
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+  'paginate',
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'upsert',
+  'delete',
+  'deleteMany',
+  'aggregate',
+  'groupBy',
+];
 
 const AGGREGATES = ['_count', '_sum', '_avg', '_min', '_max'];
 const ALLOWED_ARGS: Record<Method, readonly string[]> = {
@@ -67,7 +99,12 @@ export function buildQuery(schema: SchemaDef, modelKey: string, method: Method, 
 }
 
 interface Ctx {
-  schema: SchemaDef; modelKey: string; model: ModelDef; params: Params; root: string; now: () => Date;
+  schema: SchemaDef;
+  modelKey: string;
+  model: ModelDef;
+  params: Params;
+  root: string;
+  now: () => Date;
 }
 
 function normaliseArgs(args: unknown, method: Method, root: string): Record<string, unknown> {
@@ -101,12 +138,27 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       return { kind: 'findUnique', model: m, orThrow: method === 'findUniqueOrThrow', uniqueBy, ...readShape(c, a, true) };
     }
     case 'count':
-      return { kind: 'count', model: m, where: parseWhere(c.schema, m, a.where, c.params, `${c.root}.where`), allowScan: bool(a.allowScan, `${c.root}.allowScan`) };
+      return {
+        kind: 'count',
+        model: m,
+        where: parseWhere(c.schema, m, a.where, c.params, `${c.root}.where`),
+        allowScan: bool(a.allowScan, `${c.root}.allowScan`),
+      };
     case 'paginate':
       return buildPaginate(c, a, opts);
     case 'create': {
       const row = createRow(c, a.data, `${c.root}.data`);
-      return { kind: 'create', model: m, many: false, rows: c.params.add([row]), select: writeSelect(c, a), include: include(c, m, a.include, `${c.root}.include`), skipDuplicates: false, atomic: true, returning: true };
+      return {
+        kind: 'create',
+        model: m,
+        many: false,
+        rows: c.params.add([row]),
+        select: writeSelect(c, a),
+        include: include(c, m, a.include, `${c.root}.include`),
+        skipDuplicates: false,
+        atomic: true,
+        returning: true,
+      };
     }
     case 'createMany':
     case 'createManyAndReturn': {
@@ -115,7 +167,17 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       const now = c.now();
       const rows = a.data.map((d, i) => createRow(c, d, `${c.root}.data[${i}]`, now));
       const returning = method === 'createManyAndReturn';
-      return { kind: 'create', model: m, many: true, rows: c.params.add(rows), select: returning ? writeSelect(c, a) : null, include: [], skipDuplicates: bool(a.skipDuplicates, `${c.root}.skipDuplicates`), atomic: a.atomic === undefined ? true : bool(a.atomic, `${c.root}.atomic`), returning };
+      return {
+        kind: 'create',
+        model: m,
+        many: true,
+        rows: c.params.add(rows),
+        select: returning ? writeSelect(c, a) : null,
+        include: [],
+        skipDuplicates: bool(a.skipDuplicates, `${c.root}.skipDuplicates`),
+        atomic: a.atomic === undefined ? true : bool(a.atomic, `${c.root}.atomic`),
+        returning,
+      };
     }
     case 'aggregate':
     case 'groupBy': {
@@ -134,8 +196,15 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       const uniqueBy = many ? null : pinnedUnique(c, where!);
       const set = updateOps(c, a.data, `${c.root}.data`);
       return {
-        kind: 'update', model: m, many, where, uniqueBy, set, versionField: versionField(c.model),
-        select: many ? null : writeSelect(c, a), include: many ? [] : include(c, m, a.include, `${c.root}.include`),
+        kind: 'update',
+        model: m,
+        many,
+        where,
+        uniqueBy,
+        set,
+        versionField: versionField(c.model),
+        select: many ? null : writeSelect(c, a),
+        include: many ? [] : include(c, m, a.include, `${c.root}.include`),
         allowScan: bool(a.allowScan, `${c.root}.allowScan`),
       };
     }
@@ -152,8 +221,15 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
         }
       }
       return {
-        kind: 'upsert', model: m, where, uniqueBy, create: c.params.add(row), set: updateOps(c, a.update, `${c.root}.update`),
-        versionField: versionField(c.model), select: writeSelect(c, a), include: include(c, m, a.include, `${c.root}.include`),
+        kind: 'upsert',
+        model: m,
+        where,
+        uniqueBy,
+        create: c.params.add(row),
+        set: updateOps(c, a.update, `${c.root}.update`),
+        versionField: versionField(c.model),
+        select: writeSelect(c, a),
+        include: include(c, m, a.include, `${c.root}.include`),
       };
     }
     case 'delete':
@@ -161,8 +237,13 @@ function buildAst(c: Ctx, method: Method, a: Record<string, unknown>, opts: Buil
       const many = method === 'deleteMany';
       const where = many ? parseWhere(c.schema, m, a.where, c.params, `${c.root}.where`) : requireWhere(c, a);
       return {
-        kind: 'delete', model: m, many, where, uniqueBy: many ? null : pinnedUnique(c, where!),
-        select: many ? null : writeSelect(c, a), allowScan: bool(a.allowScan, `${c.root}.allowScan`),
+        kind: 'delete',
+        model: m,
+        many,
+        where,
+        uniqueBy: many ? null : pinnedUnique(c, where!),
+        select: many ? null : writeSelect(c, a),
+        allowScan: bool(a.allowScan, `${c.root}.allowScan`),
       };
     }
     default: {
@@ -184,12 +265,16 @@ function bool(v: unknown, path: string): boolean {
 }
 
 function count(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ValidationError(path, `expected an integer between ${min} and ${max}, got ${typeof v === 'number' ? v : describe(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new ValidationError(path, `expected an integer between ${min} and ${max}, got ${typeof v === 'number' ? v : describe(v)}`);
   return v;
 }
 
 /** Per-model facts every write asks for, found once per model rather than per call. */
-interface WriteFacts { readonly versionField: string | null; readonly updatedAt: readonly string[] }
+interface WriteFacts {
+  readonly versionField: string | null;
+  readonly updatedAt: readonly string[];
+}
 const writeFactsCache = new WeakMap<ModelDef, WriteFacts>();
 function writeFacts(model: ModelDef): WriteFacts {
   let f = writeFactsCache.get(model);
@@ -219,7 +304,7 @@ function pinnedUnique(c: Ctx, where: FilterNode): readonly string[] {
   const candidates = [c.model.key, ...c.model.uniques.map((u) => u.fields)];
   const hit = candidates.find((fields) => fields.every((f) => eq.has(f)));
   if (!hit) {
-    const options = candidates.map((fs) => fs.length === 1 ? fs[0] : `(${fs.join(', ')})`).join(' or ');
+    const options = candidates.map((fs) => (fs.length === 1 ? fs[0] : `(${fs.join(', ')})`)).join(' or ');
     throw new ValidationError(`${c.root}.where`, `must pin a key or unique field by equality: ${options}`);
   }
   return hit;
@@ -232,13 +317,17 @@ function readShape(c: Ctx, a: Record<string, unknown>, single: boolean) {
   const offset = a.offset === undefined ? null : c.params.add(count(a.offset, `${c.root}.offset`, 0));
   const [sel, selCount] = withoutCount(a.select);
   const [inc, incCount] = withoutCount(a.include);
-  if (selCount !== undefined && incCount !== undefined) throw new ValidationError(`${c.root}.include._count`, '_count is given in both select and include; keep one');
+  if (selCount !== undefined && incCount !== undefined)
+    throw new ValidationError(`${c.root}.include._count`, '_count is given in both select and include; keep one');
   const countArg = selCount ?? incCount;
   const countPath = `${c.root}.${selCount !== undefined ? 'select' : 'include'}._count`;
   // `select: { _count: ... }` alone selects no field: only the counts (and internally the key).
   const onlyCount = sel !== undefined && isPlainObject(sel) && entries(sel).length === 0 && selCount !== undefined;
   return {
-    where, orderBy, limit, offset,
+    where,
+    orderBy,
+    limit,
+    offset,
     select: onlyCount ? [] : shapeSelect(c, c.modelKey, sel, a.omit, c.root),
     include: include(c, c.modelKey, inc, `${c.root}.include`),
     allowScan: bool(a.allowScan, `${c.root}.allowScan`),
@@ -288,10 +377,15 @@ function relationCounts(c: Ctx, v: unknown, path: string): RelationCount[] {
   const out: RelationCount[] = [];
   for (const [name, arg] of entries(v.select)) {
     const p = `${path}.select.${name}`;
-    if (!Object.prototype.hasOwnProperty.call(rels, name)) throw new ValidationError(p, `unknown relation '${name}' on ${c.model.name}; relations: ${Object.keys(rels).join(', ') || '(none)'}`);
-    if (rels[name].kind !== 'hasMany' && rels[name].kind !== 'manyToMany') throw new ValidationError(p, `_count counts to-many relations; '${name}' is ${rels[name].kind}`);
+    if (!Object.prototype.hasOwnProperty.call(rels, name))
+      throw new ValidationError(p, `unknown relation '${name}' on ${c.model.name}; relations: ${Object.keys(rels).join(', ') || '(none)'}`);
+    if (rels[name].kind !== 'hasMany' && rels[name].kind !== 'manyToMany')
+      throw new ValidationError(p, `_count counts to-many relations; '${name}' is ${rels[name].kind}`);
     if (arg === false) continue;
-    if (arg === true) { out.push({ relation: name, where: null }); continue; }
+    if (arg === true) {
+      out.push({ relation: name, where: null });
+      continue;
+    }
     if (!isPlainObject(arg) || Object.keys(arg).some((k) => k !== 'where')) throw new ValidationError(p, `expected true or { where }, got ${describe(arg)}`);
     out.push({ relation: name, where: parseWhere(c.schema, rels[name].target, arg.where, c.params, `${p}.where`) });
   }
@@ -304,7 +398,8 @@ function distinctFields(c: Ctx, v: unknown, path: string): string[] {
   const out: string[] = [];
   list.forEach((f, i) => {
     const p = `${path}[${i}]`;
-    if (typeof f !== 'string' || !Object.prototype.hasOwnProperty.call(c.model.fields, f)) throw new ValidationError(p, `unknown field ${describe(f)} on ${c.model.name}`);
+    if (typeof f !== 'string' || !Object.prototype.hasOwnProperty.call(c.model.fields, f))
+      throw new ValidationError(p, `unknown field ${describe(f)} on ${c.model.name}`);
     const kind = c.model.fields[f].kind;
     if (kind === 'list' || kind === 'json') throw new ValidationError(p, `distinct on a ${kind} field is not supported`);
     if (!out.includes(f)) out.push(f);
@@ -321,7 +416,8 @@ function order(c: Ctx, modelKey: string, v: unknown, path: string): OrderTerm[] 
     const p = Array.isArray(v) ? `${path}[${i}]` : path;
     if (!isPlainObject(o)) throw new ValidationError(p, `expected { field: 'asc' | 'desc' }, got ${describe(o)}`);
     for (const [field, dir] of entries(o)) {
-      if (!Object.prototype.hasOwnProperty.call(model.fields, field)) throw new ValidationError(`${p}.${field}`, `unknown field '${field}' on ${model.name}${didYouMean(field, Object.keys(model.fields))}`);
+      if (!Object.prototype.hasOwnProperty.call(model.fields, field))
+        throw new ValidationError(`${p}.${field}`, `unknown field '${field}' on ${model.name}${didYouMean(field, Object.keys(model.fields))}`);
       const d = model.fields[field];
       if (d.kind === 'list' || d.kind === 'json') throw new ValidationError(`${p}.${field}`, `cannot order by a ${d.kind} field`);
       if (dir !== 'asc' && dir !== 'desc') throw new ValidationError(`${p}.${field}`, `expected 'asc' or 'desc', got ${describe(dir)}`);
@@ -338,7 +434,11 @@ function select(c: Ctx, modelKey: string, v: unknown, path: string): string[] | 
   if (!isPlainObject(v)) throw new ValidationError(path, `expected { field: true }, got ${describe(v)}`);
   const out: string[] = [];
   for (const [k, on] of entries(v)) {
-    if (k === '_count') throw new ValidationError(`${path}._count`, '_count is supported at the top level of findMany, findFirst, findUnique and paginate (not inside an include, nor on writes)');
+    if (k === '_count')
+      throw new ValidationError(
+        `${path}._count`,
+        '_count is supported at the top level of findMany, findFirst, findUnique and paginate (not inside an include, nor on writes)',
+      );
     if (!Object.prototype.hasOwnProperty.call(model.fields, k)) {
       const hint = Object.prototype.hasOwnProperty.call(c.schema.relations[modelKey] ?? {}, k) ? ` ('${k}' is a relation: use include)` : '';
       throw new ValidationError(`${path}.${k}`, `unknown field '${k}' on ${model.name}${hint || didYouMean(k, Object.keys(model.fields))}`);
@@ -358,8 +458,13 @@ function include(c: Ctx, modelKey: string, v: unknown, path: string, depth = 0):
   const out: IncludeNode[] = [];
   for (const [name, arg] of entries(v)) {
     const p = `${path}.${name}`;
-    if (name === '_count') throw new ValidationError(p, '_count is supported at the top level of findMany, findFirst, findUnique and paginate (not inside an include, nor on writes)');
-    if (!Object.prototype.hasOwnProperty.call(rels, name)) throw new ValidationError(p, `unknown relation '${name}' on ${c.schema.models[modelKey].name}; relations: ${Object.keys(rels).join(', ') || '(none)'}`);
+    if (name === '_count')
+      throw new ValidationError(
+        p,
+        '_count is supported at the top level of findMany, findFirst, findUnique and paginate (not inside an include, nor on writes)',
+      );
+    if (!Object.prototype.hasOwnProperty.call(rels, name))
+      throw new ValidationError(p, `unknown relation '${name}' on ${c.schema.models[modelKey].name}; relations: ${Object.keys(rels).join(', ') || '(none)'}`);
     if (arg === false) continue;
     const target = rels[name].target;
     if (arg === true) {
@@ -367,7 +472,9 @@ function include(c: Ctx, modelKey: string, v: unknown, path: string, depth = 0):
       continue;
     }
     if (!isPlainObject(arg)) throw new ValidationError(p, `expected true or { where, orderBy, limit, select, include }, got ${describe(arg)}`);
-    for (const k of Object.keys(arg)) if (arg[k] !== undefined && !['where', 'orderBy', 'limit', 'select', 'include'].includes(k)) throw new ValidationError(`${p}.${k}`, `unknown include option '${k}'`);
+    for (const k of Object.keys(arg))
+      if (arg[k] !== undefined && !['where', 'orderBy', 'limit', 'select', 'include'].includes(k))
+        throw new ValidationError(`${p}.${k}`, `unknown include option '${k}'`);
     if (!isToMany(rels[name].kind) && (arg.where !== undefined || arg.orderBy !== undefined || arg.limit !== undefined)) {
       throw new ValidationError(p, `where/orderBy/limit apply to hasMany and manyToMany relations; '${name}' is ${rels[name].kind}`);
     }
@@ -390,7 +497,12 @@ function createRow(c: Ctx, data: unknown, path: string, now = c.now()): Record<s
     if (data[k] === undefined) continue;
     if (!Object.prototype.hasOwnProperty.call(model.fields, k)) {
       const rel = Object.prototype.hasOwnProperty.call(c.schema.relations[c.modelKey] ?? {}, k);
-      throw new ValidationError(`${path}.${k}`, rel ? `nested writes through relation '${k}' are supported in create and update (each already one atomic unit), not here; write the related rows separately (db.batch makes it atomic)` : `unknown field '${k}' on ${model.name}`);
+      throw new ValidationError(
+        `${path}.${k}`,
+        rel
+          ? `nested writes through relation '${k}' are supported in create and update (each already one atomic unit), not here; write the related rows separately (db.batch makes it atomic)`
+          : `unknown field '${k}' on ${model.name}`,
+      );
     }
   }
   const row: Record<string, unknown> = {};
@@ -407,7 +519,11 @@ function createRow(c: Ctx, data: unknown, path: string, now = c.now()): Record<s
 /** A counter cache is written by quern alone: a value from the caller would make it lie. */
 function refuseCounterWrite(c: Ctx, field: string, path: string) {
   const cc = counterFor(c.schema, c.modelKey, field);
-  if (cc) throw new ValidationError(path, `'${field}' is a counter cache maintained by quern (the number of ${c.schema.models[cc.child].name} rows whose ${cc.foreignKey} points here); leave it out of the data`);
+  if (cc)
+    throw new ValidationError(
+      path,
+      `'${field}' is a counter cache maintained by quern (the number of ${c.schema.models[cc.child].name} rows whose ${cc.foreignKey} points here); leave it out of the data`,
+    );
 }
 
 function generated(def: FieldDef, name: string, path: string, model: ModelDef, now: Date): unknown {
@@ -427,7 +543,12 @@ function updateOps(c: Ctx, data: unknown, path: string): FieldUpdate[] {
     const p = `${path}.${k}`;
     if (!Object.prototype.hasOwnProperty.call(model.fields, k)) {
       const rel = Object.prototype.hasOwnProperty.call(c.schema.relations[c.modelKey] ?? {}, k);
-      throw new ValidationError(p, rel ? `nested writes through relation '${k}' are supported in create and update (each already one atomic unit), not here; write the related rows separately (db.batch makes it atomic)` : `unknown field '${k}' on ${model.name}`);
+      throw new ValidationError(
+        p,
+        rel
+          ? `nested writes through relation '${k}' are supported in create and update (each already one atomic unit), not here; write the related rows separately (db.batch makes it atomic)`
+          : `unknown field '${k}' on ${model.name}`,
+      );
     }
     const def = model.fields[k];
     if (model.key.includes(k)) throw new ValidationError(p, `key field '${k}' cannot be updated; create a new record instead`);
@@ -447,7 +568,8 @@ function updateOps(c: Ctx, data: unknown, path: string): FieldUpdate[] {
         break;
       case 'increment':
       case 'decrement':
-        if (def.kind !== 'int' && def.kind !== 'bigint' && def.kind !== 'float') throw new ValidationError(po, `'${op}' applies to numeric fields; ${model.name}.${k} is ${def.kind}`);
+        if (def.kind !== 'int' && def.kind !== 'bigint' && def.kind !== 'float')
+          throw new ValidationError(po, `'${op}' applies to numeric fields; ${model.name}.${k} is ${def.kind}`);
         if (x === null) throw new ValidationError(po, `'${op}' needs a number`);
         out.push({ field: k, op, value: c.params.add(checkScalar(def, x, po)) });
         break;
@@ -471,23 +593,26 @@ function updateOps(c: Ctx, data: unknown, path: string): FieldUpdate[] {
 
 function buildPaginate(c: Ctx, a: Record<string, unknown>, opts: BuildOptions): QueryAst {
   const p = c.root;
-  const hasFirst = a.first !== undefined, hasLast = a.last !== undefined;
+  const hasFirst = a.first !== undefined,
+    hasLast = a.last !== undefined;
   if (hasFirst && hasLast) throw new ValidationError(p, 'pass either first (forward) or last (backward), not both');
   if (a.after !== undefined && a.before !== undefined) throw new ValidationError(p, 'pass either after or before, not both');
   if (a.after !== undefined && hasLast) throw new ValidationError(`${p}.after`, 'after pages forward: use it with first');
   if (a.before !== undefined && hasFirst) throw new ValidationError(`${p}.before`, 'before pages backward: use it with last');
   const direction = hasLast || a.before !== undefined ? 'backward' : 'forward';
-  const size = direction === 'forward' ? (hasFirst ? count(a.first, `${p}.first`, 1, MAX_PAGE) : 20) : (hasLast ? count(a.last, `${p}.last`, 1, MAX_PAGE) : 20);
+  const size = direction === 'forward' ? (hasFirst ? count(a.first, `${p}.first`, 1, MAX_PAGE) : 20) : hasLast ? count(a.last, `${p}.last`, 1, MAX_PAGE) : 20;
   const where = parseWhere(c.schema, c.modelKey, a.where, c.params, `${p}.where`);
   const orderBy = order(c, c.modelKey, a.orderBy, `${p}.orderBy`);
   const [selArg, selCount] = withoutCount(a.select);
   const [incArg, incCount] = withoutCount(a.include);
-  if (selCount !== undefined && incCount !== undefined) throw new ValidationError(`${p}.include._count`, '_count is given in both select and include; keep one');
+  if (selCount !== undefined && incCount !== undefined)
+    throw new ValidationError(`${p}.include._count`, '_count is given in both select and include; keep one');
   const countArg = selCount ?? incCount;
   const onlyCount = isPlainObject(selArg) && entries(selArg).length === 0 && selCount !== undefined;
   const sel = onlyCount ? [] : shapeSelect(c, c.modelKey, selArg, a.omit, p);
   const inc = include(c, c.modelKey, incArg, `${p}.include`);
-  const counts = countArg === undefined || countArg === false ? null : relationCounts(c, countArg, `${p}.${selCount !== undefined ? 'select' : 'include'}._count`);
+  const counts =
+    countArg === undefined || countArg === false ? null : relationCounts(c, countArg, `${p}.${selCount !== undefined ? 'select' : 'include'}._count`);
   const allowScan = bool(a.allowScan, `${p}.allowScan`);
   const raw = direction === 'forward' ? a.after : a.before;
   const sizeSlot = c.params.add(size);
@@ -499,7 +624,22 @@ function buildPaginate(c: Ctx, a: Record<string, unknown>, opts: BuildOptions): 
     const base = cursorBase(c.modelKey, where, orderBy, c.params.values);
     cursor = c.params.add(opts.decodeCursor(raw, base, cp));
   }
-  return { kind: 'paginate', model: c.modelKey, where, orderBy, limit: null, offset: null, select: sel, include: inc, allowScan, counts, distinct: null, direction, size: sizeSlot, cursor };
+  return {
+    kind: 'paginate',
+    model: c.modelKey,
+    where,
+    orderBy,
+    limit: null,
+    offset: null,
+    select: sel,
+    include: inc,
+    allowScan,
+    counts,
+    distinct: null,
+    direction,
+    size: sizeSlot,
+    cursor,
+  };
 }
 
 /**

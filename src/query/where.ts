@@ -24,7 +24,9 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Own enumerable keys with defined values; `__proto__` and friends are ordinary (unknown) keys here. */
 export function entries(o: Record<string, unknown>): [string, unknown][] {
-  return Object.keys(o).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]);
+  return Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .map((k) => [k, o[k]]);
 }
 
 const MAX_DEPTH = 32;
@@ -45,7 +47,9 @@ export function parseWhere(schema: SchemaDef, modelKey: string, where: unknown, 
     const p = `${path}.${key}`;
     if (key === 'AND' || key === 'NOT') {
       const list = Array.isArray(value) ? value : [value];
-      const sub = list.map((w, i) => parseWhere(schema, modelKey, w, params, Array.isArray(value) ? `${p}[${i}]` : p, depth + 1) ?? { kind: 'const', value: true } as FilterNode);
+      const sub = list.map(
+        (w, i) => parseWhere(schema, modelKey, w, params, Array.isArray(value) ? `${p}[${i}]` : p, depth + 1) ?? ({ kind: 'const', value: true } as FilterNode),
+      );
       if (key === 'AND') items.push(...sub);
       else for (const s of sub) items.push({ kind: 'not', item: s });
     } else if (key === 'OR') {
@@ -57,7 +61,10 @@ export function parseWhere(schema: SchemaDef, modelKey: string, where: unknown, 
     } else if (Object.prototype.hasOwnProperty.call(schema.relations[modelKey] ?? {}, key)) {
       items.push(parseRelationFilter(schema, modelKey, key, value, params, p, depth));
     } else {
-      throw new ValidationError(p, `unknown field '${key}' on ${model.name}${didYouMean(key, Object.keys(model.fields))}; known fields: ${Object.keys(model.fields).join(', ')}`);
+      throw new ValidationError(
+        p,
+        `unknown field '${key}' on ${model.name}${didYouMean(key, Object.keys(model.fields))}; known fields: ${Object.keys(model.fields).join(', ')}`,
+      );
     }
   }
   if (items.length === 0) return null;
@@ -71,7 +78,8 @@ function parseRelationFilter(schema: SchemaDef, modelKey: string, name: string, 
     if (value === null) throw new ValidationError(path, `a ${rel.kind} relation filter takes { some | every | none }`);
     const out: FilterNode[] = [];
     for (const [op, sub] of entries(value)) {
-      if (op !== 'some' && op !== 'every' && op !== 'none') throw new ValidationError(`${path}.${op}`, `unknown relation operator '${op}'; use some, every or none`);
+      if (op !== 'some' && op !== 'every' && op !== 'none')
+        throw new ValidationError(`${path}.${op}`, `unknown relation operator '${op}'; use some, every or none`);
       out.push({ kind: 'relation', relation: name, op, filter: parseWhere(schema, rel.target, sub, params, `${path}.${op}`, depth + 1) });
     }
     if (out.length === 0) throw new ValidationError(path, 'empty relation filter; use some, every or none');
@@ -100,9 +108,11 @@ function parseFieldFilter(model: ModelDef, field: string, def: FieldDef, value: 
   const ops = Object.keys(value).filter((k) => value[k] !== undefined);
   if (ops.length === 0) throw new ValidationError(path, 'empty filter object');
   const mode = value.mode;
-  if (mode !== undefined && mode !== 'default' && mode !== 'insensitive') throw new ValidationError(`${path}.mode`, `expected 'default' or 'insensitive', got ${describe(mode)}`);
+  if (mode !== undefined && mode !== 'default' && mode !== 'insensitive')
+    throw new ValidationError(`${path}.mode`, `expected 'default' or 'insensitive', got ${describe(mode)}`);
   const insensitive = mode === 'insensitive';
-  if (insensitive && !TEXTUAL(def)) throw new ValidationError(`${path}.mode`, `mode: 'insensitive' applies to string fields only; ${model.name}.${field} is ${def.kind}`);
+  if (insensitive && !TEXTUAL(def))
+    throw new ValidationError(`${path}.mode`, `mode: 'insensitive' applies to string fields only; ${model.name}.${field} is ${def.kind}`);
   const out: FilterNode[] = [];
   for (const op of ops) {
     const v = value[op];
@@ -131,12 +141,17 @@ function parseFieldFilter(model: ModelDef, field: string, def: FieldDef, value: 
         out.push({ kind: 'in', field, negated: op === 'notIn', values: params.add(vals) });
         break;
       }
-      case 'lt': case 'lte': case 'gt': case 'gte':
+      case 'lt':
+      case 'lte':
+      case 'gt':
+      case 'gte':
         if (!ORDERABLE(def)) throw new ValidationError(p, `'${op}' is not supported on ${def.kind} fields`);
         if (v === null) throw new ValidationError(p, `'${op}' needs a value, got null`);
         out.push({ kind: 'compare', field, op, value: params.add(checkScalar(def, v, p)) });
         break;
-      case 'contains': case 'startsWith': case 'endsWith':
+      case 'contains':
+      case 'startsWith':
+      case 'endsWith':
         if (!TEXTUAL(def)) throw new ValidationError(p, `'${op}' applies to string fields; ${model.name}.${field} is ${def.kind}`);
         if (typeof v !== 'string') throw new ValidationError(p, `expected a string, got ${describe(v)}`);
         out.push({ kind: 'text', field, op, value: params.add(checkScalar({ kind: 'string' }, v, p)), insensitive });
@@ -154,4 +169,3 @@ function parseFieldFilter(model: ModelDef, field: string, def: FieldDef, value: 
   if (out.length === 0) throw new ValidationError(path, `'mode' needs an operator beside it`);
   return out.length === 1 ? out[0] : { kind: 'and', items: out };
 }
-

@@ -32,7 +32,9 @@ export const isCollectionAttribute = (attr: string) => attr === COLLECTION_PK ||
 export const collectionTable = (parentTable: string) => `${parentTable}-items`;
 
 export function colocatedRelations(relations: SchemaDef['relations']): RelationDef[] {
-  return Object.values(relations).flatMap((rels) => Object.values(rels)).filter((r) => r.colocated);
+  return Object.values(relations)
+    .flatMap((rels) => Object.values(rels))
+    .filter((r) => r.colocated);
 }
 
 /** Everything an item of the model can carry that a GSI could key on. */
@@ -46,11 +48,19 @@ export function checkCollections(models: Readonly<Record<string, ModelDef>>, rel
   const parentOf = new Map<string, RelationDef>();
   for (const r of rels) {
     const other = parentOf.get(r.target);
-    if (other) throw new SchemaError(`${models[r.source].name}.${r.name}: colocated: ${models[r.target].name} is already colocated under ${models[other.source].name}.${other.name}; a child lives in one partition`, models[r.source].name);
+    if (other)
+      throw new SchemaError(
+        `${models[r.source].name}.${r.name}: colocated: ${models[r.target].name} is already colocated under ${models[other.source].name}.${other.name}; a child lives in one partition`,
+        models[r.source].name,
+      );
     parentOf.set(r.target, r);
   }
   for (const r of rels) {
-    if (parentOf.has(r.source)) throw new SchemaError(`${models[r.source].name}.${r.name}: colocated: ${models[r.source].name} is itself a colocated child; collections are one level deep`, models[r.source].name);
+    if (parentOf.has(r.source))
+      throw new SchemaError(
+        `${models[r.source].name}.${r.name}: colocated: ${models[r.source].name} is itself a colocated child; collections are one level deep`,
+        models[r.source].name,
+      );
   }
   for (const parent of new Set(rels.map((r) => r.source))) {
     const members = [parent, ...rels.filter((r) => r.source === parent).map((r) => r.target)].map((k) => models[k]);
@@ -60,7 +70,10 @@ export function checkCollections(models: Readonly<Record<string, ModelDef>>, rel
         const attrs = [k.partition, ...(k.sort ? [k.sort] : [])];
         const clash = members.find((o) => o !== m && attrs.every((a) => attributesOf(o).has(a)));
         if (clash) {
-          throw new SchemaError(`model ${m.name}: index ${ix.name} would also hold ${clash.name} items: both live in the collection table of ${models[parent].name} on DynamoDB and ${clash.name} has ${attrs.join(' and ')} too; rename the field in one of them`, m.name);
+          throw new SchemaError(
+            `model ${m.name}: index ${ix.name} would also hold ${clash.name} items: both live in the collection table of ${models[parent].name} on DynamoDB and ${clash.name} has ${attrs.join(' and ')} too; rename the field in one of them`,
+            m.name,
+          );
         }
       }
     }
@@ -84,7 +97,9 @@ export function kvSchema(def: SchemaDef): SchemaDef {
       models[r.source] = { ...parent, table, colocation: { table, sk: PARENT_SK, role: 'parent', parent: r.source } };
       const own = child.key[0];
       models[r.target] = {
-        ...child, table, key: [r.foreignKey, own],
+        ...child,
+        table,
+        key: [r.foreignKey, own],
         uniques: [...child.uniques, { name: `${child.name}_${own}_key`, fields: [own] }],
         colocation: { table, sk: `${child.name}#`, role: 'child', parent: r.source },
       };

@@ -34,9 +34,10 @@ export const MAX_KEY_FIELDS = 8;
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const RESERVED_FIELDS = new Set(['AND', 'OR', 'NOT', 'prototype', ...OBJECT_PROTOTYPE_NAMES]);
 /** Why a name is refused, for the error message. */
-const reservedWhy = (name: string) => (OBJECT_PROTOTYPE_NAMES.has(name)
-  ? `'${name}' is a member of Object.prototype, which every JavaScript object inherits; pick another name`
-  : `'${name}' is reserved (filter keyword or prototype name)`);
+const reservedWhy = (name: string) =>
+  OBJECT_PROTOTYPE_NAMES.has(name)
+    ? `'${name}' is a member of Object.prototype, which every JavaScript object inherits; pick another name`
+    : `'${name}' is reserved (filter keyword or prototype name)`;
 
 export function defineSchema<const M extends Record<string, Model<string, any>>, const R extends RelationsInput<M> = {}>(
   models: M,
@@ -72,7 +73,10 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
   addJoinIndexes(defs, relations);
   checkCounterFieldsDistinct(defs, relations);
   checkCollections(defs, relations);
-  const hash = createHash('sha256').update(JSON.stringify({ defs, relations }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ defs, relations }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))
+    .digest('hex')
+    .slice(0, 16);
   const def: SchemaDef = { models: defs, relations, hash };
   return { models, relations: (options.relations ?? {}) as R, def };
 }
@@ -94,19 +98,26 @@ function buildModel(m: Model): ModelDef {
   let key: string[];
   if (opts.key) {
     key = [...opts.key];
-    if (key.length < 1 || key.length > MAX_KEY_FIELDS) throw new SchemaError(`model ${name}: key must have 1 to ${MAX_KEY_FIELDS} fields, got ${key.length}`, name);
+    if (key.length < 1 || key.length > MAX_KEY_FIELDS)
+      throw new SchemaError(`model ${name}: key must have 1 to ${MAX_KEY_FIELDS} fields, got ${key.length}`, name);
     if (new Set(key).size !== key.length) throw new SchemaError(`model ${name}: key [${key.join(', ')}] repeats a field`, name);
-    if (marked.some((k) => !key.includes(k))) throw new SchemaError(`model ${name}: field '${marked.find((k) => !key.includes(k))}' is marked .key() but options.key is [${key.join(', ')}]`, name);
+    if (marked.some((k) => !key.includes(k)))
+      throw new SchemaError(`model ${name}: field '${marked.find((k) => !key.includes(k))}' is marked .key() but options.key is [${key.join(', ')}]`, name);
   } else {
     if (marked.length === 0) throw new SchemaError(`model ${name} has no key: mark one field with .key() or pass { key: [partition, sort] }`, name);
-    if (marked.length > 1) throw new SchemaError(`model ${name}: several fields are marked .key() (${marked.join(', ')}); declare a composite key with { key: [${marked.map((k) => `'${k}'`).join(', ')}] }`, name);
+    if (marked.length > 1)
+      throw new SchemaError(
+        `model ${name}: several fields are marked .key() (${marked.join(', ')}); declare a composite key with { key: [${marked.map((k) => `'${k}'`).join(', ')}] }`,
+        name,
+      );
     key = marked;
   }
   for (const k of key) {
     const fd = fields[k];
     if (!fd) throw new SchemaError(`model ${name}: key field '${k}' does not exist`, name, k);
     if (fd.nullable) throw new SchemaError(`${name}.${k}: a key field cannot be nullable`, name, k);
-    if (fd.kind === 'list' || fd.kind === 'json' || fd.kind === 'boolean' || fd.kind === 'float') throw new SchemaError(`${name}.${k}: a ${fd.kind} field cannot be a key`, name, k);
+    if (fd.kind === 'list' || fd.kind === 'json' || fd.kind === 'boolean' || fd.kind === 'float')
+      throw new SchemaError(`${name}.${k}: a ${fd.kind} field cannot be a key`, name, k);
     if (!fd.key) fields[k] = { ...fd, key: true };
   }
   const indexes: IndexDef[] = [];
@@ -116,7 +127,8 @@ function buildModel(m: Model): ModelDef {
     const iname = spec.name ?? `${name}_${spec.fields.join('_')}_idx`;
     if (names.has(iname)) throw new SchemaError(`model ${name}: duplicate index name '${iname}'`, name);
     names.add(iname);
-    if (spec.fields.length > MAX_KEY_FIELDS) throw new SchemaError(`model ${name}: index(${spec.fields.join(', ')}) has more than ${MAX_KEY_FIELDS} fields`, name);
+    if (spec.fields.length > MAX_KEY_FIELDS)
+      throw new SchemaError(`model ${name}: index(${spec.fields.join(', ')}) has more than ${MAX_KEY_FIELDS} fields`, name);
     if (spec.shards !== undefined) checkShards(name, fields, spec.fields, spec.shards);
     indexes.push({ name: iname, fields: [...spec.fields], ...(spec.shards !== undefined ? { shards: spec.shards } : {}) });
   }
@@ -129,7 +141,8 @@ function buildModel(m: Model): ModelDef {
   }
   for (const spec of opts.uniques ?? []) {
     checkFieldList(name, fields, spec.fields, 'unique');
-    if (spec.fields.length > MAX_KEY_FIELDS) throw new SchemaError(`model ${name}: unique(${spec.fields.join(', ')}) has more than ${MAX_KEY_FIELDS} fields`, name);
+    if (spec.fields.length > MAX_KEY_FIELDS)
+      throw new SchemaError(`model ${name}: unique(${spec.fields.join(', ')}) has more than ${MAX_KEY_FIELDS} fields`, name);
     uniques.push({ name: spec.name ?? `${name}_${spec.fields.join('_')}_key`, fields: [...spec.fields] });
   }
   for (const u of uniques) {
@@ -149,7 +162,8 @@ function checkFieldList(model: string, fields: Record<string, FieldDef>, list: r
   for (const f of list) {
     if (!fields[f]) throw new SchemaError(`model ${model}: ${what}(${list.join(', ')}) names unknown field '${f}'`, model, f);
     if (seen.has(f)) throw new SchemaError(`model ${model}: ${what}(${list.join(', ')}) repeats field '${f}'`, model, f);
-    if (fields[f].kind === 'list' || fields[f].kind === 'json') throw new SchemaError(`model ${model}: ${what}() cannot use ${fields[f].kind} field '${f}'`, model, f);
+    if (fields[f].kind === 'list' || fields[f].kind === 'json')
+      throw new SchemaError(`model ${model}: ${what}() cannot use ${fields[f].kind} field '${f}'`, model, f);
     seen.add(f);
   }
 }
@@ -159,18 +173,34 @@ export const MAX_SHARDS = 64;
 
 function checkShards(model: string, fields: Record<string, FieldDef>, list: readonly string[], shards: number) {
   const call = `index(${list.map((f) => `'${f}'`).join(', ')}, { shards: ${String(shards)} })`;
-  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) throw new SchemaError(`model ${model}: ${call}: shards must be an integer from 1 to ${MAX_SHARDS}`, model);
-  if (list.length !== 1) throw new SchemaError(`model ${model}: ${call}: a sharded index orders one field (the shard is its partition); declare index('${list[list.length - 1]}', { shards: ${shards} })`, model);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
+    throw new SchemaError(`model ${model}: ${call}: shards must be an integer from 1 to ${MAX_SHARDS}`, model);
+  if (list.length !== 1)
+    throw new SchemaError(
+      `model ${model}: ${call}: a sharded index orders one field (the shard is its partition); declare index('${list[list.length - 1]}', { shards: ${shards} })`,
+      model,
+    );
   const d = fields[list[0]];
-  if (d.kind === 'boolean' || d.kind === 'decimal') throw new SchemaError(`model ${model}: ${call}: a ${d.kind} field cannot be a sort key (decimal is stored as a string, so its order is not numeric)`, model, list[0]);
+  if (d.kind === 'boolean' || d.kind === 'decimal')
+    throw new SchemaError(
+      `model ${model}: ${call}: a ${d.kind} field cannot be a sort key (decimal is stored as a string, so its order is not numeric)`,
+      model,
+      list[0],
+    );
 }
 
 /** Element kinds an indexed list may hold: stored as S or N on DynamoDB (an entry's key), and GIN-indexable. */
 const INDEXED_ELEMENTS: ReadonlySet<string> = new Set(['string', 'text', 'uuid', 'enum', 'date', 'int', 'bigint']);
 
 function checkIndexedList(where: string, model: string, name: string, d: FieldDef) {
-  if (d.kind !== 'list') throw new SchemaError(`${where}: .indexed() applies to list fields (f.list(f.string()).indexed()); ${d.kind} fields are indexed with index('${name}')`, model, name);
-  if (!INDEXED_ELEMENTS.has(d.element!.kind)) throw new SchemaError(`${where}: .indexed() needs a list of strings, uuids, enums, dates or integers; its elements are ${d.element!.kind}`, model, name);
+  if (d.kind !== 'list')
+    throw new SchemaError(
+      `${where}: .indexed() applies to list fields (f.list(f.string()).indexed()); ${d.kind} fields are indexed with index('${name}')`,
+      model,
+      name,
+    );
+  if (!INDEXED_ELEMENTS.has(d.element!.kind))
+    throw new SchemaError(`${where}: .indexed() needs a list of strings, uuids, enums, dates or integers; its elements are ${d.element!.kind}`, model, name);
 }
 
 function checkField(model: string, name: string, d: FieldDef): FieldDef {
@@ -186,7 +216,8 @@ function checkField(model: string, name: string, d: FieldDef): FieldDef {
   if ((d.createdAt || d.updatedAt) && d.kind !== 'timestamp') throw new SchemaError(`${where}: .createdAt()/.updatedAt() need f.timestamp()`, model, name);
   if (d.version && d.kind !== 'int' && d.kind !== 'bigint') throw new SchemaError(`${where}: .version() needs f.int() or f.bigint()`, model, name);
   if (d.version && d.nullable) throw new SchemaError(`${where}: a version() field cannot be nullable`, model, name);
-  if (d.maxLength !== undefined && (!Number.isInteger(d.maxLength) || d.maxLength <= 0)) throw new SchemaError(`${where}: maxLength must be a positive integer`, model, name);
+  if (d.maxLength !== undefined && (!Number.isInteger(d.maxLength) || d.maxLength <= 0))
+    throw new SchemaError(`${where}: maxLength must be a positive integer`, model, name);
   if (d.default) {
     try {
       checkFieldValue(d, d.default.value, where);
@@ -202,7 +233,8 @@ function checkField(model: string, name: string, d: FieldDef): FieldDef {
 function checkEnumValues(where: string, model: string, field: string, vals: readonly unknown[]) {
   for (const v of vals) {
     if (typeof v !== 'string') throw new SchemaError(`${where}: enum values must be strings, got ${typeof v}`, model, field);
-    if (v.includes('\u0000')) throw new SchemaError(`${where}: enum value ${JSON.stringify(v)} contains a NUL character (U+0000), which PostgreSQL text cannot store`, model, field);
+    if (v.includes('\u0000'))
+      throw new SchemaError(`${where}: enum value ${JSON.stringify(v)} contains a NUL character (U+0000), which PostgreSQL text cannot store`, model, field);
   }
 }
 
@@ -212,30 +244,50 @@ function checkRelation(defs: Record<string, ModelDef>, source: string, name: str
   if (!IDENT_RE.test(name)) throw new SchemaError(`${where}: invalid relation name`, src.name, name);
   if (RESERVED_FIELDS.has(name)) throw new SchemaError(`${where}: invalid relation name: ${reservedWhy(name)}`, src.name, name);
   if (src.fields[name]) throw new SchemaError(`${where}: relation name clashes with a field of the same name`, src.name, name);
-  if (!spec || !['hasMany', 'hasOne', 'belongsTo', 'manyToMany'].includes(spec.kind)) throw new SchemaError(`${where}: expected hasMany(), hasOne(), belongsTo() or manyToMany()`, src.name, name);
+  if (!spec || !['hasMany', 'hasOne', 'belongsTo', 'manyToMany'].includes(spec.kind))
+    throw new SchemaError(`${where}: expected hasMany(), hasOne(), belongsTo() or manyToMany()`, src.name, name);
   const target = defs[spec.target];
   if (!target) throw new SchemaError(`${where}: relation to unknown model '${spec.target}' (known: ${Object.keys(defs).join(', ')})`, src.name, name);
   if (spec.kind === 'manyToMany') return checkManyToMany(defs, source, name, spec);
-  if (spec.onDelete !== undefined && spec.kind !== 'belongsTo') throw new SchemaError(`${where}: onDelete is declared on the belongsTo side of a relation`, src.name, name);
+  if (spec.onDelete !== undefined && spec.kind !== 'belongsTo')
+    throw new SchemaError(`${where}: onDelete is declared on the belongsTo side of a relation`, src.name, name);
   // The side holding the foreign key, and the side whose key it references.
   const [fkModel, keyModel] = spec.kind === 'belongsTo' ? [src, target] : [target, src];
   const fk = checkReference(where, src.name, fkModel, spec.foreignKey, keyModel);
-  if (spec.onDelete !== undefined && !ON_DELETE.includes(spec.onDelete)) throw new SchemaError(`${where}: onDelete must be one of ${ON_DELETE.join(', ')}, got ${JSON.stringify(spec.onDelete)}`, src.name, name);
+  if (spec.onDelete !== undefined && !ON_DELETE.includes(spec.onDelete))
+    throw new SchemaError(`${where}: onDelete must be one of ${ON_DELETE.join(', ')}, got ${JSON.stringify(spec.onDelete)}`, src.name, name);
   if (spec.onDelete === 'setNull' && !fk.nullable) {
-    throw new SchemaError(`${where}: onDelete 'setNull' needs a nullable foreign key; ${fkModel.name}.${spec.foreignKey} is not nullable`, src.name, spec.foreignKey, undefined, `declare ${spec.foreignKey}: f.${fk.kind}().nullable(), or use onDelete: 'cascade'`);
+    throw new SchemaError(
+      `${where}: onDelete 'setNull' needs a nullable foreign key; ${fkModel.name}.${spec.foreignKey} is not nullable`,
+      src.name,
+      spec.foreignKey,
+      undefined,
+      `declare ${spec.foreignKey}: f.${fk.kind}().nullable(), or use onDelete: 'cascade'`,
+    );
   }
   const counter = spec.counterCache === undefined ? null : checkCounterCache(src, target, name, spec);
   if (spec.colocated) checkColocated(where, src, target, spec, fk);
-  return { name, source, kind: spec.kind, target: spec.target, foreignKey: spec.foreignKey, ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}), ...(counter ? { counterCache: counter } : {}), ...(spec.colocated ? { colocated: true } : {}) };
+  return {
+    name,
+    source,
+    kind: spec.kind,
+    target: spec.target,
+    foreignKey: spec.foreignKey,
+    ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}),
+    ...(counter ? { counterCache: counter } : {}),
+    ...(spec.colocated ? { colocated: true } : {}),
+  };
 }
 
 /** `fkModel.field` references the single-field key of `keyModel`, with the same kind. */
 function checkReference(where: string, owner: string, fkModel: ModelDef, field: string, keyModel: ModelDef): FieldDef {
   const fk = fkModel.fields[field];
   if (!fk) throw new SchemaError(`${where}: foreign key '${field}' is not a field of ${fkModel.name}`, owner, field);
-  if (keyModel.key.length !== 1) throw new SchemaError(`${where}: relations to ${keyModel.name} need a single-field key; it has [${keyModel.key.join(', ')}]`, owner, field);
+  if (keyModel.key.length !== 1)
+    throw new SchemaError(`${where}: relations to ${keyModel.name} need a single-field key; it has [${keyModel.key.join(', ')}]`, owner, field);
   const ref = keyModel.fields[keyModel.key[0]];
-  if (fk.kind !== ref.kind) throw new SchemaError(`${where}: foreign key ${fkModel.name}.${field} is ${fk.kind} but ${keyModel.name}.${keyModel.key[0]} is ${ref.kind}`, owner, field);
+  if (fk.kind !== ref.kind)
+    throw new SchemaError(`${where}: foreign key ${fkModel.name}.${field} is ${fk.kind} but ${keyModel.name}.${keyModel.key[0]} is ${ref.kind}`, owner, field);
   return fk;
 }
 
@@ -248,15 +300,28 @@ function checkManyToMany(defs: Record<string, ModelDef>, source: string, name: s
   const src = defs[source];
   const where = `${src.name}.${name}`;
   const through = typeof spec.through === 'string' ? defs[spec.through] : undefined;
-  if (!through) throw new SchemaError(`${where}: manyToMany needs { through: <join model>, from, to }; '${String(spec.through)}' is not a model (known: ${Object.keys(defs).join(', ')})`, src.name, name);
-  if (spec.through === source || spec.through === spec.target) throw new SchemaError(`${where}: the join model must be a third model, not ${through.name} itself`, src.name, name);
-  if (typeof spec.foreignKey !== 'string' || typeof spec.to !== 'string' || spec.foreignKey === spec.to) throw new SchemaError(`${where}: manyToMany needs two different fields of ${through.name} as from and to`, src.name, name);
+  if (!through)
+    throw new SchemaError(
+      `${where}: manyToMany needs { through: <join model>, from, to }; '${String(spec.through)}' is not a model (known: ${Object.keys(defs).join(', ')})`,
+      src.name,
+      name,
+    );
+  if (spec.through === source || spec.through === spec.target)
+    throw new SchemaError(`${where}: the join model must be a third model, not ${through.name} itself`, src.name, name);
+  if (typeof spec.foreignKey !== 'string' || typeof spec.to !== 'string' || spec.foreignKey === spec.to)
+    throw new SchemaError(`${where}: manyToMany needs two different fields of ${through.name} as from and to`, src.name, name);
   checkReference(where, src.name, through, spec.foreignKey, src);
   checkReference(where, src.name, through, spec.to, defs[spec.target]);
   const pair = [spec.foreignKey, spec.to];
   const identifies = (fields: readonly string[]) => fields.length === 2 && pair.every((f) => fields.includes(f));
   if (!identifies(through.key) && !through.uniques.some((u) => identifies(u.fields))) {
-    throw new SchemaError(`${where}: the join model ${through.name} must be keyed (or unique) by (${pair.join(', ')}) so a link exists once`, through.name, undefined, undefined, `declare { key: ['${pair[0]}', '${pair[1]}'] } on ${through.name}`);
+    throw new SchemaError(
+      `${where}: the join model ${through.name} must be keyed (or unique) by (${pair.join(', ')}) so a link exists once`,
+      through.name,
+      undefined,
+      undefined,
+      `declare { key: ['${pair[0]}', '${pair[1]}'] } on ${through.name}`,
+    );
   }
   return { name, source, kind: 'manyToMany', target: spec.target, foreignKey: spec.foreignKey, through: spec.through, to: spec.to };
 }
@@ -274,7 +339,8 @@ function addJoinIndexes(defs: Record<string, ModelDef>, relations: Record<string
       const join = defs[key];
       if (join.key[0] === rel.foreignKey || join.indexes.some((i) => i.fields[0] === rel.foreignKey)) continue;
       const iname = `${join.name}_${rel.foreignKey}_${rel.to}_idx`;
-      if (join.uniques.some((u) => u.name === iname)) throw new SchemaError(`model ${join.name}: index name '${iname}' (needed by ${rel.source}.${rel.name}) is taken`, join.name);
+      if (join.uniques.some((u) => u.name === iname))
+        throw new SchemaError(`model ${join.name}: index name '${iname}' (needed by ${rel.source}.${rel.name}) is taken`, join.name);
       defs[key] = { ...join, indexes: [...join.indexes, { name: iname, fields: [rel.foreignKey, rel.to!] }] };
     }
   }
@@ -288,17 +354,38 @@ function checkCounterCache(src: ModelDef, parent: ModelDef, name: string, spec: 
   const where = `${src.name}.${name}`;
   const field = spec.counterCache;
   const declare = `declare it on ${parent.name}: ${typeof field === 'string' && IDENT_RE.test(field) ? field : 'favoritesCount'}: f.int().default(0)`;
-  if (spec.kind !== 'belongsTo') throw new SchemaError(`${where}: counterCache is an option of belongsTo() (the side holding the foreign key)`, src.name, name, undefined, `move it to the belongsTo that points at ${parent.name}`);
-  if (typeof field !== 'string' || !IDENT_RE.test(field)) throw new SchemaError(`${where}: counterCache must name a field of ${parent.name}`, src.name, name, undefined, declare);
+  if (spec.kind !== 'belongsTo')
+    throw new SchemaError(
+      `${where}: counterCache is an option of belongsTo() (the side holding the foreign key)`,
+      src.name,
+      name,
+      undefined,
+      `move it to the belongsTo that points at ${parent.name}`,
+    );
+  if (typeof field !== 'string' || !IDENT_RE.test(field))
+    throw new SchemaError(`${where}: counterCache must name a field of ${parent.name}`, src.name, name, undefined, declare);
   const fd = parent.fields[field];
   if (!fd) throw new SchemaError(`${where}: counterCache '${field}' is not a field of ${parent.name}`, src.name, name, undefined, declare);
-  const problem = fd.kind !== 'int' && fd.kind !== 'bigint' ? `is ${fd.kind}, not an int`
-    : fd.nullable ? 'is nullable'
-    : fd.key || fd.version || fd.unique || fd.auto ? 'is a key, version, unique or auto field'
-    : fd.default && fd.default.value !== 0 && fd.default.value !== 0n ? `has default ${String(fd.default.value)}; a counter starts at 0`
-    : !fd.default ? 'has no default; a counter starts at 0'
-    : null;
-  if (problem) throw new SchemaError(`${where}: counterCache ${parent.name}.${field} ${problem}`, parent.name, field, undefined, `declare it as ${field}: f.${fd.kind === 'bigint' ? 'bigint' : 'int'}().default(${fd.kind === 'bigint' ? '0n' : '0'})`);
+  const problem =
+    fd.kind !== 'int' && fd.kind !== 'bigint'
+      ? `is ${fd.kind}, not an int`
+      : fd.nullable
+        ? 'is nullable'
+        : fd.key || fd.version || fd.unique || fd.auto
+          ? 'is a key, version, unique or auto field'
+          : fd.default && fd.default.value !== 0 && fd.default.value !== 0n
+            ? `has default ${String(fd.default.value)}; a counter starts at 0`
+            : !fd.default
+              ? 'has no default; a counter starts at 0'
+              : null;
+  if (problem)
+    throw new SchemaError(
+      `${where}: counterCache ${parent.name}.${field} ${problem}`,
+      parent.name,
+      field,
+      undefined,
+      `declare it as ${field}: f.${fd.kind === 'bigint' ? 'bigint' : 'int'}().default(${fd.kind === 'bigint' ? '0n' : '0'})`,
+    );
   return field;
 }
 
@@ -311,7 +398,14 @@ function checkCounterFieldsDistinct(defs: Record<string, ModelDef>, relations: R
       const k = `${r.target}.${r.counterCache}`;
       const here = `${defs[r.source].name}.${r.name}`;
       const prev = owner.get(k);
-      if (prev) throw new SchemaError(`${here}: counterCache ${defs[r.target].name}.${r.counterCache} is already maintained by ${prev}`, defs[r.target].name, r.counterCache, undefined, `give each counted relation its own field on ${defs[r.target].name}`);
+      if (prev)
+        throw new SchemaError(
+          `${here}: counterCache ${defs[r.target].name}.${r.counterCache} is already maintained by ${prev}`,
+          defs[r.target].name,
+          r.counterCache,
+          undefined,
+          `give each counted relation its own field on ${defs[r.target].name}`,
+        );
       owner.set(k, here);
     }
   }
@@ -324,7 +418,7 @@ function checkColocated(where: string, parent: ModelDef, child: ModelDef, spec: 
   const bad = (problem: string) => {
     throw new SchemaError(`${where}: colocated: ${problem}`, parent.name);
   };
-  if (spec.kind !== 'hasMany') bad('only a hasMany relation can be colocated (the children join the parent\'s partition)');
+  if (spec.kind !== 'hasMany') bad("only a hasMany relation can be colocated (the children join the parent's partition)");
   if (parent.name === child.name) bad('a model cannot be colocated with itself');
   if (fk.nullable) bad(`the foreign key ${child.name}.${spec.foreignKey} is nullable; a colocated child always belongs to one parent`);
   if (child.key.length !== 1) bad(`${child.name} needs a single-field key (it has [${child.key.join(', ')}])`);

@@ -3,9 +3,7 @@
  * type parameters, the TypeScript value type and whether the field may be
  * omitted on create. Builders are immutable: every modifier returns a new Field.
  */
-export type ScalarKind =
-  | 'string' | 'text' | 'int' | 'bigint' | 'float' | 'decimal' | 'boolean'
-  | 'uuid' | 'timestamp' | 'date' | 'json' | 'enum';
+export type ScalarKind = 'string' | 'text' | 'int' | 'bigint' | 'float' | 'decimal' | 'boolean' | 'uuid' | 'timestamp' | 'date' | 'json' | 'enum';
 
 export type FieldKind = ScalarKind | 'list';
 
@@ -51,29 +49,58 @@ export class Field<T, Optional extends boolean = false> {
   private with<U, O extends boolean>(patch: Partial<FieldDef>): Field<U, O> {
     return new Field<U, O>({ ...this.def, ...patch });
   }
-  nullable(): Field<T | null, true> { return this.with({ nullable: true }); }
-  default(value: T): Field<T, true> { return this.with({ default: { value } }); }
-  key(): Field<T, Optional> { return this.with({ key: true }); }
+  nullable(): Field<T | null, true> {
+    return this.with({ nullable: true });
+  }
+  default(value: T): Field<T, true> {
+    return this.with({ default: { value } });
+  }
+  key(): Field<T, Optional> {
+    return this.with({ key: true });
+  }
   /** uuid: a client-generated UUIDv7. */
-  auto(): Field<T, true> { return this.with({ auto: true }); }
-  unique(): Field<T, Optional> { return this.with({ unique: true }); }
-  createdAt(): Field<T, true> { return this.with({ createdAt: true }); }
-  updatedAt(): Field<T, true> { return this.with({ updatedAt: true }); }
+  auto(): Field<T, true> {
+    return this.with({ auto: true });
+  }
+  unique(): Field<T, Optional> {
+    return this.with({ unique: true });
+  }
+  createdAt(): Field<T, true> {
+    return this.with({ createdAt: true });
+  }
+  updatedAt(): Field<T, true> {
+    return this.with({ updatedAt: true });
+  }
   /** Optimistic-concurrency counter: starts at 1, incremented by every update. */
-  version(): Field<T, true> { return this.with({ version: true }); }
-  maxLength(n: number): Field<T, Optional> { return this.with({ maxLength: n }); }
+  version(): Field<T, true> {
+    return this.with({ version: true });
+  }
+  maxLength(n: number): Field<T, Optional> {
+    return this.with({ maxLength: n });
+  }
   /**
    * Lists only: `where: { field: { has: x } }` is served by an index on every target. Costs
    * one extra write per element on DynamoDB (docs/denormalization.md).
    */
-  indexed(this: Field<readonly IndexableElement[] | null, boolean>): Field<T, Optional> { return this.with({ indexed: true }); }
+  indexed(this: Field<readonly IndexableElement[] | null, boolean>): Field<T, Optional> {
+    return this.with({ indexed: true });
+  }
   /** Migration hint: this field used to be called `old`. */
-  renamedFrom(old: string): Field<T, Optional> { return this.with({ renamedFrom: old }); }
+  renamedFrom(old: string): Field<T, Optional> {
+    return this.with({ renamedFrom: old });
+  }
 }
 
 const base = (kind: FieldKind, extra: Partial<FieldDef> = {}): FieldDef => ({
-  kind, nullable: false, key: false, auto: false, unique: false,
-  createdAt: false, updatedAt: false, version: false, ...extra,
+  kind,
+  nullable: false,
+  key: false,
+  auto: false,
+  unique: false,
+  createdAt: false,
+  updatedAt: false,
+  version: false,
+  ...extra,
 });
 
 /** Element types an indexed list may hold: each element becomes an index key (S or N on DynamoDB). */

@@ -32,7 +32,10 @@ export interface ComparableFilter<T> {
   not?: T | null | ComparableFilter<T>;
   in?: readonly T[];
   notIn?: readonly T[];
-  lt?: T; lte?: T; gt?: T; gte?: T;
+  lt?: T;
+  lte?: T;
+  gt?: T;
+  gte?: T;
   isNull?: boolean;
 }
 export interface StringFilter<T extends string = string> extends ComparableFilter<T> {
@@ -67,8 +70,8 @@ type RelationWhere<S, R> = {
   [N in keyof R]?: R[N] extends RelationSpec<'hasMany' | 'manyToMany', infer T extends ModelKey<S>, any>
     ? { some?: Where<S, T>; every?: Where<S, T>; none?: Where<S, T> }
     : R[N] extends RelationSpec<any, infer T extends ModelKey<S>, any>
-      // The runtime also takes the shorthand `author: { name: 'x' }` (is) and `profile: null` (has none).
-      ? { is?: Where<S, T> | null; isNot?: Where<S, T> | null } | Where<S, T> | null
+      ? // The runtime also takes the shorthand `author: { name: 'x' }` (is) and `profile: null` (has none).
+        { is?: Where<S, T> | null; isNot?: Where<S, T> | null } | Where<S, T> | null
       : never;
 };
 
@@ -80,19 +83,24 @@ export type Where<S, K extends ModelKey<S>> = ScalarWhere<FieldsFor<S, K>> &
   };
 
 export type SortOrder = 'asc' | 'desc';
-export type OrderBy<S, K extends ModelKey<S>> =
-  | { [F in keyof FieldsFor<S, K>]?: SortOrder }
-  | readonly { [F in keyof FieldsFor<S, K>]?: SortOrder }[];
+export type OrderBy<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: SortOrder } | readonly { [F in keyof FieldsFor<S, K>]?: SortOrder }[];
 
 export type SelectArg<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: boolean } & { _count?: CountArg<S, K> };
 export type OmitArg<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: boolean };
 
 /** The to-many relations of a model: what `_count` counts. */
-export type ToManyRelations<S, K extends ModelKey<S>> = { [N in keyof RelationsFor<S, K>]: RelationsFor<S, K>[N] extends RelationSpec<'hasMany' | 'manyToMany', any, any> ? N : never }[keyof RelationsFor<S, K>];
+export type ToManyRelations<S, K extends ModelKey<S>> = {
+  [N in keyof RelationsFor<S, K>]: RelationsFor<S, K>[N] extends RelationSpec<'hasMany' | 'manyToMany', any, any> ? N : never;
+}[keyof RelationsFor<S, K>];
 /** `_count: true` (every to-many relation) or `{ select: { comments: true | { where } } }`. */
-export type CountArg<S, K extends ModelKey<S>> = true | {
-  select: { [N in ToManyRelations<S, K>]?: boolean | { where?: RelationsFor<S, K>[N] extends RelationSpec<any, infer T extends ModelKey<S>, any> ? Where<S, T> : never } };
-};
+export type CountArg<S, K extends ModelKey<S>> =
+  | true
+  | {
+      select: {
+        [N in ToManyRelations<S, K>]?:
+          boolean | { where?: RelationsFor<S, K>[N] extends RelationSpec<any, infer T extends ModelKey<S>, any> ? Where<S, T> : never };
+      };
+    };
 
 export interface RelationArgs<S, K extends ModelKey<S>> {
   where?: Where<S, K>;
@@ -116,7 +124,11 @@ type Selected<R, Sel> = [Sel] extends [undefined] ? R : { [F in keyof R as F ext
  */
 type SelectedTop<S, K extends ModelKey<S>, R, Sel> = [Sel] extends [undefined]
   ? R
-  : { -readonly [F in keyof Sel as F extends '_count' ? (Sel[F] extends false | undefined ? never : F) : F extends keyof R ? (Sel[F] extends true ? F : never) : never]-?: F extends keyof R ? R[F] : CountResult<S, K, Sel[F]> };
+  : {
+      -readonly [
+        F in keyof Sel as F extends '_count' ? (Sel[F] extends false | undefined ? never : F) : F extends keyof R ? (Sel[F] extends true ? F : never) : never
+      ]-?: F extends keyof R ? R[F] : CountResult<S, K, Sel[F]>;
+    };
 
 type ArgSel<A> = A extends { select: infer X } ? X : undefined;
 type ArgInc<A> = A extends { include: infer X } ? X : undefined;
@@ -134,7 +146,14 @@ type RelationResult<S, K extends ModelKey<S>, Spec, A> =
 
 type Included<S, K extends ModelKey<S>, Inc> = [Inc] extends [undefined]
   ? {}
-  : { [N in keyof Inc as N extends keyof RelationsFor<S, K> | '_count' ? (Inc[N] extends false | undefined ? never : N) : never]: N extends keyof RelationsFor<S, K> ? RelationResult<S, K, RelationsFor<S, K>[N], Inc[N]> : CountResult<S, K, Inc[N]> };
+  : {
+      [N in keyof Inc as N extends keyof RelationsFor<S, K> | '_count' ? (Inc[N] extends false | undefined ? never : N) : never]: N extends keyof RelationsFor<
+        S,
+        K
+      >
+        ? RelationResult<S, K, RelationsFor<S, K>[N], Inc[N]>
+        : CountResult<S, K, Inc[N]>;
+    };
 
 type Omitted<R, Om> = [Om] extends [undefined] ? R : { [F in keyof R as F extends keyof Om ? (Om[F] extends true ? never : F) : F]: R[F] };
 
@@ -168,24 +187,40 @@ export interface AggregateSelect<S, K extends ModelKey<S>> {
 type SumOf<V> = [NonNullable<V>] extends [bigint] ? bigint | null : [NonNullable<V>] extends [string] ? string | null : number | null;
 type AvgOf<V> = [NonNullable<V>] extends [string] ? string | null : number | null;
 type Part<A, Name extends string, F, Kind extends 'sum' | 'avg' | 'ext'> = A extends { [P in Name]: infer X }
-  ? { [P in Name]: { [Q in keyof X & keyof F]: Kind extends 'sum' ? SumOf<ValueOf<F[Q]>> : Kind extends 'avg' ? AvgOf<ValueOf<F[Q]>> : NonNullable<ValueOf<F[Q]>> | null } }
+  ? {
+      [P in Name]: {
+        [Q in keyof X & keyof F]: Kind extends 'sum' ? SumOf<ValueOf<F[Q]>> : Kind extends 'avg' ? AvgOf<ValueOf<F[Q]>> : NonNullable<ValueOf<F[Q]>> | null;
+      };
+    }
   : {};
 type CountPart<A> = A extends { _count: infer C } ? { _count: C extends true ? number : { -readonly [P in keyof C]: number } } : {};
 
 /** `{ _count: 3, _sum: { total: 10 | null }, ... }`: only what was asked for. */
 export type AggregateResult<S, K extends ModelKey<S>, A> = Simplify<
-  CountPart<A> & Part<A, '_sum', FieldsFor<S, K>, 'sum'> & Part<A, '_avg', FieldsFor<S, K>, 'avg'> & Part<A, '_min', FieldsFor<S, K>, 'ext'> & Part<A, '_max', FieldsFor<S, K>, 'ext'>
+  CountPart<A> &
+    Part<A, '_sum', FieldsFor<S, K>, 'sum'> &
+    Part<A, '_avg', FieldsFor<S, K>, 'avg'> &
+    Part<A, '_min', FieldsFor<S, K>, 'ext'> &
+    Part<A, '_max', FieldsFor<S, K>, 'ext'>
 >;
 
-type AggFilters = { _count?: ComparableFilter<number>; _sum?: ComparableFilter<number | bigint | string>; _avg?: ComparableFilter<number | string>; _min?: ComparableFilter<any>; _max?: ComparableFilter<any> };
+type AggFilters = {
+  _count?: ComparableFilter<number>;
+  _sum?: ComparableFilter<number | bigint | string>;
+  _avg?: ComparableFilter<number | string>;
+  _min?: ComparableFilter<any>;
+  _max?: ComparableFilter<any>;
+};
 export type Having<S, K extends ModelKey<S>> = {
   [F in keyof FieldsFor<S, K>]?: ValueOf<FieldsFor<S, K>[F]> | (FilterFor<ValueOf<FieldsFor<S, K>[F]>> & AggFilters);
 } & { AND?: Having<S, K> | readonly Having<S, K>[]; OR?: readonly Having<S, K>[]; NOT?: Having<S, K> | readonly Having<S, K>[] };
 
 type GroupOrderTerm<S, K extends ModelKey<S>> = { [F in keyof FieldsFor<S, K>]?: SortOrder } & {
   _count?: { [F in keyof FieldsFor<S, K> | '_all']?: SortOrder };
-  _sum?: { [F in keyof FieldsFor<S, K>]?: SortOrder }; _avg?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
-  _min?: { [F in keyof FieldsFor<S, K>]?: SortOrder }; _max?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
+  _sum?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
+  _avg?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
+  _min?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
+  _max?: { [F in keyof FieldsFor<S, K>]?: SortOrder };
 };
 export type GroupOrderBy<S, K extends ModelKey<S>> = GroupOrderTerm<S, K> | readonly GroupOrderTerm<S, K>[];
 
@@ -211,22 +246,30 @@ type Many<T> = T | readonly T[];
 type KeyOf<S, T extends ModelKey<S>> = Partial<Row<S, T>>;
 type BelongsToKeys<R> = { [N in keyof R]: R[N] extends RelationSpec<'belongsTo', any, infer FK> ? FK : never }[keyof R];
 /** A model's own fields in a nested-capable create: a belongsTo's foreign key may come from its relation instead. */
-type OwnCreate<F, Opt> = [Opt] extends [never] ? CreateInputOf<F> : { [K in Exclude<RequiredKeys<F>, Opt>]: ValueOf<F[K]> } & { [K in OptionalKeys<F> | (Opt & keyof F)]?: ValueOf<F[K]> };
+type OwnCreate<F, Opt> = [Opt] extends [never]
+  ? CreateInputOf<F>
+  : { [K in Exclude<RequiredKeys<F>, Opt>]: ValueOf<F[K]> } & { [K in OptionalKeys<F> | (Opt & keyof F)]?: ValueOf<F[K]> };
 /** A child created through a hasMany/hasOne: its foreign key is set by the relation. */
 type ChildCreate<S, T extends ModelKey<S>, FK> = Omit<CreateData<S, T>, FK & string>;
 type NestedCreate<S, R> = {
   [N in keyof R]?: R[N] extends RelationSpec<infer Kind, infer T extends ModelKey<S>, infer FK>
-    ? Kind extends 'belongsTo' ? { create: CreateData<S, T>; connect?: never } | { connect: KeyOf<S, T>; create?: never }
-      : Kind extends 'hasOne' ? { create?: ChildCreate<S, T, FK>; connect?: KeyOf<S, T> }
-        : Kind extends 'hasMany' ? { create?: Many<ChildCreate<S, T, FK>>; connect?: Many<KeyOf<S, T>> }
+    ? Kind extends 'belongsTo'
+      ? { create: CreateData<S, T>; connect?: never } | { connect: KeyOf<S, T>; create?: never }
+      : Kind extends 'hasOne'
+        ? { create?: ChildCreate<S, T, FK>; connect?: KeyOf<S, T> }
+        : Kind extends 'hasMany'
+          ? { create?: Many<ChildCreate<S, T, FK>>; connect?: Many<KeyOf<S, T>> }
           : { create?: Many<CreateData<S, T>>; connect?: Many<KeyOf<S, T>> }
     : never;
 };
 type NestedUpdate<S, R> = {
   [N in keyof R]?: R[N] extends RelationSpec<infer Kind, infer T extends ModelKey<S>, infer FK>
-    ? Kind extends 'belongsTo' ? { create: CreateData<S, T> } | { connect: KeyOf<S, T> } | { disconnect: true }
-      : Kind extends 'hasOne' ? { create?: ChildCreate<S, T, FK>; connect?: KeyOf<S, T>; disconnect?: true | KeyOf<S, T> }
-        : Kind extends 'hasMany' ? { create?: Many<ChildCreate<S, T, FK>>; connect?: Many<KeyOf<S, T>>; disconnect?: Many<KeyOf<S, T>> }
+    ? Kind extends 'belongsTo'
+      ? { create: CreateData<S, T> } | { connect: KeyOf<S, T> } | { disconnect: true }
+      : Kind extends 'hasOne'
+        ? { create?: ChildCreate<S, T, FK>; connect?: KeyOf<S, T>; disconnect?: true | KeyOf<S, T> }
+        : Kind extends 'hasMany'
+          ? { create?: Many<ChildCreate<S, T, FK>>; connect?: Many<KeyOf<S, T>>; disconnect?: Many<KeyOf<S, T>> }
           : { create?: Many<CreateData<S, T>>; connect?: Many<KeyOf<S, T>>; disconnect?: Many<KeyOf<S, T>>; set?: readonly KeyOf<S, T>[] }
     : never;
 };

@@ -10,7 +10,10 @@ export interface IndexDef {
    */
   readonly shards?: number;
 }
-export interface UniqueDef { readonly name: string; readonly fields: readonly string[] }
+export interface UniqueDef {
+  readonly name: string;
+  readonly fields: readonly string[];
+}
 
 export interface ModelDef {
   readonly name: string;
@@ -40,21 +43,41 @@ export interface Colocation {
   readonly parent: string;
 }
 
-export interface IndexSpec { readonly fields: readonly string[]; readonly name?: string; readonly shards?: number; named(name: string): IndexSpec }
+export interface IndexSpec {
+  readonly fields: readonly string[];
+  readonly name?: string;
+  readonly shards?: number;
+  named(name: string): IndexSpec;
+}
 export interface IndexOptions {
   /** Spread the index over this many DynamoDB partitions (write-sharded global order). */
   readonly shards?: number;
 }
-export interface UniqueSpec { readonly fields: readonly string[]; readonly name?: string; named(name: string): UniqueSpec }
+export interface UniqueSpec {
+  readonly fields: readonly string[];
+  readonly name?: string;
+  named(name: string): UniqueSpec;
+}
 
 export function index(...args: [string, ...string[]] | [string, IndexOptions] | [string, string, IndexOptions]): IndexSpec {
   const last = args[args.length - 1];
   const opts: IndexOptions | null = typeof last === 'object' && last !== null ? last : null;
   const fields = (opts ? args.slice(0, -1) : args) as string[];
-  return { fields, ...(opts && opts.shards !== undefined ? { shards: opts.shards } : {}), named(name: string) { return { ...this, name }; } };
+  return {
+    fields,
+    ...(opts && opts.shards !== undefined ? { shards: opts.shards } : {}),
+    named(name: string) {
+      return { ...this, name };
+    },
+  };
 }
 export function unique(...fields: [string, ...string[]]): UniqueSpec {
-  return { fields, named(name: string) { return { ...this, name }; } };
+  return {
+    fields,
+    named(name: string) {
+      return { ...this, name };
+    },
+  };
 }
 
 export type FieldsShape = Record<string, AnyField>;

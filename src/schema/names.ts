@@ -37,12 +37,18 @@ export function foreignKeyName(table: string, column: string): string {
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** What a derived name is, for the error message. */
-interface NamedThing { readonly name: string; readonly what: string; readonly model: string; readonly field?: string }
+interface NamedThing {
+  readonly name: string;
+  readonly what: string;
+  readonly model: string;
+  readonly field?: string;
+}
 
 function* namesOf(m: ModelDef): Generator<NamedThing> {
   yield { name: m.table, what: `the table of model ${m.name}`, model: m.name };
   yield { name: primaryKeyName(m), what: `the primary key constraint of model ${m.name}`, model: m.name };
-  for (const u of m.uniques) yield { name: u.name, what: `the unique constraint (${u.fields.join(', ')}) of model ${m.name}`, model: m.name, field: u.fields[0] };
+  for (const u of m.uniques)
+    yield { name: u.name, what: `the unique constraint (${u.fields.join(', ')}) of model ${m.name}`, model: m.name, field: u.fields[0] };
   for (const i of m.indexes) yield { name: i.name, what: `the index (${i.fields.join(', ')}) of model ${m.name}`, model: m.name, field: i.fields[0] };
   for (const [f, d] of Object.entries(m.fields)) {
     const enumField = d.kind === 'enum' || (d.kind === 'list' && d.element?.kind === 'enum');
@@ -53,22 +59,36 @@ function* namesOf(m: ModelDef): Generator<NamedThing> {
 /** One model's own names: lengths and characters. */
 export function checkModelNames(m: ModelDef): void {
   for (const [f] of Object.entries(m.fields)) {
-    if (bytes(f) > PG_MAX_IDENTIFIER_BYTES) throw new SchemaError(`${m.name}.${f}: the field name is ${bytes(f)} bytes; PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES}`, m.name, f);
+    if (bytes(f) > PG_MAX_IDENTIFIER_BYTES)
+      throw new SchemaError(`${m.name}.${f}: the field name is ${bytes(f)} bytes; PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES}`, m.name, f);
   }
   for (const i of m.indexes) {
     if (!DYNAMODB_INDEX_NAME.test(i.name)) {
-      throw new SchemaError(`model ${m.name}: index name ${JSON.stringify(i.name)} is not a valid DynamoDB index name (3 to 255 characters of A-Z, a-z, 0-9, '_', '-', '.')`, m.name, i.fields[0], undefined, `name it with index(...).named('${m.name}_${i.fields.join('_')}_idx')`);
+      throw new SchemaError(
+        `model ${m.name}: index name ${JSON.stringify(i.name)} is not a valid DynamoDB index name (3 to 255 characters of A-Z, a-z, 0-9, '_', '-', '.')`,
+        m.name,
+        i.fields[0],
+        undefined,
+        `name it with index(...).named('${m.name}_${i.fields.join('_')}_idx')`,
+      );
     }
   }
   for (const u of m.uniques) {
-    if (!CONSTRAINT_NAME.test(u.name)) throw new SchemaError(`model ${m.name}: unique constraint name ${JSON.stringify(u.name)} may hold only A-Z, a-z, 0-9, '_', '-' and '.'`, m.name, u.fields[0]);
+    if (!CONSTRAINT_NAME.test(u.name))
+      throw new SchemaError(
+        `model ${m.name}: unique constraint name ${JSON.stringify(u.name)} may hold only A-Z, a-z, 0-9, '_', '-' and '.'`,
+        m.name,
+        u.fields[0],
+      );
   }
   for (const n of namesOf(m)) {
     if (bytes(n.name) > PG_MAX_IDENTIFIER_BYTES) {
       const over = bytes(n.name) - PG_MAX_IDENTIFIER_BYTES;
       throw new SchemaError(
         `${n.what} is named '${n.name}' (${bytes(n.name)} bytes); PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES} bytes, so it could collide with another name`,
-        n.model, n.field, undefined,
+        n.model,
+        n.field,
+        undefined,
         `shorten the model name or set { table: '…' } (${over} bytes shorter), or name the index or constraint yourself with .named('…')`,
       );
     }
@@ -89,8 +109,10 @@ export function checkSchemaNames(models: readonly ModelDef[]): void {
       if (prev && !(prev.model === n.model && prev.what === n.what)) {
         throw new SchemaError(
           `${n.what} and ${prev.what} both get the name '${n.name}'`,
-          n.model, n.field, undefined,
-          'rename one of the models or fields, or name the index or constraint yourself with .named(\'…\')',
+          n.model,
+          n.field,
+          undefined,
+          "rename one of the models or fields, or name the index or constraint yourself with .named('…')",
         );
       }
       seen.set(n.name, n);
@@ -102,6 +124,12 @@ export function checkSchemaNames(models: readonly ModelDef[]): void {
 export function checkForeignKeyName(model: ModelDef, column: string, relation: string): void {
   const name = foreignKeyName(model.table, column);
   if (bytes(name) > PG_MAX_IDENTIFIER_BYTES) {
-    throw new SchemaError(`relation ${relation}: its foreign key constraint is named '${name}' (${bytes(name)} bytes); PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES} bytes`, model.name, column, undefined, 'shorten the model (or table) name or the foreign key field name');
+    throw new SchemaError(
+      `relation ${relation}: its foreign key constraint is named '${name}' (${bytes(name)} bytes); PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES} bytes`,
+      model.name,
+      column,
+      undefined,
+      'shorten the model (or table) name or the foreign key field name',
+    );
   }
 }

@@ -59,14 +59,32 @@ export interface HasManyOptions {
   readonly colocated?: boolean;
 }
 
-export const hasMany = <const T extends string, const FK extends string>(target: T, foreignKey: FK, options: HasManyOptions = {}): RelationSpec<'hasMany', T, FK> =>
-  ({ kind: 'hasMany', target, foreignKey, ...(options.colocated ? { colocated: true } : {}) });
-export const hasOne = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasOne', T, FK> => ({ kind: 'hasOne', target, foreignKey });
-export const belongsTo = <const T extends string, const FK extends string>(target: T, foreignKey: FK, options: BelongsToOptions = {}): RelationSpec<'belongsTo', T, FK> =>
-  ({ kind: 'belongsTo', target, foreignKey, ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}), ...(options.counterCache !== undefined ? { counterCache: options.counterCache } : {}) });
+export const hasMany = <const T extends string, const FK extends string>(
+  target: T,
+  foreignKey: FK,
+  options: HasManyOptions = {},
+): RelationSpec<'hasMany', T, FK> => ({ kind: 'hasMany', target, foreignKey, ...(options.colocated ? { colocated: true } : {}) });
+export const hasOne = <const T extends string, const FK extends string>(target: T, foreignKey: FK): RelationSpec<'hasOne', T, FK> => ({
+  kind: 'hasOne',
+  target,
+  foreignKey,
+});
+export const belongsTo = <const T extends string, const FK extends string>(
+  target: T,
+  foreignKey: FK,
+  options: BelongsToOptions = {},
+): RelationSpec<'belongsTo', T, FK> => ({
+  kind: 'belongsTo',
+  target,
+  foreignKey,
+  ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}),
+  ...(options.counterCache !== undefined ? { counterCache: options.counterCache } : {}),
+});
 /** Many-to-many over an explicit join model: declare it on both sides to navigate both ways. */
-export const manyToMany = <const T extends string, const J extends string, const FROM extends string, const TO extends string>(target: T, options: ManyToManyOptions<J, FROM, TO>): RelationSpec<'manyToMany', T, FROM> =>
-  ({ kind: 'manyToMany', target, foreignKey: options?.from, through: options?.through, to: options?.to });
+export const manyToMany = <const T extends string, const J extends string, const FROM extends string, const TO extends string>(
+  target: T,
+  options: ManyToManyOptions<J, FROM, TO>,
+): RelationSpec<'manyToMany', T, FROM> => ({ kind: 'manyToMany', target, foreignKey: options?.from, through: options?.through, to: options?.to });
 
 /** The models a relation reads: one hop (the target) or two (the join model, then the target). */
 export const isToMany = (kind: RelationKind): boolean => kind === 'hasMany' || kind === 'manyToMany';

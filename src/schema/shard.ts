@@ -25,7 +25,14 @@ export function indexKey(index: IndexDef): { partition: string; sort: string | n
 
 /** A shard attribute's values are small integers. */
 export const SHARD_FIELD: FieldDef = {
-  kind: 'int', nullable: false, key: true, auto: false, unique: false, createdAt: false, updatedAt: false, version: false,
+  kind: 'int',
+  nullable: false,
+  key: true,
+  auto: false,
+  unique: false,
+  createdAt: false,
+  updatedAt: false,
+  version: false,
 };
 
 /**

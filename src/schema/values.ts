@@ -38,7 +38,8 @@ export function checkScalar(def: ElementDef | FieldDef, v: unknown, path: string
       return checkString(v, path, def.maxLength);
     case 'enum': {
       const s = checkString(v, path);
-      if (!def.enumValues!.includes(s)) throw new ValidationError(path, `"${s.length > 40 ? s.slice(0, 40) + '…' : s}" is not one of ${def.enumValues!.map((x) => `'${x}'`).join(', ')}`);
+      if (!def.enumValues!.includes(s))
+        throw new ValidationError(path, `"${s.length > 40 ? s.slice(0, 40) + '…' : s}" is not one of ${def.enumValues!.map((x) => `'${x}'`).join(', ')}`);
       return s;
     }
     case 'uuid': {

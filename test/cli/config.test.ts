@@ -13,7 +13,10 @@ import { closest } from '../../src/suggest.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quern-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-writeFileSync(join(dir, 'schema.ts'), `import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ a: model('A', { id: f.uuid().key().auto() }) });\n`);
+writeFileSync(
+  join(dir, 'schema.ts'),
+  `import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ a: model('A', { id: f.uuid().key().auto() }) });\n`,
+);
 
 let n = 0;
 function configFile(body: string): string {
@@ -23,7 +26,10 @@ function configFile(body: string): string {
 }
 
 async function loadError(body: string): Promise<ProjectError> {
-  const e = await loadProject({ config: configFile(body) }).then(() => null, (x: unknown) => x);
+  const e = await loadProject({ config: configFile(body) }).then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(ProjectError);
   return e as ProjectError;
 }
@@ -56,8 +62,12 @@ describe('quern.config.ts validation', () => {
   });
 
   it('unknown keys inside a section and misspelt targets are named', async () => {
-    expect((await loadError(`export default { schema: './schema.ts', postgres: { uri: 'postgres://x' } };\n`)).message).toMatch(/unknown key 'postgres.uri' \(did you mean 'url'\?\)/);
-    expect((await loadError(`export default { schema: './schema.ts', targets: ['dynamo'] };\n`)).message).toMatch(/unknown target 'dynamo' \(did you mean 'dynamodb'\?\)/);
+    expect((await loadError(`export default { schema: './schema.ts', postgres: { uri: 'postgres://x' } };\n`)).message).toMatch(
+      /unknown key 'postgres.uri' \(did you mean 'url'\?\)/,
+    );
+    expect((await loadError(`export default { schema: './schema.ts', targets: ['dynamo'] };\n`)).message).toMatch(
+      /unknown target 'dynamo' \(did you mean 'dynamodb'\?\)/,
+    );
     expect((await loadError(`export default { schema: './schema.ts', pglite: { datadir: './x' } };\n`)).message).toMatch(/did you mean 'dataDir'/);
   });
 

@@ -33,7 +33,6 @@ async function seedScores(t: Target) {
   return { author, other, post };
 }
 
-
 conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenario }) => {
   // ---- _count ------------------------------------------------------------------
   scenario('_count in include: every to-many relation, Prisma-shaped', { needs: ['inlineRelationCounts'] }, async (t) => {
@@ -48,20 +47,32 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   scenario('_count in select with a where on the counted relation', { needs: ['inlineRelationCounts'] }, async (t) => {
     const { author } = await seedScores(t);
     const posts = await t.db.post.findMany({
-      where: { authorId: author.id }, orderBy: { title: 'asc' },
+      where: { authorId: author.id },
+      orderBy: { title: 'asc' },
       select: { title: true, _count: { select: { comments: { where: { body: 'one' } } } } },
     });
     expect(posts).toEqual([
-      { title: 'p1', _count: { comments: 1 } }, { title: 'p2', _count: { comments: 0 } }, { title: 'p3', _count: { comments: 1 } },
-      { title: 'p4', _count: { comments: 0 } }, { title: 'p5', _count: { comments: 0 } },
+      { title: 'p1', _count: { comments: 1 } },
+      { title: 'p2', _count: { comments: 0 } },
+      { title: 'p3', _count: { comments: 1 } },
+      { title: 'p4', _count: { comments: 0 } },
+      { title: 'p5', _count: { comments: 0 } },
     ]);
   });
 
   scenario('_count accepted as a fanout: the same counts on every target, one COUNT per parent on DynamoDB', {}, async (t) => {
     const { author, post } = await seedScores(t);
     const db = await t.lax();
-    const { result, ops } = await recordOps(t, () => db.post.findMany({ where: { authorId: author.id }, orderBy: { title: 'asc' }, include: { _count: { select: { comments: true } } } }));
-    expect(result.map((p) => [p.title, p._count.comments])).toEqual([['p1', 3], ['p2', 0], ['p3', 1], ['p4', 0], ['p5', 0]]);
+    const { result, ops } = await recordOps(t, () =>
+      db.post.findMany({ where: { authorId: author.id }, orderBy: { title: 'asc' }, include: { _count: { select: { comments: true } } } }),
+    );
+    expect(result.map((p) => [p.title, p._count.comments])).toEqual([
+      ['p1', 3],
+      ['p2', 0],
+      ['p3', 1],
+      ['p4', 0],
+      ['p5', 0],
+    ]);
     const plan = await db.post.findMany({ where: { authorId: author.id }, include: { _count: true } }).explain();
     if (t.caps.family === 'sql') {
       expect(ops).toEqual(['sql']);
@@ -78,12 +89,24 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   scenario('_count of a manyToMany relation, both directions: one statement on SQL, one COUNT of the links per parent on DynamoDB', {}, async (t) => {
     const { post } = await seedScores(t);
     const tag = t.tag('t');
-    const [red, blue, green] = await t.db.tag.createManyAndReturn({ data: [{ team: tag, name: 'red' }, { team: tag, name: 'blue' }, { team: tag, name: 'green' }] });
-    await t.db.postTag.createMany({ data: [
-      { postId: post('p1').id, tagId: red.id }, { postId: post('p1').id, tagId: blue.id }, { postId: post('p2').id, tagId: red.id },
-    ] });
+    const [red, blue, green] = await t.db.tag.createManyAndReturn({
+      data: [
+        { team: tag, name: 'red' },
+        { team: tag, name: 'blue' },
+        { team: tag, name: 'green' },
+      ],
+    });
+    await t.db.postTag.createMany({
+      data: [
+        { postId: post('p1').id, tagId: red.id },
+        { postId: post('p1').id, tagId: blue.id },
+        { postId: post('p2').id, tagId: red.id },
+      ],
+    });
     const db = await fanoutReader(t);
-    const { result, ops } = await recordOps(t, () => db.post.findUniqueOrThrow({ where: { id: post('p1').id }, select: { title: true, _count: { select: { labels: true, comments: true } } } }));
+    const { result, ops } = await recordOps(t, () =>
+      db.post.findUniqueOrThrow({ where: { id: post('p1').id }, select: { title: true, _count: { select: { labels: true, comments: true } } } }),
+    );
     expect(result).toEqual({ title: 'p1', _count: { labels: 2, comments: 3 } });
     expect(ops).toEqual(t.caps.family === 'sql' ? ['sql'] : ['GetItem', 'Query', 'Query']);
     const tags = await db.tag.findMany({ where: { team: tag }, include: { _count: true } });
@@ -97,8 +120,12 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   });
 
   scenario('_count on a to-one relation or inside an include is a ValidationError', {}, async (t) => {
-    expect(await rejection(t.db.post.findMany({ allowScan: true, include: { _count: { select: { author: true } } } as never }))).toBeInstanceOf(ValidationError);
-    expect(await rejection(t.db.user.findMany({ allowScan: true, include: { posts: { include: { _count: true } } } as never }))).toBeInstanceOf(ValidationError);
+    expect(await rejection(t.db.post.findMany({ allowScan: true, include: { _count: { select: { author: true } } } as never }))).toBeInstanceOf(
+      ValidationError,
+    );
+    expect(await rejection(t.db.user.findMany({ allowScan: true, include: { posts: { include: { _count: true } } } as never }))).toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   // ---- aggregate ---------------------------------------------------------------
@@ -126,7 +153,14 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
 
   scenario('aggregate over no rows: _count 0, everything else null', {}, async (t) => {
     const { author } = await seedScores(t);
-    const r = await t.db.post.aggregate({ where: { authorId: author.id, title: 'nope' }, _count: true, _sum: { views: true }, _avg: { views: true }, _min: { title: true }, _max: { publishedAt: true } });
+    const r = await t.db.post.aggregate({
+      where: { authorId: author.id, title: 'nope' },
+      _count: true,
+      _sum: { views: true },
+      _avg: { views: true },
+      _min: { title: true },
+      _max: { publishedAt: true },
+    });
     expect(r).toEqual({ _count: 0, _sum: { views: null }, _avg: { views: null }, _min: { title: null }, _max: { publishedAt: null } });
   });
 
@@ -138,13 +172,21 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
 
   scenario('aggregate summing without a pinned partition', { needs: ['unkeyedFilter'] }, async (t) => {
     const { author } = await seedScores(t);
-    const r = await t.db.post.aggregate({ where: { status: 'archived', views: 3, title: 'p5', rating: null, NOT: { authorId: { not: author.id } } }, _sum: { views: true } });
+    const r = await t.db.post.aggregate({
+      where: { status: 'archived', views: 3, title: 'p5', rating: null, NOT: { authorId: { not: author.id } } },
+      _sum: { views: true },
+    });
     expect(r).toEqual({ _sum: { views: 3 } });
   });
 
   scenario('allowScan lets DynamoDB aggregate without a pinned partition', {}, async (t) => {
     const { author } = await seedScores(t);
-    const r = await t.db.post.aggregate({ where: { title: { in: ['p1', 'p3'] }, NOT: { authorId: { not: author.id } } }, allowScan: true, _sum: { views: true }, _max: { rating: true } });
+    const r = await t.db.post.aggregate({
+      where: { title: { in: ['p1', 'p3'] }, NOT: { authorId: { not: author.id } } },
+      allowScan: true,
+      _sum: { views: true },
+      _max: { rating: true },
+    });
     expect(r).toEqual({ _sum: { views: 17 }, _max: { rating: 4.5 } });
   });
 
@@ -172,20 +214,42 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   // ---- groupBy -----------------------------------------------------------------
   scenario('groupBy on a pinned partition with having, orderBy, limit and offset', {}, async (t) => {
     const { author } = await seedScores(t);
-    const all = await t.db.post.groupBy({ by: ['status'], where: { authorId: author.id }, _count: true, _sum: { views: true }, _avg: { rating: true }, orderBy: { status: 'asc' } });
+    const all = await t.db.post.groupBy({
+      by: ['status'],
+      where: { authorId: author.id },
+      _count: true,
+      _sum: { views: true },
+      _avg: { rating: true },
+      orderBy: { status: 'asc' },
+    });
     expect(all).toEqual([
       { status: 'archived', _count: 1, _sum: { views: 3 }, _avg: { rating: null } },
       { status: 'draft', _count: 2, _sum: { views: 7 }, _avg: { rating: 1.25 } },
       { status: 'published', _count: 2, _sum: { views: 15 }, _avg: { rating: 4.5 } },
     ]);
     const having = await t.db.post.groupBy({
-      by: ['status'], where: { authorId: author.id }, _count: { _all: true },
-      having: { views: { _sum: { gte: 7 } }, status: { not: 'published' } }, orderBy: { _sum: { views: 'desc' } },
+      by: ['status'],
+      where: { authorId: author.id },
+      _count: { _all: true },
+      having: { views: { _sum: { gte: 7 } }, status: { not: 'published' } },
+      orderBy: { _sum: { views: 'desc' } },
     });
     expect(having).toEqual([{ status: 'draft', _count: { _all: 2 } }]);
-    const window = await t.db.post.groupBy({ by: ['status'], where: { authorId: author.id }, _max: { views: true }, orderBy: [{ _max: { views: 'desc' } }], limit: 1, offset: 1 });
+    const window = await t.db.post.groupBy({
+      by: ['status'],
+      where: { authorId: author.id },
+      _max: { views: true },
+      orderBy: [{ _max: { views: 'desc' } }],
+      limit: 1,
+      offset: 1,
+    });
     expect(window).toEqual([{ status: 'draft', _max: { views: 7 } }]);
-    const multi = await t.db.post.groupBy({ by: ['status', 'rating'], where: { authorId: author.id }, _count: true, orderBy: [{ status: 'asc' }, { rating: 'asc' }] });
+    const multi = await t.db.post.groupBy({
+      by: ['status', 'rating'],
+      where: { authorId: author.id },
+      _count: true,
+      orderBy: [{ status: 'asc' }, { rating: 'asc' }],
+    });
     // PostgreSQL's order: nulls last ascending.
     expect(multi).toEqual([
       { status: 'archived', rating: null, _count: 1 },
@@ -199,15 +263,26 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   scenario('groupBy with having on a count and an OR', {}, async (t) => {
     const { author } = await seedScores(t);
     const r = await t.db.post.groupBy({
-      by: ['status'], where: { authorId: author.id }, _count: true,
-      having: { OR: [{ id: { _count: { gt: 1 } } }, { views: { _min: { equals: 3 } } }] }, orderBy: { status: 'desc' },
+      by: ['status'],
+      where: { authorId: author.id },
+      _count: true,
+      having: { OR: [{ id: { _count: { gt: 1 } } }, { views: { _min: { equals: 3 } } }] },
+      orderBy: { status: 'desc' },
     });
-    expect(r).toEqual([{ status: 'published', _count: 2 }, { status: 'draft', _count: 2 }, { status: 'archived', _count: 1 }]);
+    expect(r).toEqual([
+      { status: 'published', _count: 2 },
+      { status: 'draft', _count: 2 },
+      { status: 'archived', _count: 1 },
+    ]);
   });
 
   scenario('groupBy without a pinned partition', { needs: ['unkeyedFilter'] }, async (t) => {
     const { author } = await seedScores(t);
-    const r = await t.db.post.groupBy({ by: ['authorId'], where: { status: 'draft', views: { lt: 100 }, NOT: { authorId: { not: author.id } } }, _count: true });
+    const r = await t.db.post.groupBy({
+      by: ['authorId'],
+      where: { status: 'draft', views: { lt: 100 }, NOT: { authorId: { not: author.id } } },
+      _count: true,
+    });
     expect(r).toEqual([{ authorId: author.id, _count: 2 }]);
   });
 
@@ -226,10 +301,22 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   // ---- distinct ----------------------------------------------------------------
   scenario('distinct: the first row of each combination, in query order', {}, async (t) => {
     const { author } = await seedScores(t);
-    const r = await t.db.post.findMany({ where: { authorId: author.id }, distinct: ['status'], orderBy: { title: 'asc' }, select: { title: true, status: true } });
-    expect(r).toEqual([{ title: 'p1', status: 'published' }, { title: 'p3', status: 'draft' }, { title: 'p5', status: 'archived' }]);
+    const r = await t.db.post.findMany({
+      where: { authorId: author.id },
+      distinct: ['status'],
+      orderBy: { title: 'asc' },
+      select: { title: true, status: true },
+    });
+    expect(r).toEqual([
+      { title: 'p1', status: 'published' },
+      { title: 'p3', status: 'draft' },
+      { title: 'p5', status: 'archived' },
+    ]);
     const desc = await t.db.post.findMany({ where: { authorId: author.id }, distinct: ['status'], orderBy: { title: 'desc' }, limit: 2 });
-    expect(desc.map((p) => [p.title, p.status])).toEqual([['p5', 'archived'], ['p4', 'draft']]);
+    expect(desc.map((p) => [p.title, p.status])).toEqual([
+      ['p5', 'archived'],
+      ['p4', 'draft'],
+    ]);
     const pairs = await t.db.post.findMany({ where: { authorId: author.id }, distinct: ['status', 'rating'], select: { status: true, rating: true } });
     expect(pairs).toHaveLength(5);
     const first = await t.db.post.findFirst({ where: { authorId: author.id, title: { gt: 'p1' } }, distinct: ['status'], orderBy: { title: 'asc' } });
@@ -245,13 +332,21 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   // ---- omit --------------------------------------------------------------------
   scenario('omit drops fields from every read and write result', {}, async (t) => {
     const { author } = await seedScores(t);
-    const posts = await t.db.post.findMany({ where: { authorId: author.id }, omit: { body: true, tags: true, version: true }, orderBy: { title: 'asc' }, limit: 1 });
+    const posts = await t.db.post.findMany({
+      where: { authorId: author.id },
+      omit: { body: true, tags: true, version: true },
+      orderBy: { title: 'asc' },
+      limit: 1,
+    });
     expect(Object.keys(posts[0]).sort()).toEqual(['authorId', 'createdAt', 'id', 'publishedAt', 'rating', 'status', 'title', 'updatedAt', 'views']);
     const u = await t.db.user.findUniqueOrThrow({ where: { id: author.id }, omit: { email: true }, include: { posts: { select: { title: true } } } });
     expect('email' in u).toBe(false);
     expect(u.name).toBe(author.name);
     expect(sortedTitles(u.posts)).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
-    const created = await t.db.user.create({ data: { email: `${t.tag('o')}@x.io`, name: 'O', team: t.tag('team') }, omit: { createdAt: true, updatedAt: true } });
+    const created = await t.db.user.create({
+      data: { email: `${t.tag('o')}@x.io`, name: 'O', team: t.tag('team') },
+      omit: { createdAt: true, updatedAt: true },
+    });
     expect(Object.keys(created).sort()).toEqual(['age', 'email', 'id', 'name', 'role', 'team']);
     expect(await rejection(t.db.user.findMany({ allowScan: true, omit: { email: true }, select: { name: true } } as never))).toBeInstanceOf(ValidationError);
     expect(await rejection(t.db.user.findMany({ allowScan: true, omit: { nope: true } } as never))).toBeInstanceOf(ValidationError);
@@ -260,7 +355,12 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   // ---- createManyAndReturn -----------------------------------------------------
   scenario('createManyAndReturn returns the rows with generated values, as stored', {}, async (t) => {
     const author = await createUser(t);
-    const rows = await t.db.post.createManyAndReturn({ data: [{ authorId: author.id, title: 'x1' }, { authorId: author.id, title: 'x2', views: 4 }] });
+    const rows = await t.db.post.createManyAndReturn({
+      data: [
+        { authorId: author.id, title: 'x1' },
+        { authorId: author.id, title: 'x2', views: 4 },
+      ],
+    });
     expect(rows.map((r) => r.title)).toEqual(['x1', 'x2']);
     for (const r of rows) {
       expect(r.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -276,12 +376,25 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   scenario('createManyAndReturn is atomic and skipDuplicates returns only the rows written', {}, async (t) => {
     const team = t.tag('team');
     const email = `${t.tag('dup')}@x.io`;
-    const e = await rejection(t.db.user.createManyAndReturn({ data: [{ email, name: 'A', team }, { email, name: 'B', team }] }));
+    const e = await rejection(
+      t.db.user.createManyAndReturn({
+        data: [
+          { email, name: 'A', team },
+          { email, name: 'B', team },
+        ],
+      }),
+    );
     expect(e).toBeInstanceOf(UniqueConstraintError);
     expect(await t.db.user.findMany({ where: { team } })).toEqual([]);
     await t.db.user.create({ data: { email, name: 'first', team } });
     const fresh = `${t.tag('new')}@x.io`;
-    const rows = await t.db.user.createManyAndReturn({ data: [{ email, name: 'again', team }, { email: fresh, name: 'new', team }], skipDuplicates: true });
+    const rows = await t.db.user.createManyAndReturn({
+      data: [
+        { email, name: 'again', team },
+        { email: fresh, name: 'new', team },
+      ],
+      skipDuplicates: true,
+    });
     expect(rows.map((r) => r.email)).toEqual([fresh]);
     expect((await t.db.user.findMany({ where: { team }, orderBy: { name: 'asc' } })).map((u) => u.name)).toEqual(['first', 'new']);
   });
@@ -289,7 +402,12 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
   scenario('createManyAndReturn inside db.batch returns the rows', {}, async (t) => {
     const author = await createUser(t);
     const [rows, one] = await t.db.batch([
-      t.db.post.createManyAndReturn({ data: [{ authorId: author.id, title: 'b1' }, { authorId: author.id, title: 'b2' }] }),
+      t.db.post.createManyAndReturn({
+        data: [
+          { authorId: author.id, title: 'b1' },
+          { authorId: author.id, title: 'b2' },
+        ],
+      }),
       t.db.post.create({ data: { authorId: author.id, title: 'b3' } }),
     ]);
     expect(rows.map((r) => r.title)).toEqual(['b1', 'b2']);
@@ -298,7 +416,7 @@ conformance('aggregates, counts, distinct, omit, createManyAndReturn', ({ scenar
     expect(sortedTitles(await t.db.post.findMany({ where: { authorId: author.id } }))).toEqual(['b1', 'b2', 'b3']);
   });
 
-  scenario('explain shows each new operation\'s plan', {}, async (t) => {
+  scenario("explain shows each new operation's plan", {}, async (t) => {
     const where = { authorId: '01900000-0000-7000-8000-000000000000' };
     const agg = await t.db.post.groupBy({ by: ['status'], where, _count: true }).explain();
     const dist = await t.db.post.findMany({ where, distinct: ['status'] }).explain();

@@ -17,7 +17,9 @@ function nextLine(): number {
 /** The first frame of the stack must be this file at `line`, and no quern frame may come before it. */
 function expectPointsAt(e: unknown, line: number): void {
   expect(e).toBeInstanceOf(QuernError);
-  const frames = String((e as Error).stack).split('\n').filter((l) => /^\s+at /.test(l));
+  const frames = String((e as Error).stack)
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l));
   expect(frames[0], String((e as Error).stack)).toContain(`${FILE}:${line}:`);
 }
 
@@ -36,7 +38,10 @@ conformance('errors point at the caller', ({ scenario }) => {
 
   scenario('a query started with .then() or inside Promise.all names its line', {}, async (t) => {
     const line = nextLine();
-    const e1 = await t.db.user.findMany({ where: { team: 'x', age: 'old' as never } }).then(() => null, (e: unknown) => e);
+    const e1 = await t.db.user.findMany({ where: { team: 'x', age: 'old' as never } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(e1).toBeInstanceOf(ValidationError);
     expectPointsAt(e1, line);
     let line2 = 0;

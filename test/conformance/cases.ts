@@ -7,7 +7,11 @@ import type { Where } from 'quern';
 import type { Blog } from './schema.js';
 import type { CapabilityName } from './targets.js';
 
-export const A = 'Alpha', B = 'Beta', G = 'gamma ray', D = 'Delta', O = "O'Hara'; DROP TABLE x; --";
+export const A = 'Alpha',
+  B = 'Beta',
+  G = 'gamma ray',
+  D = 'Delta',
+  O = "O'Hara'; DROP TABLE x; --";
 
 export interface Case {
   name: string;
@@ -61,7 +65,7 @@ export const CASES: Case[] = [
   { name: 'contains % is literal', where: { body: { contains: '%' } }, expect: [D], needs: ['contains'] },
   { name: 'contains _ is literal', where: { body: { contains: '_' } }, expect: [D], needs: ['contains'] },
   { name: 'contains a backslash-free wildcard mix', where: { body: { contains: '0% _r' } }, expect: [D], needs: ['contains'] },
-  { name: "contains a quote and a statement terminator", where: { title: { contains: "'; DROP" } }, expect: [O], needs: ['contains'] },
+  { name: 'contains a quote and a statement terminator', where: { title: { contains: "'; DROP" } }, expect: [O], needs: ['contains'] },
   { name: 'startsWith', where: { title: { startsWith: 'D' } }, expect: [D], needs: ['startsWith'] },
   { name: 'startsWith a quote', where: { title: { startsWith: "O'" } }, expect: [O], needs: ['startsWith'] },
   { name: 'startsWith % is literal', where: { body: { startsWith: '100%' } }, expect: [D], needs: ['startsWith'] },
@@ -94,10 +98,18 @@ export const CASES: Case[] = [
   { name: 'NOT isNull', where: { NOT: { body: null } }, expect: [A, D, O, G] },
   { name: 'NOT of not-equals is equality (nulls excluded)', where: { NOT: { rating: { not: 4.5 } } }, expect: [A] },
   { name: 'NOT of notIn is in (nulls excluded)', where: { NOT: { rating: { notIn: [4.5, 3] } } }, expect: [A, G] },
-  { name: 'NOT of an OR over nullable fields', where: { NOT: { OR: [{ rating: { gt: 4 } }, { body: { contains: 'x' } }] } }, expect: [B, D, G], needs: ['contains'] },
+  {
+    name: 'NOT of an OR over nullable fields',
+    where: { NOT: { OR: [{ rating: { gt: 4 } }, { body: { contains: 'x' } }] } },
+    expect: [B, D, G],
+    needs: ['contains'],
+  },
   { name: 'double NOT', where: { NOT: { NOT: { rating: { gt: 2 } } } }, expect: [A, G] },
-  { name: 'nested OR / AND / NOT', where: { OR: [{ AND: [{ status: 'published' }, { views: { lt: 20 } }] }, { NOT: { body: { not: null } } }] }, expect: [A, B] },
+  {
+    name: 'nested OR / AND / NOT',
+    where: { OR: [{ AND: [{ status: 'published' }, { views: { lt: 20 } }] }, { NOT: { body: { not: null } } }] },
+    expect: [A, B],
+  },
   { name: 'several operators on one field', where: { views: { gt: 0, not: 7, lt: 20 } }, expect: [A, D] },
   { name: 'fields and combinators together', where: { status: { not: 'archived' }, OR: [{ tags: { has: 'db' } }, { rating: null }] }, expect: [A, B, O] },
 ];
-

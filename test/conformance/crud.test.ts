@@ -55,7 +55,15 @@ conformance('crud', ({ scenario }) => {
   scenario('every scalar type round-trips: date, decimal, bigint, boolean, json, list of int', {}, async (t) => {
     const [u1, u2] = [await createUser(t), await createUser(t)];
     const prefs = { theme: 'dark', ratio: 1.5, nested: { list: [1, 'two', null, true], empty: {} }, "quote'": "'; DROP TABLE x; --" };
-    const data = { userId: u1.id, birthday: '1990-02-28', balance: '12345678901234567890.123456789', karma: 9007199254740993n, verified: true, prefs, scores: [3, -1, 0] };
+    const data = {
+      userId: u1.id,
+      birthday: '1990-02-28',
+      balance: '12345678901234567890.123456789',
+      karma: 9007199254740993n,
+      verified: true,
+      prefs,
+      scores: [3, -1, 0],
+    };
     const p = await t.db.profile.create({ data });
     expect(p).toMatchObject(data);
     expect(typeof p.karma).toBe('bigint');
@@ -69,7 +77,14 @@ conformance('crud', ({ scenario }) => {
       where: { id: p.id },
       data: { karma: { increment: 2n }, scores: { push: 7 }, verified: false, prefs: { replaced: [true] }, balance: '0.5', birthday: null },
     });
-    expect(upd).toMatchObject({ karma: 9007199254740995n, scores: [3, -1, 0, 7], verified: false, prefs: { replaced: [true] }, balance: '0.5', birthday: null });
+    expect(upd).toMatchObject({
+      karma: 9007199254740995n,
+      scores: [3, -1, 0, 7],
+      verified: false,
+      prefs: { replaced: [true] },
+      balance: '0.5',
+      birthday: null,
+    });
     expect(await t.db.profile.findUnique({ where: { id: p.id } })).toEqual(upd);
     const dec = await t.db.profile.update({ where: { id: d.id }, data: { karma: { decrement: 5n }, balance: '-0.001' } });
     expect(dec).toMatchObject({ karma: -5n, balance: '-0.001' });
@@ -165,7 +180,10 @@ conformance('crud', ({ scenario }) => {
     expect(titles(await t.db.post.findMany({ where: { authorId: author.id }, orderBy: { title: 'asc' }, limit: 2 }))).toEqual(['Alpha', 'Beta']);
     expect(await t.db.post.findMany({ where: { authorId: author.id }, limit: 0 })).toEqual([]);
     // limit with a filter still fills the page (DynamoDB applies Limit before the filter).
-    expect(titles(await t.db.post.findMany({ where: { authorId: author.id, status: 'published' }, orderBy: { title: 'desc' }, limit: 2 }))).toEqual(['gamma ray', 'Alpha']);
+    expect(titles(await t.db.post.findMany({ where: { authorId: author.id, status: 'published' }, orderBy: { title: 'desc' }, limit: 2 }))).toEqual([
+      'gamma ray',
+      'Alpha',
+    ]);
   });
 
   scenario('findMany on a composite key: partition query ordered by the sort key', {}, async (t) => {
@@ -255,7 +273,9 @@ conformance('crud', ({ scenario }) => {
 
   scenario('updateMany updates exactly the matching rows and returns the count', {}, async (t) => {
     const { author } = await seedFilterPosts(t);
-    expect(await t.db.post.updateMany({ where: { authorId: author.id, status: 'draft' }, data: { status: 'archived', views: { increment: 1 } } })).toEqual({ count: 2 });
+    expect(await t.db.post.updateMany({ where: { authorId: author.id, status: 'draft' }, data: { status: 'archived', views: { increment: 1 } } })).toEqual({
+      count: 2,
+    });
     const rows = await t.db.post.findMany({ where: { authorId: author.id }, orderBy: { title: 'asc' } });
     expect(rows.map((r) => [r.title, r.status, r.views, r.version])).toEqual([
       ['Alpha', 'published', 10, 1],
@@ -319,6 +339,13 @@ conformance('crud', ({ scenario }) => {
     const p = await t.db.post.findFirstOrThrow({ where: { authorId: u.id } });
     expect(await t.db.post.update({ where: { id: p.id }, data: { views: 2 }, select: { views: true } })).toEqual({ views: 2 });
     expect(await t.db.post.findMany({ where: { authorId: u.id }, select: { id: true } })).toEqual([{ id: p.id }]);
-    expect(await t.db.user.upsert({ where: { id: u.id }, create: { email: 'no@example.com', name: 'n', team: 'x', id: u.id }, update: { age: 8 }, select: { age: true } })).toEqual({ age: 8 });
+    expect(
+      await t.db.user.upsert({
+        where: { id: u.id },
+        create: { email: 'no@example.com', name: 'n', team: 'x', id: u.id },
+        update: { age: 8 },
+        select: { age: true },
+      }),
+    ).toEqual({ age: 8 });
   });
 });

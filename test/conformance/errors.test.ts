@@ -3,9 +3,7 @@
 // CapabilityError), batch atomicity, racing version() writers, transactions,
 // strict mode, and the plan cache.
 import { expect } from 'vitest';
-import {
-  BatchError, CapabilityError, ConcurrencyError, DriverError, NotFoundError, QuernError, UniqueConstraintError, ValidationError,
-} from 'quern';
+import { BatchError, CapabilityError, ConcurrencyError, DriverError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from 'quern';
 import { createUser } from './fixtures.js';
 import { conformance, expectCapabilityError, rejection, titles } from './targets.js';
 
@@ -17,7 +15,7 @@ conformance('errors and guarantees', ({ scenario }) => {
       [t.db.user.findMany({ where: { team: u.team, nickname: 'x' } as never }), 'user.findMany.where.nickname'],
       [t.db.user.findMany({ where: { team: u.team, age: 'old' as never } }), 'user.findMany.where.age'],
       [t.db.user.findMany({ where: { team: u.team, age: { gt: Number.NaN } } }), 'user.findMany.where.age.gt'],
-      [t.db.user.findMany({ where: { team: u.team }, orderBy: { "name; DROP TABLE x; --": 'asc' } as never }), 'user.findMany.orderBy.name; DROP TABLE x; --'],
+      [t.db.user.findMany({ where: { team: u.team }, orderBy: { 'name; DROP TABLE x; --': 'asc' } as never }), 'user.findMany.orderBy.name; DROP TABLE x; --'],
       [t.db.user.findMany({ where: { team: u.team }, orderBy: { name: 'sideways' as never } }), 'user.findMany.orderBy.name'],
       [t.db.user.findMany({ where: { team: u.team }, limit: -1 }), 'user.findMany.limit'],
       [t.db.user.create({ data: { email: 'a@b.c', team: 'x' } as never }), 'user.create.data.name'],
@@ -153,12 +151,14 @@ conformance('errors and guarantees', ({ scenario }) => {
     const team = t.tag('team');
     const u = await createUser(t, { team, name: 'base' });
     const p = await t.db.post.create({ data: { authorId: u.id, title: 'keep' } });
-    const e = await rejection(t.db.batch([
-      t.db.user.create({ data: { email: `${team}-new@example.com`, name: 'new', team } }),
-      t.db.post.update({ where: { id: p.id }, data: { title: 'changed' } }),
-      t.db.user.create({ data: { email: u.email, name: 'duplicate', team } }),
-      t.db.post.create({ data: { authorId: u.id, title: 'after' } }),
-    ]));
+    const e = await rejection(
+      t.db.batch([
+        t.db.user.create({ data: { email: `${team}-new@example.com`, name: 'new', team } }),
+        t.db.post.update({ where: { id: p.id }, data: { title: 'changed' } }),
+        t.db.user.create({ data: { email: u.email, name: 'duplicate', team } }),
+        t.db.post.create({ data: { authorId: u.id, title: 'after' } }),
+      ]),
+    );
     expect(e, String(e)).toBeInstanceOf(BatchError);
     expect((e as BatchError).index).toBe(2);
     expect((e as BatchError).reason).toMatch(/\S/);
@@ -172,16 +172,15 @@ conformance('errors and guarantees', ({ scenario }) => {
   scenario('batch atomicity: a version conflict or missing row fails the whole batch', {}, async (t) => {
     const u = await createUser(t);
     const p = await t.db.post.create({ data: { authorId: u.id, title: 'orig' } });
-    const stale = await rejection(t.db.batch([
-      t.db.post.create({ data: { authorId: u.id, title: 'side effect' } }),
-      t.db.post.update({ where: { id: p.id, version: 7 }, data: { title: 'stale' } }),
-    ]));
+    const stale = await rejection(
+      t.db.batch([
+        t.db.post.create({ data: { authorId: u.id, title: 'side effect' } }),
+        t.db.post.update({ where: { id: p.id, version: 7 }, data: { title: 'stale' } }),
+      ]),
+    );
     expect(stale, String(stale)).toBeInstanceOf(BatchError);
     expect((stale as BatchError).index).toBe(1);
-    const missing = await rejection(t.db.batch([
-      t.db.post.update({ where: { id: p.id }, data: { views: 5 } }),
-      t.db.post.delete({ where: { id: u.id } }),
-    ]));
+    const missing = await rejection(t.db.batch([t.db.post.update({ where: { id: p.id }, data: { views: 5 } }), t.db.post.delete({ where: { id: u.id } })]));
     expect(missing, String(missing)).toBeInstanceOf(BatchError);
     expect((missing as BatchError).index).toBe(1);
     expect(titles(await t.db.post.findMany({ where: { authorId: u.id } }))).toEqual(['orig']);
@@ -192,10 +191,12 @@ conformance('errors and guarantees', ({ scenario }) => {
     const start = t.events.length;
     const notQuery = await rejection(t.db.batch([{ then() {} } as never]));
     expect(notQuery).toBeInstanceOf(ValidationError);
-    const invalid = await rejection(t.db.batch([
-      t.db.user.create({ data: { email: 'ok@example.com', name: 'ok', team: 'x' } }),
-      t.db.user.create({ data: { email: 'bad@example.com', team: 'x' } as never }),
-    ]));
+    const invalid = await rejection(
+      t.db.batch([
+        t.db.user.create({ data: { email: 'ok@example.com', name: 'ok', team: 'x' } }),
+        t.db.user.create({ data: { email: 'bad@example.com', team: 'x' } as never }),
+      ]),
+    );
     expect(invalid).toBeInstanceOf(ValidationError);
     expect(t.events.length).toBe(start);
     expect(await t.db.user.findUnique({ where: { email: 'ok@example.com' } })).toBeNull();
@@ -220,50 +221,64 @@ conformance('errors and guarantees', ({ scenario }) => {
     expect(await t.db.post.count({ where: { authorId: result } })).toBe(1);
 
     const boom = new Error('boom');
-    const e = await rejection(t.db.transaction(async (tx) => {
-      await tx.user.create({ data: { email: `${team}-rolled@example.com`, name: 'rolled', team } });
-      throw boom;
-    }));
+    const e = await rejection(
+      t.db.transaction(async (tx) => {
+        await tx.user.create({ data: { email: `${team}-rolled@example.com`, name: 'rolled', team } });
+        throw boom;
+      }),
+    );
     expect(e).toBe(boom);
     expect(await t.db.user.findUnique({ where: { email: `${team}-rolled@example.com` } })).toBeNull();
   });
 
-  scenario('the root client inside its own transaction: another session on postgres, refused at once on one-session pglite', { needs: ['interactiveTransactions'] }, async (t) => {
-    const team = t.tag('team');
-    const seen = await rejection(t.db.transaction(async (tx) => {
-      await tx.user.create({ data: { email: `${team}-inner@example.com`, name: 'inner', team } });
-      // On postgres() this is another pooled session: it does not see the uncommitted row.
-      const outside = await t.db.user.findMany({ where: { team } });
-      throw Object.assign(new Error('seen'), { outside });
-    }));
-    if (seen instanceof CapabilityError) throw seen; // a target without transactions: the harness checks the code
-    if (t.name === 'pglite') {
-      // PGlite is one session, held by the transaction: the query would wait for ever.
-      expect(seen).toBeInstanceOf(DriverError);
-      expect((seen as Error).message).toMatch(/inside its own db\.transaction.*tx argument/);
-      // A batch or a nested transaction on the root client is refused the same way, and the client works afterwards.
-      const nested = await rejection(t.db.transaction(async () => t.db.batch([t.db.user.count({ where: { team } })])));
-      expect(nested).toBeInstanceOf(DriverError);
-    } else {
-      expect((seen as Error).message).toBe('seen');
-      expect((seen as unknown as { outside: unknown[] }).outside).toEqual([]);
-    }
-    expect(await t.db.user.count({ where: { team } })).toBe(0);
-    // Work the callback started without awaiting may use the root client once the transaction has ended.
-    let later: Promise<number> | undefined;
-    let release!: () => void;
-    const ended = new Promise<void>((resolve) => (release = resolve));
-    await t.db.transaction(async (tx) => {
-      later = ended.then(() => t.db.user.count({ where: { team } }));
-      await tx.user.create({ data: { email: `${team}-kept@example.com`, name: 'kept', team } });
-    });
-    release();
-    expect(await later).toBe(1);
-  });
+  scenario(
+    'the root client inside its own transaction: another session on postgres, refused at once on one-session pglite',
+    { needs: ['interactiveTransactions'] },
+    async (t) => {
+      const team = t.tag('team');
+      const seen = await rejection(
+        t.db.transaction(async (tx) => {
+          await tx.user.create({ data: { email: `${team}-inner@example.com`, name: 'inner', team } });
+          // On postgres() this is another pooled session: it does not see the uncommitted row.
+          const outside = await t.db.user.findMany({ where: { team } });
+          throw Object.assign(new Error('seen'), { outside });
+        }),
+      );
+      if (seen instanceof CapabilityError) throw seen; // a target without transactions: the harness checks the code
+      if (t.name === 'pglite') {
+        // PGlite is one session, held by the transaction: the query would wait for ever.
+        expect(seen).toBeInstanceOf(DriverError);
+        expect((seen as Error).message).toMatch(/inside its own db\.transaction.*tx argument/);
+        // A batch or a nested transaction on the root client is refused the same way, and the client works afterwards.
+        const nested = await rejection(t.db.transaction(async () => t.db.batch([t.db.user.count({ where: { team } })])));
+        expect(nested).toBeInstanceOf(DriverError);
+      } else {
+        expect((seen as Error).message).toBe('seen');
+        expect((seen as unknown as { outside: unknown[] }).outside).toEqual([]);
+      }
+      expect(await t.db.user.count({ where: { team } })).toBe(0);
+      // Work the callback started without awaiting may use the root client once the transaction has ended.
+      let later: Promise<number> | undefined;
+      let release!: () => void;
+      const ended = new Promise<void>((resolve) => (release = resolve));
+      await t.db.transaction(async (tx) => {
+        later = ended.then(() => t.db.user.count({ where: { team } }));
+        await tx.user.create({ data: { email: `${team}-kept@example.com`, name: 'kept', team } });
+      });
+      release();
+      expect(await later).toBe(1);
+    },
+  );
 
   scenario('orderBy a field no index sorts by', { needs: ['arbitraryOrder'] }, async (t) => {
     const u = await createUser(t);
-    await t.db.post.createMany({ data: [{ authorId: u.id, title: 'x', views: 2 }, { authorId: u.id, title: 'y', views: 9 }, { authorId: u.id, title: 'z', views: 5 }] });
+    await t.db.post.createMany({
+      data: [
+        { authorId: u.id, title: 'x', views: 2 },
+        { authorId: u.id, title: 'y', views: 9 },
+        { authorId: u.id, title: 'z', views: 5 },
+      ],
+    });
     expect(titles(await t.db.post.findMany({ where: { authorId: u.id }, orderBy: { views: 'desc' } }))).toEqual(['y', 'z', 'x']);
   });
 
@@ -292,7 +307,10 @@ conformance('errors and guarantees', ({ scenario }) => {
       expect(e).toBeInstanceOf(ValidationError);
       return;
     }
-    const e = await expectCapabilityError(t.db.transaction(async () => 1), 'interactive-transaction-unsupported');
+    const e = await expectCapabilityError(
+      t.db.transaction(async () => 1),
+      'interactive-transaction-unsupported',
+    );
     expect(e).toBeInstanceOf(QuernError);
     expect(e.driver).toBe(t.name);
     expect(e.reason).toMatch(/\S/);
@@ -323,10 +341,8 @@ conformance('errors and guarantees', ({ scenario }) => {
 
   scenario('createMany({ skipDuplicates }) in db.batch: atomic on SQL, refused on DynamoDB before any request', {}, async (t) => {
     const team = t.tag('team');
-    const batch = () => t.db.batch([
-      t.db.tag.create({ data: { team, name: 'first' } }),
-      t.db.tag.createMany({ data: [{ team, name: 'second' }], skipDuplicates: true }),
-    ]);
+    const batch = () =>
+      t.db.batch([t.db.tag.create({ data: { team, name: 'first' } }), t.db.tag.createMany({ data: [{ team, name: 'second' }], skipDuplicates: true })]);
     if (t.caps.family !== 'kv') {
       expect(await batch()).toMatchObject([{ team, name: 'first' }, { count: 1 }]);
       return;

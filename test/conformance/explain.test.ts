@@ -6,7 +6,7 @@ import { createUser } from './fixtures.js';
 import { conformance, rejection } from './targets.js';
 
 conformance('explain', ({ scenario }) => {
-  scenario("offline on DynamoDB: contains with no key is scan-required, with a fix", {}, async (t) => {
+  scenario('offline on DynamoDB: contains with no key is scan-required, with a fix', {}, async (t) => {
     const before = t.events.length;
     const plan = await t.db.post.findMany({ where: { title: { contains: 'x' } } }).explain({ target: dynamodbTarget });
     expect(plan.driver).toBe('dynamodb');
@@ -21,7 +21,9 @@ conformance('explain', ({ scenario }) => {
   });
 
   scenario('offline on DynamoDB: a pinned partition is a Query on the index, no diagnostics', {}, async (t) => {
-    const plan = await t.db.post.findMany({ where: { authorId: '0190a0a0-0000-7000-8000-000000000000', title: { startsWith: 'x' } }, orderBy: { title: 'asc' } }).explain({ target: dynamodbTarget });
+    const plan = await t.db.post
+      .findMany({ where: { authorId: '0190a0a0-0000-7000-8000-000000000000', title: { startsWith: 'x' } }, orderBy: { title: 'asc' } })
+      .explain({ target: dynamodbTarget });
     expect(plan.diagnostics).toEqual([]);
     expect(plan.operations.map((o) => o.kind)).toEqual(['Query']);
     const key = await t.db.post.findUnique({ where: { id: '0190a0a0-0000-7000-8000-000000000000' } }).explain({ target: dynamodbTarget });
@@ -62,6 +64,9 @@ conformance('explain', ({ scenario }) => {
   });
 
   scenario('explain validates input like running does', {}, async (t) => {
-    await expect(t.db.post.findMany({ where: { nope: 1 } as never }).explain()).rejects.toMatchObject({ name: 'ValidationError', path: 'post.findMany.where.nope' });
+    await expect(t.db.post.findMany({ where: { nope: 1 } as never }).explain()).rejects.toMatchObject({
+      name: 'ValidationError',
+      path: 'post.findMany.where.nope',
+    });
   });
 });

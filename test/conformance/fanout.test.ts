@@ -41,7 +41,12 @@ conformance('fan-out', ({ scenario }) => {
 
   scenario('a hasMany include on ONE parent (findUnique) is not a fan-out', {}, async (t) => {
     const u = await createUser(t);
-    await t.db.post.createMany({ data: [{ authorId: u.id, title: 'x' }, { authorId: u.id, title: 'y' }] });
+    await t.db.post.createMany({
+      data: [
+        { authorId: u.id, title: 'x' },
+        { authorId: u.id, title: 'y' },
+      ],
+    });
     const q = t.db.user.findUniqueOrThrow({ where: { id: u.id }, include: { posts: { orderBy: { title: 'asc' } } } });
     expect((await q.explain()).diagnostics).toEqual([]);
     const { result, ops } = await recordOps(t, () => q);

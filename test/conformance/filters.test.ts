@@ -40,7 +40,10 @@ conformance('filters', ({ scenario }) => {
 
   scenario('a range on the sparse index (publishedAt) ordered by it', {}, async (t) => {
     const { author } = await world(t);
-    const rows = await t.db.post.findMany({ where: { authorId: author.id, publishedAt: { gte: new Date('2023-01-01T00:00:00Z') } }, orderBy: { publishedAt: 'desc' } });
+    const rows = await t.db.post.findMany({
+      where: { authorId: author.id, publishedAt: { gte: new Date('2023-01-01T00:00:00Z') } },
+      orderBy: { publishedAt: 'desc' },
+    });
     expect(titles(rows)).toEqual([G, A, D]);
   });
 
@@ -91,18 +94,21 @@ conformance('filters', ({ scenario }) => {
   const profileIds = (t: Target) => {
     let w = profiles.get(t);
     if (!w) {
-      profiles.set(t, (w = (async () => {
-        const users = await Promise.all([0, 1, 2, 3].map(() => createUser(t)));
-        const rows: CreateInput<Blog, 'profile'>[] = [
-          { userId: users[0].id, bio: 'P1', birthday: '1990-02-28', balance: '10.5', karma: 5n, verified: true, prefs: { a: 1, b: [1, 2] }, scores: [1, 2] },
-          { userId: users[1].id, bio: 'P2', birthday: null, balance: '9.99', karma: -3n, verified: false, prefs: null, scores: [] },
-          { userId: users[2].id, bio: 'P3', birthday: '2000-01-01', balance: '100', karma: 9007199254740993n, verified: true, prefs: { a: 2 }, scores: [2] },
-          { userId: users[3].id, bio: 'P4', birthday: '1989-12-31', balance: '0', karma: 0n, verified: false, prefs: ['x', 1], scores: [5] },
-        ];
-        const ids = rows.map(() => randomUUID());
-        await t.db.profile.createMany({ data: rows.map((r, i) => ({ ...r, id: ids[i] })) });
-        return ids;
-      })()));
+      profiles.set(
+        t,
+        (w = (async () => {
+          const users = await Promise.all([0, 1, 2, 3].map(() => createUser(t)));
+          const rows: CreateInput<Blog, 'profile'>[] = [
+            { userId: users[0].id, bio: 'P1', birthday: '1990-02-28', balance: '10.5', karma: 5n, verified: true, prefs: { a: 1, b: [1, 2] }, scores: [1, 2] },
+            { userId: users[1].id, bio: 'P2', birthday: null, balance: '9.99', karma: -3n, verified: false, prefs: null, scores: [] },
+            { userId: users[2].id, bio: 'P3', birthday: '2000-01-01', balance: '100', karma: 9007199254740993n, verified: true, prefs: { a: 2 }, scores: [2] },
+            { userId: users[3].id, bio: 'P4', birthday: '1989-12-31', balance: '0', karma: 0n, verified: false, prefs: ['x', 1], scores: [5] },
+          ];
+          const ids = rows.map(() => randomUUID());
+          await t.db.profile.createMany({ data: rows.map((r, i) => ({ ...r, id: ids[i] })) });
+          return ids;
+        })()),
+      );
     }
     return w;
   };

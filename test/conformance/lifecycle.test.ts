@@ -74,19 +74,20 @@ conformance('query and client life cycle', ({ scenario }) => {
     const e3 = await rejection(kept!.user.findMany({ where: { team: u.team } }));
     expect(e3, String(e3)).toBeInstanceOf(TransactionClosedError);
     // Same after a rolled-back transaction; and nothing of the refused writes was stored.
-    await rejection(t.db.transaction(async (tx) => {
-      kept = tx;
-      throw new Error('roll back');
-    }));
+    await rejection(
+      t.db.transaction(async (tx) => {
+        kept = tx;
+        throw new Error('roll back');
+      }),
+    );
     expect(await rejection(kept!.user.count({ where: { team: u.team } }))).toBeInstanceOf(TransactionClosedError);
     expect(await t.db.user.count({ where: { team: u.team } })).toBe(1);
   });
 
   scenario('queries after db.close() fail with ClientClosedError, also on a second client over the same driver', {}, async (t) => {
     // PGlite starts in seconds: a second driver over the file's instance (which it does not own) will do.
-    const { driver, cleanup } = t.name === 'pglite'
-      ? { driver: pglite({ instance: t.db.raw.pglite as PGlite }), cleanup: async () => undefined }
-      : await openDriver(t.name);
+    const { driver, cleanup } =
+      t.name === 'pglite' ? { driver: pglite({ instance: t.db.raw.pglite as PGlite }), cleanup: async () => undefined } : await openDriver(t.name);
     try {
       const db = await createClient({ schema: blog, driver, strict: true });
       const other = await createClient({ schema: blog, driver, strict: true });
@@ -94,7 +95,11 @@ conformance('query and client life cycle', ({ scenario }) => {
       const u = await db.user.create({ data: { email: `${t.tag('c')}@example.com`, name: 'c', team: t.tag('team') } });
       const before = db.user.findUnique({ where: { id: u.id } });
       await db.close();
-      for (const q of [db.user.findUnique({ where: { id: u.id } }), db.user.create({ data: { email: 'x@example.com', name: 'x', team: u.team } }), other.user.count({ where: { team: u.team } })]) {
+      for (const q of [
+        db.user.findUnique({ where: { id: u.id } }),
+        db.user.create({ data: { email: 'x@example.com', name: 'x', team: u.team } }),
+        other.user.count({ where: { team: u.team } }),
+      ]) {
         const e = await rejection(q);
         expect(e, String(e)).toBeInstanceOf(ClientClosedError);
       }

@@ -53,7 +53,10 @@ conformance('limits', ({ scenario }) => {
     if (t.caps.maxAtomicBatch !== null) {
       const c = await expectCapabilityError(Promise.reject(e), 'batch-too-large');
       expect(c.fix).toContain('atomic: false');
-      expect(t.events.slice(start).map((x) => x.operation), 'nothing may be sent').toEqual([]);
+      expect(
+        t.events.slice(start).map((x) => x.operation),
+        'nothing may be sent',
+      ).toEqual([]);
     } else {
       expect(e, String(e)).toBeInstanceOf(UniqueConstraintError);
     }
@@ -75,7 +78,8 @@ conformance('limits', ({ scenario }) => {
 
   scenario('increments past the int and bigint ranges are an OutOfRangeError on every target; nothing is written', {}, async (t) => {
     const u = await createUser(t);
-    const INT_MAX = 2 ** 31 - 1, INT_MIN = -(2 ** 31);
+    const INT_MAX = 2 ** 31 - 1,
+      INT_MIN = -(2 ** 31);
     const top = await t.db.post.create({ data: { authorId: u.id, title: t.tag('top'), views: INT_MAX - 1 } });
     expect((await t.db.post.update({ where: { id: top.id }, data: { views: { increment: 1 } } })).views).toBe(INT_MAX);
     const cases: [PromiseLike<unknown>, string][] = [
@@ -130,8 +134,18 @@ conformance('limits', ({ scenario }) => {
       { where: { authorId: u.id, publishedAt: { not: null } }, orderBy: { publishedAt: 'desc' } },
     ] as const;
     const boundaries: unknown[] = [
-      ['w(YE,iHm9!', 'x'], [5, 6], [null, null], [new Date(0), 'not-a-uuid'], ['p1'], 'p1', 42, null,
-      { authorId: 'not-a-uuid', title: 'p1', id: 'x' }, { authorId: u.id, title: 5, id: u.id }, { authorId: u.id, publishedAt: 'soon', id: u.id }, {},
+      ['w(YE,iHm9!', 'x'],
+      [5, 6],
+      [null, null],
+      [new Date(0), 'not-a-uuid'],
+      ['p1'],
+      'p1',
+      42,
+      null,
+      { authorId: 'not-a-uuid', title: 'p1', id: 'x' },
+      { authorId: u.id, title: 5, id: u.id },
+      { authorId: u.id, publishedAt: 'soon', id: u.id },
+      {},
     ];
     const start = t.events.length;
     for (const q of queries) {

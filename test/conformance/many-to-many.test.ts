@@ -13,7 +13,13 @@ async function seedTags(t: Target) {
   const [p1, p2, p3] = await Promise.all(['m2m one', 'm2m two', 'm2m three'].map((title) => t.db.post.create({ data: { authorId: author.id, title } })));
   const [db, ts, sql] = await Promise.all(['db', 'ts', 'sql'].map((name) => t.db.tag.create({ data: { team, name } })));
   // p1: db, ts · p2: ts · p3: none · sql: no post
-  await t.db.postTag.createMany({ data: [{ postId: p1.id, tagId: db.id }, { postId: p1.id, tagId: ts.id }, { postId: p2.id, tagId: ts.id }] });
+  await t.db.postTag.createMany({
+    data: [
+      { postId: p1.id, tagId: db.id },
+      { postId: p1.id, tagId: ts.id },
+      { postId: p2.id, tagId: ts.id },
+    ],
+  });
   return { team, author, p1, p2, p3, db, ts, sql };
 }
 

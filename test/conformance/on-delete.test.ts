@@ -71,7 +71,10 @@ conformance('onDelete', ({ scenario }) => {
     const { project, owner } = await seedProject(t, 2);
     await t.db.user.delete({ where: { id: owner.id } });
     const tasks = await t.db.task.findMany({ where: { projectId: project.id } });
-    expect(tasks.map((x) => [x.title, x.assigneeId]).sort()).toEqual([['task 0', null], ['task 1', null]]);
+    expect(tasks.map((x) => [x.title, x.assigneeId]).sort()).toEqual([
+      ['task 0', null],
+      ['task 1', null],
+    ]);
   });
 
   scenario('restrict (the default): deleting a project with a milestone is a ForeignKeyError and deletes nothing', {}, async (t) => {
@@ -105,7 +108,12 @@ conformance('onDelete', ({ scenario }) => {
     const author = await createUser(t, { team });
     const post = await t.db.post.create({ data: { authorId: author.id, title: 'linked' } });
     const [x, y] = await Promise.all(['x', 'y'].map((name) => t.db.tag.create({ data: { team, name } })));
-    await t.db.postTag.createMany({ data: [{ postId: post.id, tagId: x.id }, { postId: post.id, tagId: y.id }] });
+    await t.db.postTag.createMany({
+      data: [
+        { postId: post.id, tagId: x.id },
+        { postId: post.id, tagId: y.id },
+      ],
+    });
     await t.db.tag.delete({ where: { id: x.id } });
     expect((await t.db.postTag.findMany({ where: { postId: post.id } })).map((l) => l.tagId)).toEqual([y.id]);
     await t.db.post.delete({ where: { id: post.id } });
@@ -117,7 +125,10 @@ conformance('onDelete', ({ scenario }) => {
     // 100 tasks plus the project: 101 items, over DynamoDB's 100 per TransactWriteItems.
     const { project } = await seedProject(t, 0);
     await t.db.task.createMany({ data: Array.from({ length: 100 }, (_, i) => ({ projectId: project.id, title: `bulk ${i}` })) });
-    const e = await t.db.project.delete({ where: { id: project.id } }).then(() => null, (x: unknown) => x);
+    const e = await t.db.project.delete({ where: { id: project.id } }).then(
+      () => null,
+      (x: unknown) => x,
+    );
     if (e) {
       // Refused before any write (the suite checks the code and fix): everything is still there.
       expect(e).toBeInstanceOf(CapabilityError);

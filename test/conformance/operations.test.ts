@@ -32,7 +32,12 @@ conformance('operations', ({ scenario }) => {
 
   scenario('a partition query with a filter is one Query / one statement', {}, async (t) => {
     const u = await createUser(t);
-    await t.db.post.createMany({ data: [{ authorId: u.id, title: 'a', views: 1 }, { authorId: u.id, title: 'b', views: 2 }] });
+    await t.db.post.createMany({
+      data: [
+        { authorId: u.id, title: 'a', views: 1 },
+        { authorId: u.id, title: 'b', views: 2 },
+      ],
+    });
     const { result, ops } = await recordOps(t, () => t.db.post.findMany({ where: { authorId: u.id, views: { gt: 1 } }, orderBy: { title: 'asc' } }));
     expect(result.map((p) => p.title)).toEqual(['b']);
     expect(ops).toEqual([isSql(t) ? 'sql' : 'Query']);
@@ -73,7 +78,9 @@ conformance('operations', ({ scenario }) => {
     const at = (i: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, i));
     const comments = Array.from({ length: 50 }, (_, i) => ({ postId: post.id, authorId: authors[i % 7].id, body: `c${i}`, createdAt: at(i) }));
     await chunked(comments, 50, (c) => t.db.comment.createMany({ data: c }));
-    const { result, ops } = await recordOps(t, () => t.db.comment.findMany({ where: { postId: post.id }, orderBy: { createdAt: 'asc' }, include: { author: true } }));
+    const { result, ops } = await recordOps(t, () =>
+      t.db.comment.findMany({ where: { postId: post.id }, orderBy: { createdAt: 'asc' }, include: { author: true } }),
+    );
     expect(result).toHaveLength(50);
     expect(result.map((c) => c.author.name)).toEqual(comments.map((_, i) => `a${i % 7}`));
     if (isSql(t)) expect(ops.length).toBeLessThanOrEqual(2);

@@ -173,9 +173,22 @@ conformance('pagination', ({ scenario }) => {
 
   scenario('select and include apply to page items', {}, async (t) => {
     const { author } = await world(t);
-    const page = await t.db.post.paginate({ where: { authorId: author.id }, orderBy: { title: 'asc' }, first: 1, select: { title: true }, include: { author: { select: { email: true } } } });
+    const page = await t.db.post.paginate({
+      where: { authorId: author.id },
+      orderBy: { title: 'asc' },
+      first: 1,
+      select: { title: true },
+      include: { author: { select: { email: true } } },
+    });
     expect(page.items).toEqual([{ title: 'Alpha', author: { email: author.email } }]);
-    const next = await t.db.post.paginate({ where: { authorId: author.id }, orderBy: { title: 'asc' }, first: 1, after: page.nextCursor, select: { title: true }, include: { author: { select: { email: true } } } });
+    const next = await t.db.post.paginate({
+      where: { authorId: author.id },
+      orderBy: { title: 'asc' },
+      first: 1,
+      after: page.nextCursor,
+      select: { title: true },
+      include: { author: { select: { email: true } } },
+    });
     expect(titles(next.items)).toEqual(['Beta']);
   });
 

@@ -47,12 +47,18 @@ conformance('relations', ({ scenario }) => {
 
   scenario('nested include: user → posts → comments → author', {}, async (t) => {
     const { ann, bob, cy } = await world(t);
-    const u = await (await fanoutReader(t)).user.findUniqueOrThrow({
+    const u = await (
+      await fanoutReader(t)
+    ).user.findUniqueOrThrow({
       where: { id: ann.id },
       include: { posts: { orderBy: { title: 'asc' }, include: { comments: { orderBy: { createdAt: 'asc' }, include: { author: true } } } } },
     });
     expect(titles(u.posts)).toEqual(['a1', 'a2', 'a3']);
-    expect(u.posts[0].comments.map((c) => [c.body, c.author.name])).toEqual([['nice', 'Bob'], ['agreed', 'Cy'], ['thanks', 'Ann']]);
+    expect(u.posts[0].comments.map((c) => [c.body, c.author.name])).toEqual([
+      ['nice', 'Bob'],
+      ['agreed', 'Cy'],
+      ['thanks', 'Ann'],
+    ]);
     expect(u.posts[1].comments).toEqual([]);
     expect(u.posts[2].comments.map((c) => [c.body, c.author.id])).toEqual([['hmm', bob.id]]);
     expect(u.posts[0].comments[1].author).toMatchObject({ id: cy.id, email: cy.email });
@@ -63,8 +69,15 @@ conformance('relations', ({ scenario }) => {
     const posts = await t.db.post.findMany({ where: { authorId: ann.id }, orderBy: { title: 'asc' }, include: { author: true } });
     expect(posts.map((p) => p.author.name)).toEqual(['Ann', 'Ann', 'Ann']);
     expect(posts[0].author).toEqual(await t.db.user.findUniqueOrThrow({ where: { id: ann.id } }));
-    const comments = await t.db.comment.findMany({ where: { authorId: bob.id }, orderBy: { createdAt: 'asc' }, include: { post: { include: { author: true } } } });
-    expect(comments.map((c) => [c.body, c.post.title, c.post.author.name])).toEqual([['nice', 'a1', 'Ann'], ['hmm', 'a3', 'Ann']]);
+    const comments = await t.db.comment.findMany({
+      where: { authorId: bob.id },
+      orderBy: { createdAt: 'asc' },
+      include: { post: { include: { author: true } } },
+    });
+    expect(comments.map((c) => [c.body, c.post.title, c.post.author.name])).toEqual([
+      ['nice', 'a1', 'Ann'],
+      ['hmm', 'a3', 'Ann'],
+    ]);
   });
 
   scenario('include hasOne: the row, or null', {}, async (t) => {
@@ -79,7 +92,12 @@ conformance('relations', ({ scenario }) => {
   scenario('include on a composite-key model (membership → user, user → memberships)', {}, async (t) => {
     const u = await createUser(t, { name: 'Member' });
     const org = t.tag('org');
-    await t.db.membership.createMany({ data: [{ orgId: org, userId: u.id, role: 'owner' }, { orgId: `${org}-2`, userId: u.id, role: 'member' }] });
+    await t.db.membership.createMany({
+      data: [
+        { orgId: org, userId: u.id, role: 'owner' },
+        { orgId: `${org}-2`, userId: u.id, role: 'member' },
+      ],
+    });
     const ms = await t.db.membership.findMany({ where: { orgId: org }, include: { user: true } });
     expect(ms.map((m) => [m.role, m.user.name])).toEqual([['owner', 'Member']]);
     const withMs = await t.db.user.findUniqueOrThrow({ where: { id: u.id }, include: { memberships: { orderBy: { orgId: 'asc' } } } });
@@ -88,16 +106,24 @@ conformance('relations', ({ scenario }) => {
 
   scenario('select and include together: exactly the selected fields plus the relation', {}, async (t) => {
     const { ann } = await world(t);
-    const posts = await (await fanoutReader(t)).post.findMany({
-      where: { authorId: ann.id }, orderBy: { title: 'asc' },
-      select: { title: true }, include: { author: { select: { name: true } }, comments: { select: { body: true }, orderBy: { createdAt: 'asc' } } },
+    const posts = await (
+      await fanoutReader(t)
+    ).post.findMany({
+      where: { authorId: ann.id },
+      orderBy: { title: 'asc' },
+      select: { title: true },
+      include: { author: { select: { name: true } }, comments: { select: { body: true }, orderBy: { createdAt: 'asc' } } },
     });
     expect(posts).toEqual([
       { title: 'a1', author: { name: 'Ann' }, comments: [{ body: 'nice' }, { body: 'agreed' }, { body: 'thanks' }] },
       { title: 'a2', author: { name: 'Ann' }, comments: [] },
       { title: 'a3', author: { name: 'Ann' }, comments: [{ body: 'hmm' }] },
     ]);
-    const one = await t.db.user.findUniqueOrThrow({ where: { id: ann.id }, select: { email: true }, include: { profile: { select: { bio: true } }, posts: false } });
+    const one = await t.db.user.findUniqueOrThrow({
+      where: { id: ann.id },
+      select: { email: true },
+      include: { profile: { select: { bio: true } }, posts: false },
+    });
     expect(one).toEqual({ email: ann.email, profile: { bio: 'writes about databases' } });
   });
 
@@ -107,7 +133,12 @@ conformance('relations', ({ scenario }) => {
     expect(p.author.name).toBe('Writer');
     const upd = await t.db.post.update({ where: { id: p.id }, data: { views: 1 }, include: { author: { select: { id: true } }, comments: true } });
     expect(upd).toMatchObject({ views: 1, author: { id: u.id }, comments: [] });
-    const up = await t.db.user.upsert({ where: { id: u.id }, create: { id: u.id, email: u.email, name: 'x', team: u.team }, update: { age: 3 }, include: { posts: true } });
+    const up = await t.db.user.upsert({
+      where: { id: u.id },
+      create: { id: u.id, email: u.email, name: 'x', team: u.team },
+      update: { age: 3 },
+      include: { posts: true },
+    });
     expect(up.age).toBe(3);
     expect(titles(up.posts)).toEqual(['w']);
   });
@@ -195,7 +226,9 @@ conformance('relations', ({ scenario }) => {
 
   scenario('sorting children does not reorder parents', {}, async (t) => {
     const { team } = await world(t);
-    const users = await (await fanoutReader(t)).user.findMany({ where: { team }, orderBy: { name: 'desc' }, include: { posts: { orderBy: { title: 'desc' } } } });
+    const users = await (
+      await fanoutReader(t)
+    ).user.findMany({ where: { team }, orderBy: { name: 'desc' }, include: { posts: { orderBy: { title: 'desc' } } } });
     expect(users.map((u) => u.name)).toEqual(['Cy', 'Bob', 'Ann']);
     expect(titles(users[2].posts)).toEqual(['a3', 'a2', 'a1']);
     expect(byKey(users, (u) => u.name).map((u) => u.name)).toEqual(['Ann', 'Bob', 'Cy']);

@@ -17,14 +17,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapabilityError, createClient, type Capabilities, type Client, type ClientOptions, type DiagnosticCode, type Driver, type QueryEvent, type Schema } from 'quern';
+import {
+  CapabilityError,
+  createClient,
+  type Capabilities,
+  type Client,
+  type ClientOptions,
+  type DiagnosticCode,
+  type Driver,
+  type QueryEvent,
+  type Schema,
+} from 'quern';
 import { availableBackends, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
 import { blog, type Blog } from './schema.js';
 
 export type Db<S extends Schema<any, any> = Blog> = Client<S>;
 
 /** A capability a scenario can need, the predicate over a target's static Capabilities, and the code a target without it must raise. */
-interface NeedSpec { readonly has: (c: Capabilities) => boolean; readonly code: DiagnosticCode; readonly what: string }
+interface NeedSpec {
+  readonly has: (c: Capabilities) => boolean;
+  readonly code: DiagnosticCode;
+  readonly what: string;
+}
 
 export const NEEDS = {
   relationFilters: { has: (c) => c.relationFilters, code: 'relation-filter-unsupported', what: 'relation filters (some/every/none/is/isNot)' },
@@ -71,7 +85,12 @@ export interface Target<S extends Schema<any, any> = Blog> {
   has(...needs: CapabilityName[]): boolean;
 }
 
-interface Opened<S extends Schema<any, any>> { db: Db<S>; driver: Driver; lax?: Db<S>; close(): Promise<void> }
+interface Opened<S extends Schema<any, any>> {
+  db: Db<S>;
+  driver: Driver;
+  lax?: Db<S>;
+  close(): Promise<void>;
+}
 
 export async function openDriver(name: BackendName): Promise<{ driver: Driver; cleanup: () => Promise<void> }> {
   switch (name) {
@@ -125,8 +144,12 @@ function makeTarget<S extends Schema<any, any>>(name: BackendName, slot: { opene
   };
   return {
     name,
-    get db() { return need().db; },
-    get caps() { return need().db.target.capabilities; },
+    get db() {
+      return need().db;
+    },
+    get caps() {
+      return need().db.target.capabilities;
+    },
     events,
     async lax() {
       const o = need();
@@ -157,7 +180,11 @@ export interface ConformanceOptions<S extends Schema<any, any> = Blog> {
 
 const ALL: readonly BackendName[] = ['pglite', 'postgres', 'dynamodb'];
 
-export function conformance<S extends Schema<any, any> = Blog>(title: string, body: (suite: Suite<S>, target: Target<S>) => void, opts: ConformanceOptions<S> = {}): void {
+export function conformance<S extends Schema<any, any> = Blog>(
+  title: string,
+  body: (suite: Suite<S>, target: Target<S>) => void,
+  opts: ConformanceOptions<S> = {},
+): void {
   const schema = (opts.schema ?? blog) as S;
   const available = new Set(availableBackends());
   const reasons = testServers().reasons;
@@ -198,7 +225,10 @@ export function conformance<S extends Schema<any, any> = Blog>(title: string, bo
 /** Run `fn` on a target missing `missing`: it must fail with the documented CapabilityError and a fix. */
 async function expectRefusal(t: Target<any>, missing: CapabilityName[], fn: () => Promise<void>): Promise<void> {
   const codes = [...new Set(missing.map((n) => NEEDS[n].code))];
-  const outcome = await fn().then(() => null, (e: unknown) => e);
+  const outcome = await fn().then(
+    () => null,
+    (e: unknown) => e,
+  );
   const label = `${t.name} lacks ${missing.join(', ')}: expected CapabilityError ${codes.join(' | ')}`;
   if (outcome === null) expect.fail(`${label}, but the scenario succeeded (a silent emulation, or a wrong capability table)`);
   if (!(outcome instanceof CapabilityError)) throw Object.assign(new Error(`${label}, got: ${String(outcome)}`), { cause: outcome });

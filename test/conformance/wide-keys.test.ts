@@ -18,8 +18,14 @@ conformance('wide keys (shared schema)', ({ scenario }) => {
         { projectId: project.id, title: 'd', priority: 3 },
       ],
     });
-    const { result, ops } = await recordOps(t, () => t.db.task.findMany({ where: { projectId: project.id, priority: { gte: 2 } }, orderBy: { priority: 'asc' } }));
-    expect(result.map((r) => [r.priority, r.title]).sort()).toEqual([[2, 'b'], [2, 'c'], [3, 'd']]);
+    const { result, ops } = await recordOps(t, () =>
+      t.db.task.findMany({ where: { projectId: project.id, priority: { gte: 2 } }, orderBy: { priority: 'asc' } }),
+    );
+    expect(result.map((r) => [r.priority, r.title]).sort()).toEqual([
+      [2, 'b'],
+      [2, 'c'],
+      [3, 'd'],
+    ]);
     expect(result.map((r) => r.priority)).toEqual([2, 2, 3]);
     // One request on every target: the index's key condition, not a scan.
     expect(ops).toHaveLength(1);
@@ -31,14 +37,18 @@ conformance('wide keys (shared schema)', ({ scenario }) => {
   });
 });
 
-const Seat = model('Seat', {
-  venue: f.string(),
-  row: f.string(),
-  number: f.int(),
-  holder: f.string().nullable(),
-  section: f.string(),
-  badge: f.int(),
-}, { key: ['venue', 'row', 'number'], uniques: [unique('venue', 'section', 'badge')] });
+const Seat = model(
+  'Seat',
+  {
+    venue: f.string(),
+    row: f.string(),
+    number: f.int(),
+    holder: f.string().nullable(),
+    section: f.string(),
+    badge: f.int(),
+  },
+  { key: ['venue', 'row', 'number'], uniques: [unique('venue', 'section', 'badge')] },
+);
 const wide = defineSchema({ seat: Seat });
 
 async function driverFor(name: BackendName): Promise<{ driver: Driver; cleanup: () => Promise<void> }> {
@@ -55,48 +65,64 @@ async function driverFor(name: BackendName): Promise<{ driver: Driver; cleanup: 
     case 'dynamodb': {
       const { dynamodb } = await import('quern/dynamodb');
       const s = testServers().dynamodb!;
-      return { driver: dynamodb({ endpoint: s.endpoint, region: s.region, credentials: s.credentials, tablePrefix: freshTablePrefix() }), cleanup: async () => undefined };
+      return {
+        driver: dynamodb({ endpoint: s.endpoint, region: s.region, credentials: s.credentials, tablePrefix: freshTablePrefix() }),
+        cleanup: async () => undefined,
+      };
     }
   }
 }
 
 describe('wide keys (own schema)', () => {
   for (const name of ['pglite', 'postgres', 'dynamodb'] as const) {
-    it.skipIf(!availableBackends().includes(name))(`${name}: a three-field key and a three-field unique`, async () => {
-      const { driver, cleanup } = await driverFor(name);
-      try {
-        if (name === 'dynamodb') {
-          const e = await createClient({ schema: wide, driver }).then(() => null, (x: unknown) => x);
-          expect(e).toBeInstanceOf(SchemaError);
-          expect((e as SchemaError).code).toBe('key-too-wide');
-          expect((e as SchemaError).message).toContain('[venue, row, number]');
-          expect((e as SchemaError).fix).toContain("unique('venue', 'row', 'number')");
-          return;
-        }
-        const db = await createClient({ schema: wide, driver });
+    it.skipIf(!availableBackends().includes(name))(
+      `${name}: a three-field key and a three-field unique`,
+      async () => {
+        const { driver, cleanup } = await driverFor(name);
         try {
-          await db.push();
-          await db.seat.create({ data: { venue: 'v', row: 'A', number: 1, section: 's', badge: 1 } });
-          await db.seat.create({ data: { venue: 'v', row: 'A', number: 2, section: 's', badge: 2 } });
-          await db.seat.create({ data: { venue: 'v', row: 'B', number: 1, section: 's', badge: 3 } });
-          const seat = await db.seat.findUniqueOrThrow({ where: { venue: 'v', row: 'A', number: 2 } });
-          expect(seat.badge).toBe(2);
-          const updated = await db.seat.update({ where: { venue: 'v', row: 'B', number: 1 }, data: { holder: 'h' } });
-          expect(updated).toMatchObject({ row: 'B', number: 1, holder: 'h' });
-          const dup = await db.seat.create({ data: { venue: 'v', row: 'A', number: 1, section: 'x', badge: 9 } }).then(() => null, (x: unknown) => x);
-          expect(dup).toBeInstanceOf(UniqueConstraintError);
-          expect((dup as UniqueConstraintError).fields).toEqual(['venue', 'row', 'number']);
-          const dupUnique = await db.seat.create({ data: { venue: 'v', row: 'C', number: 1, section: 's', badge: 1 } }).then(() => null, (x: unknown) => x);
-          expect(dupUnique).toBeInstanceOf(UniqueConstraintError);
-          expect((dupUnique as UniqueConstraintError).fields).toEqual(['venue', 'section', 'badge']);
-          expect(await db.seat.findUnique({ where: { venue: 'v', section: 's', badge: 3 } })).toMatchObject({ row: 'B', number: 1 });
-          expect(await db.seat.count({ where: { venue: 'v' } })).toBe(3);
+          if (name === 'dynamodb') {
+            const e = await createClient({ schema: wide, driver }).then(
+              () => null,
+              (x: unknown) => x,
+            );
+            expect(e).toBeInstanceOf(SchemaError);
+            expect((e as SchemaError).code).toBe('key-too-wide');
+            expect((e as SchemaError).message).toContain('[venue, row, number]');
+            expect((e as SchemaError).fix).toContain("unique('venue', 'row', 'number')");
+            return;
+          }
+          const db = await createClient({ schema: wide, driver });
+          try {
+            await db.push();
+            await db.seat.create({ data: { venue: 'v', row: 'A', number: 1, section: 's', badge: 1 } });
+            await db.seat.create({ data: { venue: 'v', row: 'A', number: 2, section: 's', badge: 2 } });
+            await db.seat.create({ data: { venue: 'v', row: 'B', number: 1, section: 's', badge: 3 } });
+            const seat = await db.seat.findUniqueOrThrow({ where: { venue: 'v', row: 'A', number: 2 } });
+            expect(seat.badge).toBe(2);
+            const updated = await db.seat.update({ where: { venue: 'v', row: 'B', number: 1 }, data: { holder: 'h' } });
+            expect(updated).toMatchObject({ row: 'B', number: 1, holder: 'h' });
+            const dup = await db.seat.create({ data: { venue: 'v', row: 'A', number: 1, section: 'x', badge: 9 } }).then(
+              () => null,
+              (x: unknown) => x,
+            );
+            expect(dup).toBeInstanceOf(UniqueConstraintError);
+            expect((dup as UniqueConstraintError).fields).toEqual(['venue', 'row', 'number']);
+            const dupUnique = await db.seat.create({ data: { venue: 'v', row: 'C', number: 1, section: 's', badge: 1 } }).then(
+              () => null,
+              (x: unknown) => x,
+            );
+            expect(dupUnique).toBeInstanceOf(UniqueConstraintError);
+            expect((dupUnique as UniqueConstraintError).fields).toEqual(['venue', 'section', 'badge']);
+            expect(await db.seat.findUnique({ where: { venue: 'v', section: 's', badge: 3 } })).toMatchObject({ row: 'B', number: 1 });
+            expect(await db.seat.count({ where: { venue: 'v' } })).toBe(3);
+          } finally {
+            await db.close();
+          }
         } finally {
-          await db.close();
+          await cleanup();
         }
-      } finally {
-        await cleanup();
-      }
-    }, 60_000);
+      },
+      60_000,
+    );
   }
 });

@@ -4,8 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
-  BatchError, CapabilityError, ConcurrencyError, createClient, DriverError, NotFoundError, UniqueConstraintError, ValidationError,
-  type Client, type QueryEvent,
+  BatchError,
+  CapabilityError,
+  ConcurrencyError,
+  createClient,
+  DriverError,
+  NotFoundError,
+  UniqueConstraintError,
+  ValidationError,
+  type Client,
+  type QueryEvent,
 } from 'quern';
 import { dynamodb, UNIQUE_TABLE } from 'quern/dynamodb';
 import { freshTablePrefix, testServers } from '../harness/index.js';
@@ -54,10 +62,16 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
     expect(t.TableStatus).toBe('ACTIVE');
     expect(t.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
     const gsi = t.GlobalSecondaryIndexes!.find((g) => g.IndexName === 'Post_authorId_title_idx')!;
-    expect(gsi.KeySchema).toEqual([{ AttributeName: 'authorId', KeyType: 'HASH' }, { AttributeName: 'title', KeyType: 'RANGE' }]);
+    expect(gsi.KeySchema).toEqual([
+      { AttributeName: 'authorId', KeyType: 'HASH' },
+      { AttributeName: 'title', KeyType: 'RANGE' },
+    ]);
     expect(gsi.Projection?.ProjectionType).toBe('ALL');
     const seat = (await raw().send(new DescribeTableCommand({ TableName: `${prefix}Seat` }))).Table!;
-    expect(seat.KeySchema).toEqual([{ AttributeName: 'venue', KeyType: 'HASH' }, { AttributeName: 'seat', KeyType: 'RANGE' }]);
+    expect(seat.KeySchema).toEqual([
+      { AttributeName: 'venue', KeyType: 'HASH' },
+      { AttributeName: 'seat', KeyType: 'RANGE' },
+    ]);
     const u = (await raw().send(new DescribeTableCommand({ TableName: `${prefix}${UNIQUE_TABLE}` }))).Table!;
     expect(u.TableStatus).toBe('ACTIVE');
     // push is idempotent.
@@ -67,12 +81,27 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
   it('values round-trip with the documented encoding (null fields are absent attributes)', async () => {
     const u = await newUser();
     const data = {
-      authorId: u.id, title: 'enc', tags: ['a', 'b'], score: 9007199254740993n, price: '12.50', day: '2024-02-29',
-      meta: { nested: { list: [1, 'two', null, true] }, k: 'v' }, publishedAt: new Date('2024-01-02T03:04:05.678Z'),
+      authorId: u.id,
+      title: 'enc',
+      tags: ['a', 'b'],
+      score: 9007199254740993n,
+      price: '12.50',
+      day: '2024-02-29',
+      meta: { nested: { list: [1, 'two', null, true] }, k: 'v' },
+      publishedAt: new Date('2024-01-02T03:04:05.678Z'),
     };
     const p = await db.post.create({ data });
     expect(await db.post.findUnique({ where: { id: p.id } })).toEqual(p);
-    const item = (await raw().send(new ScanCommand({ TableName: `${prefix}Post`, FilterExpression: '#i = :i', ExpressionAttributeNames: { '#i': 'id' }, ExpressionAttributeValues: { ':i': { S: p.id } } }))).Items![0];
+    const item = (
+      await raw().send(
+        new ScanCommand({
+          TableName: `${prefix}Post`,
+          FilterExpression: '#i = :i',
+          ExpressionAttributeNames: { '#i': 'id' },
+          ExpressionAttributeValues: { ':i': { S: p.id } },
+        }),
+      )
+    ).Items![0];
     expect(item.score).toEqual({ N: '9007199254740993' });
     expect(item.price).toEqual({ S: '12.50' });
     expect(item.publishedAt).toEqual({ S: '2024-01-02T03:04:05.678Z' });
@@ -105,7 +134,10 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
     const ids = (await db.post.findMany({ where: { authorId: u.id } })).map((p) => p.id);
     expect(ids).toHaveLength(250);
     const before = events.length;
-    const e = await db.post.findMany({ where: { id: { in: ids } } }).then(() => null, (x) => x);
+    const e = await db.post.findMany({ where: { id: { in: ids } } }).then(
+      () => null,
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(CapabilityError);
     expect((e as CapabilityError).code).toBe('fanout');
     expect(events.length).toBe(before);
@@ -121,8 +153,12 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
     const authors = await Promise.all(Array.from({ length: 7 }, () => newUser(team)));
     const status = 'published' as const;
     const title = tag('inc');
-    await db.post.createMany({ data: Array.from({ length: 50 }, (_, i) => ({ authorId: authors[i % 7].id, title: `${title}-${String(i).padStart(2, '0')}`, status })) });
-    const { result, ops: sent } = await ops(() => db.post.findMany({ where: { status, title: { startsWith: title } }, orderBy: { title: 'asc' }, include: { author: true } }));
+    await db.post.createMany({
+      data: Array.from({ length: 50 }, (_, i) => ({ authorId: authors[i % 7].id, title: `${title}-${String(i).padStart(2, '0')}`, status })),
+    });
+    const { result, ops: sent } = await ops(() =>
+      db.post.findMany({ where: { status, title: { startsWith: title } }, orderBy: { title: 'asc' }, include: { author: true } }),
+    );
     expect(result).toHaveLength(50);
     expect(sent).toEqual(['Query', 'BatchGetItem']);
     for (const p of result) expect(p.author?.id).toBe(p.authorId);
@@ -132,7 +168,13 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
   it('include of hasMany is one Query per parent on the foreign-key index', async () => {
     const team = tag('team');
     const [a, b] = [await newUser(team), await newUser(team)];
-    await db.post.createMany({ data: [{ authorId: a.id, title: 'a1' }, { authorId: a.id, title: 'a2' }, { authorId: b.id, title: 'b1' }] });
+    await db.post.createMany({
+      data: [
+        { authorId: a.id, title: 'a1' },
+        { authorId: a.id, title: 'a2' },
+        { authorId: b.id, title: 'b1' },
+      ],
+    });
     const q = (c: typeof db) => c.user.findMany({ where: { team }, orderBy: { name: 'asc' }, include: { posts: { orderBy: { title: 'desc' } } } });
     // One Query per parent is a fan-out: said in the plan, refused by the strict client.
     expect((await q(db).explain()).diagnostics.map((d) => d.code)).toEqual(['fanout']);
@@ -147,7 +189,13 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
   it('a filtered, paginated query where 90% of items fail the filter still returns full pages (≥5 pages)', async () => {
     const u = await newUser();
     // 100 posts, every 10th published: 10 matches spread over the whole partition.
-    await db.post.createMany({ data: Array.from({ length: 100 }, (_, i) => ({ authorId: u.id, title: `p${String(i).padStart(3, '0')}`, status: i % 10 === 3 ? 'published' as const : 'draft' as const })) });
+    await db.post.createMany({
+      data: Array.from({ length: 100 }, (_, i) => ({
+        authorId: u.id,
+        title: `p${String(i).padStart(3, '0')}`,
+        status: i % 10 === 3 ? ('published' as const) : ('draft' as const),
+      })),
+    });
     const q = { where: { authorId: u.id, status: 'published' as const }, orderBy: { title: 'asc' as const } };
     const want = Array.from({ length: 10 }, (_, i) => `p${String(i * 10 + 3).padStart(3, '0')}`);
     const seen: string[] = [];
@@ -181,7 +229,12 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
 
   it('a tampered cursor is a ValidationError', async () => {
     const u = await newUser();
-    await db.post.createMany({ data: [{ authorId: u.id, title: 'x1' }, { authorId: u.id, title: 'x2' }] });
+    await db.post.createMany({
+      data: [
+        { authorId: u.id, title: 'x1' },
+        { authorId: u.id, title: 'x2' },
+      ],
+    });
     const p = await db.post.paginate({ where: { authorId: u.id }, orderBy: { title: 'asc' }, first: 1 });
     const c = p.nextCursor!;
     const bad = c.slice(0, 3) + (c[3] === 'A' ? 'B' : 'A') + c.slice(4);
@@ -227,12 +280,18 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
 
   it('a duplicate on update or on a composite unique writes nothing', async () => {
     const [a, b] = [await newUser(), await newUser()];
-    const e = await db.user.update({ where: { id: b.id }, data: { email: a.email, name: 'changed' } }).then(() => null, (x) => x);
+    const e = await db.user.update({ where: { id: b.id }, data: { email: a.email, name: 'changed' } }).then(
+      () => null,
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(UniqueConstraintError);
     expect(await db.user.findUnique({ where: { id: b.id } })).toEqual(b);
     const venue = tag('v');
     await db.seat.create({ data: { venue, seat: 'A1', holder: a.id, row: 1 } });
-    const e2 = await db.seat.create({ data: { venue, seat: 'A2', holder: a.id, row: 1 } }).then(() => null, (x) => x);
+    const e2 = await db.seat.create({ data: { venue, seat: 'A2', holder: a.id, row: 1 } }).then(
+      () => null,
+      (x) => x,
+    );
     expect(e2).toBeInstanceOf(UniqueConstraintError);
     expect((e2 as UniqueConstraintError).fields).toEqual(['holder', 'venue']);
     expect(await db.seat.findMany({ where: { venue } })).toHaveLength(1);
@@ -258,15 +317,16 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
     const team = tag('team');
     const a = await newUser(team);
     const fresh = `${tag('b')}@x.io`;
-    const { ops: sent } = await ops(() => db.batch([
-      db.user.create({ data: { email: fresh, name: 'B', team } }),
-      db.user.update({ where: { id: a.id }, data: { name: 'A2' } }),
-    ]));
+    const { ops: sent } = await ops(() =>
+      db.batch([db.user.create({ data: { email: fresh, name: 'B', team } }), db.user.update({ where: { id: a.id }, data: { name: 'A2' } })]),
+    );
     expect(sent.filter((o) => o === 'TransactWriteItems')).toHaveLength(1);
-    const e = await db.batch([
-      db.user.create({ data: { email: `${tag('c')}@x.io`, name: 'C', team } }),
-      db.user.create({ data: { email: fresh, name: 'dup', team } }),
-    ]).then(() => null, (x) => x);
+    const e = await db
+      .batch([db.user.create({ data: { email: `${tag('c')}@x.io`, name: 'C', team } }), db.user.create({ data: { email: fresh, name: 'dup', team } })])
+      .then(
+        () => null,
+        (x) => x,
+      );
     expect(e).toBeInstanceOf(BatchError);
     expect((e as BatchError).index).toBe(1);
     expect((e as BatchError).reason).toContain('email');
@@ -277,12 +337,20 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
     const team = tag('team');
     // 60 users with a unique email each: 120 items (row + entry).
     const big = Array.from({ length: 60 }, (_, i) => db.user.create({ data: { email: `${tag('big')}${i}@x.io`, name: 'x', team } }));
-    const e = await db.batch(big).then(() => null, (x) => x);
+    const e = await db.batch(big).then(
+      () => null,
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(CapabilityError);
     expect((e as CapabilityError).code).toBe('batch-too-large');
     expect((e as CapabilityError).fix).toBeTruthy();
     expect(await db.user.count({ where: { team } })).toBe(0);
-    const t = await db.transaction(async () => 1).then(() => null, (x) => x);
+    const t = await db
+      .transaction(async () => 1)
+      .then(
+        () => null,
+        (x) => x,
+      );
     expect(t).toBeInstanceOf(CapabilityError);
     expect((t as CapabilityError).code).toBe('interactive-transaction-unsupported');
     expect((t as CapabilityError).fix).toContain('db.batch');
@@ -291,7 +359,10 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
   it('an item over 400 KB is rejected before sending, naming the model and key', async () => {
     const u = await newUser();
     const before = events.length;
-    const e = await db.post.create({ data: { authorId: u.id, title: 'huge', body: 'x'.repeat(410 * 1024) } }).then(() => null, (x) => x);
+    const e = await db.post.create({ data: { authorId: u.id, title: 'huge', body: 'x'.repeat(410 * 1024) } }).then(
+      () => null,
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).path).toMatch(/^Post\(id=/);
     expect((e as Error).message).toContain('400 KB');
@@ -300,7 +371,10 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
 
   it('a request DynamoDB rejects as invalid becomes a readable DriverError', async () => {
     // A partition key value is at most 2048 bytes: only DynamoDB knows, so it answers.
-    const e = await db.seat.create({ data: { venue: 'v'.repeat(3000), seat: 'A', holder: (await newUser()).id, row: 1 } }).then(() => null, (x) => x);
+    const e = await db.seat.create({ data: { venue: 'v'.repeat(3000), seat: 'A', holder: (await newUser()).id, row: 1 } }).then(
+      () => null,
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(DriverError);
     expect((e as Error).message).toMatch(/Seat create failed: .*primary key values must be under 2048 bytes/);
   });
@@ -308,7 +382,10 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
   it('an empty string in a key attribute is a ValidationError naming it, before any request', async () => {
     const holder = (await newUser()).id;
     const before = events.length;
-    const e = await db.seat.create({ data: { venue: '', seat: 'A', holder, row: 1 } }).then(() => null, (x) => x);
+    const e = await db.seat.create({ data: { venue: '', seat: 'A', holder, row: 1 } }).then(
+      () => null,
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).path).toBe('venue');
     expect((e as Error).message).toMatch(/cannot hold an empty string/);
@@ -317,7 +394,10 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
 
   it('scan-required is refused before any request; allowScan runs the Scan', async () => {
     const before = events.length;
-    const e = await db.post.findMany({ where: { body: { contains: 'needle' } } }).then(() => null, (x) => x);
+    const e = await db.post.findMany({ where: { body: { contains: 'needle' } } }).then(
+      () => null,
+      (x) => x,
+    );
     expect((e as CapabilityError).code).toBe('scan-required');
     expect(events.length).toBe(before);
     const { ops: sent } = await ops(() => db.post.findMany({ where: { body: { contains: tag('needle') } }, allowScan: true }));

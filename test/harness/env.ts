@@ -11,7 +11,10 @@ export type PgSource = (typeof PG_SOURCES)[number];
 export type DynamoSource = (typeof DYNAMO_SOURCES)[number];
 
 function parseList<T extends string>(raw: string, allowed: readonly T[], variable: string): T[] {
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) {
     if (item !== 'none' && !(allowed as readonly string[]).includes(item)) {
       throw new Error(`${variable}: unknown name '${item}' (expected a comma list of ${allowed.join(', ')}, or none)`);

@@ -18,7 +18,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     // The start-up banner has long scrolled away by now; repeat the skips next to the summary.
     for (const [name, reason] of Object.entries(servers.reasons)) {
-      console.log(`[quern-harness] ${name} tests were SKIPPED: ${reason.split('\n').map((l) => l.trim()).join(' ')}`);
+      console.log(
+        `[quern-harness] ${name} tests were SKIPPED: ${reason
+          .split('\n')
+          .map((l) => l.trim())
+          .join(' ')}`,
+      );
     }
     await servers.stop();
   };

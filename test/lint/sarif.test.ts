@@ -40,11 +40,20 @@ describe('SARIF output', async () => {
     broken.runs[0].results[0].level = 'fatal';
     delete broken.runs[0].tool.driver.name;
     expect(validate(broken)).toBe(false);
-    expect(validate.errors!.map((e: { instancePath: string }) => e.instancePath)).toEqual(expect.arrayContaining(['/runs/0/results/0/level', '/runs/0/tool/driver']));
+    expect(validate.errors!.map((e: { instancePath: string }) => e.instancePath)).toEqual(
+      expect.arrayContaining(['/runs/0/results/0/level', '/runs/0/tool/driver']),
+    );
   });
 
   it('holds every finding with its rule, location and fix, and suppressed ones as in-source suppressions', () => {
-    const results = log.runs[0].results as { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } } }[]; suppressions?: { kind: string; justification?: string }[]; properties: { fix?: string; target?: string } }[];
+    const results = log.runs[0].results as {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } } }[];
+      suppressions?: { kind: string; justification?: string }[];
+      properties: { fix?: string; target?: string };
+    }[];
     const rules = log.runs[0].tool.driver.rules as { id: string }[];
     expect(results).toHaveLength(result.findings.length + result.suppressed.length);
     for (const r of results) {
@@ -74,7 +83,16 @@ describe('SARIF output', async () => {
     const json = JSON.parse(formatJson(result));
     expect(json.summary).toMatchObject({ errors: result.errorCount, warnings: result.warningCount, suppressed: 2 });
     expect(json.findings).toHaveLength(result.findings.length);
-    expect(json.findings[0]).toEqual(expect.objectContaining({ file: expect.any(String), line: expect.any(Number), col: expect.any(Number), code: expect.any(String), severity: expect.any(String), message: expect.any(String) }));
+    expect(json.findings[0]).toEqual(
+      expect.objectContaining({
+        file: expect.any(String),
+        line: expect.any(Number),
+        col: expect.any(Number),
+        code: expect.any(String),
+        severity: expect.any(String),
+        message: expect.any(String),
+      }),
+    );
     expect(json.missingIndexes.length).toBeGreaterThan(0);
   });
 });

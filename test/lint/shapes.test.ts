@@ -37,7 +37,10 @@ describe('static shapes equal recorded shapes (pglite)', async () => {
   }
   const project = await loadProject({ config: join(FIXTURE, 'quern.config.ts') });
   const lint = await runLint(project, { targets: ['postgres'] });
-  const recorded = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model: string; method: string; shape: string; site: string });
+  const recorded = readFileSync(record, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { model: string; method: string; shape: string; site: string });
   const fixtureSrc = join(FIXTURE, 'src');
   const inFixture = recorded.filter((r) => parseSite(r.site).file?.startsWith(fixtureSrc));
 
@@ -68,7 +71,12 @@ describe('static shapes equal recorded shapes (pglite)', async () => {
   });
 
   it('every analysable static site was exercised by the run', () => {
-    const ran = new Set(inFixture.map((r) => { const s = parseSite(r.site); return `${s.file}:${s.line}`; }));
+    const ran = new Set(
+      inFixture.map((r) => {
+        const s = parseSite(r.site);
+        return `${s.file}:${s.line}`;
+      }),
+    );
     const notRun = lint.siteReports.filter((s) => s.kind === 'query' && s.shape !== null && !ran.has(`${join(FIXTURE, s.file)}:${s.line}`));
     // Queries inside the transaction and the oversized batch do run on PostgreSQL; nothing is skipped.
     expect(notRun.map((s) => `${s.file}:${s.line}`)).toEqual([]);
@@ -84,7 +92,11 @@ describe('static shapes equal recorded shapes (pglite)', async () => {
     expect(withShapes.recorded.distinct).toBe(2);
     expect(withShapes.recorded.alreadyStatic).toBeGreaterThan(40);
     expect(withShapes.findings.filter((f) => f.code === 'unanalyzable-query')).toEqual([]);
-    expect(withShapes.siteReports.filter((s) => s.source === 'recorded').map((s) => `${s.file}:${s.model}.${s.method}`).sort())
-      .toEqual(['src/helpers.ts:Post.findMany', 'src/queries.ts:Post.findMany']);
+    expect(
+      withShapes.siteReports
+        .filter((s) => s.source === 'recorded')
+        .map((s) => `${s.file}:${s.model}.${s.method}`)
+        .sort(),
+    ).toEqual(['src/helpers.ts:Post.findMany', 'src/queries.ts:Post.findMany']);
   });
 });

@@ -3,16 +3,16 @@ import { findSuppression, parseSuppressions } from '../../cli/lint/suppress.js';
 
 describe('quern-allow comments', () => {
   const text = [
-    'const a = 1;',                                                   // 1
-    '// quern-allow scan-required: exports read everything',         // 2
-    'await db.post.findMany({ where: { title } });',                  // 3
+    'const a = 1;', // 1
+    '// quern-allow scan-required: exports read everything', // 2
+    'await db.post.findMany({ where: { title } });', // 3
     '  // quern-allow order-unsupported, offset-emulated: small table', // 4
-    '  // a plain comment between them',                               // 5
-    '  // quern-allow fanout',                                         // 6
-    '  await db.post.findMany({ orderBy: { title: "asc" } });',        // 7
-    '// quern-allow scan-required: not directly above',               // 8
-    '',                                                                // 9
-    'await db.user.findMany({ where: { name } });',                   // 10
+    '  // a plain comment between them', // 5
+    '  // quern-allow fanout', // 6
+    '  await db.post.findMany({ orderBy: { title: "asc" } });', // 7
+    '// quern-allow scan-required: not directly above', // 8
+    '', // 9
+    'await db.user.findMany({ where: { name } });', // 10
   ].join('\n');
   const s = parseSuppressions(text);
 
@@ -28,7 +28,7 @@ describe('quern-allow comments', () => {
     expect(findSuppression(s, [10], 'scan-required')).toBeUndefined();
   });
 
-  it('matches any of a site\'s anchor lines, one code at a time', () => {
+  it("matches any of a site's anchor lines, one code at a time", () => {
     expect(findSuppression(s, [1, 3], 'scan-required')).toBeDefined();
     expect(findSuppression(s, [3], 'order-unsupported')).toBeUndefined();
   });

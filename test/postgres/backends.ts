@@ -26,7 +26,9 @@ export interface Backend {
   client(opts?: { log?: (e: QueryEvent) => void }): Promise<Db>;
 }
 
-const TABLES = Object.values(pgSchema.def.models).map((m) => `"${m.table}"`).join(', ');
+const TABLES = Object.values(pgSchema.def.models)
+  .map((m) => `"${m.table}"`)
+  .join(', ');
 
 export function onPostgres(title: string, body: (b: Backend) => void): void {
   const available = availableBackends();
@@ -46,8 +48,12 @@ export function onPostgres(title: string, body: (b: Backend) => void): void {
       };
       const backend: Backend = {
         name,
-        get db() { return db!; },
-        get driver() { return driver!; },
+        get db() {
+          return db!;
+        },
+        get driver() {
+          return driver!;
+        },
         events,
         sql,
         async client(opts = {}) {

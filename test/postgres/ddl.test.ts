@@ -41,18 +41,20 @@ onPostgres('push', (b) => {
        WHERE t.relname IN ('Account', 'Note', 'Membership', 'Profile', 'Remark') ORDER BY c.conname`,
     );
     const names = cons.map((c) => `${c.relname}:${c.conname}:${c.contype}`);
-    expect(names).toEqual(expect.arrayContaining([
-      'Account:Account_pkey:p',
-      'Account:Account_handle_key:u',
-      'Account:Account_role_check:c',
-      'Membership:Membership_pkey:p',
-      'Membership:Membership_accountId_role_key:u',
-      'Membership:Membership_role_check:c',
-      'Note:Note_accountId_fkey:f',
-      'Remark:Remark_noteId_fkey:f',
-      'Profile:Profile_accountId_fkey:f',
-      'Membership:Membership_accountId_fkey:f',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Account:Account_pkey:p',
+        'Account:Account_handle_key:u',
+        'Account:Account_role_check:c',
+        'Membership:Membership_pkey:p',
+        'Membership:Membership_accountId_role_key:u',
+        'Membership:Membership_role_check:c',
+        'Note:Note_accountId_fkey:f',
+        'Remark:Remark_noteId_fkey:f',
+        'Profile:Profile_accountId_fkey:f',
+        'Membership:Membership_accountId_fkey:f',
+      ]),
+    );
     // hasMany(note) and belongsTo(account) describe one foreign key, created once.
     expect(names.filter((n) => n.startsWith('Note:') && n.endsWith(':f'))).toHaveLength(1);
     const idx = await b.sql(`SELECT indexname FROM pg_indexes WHERE tablename IN ('Note', 'Remark') ORDER BY indexname`);
@@ -61,7 +63,10 @@ onPostgres('push', (b) => {
 
   it('the enum CHECK refuses values outside the enum, even from raw SQL', async () => {
     const a = await b.db.account.create({ data: { handle: 'e', name: 'E' } });
-    const err = await b.sql(`UPDATE "Account" SET "role" = 'root' WHERE "id" = $1`, [a.id]).then(() => null, (e: unknown) => e);
+    const err = await b.sql(`UPDATE "Account" SET "role" = 'root' WHERE "id" = $1`, [a.id]).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(String(err)).toMatch(/Account_role_check/);
   });
 

@@ -77,15 +77,20 @@ describe.skipIf(!hasServer)('postgres()', () => {
       const a = await db.account.create({ data: { handle: 'a', name: 'A' } });
       const c = await db.account.create({ data: { handle: 'c', name: 'C' } });
       let release!: () => void;
-      const bothLocked = new Promise<void>((r) => { release = r; });
-      let locked = 0;
-      const lockedOne = () => { if (++locked === 2) release(); };
-      const cross = (first: string, second: string) => db.transaction(async (tx) => {
-        await tx.account.update({ where: { id: first }, data: { score: 1 } });
-        lockedOne();
-        await bothLocked;
-        await tx.account.update({ where: { id: second }, data: { score: 2 } });
+      const bothLocked = new Promise<void>((r) => {
+        release = r;
       });
+      let locked = 0;
+      const lockedOne = () => {
+        if (++locked === 2) release();
+      };
+      const cross = (first: string, second: string) =>
+        db.transaction(async (tx) => {
+          await tx.account.update({ where: { id: first }, data: { score: 1 } });
+          lockedOne();
+          await bothLocked;
+          await tx.account.update({ where: { id: second }, data: { score: 2 } });
+        });
       const results = await Promise.allSettled([cross(a.id, c.id), cross(c.id, a.id)]);
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(failed).toHaveLength(1);

@@ -58,7 +58,10 @@ onPostgres('sql executor', (b) => {
   it('the client reports one log event per statement, failed statements included', async () => {
     b.events.length = 0;
     await b.db.account.create({ data: { handle: 'x', name: 'X' } });
-    await b.db.account.create({ data: { handle: 'x', name: 'dup' } }).then(() => null, () => null);
+    await b.db.account.create({ data: { handle: 'x', name: 'dup' } }).then(
+      () => null,
+      () => null,
+    );
     expect(b.events.map((e) => e.rowCount)).toEqual([1, 0]);
     expect(b.events.every((e) => e.sql?.startsWith('INSERT INTO "Account"'))).toBe(true);
   });

@@ -8,8 +8,26 @@ import { onPostgres } from './backends.js';
 const EVIL = "'; DROP TABLE x; --";
 const STRINGS = [
   EVIL,
-  '%', '_', '\\', '%%', '__', '\\%', '\\_', 'a%b', 'a_b', 'a\\b', '100%_\\',
-  `"quoted" and 'single'`, '{braces,comma}', 'NULL', '', ' ', '$1', '::text', 'E\'\\\\\'', '\u00e9\u4e2d\ud83d\ude00',
+  '%',
+  '_',
+  '\\',
+  '%%',
+  '__',
+  '\\%',
+  '\\_',
+  'a%b',
+  'a_b',
+  'a\\b',
+  '100%_\\',
+  `"quoted" and 'single'`,
+  '{braces,comma}',
+  'NULL',
+  '',
+  ' ',
+  '$1',
+  '::text',
+  "E'\\\\'",
+  '\u00e9\u4e2d\ud83d\ude00',
 ];
 
 onPostgres('hostile input', (b) => {
@@ -33,7 +51,10 @@ onPostgres('hostile input', (b) => {
     await b.db.note.createMany({ data: STRINGS.map((title) => ({ accountId: a.id, title })) });
     for (const s of STRINGS) {
       const found = await b.db.note.findMany({ where: { title: s } });
-      expect(found.map((n) => n.title), JSON.stringify(s)).toEqual([s]);
+      expect(
+        found.map((n) => n.title),
+        JSON.stringify(s),
+      ).toEqual([s]);
     }
     expect((await b.db.note.findMany({ where: { title: { in: [EVIL, '_', 'nope'] } } })).map((n) => n.title).sort()).toEqual(['_', EVIL].sort());
     expect(await b.db.account.count({ where: { tags: { has: EVIL } } })).toBe(1);
@@ -83,7 +104,10 @@ onPostgres('hostile input', (b) => {
       () => b.db.note.updateMany({ data: { [EVIL]: 'x' } as never }),
     ];
     for (const make of cases) {
-      const err = await make().then(() => null, (e: unknown) => e);
+      const err = await make().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, String(err)).toBeInstanceOf(ValidationError);
     }
     expect(b.events).toHaveLength(0);

@@ -66,13 +66,31 @@ onPostgres('include', (b) => {
   it('included rows decode bigint, decimal, dates, timestamps, json and lists exactly like top-level rows', async () => {
     const acc = await b.db.account.create({
       data: {
-        handle: 'typed', name: 'T', score: -7, balance: 9007199254740993n, price: '12345678901234567890.125', ratio: 0.1,
-        born: '0099-02-28', active: false, meta: { deep: [1, 'two', null, { k: true }] },
-        tags: ['x', 'y'], nums: [-(2n ** 63n), 2n ** 63n - 1n], days: ['2024-02-29', '1970-01-01'],
+        handle: 'typed',
+        name: 'T',
+        score: -7,
+        balance: 9007199254740993n,
+        price: '12345678901234567890.125',
+        ratio: 0.1,
+        born: '0099-02-28',
+        active: false,
+        meta: { deep: [1, 'two', null, { k: true }] },
+        tags: ['x', 'y'],
+        nums: [-(2n ** 63n), 2n ** 63n - 1n],
+        days: ['2024-02-29', '1970-01-01'],
         times: [new Date('0099-01-02T03:04:05.678Z'), new Date('2024-06-30T23:59:59.999Z')],
       },
     });
-    await b.db.note.create({ data: { accountId: acc.id, title: 'n', amount: '0.000000000000000001', big: -9007199254740993n, at: new Date('1999-12-31T23:59:59.987Z'), day: '2000-01-01' } });
+    await b.db.note.create({
+      data: {
+        accountId: acc.id,
+        title: 'n',
+        amount: '0.000000000000000001',
+        big: -9007199254740993n,
+        at: new Date('1999-12-31T23:59:59.987Z'),
+        day: '2000-01-01',
+      },
+    });
     const top = await b.db.account.findUniqueOrThrow({ where: { id: acc.id } });
     expect(top).toEqual(acc);
     expect(top.balance).toBe(9007199254740993n);
@@ -97,7 +115,12 @@ onPostgres('include', (b) => {
     const u = await b.db.account.update({ where: { id: a.id }, data: { name: 'W2' }, include: { notes: { orderBy: { title: 'asc' } } } });
     expect(u.name).toBe('W2');
     expect(u.notes.map((x) => x.title)).toEqual(['first', 'second']);
-    const up = await b.db.account.upsert({ where: { handle: 'w' }, create: { handle: 'w', name: 'never' }, update: { score: 5 }, include: { notes: { select: { title: true }, orderBy: { title: 'desc' } } } });
+    const up = await b.db.account.upsert({
+      where: { handle: 'w' },
+      create: { handle: 'w', name: 'never' },
+      update: { score: 5 },
+      include: { notes: { select: { title: true }, orderBy: { title: 'desc' } } },
+    });
     expect(up).toMatchObject({ name: 'W2', score: 5, notes: [{ title: 'second' }, { title: 'first' }] });
     expect(b.events).toHaveLength(3);
   });

@@ -5,7 +5,11 @@ import { expect, it } from 'vitest';
 import { ValidationError } from 'quern';
 import { onPostgres, type Db } from './backends.js';
 
-interface TitlePage { items: { title: string }[]; nextCursor: string | null; prevCursor: string | null }
+interface TitlePage {
+  items: { title: string }[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
 type Order = Record<string, 'asc' | 'desc'> | Record<string, 'asc' | 'desc'>[];
 
 async function walkForward(db: Db, orderBy: Order, size: number, where = {}) {
@@ -83,7 +87,11 @@ onPostgres('paginate', (b) => {
     const fwd: string[] = [];
     let after: string | null = null;
     do {
-      const page: { items: { handle: string }[]; nextCursor: string | null } = await b.db.account.paginate({ orderBy: { handle: 'desc' }, first: 2, ...(after ? { after } : {}) });
+      const page: { items: { handle: string }[]; nextCursor: string | null } = await b.db.account.paginate({
+        orderBy: { handle: 'desc' },
+        first: 2,
+        ...(after ? { after } : {}),
+      });
       fwd.push(...page.items.map((a) => a.handle));
       after = page.nextCursor;
     } while (after);
@@ -112,10 +120,19 @@ onPostgres('paginate', (b) => {
     const got = await walkForward(b.db, { rank: 'desc' }, 2, where);
     const all = (await b.db.note.findMany({ where, orderBy: [{ rank: 'desc' }, { id: 'asc' }] })).map((n) => n.title);
     expect(got.seen).toEqual(all);
-    const page = await b.db.note.paginate({ where, orderBy: { rank: 'desc' }, first: 2, select: { title: true }, include: { account: { select: { handle: true } } } });
+    const page = await b.db.note.paginate({
+      where,
+      orderBy: { rank: 'desc' },
+      first: 2,
+      select: { title: true },
+      include: { account: { select: { handle: true } } },
+    });
     expect(page.items[0]).toEqual({ title: all[0], account: { handle: 'p' } });
     const foreign = await b.db.note.paginate({ orderBy: { title: 'asc' }, first: 2 });
-    const err = await Promise.resolve(b.db.note.paginate({ where, orderBy: { rank: 'desc' }, first: 2, after: foreign.nextCursor })).then(() => null, (e: unknown) => e);
+    const err = await Promise.resolve(b.db.note.paginate({ where, orderBy: { rank: 'desc' }, first: 2, after: foreign.nextCursor })).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ValidationError);
   });
 

@@ -26,24 +26,32 @@ export const Account = model('Account', {
   version: f.int().version(),
 });
 
-export const Note = model('Note', {
-  id: f.uuid().key().auto(),
-  accountId: f.uuid(),
-  title: f.string(),
-  body: f.text().nullable(),
-  rank: f.int().nullable(),
-  amount: f.decimal().nullable(),
-  big: f.bigint().nullable(),
-  at: f.timestamp().nullable(),
-  day: f.date().nullable(),
-}, { indexes: [index('accountId', 'rank')] });
+export const Note = model(
+  'Note',
+  {
+    id: f.uuid().key().auto(),
+    accountId: f.uuid(),
+    title: f.string(),
+    body: f.text().nullable(),
+    rank: f.int().nullable(),
+    amount: f.decimal().nullable(),
+    big: f.bigint().nullable(),
+    at: f.timestamp().nullable(),
+    day: f.date().nullable(),
+  },
+  { indexes: [index('accountId', 'rank')] },
+);
 
-export const Remark = model('Remark', {
-  id: f.uuid().key().auto(),
-  noteId: f.uuid(),
-  text: f.string(),
-  seq: f.int(),
-}, { indexes: [index('noteId', 'seq')] });
+export const Remark = model(
+  'Remark',
+  {
+    id: f.uuid().key().auto(),
+    noteId: f.uuid(),
+    text: f.string(),
+    seq: f.int(),
+  },
+  { indexes: [index('noteId', 'seq')] },
+);
 
 export const Profile = model('Profile', {
   id: f.uuid().key().auto(),
@@ -51,11 +59,15 @@ export const Profile = model('Profile', {
   bio: f.text().nullable(),
 });
 
-export const Membership = model('Membership', {
-  org: f.string(),
-  accountId: f.uuid(),
-  role: f.enum(['owner', 'member']),
-}, { key: ['org', 'accountId'], uniques: [unique('accountId', 'role')] });
+export const Membership = model(
+  'Membership',
+  {
+    org: f.string(),
+    accountId: f.uuid(),
+    role: f.enum(['owner', 'member']),
+  },
+  { key: ['org', 'accountId'], uniques: [unique('accountId', 'role')] },
+);
 
 export const pgSchema = defineSchema(
   { account: Account, note: Note, remark: Remark, profile: Profile, membership: Membership },

@@ -32,11 +32,13 @@ export function blogData(seed: number, sizes = { users: 10, posts: 48, comments:
     createdAt: new Date(T0 + i * 1000),
     updatedAt: new Date(T0 + i * 1000 + 7),
   }));
-  const profiles = users.filter((_, i) => i % 3 !== 2).map((u) => ({
-    userId: u.id,
-    bio: `${r.pick(WORDS)} ${r.pick(WORDS)}`,
-    website: r.chance(0.4) ? null : `https://${r.pick(['a', 'b', 'c'])}.example/${r.pick(WORDS)}`,
-  }));
+  const profiles = users
+    .filter((_, i) => i % 3 !== 2)
+    .map((u) => ({
+      userId: u.id,
+      bio: `${r.pick(WORDS)} ${r.pick(WORDS)}`,
+      website: r.chance(0.4) ? null : `https://${r.pick(['a', 'b', 'c'])}.example/${r.pick(WORDS)}`,
+    }));
   // Authors are the first 7 users, so some users have no posts (hasMany includes of nothing).
   const posts = Array.from({ length: sizes.posts }, (_, i) => ({
     id: uuidOf(2, i + 1),

@@ -45,7 +45,12 @@ export function normRow(schema: SchemaDef, model: string, row: Row | null, inclu
       const list = v.map((x) => normRow(schema, rel.target, x as Row, subInclude, ignore));
       const terms = orderTerms(sub.orderBy);
       const keepOrder = terms.length === 1 && terms[0].field === 'createdAt';
-      out[k] = keepOrder ? list : list.map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x));
+      out[k] = keepOrder
+        ? list
+        : list
+            .map((x) => JSON.stringify(x))
+            .sort()
+            .map((x) => JSON.parse(x));
     } else {
       out[k] = normRow(schema, rel.target, v as Row | null, subInclude, ignore);
     }
@@ -53,7 +58,9 @@ export function normRow(schema: SchemaDef, model: string, row: Row | null, inclu
   return out;
 }
 
-export interface Mismatch { readonly problem: string }
+export interface Mismatch {
+  readonly problem: string;
+}
 
 function multiset(xs: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();

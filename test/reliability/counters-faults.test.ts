@@ -20,12 +20,16 @@ const SEED = 0x5eed12;
 describe.skipIf(!have.dynamodb)('counter caches under DynamoDB transport faults', () => {
   let healthy: Opened;
   let faulty: Opened;
-  const ctl: FaultControl = newControl(FAULT_KINDS.filter((k) => k !== 'short-page' && k !== 'unprocessed-keys'), 0);
+  const ctl: FaultControl = newControl(
+    FAULT_KINDS.filter((k) => k !== 'short-page' && k !== 'unprocessed-keys'),
+    0,
+  );
 
   beforeAll(async () => {
     healthy = await openTarget('dynamodb', denorm);
     faulty = await openTarget('dynamodb', denorm, {
-      tablePrefix: healthy.tablePrefix, push: false,
+      tablePrefix: healthy.tablePrefix,
+      push: false,
       dynamoClient: (server) => faultyClient(server, ctl, rng(SEED)),
       retry: { attempts: 8, baseMs: 2, capMs: 20 },
     });
@@ -53,7 +57,9 @@ describe.skipIf(!have.dynamodb)('counter caches under DynamoDB transport faults'
       if (a.favoritesCount !== favs) bad.push(`${a.title}.favoritesCount = ${a.favoritesCount}, real ${favs}`);
       if (a.commentsCount !== comments) bad.push(`${a.title}.commentsCount = ${a.commentsCount}, real ${comments}`);
     }
-    console.log(`[counters-faults] ${report.ok} writes committed, ${report.failed} failed; ${injected} faults injected (${JSON.stringify(ctl.injected)}); counters checked: ${parents.length * 2}, mismatches: ${bad.length}`);
+    console.log(
+      `[counters-faults] ${report.ok} writes committed, ${report.failed} failed; ${injected} faults injected (${JSON.stringify(ctl.injected)}); counters checked: ${parents.length * 2}, mismatches: ${bad.length}`,
+    );
     expect(injected).toBeGreaterThan(5);
     expect(bad).toEqual([]);
   });
@@ -62,12 +68,16 @@ describe.skipIf(!have.dynamodb)('counter caches under DynamoDB transport faults'
 describe.skipIf(!have.dynamodb)('counters × cascades × colocation under DynamoDB transport faults', () => {
   let healthy: Opened;
   let faulty: Opened;
-  const ctl: FaultControl = newControl(FAULT_KINDS.filter((k) => k !== 'short-page' && k !== 'unprocessed-keys'), 0);
+  const ctl: FaultControl = newControl(
+    FAULT_KINDS.filter((k) => k !== 'short-page' && k !== 'unprocessed-keys'),
+    0,
+  );
 
   beforeAll(async () => {
     healthy = await openTarget('dynamodb', threads);
     faulty = await openTarget('dynamodb', threads, {
-      tablePrefix: healthy.tablePrefix, push: false,
+      tablePrefix: healthy.tablePrefix,
+      push: false,
       dynamoClient: (server) => faultyClient(server, ctl, rng(SEED + 7)),
       retry: { attempts: 8, baseMs: 2, capMs: 20 },
     });
@@ -91,7 +101,9 @@ describe.skipIf(!have.dynamodb)('counters × cascades × colocation under Dynamo
     ctl.rate = 0;
     const injected = Object.values(ctl.injected).reduce((a, b) => a + b, 0);
     const { checked, bad } = await threadMismatches(db, scope);
-    console.log(`[counters × cascades × colocation, faults] ${report.ok} writes committed, ${report.failed} failed; ${injected} faults injected; counters checked: ${checked}, mismatches: ${bad.length}`);
+    console.log(
+      `[counters × cascades × colocation, faults] ${report.ok} writes committed, ${report.failed} failed; ${injected} faults injected; counters checked: ${checked}, mismatches: ${bad.length}`,
+    );
     expect(injected).toBeGreaterThan(5);
     expect(bad).toEqual([]);
   });

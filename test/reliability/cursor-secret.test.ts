@@ -55,12 +55,20 @@ describe('cursor secret', () => {
     last = db;
     expect(codes).toContain('QUERN_CURSOR_SECRET');
     await db.push();
-    await db.note.createMany({ data: [{ id: 'a', body: '1' }, { id: 'b', body: '2' }] });
+    await db.note.createMany({
+      data: [
+        { id: 'a', body: '1' },
+        { id: 'b', body: '2' },
+      ],
+    });
     {
       const page = await db.note.paginate({ first: 1 });
       expect(page.items.map((n) => n.id)).toEqual(['a']);
       expect((await db.note.paginate({ first: 1, after: page.nextCursor })).items.map((n) => n.id)).toEqual(['b']);
-      const e = await Promise.resolve(db.note.paginate({ first: 1, after: forged() })).then(() => null, (x: unknown) => x);
+      const e = await Promise.resolve(db.note.paginate({ first: 1, after: forged() })).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e, String(e)).toBeInstanceOf(ValidationError);
       expect((e as Error).message).toMatch(/signature mismatch/);
     }
@@ -75,7 +83,10 @@ describe('cursor secret', () => {
     await db.push();
     expect((await db.note.paginate({ first: 1, after: forged() })).items.map((n) => n.id)).toEqual(['b']);
     // Refused before connecting: this driver is never started.
-    const short = await createClient({ schema, driver: pglite(), cursorSecret: 'short' }).then(() => null, (x: unknown) => x);
+    const short = await createClient({ schema, driver: pglite(), cursorSecret: 'short' }).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(short, String(short)).toBeInstanceOf(ValidationError);
     expect((short as ValidationError).path).toBe('createClient.cursorSecret');
   }, 120_000);

@@ -11,7 +11,11 @@ export const DOCUMENTED_CODES = new Set(Object.keys(DIAGNOSTIC_SEVERITY));
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-interface Page { items: Row[]; nextCursor: string | null; prevCursor: string | null }
+interface Page {
+  items: Row[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
 
 /** Walks every page (forward or backward) and returns the rows in query order; problems found on the way are thrown. */
 async function walk(db: LooseDb, q: GenQuery, maxRows: number): Promise<Row[]> {
@@ -21,13 +25,17 @@ async function walk(db: LooseDb, q: GenQuery, maxRows: number): Promise<Row[]> {
   const maxPages = Math.ceil(maxRows / size) + 3;
   for (let i = 0; ; i++) {
     if (i > maxPages) throw new Error(`paginate did not end after ${maxPages} pages of ${size}: a cursor loops`);
-    const args: Args = { ...q.args, ...(backward ? { last: size, ...(cursor ? { before: cursor } : {}) } : { first: size, ...(cursor ? { after: cursor } : {}) }) };
+    const args: Args = {
+      ...q.args,
+      ...(backward ? { last: size, ...(cursor ? { before: cursor } : {}) } : { first: size, ...(cursor ? { after: cursor } : {}) }),
+    };
     const page = (await on(db, q.model).paginate(args)) as Page;
     if (page.items.length > size) throw new Error(`page ${i} holds ${page.items.length} rows, more than ${size}`);
     const next = backward ? page.prevCursor : page.nextCursor;
     // Only the last page may be short: "a short page is a bug" (design.md, limit with a filter).
     if (next !== null && page.items.length < size) throw new Error(`page ${i} holds ${page.items.length} of ${size} rows although more pages follow`);
-    if (i > 0 && (backward ? page.nextCursor : page.prevCursor) === null && page.items.length > 0) throw new Error(`page ${i} (after a cursor) has no cursor back`);
+    if (i > 0 && (backward ? page.nextCursor : page.prevCursor) === null && page.items.length > 0)
+      throw new Error(`page ${i} (after a cursor) has no cursor back`);
     pages.push(page.items);
     if (next === null) break;
     cursor = next;
@@ -52,36 +60,49 @@ export function fullQuery(q: GenQuery): GenQuery | null {
 }
 
 /** Compares a target's value to the oracle's; null when they agree on everything the query determines. */
-export function compareValues(schema: SchemaDef, q: GenQuery, expected: unknown, actual: unknown, full: unknown, ignore: readonly string[] = []): string | null {
+export function compareValues(
+  schema: SchemaDef,
+  q: GenQuery,
+  expected: unknown,
+  actual: unknown,
+  full: unknown,
+  ignore: readonly string[] = [],
+): string | null {
   const include = q.args.include as Args | undefined;
   const norm = (r: unknown) => normRow(schema, q.model, r as Row, include, ignore);
   switch (q.method) {
     case 'count':
       return expected === actual ? null : `count: expected ${String(expected)}, got ${String(actual)}`;
     case 'aggregate': {
-      const e = show(roundFloats(expected)), a = show(roundFloats(actual));
+      const e = show(roundFloats(expected)),
+        a = show(roundFloats(actual));
       return e === a ? null : `aggregate: expected ${e}, got ${a}`;
     }
     case 'groupBy': {
-      const e = (expected as unknown[]).map((r) => show(roundFloats(r))), a = (actual as unknown[]).map((r) => show(roundFloats(r)));
+      const e = (expected as unknown[]).map((r) => show(roundFloats(r))),
+        a = (actual as unknown[]).map((r) => show(roundFloats(r)));
       // Ordered by every by field when ordered at all: a total order over groups, so compare in order.
       const same = q.args.orderBy ? e.join('\n') === a.join('\n') : [...e].sort().join('\n') === [...a].sort().join('\n');
       return same ? null : `groupBy: expected ${e.join(', ')}, got ${a.join(', ')}`;
     }
     case 'findUnique': {
-      const e = show(norm(expected)), a = show(norm(actual));
+      const e = show(norm(expected)),
+        a = show(norm(actual));
       return e === a ? null : `findUnique: expected ${e}, got ${a}`;
     }
     case 'findFirst':
       return compareRows(expected === null ? [] : [norm(expected)], actual === null ? [] : [norm(actual)], {
-        orderBy: q.args.orderBy, windowed: true, full: (full as Row[]).map(norm),
+        orderBy: q.args.orderBy,
+        windowed: true,
+        full: (full as Row[]).map(norm),
       });
     case 'findMany':
     case 'paginate': {
       const windowed = q.method === 'findMany' && (q.args.limit !== undefined || q.args.offset !== undefined);
       return compareRows((expected as Row[]).map(norm), (actual as Row[]).map(norm), {
         orderBy: q.method === 'paginate' && !q.args.orderBy ? undefined : q.args.orderBy,
-        windowed, full: windowed ? (full as Row[]).map(norm) : undefined,
+        windowed,
+        full: windowed ? (full as Row[]).map(norm) : undefined,
       });
     }
   }
@@ -95,11 +116,7 @@ function roundFloats(v: unknown): unknown {
   return v;
 }
 
-export type Verdict =
-  | { kind: 'same' }
-  | { kind: 'refused'; code: string }
-  | { kind: 'invalid' }
-  | { kind: 'violation'; problem: string };
+export type Verdict = { kind: 'same' } | { kind: 'refused'; code: string } | { kind: 'invalid' } | { kind: 'violation'; problem: string };
 
 /**
  * Judges a target's outcome against the oracle's.
@@ -110,7 +127,10 @@ export function judge(schema: SchemaDef, q: GenQuery, oracle: Outcome, other: Ou
     if (oracle.error instanceof ValidationError) {
       if (!other.ok && other.error instanceof ValidationError) return { kind: 'invalid' };
       if (!other.ok && kv && other.error instanceof CapabilityError && DOCUMENTED_CODES.has(other.error.code)) return { kind: 'invalid' };
-      return { kind: 'violation', problem: `the oracle rejected the query as invalid (${String(oracle.error)}) but the target ${other.ok ? 'ran it' : `threw ${describeError(other.error)}`}` };
+      return {
+        kind: 'violation',
+        problem: `the oracle rejected the query as invalid (${String(oracle.error)}) but the target ${other.ok ? 'ran it' : `threw ${describeError(other.error)}`}`,
+      };
     }
     return { kind: 'violation', problem: `the oracle failed: ${describeError(oracle.error)}` };
   }

@@ -59,71 +59,81 @@ describe('differential: generated read queries, oracle vs every target', () => {
     for (const o of opened.reverse()) await o.close().catch(() => undefined);
   });
 
-  it(`${BUDGET.queries} generated queries: DynamoDB equals the oracle or refuses with a documented code`, async ({ task }) => {
-    const gen = new QueryGen(blog.def, data);
-    const refused: Record<string, number> = {};
-    const ms: Record<string, number> = {};
-    let generated = 0, compared = 0, invalid = 0;
-    let violation: string | null = null;
-    // A fixed number of cases (not a time budget): the same BUDGET.queries queries every run,
-    // generated up front from the seed, checked by a few workers at once so the waits on the
-    // servers overlap (each case still runs its targets in order).
-    const queries = fc.sample(gen.query(), { seed: SEED, numRuns: BUDGET.queries });
-    const check = async (q: GenQuery, index: number) => {
-      generated++;
-      let t0 = performance.now();
-      const o: Outcome = await runOn(oracle.db, q, MAX_ROWS);
-      const fq = o.ok ? fullQuery(q) : null;
-      const full = fq ? await runOn(oracle.db, fq, MAX_ROWS) : null;
-      bump(ms, 'pglite', performance.now() - t0);
-      if (full && !full.ok) throw new Error(`the oracle failed the full query ${show(fq)}: ${describeError(full.error)}`);
-      // The paged DynamoDB driver takes every fourth query (it costs several requests per read).
-      const kvPaged = others.some((x) => x.name.startsWith('dynamodb(')) && index % 4 === 0;
-      for (const x of others) {
-        if (x.name.startsWith('dynamodb(') && !kvPaged) continue;
-        t0 = performance.now();
-        const got = await runOn(x.t.db, q, MAX_ROWS);
-        bump(ms, x.name, performance.now() - t0);
-        const v = judge(blog.def, q, o, got, full?.ok ? full.value : null, x.kv);
-        switch (v.kind) {
-          case 'same':
-            if (x.kv && x.name === 'dynamodb') compared++;
-            break;
-          case 'refused':
-            if (x.name === 'dynamodb') bump(refused, v.code);
-            break;
-          case 'invalid':
-            if (x.name === 'dynamodb' || others.length === 1) invalid++;
-            break;
-          case 'violation':
-            throw new Error(`${x.name} disagrees with the oracle (pglite) on ${q.model}.${q.method}(${show(q.args)})${q.page ? ` paged ${show(q.page)}` : ''}:\n  ${v.problem}`);
+  it(
+    `${BUDGET.queries} generated queries: DynamoDB equals the oracle or refuses with a documented code`,
+    async ({ task }) => {
+      const gen = new QueryGen(blog.def, data);
+      const refused: Record<string, number> = {};
+      const ms: Record<string, number> = {};
+      let generated = 0,
+        compared = 0,
+        invalid = 0;
+      let violation: string | null = null;
+      // A fixed number of cases (not a time budget): the same BUDGET.queries queries every run,
+      // generated up front from the seed, checked by a few workers at once so the waits on the
+      // servers overlap (each case still runs its targets in order).
+      const queries = fc.sample(gen.query(), { seed: SEED, numRuns: BUDGET.queries });
+      const check = async (q: GenQuery, index: number) => {
+        generated++;
+        let t0 = performance.now();
+        const o: Outcome = await runOn(oracle.db, q, MAX_ROWS);
+        const fq = o.ok ? fullQuery(q) : null;
+        const full = fq ? await runOn(oracle.db, fq, MAX_ROWS) : null;
+        bump(ms, 'pglite', performance.now() - t0);
+        if (full && !full.ok) throw new Error(`the oracle failed the full query ${show(fq)}: ${describeError(full.error)}`);
+        // The paged DynamoDB driver takes every fourth query (it costs several requests per read).
+        const kvPaged = others.some((x) => x.name.startsWith('dynamodb(')) && index % 4 === 0;
+        for (const x of others) {
+          if (x.name.startsWith('dynamodb(') && !kvPaged) continue;
+          t0 = performance.now();
+          const got = await runOn(x.t.db, q, MAX_ROWS);
+          bump(ms, x.name, performance.now() - t0);
+          const v = judge(blog.def, q, o, got, full?.ok ? full.value : null, x.kv);
+          switch (v.kind) {
+            case 'same':
+              if (x.kv && x.name === 'dynamodb') compared++;
+              break;
+            case 'refused':
+              if (x.name === 'dynamodb') bump(refused, v.code);
+              break;
+            case 'invalid':
+              if (x.name === 'dynamodb' || others.length === 1) invalid++;
+              break;
+            case 'violation':
+              throw new Error(
+                `${x.name} disagrees with the oracle (pglite) on ${q.model}.${q.method}(${show(q.args)})${q.page ? ` paged ${show(q.page)}` : ''}:\n  ${v.problem}`,
+              );
+          }
         }
-      }
-    };
-    let next = 0;
-    const worker = async () => {
-      while (violation === null && next < queries.length) {
-        const index = next++;
-        try {
-          await check(queries[index], index);
-        } catch (e) {
-          violation ??= `${(e as Error).message}\n\nreproduce: QUERN_SEED=${SEED} npx vitest run test/reliability/differential.test.ts (case ${index})`;
+      };
+      let next = 0;
+      const worker = async () => {
+        while (violation === null && next < queries.length) {
+          const index = next++;
+          try {
+            await check(queries[index], index);
+          } catch (e) {
+            violation ??= `${(e as Error).message}\n\nreproduce: QUERN_SEED=${SEED} npx vitest run test/reliability/differential.test.ts (case ${index})`;
+          }
         }
+      };
+      try {
+        await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+        if (violation) record(task, { violations: 1 });
+      } finally {
+        record(task, { queriesGenerated: generated, queriesCompared: compared, queriesRefused: refused, queriesInvalid: invalid });
+        console.log(
+          `[differential] seed ${SEED}: ${generated} generated, ${compared} compared with DynamoDB, ${invalid} invalid everywhere, refused by DynamoDB: ${show(refused)}; time per target (ms, summed over ${CONCURRENCY} workers): ${show(Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])))}`,
+        );
       }
-    };
-    try {
-      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-      if (violation) record(task, { violations: 1 });
-    } finally {
-      record(task, { queriesGenerated: generated, queriesCompared: compared, queriesRefused: refused, queriesInvalid: invalid });
-      console.log(`[differential] seed ${SEED}: ${generated} generated, ${compared} compared with DynamoDB, ${invalid} invalid everywhere, refused by DynamoDB: ${show(refused)}; time per target (ms, summed over ${CONCURRENCY} workers): ${show(Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])))}`);
-    }
-    expect(violation).toBeNull();
-    expect(generated).toBe(BUDGET.queries);
-    if (have.dynamodb) {
-      // The generator must keep DynamoDB busy: most queries are shaped to be servable.
-      expect(compared).toBeGreaterThan(generated / 4);
-      expect(Object.keys(refused).length).toBeGreaterThan(2);
-    }
-  }, LOOP_TIMEOUT);
+      expect(violation).toBeNull();
+      expect(generated).toBe(BUDGET.queries);
+      if (have.dynamodb) {
+        // The generator must keep DynamoDB busy: most queries are shaped to be servable.
+        expect(compared).toBeGreaterThan(generated / 4);
+        expect(Object.keys(refused).length).toBeGreaterThan(2);
+      }
+    },
+    LOOP_TIMEOUT,
+  );
 });

@@ -33,8 +33,16 @@ function applies(kind: FaultKind, op: string): boolean {
   }
 }
 
-interface HttpRequestLike { headers: Record<string, string>; body?: unknown }
-interface HttpResponseLike { statusCode: number; reason?: string; headers: Record<string, string>; body: unknown }
+interface HttpRequestLike {
+  headers: Record<string, string>;
+  body?: unknown;
+}
+interface HttpResponseLike {
+  statusCode: number;
+  reason?: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
 interface Handler {
   handle(request: HttpRequestLike, options?: unknown): Promise<{ response: HttpResponseLike }>;
   destroy?(): void;
@@ -89,7 +97,10 @@ function bodyOf(request: HttpRequestLike): Record<string, unknown> {
 }
 
 /** Rewrites a successful JSON answer (the original request did reach DynamoDB). */
-async function rewrite(res: { response: HttpResponseLike }, edit: (body: Record<string, unknown>) => Record<string, unknown> | null): Promise<{ response: HttpResponseLike }> {
+async function rewrite(
+  res: { response: HttpResponseLike },
+  edit: (body: Record<string, unknown>) => Record<string, unknown> | null,
+): Promise<{ response: HttpResponseLike }> {
   const raw = await drain(res.response.body);
   if (res.response.statusCode !== 200) return { response: { ...res.response, body: Readable.from([raw]) } };
   const edited = edit(JSON.parse(raw.toString('utf8')));
@@ -103,7 +114,11 @@ async function rewrite(res: { response: HttpResponseLike }, edit: (body: Record<
 const keyOf = (item: Record<string, unknown>, attrs: readonly string[]) => JSON.stringify(attrs.map((a) => item[a] ?? null));
 
 class FaultyHandler implements Handler {
-  constructor(private readonly inner: Handler, private readonly ctl: FaultControl, private readonly r: Rng) {}
+  constructor(
+    private readonly inner: Handler,
+    private readonly ctl: FaultControl,
+    private readonly r: Rng,
+  ) {}
 
   private choose(op: string): FaultKind | null {
     if (this.ctl.rate <= 0 || this.r() >= this.ctl.rate) return null;
@@ -124,15 +139,26 @@ class FaultyHandler implements Handler {
     switch (kind) {
       case 'throttle':
         count();
-        return serviceError(400, 'ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded (injected)');
+        return serviceError(
+          400,
+          'ProvisionedThroughputExceededException',
+          'The level of configured provisioned throughput for the table was exceeded (injected)',
+        );
       case 'server-500':
         count();
         return serviceError(500, 'InternalServerError', 'Internal server error (injected)');
       case 'transaction-conflict': {
         count();
         const items = (bodyOf(request).TransactItems as unknown[] | undefined) ?? [];
-        const reasons = items.map((_, i) => (i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item (injected)' } : { Code: 'None' }));
-        return serviceError(400, 'TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((x) => x.Code).join(', ')}] (injected)`, { CancellationReasons: reasons });
+        const reasons = items.map((_, i) =>
+          i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item (injected)' } : { Code: 'None' },
+        );
+        return serviceError(
+          400,
+          'TransactionCanceledException',
+          `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((x) => x.Code).join(', ')}] (injected)`,
+          { CancellationReasons: reasons },
+        );
       }
       case 'drop-before-send':
         count();
@@ -191,7 +217,11 @@ class FaultyHandler implements Handler {
  * A DynamoDBClient whose transport injects faults under `ctl`'s control. SDK retries are off
  * (maxAttempts 1), as in the driver's own client: quern's retries are what is under test.
  */
-export function faultyClient(cfg: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } }, ctl: FaultControl, r: Rng): DynamoDBClient {
+export function faultyClient(
+  cfg: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+  ctl: FaultControl,
+  r: Rng,
+): DynamoDBClient {
   const base = new DynamoDBClient({ ...cfg, maxAttempts: 1 });
   const inner = base.config.requestHandler as unknown as Handler;
   return new DynamoDBClient({ ...cfg, maxAttempts: 1, requestHandler: new FaultyHandler(inner, ctl, r) as never });

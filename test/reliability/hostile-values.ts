@@ -10,10 +10,38 @@
 import fc from 'fast-check';
 
 export const SQL_META = [
-  "'; DROP TABLE \"Thing\"; --", '"; DELETE FROM "Thing"; --', "' OR '1'='1", 'a\'b"c`d', '$1', '$$', '::text', '\\', '%', '_', '%_\\%', 'E\'\\x41\'',
-  '/* comment */', '--', ';', 'NULL', 'TRUE',
+  '\'; DROP TABLE "Thing"; --',
+  '"; DELETE FROM "Thing"; --',
+  "' OR '1'='1",
+  'a\'b"c`d',
+  '$1',
+  '$$',
+  '::text',
+  '\\',
+  '%',
+  '_',
+  '%_\\%',
+  "E'\\x41'",
+  '/* comment */',
+  '--',
+  ';',
+  'NULL',
+  'TRUE',
 ];
-export const DYNAMO_META = ['#id', ':v0', '#pk = :v0', 'attribute_exists(#pk)', ') OR (attribute_exists(id)', 'id = :v', 'SET #a = :b', 'REMOVE id', '[0]', '.', 'a.b', '${x}'];
+export const DYNAMO_META = [
+  '#id',
+  ':v0',
+  '#pk = :v0',
+  'attribute_exists(#pk)',
+  ') OR (attribute_exists(id)',
+  'id = :v',
+  'SET #a = :b',
+  'REMOVE id',
+  '[0]',
+  '.',
+  'a.b',
+  '${x}',
+];
 export const UNICODE_EDGE = ['\u0000', 'a\u0000b', '\uD800', '\uDFFF', 'x\uD83D', '\uDE00y', '\uFEFF', '\u202E', '😀', 'ｚ', '\uFFFF', 'é', 'e\u0301', ''];
 export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];
 
@@ -37,20 +65,28 @@ export const hostileBigint: fc.Arbitrary<bigint> = fc.oneof(
 );
 
 export const hostileDate: fc.Arbitrary<Date> = fc.constantFrom(
-  new Date(NaN), new Date(-8.64e15), new Date(8.64e15), new Date(Date.UTC(0, 0, 1) - 1), new Date('9999-12-31T23:59:59.999Z'),
-  new Date('0001-01-01T00:00:00.000Z'), new Date(0), new Date(-1),
+  new Date(NaN),
+  new Date(-8.64e15),
+  new Date(8.64e15),
+  new Date(Date.UTC(0, 0, 1) - 1),
+  new Date('9999-12-31T23:59:59.999Z'),
+  new Date('0001-01-01T00:00:00.000Z'),
+  new Date(0),
+  new Date(-1),
 );
 
 /** Objects whose keys are own properties named like prototype machinery, built the way JSON.parse builds them. */
-export const pollutingObject: fc.Arbitrary<Record<string, unknown>> = fc.constantFrom(
-  '{"__proto__": {"polluted": "yes"}}',
-  '{"constructor": {"prototype": {"polluted": "yes"}}}',
-  '{"__proto__": {"polluted": "yes"}, "name": "x"}',
-  '{"a": {"__proto__": {"polluted": "yes"}}}',
-  '{"__proto__": null}',
-  '{"__proto__": []}',
-  '{"prototype": {"polluted": "yes"}}',
-).map((s) => JSON.parse(s) as Record<string, unknown>);
+export const pollutingObject: fc.Arbitrary<Record<string, unknown>> = fc
+  .constantFrom(
+    '{"__proto__": {"polluted": "yes"}}',
+    '{"constructor": {"prototype": {"polluted": "yes"}}}',
+    '{"__proto__": {"polluted": "yes"}, "name": "x"}',
+    '{"a": {"__proto__": {"polluted": "yes"}}}',
+    '{"__proto__": null}',
+    '{"__proto__": []}',
+    '{"prototype": {"polluted": "yes"}}',
+  )
+  .map((s) => JSON.parse(s) as Record<string, unknown>);
 
 /** Nesting far past any sane depth, built iteratively (no recursion in the generator). */
 export function nested(depth: number, key: string, leaf: unknown = 'x', asArray = false): unknown {
@@ -59,8 +95,10 @@ export function nested(depth: number, key: string, leaf: unknown = 'x', asArray 
   return v;
 }
 
-const deepOf = (depths: number[]): fc.Arbitrary<unknown> => fc.constantFrom(...depths).chain((d) =>
-  fc.constantFrom('AND', 'NOT', 'a', 'equals', 'include', 'some').chain((k) => fc.boolean().map((arr) => nested(d, k, 'x', arr))));
+const deepOf = (depths: number[]): fc.Arbitrary<unknown> =>
+  fc
+    .constantFrom(...depths)
+    .chain((d) => fc.constantFrom('AND', 'NOT', 'a', 'equals', 'include', 'some').chain((k) => fc.boolean().map((arr) => nested(d, k, 'x', arr))));
 export const deepValue: fc.Arbitrary<unknown> = deepOf([10, 40, 70, 300, 5_000, 50_000]);
 /** Deep, but still serialisable by JSON.stringify (for files and cursors, which are text). */
 export const deepSerialisable: fc.Arbitrary<unknown> = deepOf([10, 40, 70, 300]);
@@ -73,12 +111,27 @@ class Weird {
 }
 
 /** Values JSON cannot carry: what a TypeScript caller with `as any` can still pass. */
-export const jsOnly: fc.Arbitrary<unknown> = fc.constantFrom<() => unknown>(
-  () => undefined, () => Symbol('s'), () => () => 1, () => new Map([['a', 1]]), () => new Set([1]), () => /re/g,
-  () => Buffer.from('buf'), () => new Uint8Array([1, 2]), () => new Weird(), () => Object.create(null),
-  () => Object.assign(Object.create(null), { equals: 'x' }), () => Object.create({ polluted: 'inherited' }), () => new Date(NaN),
-  () => new String('boxed'), () => new Number(1), () => Promise.resolve(1), () => new Error('e'),
-).map((make) => make());
+export const jsOnly: fc.Arbitrary<unknown> = fc
+  .constantFrom<() => unknown>(
+    () => undefined,
+    () => Symbol('s'),
+    () => () => 1,
+    () => new Map([['a', 1]]),
+    () => new Set([1]),
+    () => /re/g,
+    () => Buffer.from('buf'),
+    () => new Uint8Array([1, 2]),
+    () => new Weird(),
+    () => Object.create(null),
+    () => Object.assign(Object.create(null), { equals: 'x' }),
+    () => Object.create({ polluted: 'inherited' }),
+    () => new Date(NaN),
+    () => new String('boxed'),
+    () => new Number(1),
+    () => Promise.resolve(1),
+    () => new Error('e'),
+  )
+  .map((make) => make());
 
 export const hostileScalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileString },
@@ -89,14 +142,21 @@ export const hostileScalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: jsOnly },
 );
 
-const valueOf = (deep: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => fc.oneof(
-  { weight: 6, arbitrary: hostileScalar },
-  { weight: 2, arbitrary: pollutingObject },
-  { weight: 1, arbitrary: deep },
-  { weight: 2, arbitrary: fc.array(hostileScalar, { maxLength: 5 }) },
-  { weight: 1, arbitrary: fc.constantFrom(Array.from({ length: 120_000 }, (_, i) => `v${i}`), Array.from({ length: 2_000 }, (_, i) => i)) },
-  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-);
+const valueOf = (deep: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { weight: 6, arbitrary: hostileScalar },
+    { weight: 2, arbitrary: pollutingObject },
+    { weight: 1, arbitrary: deep },
+    { weight: 2, arbitrary: fc.array(hostileScalar, { maxLength: 5 }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        Array.from({ length: 120_000 }, (_, i) => `v${i}`),
+        Array.from({ length: 2_000 }, (_, i) => i),
+      ),
+    },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  );
 export const hostileValue: fc.Arbitrary<unknown> = valueOf(deepValue);
 /** hostileValue whose nesting JSON.stringify can still write out. */
 export const hostileSerialisable: fc.Arbitrary<unknown> = valueOf(deepSerialisable);
@@ -105,7 +165,29 @@ export const hostileSerialisable: fc.Arbitrary<unknown> = valueOf(deepSerialisab
 export function hostileKey(names: readonly string[]): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 5, arbitrary: fc.constantFrom(...names) },
-    { weight: 3, arbitrary: fc.constantFrom(...PROTO_KEYS, 'AND', 'OR', 'NOT', 'mode', 'some', 'every', 'none', 'is', 'isNot', 'in', 'notIn', 'equals', 'not', 'has', 'set', 'push', 'increment') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        ...PROTO_KEYS,
+        'AND',
+        'OR',
+        'NOT',
+        'mode',
+        'some',
+        'every',
+        'none',
+        'is',
+        'isNot',
+        'in',
+        'notIn',
+        'equals',
+        'not',
+        'has',
+        'set',
+        'push',
+        'increment',
+      ),
+    },
     { weight: 2, arbitrary: fc.constantFrom(...SQL_META, ...DYNAMO_META) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
   );

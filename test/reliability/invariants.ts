@@ -26,7 +26,8 @@ export async function snapshot(t: Opened, schema: Schema<any, any>, ignore: read
 export function diffSnapshots(a: Record<string, string[]>, b: Record<string, string[]>, names: [string, string]): string[] {
   const out: string[] = [];
   for (const m of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const x = new Set(a[m] ?? []), y = new Set(b[m] ?? []);
+    const x = new Set(a[m] ?? []),
+      y = new Set(b[m] ?? []);
     const onlyA = [...x].filter((r) => !y.has(r));
     const onlyB = [...y].filter((r) => !x.has(r));
     if (onlyA.length || onlyB.length || (a[m]?.length ?? 0) !== (b[m]?.length ?? 0)) {

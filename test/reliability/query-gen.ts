@@ -28,7 +28,10 @@ export interface GenQuery {
   readonly page?: { readonly size: number; readonly backward: boolean };
 }
 
-interface FieldInfo { readonly name: string; readonly def: FieldDef }
+interface FieldInfo {
+  readonly name: string;
+  readonly def: FieldDef;
+}
 
 const ORDERABLE = (d: FieldDef) => d.kind !== 'list' && d.kind !== 'json' && d.kind !== 'boolean';
 const TEXTUAL = (d: FieldDef) => d.kind === 'string' || d.kind === 'text' || d.kind === 'enum' || d.kind === 'uuid';
@@ -37,7 +40,10 @@ export class QueryGen {
   private readonly values = new Map<string, unknown[]>();
   private readonly filterCache = new Map<string, fc.Arbitrary<Args>>();
 
-  constructor(private readonly schema: SchemaDef, private readonly data: Data) {
+  constructor(
+    private readonly schema: SchemaDef,
+    private readonly data: Data,
+  ) {
     for (const [m, rows] of Object.entries(data)) {
       for (const f of Object.keys(schema.models[m].fields)) {
         const seen = new Map<string, unknown>();
@@ -77,10 +83,7 @@ export class QueryGen {
           ? somePool.chain((v) => fc.constantFrom(-1000, -1, 1, 1000).map((d) => new Date((v as Date).getTime() + d)))
           : fc.date({ min: new Date(Date.UTC(2023, 0, 1)), max: new Date(Date.UTC(2025, 0, 1)), noInvalidDate: true });
       case 'uuid':
-        return fc.oneof(
-          fc.constant('0190ffff-0000-7000-8000-000000000000'),
-          ...(somePool ? [somePool.map((v) => (v as string).toUpperCase())] : []),
-        );
+        return fc.oneof(fc.constant('0190ffff-0000-7000-8000-000000000000'), ...(somePool ? [somePool.map((v) => (v as string).toUpperCase())] : []));
       case 'enum':
         return fc.constantFrom(...def.enumValues!);
       case 'string':
@@ -136,8 +139,15 @@ export class QueryGen {
       );
       return fc.oneof(...opts);
     }
-    opts.push(v(), v().map((x) => ({ equals: x })), v().map((x) => ({ not: x })));
-    opts.push(fc.array(v(), { maxLength: 4 }).map((xs) => ({ in: xs })), fc.array(v(), { maxLength: 3 }).map((xs) => ({ notIn: xs })));
+    opts.push(
+      v(),
+      v().map((x) => ({ equals: x })),
+      v().map((x) => ({ not: x })),
+    );
+    opts.push(
+      fc.array(v(), { maxLength: 4 }).map((xs) => ({ in: xs })),
+      fc.array(v(), { maxLength: 3 }).map((xs) => ({ notIn: xs })),
+    );
     if (def.nullable) opts.push(fc.constant(null), fc.constant({ not: null }), fc.constant({ equals: null }));
     opts.push(fc.boolean().map((b) => ({ isNull: b })));
     if (ORDERABLE(def)) {
@@ -159,7 +169,9 @@ export class QueryGen {
   private listElement(model: string, field: string): fc.Arbitrary<unknown> {
     const els = new Map<string, unknown>();
     for (const l of this.pool(model, field) as unknown[][]) for (const e of l) els.set(JSON.stringify(e), e);
-    return els.size ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...els.values()) }, { weight: 1, arbitrary: fc.constant('absent-tag') }) : fc.constant('absent-tag');
+    return els.size
+      ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...els.values()) }, { weight: 1, arbitrary: fc.constant('absent-tag') })
+      : fc.constant('absent-tag');
   }
 
   /** A where object, nested up to `depth` levels of AND/OR/NOT; relation filters when `relations`. */
@@ -209,7 +221,9 @@ export class QueryGen {
   private uniquePin(model: string): fc.Arbitrary<Args> {
     const m = this.schema.models[model];
     const candidates = [m.key, ...m.uniques.map((u) => u.fields)];
-    return fc.constantFrom(...candidates).chain((fields) => fc.tuple(...fields.map((f) => this.value(model, f))).map((vals) => Object.fromEntries(fields.map((f, i) => [f, vals[i]]))));
+    return fc
+      .constantFrom(...candidates)
+      .chain((fields) => fc.tuple(...fields.map((f) => this.value(model, f))).map((vals) => Object.fromEntries(fields.map((f, i) => [f, vals[i]]))));
   }
 
   /** Conjuncts that give DynamoDB an access path: a key, a key `in`, a unique field, or an index partition. */
@@ -224,8 +238,11 @@ export class QueryGen {
       if (s) {
         const nullable = m.fields[s].nullable;
         // A range on the index's sort key (and, for a nullable sort key, the non-null guarantee the sparse index needs).
-        opts.push(fc.tuple(this.value(model, p), fc.constantFrom('lt', 'lte', 'gt', 'gte'), this.value(model, s), fc.boolean())
-          .map(([x, op, y, guard]) => ({ pin: { [p]: x, [s]: nullable && guard ? { [op]: y, not: null } : { [op]: y } }, sort: s })));
+        opts.push(
+          fc
+            .tuple(this.value(model, p), fc.constantFrom('lt', 'lte', 'gt', 'gte'), this.value(model, s), fc.boolean())
+            .map(([x, op, y, guard]) => ({ pin: { [p]: x, [s]: nullable && guard ? { [op]: y, not: null } : { [op]: y } }, sort: s })),
+        );
         if (nullable) opts.push(this.value(model, p).map((x) => ({ pin: { [p]: x, [s]: { not: null } }, sort: s })));
       }
     }
@@ -233,17 +250,27 @@ export class QueryGen {
   }
 
   private orderBy(model: string, sortField: string | null): fc.Arbitrary<unknown> {
-    const orderable = this.fields(model).filter((f) => ORDERABLE(f.def)).map((f) => f.name);
+    const orderable = this.fields(model)
+      .filter((f) => ORDERABLE(f.def))
+      .map((f) => f.name);
     const dir = fc.constantFrom('asc', 'desc');
-    const any = fc.uniqueArray(fc.constantFrom(...orderable), { minLength: 1, maxLength: 3 }).chain((fs) =>
-      fc.tuple(...fs.map(() => dir)).chain((ds) => fc.boolean().map((asList) => (asList || fs.length > 1 ? fs.map((f, i) => ({ [f]: ds[i] })) : { [fs[0]]: ds[0] }))));
+    const any = fc
+      .uniqueArray(fc.constantFrom(...orderable), { minLength: 1, maxLength: 3 })
+      .chain((fs) =>
+        fc
+          .tuple(...fs.map(() => dir))
+          .chain((ds) => fc.boolean().map((asList) => (asList || fs.length > 1 ? fs.map((f, i) => ({ [f]: ds[i] })) : { [fs[0]]: ds[0] }))),
+      );
     if (!sortField) return any;
     return fc.oneof({ weight: 3, arbitrary: dir.map((d) => ({ [sortField]: d })) }, { weight: 1, arbitrary: any });
   }
 
   private select(model: string, mustHave: readonly string[]): fc.Arbitrary<Args | undefined> {
     const names = this.fields(model).map((f) => f.name);
-    return fc.option(fc.subarray(names, { minLength: 1 }).map((xs) => Object.fromEntries([...new Set([...xs, ...mustHave])].map((x) => [x, true]))), { freq: 4, nil: undefined });
+    return fc.option(
+      fc.subarray(names, { minLength: 1 }).map((xs) => Object.fromEntries([...new Set([...xs, ...mustHave])].map((x) => [x, true]))),
+      { freq: 4, nil: undefined },
+    );
   }
 
   /**
@@ -255,13 +282,27 @@ export class QueryGen {
     if (!rels.length || depth < 0) return fc.constant(undefined);
     const one = fc.constantFrom(...rels).chain(([name, rel]) => {
       if (rel.kind !== 'hasMany') {
-        return fc.oneof(fc.constant({ [name]: true }), this.include(rel.target, depth - 1).map((inc) => ({ [name]: inc ? { include: inc } : true })));
+        return fc.oneof(
+          fc.constant({ [name]: true }),
+          this.include(rel.target, depth - 1).map((inc) => ({ [name]: inc ? { include: inc } : true })),
+        );
       }
       const target = this.schema.models[rel.target];
       const hasCreatedAt = 'createdAt' in target.fields;
       const where = fc.option(this.filter(rel.target, 0, false), { freq: 2, nil: undefined });
-      const order = fc.option(fc.constantFrom(...(hasCreatedAt ? ['createdAt'] : []), ...Object.keys(target.fields).filter((f) => ORDERABLE(target.fields[f]))).chain((f) => fc.constantFrom('asc', 'desc').map((d) => ({ [f]: d }))), { freq: 2, nil: undefined });
-      return fc.record({ where, orderBy: order, limit: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2, nil: undefined }), include: this.include(rel.target, depth - 1) })
+      const order = fc.option(
+        fc
+          .constantFrom(...(hasCreatedAt ? ['createdAt'] : []), ...Object.keys(target.fields).filter((f) => ORDERABLE(target.fields[f])))
+          .chain((f) => fc.constantFrom('asc', 'desc').map((d) => ({ [f]: d }))),
+        { freq: 2, nil: undefined },
+      );
+      return fc
+        .record({
+          where,
+          orderBy: order,
+          limit: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2, nil: undefined }),
+          include: this.include(rel.target, depth - 1),
+        })
         .map((o) => {
           const arg: Args = {};
           if (o.where) arg.where = o.where;
@@ -271,22 +312,29 @@ export class QueryGen {
           return { [name]: Object.keys(arg).length ? arg : true };
         });
     });
-    return fc.option(fc.array(one, { minLength: 1, maxLength: 2 }).map((xs) => Object.assign({}, ...xs) as Args), { freq: 3, nil: undefined });
+    return fc.option(
+      fc.array(one, { minLength: 1, maxLength: 2 }).map((xs) => Object.assign({}, ...xs) as Args),
+      { freq: 3, nil: undefined },
+    );
   }
 
   /** The whole query. */
   query(): fc.Arbitrary<GenQuery> {
     const models = Object.keys(this.data);
-    return fc.constantFrom(...models).chain((model) => fc.oneof(
-      { weight: 10, arbitrary: this.read(model, 'findMany') },
-      { weight: 2, arbitrary: this.read(model, 'findFirst') },
-      { weight: 2, arbitrary: this.unique(model) },
-      { weight: 2, arbitrary: this.count(model) },
-      { weight: 3, arbitrary: this.paginate(model) },
-      { weight: 2, arbitrary: this.aggregate(model) },
-      { weight: 2, arbitrary: this.groupBy(model) },
-      { weight: 1, arbitrary: this.distinct(model) },
-    ));
+    return fc
+      .constantFrom(...models)
+      .chain((model) =>
+        fc.oneof(
+          { weight: 10, arbitrary: this.read(model, 'findMany') },
+          { weight: 2, arbitrary: this.read(model, 'findFirst') },
+          { weight: 2, arbitrary: this.unique(model) },
+          { weight: 2, arbitrary: this.count(model) },
+          { weight: 3, arbitrary: this.paginate(model) },
+          { weight: 2, arbitrary: this.aggregate(model) },
+          { weight: 2, arbitrary: this.groupBy(model) },
+          { weight: 1, arbitrary: this.distinct(model) },
+        ),
+      );
   }
 
   /** Aggregates a model's data can take: counts of any field, sums/averages of numbers, extrema of orderable fields. */
@@ -294,30 +342,63 @@ export class QueryGen {
     const fields = this.fields(model);
     const numeric = fields.filter((f) => f.def.kind === 'int' || f.def.kind === 'float' || f.def.kind === 'bigint').map((f) => f.name);
     const extremum = fields.filter((f) => ['int', 'float', 'bigint', 'string', 'text', 'enum', 'timestamp', 'date'].includes(f.def.kind)).map((f) => f.name);
-    const flags = (xs: string[]) => (xs.length ? fc.option(fc.subarray(xs, { minLength: 1, maxLength: Math.min(2, xs.length) }).map((s) => Object.fromEntries(s.map((x) => [x, true]))), { freq: 2, nil: undefined }) : fc.constant(undefined));
-    return fc.record({
-      _count: fc.option(fc.oneof(fc.constant(true as unknown), fc.subarray(['_all', ...fields.map((f) => f.name)], { minLength: 1, maxLength: 2 }).map((s) => Object.fromEntries(s.map((x) => [x, true])))), { freq: 2, nil: undefined }),
-      _sum: flags(numeric), _avg: flags(numeric), _min: flags(extremum), _max: flags(extremum),
-    }).map((r) => {
-      const out: Args = {};
-      for (const [k, v] of Object.entries(r)) if (v !== undefined) out[k] = v;
-      if (Object.keys(out).length === 0) out._count = true;
-      return out;
-    });
+    const flags = (xs: string[]) =>
+      xs.length
+        ? fc.option(
+            fc.subarray(xs, { minLength: 1, maxLength: Math.min(2, xs.length) }).map((s) => Object.fromEntries(s.map((x) => [x, true]))),
+            { freq: 2, nil: undefined },
+          )
+        : fc.constant(undefined);
+    return fc
+      .record({
+        _count: fc.option(
+          fc.oneof(
+            fc.constant(true as unknown),
+            fc.subarray(['_all', ...fields.map((f) => f.name)], { minLength: 1, maxLength: 2 }).map((s) => Object.fromEntries(s.map((x) => [x, true]))),
+          ),
+          { freq: 2, nil: undefined },
+        ),
+        _sum: flags(numeric),
+        _avg: flags(numeric),
+        _min: flags(extremum),
+        _max: flags(extremum),
+      })
+      .map((r) => {
+        const out: Args = {};
+        for (const [k, v] of Object.entries(r)) if (v !== undefined) out[k] = v;
+        if (Object.keys(out).length === 0) out._count = true;
+        return out;
+      });
   }
 
   private aggregate(model: string): fc.Arbitrary<GenQuery> {
     return fc.tuple(this.shaped(model), this.aggSelection(model)).map(([s, sel]) => ({
-      model, method: 'aggregate' as const, args: { ...(s.where ? { where: s.where } : {}), ...(s.allowScan ? { allowScan: true } : {}), ...sel },
+      model,
+      method: 'aggregate' as const,
+      args: { ...(s.where ? { where: s.where } : {}), ...(s.allowScan ? { allowScan: true } : {}), ...sel },
     }));
   }
 
   /** groupBy over low-cardinality fields; ordered by every by field (a total order over groups) when windowed. */
   private groupBy(model: string): fc.Arbitrary<GenQuery> {
-    const groupable = this.fields(model).filter((f) => ['enum', 'int', 'string', 'boolean', 'uuid'].includes(f.def.kind) && !f.def.key).map((f) => f.name);
+    const groupable = this.fields(model)
+      .filter((f) => ['enum', 'int', 'string', 'boolean', 'uuid'].includes(f.def.kind) && !f.def.key)
+      .map((f) => f.name);
     if (!groupable.length) return this.aggregate(model);
-    const numeric = this.fields(model).filter((f) => f.def.kind === 'int' || f.def.kind === 'float').map((f) => f.name);
-    return fc.tuple(this.shaped(model), this.aggSelection(model), fc.subarray(groupable, { minLength: 1, maxLength: Math.min(2, groupable.length) }), fc.boolean(), fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }), fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2, nil: undefined }), fc.constantFrom(...(numeric.length ? numeric : [null])))
+    const numeric = this.fields(model)
+      .filter((f) => f.def.kind === 'int' || f.def.kind === 'float')
+      .map((f) => f.name);
+    return fc
+      .tuple(
+        this.shaped(model),
+        this.aggSelection(model),
+        fc.subarray(groupable, { minLength: 1, maxLength: Math.min(2, groupable.length) }),
+        fc.boolean(),
+        fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2, nil: undefined }),
+        fc.constantFrom(...(numeric.length ? numeric : [null])),
+      )
       .map(([s, sel, by, ordered, limit, offset, havingCount, num]) => {
         const args: Args = { by, ...sel };
         if (s.where) args.where = s.where;
@@ -325,17 +406,26 @@ export class QueryGen {
         if (ordered || limit !== undefined || offset !== undefined) args.orderBy = by.map((f) => ({ [f]: 'asc' }));
         if (limit !== undefined) args.limit = limit;
         if (offset !== undefined) args.offset = offset;
-        if (havingCount !== undefined) args.having = num && havingCount % 2 ? { [num]: { _sum: { gte: havingCount } } } : { [by[0]]: { _count: { gt: havingCount - 1 } } };
+        if (havingCount !== undefined)
+          args.having = num && havingCount % 2 ? { [num]: { _sum: { gte: havingCount } } } : { [by[0]]: { _count: { gt: havingCount - 1 } } };
         return { model, method: 'groupBy' as const, args };
       });
   }
 
   /** distinct, selecting only the distinct fields: the set of combinations is what the query determines. */
   private distinct(model: string): fc.Arbitrary<GenQuery> {
-    const fields = this.fields(model).filter((f) => f.def.kind !== 'list' && f.def.kind !== 'json').map((f) => f.name);
+    const fields = this.fields(model)
+      .filter((f) => f.def.kind !== 'list' && f.def.kind !== 'json')
+      .map((f) => f.name);
     return fc.tuple(this.shaped(model), fc.subarray(fields, { minLength: 1, maxLength: Math.min(2, fields.length) })).map(([s, d]) => ({
-      model, method: 'findMany' as const,
-      args: { ...(s.where ? { where: s.where } : {}), ...(s.allowScan ? { allowScan: true } : {}), distinct: d, select: Object.fromEntries(d.map((f) => [f, true])) },
+      model,
+      method: 'findMany' as const,
+      args: {
+        ...(s.where ? { where: s.where } : {}),
+        ...(s.allowScan ? { allowScan: true } : {}),
+        distinct: d,
+        select: Object.fromEntries(d.map((f) => [f, true])),
+      },
     }));
   }
 
@@ -343,7 +433,10 @@ export class QueryGen {
   private shaped(model: string): fc.Arbitrary<{ where: Args | undefined; sort: string | null; allowScan: boolean }> {
     const extra = fc.option(this.filter(model, 2), { freq: 3, nil: undefined });
     return fc.oneof(
-      { weight: 4, arbitrary: fc.tuple(this.accessPin(model), extra).map(([a, w]) => ({ where: w ? { AND: [a.pin, w] } : a.pin, sort: a.sort, allowScan: false })) },
+      {
+        weight: 4,
+        arbitrary: fc.tuple(this.accessPin(model), extra).map(([a, w]) => ({ where: w ? { AND: [a.pin, w] } : a.pin, sort: a.sort, allowScan: false })),
+      },
       { weight: 2, arbitrary: fc.tuple(this.accessPin(model), extra).map(([a, w]) => ({ where: { ...(w ?? {}), ...a.pin }, sort: a.sort, allowScan: false })) },
       { weight: 4, arbitrary: extra.map((w) => ({ where: w, sort: null, allowScan: true })) },
       { weight: 2, arbitrary: extra.map((w) => ({ where: w, sort: null, allowScan: false })) },
@@ -351,29 +444,37 @@ export class QueryGen {
   }
 
   private read(model: string, method: 'findMany' | 'findFirst'): fc.Arbitrary<GenQuery> {
-    return this.shaped(model).chain((s) => fc.record({
-      orderBy: fc.option(this.orderBy(model, s.sort), { freq: 2, nil: undefined }),
-      limit: fc.option(fc.integer({ min: 0, max: 8 }), { freq: 2, nil: undefined }),
-      offset: fc.option(fc.integer({ min: 0, max: 5 }), { freq: 4, nil: undefined }),
-      include: this.include(model, 1),
-      counts: fc.option(fc.constant(true), { freq: 8, nil: undefined }),
-    }).chain((r) => this.select(model, orderFields(r.orderBy)).map((select) => {
-      const args: Args = {};
-      if (s.where) args.where = s.where;
-      if (s.allowScan) args.allowScan = true;
-      if (r.orderBy) args.orderBy = r.orderBy;
-      if (method === 'findMany' && r.limit !== undefined) args.limit = r.limit;
-      if (r.offset !== undefined) args.offset = r.offset;
-      if (r.include) args.include = r.include;
-      // Relation counts of every to-many relation (PostgreSQL: in the statement; DynamoDB: a fanout, refused under strict).
-      if (r.counts && Object.values(this.schema.relations[model] ?? {}).some((x) => x.kind === 'hasMany')) args.include = { ...(args.include as Args ?? {}), _count: true };
-      if (select && !args.include) args.select = select;
-      return { model, method, args };
-    })));
+    return this.shaped(model).chain((s) =>
+      fc
+        .record({
+          orderBy: fc.option(this.orderBy(model, s.sort), { freq: 2, nil: undefined }),
+          limit: fc.option(fc.integer({ min: 0, max: 8 }), { freq: 2, nil: undefined }),
+          offset: fc.option(fc.integer({ min: 0, max: 5 }), { freq: 4, nil: undefined }),
+          include: this.include(model, 1),
+          counts: fc.option(fc.constant(true), { freq: 8, nil: undefined }),
+        })
+        .chain((r) =>
+          this.select(model, orderFields(r.orderBy)).map((select) => {
+            const args: Args = {};
+            if (s.where) args.where = s.where;
+            if (s.allowScan) args.allowScan = true;
+            if (r.orderBy) args.orderBy = r.orderBy;
+            if (method === 'findMany' && r.limit !== undefined) args.limit = r.limit;
+            if (r.offset !== undefined) args.offset = r.offset;
+            if (r.include) args.include = r.include;
+            // Relation counts of every to-many relation (PostgreSQL: in the statement; DynamoDB: a fanout, refused under strict).
+            if (r.counts && Object.values(this.schema.relations[model] ?? {}).some((x) => x.kind === 'hasMany'))
+              args.include = { ...((args.include as Args) ?? {}), _count: true };
+            if (select && !args.include) args.select = select;
+            return { model, method, args };
+          }),
+        ),
+    );
   }
 
   private unique(model: string): fc.Arbitrary<GenQuery> {
-    return fc.tuple(this.uniquePin(model), fc.option(this.filter(model, 1), { freq: 3, nil: undefined }), this.include(model, 1), this.select(model, []))
+    return fc
+      .tuple(this.uniquePin(model), fc.option(this.filter(model, 1), { freq: 3, nil: undefined }), this.include(model, 1), this.select(model, []))
       .map(([pin, extra, include, select]) => {
         const args: Args = { where: { ...(extra ?? {}), ...pin } };
         if (include) args.include = include;
@@ -383,23 +484,31 @@ export class QueryGen {
   }
 
   private count(model: string): fc.Arbitrary<GenQuery> {
-    return this.shaped(model).map((s) => ({ model, method: 'count' as const, args: { ...(s.where ? { where: s.where } : {}), ...(s.allowScan ? { allowScan: true } : {}) } }));
+    return this.shaped(model).map((s) => ({
+      model,
+      method: 'count' as const,
+      args: { ...(s.where ? { where: s.where } : {}), ...(s.allowScan ? { allowScan: true } : {}) },
+    }));
   }
 
   private paginate(model: string): fc.Arbitrary<GenQuery> {
-    return this.shaped(model).chain((s) => fc.record({
-      orderBy: fc.option(this.orderBy(model, s.sort), { freq: 3, nil: undefined }),
-      size: fc.integer({ min: 1, max: 7 }),
-      backward: fc.boolean(),
-      include: fc.option(this.include(model, 0), { freq: 4, nil: undefined }),
-    }).map((r) => {
-      const args: Args = {};
-      if (s.where) args.where = s.where;
-      if (s.allowScan) args.allowScan = true;
-      if (r.orderBy) args.orderBy = r.orderBy;
-      if (r.include) args.include = r.include;
-      return { model, method: 'paginate' as const, args, page: { size: r.size, backward: r.backward } };
-    }));
+    return this.shaped(model).chain((s) =>
+      fc
+        .record({
+          orderBy: fc.option(this.orderBy(model, s.sort), { freq: 3, nil: undefined }),
+          size: fc.integer({ min: 1, max: 7 }),
+          backward: fc.boolean(),
+          include: fc.option(this.include(model, 0), { freq: 4, nil: undefined }),
+        })
+        .map((r) => {
+          const args: Args = {};
+          if (s.where) args.where = s.where;
+          if (s.allowScan) args.allowScan = true;
+          if (r.orderBy) args.orderBy = r.orderBy;
+          if (r.include) args.include = r.include;
+          return { model, method: 'paginate' as const, args, page: { size: r.size, backward: r.backward } };
+        }),
+    );
   }
 }
 

@@ -66,7 +66,12 @@ for (const name of names) {
     // makes it) was marshalled with a plain assignment, which set the map's prototype instead: the
     // key was silently dropped ({"a":{"__proto__":1}} stored as {"a":{}}) or the request rejected.
     it('json values with own __proto__ and constructor keys are stored, read back and matched verbatim', async () => {
-      for (const text of ['{"__proto__": {"polluted": "yes"}, "name": "x"}', '{"a": {"__proto__": 1}}', '{"constructor": {"prototype": {"polluted": "yes"}}}', '{"__proto__": null}']) {
+      for (const text of [
+        '{"__proto__": {"polluted": "yes"}, "name": "x"}',
+        '{"a": {"__proto__": 1}}',
+        '{"constructor": {"prototype": {"polluted": "yes"}}}',
+        '{"__proto__": null}',
+      ]) {
         const meta = JSON.parse(text) as unknown;
         const made = (await on(t.db, 'jsonDoc').create({ data: { doc: meta } })) as Row;
         const back = (await on(t.db, 'jsonDoc').findUnique({ where: { id: made.id } })) as Row;
@@ -74,7 +79,10 @@ for (const name of names) {
         expect(show(back.doc), text).toBe(show(meta));
         expect(Object.keys(back.doc as object).sort(), text).toEqual(Object.keys(meta as object).sort());
         const found = (await on(t.db, 'jsonDoc').findMany({ where: { doc: { equals: meta } }, allowScan: true })) as Row[];
-        expect(found.map((r) => r.id), text).toContain(made.id);
+        expect(
+          found.map((r) => r.id),
+          text,
+        ).toContain(made.id);
       }
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
@@ -122,7 +130,7 @@ const Tally = model('Tally', { id: f.string().key(), n: f.int().nullable(), vers
 const Member = model('Member', { id: f.uuid().key().auto(), email: f.string().unique(), worker: f.int() });
 const races = defineSchema({ tally: Tally, member: Member });
 
-describe.skipIf(!have.dynamodb)('regressions: races between quern\'s read and its write [dynamodb]', () => {
+describe.skipIf(!have.dynamodb)("regressions: races between quern's read and its write [dynamodb]", () => {
   let healthy: Opened;
   let racing: Opened;
   const ctl = newControl([], 0);
@@ -183,7 +191,10 @@ describe('regressions: config files', () => {
   it('loadProject names a wrongly typed migrations, postgres or dynamodb setting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quern-regression-config-'));
     try {
-      writeFileSync(join(dir, 'schema.ts'), `import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ a: model('A', { id: f.uuid().key().auto() }) });\n`);
+      writeFileSync(
+        join(dir, 'schema.ts'),
+        `import { defineSchema, f, model } from 'quern';\nexport const schema = defineSchema({ a: model('A', { id: f.uuid().key().auto() }) });\n`,
+      );
       const cases: [string, RegExp][] = [
         ['migrations: 5', /'migrations' must be/],
         ["postgres: 'postgres://x'", /'postgres' must be an object/],
@@ -193,7 +204,10 @@ describe('regressions: config files', () => {
       for (const [i, [setting, message]] of cases.entries()) {
         const file = join(dir, `quern.config.${i}.ts`);
         writeFileSync(file, `export default { schema: './schema.ts', ${setting} };\n`);
-        const e = await loadProject({ config: file }).then(() => null, (x: unknown) => x);
+        const e = await loadProject({ config: file }).then(
+          () => null,
+          (x: unknown) => x,
+        );
         expect(e, setting).toBeInstanceOf(ProjectError);
         expect((e as Error).message, setting).toMatch(message);
       }
@@ -211,19 +225,22 @@ describe('regressions: config files', () => {
 // that does not parse decoded to an Invalid Date, or threw a raw SyntaxError from BigInt().
 describe('regressions: forged cursors with tags that do not parse', () => {
   const codec = new CursorCodec('secret');
-  it.each([{ $d: 'x' }, { $d: '2024-13-45' }, { $b: '1e5' }, { $b: '0x10' }, { $b: '' }, [{ createdAt: { $d: 'Invalid Date' } }]])('%j is a ValidationError', (boundary) => {
-    const cursor = codec.encode(boundary, 'base');
-    const e = (() => {
-      try {
-        codec.decode(cursor, 'base', 'after');
-        return null;
-      } catch (x) {
-        return x;
-      }
-    })();
-    expect(e).toBeInstanceOf(ValidationError);
-    expect((e as Error).message).toMatch(/after.*malformed cursor: an invalid (timestamp|bigint)/);
-  });
+  it.each([{ $d: 'x' }, { $d: '2024-13-45' }, { $b: '1e5' }, { $b: '0x10' }, { $b: '' }, [{ createdAt: { $d: 'Invalid Date' } }]])(
+    '%j is a ValidationError',
+    (boundary) => {
+      const cursor = codec.encode(boundary, 'base');
+      const e = (() => {
+        try {
+          codec.decode(cursor, 'base', 'after');
+          return null;
+        } catch (x) {
+          return x;
+        }
+      })();
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as Error).message).toMatch(/after.*malformed cursor: an invalid (timestamp|bigint)/);
+    },
+  );
   it('valid tags still decode', () => {
     const d = new Date('2024-05-06T07:08:09.010Z');
     expect(codec.decode(codec.encode([d, 12345678901234567890n, -5n], 'base'), 'base', 'after')).toEqual([d, 12345678901234567890n, -5n]);
@@ -239,7 +256,10 @@ describe('regressions: unusable PGlite data directories', () => {
     try {
       const file = join(dir, 'not-a-directory');
       writeFileSync(file, 'x');
-      const e = await createClient({ schema: races, driver: pglite({ dataDir: file }) }).then(() => null, (x: unknown) => x);
+      const e = await createClient({ schema: races, driver: pglite({ dataDir: file }) }).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e, String(e)).toBeInstanceOf(ValidationError);
       expect(e).toBeInstanceOf(QuernError);
       expect((e as ValidationError).path).toBe('pglite.dataDir');
@@ -262,10 +282,11 @@ async function silentServer(): Promise<{ port: number; close(): Promise<void> }>
   const port = (server.address() as AddressInfo).port;
   return {
     port,
-    close: () => new Promise<void>((ok) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
   };
 }
 
@@ -283,11 +304,25 @@ describe('regressions: a server that accepts connections and never answers', () 
 
   it('postgres(): queries and push fail with a TimeoutError naming the endpoint and connectTimeoutMs', async () => {
     const { postgres } = await import('quern/postgres');
-    const db = await createClient({ schema: races, driver: postgres({ connectionString: `postgres://u:secret@127.0.0.1:${silent.port}/app` }), connectTimeoutMs: 300 });
+    const db = await createClient({
+      schema: races,
+      driver: postgres({ connectionString: `postgres://u:secret@127.0.0.1:${silent.port}/app` }),
+      connectTimeoutMs: 300,
+    });
     try {
-      const attempts: (() => PromiseLike<unknown>)[] = [() => db.tally.findUnique({ where: { id: 'x' } }), () => db.tally.create({ data: { id: 'x', n: 1 } }), () => db.push(), () => db.transaction(async (tx) => tx.tally.count())];
+      const attempts: (() => PromiseLike<unknown>)[] = [
+        () => db.tally.findUnique({ where: { id: 'x' } }),
+        () => db.tally.create({ data: { id: 'x', n: 1 } }),
+        () => db.push(),
+        () => db.transaction(async (tx) => tx.tally.count()),
+      ];
       for (const attempt of attempts) {
-        const e = await Promise.resolve().then(attempt).then(() => null, (x: unknown) => x);
+        const e = await Promise.resolve()
+          .then(attempt)
+          .then(
+            () => null,
+            (x: unknown) => x,
+          );
         expect(e, String(e)).toBeInstanceOf(TimeoutError);
         expect(e).toBeInstanceOf(DriverError);
         expect(e).toMatchObject({ phase: 'connect', timeoutMs: 300, endpoint: `127.0.0.1:${silent.port}/app` });
@@ -304,13 +339,20 @@ describe('regressions: a server that accepts connections and never answers', () 
     const endpoint = `http://127.0.0.1:${silent.port}`;
     const sent: string[] = [];
     const db = await createClient({
-      schema: races, requestTimeoutMs: 300, log: (e) => void sent.push(e.operation),
+      schema: races,
+      requestTimeoutMs: 300,
+      log: (e) => void sent.push(e.operation),
       driver: dynamodb({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, tablePrefix: 'silent_' }),
     });
     try {
       for (const attempt of [() => db.tally.findUnique({ where: { id: 'x' } }), () => db.tally.create({ data: { id: 'x', n: 1 } })]) {
         sent.length = 0;
-        const e = await Promise.resolve().then(attempt).then(() => null, (x: unknown) => x);
+        const e = await Promise.resolve()
+          .then(attempt)
+          .then(
+            () => null,
+            (x: unknown) => x,
+          );
         expect(e, String(e)).toBeInstanceOf(TimeoutError);
         expect(e).toMatchObject({ phase: 'request', timeoutMs: 300, endpoint });
         expect((e as Error).message).toContain(`${endpoint} did not answer within 300 ms (requestTimeoutMs)`);
@@ -324,25 +366,35 @@ describe('regressions: a server that accepts connections and never answers', () 
   it('createClient refuses a timeout that is not a whole number of milliseconds', async () => {
     const { pglite } = await import('quern/postgres');
     for (const bad of [-1, 1.5, Number.NaN, '100']) {
-      const e = await createClient({ schema: races, driver: pglite(), connectTimeoutMs: bad as number }).then(() => null, (x: unknown) => x);
+      const e = await createClient({ schema: races, driver: pglite(), connectTimeoutMs: bad as number }).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e, String(bad)).toBeInstanceOf(ValidationError);
       expect((e as ValidationError).path).toBe('createClient.connectTimeoutMs');
     }
   });
 
   it('quern migrate status and apply say where they connect and fail within --connect-timeout', async () => {
-    const project = new Project({
-      postgres: { url: `postgres://u:secret@127.0.0.1:${silent.port}/app` },
-      dynamodb: { endpoint: `http://127.0.0.1:${silent.port}`, region: 'us-east-1', tablePrefix: 'silent_' },
-    }, ['postgres', 'dynamodb']);
+    const project = new Project(
+      {
+        postgres: { url: `postgres://u:secret@127.0.0.1:${silent.port}/app` },
+        dynamodb: { endpoint: `http://127.0.0.1:${silent.port}`, region: 'us-east-1', tablePrefix: 'silent_' },
+      },
+      ['postgres', 'dynamodb'],
+    );
     try {
       project.useVersion(1);
       const status = await project.run(['migrate', 'status', '--connect-timeout', '0.4'], { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
       expect(status.code, status.stderr).toBe(1);
       expect(status.stderr).toContain(`connecting to postgres://u:***@127.0.0.1:${silent.port}/app…`);
       expect(status.stderr).toContain(`connecting to http://127.0.0.1:${silent.port} (prefix silent_)…`);
-      expect(status.stdout).toMatch(new RegExp(`postgres: not checked\\n.*127\\.0\\.0\\.1:${silent.port}/app: no answer within 400 ms \\(--connect-timeout\\)`));
-      expect(status.stdout).toMatch(new RegExp(`dynamodb: not checked\\n.*http://127\\.0\\.0\\.1:${silent.port}: no answer within 400 ms \\(--connect-timeout\\)`));
+      expect(status.stdout).toMatch(
+        new RegExp(`postgres: not checked\\n.*127\\.0\\.0\\.1:${silent.port}/app: no answer within 400 ms \\(--connect-timeout\\)`),
+      );
+      expect(status.stdout).toMatch(
+        new RegExp(`dynamodb: not checked\\n.*http://127\\.0\\.0\\.1:${silent.port}: no answer within 400 ms \\(--connect-timeout\\)`),
+      );
       const apply = await project.run(['migrate', 'apply', '--target', 'postgres', '--connect-timeout', '0.4']);
       expect(apply.code, apply.stderr).toBe(1);
       expect(apply.stderr).toContain(`connecting to postgres://u:***@127.0.0.1:${silent.port}/app…`);
@@ -369,12 +421,13 @@ describe.skipIf(!have.postgres)('regressions: pool exhaustion and statement time
     let arrived = 0;
     let bothIn!: () => void;
     const together = new Promise<void>((resolve) => (bothIn = resolve));
-    const run = (id: string) => t.db.transaction(async (tx) => {
-      await tx.tally.create({ data: { id, n: 1 } });
-      if (++arrived === 2) bothIn();
-      await together; // both transactions now hold a connection each: the pool (max 2) is empty
-      return on(t.db, 'tally').count(); // the root client, not tx: needs a third connection
-    });
+    const run = (id: string) =>
+      t.db.transaction(async (tx) => {
+        await tx.tally.create({ data: { id, n: 1 } });
+        if (++arrived === 2) bothIn();
+        await together; // both transactions now hold a connection each: the pool (max 2) is empty
+        return on(t.db, 'tally').count(); // the root client, not tx: needs a third connection
+      });
     const [a, b] = await Promise.allSettled([run('pool-a'), run('pool-b')]);
     const failed = [a, b].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     const passed = [a, b].filter((r) => r.status === 'fulfilled');
@@ -400,7 +453,10 @@ describe.skipIf(!have.postgres)('regressions: pool exhaustion and statement time
     try {
       await admin.query('BEGIN');
       await admin.query(`SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, ['locked']);
-      const e = await impatient.tally.update({ where: { id: 'locked' }, data: { n: { increment: 1 } } }).then(() => null, (x: unknown) => x);
+      const e = await impatient.tally.update({ where: { id: 'locked' }, data: { n: { increment: 1 } } }).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e, String(e)).toBeInstanceOf(TimeoutError);
       expect(e).toMatchObject({ phase: 'request', timeoutMs: 300 });
       expect((e as Error).message).toMatch(/did not answer within 300 ms \(requestTimeoutMs\)/);

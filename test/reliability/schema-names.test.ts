@@ -21,19 +21,30 @@ function refusal(fn: () => unknown): SchemaError {
 const id = () => f.uuid().key().auto();
 
 describe('defineSchema refuses names that would break push', () => {
-  it.each(['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__', 'constructor', '__proto__'])(
-    'a field named %s (an Object.prototype member)', (name) => {
-      const e = refusal(() => defineSchema({ a: model('A', { id: id(), [name]: f.string() }) }));
-      expect(e.message).toContain(`A.${name}`);
-      expect(e.field).toBe(name);
-    },
-  );
+  it.each([
+    'toString',
+    'valueOf',
+    'hasOwnProperty',
+    'isPrototypeOf',
+    'propertyIsEnumerable',
+    'toLocaleString',
+    '__defineGetter__',
+    '__lookupSetter__',
+    'constructor',
+    '__proto__',
+  ])('a field named %s (an Object.prototype member)', (name) => {
+    const e = refusal(() => defineSchema({ a: model('A', { id: id(), [name]: f.string() }) }));
+    expect(e.message).toContain(`A.${name}`);
+    expect(e.field).toBe(name);
+  });
 
   it('a model accessor or relation named after an Object.prototype member', () => {
     expect(refusal(() => defineSchema({ valueOf: model('A', { id: id() }) })).message).toMatch(/valueOf.*Object\.prototype/);
     const A = model('A', { id: id() });
     const B = model('B', { id: id(), aId: f.uuid() }, { indexes: [index('aId')] });
-    expect(refusal(() => defineSchema({ a: A, b: B }, { relations: { a: { toString: hasMany('b', 'aId') } } })).message).toMatch(/A\.toString.*Object\.prototype/);
+    expect(refusal(() => defineSchema({ a: A, b: B }, { relations: { a: { toString: hasMany('b', 'aId') } } })).message).toMatch(
+      /A\.toString.*Object\.prototype/,
+    );
   });
 
   it('a 63-character model name (its primary key constraint would be truncated onto the table name)', () => {
@@ -59,17 +70,23 @@ describe('defineSchema refuses names that would break push', () => {
   });
 
   it('two models whose generated constraint names collide (A_b.c and A.b_c)', () => {
-    const e = refusal(() => defineSchema({
-      x: model('A_b', { id: id(), c: f.string().unique() }),
-      y: model('A', { id: id(), b_c: f.string().unique() }),
-    }));
+    const e = refusal(() =>
+      defineSchema({
+        x: model('A_b', { id: id(), c: f.string().unique() }),
+        y: model('A', { id: id(), b_c: f.string().unique() }),
+      }),
+    );
     expect(e.message).toContain("'A_b_c_key'");
     expect(e.message).toMatch(/model A .* model A_b|model A_b .* model A /);
     // An index colliding with another model's table is the same problem.
-    expect(refusal(() => defineSchema({
-      x: model('A', { id: id(), b: f.string() }, { indexes: [index('b').named('Other')] }),
-      y: model('Other', { id: id() }),
-    })).message).toContain("'Other'");
+    expect(
+      refusal(() =>
+        defineSchema({
+          x: model('A', { id: id(), b: f.string() }, { indexes: [index('b').named('Other')] }),
+          y: model('Other', { id: id() }),
+        }),
+      ).message,
+    ).toContain("'Other'");
   });
 
   it('an enum value containing NUL', () => {
@@ -83,16 +100,43 @@ describe('defineSchema refuses names that would break push', () => {
       expect(e.message, bad).toContain(JSON.stringify(bad));
       expect(e.message).toMatch(/DynamoDB index name/);
     }
-    expect(refusal(() => defineSchema({ a: model('A', { id: id(), b: f.string() }, { uniques: [{ fields: ['b'], name: 'u"q', named: () => { throw new Error('unused'); } }] }) })).message).toContain('"u\\"q"');
+    expect(
+      refusal(() =>
+        defineSchema({
+          a: model(
+            'A',
+            { id: id(), b: f.string() },
+            {
+              uniques: [
+                {
+                  fields: ['b'],
+                  name: 'u"q',
+                  named: () => {
+                    throw new Error('unused');
+                  },
+                },
+              ],
+            },
+          ),
+        }),
+      ).message,
+    ).toContain('"u\\"q"');
   });
 });
 
 // The longest names defineSchema accepts: 58 characters of model name (58 + '_pkey' = 63 bytes).
 const LONG = `L${'o'.repeat(57)}`;
 // Constraints of a model this long need names of their own (its derived ones would pass 63 bytes).
-const Long = model(LONG, { id: f.uuid().key().auto(), e: f.string(), g: f.string() }, { indexes: [index('g').named('my-index.v1')], uniques: [unique('e').named('long_e_key')] });
+const Long = model(
+  LONG,
+  { id: f.uuid().key().auto(), e: f.string(), g: f.string() },
+  { indexes: [index('g').named('my-index.v1')], uniques: [unique('e').named('long_e_key')] },
+);
 const Short = model('S', { id: f.uuid().key().auto(), longId: f.uuid(), k: f.enum(['a', 'b']) }, { indexes: [index('longId')] });
-const longSchema = defineSchema({ long: Long, s: Short }, { relations: { long: { shorts: hasMany('s', 'longId') }, s: { long: belongsTo('long', 'longId') } } });
+const longSchema = defineSchema(
+  { long: Long, s: Short },
+  { relations: { long: { shorts: hasMany('s', 'longId') }, s: { long: belongsTo('long', 'longId') } } },
+);
 
 const have = backends();
 const names: BackendName[] = ['pglite', ...(have.postgres ? ['postgres' as const] : []), ...(have.dynamodb ? ['dynamodb' as const] : [])];
@@ -110,7 +154,10 @@ for (const name of names) {
       expect(LONG.length).toBe(58);
       const row = (await on(t.db, 'long').create({ data: { e: 'e1', g: 'g1' } })) as { id: string };
       await on(t.db, 's').create({ data: { longId: row.id, k: 'a' } });
-      const dup = await Promise.resolve(on(t.db, 'long').create({ data: { e: 'e1', g: 'g2' } })).then(() => null, (e: unknown) => e);
+      const dup = await Promise.resolve(on(t.db, 'long').create({ data: { e: 'e1', g: 'g2' } })).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(dup, String(dup)).toBeInstanceOf(UniqueConstraintError);
       expect(dup).toMatchObject({ model: LONG, fields: ['e'] });
       const found = (await on(t.db, 'long').findMany({ where: { g: 'g1' }, include: { shorts: true } })) as { id: string; shorts: unknown[] }[];

@@ -30,7 +30,11 @@ export function summaryTable(f: Figures, failedTests: number): string {
   const v = Math.max(...rows.map(([, x]) => x.length));
   const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(v + 2)}+`;
   return [
-    line, `| ${'quern reliability summary'.padEnd(w)} | ${''.padStart(v)} |`, line, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), line,
+    line,
+    `| ${'quern reliability summary'.padEnd(w)} | ${''.padStart(v)} |`,
+    line,
+    ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`),
+    line,
     'migration faults (crash, concurrent apply, edited migrations): test/migrations/reliability.test.ts and cli.test.ts, run by npm test',
   ].join('\n');
 }

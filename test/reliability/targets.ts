@@ -69,7 +69,10 @@ export async function openTarget(name: BackendName, schema: Schema<any, any>, op
       const server = testServers().dynamodb!;
       tablePrefix = opts.tablePrefix ?? freshTablePrefix();
       driver = dynamodb({
-        endpoint: server.endpoint, region: server.region, credentials: server.credentials, tablePrefix,
+        endpoint: server.endpoint,
+        region: server.region,
+        credentials: server.credentials,
+        tablePrefix,
         ...(opts.dynamoClient ? { client: opts.dynamoClient(server) } : {}),
         ...(opts.retry ? { retry: opts.retry } : {}),
         ...(opts.readPageLimit ? { readPageLimit: opts.readPageLimit } : {}),
@@ -80,7 +83,11 @@ export async function openTarget(name: BackendName, schema: Schema<any, any>, op
   const db = (await createClient({ schema, driver, strict: false, onWarning: () => undefined, ...(opts.log ? { log: opts.log } : {}) })) as unknown as LooseDb;
   if (opts.push !== false) await db.push();
   return {
-    name, db, driver, url, tablePrefix,
+    name,
+    db,
+    driver,
+    url,
+    tablePrefix,
     async close() {
       try {
         await db.close();

@@ -29,8 +29,10 @@ export type WriteOp =
 export async function readState(db: LooseDb): Promise<State> {
   const all = (m: string, select: Record<string, true>) => on(db, m).findMany({ allowScan: true, select }) as PromiseLike<Record<string, unknown>[]>;
   const [users, posts, comments, profiles] = await Promise.all([
-    all('user', { id: true, email: true }), all('post', { id: true, authorId: true, version: true }),
-    all('comment', { id: true, postId: true, authorId: true }), all('profile', { userId: true }),
+    all('user', { id: true, email: true }),
+    all('post', { id: true, authorId: true, version: true }),
+    all('comment', { id: true, postId: true, authorId: true }),
+    all('profile', { userId: true }),
   ]);
   return { users, posts, comments, profiles } as unknown as State;
 }
@@ -55,9 +57,13 @@ export class WriteGen {
 
   private postData(s: State, id = this.r.pick(POST_IDS)) {
     return {
-      id, authorId: this.r.pick(s.users).id, title: `${this.r.pick(WORDS)} ${this.r.pick(WORDS)}`.trim(),
-      status: this.r.pick(['draft', 'published']), tags: this.r.some(TAGS, 3),
-      publishedAt: this.r.chance(0.4) ? null : new Date(T0 + this.r.int(0, 10_000) * 60_000), createdAt: this.at(),
+      id,
+      authorId: this.r.pick(s.users).id,
+      title: `${this.r.pick(WORDS)} ${this.r.pick(WORDS)}`.trim(),
+      status: this.r.pick(['draft', 'published']),
+      tags: this.r.some(TAGS, 3),
+      publishedAt: this.r.chance(0.4) ? null : new Date(T0 + this.r.int(0, 10_000) * 60_000),
+      createdAt: this.at(),
     };
   }
 
@@ -106,7 +112,11 @@ export class WriteGen {
       }
       case 3: {
         const email = r.chance(0.7) && s.users.length ? r.pick(s.users).email : r.pick(EMAILS);
-        return c('user', 'upsert', { where: { email }, create: this.userData(r.pick(USER_IDS), email), update: { name: r.pick(NAMES), age: { increment: 1 } } });
+        return c('user', 'upsert', {
+          where: { email },
+          create: this.userData(r.pick(USER_IDS), email),
+          update: { name: r.pick(NAMES), age: { increment: 1 } },
+        });
       }
       case 4: {
         if (!s.posts.length || r.chance(0.3)) return c('post', 'create', { data: this.postData(s) });
@@ -127,7 +137,9 @@ export class WriteGen {
       case 6: {
         if (!s.posts.length) return c('post', 'create', { data: this.postData(s) });
         const p = r.pick(s.posts);
-        return c('comment', 'create', { data: { id: r.pick(COMMENT_IDS), postId: p.id, authorId: r.pick(s.users).id, body: `${r.pick(WORDS)} ${r.int(0, 9)}`, createdAt: this.at() } });
+        return c('comment', 'create', {
+          data: { id: r.pick(COMMENT_IDS), postId: p.id, authorId: r.pick(s.users).id, body: `${r.pick(WORDS)} ${r.int(0, 9)}`, createdAt: this.at() },
+        });
       }
       case 7: {
         if (!s.comments.length) return c('user', 'create', { data: this.userData() });
@@ -145,8 +157,16 @@ export class WriteGen {
       case 9: {
         const u = r.pick(s.users);
         const has = s.profiles.some((p) => p.userId === u.id);
-        if (has && r.chance(0.5)) return c('profile', 'update', { where: { userId: u.id }, data: { website: r.chance(0.5) ? null : `https://${r.pick(WORDS)}.example`, bio: r.pick(WORDS) } });
-        return c('profile', 'upsert', { where: { userId: u.id }, create: { userId: u.id, bio: r.pick(WORDS), website: null }, update: { bio: `${r.pick(WORDS)}+` } });
+        if (has && r.chance(0.5))
+          return c('profile', 'update', {
+            where: { userId: u.id },
+            data: { website: r.chance(0.5) ? null : `https://${r.pick(WORDS)}.example`, bio: r.pick(WORDS) },
+          });
+        return c('profile', 'upsert', {
+          where: { userId: u.id },
+          create: { userId: u.id, bio: r.pick(WORDS), website: null },
+          update: { bio: `${r.pick(WORDS)}+` },
+        });
       }
       case 10: {
         const free = s.users.filter((u) => this.noDependents(s, u.id));
@@ -155,18 +175,26 @@ export class WriteGen {
         return c('user', 'delete', { where: r.chance(0.5) ? { id: u.id } : { email: u.email } });
       }
       case 11:
-        return c('user', 'createMany', { data: Array.from({ length: r.int(1, 4) }, () => this.userData()), ...(r.chance(0.5) ? { skipDuplicates: true } : {}) });
+        return c('user', 'createMany', {
+          data: Array.from({ length: r.int(1, 4) }, () => this.userData()),
+          ...(r.chance(0.5) ? { skipDuplicates: true } : {}),
+        });
       case 12:
-        return c('post', 'createMany', { data: Array.from({ length: r.int(1, 4) }, () => this.postData(s)), ...(r.chance(0.5) ? { skipDuplicates: true } : {}) });
+        return c('post', 'createMany', {
+          data: Array.from({ length: r.int(1, 4) }, () => this.postData(s)),
+          ...(r.chance(0.5) ? { skipDuplicates: true } : {}),
+        });
       case 13:
         return c('user', 'updateMany', {
           where: r.pick([{ age: { lt: r.int(10, 60) } }, { name: r.pick(NAMES) }, { age: null }, { email: { startsWith: r.pick(['a', 'b', 'ü', 'A']) } }]),
-          data: r.pick([{ name: r.pick(NAMES) }, { age: { increment: 1 } }, { age: r.int(1, 9) }]), allowScan: true,
+          data: r.pick([{ name: r.pick(NAMES) }, { age: { increment: 1 } }, { age: r.int(1, 9) }]),
+          allowScan: true,
         });
       case 14:
         return c('post', 'updateMany', {
           where: r.pick([{ status: r.pick(['draft', 'published']) }, { tags: { has: r.pick(TAGS) } }, { authorId: r.pick(s.users).id }, { publishedAt: null }]),
-          data: r.pick([{ status: r.pick(['draft', 'published']) }, { tags: { push: r.pick(TAGS) } }, { title: r.pick(WORDS) || 'x' }]), allowScan: true,
+          data: r.pick([{ status: r.pick(['draft', 'published']) }, { tags: { push: r.pick(TAGS) } }, { title: r.pick(WORDS) || 'x' }]),
+          allowScan: true,
         });
       case 15: {
         const gone = s.comments.length ? r.pick(s.comments).postId : r.pick(POST_IDS);

@@ -16,8 +16,14 @@ type With<T, R> = { [K in keyof (T & R)]: (T & R)[K] };
 
 // ---- rows ------------------------------------------------------------------
 expectTypeOf<User>().toEqualTypeOf<{
-  id: string; email: string; name: string; team: string; age: number | null;
-  role: 'admin' | 'member' | 'guest'; createdAt: Date; updatedAt: Date;
+  id: string;
+  email: string;
+  name: string;
+  team: string;
+  age: number | null;
+  role: 'admin' | 'member' | 'guest';
+  createdAt: Date;
+  updatedAt: Date;
 }>();
 expectTypeOf<Post['status']>().toEqualTypeOf<'draft' | 'published' | 'archived'>();
 expectTypeOf<Post['tags']>().toEqualTypeOf<string[]>();
@@ -28,8 +34,14 @@ expectTypeOf<Membership['role']>().toEqualTypeOf<'owner' | 'admin' | 'member'>()
 
 // ---- create input: required fields required, generated/defaulted/nullable ones optional ----
 expectTypeOf<CreateInput<Blog, 'user'>>().toEqualTypeOf<{
-  email: string; name: string; team: string;
-  id?: string; age?: number | null; role?: 'admin' | 'member' | 'guest'; createdAt?: Date; updatedAt?: Date;
+  email: string;
+  name: string;
+  team: string;
+  id?: string;
+  age?: number | null;
+  role?: 'admin' | 'member' | 'guest';
+  createdAt?: Date;
+  updatedAt?: Date;
 }>();
 expectTypeOf<CreateInput<Blog, 'membership'>>().toHaveProperty('orgId').toEqualTypeOf<string>();
 
@@ -45,14 +57,27 @@ async function createInputs(db: Client<Blog>) {
   await db.user.create({ data: { email: 'a@b.c', name: 'n', team: 't', nickname: 'x' } });
   // @ts-expect-error a list takes its element type
   await db.post.create({ data: { authorId: 'x', title: 't', tags: [1] } });
-  await db.post.createMany({ data: [{ authorId: 'x', title: 't' }, { authorId: 'y', title: 'u', status: 'published' }] });
+  await db.post.createMany({
+    data: [
+      { authorId: 'x', title: 't' },
+      { authorId: 'y', title: 'u', status: 'published' },
+    ],
+  });
   // @ts-expect-error every row of createMany is a create input
   await db.post.createMany({ data: [{ authorId: 'x' }] });
 }
 
 // ---- where ----------------------------------------------------------------------
 async function wheres(db: Client<Blog>) {
-  await db.post.findMany({ where: { title: { contains: 'x', mode: 'insensitive' }, views: { gte: 1 }, tags: { has: 'a' }, OR: [{ status: 'draft' }, { rating: null }], NOT: { body: { startsWith: 'b' } } } });
+  await db.post.findMany({
+    where: {
+      title: { contains: 'x', mode: 'insensitive' },
+      views: { gte: 1 },
+      tags: { has: 'a' },
+      OR: [{ status: 'draft' }, { rating: null }],
+      NOT: { body: { startsWith: 'b' } },
+    },
+  });
   // @ts-expect-error a where on an unknown field does not compile
   await db.post.findMany({ where: { nope: 1 } });
   // @ts-expect-error nor inside a combinator

@@ -34,7 +34,14 @@ async function counts(db: Client<Blog>) {
 }
 
 async function aggregates(db: Client<Blog>) {
-  const a = await db.post.aggregate({ where: { authorId: 'x' }, _count: true, _sum: { views: true, rating: true }, _avg: { views: true }, _min: { publishedAt: true, title: true }, _max: { status: true } });
+  const a = await db.post.aggregate({
+    where: { authorId: 'x' },
+    _count: true,
+    _sum: { views: true, rating: true },
+    _avg: { views: true },
+    _min: { publishedAt: true, title: true },
+    _max: { status: true },
+  });
   expectTypeOf(a).toEqualTypeOf<{
     _count: number;
     _sum: { views: number | null; rating: number | null };
@@ -56,8 +63,14 @@ async function aggregates(db: Client<Blog>) {
   await db.post.aggregate({ _max: { nope: true } });
 
   const groups = await db.post.groupBy({
-    by: ['status', 'authorId'], where: { authorId: 'x' }, _count: true, _sum: { views: true },
-    having: { views: { _sum: { gt: 10 } } }, orderBy: [{ _sum: { views: 'desc' } }, { status: 'asc' }], limit: 10, offset: 0,
+    by: ['status', 'authorId'],
+    where: { authorId: 'x' },
+    _count: true,
+    _sum: { views: true },
+    having: { views: { _sum: { gt: 10 } } },
+    orderBy: [{ _sum: { views: 'desc' } }, { status: 'asc' }],
+    limit: 10,
+    offset: 0,
   });
   expectTypeOf(groups).toEqualTypeOf<{ status: 'draft' | 'published' | 'archived'; authorId: string; _count: number; _sum: { views: number | null } }[]>();
   // @ts-expect-error by takes field names

@@ -13,17 +13,24 @@ const User = model('User', {
   age: f.int().nullable(),
   createdAt: f.timestamp().createdAt(),
 });
-const Post = model('Post', {
-  id: f.uuid().key().auto(),
-  authorId: f.uuid(),
-  title: f.string(),
-  status: f.enum(['draft', 'published']).default('draft'),
-  tags: f.list(f.string()).default([]),
-  version: f.int().version(),
-}, { indexes: [index('authorId')] });
-const schema = defineSchema({ user: User, post: Post }, {
-  relations: { user: { posts: hasMany('post', 'authorId') }, post: { author: belongsTo('user', 'authorId') } },
-});
+const Post = model(
+  'Post',
+  {
+    id: f.uuid().key().auto(),
+    authorId: f.uuid(),
+    title: f.string(),
+    status: f.enum(['draft', 'published']).default('draft'),
+    tags: f.list(f.string()).default([]),
+    version: f.int().version(),
+  },
+  { indexes: [index('authorId')] },
+);
+const schema = defineSchema(
+  { user: User, post: Post },
+  {
+    relations: { user: { posts: hasMany('post', 'authorId') }, post: { author: belongsTo('user', 'authorId') } },
+  },
+);
 
 describe('buildQuery', () => {
   it('turns values into slots so equal shapes compare equal', () => {
@@ -63,7 +70,9 @@ describe('buildQuery', () => {
 
   it('rejects missing required fields, bad enums and over-long strings on create', () => {
     expect(() => buildQuery(schema.def, 'user', 'create', { data: { name: 'a' } })).toThrow(/email/);
-    expect(() => buildQuery(schema.def, 'post', 'create', { data: { authorId: '0190a0a0-0000-7000-8000-000000000000', title: 't', status: 'gone' } })).toThrow(/status.*not one of/);
+    expect(() => buildQuery(schema.def, 'post', 'create', { data: { authorId: '0190a0a0-0000-7000-8000-000000000000', title: 't', status: 'gone' } })).toThrow(
+      /status.*not one of/,
+    );
     expect(() => buildQuery(schema.def, 'user', 'create', { data: { email: 'e', name: 'x'.repeat(21) } })).toThrow(/longer than 20/);
   });
 
@@ -95,17 +104,23 @@ describe('buildQuery', () => {
 
 describe('defineSchema errors name the model and field', () => {
   it('relation to an unknown model', () => {
-    expect(() => defineSchema({ user: User }, { relations: { user: { posts: hasMany('nope', 'authorId') } } as never })).toThrow(/User\.posts: relation to unknown model 'nope'/);
+    expect(() => defineSchema({ user: User }, { relations: { user: { posts: hasMany('nope', 'authorId') } } as never })).toThrow(
+      /User\.posts: relation to unknown model 'nope'/,
+    );
   });
   it('foreign key with the wrong type', () => {
     const P = model('P', { id: f.uuid().key(), authorId: f.int() });
-    expect(() => defineSchema({ user: User, p: P }, { relations: { p: { author: belongsTo('user', 'authorId') } } })).toThrow(/P.authorId is int but User.id is uuid/);
+    expect(() => defineSchema({ user: User, p: P }, { relations: { p: { author: belongsTo('user', 'authorId') } } })).toThrow(
+      /P.authorId is int but User.id is uuid/,
+    );
   });
   it('duplicate index name and missing key', () => {
     const D = model('D', { id: f.uuid().key(), a: f.string() }, { indexes: [index('a'), index('a')] });
     expect(() => defineSchema({ d: D })).toThrow(SchemaError);
     expect(() => defineSchema({ d: D })).toThrow(/duplicate index name 'D_a_idx'/);
     expect(() => defineSchema({ n: model('N', { a: f.string() }) })).toThrow(/N has no key/);
-    expect(() => defineSchema({ u: model('U', { a: f.string().key(), b: f.string() }, { uniques: [unique('b', 'zz' as never)] }) })).toThrow(/unknown field 'zz'/);
+    expect(() => defineSchema({ u: model('U', { a: f.string().key(), b: f.string() }, { uniques: [unique('b', 'zz' as never)] }) })).toThrow(
+      /unknown field 'zz'/,
+    );
   });
 });

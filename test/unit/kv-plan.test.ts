@@ -11,7 +11,8 @@ const ID = '018f2b4e-7a3c-7cde-8f00-0123456789ab';
 const ID2 = '018f2b4e-7a3c-7cde-8f00-0123456789ac';
 
 type S = typeof blog | typeof blogIndexed;
-const plan = (model: string, method: Parameters<typeof planOffline>[2], args: unknown, schema: S = blog) => planOffline(schema, model, method, args, dynamodbTarget);
+const plan = (model: string, method: Parameters<typeof planOffline>[2], args: unknown, schema: S = blog) =>
+  planOffline(schema, model, method, args, dynamodbTarget);
 const kinds = (p: Plan) => p.operations.map((o) => o.kind);
 const codes = (p: Plan) => p.diagnostics.map((d) => d.code);
 const errors = (p: Plan) => p.diagnostics.filter((d) => d.severity === 'error');
@@ -71,7 +72,8 @@ describe('access paths', () => {
   it('partition of a GSI fixed → Query on the index: sort-key condition in the key, the rest in the filter, order via direction', () => {
     const p = plan('post', 'findMany', {
       where: { status: 'published', createdAt: { gte: new Date(0) }, title: { startsWith: 'a' } },
-      orderBy: { createdAt: 'desc' }, limit: 20,
+      orderBy: { createdAt: 'desc' },
+      limit: 20,
     });
     expect(errors(p)).toEqual([]);
     const op = kv(p);
@@ -270,10 +272,17 @@ describe('includes', () => {
   });
 
   it('hasMany → a Query per parent on the foreign-key GSI; nested includes follow', () => {
-    const p = plan('user', 'findUnique', { where: { id: ID }, include: { posts: { include: { comments: { orderBy: { createdAt: 'desc' }, limit: 3 } } } } }, blogIndexed);
+    const p = plan(
+      'user',
+      'findUnique',
+      { where: { id: ID }, include: { posts: { include: { comments: { orderBy: { createdAt: 'desc' }, limit: 3 } } } } },
+      blogIndexed,
+    );
     expect(errors(p)).toEqual([]);
     expect(kinds(p)).toEqual(['GetItem', 'Query', 'Merge', 'Query', 'Merge']);
-    expect(text(p).split('\n')[3]).toBe('Query Comment index Comment_postId_createdAt_idx key(postId = <parent id>) desc limit :v2 per parent [include posts.comments]');
+    expect(text(p).split('\n')[3]).toBe(
+      'Query Comment index Comment_postId_createdAt_idx key(postId = <parent id>) desc limit :v2 per parent [include posts.comments]',
+    );
   });
 
   it('include orderBy not on the GSI sort key → order-unsupported naming the index', () => {
@@ -336,7 +345,10 @@ describe('writes', () => {
     expect(kinds(p)).toEqual(['GetItem', 'TransactWrite']);
     // A post has comments pointing at it (onDelete restrict): the current item, a Query for them, then the write.
     expect(kinds(plan('post', 'delete', { where: { id: ID } }))).toEqual(['GetItem', 'Query', 'TransactWrite']);
-    expect(plan('post', 'delete', { where: { id: ID } }).operations[1]).toMatchObject({ model: 'comment', step: { role: 'dependents', parentModel: 'post', field: 'postId', onDelete: 'restrict' } });
+    expect(plan('post', 'delete', { where: { id: ID } }).operations[1]).toMatchObject({
+      model: 'comment',
+      step: { role: 'dependents', parentModel: 'post', field: 'postId', onDelete: 'restrict' },
+    });
   });
 
   it('upsert: lookup, current item, then a create-or-update transaction', () => {
@@ -360,7 +372,10 @@ describe('schema check', () => {
     // Port 9 (discard): nothing answers there, so any request would fail differently.
     const driver = () => dynamodb({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     for (const attempt of [() => createClient({ schema: blog, driver: driver() }), () => driver().push(blog.def)]) {
-      const e = await attempt().then(() => null, (x) => x);
+      const e = await attempt().then(
+        () => null,
+        (x) => x,
+      );
       expect(e).toBeInstanceOf(SchemaError);
       expect((e as SchemaError).code).toBe('index-missing');
       expect((e as SchemaError).fix).toBe("add index('authorId') to Post");

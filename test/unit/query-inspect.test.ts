@@ -24,7 +24,9 @@ describe('an un-run query, printed', () => {
 
   it('JSON.stringify gives a small object instead of throwing on a circular structure', () => {
     const json = JSON.stringify({ q });
-    expect(JSON.parse(json)).toEqual({ q: { query: 'user.findMany({ where, limit })', state: 'not run', hint: 'await the query (or pass it to db.batch) to run it' } });
+    expect(JSON.parse(json)).toEqual({
+      q: { query: 'user.findMany({ where, limit })', state: 'not run', hint: 'await the query (or pass it to db.batch) to run it' },
+    });
     expect(json).not.toContain(SECRET);
     expect(json).not.toContain('Ann');
   });

@@ -12,18 +12,25 @@ const User = model('User', {
   age: f.int().nullable(),
   createdAt: f.timestamp().createdAt(),
 });
-const Post = model('Post', {
-  id: f.uuid().key().auto(),
-  authorId: f.uuid(),
-  title: f.string(),
-  tags: f.list(f.string()).default([]),
-  score: f.bigint().nullable(),
-  publishedAt: f.timestamp().nullable(),
-  version: f.int().version(),
-}, { indexes: [index('authorId', 'publishedAt')] });
-const schema = defineSchema({ user: User, post: Post }, {
-  relations: { user: { posts: hasMany('post', 'authorId') }, post: { author: belongsTo('user', 'authorId') } },
-});
+const Post = model(
+  'Post',
+  {
+    id: f.uuid().key().auto(),
+    authorId: f.uuid(),
+    title: f.string(),
+    tags: f.list(f.string()).default([]),
+    score: f.bigint().nullable(),
+    publishedAt: f.timestamp().nullable(),
+    version: f.int().version(),
+  },
+  { indexes: [index('authorId', 'publishedAt')] },
+);
+const schema = defineSchema(
+  { user: User, post: Post },
+  {
+    relations: { user: { posts: hasMany('post', 'authorId') }, post: { author: belongsTo('user', 'authorId') } },
+  },
+);
 
 const ID = '01890000-0000-7000-8000-000000000000';
 
@@ -43,7 +50,10 @@ describe('lowerSql', () => {
   });
 
   it('includes become correlated JSON subqueries in the same statement', () => {
-    const { sql } = lower('user', 'findMany', { include: { posts: { where: { title: { startsWith: 'a' } }, orderBy: { publishedAt: 'desc' }, limit: 5, select: { title: true } } }, limit: 100 });
+    const { sql } = lower('user', 'findMany', {
+      include: { posts: { where: { title: { startsWith: 'a' } }, orderBy: { publishedAt: 'desc' }, limit: 5, select: { title: true } } },
+      limit: 100,
+    });
     expect(sql).toHaveLength(1);
     expect(sql[0]).toContain('(SELECT coalesce(json_agg("t2" ORDER BY "t2"."publishedAt" DESC), json_build_array()) FROM (SELECT');
     expect(sql[0]).toContain('WHERE ("t1"."authorId" = "t0"."id") AND ("t1"."title" LIKE $1::text ESCAPE');
@@ -62,21 +72,34 @@ describe('lowerSql', () => {
     expect(lower('user', 'findMany', { where: { age: { not: 3 } } }).sql[0]).toMatch(/WHERE "t0"\."age" IS DISTINCT FROM \$1::int4$/);
     expect(lower('user', 'findMany', { where: { age: { notIn: [1, 2] } } }).sql[0]).toMatch(/WHERE NOT coalesce\("t0"\."age" = ANY\(\$1::int4\[\]\), FALSE\)$/);
     expect(lower('post', 'findMany', { where: { tags: { has: 'x' } } }).sql[0]).toMatch(/WHERE "t0"\."tags" @> \$1::text\[\]$/);
-    expect(lower('user', 'findMany', { where: { posts: { every: { publishedAt: { gt: new Date(0) } } } } }).sql[0])
-      .toContain('WHERE NOT EXISTS (SELECT 1 FROM "Post" "t1" WHERE ("t1"."authorId" = "t0"."id") AND (NOT coalesce("t1"."publishedAt" > $1::timestamptz, FALSE)))');
+    expect(lower('user', 'findMany', { where: { posts: { every: { publishedAt: { gt: new Date(0) } } } } }).sql[0]).toContain(
+      'WHERE NOT EXISTS (SELECT 1 FROM "Post" "t1" WHERE ("t1"."authorId" = "t0"."id") AND (NOT coalesce("t1"."publishedAt" > $1::timestamptz, FALSE)))',
+    );
   });
 
   it('createMany is one INSERT over json_populate_recordset whose text does not depend on the row count', () => {
     const one = lower('user', 'createMany', { data: [{ email: 'a', name: 'a' }] });
     const many = lower('user', 'createMany', { data: Array.from({ length: 50 }, (_, i) => ({ email: `e${i}`, name: 'n' })), skipDuplicates: true });
-    expect(one.sql).toEqual(['INSERT INTO "User" ("id", "email", "name", "age", "createdAt") SELECT "t1"."id", "t1"."email", "t1"."name", "t1"."age", "t1"."createdAt" FROM json_populate_recordset(NULL::"User", $1::json) "t1"']);
+    expect(one.sql).toEqual([
+      'INSERT INTO "User" ("id", "email", "name", "age", "createdAt") SELECT "t1"."id", "t1"."email", "t1"."name", "t1"."age", "t1"."createdAt" FROM json_populate_recordset(NULL::"User", $1::json) "t1"',
+    ]);
     expect(many.sql).toEqual([`${one.sql[0]} ON CONFLICT DO NOTHING`]);
-    expect(one.built.shape === lower('user', 'createMany', { data: [{ email: 'b', name: 'b' }, { email: 'c', name: 'c' }] }).built.shape).toBe(true);
+    expect(
+      one.built.shape ===
+        lower('user', 'createMany', {
+          data: [
+            { email: 'b', name: 'b' },
+            { email: 'c', name: 'c' },
+          ],
+        }).built.shape,
+    ).toBe(true);
   });
 
   it('a version-pinned update increments the version and adds an existence check', () => {
     const { sql, ops } = lower('post', 'update', { where: { id: ID, version: 3 }, data: { title: 't', tags: { push: 'x' } } });
-    expect(sql[0]).toBe('UPDATE "Post" AS "t0" SET "title" = $1::text, "tags" = array_cat("t0"."tags", $2::text[]), "version" = "t0"."version" + 1 WHERE ("t0"."id" = $3::uuid) AND ("t0"."version" = $4::int4) RETURNING "t0"."id", "t0"."authorId", "t0"."title", "t0"."tags", "t0"."score", "t0"."publishedAt", "t0"."version"');
+    expect(sql[0]).toBe(
+      'UPDATE "Post" AS "t0" SET "title" = $1::text, "tags" = array_cat("t0"."tags", $2::text[]), "version" = "t0"."version" + 1 WHERE ("t0"."id" = $3::uuid) AND ("t0"."version" = $4::int4) RETURNING "t0"."id", "t0"."authorId", "t0"."title", "t0"."tags", "t0"."score", "t0"."publishedAt", "t0"."version"',
+    );
     expect(sql[1]).toBe('SELECT 1 AS "exists" FROM "Post" "t1" WHERE "t1"."id" = $1::uuid');
     expect(ops.map((o) => o.result.kind)).toEqual(['written', 'exists']);
     expect(lower('post', 'update', { where: { id: ID }, data: { title: 't' } }).ops).toHaveLength(1);
@@ -84,7 +107,9 @@ describe('lowerSql', () => {
 
   it('upsert is INSERT ... ON CONFLICT (the unique) DO UPDATE ... RETURNING', () => {
     const { sql } = lower('user', 'upsert', { where: { email: 'a' }, create: { email: 'a', name: 'A' }, update: { age: { increment: 1 } } });
-    expect(sql[0]).toMatch(/^INSERT INTO "User" AS "t0" \("id", "email", "name", "age", "createdAt"\) VALUES \(\$1::uuid, \$2::text, \$3::text, \$4::int4, \$5::timestamptz\) ON CONFLICT \("email"\) DO UPDATE SET "age" = "t0"\."age" \+ \$6::int4 RETURNING /);
+    expect(sql[0]).toMatch(
+      /^INSERT INTO "User" AS "t0" \("id", "email", "name", "age", "createdAt"\) VALUES \(\$1::uuid, \$2::text, \$3::text, \$4::int4, \$5::timestamptz\) ON CONFLICT \("email"\) DO UPDATE SET "age" = "t0"\."age" \+ \$6::int4 RETURNING /,
+    );
   });
 
   it('paginate orders by the requested fields then the key, reversed when paging backward, reading size + 1', () => {

@@ -2,8 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import { defineSchema, f, hasMany, belongsTo, index, manyToMany, model, unique } from 'quern';
 import {
-  addForeignKeySql, arrayLiteral, binder, columnType, createIndexSql, createTableSql, enumCheck, escapeLike, foreignKeys, quoteIdent,
-  quoteLiteral, schemaDdl, serialize,
+  addForeignKeySql,
+  arrayLiteral,
+  binder,
+  columnType,
+  createIndexSql,
+  createTableSql,
+  enumCheck,
+  escapeLike,
+  foreignKeys,
+  quoteIdent,
+  quoteLiteral,
+  schemaDdl,
+  serialize,
 } from 'quern/postgres';
 import type { SqlParam, SqlScalarType, SqlStatement } from '../../src/plan/sql/ast.js';
 import { parseArray, parseTimestamptz } from '../../drivers/postgres/types.js';
@@ -13,24 +24,33 @@ const p = (slot: number, extra: Partial<SqlParam> = {}): SqlParam => ({ kind: 'p
 describe('serialize', () => {
   it('quotes every identifier and doubles embedded quotes', () => {
     const stmt: SqlStatement = {
-      kind: 'select', with: [], joins: [], orderBy: [{ expr: { kind: 'column', table: 'x"y', column: 'a"; DROP TABLE t; --' }, direction: 'desc' }],
+      kind: 'select',
+      with: [],
+      joins: [],
+      orderBy: [{ expr: { kind: 'column', table: 'x"y', column: 'a"; DROP TABLE t; --' }, direction: 'desc' }],
       columns: [{ expr: { kind: 'column', table: 'x"y', column: 'a"; DROP TABLE t; --' }, alias: 'out"put' }],
-      from: { kind: 'table', name: 'T"able', alias: 'x"y' }, where: null, limit: null, offset: null,
+      from: { kind: 'table', name: 'T"able', alias: 'x"y' },
+      where: null,
+      limit: null,
+      offset: null,
     };
-    expect(serialize(stmt).text).toBe(
-      'SELECT "x""y"."a""; DROP TABLE t; --" AS "out""put" FROM "T""able" "x""y" ORDER BY "x""y"."a""; DROP TABLE t; --" DESC',
-    );
+    expect(serialize(stmt).text).toBe('SELECT "x""y"."a""; DROP TABLE t; --" AS "out""put" FROM "T""able" "x""y" ORDER BY "x""y"."a""; DROP TABLE t; --" DESC');
     expect(quoteIdent('plain')).toBe('"plain"');
   });
 
   it('numbers placeholders in order, reuses one for an identical param, and casts typed ones', () => {
     const uuid = { kind: 'type', name: 'uuid', array: false } as const;
     const stmt: SqlStatement = {
-      kind: 'select', with: [], joins: [], orderBy: [], offset: null,
+      kind: 'select',
+      with: [],
+      joins: [],
+      orderBy: [],
+      offset: null,
       columns: [{ expr: { kind: 'star', table: null }, alias: null }],
       from: { kind: 'table', name: 'T', alias: null },
       where: {
-        kind: 'or', items: [
+        kind: 'or',
+        items: [
           { kind: 'binary', op: '=', left: { kind: 'column', table: null, column: 'a' }, right: p(3, { type: uuid }) },
           { kind: 'binary', op: '=', left: { kind: 'column', table: null, column: 'b' }, right: p(1) },
           { kind: 'binary', op: 'IS DISTINCT FROM', left: { kind: 'column', table: null, column: 'c' }, right: p(3, { type: uuid }) },
@@ -40,8 +60,15 @@ describe('serialize', () => {
       limit: p(0, { transform: 'plus-one' }),
     };
     const out = serialize(stmt);
-    expect(out.text).toBe(`SELECT * FROM "T" WHERE ("a" = $1::uuid) OR ("b" = $2) OR ("c" IS DISTINCT FROM $1::uuid) OR ("d" ILIKE $3 ESCAPE E'\\\\') LIMIT $4`);
-    expect(out.params.map((x) => [x.slot, x.transform])).toEqual([[3, null], [1, null], [1, 'like-contains'], [0, 'plus-one']]);
+    expect(out.text).toBe(
+      `SELECT * FROM "T" WHERE ("a" = $1::uuid) OR ("b" = $2) OR ("c" IS DISTINCT FROM $1::uuid) OR ("d" ILIKE $3 ESCAPE E'\\\\') LIMIT $4`,
+    );
+    expect(out.params.map((x) => [x.slot, x.transform])).toEqual([
+      [3, null],
+      [1, null],
+      [1, 'like-contains'],
+      [0, 'plus-one'],
+    ]);
   });
 
   it('string literals for DDL double quotes and make backslashes explicit', () => {
@@ -54,21 +81,39 @@ describe('serialize', () => {
 describe('param binding', () => {
   it('escapes LIKE metacharacters in the value and wraps it per operator', () => {
     expect(escapeLike('100%_\\x')).toBe('100\\%\\_\\\\x');
-    const bind = binder([p(0, { transform: 'like-contains' }), p(0, { transform: 'like-prefix' }), p(0, { transform: 'like-suffix' }), p(0, { transform: 'like-exact' })]);
+    const bind = binder([
+      p(0, { transform: 'like-contains' }),
+      p(0, { transform: 'like-prefix' }),
+      p(0, { transform: 'like-suffix' }),
+      p(0, { transform: 'like-exact' }),
+    ]);
     expect(bind(['a%_'])).toEqual(['%a\\%\\_%', 'a\\%\\_%', '%a\\%\\_', 'a\\%\\_']);
   });
 
   it('encodes values for their casts: timestamps, bigints, json, arrays; reads paths; keeps null', () => {
     const t = (name: SqlScalarType, array = false) => ({ kind: 'type' as const, name, array });
     const bind = binder([
-      p(0, { type: t('timestamp') }), p(1, { type: t('bigint') }), p(2, { type: t('json') }), p(3, { type: t('text', true) }),
-      p(4, { type: t('bigint', true) }), p(5, { type: t('int'), path: [0, 'n'] }), p(6, { type: t('text') }), p(7, { type: t('jsonDocument'), transform: 'json-rows' }),
+      p(0, { type: t('timestamp') }),
+      p(1, { type: t('bigint') }),
+      p(2, { type: t('json') }),
+      p(3, { type: t('text', true) }),
+      p(4, { type: t('bigint', true) }),
+      p(5, { type: t('int'), path: [0, 'n'] }),
+      p(6, { type: t('text') }),
+      p(7, { type: t('jsonDocument'), transform: 'json-rows' }),
       p(3, { type: t('text', true), path: [9] }),
     ]);
     const d = new Date('2024-01-02T03:04:05.678Z');
     expect(bind([d, 2n ** 62n, 'str', ['a"b', 'c\\d', null, '', 'NULL', '{x,y}'], [1n, -2n], [{ n: 7 }], null, [{ a: 1n, d }]])).toEqual([
-      '2024-01-02T03:04:05.678Z', String(2n ** 62n), '"str"', '{"a\\"b","c\\\\d",NULL,"","NULL","{x,y}"}', '{"1","-2"}', 7, null,
-      JSON.stringify([{ a: '1', d: '2024-01-02T03:04:05.678Z' }]), null,
+      '2024-01-02T03:04:05.678Z',
+      String(2n ** 62n),
+      '"str"',
+      '{"a\\"b","c\\\\d",NULL,"","NULL","{x,y}"}',
+      '{"1","-2"}',
+      7,
+      null,
+      JSON.stringify([{ a: '1', d: '2024-01-02T03:04:05.678Z' }]),
+      null,
     ]);
   });
 
@@ -92,17 +137,21 @@ describe('result parsers', () => {
 });
 
 describe('DDL', () => {
-  const M = model('M', {
-    id: f.uuid().key(),
-    s: f.string({ maxLength: 12 }).unique(),
-    t: f.text().nullable(),
-    e: f.enum(['a', "it's", 'back\\slash']),
-    l: f.list(f.enum(['x', 'y'])),
-    n: f.list(f.int()),
-    ts: f.timestamp(),
-    j: f.json().nullable(),
-    fk: f.uuid(),
-  }, { indexes: [index('fk', 'ts')], uniques: [unique('fk', 's').named('custom_name')] });
+  const M = model(
+    'M',
+    {
+      id: f.uuid().key(),
+      s: f.string({ maxLength: 12 }).unique(),
+      t: f.text().nullable(),
+      e: f.enum(['a', "it's", 'back\\slash']),
+      l: f.list(f.enum(['x', 'y'])),
+      n: f.list(f.int()),
+      ts: f.timestamp(),
+      j: f.json().nullable(),
+      fk: f.uuid(),
+    },
+    { indexes: [index('fk', 'ts')], uniques: [unique('fk', 's').named('custom_name')] },
+  );
   const schema = defineSchema({ m: M }, { relations: { m: { children: hasMany('m', 'fk'), parent: belongsTo('m', 'fk') } } });
 
   it('maps field kinds to column types, text-like ones in the C collation', () => {
@@ -120,22 +169,24 @@ describe('DDL', () => {
 
   it('renders CREATE TABLE with named key and unique constraints, indexes and one foreign key per pair', () => {
     const m = schema.def.models.m;
-    expect(createTableSql(m)).toBe([
-      'CREATE TABLE "M" (',
-      '  "id" uuid NOT NULL,',
-      '  "s" varchar(12) COLLATE "C" NOT NULL,',
-      '  "t" text COLLATE "C",',
-      `  "e" text COLLATE "C" NOT NULL CONSTRAINT "M_e_check" CHECK ("e" IN ('a', 'it''s', E'back\\\\slash')),`,
-      `  "l" text[] COLLATE "C" NOT NULL CONSTRAINT "M_l_check" CHECK ("l" <@ ARRAY['x', 'y']::text[]),`,
-      '  "n" integer[] NOT NULL,',
-      '  "ts" timestamptz(3) NOT NULL,',
-      '  "j" jsonb,',
-      '  "fk" uuid NOT NULL,',
-      '  CONSTRAINT "M_pkey" PRIMARY KEY ("id"),',
-      '  CONSTRAINT "M_s_key" UNIQUE ("s"),',
-      '  CONSTRAINT "custom_name" UNIQUE ("fk", "s")',
-      ')',
-    ].join('\n'));
+    expect(createTableSql(m)).toBe(
+      [
+        'CREATE TABLE "M" (',
+        '  "id" uuid NOT NULL,',
+        '  "s" varchar(12) COLLATE "C" NOT NULL,',
+        '  "t" text COLLATE "C",',
+        `  "e" text COLLATE "C" NOT NULL CONSTRAINT "M_e_check" CHECK ("e" IN ('a', 'it''s', E'back\\\\slash')),`,
+        `  "l" text[] COLLATE "C" NOT NULL CONSTRAINT "M_l_check" CHECK ("l" <@ ARRAY['x', 'y']::text[]),`,
+        '  "n" integer[] NOT NULL,',
+        '  "ts" timestamptz(3) NOT NULL,',
+        '  "j" jsonb,',
+        '  "fk" uuid NOT NULL,',
+        '  CONSTRAINT "M_pkey" PRIMARY KEY ("id"),',
+        '  CONSTRAINT "M_s_key" UNIQUE ("s"),',
+        '  CONSTRAINT "custom_name" UNIQUE ("fk", "s")',
+        ')',
+      ].join('\n'),
+    );
     expect(createIndexSql(m, m.indexes[0], { ifNotExists: true })).toBe('CREATE INDEX IF NOT EXISTS "M_fk_ts_idx" ON "M" ("fk", "ts")');
     expect(foreignKeys(schema.def)).toEqual([{ name: 'M_fk_fkey', table: 'M', column: 'fk', refTable: 'M', refColumn: 'id', onDelete: 'restrict' }]);
     expect(schemaDdl(schema.def).at(-1)).toBe('ALTER TABLE "M" ADD CONSTRAINT "M_fk_fkey" FOREIGN KEY ("fk") REFERENCES "M" ("id")');
@@ -145,12 +196,15 @@ describe('DDL', () => {
     const P = model('P', { id: f.uuid().key() });
     const C = model('C', { id: f.uuid().key(), p: f.uuid(), q: f.uuid().nullable(), r: f.uuid() });
     const J = model('J', { a: f.uuid(), b: f.uuid() }, { key: ['a', 'b'] });
-    const s = defineSchema({ p: P, c: C, j: J }, {
-      relations: {
-        c: { pp: belongsTo('p', 'p', { onDelete: 'cascade' }), qq: belongsTo('p', 'q', { onDelete: 'setNull' }), rr: belongsTo('p', 'r') },
-        p: { cs: hasMany('c', 'r'), peers: manyToMany('c', { through: 'j', from: 'a', to: 'b' }) },
+    const s = defineSchema(
+      { p: P, c: C, j: J },
+      {
+        relations: {
+          c: { pp: belongsTo('p', 'p', { onDelete: 'cascade' }), qq: belongsTo('p', 'q', { onDelete: 'setNull' }), rr: belongsTo('p', 'r') },
+          p: { cs: hasMany('c', 'r'), peers: manyToMany('c', { through: 'j', from: 'a', to: 'b' }) },
+        },
       },
-    });
+    );
     expect(foreignKeys(s.def).map(addForeignKeySql).sort()).toEqual([
       'ALTER TABLE "C" ADD CONSTRAINT "C_p_fkey" FOREIGN KEY ("p") REFERENCES "P" ("id") ON DELETE CASCADE',
       'ALTER TABLE "C" ADD CONSTRAINT "C_q_fkey" FOREIGN KEY ("q") REFERENCES "P" ("id") ON DELETE SET NULL',
@@ -160,6 +214,8 @@ describe('DDL', () => {
     ]);
     // The join model is keyed (a, b): the Query by `a` uses the key; no extra index is needed.
     expect(s.def.models.j.indexes).toEqual([]);
-    expect(() => defineSchema({ p: P, c: C }, { relations: { c: { pp: belongsTo('p', 'p', { onDelete: 'setNull' }) } } })).toThrow(/needs a nullable foreign key/);
+    expect(() => defineSchema({ p: P, c: C }, { relations: { c: { pp: belongsTo('p', 'p', { onDelete: 'setNull' }) } } })).toThrow(
+      /needs a nullable foreign key/,
+    );
   });
 });

@@ -28,7 +28,12 @@ export function formatGithub(r: LintResult, base = process.env.GITHUB_WORKSPACE 
     const message = `${subject ? `${subject}: ` : ''}${f.message}${f.fix ? `\nfix: ${f.fix}` : ''}`;
     out.push(`::${level} file=${prop(path(f.file))},line=${f.line},col=${f.col},title=${prop(title)}::${data(message)}`);
   }
-  for (const m of r.missingIndexes) out.push(`::notice title=${prop('quern: missing index')}::${data(`${indexText(m)} fixes ${m.queries} ${m.queries === 1 ? 'query' : 'queries'} (${m.targets.join(', ')})`)}`);
-  out.push(`quern lint: ${r.errorCount} error(s), ${r.warningCount} warning(s), ${r.suppressed.length} suppressed, in ${r.sites} query sites (${r.targets.join(', ')})`);
+  for (const m of r.missingIndexes)
+    out.push(
+      `::notice title=${prop('quern: missing index')}::${data(`${indexText(m)} fixes ${m.queries} ${m.queries === 1 ? 'query' : 'queries'} (${m.targets.join(', ')})`)}`,
+    );
+  out.push(
+    `quern lint: ${r.errorCount} error(s), ${r.warningCount} warning(s), ${r.suppressed.length} suppressed, in ${r.sites} query sites (${r.targets.join(', ')})`,
+  );
   return out.join('\n') + '\n';
 }

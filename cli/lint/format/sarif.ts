@@ -45,7 +45,10 @@ function messageText(f: Finding): string {
 
 function fingerprint(f: Finding): string {
   // Stable across unrelated edits: no line number, so moving code does not reopen alerts.
-  return createHash('sha256').update([f.file, f.code, f.target ?? '', f.model ?? '', f.method ?? '', f.message].join('\u0000')).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update([f.file, f.code, f.target ?? '', f.model ?? '', f.method ?? '', f.message].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Code scanning resolves artifact URIs from the repository root: the nearest folder holding .git, else the project root. */
@@ -78,12 +81,14 @@ export function formatSarif(r: LintResult, version: string, base = sourceRoot(r.
       ...(ruleIndex >= 0 ? { ruleIndex } : {}),
       level: f.severity,
       message: { text: messageText(f) },
-      locations: [{
-        physicalLocation: {
-          artifactLocation: artifact(f.file),
-          region: { startLine: f.line, startColumn: f.col },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: artifact(f.file),
+            region: { startLine: f.line, startColumn: f.col },
+          },
         },
-      }],
+      ],
       partialFingerprints: { 'quernFinding/v1': fingerprint(f) },
       properties: {
         ...(f.target ? { target: f.target } : {}),
@@ -100,12 +105,14 @@ export function formatSarif(r: LintResult, version: string, base = sourceRoot(r.
   const log: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'quern', semanticVersion: version, rules } },
-      originalUriBaseIds: { '%SRCROOT%': { uri: rootUri } },
-      columnKind: 'utf16CodeUnits',
-      results: [...r.findings.map((f) => result(f)), ...r.suppressed.map((f) => result(f, f))],
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'quern', semanticVersion: version, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: rootUri } },
+        columnKind: 'utf16CodeUnits',
+        results: [...r.findings.map((f) => result(f)), ...r.suppressed.map((f) => result(f, f))],
+      },
+    ],
   };
   return JSON.stringify(log, null, 2) + '\n';
 }

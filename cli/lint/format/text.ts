@@ -24,7 +24,7 @@ export function coloursFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function what(f: Finding): string {
-  const subject = f.model && f.method ? `${f.model}.${f.method}` : f.method ? `db.${f.method}` : f.model ?? '';
+  const subject = f.model && f.method ? `${f.model}.${f.method}` : f.method ? `db.${f.method}` : (f.model ?? '');
   return [subject, f.target ? `on ${f.target}` : ''].filter(Boolean).join(' ');
 }
 
@@ -43,14 +43,19 @@ export function formatText(r: LintResult, c: Colours): string {
     for (const f of list) {
       const sev = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');
       const subject = what(f);
-      out.push(`  ${`${f.line}:${f.col}`.padEnd(posWidth)}  ${sev}  ${f.code.padEnd(codeWidth)}  ${subject ? `${c.bold(subject)}: ` : ''}${f.message}${f.source === 'recorded' ? c.dim(' (recorded shape)') : ''}`);
+      out.push(
+        `  ${`${f.line}:${f.col}`.padEnd(posWidth)}  ${sev}  ${f.code.padEnd(codeWidth)}  ${subject ? `${c.bold(subject)}: ` : ''}${f.message}${f.source === 'recorded' ? c.dim(' (recorded shape)') : ''}`,
+      );
       if (f.fix) out.push(`  ${' '.repeat(posWidth)}  ${' '.repeat(7)}  ${' '.repeat(codeWidth)}  ${c.dim(`fix: ${f.fix}`)}`);
     }
     out.push('');
   }
   if (r.missingIndexes.length) {
     out.push(c.bold('Indexes that would fix errors:'));
-    for (const m of r.missingIndexes) out.push(`  ${indexText(m)} fixes ${plural(m.queries, 'query').replace('querys', 'queries')}${m.targets.length ? c.dim(` (${m.targets.join(', ')})`) : ''}`);
+    for (const m of r.missingIndexes)
+      out.push(
+        `  ${indexText(m)} fixes ${plural(m.queries, 'query').replace('querys', 'queries')}${m.targets.length ? c.dim(` (${m.targets.join(', ')})`) : ''}`,
+      );
     out.push('');
   }
   const scope = `${plural(r.sites, 'query site')} in ${plural(r.files, 'file')}, targets: ${r.targets.join(', ')}`;

@@ -14,8 +14,11 @@ export const DEFAULT_MAX_FANOUT = 1_000;
 export function checkFanout(x: RunCtx, model: string, requests: number, what: string): void {
   const max = x.maxFanout ?? DEFAULT_MAX_FANOUT;
   if (requests <= max) return;
-  throw new CapabilityError('fanout', 'dynamodb',
+  throw new CapabilityError(
+    'fanout',
+    'dynamodb',
     `${what} would send ${requests} requests; the fan-out bound is ${max} per query step, so nothing was sent`,
     `narrow the list (at most ${max} requests), add an index whose partition the filter fixes by equality, or raise the bound: createClient({ ..., maxFanout: ${requests} })`,
-    x.schema.models[model]?.name ?? model);
+    x.schema.models[model]?.name ?? model,
+  );
 }

@@ -24,13 +24,21 @@ const reported = new Set<string>();
 
 export function runCtx(core: KvDriverCore, ctx: ExecContext, params: readonly unknown[], concurrency: number, atomicLimit: number): RunCtx {
   return {
-    core, schema: ctx.schema, params, log: ctx.log, concurrency, maxFanout: ctx.maxFanout, atomicLimit,
-    warn: ctx.warn ?? ((d) => {
-      const k = `${d.code}|${d.model}|${d.message}`;
-      if (reported.has(k)) return;
-      reported.add(k);
-      process.emitWarning(`[quern ${d.code}] ${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`);
-    }),
+    core,
+    schema: ctx.schema,
+    params,
+    log: ctx.log,
+    concurrency,
+    maxFanout: ctx.maxFanout,
+    atomicLimit,
+    warn:
+      ctx.warn ??
+      ((d) => {
+        const k = `${d.code}|${d.model}|${d.message}`;
+        if (reported.has(k)) return;
+        reported.add(k);
+        process.emitWarning(`[quern ${d.code}] ${d.message}${d.fix ? ` (fix: ${d.fix})` : ''}`);
+      }),
   };
 }
 
@@ -47,11 +55,16 @@ export function resolver(x: RunCtx, scope: Scope = {}): Resolve {
   return (ref) => {
     if (scope.override?.has(ref)) return scope.override.get(ref);
     switch (ref.from) {
-      case 'param': return x.params[ref.slot];
-      case 'lookup': return scope.lookup ? scope.lookup[ref.attr] : undefined;
-      case 'item': return scope.item ? scope.item[ref.field] : undefined;
-      case 'parent': return undefined;
-      case 'const': return ref.value;
+      case 'param':
+        return x.params[ref.slot];
+      case 'lookup':
+        return scope.lookup ? scope.lookup[ref.attr] : undefined;
+      case 'item':
+        return scope.item ? scope.item[ref.field] : undefined;
+      case 'parent':
+        return undefined;
+      case 'const':
+        return ref.value;
       default: {
         const never: never = ref;
         throw new Error(`unhandled value reference ${JSON.stringify(never)}`);
@@ -75,14 +88,18 @@ export function expandKeys(parts: readonly KvKeyPart[], resolve: Resolve): KeyVa
   }
   const seen = new Set<string>();
   return keys.filter((k) => {
-    const s = keyString(k, parts.map((p) => p.attr));
+    const s = keyString(
+      k,
+      parts.map((p) => p.attr),
+    );
     if (seen.has(s)) return false;
     seen.add(s);
     return true;
   });
 }
 
-const norm = (v: unknown) => (v instanceof Date ? `d:${v.toISOString()}` : typeof v === 'bigint' ? `n:${v}` : typeof v === 'number' ? `n:${v}` : `s:${String(v)}`);
+const norm = (v: unknown) =>
+  v instanceof Date ? `d:${v.toISOString()}` : typeof v === 'bigint' ? `n:${v}` : typeof v === 'number' ? `n:${v}` : `s:${String(v)}`;
 
 /** Identity of an item by some of its attributes (for dedup and merge maps). */
 export function keyString(row: Row, attrs: readonly string[]): string {

@@ -53,7 +53,14 @@ export interface KvPage {
 /** One item of a TransactWriteItems (or a single conditional write). */
 export type KvWriteItem =
   | { readonly kind: 'Put'; readonly model: string; readonly item: Row; readonly condition: KvCondition | null; readonly resolve: Resolve }
-  | { readonly kind: 'Update'; readonly model: string; readonly key: KeyValues; readonly updates: readonly KvUpdate[]; readonly condition: KvCondition | null; readonly resolve: Resolve }
+  | {
+      readonly kind: 'Update';
+      readonly model: string;
+      readonly key: KeyValues;
+      readonly updates: readonly KvUpdate[];
+      readonly condition: KvCondition | null;
+      readonly resolve: Resolve;
+    }
   | { readonly kind: 'Delete'; readonly model: string; readonly key: KeyValues; readonly condition: KvCondition | null; readonly resolve: Resolve }
   /** Claim a unique constraint's values for the row with `key` (fails if another row holds them). */
   | { readonly kind: 'PutUnique'; readonly model: string; readonly constraint: string; readonly values: readonly unknown[]; readonly key: KeyValues }
@@ -100,17 +107,27 @@ export interface KvDriverCore {
 /** A single conditional write failed; `item` is the current item (null when absent). */
 export class KvConditionFailed extends Error {
   override name = 'KvConditionFailed';
-  constructor(readonly item: Row | null, cause?: unknown) {
+  constructor(
+    readonly item: Row | null,
+    cause?: unknown,
+  ) {
     super('conditional check failed', { cause });
   }
 }
 
 /** One entry per transaction item; null where that item did not cause the cancellation. */
-export interface KvCancelReason { readonly code: string; readonly message?: string; readonly item?: Row | null }
+export interface KvCancelReason {
+  readonly code: string;
+  readonly message?: string;
+  readonly item?: Row | null;
+}
 
 export class KvTransactionCancelled extends Error {
   override name = 'KvTransactionCancelled';
-  constructor(readonly reasons: readonly (KvCancelReason | null)[], cause?: unknown) {
+  constructor(
+    readonly reasons: readonly (KvCancelReason | null)[],
+    cause?: unknown,
+  ) {
     super(`transaction cancelled: ${reasons.map((r) => r?.code ?? 'None').join(', ')}`, { cause });
   }
 }

@@ -23,12 +23,19 @@ export interface CounterDelta {
 export const rowTargetOf = (modelName: string, key: string) => `R|${modelName}|${key}`;
 
 /** What a child write keeps on its parent item: a counter cache's field, or a reference guard's count. */
-interface Tracked { readonly parent: string; readonly foreignKey: string; readonly attr: string }
+interface Tracked {
+  readonly parent: string;
+  readonly foreignKey: string;
+  readonly attr: string;
+}
 
 /** The counters (counter caches and reference guards) a child row going from `before` to `after` moves (null: absent). */
 export function counterDeltas(x: RunCtx, child: string, before: Row | null, after: Row | null): CounterDelta[] {
   const out: CounterDelta[] = [];
-  const tracked: Tracked[] = [...countersOf(x.schema, child).map((c) => ({ parent: c.parent, foreignKey: c.foreignKey, attr: c.field })), ...guardsOf(x.schema, child)];
+  const tracked: Tracked[] = [
+    ...countersOf(x.schema, child).map((c) => ({ parent: c.parent, foreignKey: c.foreignKey, attr: c.field })),
+    ...guardsOf(x.schema, child),
+  ];
   for (const c of tracked) {
     const parent = x.schema.models[c.parent];
     const k = parent.key[0];

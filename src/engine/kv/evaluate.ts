@@ -36,7 +36,8 @@ export function compareValues(a: unknown, b: unknown): number {
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (typeof a === 'bigint' || typeof b === 'bigint') return (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && a == b;
+  if (typeof a === 'bigint' || typeof b === 'bigint')
+    return (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') && a == b;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const ka = Object.keys(a);
@@ -48,8 +49,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /** `model` makes decimal equality numeric ('10.5' = '10.50'), as the driver's expressions do. */
 export function evaluate(c: KvCondition, row: Row, resolve: Resolve, model?: ModelDef): boolean {
-  const same = (attr: string, a: unknown, b: unknown) => (model?.fields[attr]?.kind === 'decimal' && typeof a === 'string' && typeof b === 'string'
-    ? minimalDecimal(a) === minimalDecimal(b) : deepEqual(a, b));
+  const same = (attr: string, a: unknown, b: unknown) =>
+    model?.fields[attr]?.kind === 'decimal' && typeof a === 'string' && typeof b === 'string' ? minimalDecimal(a) === minimalDecimal(b) : deepEqual(a, b);
   switch (c.kind) {
     case 'and':
       return c.items.every((i) => evaluate(i, row, resolve, model));

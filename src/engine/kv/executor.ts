@@ -19,7 +19,19 @@ import { readCollection, runCounts, runIncludes } from './include.js';
 import { checkFoldSize, distinctRows, foldGroups } from './fold.js';
 import { termName } from '../../query/aggregate.js';
 import { boundaryAttrs, boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
-import { batchUnits, guardUnit, runCreate, transactionSize, transactUnits, UnitFailure, runDeleteOne, runMany, runUpdateOne, runUpsert, type Unit } from './write.js';
+import {
+  batchUnits,
+  guardUnit,
+  runCreate,
+  transactionSize,
+  transactUnits,
+  UnitFailure,
+  runDeleteOne,
+  runMany,
+  runUpdateOne,
+  runUpsert,
+  type Unit,
+} from './write.js';
 
 export interface KvExecutorOptions {
   /** Requests in flight at most for one query (includes, key chunks, partitions). Default 8. */
@@ -40,7 +52,11 @@ function astOf(plan: Plan): QueryAst {
 export class KvExecutor implements Executor {
   private readonly concurrency: number;
   private readonly atomicLimit: number;
-  constructor(private readonly core: KvDriverCore, caps: Capabilities, opts: KvExecutorOptions = {}) {
+  constructor(
+    private readonly core: KvDriverCore,
+    caps: Capabilities,
+    opts: KvExecutorOptions = {},
+  ) {
     this.concurrency = opts.concurrency ?? 8;
     this.atomicLimit = atomicLimit(caps);
   }
@@ -149,7 +165,7 @@ export class KvExecutor implements Executor {
     const hasCursor = ast.cursor !== null;
     const reads = q.plan.operations.filter(isRootRead) as KvReadOperation[];
     const bs = branches(reads);
-    const single = bs.length === 1 && (bs[0].op.kind === 'Query' || bs[0].op.kind === 'Scan') ? bs[0].op as KvQuery | KvScan : null;
+    const single = bs.length === 1 && (bs[0].op.kind === 'Query' || bs[0].op.kind === 'Scan') ? (bs[0].op as KvQuery | KvScan) : null;
     let items: Row[];
     let more: boolean;
     let boundary: (r: Row) => Record<string, unknown>;
@@ -223,14 +239,18 @@ export class KvExecutor implements Executor {
     for (const { u, i } of all) {
       for (const t of u.targets) {
         const prev = seen.get(t);
-        if (prev !== undefined && prev !== i) throw new BatchError(i, `it writes the same item as batch item ${prev} (${t}); DynamoDB cannot write one item twice in a transaction`);
+        if (prev !== undefined && prev !== i)
+          throw new BatchError(i, `it writes the same item as batch item ${prev} (${t}); DynamoDB cannot write one item twice in a transaction`);
         seen.set(t, i);
       }
     }
     if (total > 0) {
       const x = runCtx(this.core, this.kvCtx(ctx), [], this.concurrency, this.atomicLimit);
       try {
-        await transactUnits(x, all.map(({ u }) => u));
+        await transactUnits(
+          x,
+          all.map(({ u }) => u),
+        );
       } catch (e) {
         if (!(e instanceof UnitFailure)) throw e;
         throw new BatchError(all[e.index].i, `${e.error.name}: ${e.error.message}`, e.error);
@@ -243,4 +263,3 @@ export class KvExecutor implements Executor {
     throw CapabilityError.of([interactiveTransactionDiagnostic('dynamodb')]);
   }
 }
-

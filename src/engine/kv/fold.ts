@@ -21,9 +21,13 @@ import { compareValues, evaluate } from './evaluate.js';
 /** Refuses a fold beyond the bound, before holding more rows in memory. */
 export function checkFoldSize(model: ModelDef, items: number, what: string): void {
   if (items <= MAX_FOLD_ITEMS) return;
-  const d = diag('fold-too-large', 'dynamodb', model.name,
+  const d = diag(
+    'fold-too-large',
+    'dynamodb',
+    model.name,
     `${what} on DynamoDB folds its rows in the engine; this one matched ${items} items (more than ${MAX_FOLD_ITEMS})`,
-    'narrow the where (a sort-key range on the pinned partition), or keep the figure on write (a counter cache or a running total field)');
+    'narrow the where (a sort-key range on the pinned partition), or keep the figure on write (a counter cache or a running total field)',
+  );
   throw new CapabilityError(d.code, d.driver, d.message, d.fix, d.model);
 }
 
@@ -51,7 +55,13 @@ export function distinctRows(model: ModelDef, rows: Row[], fields: readonly stri
   });
 }
 
-interface Acc { n: number; count: number; sum: number | bigint | null; min: unknown; max: unknown }
+interface Acc {
+  n: number;
+  count: number;
+  sum: number | bigint | null;
+  min: unknown;
+  max: unknown;
+}
 
 function fold(model: ModelDef, t: AggTerm, rows: Row[]): unknown {
   if (t.field === null) return rows.length;
@@ -71,11 +81,16 @@ function fold(model: ModelDef, t: AggTerm, rows: Row[]): unknown {
     }
   }
   switch (t.fn) {
-    case 'count': return acc.count;
-    case 'sum': return acc.sum;
-    case 'avg': return acc.count === 0 ? null : Number(acc.sum) / acc.count;
-    case 'min': return acc.min;
-    case 'max': return acc.max;
+    case 'count':
+      return acc.count;
+    case 'sum':
+      return acc.sum;
+    case 'avg':
+      return acc.count === 0 ? null : Number(acc.sum) / acc.count;
+    case 'min':
+      return acc.min;
+    case 'max':
+      return acc.max;
     default: {
       const never: never = t.fn;
       throw new Error(`unhandled aggregate ${String(never)}`);
@@ -88,8 +103,10 @@ export function orderRows(rows: Row[], terms: readonly OrderTerm[]): Row[] {
   if (terms.length === 0) return rows;
   return [...rows].sort((a, b) => {
     for (const t of terms) {
-      const x = a[t.field], y = b[t.field];
-      const xn = x === null || x === undefined, yn = y === null || y === undefined;
+      const x = a[t.field],
+        y = b[t.field];
+      const xn = x === null || x === undefined,
+        yn = y === null || y === undefined;
       let c = xn && yn ? 0 : xn ? 1 : yn ? -1 : typeof x === 'boolean' && typeof y === 'boolean' ? Number(x) - Number(y) : compareValues(x, y);
       if (Number.isNaN(c)) c = 0;
       if (c !== 0) return t.direction === 'asc' ? c : -c;

@@ -50,7 +50,7 @@ export async function runCounts(x: RunCtx, ops: readonly Operation[], parents: R
     const byParent = new Map(perParent);
     for (const p of parents) {
       const v = p[step.parentField];
-      (p._count as Row)[step.relation] = usableKeyValue(v) ? byParent.get(keyString({ v }, ['v'])) ?? 0 : 0;
+      (p._count as Row)[step.relation] = usableKeyValue(v) ? (byParent.get(keyString({ v }, ['v'])) ?? 0) : 0;
     }
   }
 }
@@ -92,25 +92,32 @@ export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: R
     const pre = served.get(op);
     if (pre) {
       // Served by the item-collection read: one parent, its children already here.
-      for (const p of parents) p[step.relation] = step.cardinality === 'one' ? pre[0] ?? null : [...pre];
+      for (const p of parents) p[step.relation] = step.cardinality === 'one' ? (pre[0] ?? null) : [...pre];
       levels.set(step.path.join('.'), pre);
       continue;
     }
     const values = distinct(parents.map((p) => p[step.parentField]));
     if (op.kind === 'BatchGetItem') {
       const target = x.schema.models[op.model];
-      const rows = values.length ? await batchGet(x, op.model, values.map((v) => ({ [step.childField]: v })), `include ${step.path.join('.')}`) : [];
+      const rows = values.length
+        ? await batchGet(
+            x,
+            op.model,
+            values.map((v) => ({ [step.childField]: v })),
+            `include ${step.path.join('.')}`,
+          )
+        : [];
       const byKey = new Map(rows.map((r) => [keyString(r, target.key), r]));
       for (const p of parents) {
         const v = p[step.parentField];
-        const child = usableKeyValue(v) ? byKey.get(keyString({ [step.childField]: v }, [step.childField])) ?? null : null;
+        const child = usableKeyValue(v) ? (byKey.get(keyString({ [step.childField]: v }, [step.childField])) ?? null) : null;
         p[step.relation] = child;
       }
       children.push(...byKey.values());
     } else {
       checkFanout(x, op.model, values.length, `include ${step.path.join('.')} (one Query per parent)`);
       const perParent = await mapLimit(values, x.concurrency, async (v) => {
-        const limit = op.limit ? resolver(x)(op.limit) as number : null;
+        const limit = op.limit ? (resolver(x)(op.limit) as number) : null;
         if (limit === 0) return [v, []] as const;
         const res = await queryOne(x, op, v, { need: limit }, { override: new Map<KvValue, unknown>() });
         return [v, res.rows] as const;
@@ -118,9 +125,9 @@ export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: R
       const byParent = new Map(perParent.map(([v, rows]) => [keyString({ v }, ['v']), rows]));
       for (const p of parents) {
         const v = p[step.parentField];
-        const rows = usableKeyValue(v) ? byParent.get(keyString({ v }, ['v'])) ?? [] : [];
+        const rows = usableKeyValue(v) ? (byParent.get(keyString({ v }, ['v'])) ?? []) : [];
         // Each parent gets its own array: the same child never appears under two parents here.
-        p[step.relation] = step.cardinality === 'one' ? rows[0] ?? null : [...rows];
+        p[step.relation] = step.cardinality === 'one' ? (rows[0] ?? null) : [...rows];
         children.push(...rows);
       }
     }
@@ -132,7 +139,7 @@ export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: R
 async function readLinks(x: RunCtx, op: KvQuery & { step: { role: 'include' } }, parents: Row[], filteredTargets: boolean): Promise<Map<Row, Row[]>> {
   const step = op.step;
   // With a where on the targets, the limit counts matching targets, so every link is read.
-  const limit = op.limit && !filteredTargets ? resolver(x)(op.limit) as number : null;
+  const limit = op.limit && !filteredTargets ? (resolver(x)(op.limit) as number) : null;
   const values = distinct(parents.map((p) => p[step.parentField]));
   checkFanout(x, op.model, values.length, `include ${step.path.join('.')} (one Query per parent)`);
   const perParent = await mapLimit(values, x.concurrency, async (v) => {
@@ -144,7 +151,7 @@ async function readLinks(x: RunCtx, op: KvQuery & { step: { role: 'include' } },
   const out = new Map<Row, Row[]>();
   for (const p of parents) {
     const v = p[step.parentField];
-    out.set(p, usableKeyValue(v) ? byValue.get(keyString({ v }, ['v'])) ?? [] : []);
+    out.set(p, usableKeyValue(v) ? (byValue.get(keyString({ v }, ['v'])) ?? []) : []);
   }
   return out;
 }
@@ -154,11 +161,18 @@ async function attachTargets(x: RunCtx, op: KvBatchGetItem & { step: { role: 'in
   const step = op.step;
   const target = x.schema.models[op.model];
   const values = distinct([...links.values()].flat().map((l) => l[step.parentField]));
-  const rows = values.length ? await batchGet(x, op.model, values.map((v) => ({ [step.childField]: v })), `include ${step.path.join('.')}`) : [];
+  const rows = values.length
+    ? await batchGet(
+        x,
+        op.model,
+        values.map((v) => ({ [step.childField]: v })),
+        `include ${step.path.join('.')}`,
+      )
+    : [];
   const r = resolver(x);
   const kept = op.filter ? rows.filter((row) => evaluate(op.filter!, row, r, target)) : rows;
   const byKey = new Map(kept.map((row) => [keyString({ v: row[step.childField] }, ['v']), row]));
-  const limit = linkOp.limit ? r(linkOp.limit) as number : null;
+  const limit = linkOp.limit ? (r(linkOp.limit) as number) : null;
   const children: Row[] = [];
   for (const [parent, ls] of links) {
     const mine: Row[] = [];

@@ -28,7 +28,7 @@ export function rangeChecks(model: ModelDef, updates: readonly KvUpdate[], resol
     if (kind !== 'int' && kind !== 'bigint') continue;
     const v = resolve(u.value) as number | bigint;
     const { min, max } = INTEGER_BOUNDS[kind];
-    const delta = kind === 'bigint' ? (u.negate ? -BigInt(v) : BigInt(v)) : (u.negate ? -Number(v) : Number(v));
+    const delta = kind === 'bigint' ? (u.negate ? -BigInt(v) : BigInt(v)) : u.negate ? -Number(v) : Number(v);
     if (delta === 0 || delta === 0n) continue;
     out.push({ attr: u.attr, delta, min, max });
   }
@@ -61,7 +61,11 @@ export function rangeViolation(model: ModelDef, checks: readonly RangeCheck[], r
     const next = typeof c.delta === 'bigint' ? BigInt(cur as bigint) + c.delta : Number(cur) + c.delta;
     if (next > c.max || next < c.min) {
       const kind = typeof c.delta === 'bigint' ? 'bigint' : 'integer';
-      return new OutOfRangeError(model.name, c.attr, `${kind} out of range: ${String(cur)} + (${String(c.delta)}) is outside ${String(c.min)}..${String(c.max)}; nothing was written`);
+      return new OutOfRangeError(
+        model.name,
+        c.attr,
+        `${kind} out of range: ${String(cur)} + (${String(c.delta)}) is outside ${String(c.min)}..${String(c.max)}; nothing was written`,
+      );
     }
   }
   return null;

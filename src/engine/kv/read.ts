@@ -67,7 +67,11 @@ async function batchGetItem(x: RunCtx, op: KvBatchGetItem, scope: Scope): Promis
 const MAX_REQUEST_LIMIT = 10_000;
 
 /** Reads pages until `need` matches are collected or the data ends. */
-async function collect(fetch: (startKey: KeyValues | null, pageSize: number | undefined) => Promise<KvPage>, want: Want, hasFilter: boolean): Promise<ReadResult> {
+async function collect(
+  fetch: (startKey: KeyValues | null, pageSize: number | undefined) => Promise<KvPage>,
+  want: Want,
+  hasFilter: boolean,
+): Promise<ReadResult> {
   const rows: Row[] = [];
   let start = want.startKey ?? null;
   for (;;) {
@@ -107,13 +111,27 @@ export async function queryOne(x: RunCtx, op: KvQuery, partition: unknown, want:
   override.set(op.key.partition.value, partition);
   const resolve = resolver(x, { ...scope, override });
   const post = op.postFilter;
-  return collect(async (startKey, pageSize) => {
-    const page = await x.core.query({
-      model: op.model, index: op.index, key: op.key, filter: op.filter, forward: op.direction === 'forward',
-      pageSize, startKey, select: 'items', resolve,
-    }, x.log);
-    return post ? { ...page, items: page.items.filter((r) => evaluate(post, r, resolve, x.schema.models[op.model])) } : page;
-  }, want, !!op.filter || !!post);
+  return collect(
+    async (startKey, pageSize) => {
+      const page = await x.core.query(
+        {
+          model: op.model,
+          index: op.index,
+          key: op.key,
+          filter: op.filter,
+          forward: op.direction === 'forward',
+          pageSize,
+          startKey,
+          select: 'items',
+          resolve,
+        },
+        x.log,
+      );
+      return post ? { ...page, items: page.items.filter((r) => evaluate(post, r, resolve, x.schema.models[op.model])) } : page;
+    },
+    want,
+    !!op.filter || !!post,
+  );
 }
 
 async function query(x: RunCtx, op: KvQuery, want: Want, scope: Scope): Promise<ReadResult> {
@@ -127,15 +145,25 @@ async function query(x: RunCtx, op: KvQuery, want: Want, scope: Scope): Promise<
 
 async function scan(x: RunCtx, op: KvScan, want: Want, scope: Scope): Promise<ReadResult> {
   const resolve = resolver(x, scope);
-  return collect((startKey, pageSize) => x.core.scan({ model: op.model, filter: op.filter, pageSize, startKey, select: 'items', resolve }, x.log), want, !!op.filter);
+  return collect(
+    (startKey, pageSize) => x.core.scan({ model: op.model, filter: op.filter, pageSize, startKey, select: 'items', resolve }, x.log),
+    want,
+    !!op.filter,
+  );
 }
 
 export function isRootRead(op: { kind: string; step?: { role: string } }): op is KvReadOperation {
-  return (op.kind === 'GetItem' || op.kind === 'BatchGetItem' || op.kind === 'Query' || op.kind === 'Scan') && (op.step!.role === 'root' || op.step!.role === 'lookup' || op.step!.role === 'entries');
+  return (
+    (op.kind === 'GetItem' || op.kind === 'BatchGetItem' || op.kind === 'Query' || op.kind === 'Scan') &&
+    (op.step!.role === 'root' || op.step!.role === 'lookup' || op.step!.role === 'entries')
+  );
 }
 
 /** One access path (a unique lookup plus its GetItem, or list entries plus their BatchGetItem, count as one). */
-interface Branch { readonly lookup: KvGetItem | KvQuery | null; readonly op: KvReadOperation }
+interface Branch {
+  readonly lookup: KvGetItem | KvQuery | null;
+  readonly op: KvReadOperation;
+}
 
 export function branches(ops: readonly KvReadOperation[]): Branch[] {
   const out: Branch[] = [];
@@ -169,8 +197,14 @@ async function readListed(x: RunCtx, entries: KvQuery, op: KvReadOperation, want
     const remaining = want.need === null ? ENTRY_PAGE : Math.min(Math.max(want.need - rows.length, 1), ENTRY_PAGE);
     const page = await x.core.listEntries(op.model, entries.step.field, element, start, remaining, x.log);
     if (++pages === 2) {
-      x.warn(fanoutDiagnostic('dynamodb', m.name, `${m.name}.${entries.step.field} has: more than ${ENTRY_PAGE} entries matched, read in pages of ${ENTRY_PAGE} (one Query and one BatchGetItem each)`,
-        `pass a limit of at most ${ENTRY_PAGE} (or paginate) to read one page in two requests`));
+      x.warn(
+        fanoutDiagnostic(
+          'dynamodb',
+          m.name,
+          `${m.name}.${entries.step.field} has: more than ${ENTRY_PAGE} entries matched, read in pages of ${ENTRY_PAGE} (one Query and one BatchGetItem each)`,
+          `pass a limit of at most ${ENTRY_PAGE} (or paginate) to read one page in two requests`,
+        ),
+      );
     }
     const got = page.keys.length ? await x.core.batchGet(op.model, page.keys, x.log) : [];
     const byKey = new Map(got.map((r) => [rowKey(m, r), r]));
@@ -240,7 +274,10 @@ export async function countPartition(x: RunCtx, op: KvQuery, partition: unknown)
   let n = 0;
   let start: KeyValues | null = null;
   do {
-    const page: KvPage = await x.core.query({ model: op.model, index: op.index, key: op.key, filter: op.filter, forward: true, startKey: start, select: 'count', resolve }, x.log);
+    const page: KvPage = await x.core.query(
+      { model: op.model, index: op.index, key: op.key, filter: op.filter, forward: true, startKey: start, select: 'count', resolve },
+      x.log,
+    );
     n += page.count;
     start = page.lastKey;
   } while (start);
@@ -254,19 +291,22 @@ export async function countRoot(x: RunCtx, model: ModelDef, ops: readonly KvRead
     const op = bs[0].op;
     const parts = op.kind === 'Query' ? partitions(x, op, {}) : [];
     if (op.kind === 'Query' && parts.length > 1) x.warn(partitionFanout(x, op, parts.length));
-    const counts = op.kind === 'Query'
-      ? await mapLimit(parts, x.concurrency, (p) => countPartition(x, op, p))
-      : [await (async () => {
-        const resolve = resolver(x);
-        let n = 0;
-        let start: KeyValues | null = null;
-        do {
-          const page: KvPage = await x.core.scan({ model: op.model, filter: op.filter, startKey: start, select: 'count', resolve }, x.log);
-          n += page.count;
-          start = page.lastKey;
-        } while (start);
-        return n;
-      })()];
+    const counts =
+      op.kind === 'Query'
+        ? await mapLimit(parts, x.concurrency, (p) => countPartition(x, op, p))
+        : [
+            await (async () => {
+              const resolve = resolver(x);
+              let n = 0;
+              let start: KeyValues | null = null;
+              do {
+                const page: KvPage = await x.core.scan({ model: op.model, filter: op.filter, startKey: start, select: 'count', resolve }, x.log);
+                n += page.count;
+                start = page.lastKey;
+              } while (start);
+              return n;
+            })(),
+          ];
     return counts.reduce((a, b) => a + b, 0);
   }
   return (await readRoot(x, model, ops, null)).length;
@@ -294,7 +334,8 @@ export function checkBoundary(x: RunCtx, model: ModelDef, attrs: readonly string
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ValidationError(path, 'malformed cursor');
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o);
-  if (keys.length !== attrs.length || !attrs.every((a) => keys.includes(a))) throw new ValidationError(path, 'cursor does not match this query (different key attributes)');
+  if (keys.length !== attrs.length || !attrs.every((a) => keys.includes(a)))
+    throw new ValidationError(path, 'cursor does not match this query (different key attributes)');
   const out: KeyValues = {};
   for (const a of attrs) {
     const def = model.fields[a];

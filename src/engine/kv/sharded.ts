@@ -42,9 +42,16 @@ export const shardedBoundaryAttrs = (model: ModelDef, op: KvQuery): string[] => 
 /** The key condition on the sort field, as a filter (when a cursor takes the key condition's place). */
 function sortAsCondition(attr: string, c: KvSortCondition): KvCondition {
   switch (c.op) {
-    case 'between': return { kind: 'between', attr, low: c.low, high: c.high };
-    case 'beginsWith': return { kind: 'beginsWith', attr, value: c.value };
-    case '=': case '<': case '<=': case '>': case '>=': return { kind: 'compare', attr, op: c.op, value: c.value };
+    case 'between':
+      return { kind: 'between', attr, low: c.low, high: c.high };
+    case 'beginsWith':
+      return { kind: 'beginsWith', attr, value: c.value };
+    case '=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return { kind: 'compare', attr, op: c.op, value: c.value };
     default: {
       const never: never = c;
       throw new Error(`unhandled sort condition ${JSON.stringify(never)}`);
@@ -61,7 +68,9 @@ export async function readSharded(x: RunCtx, op: KvQuery, want: Want, scope: Sco
   const boundaryRef: KvValue = { from: 'const', value: 'quern-boundary' };
   // After a boundary the key condition starts at its value (ties included, then dropped by the
   // full order); the filter's own condition on the field is then checked on the items.
-  const key = after ? { partition: op.key.partition, sort: { attr: s.field, cond: { op: forward ? '>=' as const : '<=' as const, value: boundaryRef } } } : op.key;
+  const key = after
+    ? { partition: op.key.partition, sort: { attr: s.field, cond: { op: forward ? ('>=' as const) : ('<=' as const), value: boundaryRef } } }
+    : op.key;
   const checks = [op.postFilter, after && op.key.sort ? sortAsCondition(op.key.sort.attr, op.key.sort.cond) : null].filter((c): c is KvCondition => !!c);
   const need = want.need;
   const hasFilter = !!op.filter || checks.length > 0 || !!after;
@@ -77,7 +86,10 @@ export async function readSharded(x: RunCtx, op: KvQuery, want: Want, scope: Sco
     let start: KeyValues | null = null;
     for (;;) {
       const pageSize = hasFilter || need === null ? undefined : Math.max(need + 1 - rows.length, 1);
-      const page = await x.core.query({ model: op.model, index: op.index, key, filter: op.filter, forward, pageSize, startKey: start, select: 'items', resolve }, x.log);
+      const page = await x.core.query(
+        { model: op.model, index: op.index, key, filter: op.filter, forward, pageSize, startKey: start, select: 'items', resolve },
+        x.log,
+      );
       for (const r of page.items) {
         if (after && order(r, after) <= 0) continue;
         if (checks.some((c) => !evaluate(c, r, resolve, model))) continue;

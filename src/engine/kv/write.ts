@@ -6,12 +6,43 @@
  * logical row write, plus how to read their failure) so a single call, a bulk
  * write and db.batch share one path.
  */
-import { CapabilityError, ConcurrencyError, DriverError, ForeignKeyError, NotFoundError, QuernError, UniqueConstraintError, ValidationError } from '../../errors.js';
+import {
+  CapabilityError,
+  ConcurrencyError,
+  DriverError,
+  ForeignKeyError,
+  NotFoundError,
+  QuernError,
+  UniqueConstraintError,
+  ValidationError,
+} from '../../errors.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { Operation } from '../../plan/plan.js';
 import { fanoutDiagnostic } from '../../plan/kv/plan.js';
-import type { KvCondition, KvDeleteItem, KvGetItem, KvPutItem, KvQuery, KvReadOperation, KvTransactWrite, KvUniqueRef, KvUpdate, KvUpdateItem, KvValue, KvWrite } from '../../plan/kv/ops.js';
-import { guardCounts, KvConditionFailed, KvTransactionCancelled, type KeyValues, type KvCancelReason, type KvWriteItem, type Resolve, type Row } from './core.js';
+import type {
+  KvCondition,
+  KvDeleteItem,
+  KvGetItem,
+  KvPutItem,
+  KvQuery,
+  KvReadOperation,
+  KvTransactWrite,
+  KvUniqueRef,
+  KvUpdate,
+  KvUpdateItem,
+  KvValue,
+  KvWrite,
+} from '../../plan/kv/ops.js';
+import {
+  guardCounts,
+  KvConditionFailed,
+  KvTransactionCancelled,
+  type KeyValues,
+  type KvCancelReason,
+  type KvWriteItem,
+  type Resolve,
+  type Row,
+} from './core.js';
 import { expandKeys, keyString, pickKey, resolver, rowKey, type RunCtx, type Scope } from './context.js';
 import { evaluate, deepEqual } from './evaluate.js';
 import { isRootRead, queryOne, readRoot } from './read.js';
@@ -57,7 +88,11 @@ export function uniqueValues(row: Row, fields: readonly string[]): unknown[] | n
   return vals.some((v) => v === null || v === undefined) ? null : vals;
 }
 
-const uniqueTarget = (model: ModelDef, constraint: string, values: readonly unknown[]) => `U|${model.name}|${constraint}|${keyString(Object.fromEntries(values.map((v, i) => [i, v])), values.map((_, i) => String(i)))}`;
+const uniqueTarget = (model: ModelDef, constraint: string, values: readonly unknown[]) =>
+  `U|${model.name}|${constraint}|${keyString(
+    Object.fromEntries(values.map((v, i) => [i, v])),
+    values.map((_, i) => String(i)),
+  )}`;
 const rowTarget = (model: ModelDef, row: Row) => `R|${model.name}|${rowKey(model, row)}`;
 
 /** The row after an update, computed from the row read before it (the write's condition guarantees it). */
@@ -106,16 +141,24 @@ const exists = (model: ModelDef): KvCondition => ({ kind: 'exists', attr: model.
 /** Condition that the unique fields still hold the values read (so the entries we move are the row's). */
 function sameUniqueFields(refs: readonly KvUniqueRef[], old: Row): KvCondition | null {
   const fields = [...new Set(refs.flatMap((r) => r.fields))];
-  return and(...fields.map((f): KvCondition => old[f] === null || old[f] === undefined
-    ? { kind: 'exists', attr: f, exists: false }
-    : { kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } }));
+  return and(
+    ...fields.map((f): KvCondition =>
+      old[f] === null || old[f] === undefined
+        ? { kind: 'exists', attr: f, exists: false }
+        : { kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } },
+    ),
+  );
 }
 
 /** Condition that the indexed lists whose entries move still hold what was read (so the entries follow the row). */
 function sameLists(fields: readonly string[], old: Row): KvCondition | null {
-  return and(...fields.map((f): KvCondition => old[f] === null || old[f] === undefined
-    ? { kind: 'exists', attr: f, exists: false }
-    : { kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } }));
+  return and(
+    ...fields.map((f): KvCondition =>
+      old[f] === null || old[f] === undefined
+        ? { kind: 'exists', attr: f, exists: false }
+        : { kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } },
+    ),
+  );
 }
 
 const entryTarget = (model: ModelDef, field: string, element: unknown, key: string) => `E|${model.name}|${field}|${typeof element}:${String(element)}|${key}`;
@@ -139,7 +182,10 @@ function entryItems(model: ModelDef, modelKey: string, before: Row | null, after
     const added = now.filter((e) => !wasIds.has(id(e)));
     if (removed.length === 0 && added.length === 0) continue;
     moved.push(field);
-    for (const [kind, elements] of [['DeleteListEntry', removed], ['PutListEntry', added]] as const) {
+    for (const [kind, elements] of [
+      ['DeleteListEntry', removed],
+      ['PutListEntry', added],
+    ] as const) {
       for (const element of elements) {
         unit.items.push({ kind, model: modelKey, field, element, key });
         unit.meanings.push({ model, role: 'entry', method, fields: [field] });
@@ -216,7 +262,7 @@ export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: 
   const lists = indexedLists(model).filter((f) => w.updates.some((u) => u.attr === f));
   // With a version field, the version pins the whole row; without one, pin the unique fields and lists we move.
   const guard = versionAttr
-    ? { kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition
+    ? ({ kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition)
     : and(sameUniqueFields(moved, existing), sameLists(lists, existing));
   // null + n stays null (as in SQL): drop increments of attributes that are absent, and make sure they still are.
   const nullAdds = w.updates.filter((u) => u.op === 'add' && (existing[u.attr] === null || existing[u.attr] === undefined));
@@ -225,8 +271,21 @@ export function updateUnit(x: RunCtx, w: KvUpdateItem, existing: Row, expected: 
   const ranges = rangeChecks(model, updates, resolve);
   const over = rangeViolation(model, ranges, existing);
   if (over) throw over;
-  unit.items.push({ kind: 'Update', model: w.model, key: pickKey(model, existing), updates: withVersion(updates, versionAttr), condition: and(exists(model), guard, stillNull, rangeCondition(ranges), w.condition), resolve });
-  unit.meanings.push({ model, role: 'row', method: 'update', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null, ranges });
+  unit.items.push({
+    kind: 'Update',
+    model: w.model,
+    key: pickKey(model, existing),
+    updates: withVersion(updates, versionAttr),
+    condition: and(exists(model), guard, stillNull, rangeCondition(ranges), w.condition),
+    resolve,
+  });
+  unit.meanings.push({
+    model,
+    role: 'row',
+    method: 'update',
+    version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null,
+    ranges,
+  });
   unit.targets.push(rowTarget(model, existing));
   releaseItems(model, w.model, moved, existing, unit, 'update');
   claimItems(model, w.model, moved, next, unit);
@@ -243,7 +302,7 @@ export function deleteUnit(x: RunCtx, w: KvDeleteItem, existing: Row, expected: 
   const resolve = resolver(x, { ...scope, item: existing });
   const unit = newUnit(() => existing);
   const guard = versionAttr
-    ? { kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition
+    ? ({ kind: 'compare', attr: versionAttr, op: '=', value: { from: 'item', field: versionAttr } } as KvCondition)
     : and(sameUniqueFields(w.uniques, existing), sameLists(indexedLists(model), existing));
   unit.items.push({ kind: 'Delete', model: w.model, key: pickKey(model, existing), condition: and(exists(model), guard, w.condition), resolve });
   unit.meanings.push({ model, role: 'row', method: 'delete', version: versionAttr ? { attr: versionAttr, value: expected ?? existing[versionAttr] } : null });
@@ -268,8 +327,12 @@ function reasonError(m: Meaning, r: KvCancelReason): QuernError {
       case 'guard':
         return new NotFoundError(m.model.name, 'the record to connect does not exist');
       case 'counter':
-        if (isGuardAttribute(m.fields?.[0] ?? '')) return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (or was deleted meanwhile)`);
-        return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (its counter cache ${m.parent!.name}.${m.fields?.[0]} could not be updated)`);
+        if (isGuardAttribute(m.fields?.[0] ?? ''))
+          return new ForeignKeyError(m.model.name, `the ${m.parent!.name} its foreign key points at does not exist (or was deleted meanwhile)`);
+        return new ForeignKeyError(
+          m.model.name,
+          `the ${m.parent!.name} its foreign key points at does not exist (its counter cache ${m.parent!.name}.${m.fields?.[0]} could not be updated)`,
+        );
       case 'row':
         if (m.method === 'create') return new UniqueConstraintError(m.model.name, [...m.model.key]);
         if (r.item === null || r.item === undefined) return new NotFoundError(m.model.name, `the record to ${m.method} no longer exists`);
@@ -301,17 +364,19 @@ export function composeTransaction(units: readonly Unit[], models: Readonly<Reco
   const owners: Composed['owners'][number][] = [];
   const where = new Map<string, number>();
   const added = new Map<string, number>();
-  units.forEach((u, ui) => u.items.forEach((it, i) => {
-    where.set(u.targets[i], items.length);
-    items.push(it);
-    owners.push({ unit: ui, meaning: u.meanings[i] });
-  }));
+  units.forEach((u, ui) =>
+    u.items.forEach((it, i) => {
+      where.set(u.targets[i], items.length);
+      items.push(it);
+      owners.push({ unit: ui, meaning: u.meanings[i] });
+    }),
+  );
   for (const { d, units: by } of sumDeltas(units.flatMap((u, unit) => u.counters.map((d) => ({ d, unit }))))) {
     const value: KvValue = { from: 'const', value: d.delta };
     const at = where.get(d.target);
     if (at !== undefined) {
       const it = items[at];
-      if (it.kind === 'Put') items[at] = { ...it, item: { ...it.item, [d.attr]: (it.item[d.attr] as number ?? 0) + d.delta } };
+      if (it.kind === 'Put') items[at] = { ...it, item: { ...it.item, [d.attr]: ((it.item[d.attr] as number) ?? 0) + d.delta } };
       else if (it.kind === 'Update') items[at] = { ...it, updates: [...it.updates, { op: 'count', attr: d.attr, value }] };
       continue;
     }
@@ -327,8 +392,18 @@ export function composeTransaction(units: readonly Unit[], models: Readonly<Reco
     added.set(d.target, items.length);
     const owner = units[by[0]].meanings[0];
     const key = Object.keys(d.key)[0];
-    items.push({ kind: 'Update', model: d.parent, key: d.key, updates: [{ op: 'count', attr: d.attr, value }], condition: { kind: 'exists', attr: key, exists: true }, resolve: (v) => (v.from === 'const' ? v.value : undefined) });
-    owners.push({ unit: by[0], meaning: { model: owner.model, role: 'counter', method: owner.method, parent: models[d.parent], delta: d.delta, fields: [d.attr], target: d.target } });
+    items.push({
+      kind: 'Update',
+      model: d.parent,
+      key: d.key,
+      updates: [{ op: 'count', attr: d.attr, value }],
+      condition: { kind: 'exists', attr: key, exists: true },
+      resolve: (v) => (v.from === 'const' ? v.value : undefined),
+    });
+    owners.push({
+      unit: by[0],
+      meaning: { model: owner.model, role: 'counter', method: owner.method, parent: models[d.parent], delta: d.delta, fields: [d.attr], target: d.target },
+    });
   }
   return { items, owners };
 }
@@ -336,7 +411,11 @@ export function composeTransaction(units: readonly Unit[], models: Readonly<Reco
 /** A unit of a cancelled transaction, and the error its failure means. */
 export class UnitFailure extends Error {
   override name = 'UnitFailure';
-  constructor(readonly index: number, readonly error: QuernError, cause?: unknown) {
+  constructor(
+    readonly index: number,
+    readonly error: QuernError,
+    cause?: unknown,
+  ) {
     super(error.message, { cause });
   }
 }
@@ -385,7 +464,11 @@ export async function transactUnits(x: RunCtx, units: readonly Unit[]): Promise<
  * Which unit of a cancelled transaction failed first (the items of `units`, flattened in order,
  * were the request), and the error its failure means; null if the reasons point past the units.
  */
-export function failedUnit(units: readonly Unit[], e: KvTransactionCancelled, models: Readonly<Record<string, ModelDef>>): { index: number; error: QuernError } | null {
+export function failedUnit(
+  units: readonly Unit[],
+  e: KvTransactionCancelled,
+  models: Readonly<Record<string, ModelDef>>,
+): { index: number; error: QuernError } | null {
   const c = composeTransaction(units, models);
   let first = e.reasons.findIndex((r) => r && r.code !== 'None');
   if (first < 0) first = 0;
@@ -413,15 +496,21 @@ function checkTargets(units: readonly Unit[], onDuplicate: (unit: number, target
 export type SplitPolicy = 'refuse' | 'allow' | 'warn';
 
 interface CommitOptions {
-  readonly skipDuplicates: boolean; readonly what: string; readonly split?: SplitPolicy;
+  readonly skipDuplicates: boolean;
+  readonly what: string;
+  readonly split?: SplitPolicy;
   /** Collects the units committed (createManyAndReturn returns their rows). */
   readonly written?: Set<Unit>;
 }
 
 function tooLarge(model: ModelDef, what: string, rows: number, items: number, max: number): CapabilityError {
-  return new CapabilityError('batch-too-large', 'dynamodb',
+  return new CapabilityError(
+    'batch-too-large',
+    'dynamodb',
     `${what}: ${rows} rows need ${items} transaction items (rows plus unique entries); one DynamoDB transaction holds at most ${max}, so the call could not be atomic. Nothing was written`,
-    `pass atomic: false to split it into several transactions (each atomic, the whole not), or write at most ${max} items per call`, model.name);
+    `pass atomic: false to split it into several transactions (each atomic, the whole not), or write at most ${max} items per call`,
+    model.name,
+  );
 }
 
 /**
@@ -435,9 +524,13 @@ function checkUnitSizes(model: ModelDef, units: readonly Unit[], what: string, m
     const lists = [...new Set(u.meanings.filter((m) => m.role === 'entry').flatMap((m) => m.fields ?? []))];
     if (lists.length === 0) throw new ValidationError(what, `one ${model.name} write needs ${n} transaction items (max ${max})`);
     const entries = u.meanings.filter((m) => m.role === 'entry').length;
-    throw new CapabilityError('batch-too-large', 'dynamodb',
+    throw new CapabilityError(
+      'batch-too-large',
+      'dynamodb',
       `${what}: this ${model.name} write needs ${n} transaction items, ${entries} of them entries of the indexed list${lists.length > 1 ? 's' : ''} ${lists.join(', ')} (one per element added or removed); one DynamoDB transaction holds at most ${max}. Nothing was written`,
-      `keep ${lists.map((f) => `${model.name}.${f}`).join(' and ')} to fewer elements (change at most ${max - (n - entries)} elements per write, e.g. several updates with push), or drop .indexed() from ${lists.join(', ')} and filter it with allowScan`, model.name);
+      `keep ${lists.map((f) => `${model.name}.${f}`).join(' and ')} to fewer elements (change at most ${max - (n - entries)} elements per write, e.g. several updates with push), or drop .indexed() from ${lists.join(', ')} and filter it with allowScan`,
+      model.name,
+    );
   }
 }
 
@@ -479,8 +572,14 @@ export async function commitUnits(x: RunCtx, model: ModelDef, units: Unit[], opt
   }
   if (cur.length) chunks.push(cur);
   if (chunks.length > 1 && split === 'warn') {
-    x.warn(fanoutDiagnostic('dynamodb', model.name, `${opts.what}: ${live.length} rows need ${chunks.length} TransactWriteItems requests of up to ${x.atomicLimit} items; each is atomic, the whole is not`,
-      'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
+    x.warn(
+      fanoutDiagnostic(
+        'dynamodb',
+        model.name,
+        `${opts.what}: ${live.length} rows need ${chunks.length} TransactWriteItems requests of up to ${x.atomicLimit} items; each is atomic, the whole is not`,
+        'write at most 100 items (rows plus unique entries) per call to keep it atomic',
+      ),
+    );
   }
   let written = 0;
   for (const chunk of chunks) {
@@ -507,8 +606,14 @@ async function commitSkippingDuplicates(x: RunCtx, model: ModelDef, units: Unit[
   checkUnitSizes(model, units, what, x.atomicLimit);
   const total = transactionSize(units);
   if (total > x.atomicLimit && split === 'warn') {
-    x.warn(fanoutDiagnostic('dynamodb', model.name, `${what}: ${units.length} rows need several TransactWriteItems requests of up to ${x.atomicLimit} items; each is atomic, the whole is not`,
-      'write at most 100 items (rows plus unique entries) per call to keep it atomic'));
+    x.warn(
+      fanoutDiagnostic(
+        'dynamodb',
+        model.name,
+        `${what}: ${units.length} rows need several TransactWriteItems requests of up to ${x.atomicLimit} items; each is atomic, the whole is not`,
+        'write at most 100 items (rows plus unique entries) per call to keep it atomic',
+      ),
+    );
   }
   const written = new Set<string>();
   let pending = units;
@@ -562,7 +667,12 @@ async function locate(x: RunCtx, ops: readonly Operation[], keyParts: KvUpdateIt
   let scope: Scope = {};
   if (lookup && lookup.step.role === 'lookup') {
     const r = resolver(x);
-    const found = await x.core.getUnique(lookup.model, lookup.step.constraint, lookup.key.map((k) => r(k.value)), x.log);
+    const found = await x.core.getUnique(
+      lookup.model,
+      lookup.step.constraint,
+      lookup.key.map((k) => r(k.value)),
+      x.log,
+    );
     if (!found) return null;
     scope = { lookup: found };
   }
@@ -588,7 +698,8 @@ function precheck(x: RunCtx, model: ModelDef, w: KvUpdateItem | KvDeleteItem, ro
   if (w.version?.expected && !deepEqual(row[w.version.attr], expected)) {
     throw new ConcurrencyError(model.name, `the record's ${w.version.attr} is ${String(row[w.version.attr])}, expected ${String(expected)}`);
   }
-  if (w.condition && !evaluate(w.condition, row, resolver(x, { ...scope, item: row }), model)) throw new NotFoundError(model.name, `no record matched the ${method} filter`);
+  if (w.condition && !evaluate(w.condition, row, resolver(x, { ...scope, item: row }), model))
+    throw new NotFoundError(model.name, `no record matched the ${method} filter`);
   return expected;
 }
 
@@ -610,7 +721,12 @@ export async function runCreate(x: RunCtx, ops: readonly Operation[], returning 
   }
   const units = rows.map((r) => createUnit(x, w, r));
   const done = new Set<Unit>();
-  const written = await commitUnits(x, model, units, { skipDuplicates: w.skipDuplicates, what: `${model.name}.${many ? 'createMany' : 'create'}`, split: w.atomic ? 'refuse' : 'allow', written: done });
+  const written = await commitUnits(x, model, units, {
+    skipDuplicates: w.skipDuplicates,
+    what: `${model.name}.${many ? 'createMany' : 'create'}`,
+    split: w.atomic ? 'refuse' : 'allow',
+    written: done,
+  });
   // createManyAndReturn: the rows written, in the order given (skipped duplicates left out).
   if (returning) return rows.filter((_, i) => done.has(units[i]));
   return many ? { count: written } : rows[0];
@@ -627,7 +743,12 @@ export async function runUpdateOne(x: RunCtx, ops: readonly Operation[]): Promis
     const resolve = resolver(x, at.scope);
     const expectedRef = w.version?.expected ?? null;
     const ranges = rangeChecks(model, w.updates, resolve);
-    const condition = and(exists(model), expectedRef ? { kind: 'compare', attr: versionAttr!, op: '=', value: expectedRef } : null, rangeCondition(ranges), w.condition);
+    const condition = and(
+      exists(model),
+      expectedRef ? { kind: 'compare', attr: versionAttr!, op: '=', value: expectedRef } : null,
+      rangeCondition(ranges),
+      w.condition,
+    );
     try {
       return await x.core.update({ kind: 'Update', model: w.model, key: at.key, updates: withVersion(w.updates, versionAttr), condition, resolve }, x.log);
     } catch (e) {
@@ -684,7 +805,10 @@ export async function runDeleteOne(x: RunCtx, ops: readonly Operation[]): Promis
     } catch (e) {
       if (!(e instanceof KvConditionFailed)) throw e;
       if (e.item && expectedRef && !deepEqual(e.item[w.version!.attr], resolve(expectedRef))) {
-        throw new ConcurrencyError(model.name, `the record's ${w.version!.attr} is ${String(e.item[w.version!.attr])}, expected ${String(resolve(expectedRef))}`);
+        throw new ConcurrencyError(
+          model.name,
+          `the record's ${w.version!.attr} is ${String(e.item[w.version!.attr])}, expected ${String(resolve(expectedRef))}`,
+        );
       }
       throw new NotFoundError(model.name, 'no record matched the delete filter');
     }
@@ -782,7 +906,10 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
       const row = at ? await existing(x, w.model, at.key) : null;
       if (!row || !at) throw new NotFoundError(model.name, `no record matched the ${kind} filter`);
       const expected = precheck(x, model, w as KvUpdateItem | KvDeleteItem, row, at.scope, kind);
-      const unit = w.kind === 'UpdateItem' ? updateUnit(x, w, row, expected, at.scope) : await withDependents(x, ops, w.model, deleteUnit(x, w as KvDeleteItem, row, expected, at.scope), row);
+      const unit =
+        w.kind === 'UpdateItem'
+          ? updateUnit(x, w, row, expected, at.scope)
+          : await withDependents(x, ops, w.model, deleteUnit(x, w as KvDeleteItem, row, expected, at.scope), row);
       return { units: [unit], result: unit.result };
     }
     case 'upsert': {
@@ -793,7 +920,10 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
       break;
   }
   void tx;
-  throw new ValidationError('batch', `a ${kind} cannot be part of db.batch on DynamoDB: batches hold writes (create, update, upsert, delete and their many forms)`);
+  throw new ValidationError(
+    'batch',
+    `a ${kind} cannot be part of db.batch on DynamoDB: batches hold writes (create, update, upsert, delete and their many forms)`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -821,9 +951,13 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
     // removes are folded away when the transaction is composed).
     unit.counters.push(...u.counters);
     if (composeTransaction([unit], x.schema.models).items.length > x.atomicLimit) {
-      throw new CapabilityError('batch-too-large', 'dynamodb',
+      throw new CapabilityError(
+        'batch-too-large',
+        'dynamodb',
         `deleting this ${root.name} ${deps.some((d) => d.step.onDelete === 'cascade') ? 'cascades to' : 'updates'} more rows than one TransactWriteItems holds (${x.atomicLimit} items, unique-index entries included), so it cannot be atomic; nothing was deleted`,
-        `delete the dependent rows first in batches of at most ${x.atomicLimit} (deleteMany on the child model, by its foreign key), then delete the ${root.name}`, root.name);
+        `delete the dependent rows first in batches of at most ${x.atomicLimit} (deleteMany on the child model, by its foreign key), then delete the ${root.name}`,
+        root.name,
+      );
     }
   };
   // `at`: where the parent's own Delete sits in the unit, to condition it on its guards.
@@ -835,12 +969,17 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
       const step = op.step;
       const guard = guardsOf(x.schema, op.model).find((g) => g.parent === parentKey && g.foreignKey === step.field);
       const rows = guard
-        ? await guardedChildren(x, op, parent, pm, guard.attr, (c) => { unit.items[at] = withCondition(unit.items[at], c); })
+        ? await guardedChildren(x, op, parent, pm, guard.attr, (c) => {
+            unit.items[at] = withCondition(unit.items[at], c);
+          })
         : (await queryOne(x, op, parent[pm.key[0]], { need: step.onDelete === 'restrict' ? 1 : null }, { item: parent })).rows;
       if (rows.length === 0) continue;
       switch (step.onDelete) {
         case 'restrict':
-          throw new ForeignKeyError(pm.name, `${child.name}.${step.field} still references this ${pm.name} (onDelete: restrict); delete those ${child.name} rows or point them elsewhere first`);
+          throw new ForeignKeyError(
+            pm.name,
+            `${child.name}.${step.field} still references this ${pm.name} (onDelete: restrict); delete those ${child.name} rows or point them elsewhere first`,
+          );
         case 'cascade':
           for (const r of rows) {
             const i = unit.items.length;
@@ -883,7 +1022,11 @@ async function guardedChildren(x: RunCtx, op: KvQuery, parent: Row, pm: ModelDef
   for (let i = 0; ; i++) {
     const rows = (await queryOne(x, op, parent[pm.key[0]], { need: null }, { item: parent })).rows;
     if (rows.length >= (count ?? 0)) return rows;
-    if (i >= INDEX_CATCH_UP_ATTEMPTS) throw new ConcurrencyError(pm.name, `its ${attr} count says ${count} rows point at it, the index shows ${rows.length}: a child write is in flight or the index is behind`);
+    if (i >= INDEX_CATCH_UP_ATTEMPTS)
+      throw new ConcurrencyError(
+        pm.name,
+        `its ${attr} count says ${count} rows point at it, the index shows ${rows.length}: a child write is in flight or the index is behind`,
+      );
     await new Promise((r) => setTimeout(r, 20 * 2 ** i));
   }
 }
@@ -899,7 +1042,9 @@ function childWrite(x: RunCtx, modelKey: string, method: 'delete' | 'update', fi
   }
   // setNull: only while the row still points at the deleted parent.
   return {
-    ...base, kind: 'UpdateItem', version,
+    ...base,
+    kind: 'UpdateItem',
+    version,
     updates: [{ op: 'set', attr: field!, value: { from: 'const', value: null } }],
     condition: { kind: 'compare', attr: field!, op: '=', value: { from: 'item', field: field! } },
     uniques: model.uniques.filter((u) => u.fields.includes(field!)).map((u) => ({ constraint: u.name, fields: u.fields })),

@@ -25,7 +25,12 @@ function isoDate(d: Date): string {
 }
 
 const SCALAR: Readonly<Record<ScalarKind, Decode | null>> = {
-  string: null, text: null, enum: null, uuid: null, boolean: null, json: null,
+  string: null,
+  text: null,
+  enum: null,
+  uuid: null,
+  boolean: null,
+  json: null,
   int: toNumber,
   float: toNumber,
   bigint: toBigInt,
@@ -45,7 +50,10 @@ function fieldDecoder(def: FieldDef | ElementDef): Decode | null {
 
 export type RowDecoder = (row: Row) => Row;
 
-interface Step { readonly name: string; readonly decode: Decode }
+interface Step {
+  readonly name: string;
+  readonly decode: Decode;
+}
 
 /**
  * One straight-line function per row shape: each field read and written by its own name, each
@@ -92,16 +100,19 @@ export function rowDecoder(schema: SchemaDef, shape: RowShape, cache: WeakMap<Ro
   const decodeFields: RowDecoder = steps.length === 0 ? (row) => row : specialise(steps);
   const counts = shape.counts ?? [];
   // Relation counts arrive as int8 text columns `_count.<relation>`: folded into one `_count` object.
-  const decode: RowDecoder = counts.length === 0 ? decodeFields : (row) => {
-    const c: Row = {};
-    for (const r of counts) {
-      const col = `_count.${r}`;
-      c[r] = Number(row[col]);
-      delete row[col];
-    }
-    row._count = c;
-    return decodeFields(row);
-  };
+  const decode: RowDecoder =
+    counts.length === 0
+      ? decodeFields
+      : (row) => {
+          const c: Row = {};
+          for (const r of counts) {
+            const col = `_count.${r}`;
+            c[r] = Number(row[col]);
+            delete row[col];
+          }
+          row._count = c;
+          return decodeFields(row);
+        };
   cache.set(shape, decode);
   return decode;
 }

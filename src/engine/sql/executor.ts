@@ -89,10 +89,28 @@ export class SqlExecutor implements Executor {
     try {
       res = await conn.query(sql, values);
     } catch (e) {
-      if (log) log({ driver: this.core.driver, model: ctx.schema.models[op.model]?.name, operation: 'sql', sql: sql.text, params: values, durationMs: now() - start, rowCount: 0 });
+      if (log)
+        log({
+          driver: this.core.driver,
+          model: ctx.schema.models[op.model]?.name,
+          operation: 'sql',
+          sql: sql.text,
+          params: values,
+          durationMs: now() - start,
+          rowCount: 0,
+        });
       throw this.core.mapError(e, ctx.schema, op.model);
     }
-    if (log) log({ driver: this.core.driver, model: ctx.schema.models[op.model]?.name, operation: 'sql', sql: sql.text, params: values, durationMs: now() - start, rowCount: res.rowCount });
+    if (log)
+      log({
+        driver: this.core.driver,
+        model: ctx.schema.models[op.model]?.name,
+        operation: 'sql',
+        sql: sql.text,
+        params: values,
+        durationMs: now() - start,
+        rowCount: res.rowCount,
+      });
     return res;
   }
 
@@ -107,7 +125,12 @@ export class SqlExecutor implements Executor {
       // A signed cursor can still carry a boundary of the wrong types (forged, or from an older
       // schema): refuse it here, not as the server's "invalid input syntax".
       const r = op.result;
-      checkBoundaryValues(ctx.schema.models[op.model], r.boundary, q.params[r.cursor!.slot], `${op.model}.paginate.${r.direction === 'forward' ? 'after' : 'before'}`);
+      checkBoundaryValues(
+        ctx.schema.models[op.model],
+        r.boundary,
+        q.params[r.cursor!.slot],
+        `${op.model}.paginate.${r.direction === 'forward' ? 'after' : 'before'}`,
+      );
     }
     const res = await this.send(conn, op, q.params, ctx);
     const r = op.result;

@@ -48,7 +48,9 @@ export interface KeySource {
 export function keySources(model: ModelDef): KeySource[] {
   return [
     { index: null, partition: model.key[0], sort: model.key[1] ?? null, rest: [] },
-    ...model.indexes.filter((i) => i.shards === undefined).map((i) => ({ index: i.name, partition: i.fields[0], sort: i.fields[1] ?? null, rest: i.fields.slice(2) })),
+    ...model.indexes
+      .filter((i) => i.shards === undefined)
+      .map((i) => ({ index: i.name, partition: i.fields[0], sort: i.fields[1] ?? null, rest: i.fields.slice(2) })),
   ];
 }
 
@@ -150,16 +152,22 @@ function queryChoices(model: ModelDef, facts: FieldFacts, order: readonly OrderT
     if (!eq && !inList) continue;
     const missing = sparseFields(model, s).filter((f) => !facts.nonNull.has(f));
     if (missing.length > 0) {
-      rejected.push(`index ${s.index} cannot serve this filter: ${missing.map((f) => `${model.name}.${f}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} nullable, and DynamoDB leaves items whose index key is null out of the index`);
+      rejected.push(
+        `index ${s.index} cannot serve this filter: ${missing.map((f) => `${model.name}.${f}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} nullable, and DynamoDB leaves items whose index key is null out of the index`,
+      );
       continue;
     }
     const sort = s.sort ? sortCondition(model, s.sort, facts) : null;
-    const partition = eq
-      ? { attr: s.partition, value: param(eq.value), each: false }
-      : { attr: s.partition, value: param(inList!.values), each: true };
+    const partition = eq ? { attr: s.partition, value: param(eq.value), each: false } : { attr: s.partition, value: param(inList!.values), each: true };
     const orderOk = orderServed(model, s, order);
     const score = (orderOk ? 100 : 0) + (sort ? 10 : 0) + (eq ? 5 : 0) + (s.index === null ? 1 : 0);
-    out.push({ source: s, key: { partition, sort: sort && s.sort ? { attr: s.sort, cond: sort.cond } : null }, used: [eq ?? inList!, ...(sort?.used ?? [])], orderOk, score });
+    out.push({
+      source: s,
+      key: { partition, sort: sort && s.sort ? { attr: s.sort, cond: sort.cond } : null },
+      used: [eq ?? inList!, ...(sort?.used ?? [])],
+      orderOk,
+      score,
+    });
   }
   return out.sort((a, b) => b.score - a.score);
 }
@@ -186,8 +194,7 @@ const hasIndex = (model: ModelDef, fields: readonly string[]) =>
 /** The index that would let this filter (and order) run as a Query, for fixes. */
 function suggestIndex(model: ModelDef, facts: FieldFacts, order: readonly OrderTerm[]): string[] | null {
   const usable = (f: string) => indexable(model.fields[f]) && model.fields[f].kind !== 'decimal';
-  const partition = [...facts.eq.keys(), ...facts.inList.keys()].find((f) => usable(f) && !model.key.includes(f))
-    ?? [...facts.eq.keys()].find(usable);
+  const partition = [...facts.eq.keys(), ...facts.inList.keys()].find((f) => usable(f) && !model.key.includes(f)) ?? [...facts.eq.keys()].find(usable);
   if (!partition) return null;
   const ordered = order.find((t) => t.field !== partition);
   let sort: string | undefined;
@@ -221,13 +228,21 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
     const filter = conditionOf(model, notUsed(items, used));
     const single = key.every((k) => !k.each);
     if (!single && order.length > 0) {
-      err('order-unsupported', `orderBy ${order.map((t) => t.field).join(', ')} cannot be served by BatchGetItem: it returns items in no particular order`,
-        `drop orderBy and sort the (bounded) result in application code, or query by a partition with an index sorted by ${order[0].field}`);
+      err(
+        'order-unsupported',
+        `orderBy ${order.map((t) => t.field).join(', ')} cannot be served by BatchGetItem: it returns items in no particular order`,
+        `drop orderBy and sort the (bounded) result in application code, or query by a partition with an index sorted by ${order[0].field}`,
+      );
     }
-    const ops: Operation[] = [single
-      ? { kind: 'GetItem', ...base, key, filter }
-      : { kind: 'BatchGetItem', ...base, key, filter, chunk: batchGetChunk(req.caps) }];
-    if (filter) ops.push({ kind: 'ClientFilter', model: model.name, reason: `${single ? 'GetItem' : 'BatchGetItem'} has no filter expression: the remaining conditions are checked on the fetched items (bounded by the key list)` });
+    const ops: Operation[] = [
+      single ? { kind: 'GetItem', ...base, key, filter } : { kind: 'BatchGetItem', ...base, key, filter, chunk: batchGetChunk(req.caps) },
+    ];
+    if (filter)
+      ops.push({
+        kind: 'ClientFilter',
+        model: model.name,
+        reason: `${single ? 'GetItem' : 'BatchGetItem'} has no filter expression: the remaining conditions are checked on the fetched items (bounded by the key list)`,
+      });
     return { kind: single ? 'get' : 'batch', ops, diagnostics };
   }
 
@@ -240,9 +255,20 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
     return {
       kind: 'unique',
       ops: [
-        { kind: 'GetItem', model: req.modelKey, table: UNIQUE_TABLE, step: { role: 'lookup', constraint: uniq.name, fields: uniq.fields }, key: lookupKey, filter: null },
+        {
+          kind: 'GetItem',
+          model: req.modelKey,
+          table: UNIQUE_TABLE,
+          step: { role: 'lookup', constraint: uniq.name, fields: uniq.fields },
+          key: lookupKey,
+          filter: null,
+        },
         { kind: 'GetItem', ...base, key: model.key.map((k) => ({ attr: k, value: { from: 'lookup', attr: k } as KvValue, each: false })), filter },
-        { kind: 'ClientFilter', model: model.name, reason: 'GetItem has no filter expression: the where is re-checked on the fetched item (the unique entry may be stale)' },
+        {
+          kind: 'ClientFilter',
+          model: model.name,
+          reason: 'GetItem has no filter expression: the where is re-checked on the fetched item (the unique entry may be stale)',
+        },
       ],
       diagnostics,
     };
@@ -256,48 +282,90 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
     if (!best.orderOk) {
       const want = [best.source.partition, order[0].field];
       const dec = model.fields[order[0].field]?.kind === 'decimal';
-      err('order-unsupported',
-        dec ? `orderBy ${order[0].field}: decimal fields are stored as strings on DynamoDB, so their order is not numeric`
+      err(
+        'order-unsupported',
+        dec
+          ? `orderBy ${order[0].field}: decimal fields are stored as strings on DynamoDB, so their order is not numeric`
           : `orderBy ${order.map((t) => t.field).join(', ')} is not the sort key of ${sourceName(model, best.source)}${best.source.sort ? ` (sorted by ${best.source.sort})` : ' (it has no sort key)'}`,
-        dec ? `store ${order[0].field} as f.int()/f.bigint() in minor units, or sort in application code`
-          : order.length > 1 ? `order by one field that an index sorts by: add ${indexCall(want)} to ${model.name} and order by ${order[0].field} only`
-          : `add ${indexCall(want)} to ${model.name}${model.fields[order[0].field]?.nullable ? ` (and filter ${order[0].field}: { not: null }, since it is nullable)` : ''}`,
-        dec ? null : want);
+        dec
+          ? `store ${order[0].field} as f.int()/f.bigint() in minor units, or sort in application code`
+          : order.length > 1
+            ? `order by one field that an index sorts by: add ${indexCall(want)} to ${model.name} and order by ${order[0].field} only`
+            : `add ${indexCall(want)} to ${model.name}${model.fields[order[0].field]?.nullable ? ` (and filter ${order[0].field}: { not: null }, since it is nullable)` : ''}`,
+        dec ? null : want,
+      );
     }
     if (best.key.partition.each && (req.paginate || order.length > 0)) {
-      err('order-unsupported', `${req.paginate ? 'paginate' : `orderBy ${order.map((t) => t.field).join(', ')}`} over several partitions (${best.key.partition.attr} in [...]) has no single order: each partition is a separate Query`,
-        `query one ${best.key.partition.attr} at a time (equality instead of in), or drop orderBy and sort the result in application code`);
+      err(
+        'order-unsupported',
+        `${req.paginate ? 'paginate' : `orderBy ${order.map((t) => t.field).join(', ')}`} over several partitions (${best.key.partition.attr} in [...]) has no single order: each partition is a separate Query`,
+        `query one ${best.key.partition.attr} at a time (equality instead of in), or drop orderBy and sort the result in application code`,
+      );
     }
     const forward = (order[0]?.direction ?? 'asc') === 'asc';
     const keyAttrs = sourceAttrs(best.source);
     const { filter, postFilter } = splitResidual(model, notUsed(items, best.used), keyAttrs);
-    const ops: Operation[] = [{
-      kind: 'Query', ...base, index: best.source.index, key: best.key, filter, postFilter,
-      direction: forward !== req.backward ? 'forward' : 'backward',
-      ...window, cursor: req.cursor, select: req.purpose === 'count' ? 'count' : 'items',
-    }];
-    if (postFilter) ops.push({ kind: 'ClientFilter', model: model.name, reason: `DynamoDB refuses conditions on ${keyAttrs.join('/')} (the key of ${sourceName(model, best.source)}) in a FilterExpression beyond the key condition: they are checked on the items the Query returns` });
+    const ops: Operation[] = [
+      {
+        kind: 'Query',
+        ...base,
+        index: best.source.index,
+        key: best.key,
+        filter,
+        postFilter,
+        direction: forward !== req.backward ? 'forward' : 'backward',
+        ...window,
+        cursor: req.cursor,
+        select: req.purpose === 'count' ? 'count' : 'items',
+      },
+    ];
+    if (postFilter)
+      ops.push({
+        kind: 'ClientFilter',
+        model: model.name,
+        reason: `DynamoDB refuses conditions on ${keyAttrs.join('/')} (the key of ${sourceName(model, best.source)}) in a FilterExpression beyond the key condition: they are checked on the items the Query returns`,
+      });
     return { kind: 'query', ops, diagnostics };
   }
 
   // 4b: no partition fixed, ordered by the field of a sharded index: one Query per shard, merged.
-  const sharded = req.purpose === 'read' && order.length === 1 ? model.indexes.find((i) => i.shards !== undefined && i.fields[0] === order[0].field) : undefined;
+  const sharded =
+    req.purpose === 'read' && order.length === 1 ? model.indexes.find((i) => i.shards !== undefined && i.fields[0] === order[0].field) : undefined;
   if (sharded && (!model.fields[order[0].field].nullable || facts.nonNull.has(order[0].field))) {
     const field = sharded.fields[0];
     const sort = sortCondition(model, field, facts);
     const { filter, postFilter } = splitResidual(model, notUsed(items, sort?.used ?? []), [field]);
     const forward = order[0].direction === 'asc';
-    const ops: Operation[] = [{
-      kind: 'Query', ...base, index: sharded.name,
-      key: { partition: { attr: shardAttribute(sharded.shards!), value: { from: 'const', value: 0 }, each: false }, sort: sort ? { attr: field, cond: sort.cond } : null },
-      filter, postFilter, direction: forward !== req.backward ? 'forward' : 'backward',
-      ...window, cursor: req.cursor, select: 'items',
-      shards: { count: sharded.shards!, field, keyOrder: req.backward ? 'desc' : 'asc' },
-    }];
-    if (postFilter) ops.push({ kind: 'ClientFilter', model: model.name, reason: `DynamoDB refuses conditions on ${field} (the sort key of ${sharded.name}) in a FilterExpression beyond the key condition: they are checked on the items the Query returns` });
+    const ops: Operation[] = [
+      {
+        kind: 'Query',
+        ...base,
+        index: sharded.name,
+        key: {
+          partition: { attr: shardAttribute(sharded.shards!), value: { from: 'const', value: 0 }, each: false },
+          sort: sort ? { attr: field, cond: sort.cond } : null,
+        },
+        filter,
+        postFilter,
+        direction: forward !== req.backward ? 'forward' : 'backward',
+        ...window,
+        cursor: req.cursor,
+        select: 'items',
+        shards: { count: sharded.shards!, field, keyOrder: req.backward ? 'desc' : 'asc' },
+      },
+    ];
+    if (postFilter)
+      ops.push({
+        kind: 'ClientFilter',
+        model: model.name,
+        reason: `DynamoDB refuses conditions on ${field} (the sort key of ${sharded.name}) in a FilterExpression beyond the key condition: they are checked on the items the Query returns`,
+      });
     return { kind: 'query', ops, diagnostics };
   }
-  if (sharded) rejected.push(`sharded index ${sharded.name} cannot serve this filter: ${model.name}.${sharded.fields[0]} is nullable, and DynamoDB leaves items whose index key is null out of the index (filter ${sharded.fields[0]}: { not: null })`);
+  if (sharded)
+    rejected.push(
+      `sharded index ${sharded.name} cannot serve this filter: ${model.name}.${sharded.fields[0]} is nullable, and DynamoDB leaves items whose index key is null out of the index (filter ${sharded.fields[0]}: { not: null })`,
+    );
 
   // 4c: `has` on an indexed list: a Query of that element's entries, then a BatchGetItem of the rows.
   const listed = [...facts.has.values()].find((h) => model.fields[h.field].indexed);
@@ -307,15 +375,23 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
   const orNode = allowMulti ? items.find((i) => i.kind === 'or') : undefined;
   if (orNode && orNode.kind === 'or') {
     const rest = items.filter((i) => i !== orNode);
-    const branches = orNode.items.map((b) => planAccess({ ...req, orderBy: [], purpose: req.purpose === 'count' ? 'read' : req.purpose }, [...rest, ...conjuncts(b)], false));
+    const branches = orNode.items.map((b) =>
+      planAccess({ ...req, orderBy: [], purpose: req.purpose === 'count' ? 'read' : req.purpose }, [...rest, ...conjuncts(b)], false),
+    );
     if (branches.every((b) => b.kind !== 'scan' && b.kind !== 'none' && b.diagnostics.every((x) => x.severity !== 'error'))) {
       const ops = branches.flatMap((b) => b.ops);
       if (order.length > 0 || req.paginate) {
-        err('order-unsupported', `${req.paginate ? 'paginate' : `orderBy ${order.map((t) => t.field).join(', ')}`} over an OR of ${branches.length} key lookups has no single order`,
-          `run one query per OR branch, or sort the (bounded) result in application code`);
+        err(
+          'order-unsupported',
+          `${req.paginate ? 'paginate' : `orderBy ${order.map((t) => t.field).join(', ')}`} over an OR of ${branches.length} key lookups has no single order`,
+          `run one query per OR branch, or sort the (bounded) result in application code`,
+        );
       }
-      err('fanout', `the OR becomes ${branches.length} separate requests (one per branch), unioned by key`,
-        `fine for a few branches; to make it one request, filter with { in: [...] } on one key field instead of OR`);
+      err(
+        'fanout',
+        `the OR becomes ${branches.length} separate requests (one per branch), unioned by key`,
+        `fine for a few branches; to make it one request, filter with { in: [...] } on one key field instead of OR`,
+      );
       return { kind: 'multi', ops, diagnostics };
     }
   }
@@ -332,34 +408,63 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
   const indexFix = suggested ? `add ${indexCall(suggested)} to ${model.name}${sparse ? ' (over non-nullable fields)' : ''}` : null;
   if (!req.allowScan) {
     if (req.purpose === 'count') {
-      err('count-requires-scan', `count on ${model.name} without a pinned partition reads every item${sparse}`,
-        nullable ? `${nullable}; ${indexFix ? `to count them too, ${indexFix}; ` : ''}or pass allowScan: true to count with a full Scan` : `${indexFix ? `${indexFix} and pin its partition by equality, or ` : listFix ? `${indexedCall(listFix)} on ${model.name}, or ` : `pin the partition key (${keyHint}) or an indexed field by equality, or `}pass allowScan: true to count with a full Scan`, suggested);
+      err(
+        'count-requires-scan',
+        `count on ${model.name} without a pinned partition reads every item${sparse}`,
+        nullable
+          ? `${nullable}; ${indexFix ? `to count them too, ${indexFix}; ` : ''}or pass allowScan: true to count with a full Scan`
+          : `${indexFix ? `${indexFix} and pin its partition by equality, or ` : listFix ? `${indexedCall(listFix)} on ${model.name}, or ` : `pin the partition key (${keyHint}) or an indexed field by equality, or `}pass allowScan: true to count with a full Scan`,
+        suggested,
+      );
     } else {
       const globalOrder = !indexFix && order.length === 1 && indexable(model.fields[order[0].field]) && model.fields[order[0].field].kind !== 'decimal';
-      err('scan-required', `no key or index of ${model.name} can serve this filter${sparse}: it would need a full table Scan`,
-        nullable ? `${nullable}; ${indexFix ? `to return them too, ${indexFix}; ` : ''}or pass allowScan: true to read the whole table`
-          : indexFix ? `${indexFix}, or pass allowScan: true to read the whole table`
-          : listFix ? `${indexedCall(listFix)} on ${model.name} so \`has\` reads its index entries, or pass allowScan: true to read the whole table`
-          : globalOrder ? `to read ${model.name} in ${order[0].field} order without a partition, add ${shardedIndexCall(order[0].field)} to ${model.name}; or filter by ${keyHint} or an indexed field by equality, or pass allowScan: true`
-          : `filter by ${keyHint} or an indexed field by equality, or pass allowScan: true to read the whole table`, suggested);
+      err(
+        'scan-required',
+        `no key or index of ${model.name} can serve this filter${sparse}: it would need a full table Scan`,
+        nullable
+          ? `${nullable}; ${indexFix ? `to return them too, ${indexFix}; ` : ''}or pass allowScan: true to read the whole table`
+          : indexFix
+            ? `${indexFix}, or pass allowScan: true to read the whole table`
+            : listFix
+              ? `${indexedCall(listFix)} on ${model.name} so \`has\` reads its index entries, or pass allowScan: true to read the whole table`
+              : globalOrder
+                ? `to read ${model.name} in ${order[0].field} order without a partition, add ${shardedIndexCall(order[0].field)} to ${model.name}; or filter by ${keyHint} or an indexed field by equality, or pass allowScan: true`
+                : `filter by ${keyHint} or an indexed field by equality, or pass allowScan: true to read the whole table`,
+        suggested,
+      );
     }
   }
   if (order.length > 0) {
     const global = order.length === 1 && indexable(model.fields[order[0].field]) && model.fields[order[0].field].kind !== 'decimal';
     const orderIndex = suggested && !hasIndex(model, [suggested[0], order[0].field]) ? [suggested[0], order[0].field] : null;
-    err('order-unsupported', `orderBy ${order.map((t) => t.field).join(', ')} on a Scan: a Scan returns items in no particular order`,
-      nullable ? nullable
-        : orderIndex ? `add ${indexCall(orderIndex)} to ${model.name} and pin ${orderIndex[0]} by equality, or sort in application code`
-        : global ? `for an order over the whole table, add ${shardedIndexCall(order[0].field)} to ${model.name} (writes spread over 8 partitions; a page reads the 8 and merges them), or pin a partition whose index sorts by ${order[0].field}`
-        : `pin a partition whose index sorts by ${order[0].field} (add index('<partition field>', '${order[0].field}')), or sort in application code`,
-      nullable ? null : orderIndex);
+    err(
+      'order-unsupported',
+      `orderBy ${order.map((t) => t.field).join(', ')} on a Scan: a Scan returns items in no particular order`,
+      nullable
+        ? nullable
+        : orderIndex
+          ? `add ${indexCall(orderIndex)} to ${model.name} and pin ${orderIndex[0]} by equality, or sort in application code`
+          : global
+            ? `for an order over the whole table, add ${shardedIndexCall(order[0].field)} to ${model.name} (writes spread over 8 partitions; a page reads the 8 and merges them), or pin a partition whose index sorts by ${order[0].field}`
+            : `pin a partition whose index sorts by ${order[0].field} (add index('<partition field>', '${order[0].field}')), or sort in application code`,
+      nullable ? null : orderIndex,
+    );
   }
   if (req.paginate && req.backward) {
     err('order-unsupported', 'a Scan cannot read backwards', 'paginate forward (first/after), or query a partition so the index can read in reverse');
   }
   return {
     kind: 'scan',
-    ops: [{ kind: 'Scan', ...base, filter: andOf(items.length ? [conditionOf(model, items)!] : []), ...window, cursor: req.cursor, select: req.purpose === 'count' ? 'count' : 'items' }],
+    ops: [
+      {
+        kind: 'Scan',
+        ...base,
+        filter: andOf(items.length ? [conditionOf(model, items)!] : []),
+        ...window,
+        cursor: req.cursor,
+        select: req.purpose === 'count' ? 'count' : 'items',
+      },
+    ],
     diagnostics,
   };
 }
@@ -370,22 +475,53 @@ export function planAccess(req: AccessRequest, items: readonly FilterNode[] = co
  * A page of up to 100 rows without further filter is two requests. The entries have no order
  * of the model's fields, so orderBy is refused as on any key path.
  */
-function listAccess(req: AccessRequest, model: ModelDef, items: readonly FilterNode[], has: FilterNode & { kind: 'has' }, order: readonly OrderTerm[],
-  err: (code: Parameters<typeof diag>[0], message: string, fix?: string) => void): Operation[] {
+function listAccess(
+  req: AccessRequest,
+  model: ModelDef,
+  items: readonly FilterNode[],
+  has: FilterNode & { kind: 'has' },
+  order: readonly OrderTerm[],
+  err: (code: Parameters<typeof diag>[0], message: string, fix?: string) => void,
+): Operation[] {
   if (order.length > 0) {
-    err('order-unsupported', `orderBy ${order.map((t) => t.field).join(', ')} cannot be served by the entries of the indexed list ${model.name}.${has.field}: they are kept in key order`,
-      `drop orderBy and sort the result in application code, or pin a partition whose index sorts by ${order[0].field}`);
+    err(
+      'order-unsupported',
+      `orderBy ${order.map((t) => t.field).join(', ')} cannot be served by the entries of the indexed list ${model.name}.${has.field}: they are kept in key order`,
+      `drop orderBy and sort the result in application code, or pin a partition whose index sorts by ${order[0].field}`,
+    );
   }
   // The `has` itself stays in the filter: a row read just as a concurrent write moved its entry is re-checked.
   const filter = conditionOf(model, items);
   const ops: Operation[] = [
     {
-      kind: 'Query', model: req.modelKey, table: LIST_TABLE, index: null, step: { role: 'entries', field: has.field },
-      key: { partition: { attr: 'pk', value: param(has.value), each: false }, sort: null }, filter: null, postFilter: null,
-      direction: 'forward', limit: req.limit, offset: req.offset, cursor: null, select: 'items',
+      kind: 'Query',
+      model: req.modelKey,
+      table: LIST_TABLE,
+      index: null,
+      step: { role: 'entries', field: has.field },
+      key: { partition: { attr: 'pk', value: param(has.value), each: false }, sort: null },
+      filter: null,
+      postFilter: null,
+      direction: 'forward',
+      limit: req.limit,
+      offset: req.offset,
+      cursor: null,
+      select: 'items',
     },
-    { kind: 'BatchGetItem', model: req.modelKey, table: model.table, step: ROOT, key: model.key.map((k) => ({ attr: k, value: { from: 'lookup', attr: k } as KvValue, each: true })), filter, chunk: 100 },
+    {
+      kind: 'BatchGetItem',
+      model: req.modelKey,
+      table: model.table,
+      step: ROOT,
+      key: model.key.map((k) => ({ attr: k, value: { from: 'lookup', attr: k } as KvValue, each: true })),
+      filter,
+      chunk: 100,
+    },
   ];
-  ops.push({ kind: 'ClientFilter', model: model.name, reason: `the where is checked on the rows the ${has.field} entries point at (BatchGetItem has no filter expression)` });
+  ops.push({
+    kind: 'ClientFilter',
+    model: model.name,
+    reason: `the where is checked on the rows the ${has.field} entries point at (BatchGetItem has no filter expression)`,
+  });
   return ops;
 }

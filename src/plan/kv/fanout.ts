@@ -10,13 +10,23 @@ import type { KvBatchGetItem, KvQuery } from './ops.js';
 
 /** One Query per value of a partition `in`: said for reads and counts alike. */
 export function partitionFanoutDiagnostic(driver: DriverName, model: string, attr: string, n: number): Diagnostic {
-  return diag('fanout', driver, model, `${attr} in [...] becomes ${n} Query requests, one per partition`,
-    `query one ${attr} at a time, or add an index whose partition the filter fixes by equality`);
+  return diag(
+    'fanout',
+    driver,
+    model,
+    `${attr} in [...] becomes ${n} Query requests, one per partition`,
+    `query one ${attr} at a time, or add an index whose partition the filter fixes by equality`,
+  );
 }
 
 export function batchGetFanoutDiagnostic(driver: DriverName, model: string, what: string, keys: number, chunk: number): Diagnostic {
-  return diag('fanout', driver, model, `${what}: ${keys} keys need ${Math.ceil(keys / chunk)} BatchGetItem requests (${chunk} keys each)`,
-    `fine for bounded lists; pass at most ${chunk} keys to read them in one request`);
+  return diag(
+    'fanout',
+    driver,
+    model,
+    `${what}: ${keys} keys need ${Math.ceil(keys / chunk)} BatchGetItem requests (${chunk} keys each)`,
+    `fine for bounded lists; pass at most ${chunk} keys to read them in one request`,
+  );
 }
 
 const distinctCount = (v: unknown): number => (Array.isArray(v) ? new Set(v.map((x) => (typeof x === 'bigint' ? `${x}n` : JSON.stringify(x)))).size : 1);

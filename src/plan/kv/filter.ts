@@ -103,15 +103,20 @@ export function findUnsupported(caps: Capabilities, model: ModelDef, where: Filt
     case 'text':
       if (where.insensitive && !caps.caseInsensitive) {
         out.push({
-          code: 'operator-unsupported', field: where.field, what: `mode: 'insensitive' (${where.op}) on ${model.name}.${where.field}`,
+          code: 'operator-unsupported',
+          field: where.field,
+          what: `mode: 'insensitive' (${where.op}) on ${model.name}.${where.field}`,
           fix: `store a lowercased copy of ${where.field} (e.g. ${where.field}Lower) and filter it with ${where.op === 'equals' ? 'equals' : where.op} on lowercased input; DynamoDB compares case-sensitively`,
         });
       } else if (where.op !== 'equals' && !caps.textOperators.includes(where.op)) {
         out.push({
-          code: 'operator-unsupported', field: where.field, what: `${where.op} on ${model.name}.${where.field}`,
-          fix: where.op === 'endsWith'
-            ? `use startsWith instead of endsWith (store the reversed string in another field to match suffixes with startsWith); DynamoDB has begins_with but no ends_with`
-            : `use ${caps.textOperators.join(' or ')} instead of ${where.op}`,
+          code: 'operator-unsupported',
+          field: where.field,
+          what: `${where.op} on ${model.name}.${where.field}`,
+          fix:
+            where.op === 'endsWith'
+              ? `use startsWith instead of endsWith (store the reversed string in another field to match suffixes with startsWith); DynamoDB has begins_with but no ends_with`
+              : `use ${caps.textOperators.join(' or ')} instead of ${where.op}`,
         });
       }
       break;
@@ -119,7 +124,9 @@ export function findUnsupported(caps: Capabilities, model: ModelDef, where: Filt
       // decimal is stored as S to keep every digit, so S order is not numeric order.
       if (model.fields[where.field]?.kind === 'decimal' && where.op !== 'eq' && where.op !== 'ne') {
         out.push({
-          code: 'operator-unsupported', field: where.field, what: `${where.op} on decimal field ${model.name}.${where.field}`,
+          code: 'operator-unsupported',
+          field: where.field,
+          what: `${where.op} on decimal field ${model.name}.${where.field}`,
           fix: `compare ${where.field} with equals/in only, or store it as f.int()/f.bigint() in minor units (cents) to range-filter on DynamoDB`,
         });
       }
@@ -127,7 +134,9 @@ export function findUnsupported(caps: Capabilities, model: ModelDef, where: Filt
     case 'relation':
       if (caps.relationFilters) break;
       out.push({
-        code: 'relation-filter-unsupported', field: where.relation, what: `relation filter '${where.op}' on ${model.name}.${where.relation}`,
+        code: 'relation-filter-unsupported',
+        field: where.relation,
+        what: `relation filter '${where.op}' on ${model.name}.${where.relation}`,
         fix: `query the related model first and filter by its keys with { in: [...] } (DynamoDB has no joins), or run this query on PostgreSQL`,
       });
       break;
@@ -164,9 +173,7 @@ export function toCondition(model: ModelDef, n: FilterNode): KvCondition {
     }
     case 'text':
       if (n.insensitive || n.op === 'endsWith' || n.op === 'equals') return { kind: 'const', value: false };
-      return n.op === 'startsWith'
-        ? { kind: 'beginsWith', attr: n.field, value: param(n.value) }
-        : { kind: 'contains', attr: n.field, value: param(n.value) };
+      return n.op === 'startsWith' ? { kind: 'beginsWith', attr: n.field, value: param(n.value) } : { kind: 'contains', attr: n.field, value: param(n.value) };
     case 'isNull':
       return { kind: 'exists', attr: n.field, exists: !n.isNull };
     case 'has':
@@ -206,7 +213,17 @@ export function mentions(n: FilterNode, attrs: readonly string[]): boolean {
  * Splits the conjuncts a Query did not put in its key condition: those on the queried index's
  * key attributes cannot be in a FilterExpression, so they become the engine-checked postFilter.
  */
-export function splitResidual(model: ModelDef, residual: readonly FilterNode[], keyAttrs: readonly string[]): { filter: KvCondition | null; postFilter: KvCondition | null } {
+export function splitResidual(
+  model: ModelDef,
+  residual: readonly FilterNode[],
+  keyAttrs: readonly string[],
+): { filter: KvCondition | null; postFilter: KvCondition | null } {
   const onKey = residual.filter((n) => mentions(n, keyAttrs));
-  return { filter: conditionOf(model, residual.filter((n) => !onKey.includes(n))), postFilter: conditionOf(model, onKey) };
+  return {
+    filter: conditionOf(
+      model,
+      residual.filter((n) => !onKey.includes(n)),
+    ),
+    postFilter: conditionOf(model, onKey),
+  };
 }

@@ -27,7 +27,14 @@ export function fkSource(target: ModelDef, fk: string, nonNull: ReadonlySet<stri
  * `manyParents`: the level above may hold several rows (a findMany, or below a hasMany), so a
  * per-parent Query is a fan-out: P parents cost P requests, which the plan must say.
  */
-export function planIncludes(schema: SchemaDef, parentKey: string, includes: readonly IncludeNode[], kt: KvTarget, path: readonly string[] = [], manyParents = true): { ops: Operation[]; diagnostics: Diagnostic[] } {
+export function planIncludes(
+  schema: SchemaDef,
+  parentKey: string,
+  includes: readonly IncludeNode[],
+  kt: KvTarget,
+  path: readonly string[] = [],
+  manyParents = true,
+): { ops: Operation[]; diagnostics: Diagnostic[] } {
   const { driver, caps } = kt;
   const ops: Operation[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -44,9 +51,13 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
     } else if (rel.kind === 'belongsTo') {
       const childField = target.key[0];
       ops.push({
-        kind: 'BatchGetItem', model: targetKey, table: target.table,
+        kind: 'BatchGetItem',
+        model: targetKey,
+        table: target.table,
         step: { role: 'include', path: relPath, relation: inc.relation, cardinality: 'one', parentField: rel.foreignKey, childField },
-        key: [{ attr: childField, value: { from: 'parent', field: rel.foreignKey }, each: true }], filter: null, chunk: batchGetChunk(caps),
+        key: [{ attr: childField, value: { from: 'parent', field: rel.foreignKey }, each: true }],
+        filter: null,
+        chunk: batchGetChunk(caps),
       });
     } else {
       const fk = rel.foreignKey;
@@ -61,23 +72,46 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
       const ordered = usable.find((s) => order.length === 0 || (order.length === 1 && s.sort === order[0].field && target.fields[s.sort]?.kind !== 'decimal'));
       const source = ordered ?? usable[0] ?? null;
       const parentField = parent.key[0];
-      const step = { role: 'include', path: relPath, relation: inc.relation, cardinality: rel.kind === 'hasOne' ? 'one' : 'many', parentField, childField: fk } as const;
+      const step = {
+        role: 'include',
+        path: relPath,
+        relation: inc.relation,
+        cardinality: rel.kind === 'hasOne' ? 'one' : 'many',
+        parentField,
+        childField: fk,
+      } as const;
       if (!source) {
         const want = order[0] && !target.fields[order[0].field]?.nullable ? [fk, order[0].field] : [fk];
-        const sparse = candidates.length > 0
-          ? ` (${candidates.map((c) => c.index).join(', ')} cannot: ${sparseFields(target, candidates[0]).filter((f) => f !== fk).join(', ')} is nullable and DynamoDB leaves items without it out of the index)`
-          : '';
-        diagnostics.push(diag('index-missing', driver, target.name,
-          `include ${parent.name}.${inc.relation} needs a Query by ${target.name}.${fk}, and no index of ${target.name} has ${fk} as its partition key${sparse}`,
-          `add ${indexCall(want)} to ${target.name}`, { model: target.name, fields: want }));
+        const sparse =
+          candidates.length > 0
+            ? ` (${candidates.map((c) => c.index).join(', ')} cannot: ${sparseFields(target, candidates[0])
+                .filter((f) => f !== fk)
+                .join(', ')} is nullable and DynamoDB leaves items without it out of the index)`
+            : '';
+        diagnostics.push(
+          diag(
+            'index-missing',
+            driver,
+            target.name,
+            `include ${parent.name}.${inc.relation} needs a Query by ${target.name}.${fk}, and no index of ${target.name} has ${fk} as its partition key${sparse}`,
+            `add ${indexCall(want)} to ${target.name}`,
+            { model: target.name, fields: want },
+          ),
+        );
         continue;
       }
       if (!ordered && order.length > 0) {
         const want = [fk, order[0].field];
-        diagnostics.push(diag('order-unsupported', driver, target.name,
-          `include ${parent.name}.${inc.relation} orderBy ${order.map((t) => t.field).join(', ')} is not the sort key of ${source.index ?? `the ${target.name} table key`}`,
-          `add ${indexCall(want)} to ${target.name}${target.fields[order[0].field]?.nullable ? ` (${order[0].field} is nullable: also filter it with { not: null })` : ''}`,
-          { model: target.name, fields: want }));
+        diagnostics.push(
+          diag(
+            'order-unsupported',
+            driver,
+            target.name,
+            `include ${parent.name}.${inc.relation} orderBy ${order.map((t) => t.field).join(', ')} is not the sort key of ${source.index ?? `the ${target.name} table key`}`,
+            `add ${indexCall(want)} to ${target.name}${target.fields[order[0].field]?.nullable ? ` (${order[0].field} is nullable: also filter it with { not: null })` : ''}`,
+            { model: target.name, fields: want },
+          ),
+        );
       }
       if (manyParents) diagnostics.push(includeFanoutDiagnostic(driver, parent.name, inc.relation, target.name, fk, rel.target, !!rel.colocated));
       let sort: { attr: string; cond: KvSortCondition } | null = null;
@@ -86,22 +120,37 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
         const eq = facts.eq.get(source.sort);
         const range = facts.range.get(source.sort)?.[0];
         const prefix = facts.prefix.get(source.sort);
-        if (eq) { sort = { attr: source.sort, cond: { op: '=', value: param(eq.value) } }; used.push(eq); }
-        else if (prefix) { sort = { attr: source.sort, cond: { op: 'beginsWith', value: param(prefix.value) } }; used.push(prefix); }
-        else if (range && target.fields[source.sort]?.kind !== 'decimal' && !(target.colocation?.role === 'child' && source.index === null)) {
+        if (eq) {
+          sort = { attr: source.sort, cond: { op: '=', value: param(eq.value) } };
+          used.push(eq);
+        } else if (prefix) {
+          sort = { attr: source.sort, cond: { op: 'beginsWith', value: param(prefix.value) } };
+          used.push(prefix);
+        } else if (range && target.fields[source.sort]?.kind !== 'decimal' && !(target.colocation?.role === 'child' && source.index === null)) {
           const op = ({ lt: '<', lte: '<=', gt: '>', gte: '>=' } as const)[range.op as 'lt' | 'lte' | 'gt' | 'gte'];
           sort = { attr: source.sort, cond: { op, value: param(range.value) } };
           used.push(range);
         }
       }
-      const { filter, postFilter } = splitResidual(target, items.filter((i) => !used.includes(i)), sourceAttrs(source));
+      const { filter, postFilter } = splitResidual(
+        target,
+        items.filter((i) => !used.includes(i)),
+        sourceAttrs(source),
+      );
       ops.push({
-        kind: 'Query', model: targetKey, table: target.table, step, index: source.index,
+        kind: 'Query',
+        model: targetKey,
+        table: target.table,
+        step,
+        index: source.index,
         key: { partition: { attr: fk, value: { from: 'parent', field: parentField }, each: true }, sort },
-        filter, postFilter,
+        filter,
+        postFilter,
         direction: (order[0]?.direction ?? 'asc') === 'asc' ? 'forward' : 'backward',
         limit: rel.kind === 'hasOne' ? { from: 'const', value: 1 } : inc.limit ? param(inc.limit) : null,
-        offset: null, cursor: null, select: 'items',
+        offset: null,
+        cursor: null,
+        select: 'items',
       });
     }
     ops.push({ kind: 'Merge', relation: relPath.join('.'), from: target.name, to: parent.name, cardinality: isToMany(rel.kind) ? 'many' : 'one' });
@@ -113,12 +162,24 @@ export function planIncludes(schema: SchemaDef, parentKey: string, includes: rea
 }
 
 /** A hasMany/hasOne include over several parents: one Query each, so P parents are P requests. */
-export function includeFanoutDiagnostic(driver: DriverName, parent: string, relation: string, child: string, fk: string, childKey: string, colocated = false): Diagnostic {
-  return diag('fanout', driver, child,
+export function includeFanoutDiagnostic(
+  driver: DriverName,
+  parent: string,
+  relation: string,
+  child: string,
+  fk: string,
+  childKey: string,
+  colocated = false,
+): Diagnostic {
+  return diag(
+    'fanout',
+    driver,
+    child,
     `include ${parent}.${relation} sends one Query per ${parent} row read (P parents: P requests to ${child} by ${fk}); the bound is the number of ${parent} rows the query returns (its limit)`,
     colocated
       ? `the relation is colocated: read one ${parent} at a time (findUnique with include is ONE Query of its item collection), or read one parent's children with findMany({ where: { ${fk} } })`
-      : `declare the relation with hasMany('${childKey}', '${fk}', { colocated: true }) so each ${parent} and its ${child} rows are one Query (a DynamoDB item collection), or read one parent's children with findMany({ where: { ${fk} } })`);
+      : `declare the relation with hasMany('${childKey}', '${fk}', { colocated: true }) so each ${parent} and its ${child} rows are one Query (a DynamoDB item collection), or read one parent's children with findMany({ where: { ${fk} } })`,
+  );
 }
 
 /**
@@ -128,7 +189,14 @@ export function includeFanoutDiagnostic(driver: DriverName, parent: string, rela
  * key, there is nothing to filter server-side); limit keeps the first matches in link order. An
  * orderBy would need an engine-side sort: refused.
  */
-function planManyToMany(schema: SchemaDef, parentKey: string, inc: IncludeNode, relPath: readonly string[], kt: KvTarget, manyParents: boolean): { ops: Operation[]; diagnostics: Diagnostic[] } {
+function planManyToMany(
+  schema: SchemaDef,
+  parentKey: string,
+  inc: IncludeNode,
+  relPath: readonly string[],
+  kt: KvTarget,
+  manyParents: boolean,
+): { ops: Operation[]; diagnostics: Diagnostic[] } {
   const { driver, caps } = kt;
   const rel = schema.relations[parentKey][inc.relation];
   const parent = schema.models[parentKey];
@@ -139,35 +207,67 @@ function planManyToMany(schema: SchemaDef, parentKey: string, inc: IncludeNode, 
     diagnostics.push(diag(u.code, driver, target.name, `include ${parent.name}.${inc.relation}: ${u.what} cannot be evaluated by DynamoDB`, u.fix));
   }
   if (inc.orderBy.length > 0) {
-    diagnostics.push(diag('order-unsupported', driver, target.name,
-      `include ${parent.name}.${inc.relation} orderBy ${inc.orderBy.map((t) => t.field).join(', ')}: a manyToMany include reads its targets by key (BatchGetItem), which has no order`,
-      `drop orderBy from the include and sort ${inc.relation} in application code`));
+    diagnostics.push(
+      diag(
+        'order-unsupported',
+        driver,
+        target.name,
+        `include ${parent.name}.${inc.relation} orderBy ${inc.orderBy.map((t) => t.field).join(', ')}: a manyToMany include reads its targets by key (BatchGetItem), which has no order`,
+        `drop orderBy from the include and sort ${inc.relation} in application code`,
+      ),
+    );
   }
   const source = fkSource(join, rel.foreignKey);
   if (!source) {
-    diagnostics.push(diag('index-missing', driver, join.name, `include ${parent.name}.${inc.relation} needs a Query of ${join.name} by ${rel.foreignKey}`,
-      `add ${indexCall([rel.foreignKey, rel.to!])} to ${join.name}`, { model: join.name, fields: [rel.foreignKey, rel.to!] }));
+    diagnostics.push(
+      diag(
+        'index-missing',
+        driver,
+        join.name,
+        `include ${parent.name}.${inc.relation} needs a Query of ${join.name} by ${rel.foreignKey}`,
+        `add ${indexCall([rel.foreignKey, rel.to!])} to ${join.name}`,
+        { model: join.name, fields: [rel.foreignKey, rel.to!] },
+      ),
+    );
     return { ops: [], diagnostics };
   }
   if (manyParents) {
-    diagnostics.push(diag('fanout', driver, join.name,
-      `include ${parent.name}.${inc.relation} sends one Query of ${join.name} per ${parent.name} row read (P parents: P requests by ${rel.foreignKey}), then one BatchGetItem of the ${target.name} rows; the bound is the number of ${parent.name} rows the query returns (its limit)`,
-      `read one ${parent.name}'s ${inc.relation} at a time (findUnique with include), or accept the fan-out with a bounded limit on a non-strict client`));
+    diagnostics.push(
+      diag(
+        'fanout',
+        driver,
+        join.name,
+        `include ${parent.name}.${inc.relation} sends one Query of ${join.name} per ${parent.name} row read (P parents: P requests by ${rel.foreignKey}), then one BatchGetItem of the ${target.name} rows; the bound is the number of ${parent.name} rows the query returns (its limit)`,
+        `read one ${parent.name}'s ${inc.relation} at a time (findUnique with include), or accept the fan-out with a bounded limit on a non-strict client`,
+      ),
+    );
   }
   const base = { role: 'include', path: relPath, relation: inc.relation, cardinality: 'many' } as const;
   const ops: Operation[] = [
     {
-      kind: 'Query', model: rel.through!, table: join.table, index: source.index,
+      kind: 'Query',
+      model: rel.through!,
+      table: join.table,
+      index: source.index,
       step: { ...base, parentField: parent.key[0], childField: rel.foreignKey, link: 'links' },
       key: { partition: { attr: rel.foreignKey, value: { from: 'parent', field: parent.key[0] }, each: true }, sort: null },
       // The include's limit, per parent: applied to the links when the targets have no where, else to the matching targets.
-      filter: null, postFilter: null, direction: 'forward', limit: inc.limit ? param(inc.limit) : null, offset: null, cursor: null, select: 'items',
+      filter: null,
+      postFilter: null,
+      direction: 'forward',
+      limit: inc.limit ? param(inc.limit) : null,
+      offset: null,
+      cursor: null,
+      select: 'items',
     },
     {
-      kind: 'BatchGetItem', model: rel.target, table: target.table,
+      kind: 'BatchGetItem',
+      model: rel.target,
+      table: target.table,
       step: { ...base, parentField: rel.to!, childField: target.key[0], link: 'targets' },
       key: [{ attr: target.key[0], value: { from: 'parent', field: rel.to! }, each: true }],
-      filter: inc.where ? conditionOf(target, conjuncts(inc.where)) : null, chunk: batchGetChunk(caps),
+      filter: inc.where ? conditionOf(target, conjuncts(inc.where)) : null,
+      chunk: batchGetChunk(caps),
     },
   ];
   return { ops, diagnostics };

@@ -80,10 +80,13 @@ export type KvRole =
   | { readonly role: 'lookup'; readonly constraint: string; readonly fields: readonly string[] }
   /** Rows of an included relation; `path` is the relation path from the root (e.g. ['posts', 'comments']). */
   | {
-      readonly role: 'include'; readonly path: readonly string[]; readonly relation: string;
+      readonly role: 'include';
+      readonly path: readonly string[];
+      readonly relation: string;
       readonly cardinality: 'one' | 'many';
       /** Field on the parent rows whose values key the request, and the field on the child rows matching it. */
-      readonly parentField: string; readonly childField: string;
+      readonly parentField: string;
+      readonly childField: string;
       /**
        * manyToMany reads two steps: 'links' Queries the join model by `from` per parent (parentField:
        * the parent's key, childField: from); 'targets' BatchGets the targets the links point at
@@ -181,7 +184,10 @@ export type KvUpdate =
   | { readonly op: 'count'; readonly attr: string; readonly value: KvValue };
 
 /** A unique constraint whose index entries a write maintains. */
-export interface KvUniqueRef { readonly constraint: string; readonly fields: readonly string[] }
+export interface KvUniqueRef {
+  readonly constraint: string;
+  readonly fields: readonly string[];
+}
 
 export interface KvPutItem extends KvBase {
   readonly kind: 'PutItem';
@@ -244,5 +250,11 @@ export const UNIQUE_TABLE = 'quern-unique';
 export const LIST_TABLE = 'quern-list';
 
 export const isKvOperation = (op: { readonly kind: string }): op is KvOperation =>
-  op.kind === 'GetItem' || op.kind === 'BatchGetItem' || op.kind === 'Query' || op.kind === 'Scan' ||
-  op.kind === 'PutItem' || op.kind === 'UpdateItem' || op.kind === 'DeleteItem' || op.kind === 'TransactWrite';
+  op.kind === 'GetItem' ||
+  op.kind === 'BatchGetItem' ||
+  op.kind === 'Query' ||
+  op.kind === 'Scan' ||
+  op.kind === 'PutItem' ||
+  op.kind === 'UpdateItem' ||
+  op.kind === 'DeleteItem' ||
+  op.kind === 'TransactWrite';

@@ -27,7 +27,10 @@ import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type 
 /** Items the engine folds at most for one aggregate, groupBy or distinct (beyond: fold-too-large). */
 export const MAX_FOLD_ITEMS = 100_000;
 
-export interface KvPlanResult { operations: Operation[]; diagnostics: Diagnostic[] }
+export interface KvPlanResult {
+  operations: Operation[];
+  diagnostics: Diagnostic[];
+}
 
 export function planKv(schema: SchemaDef, ast: QueryAst, target: TargetDescriptor): KvPlanResult {
   // Colocated models are planned as DynamoDB stores them (src/schema/colocation.ts).
@@ -36,16 +39,24 @@ export function planKv(schema: SchemaDef, ast: QueryAst, target: TargetDescripto
 
 /** `db.transaction()` on a target without interactive transactions. */
 export function interactiveTransactionDiagnostic(driver: DriverName, model = '*'): Diagnostic {
-  return diag('interactive-transaction-unsupported', driver, model,
+  return diag(
+    'interactive-transaction-unsupported',
+    driver,
+    model,
     'DynamoDB has no interactive transactions: a transaction cannot read, decide, then write atomically',
-    'use db.batch([...]) for atomic writes (one TransactWriteItems, up to 100 items), with version() fields for optimistic checks');
+    'use db.batch([...]) for atomic writes (one TransactWriteItems, up to 100 items), with version() fields for optimistic checks',
+  );
 }
 
 /** An atomic batch over the target's limit. */
 export function batchTooLargeDiagnostic(driver: DriverName, items: number, max: number, model = '*'): Diagnostic {
-  return diag('batch-too-large', driver, model,
+  return diag(
+    'batch-too-large',
+    driver,
+    model,
     `the batch needs ${items} TransactWriteItems items; DynamoDB allows at most ${max} in one transaction (unique-index entries count as items)`,
-    `split the batch into db.batch calls of at most ${max} items each (each is atomic on its own)`);
+    `split the batch into db.batch calls of at most ${max} items each (each is atomic on its own)`,
+  );
 }
 
 /**
@@ -59,9 +70,15 @@ export function batchItemDiagnostics(driver: DriverName, schema: SchemaDef, oper
   for (const op of writes) {
     // Only createMany carries skipDuplicates.
     if (op.kind === 'PutItem' && op.skipDuplicates) {
-      out.push(diag('batch-item-unsupported', driver, schema.models[op.model]?.name ?? op.model,
-        'createMany({ skipDuplicates: true }) cannot be an item of db.batch on DynamoDB: skipping a row that exists would need a read-then-write, and one TransactWriteItems cannot skip items',
-        'drop skipDuplicates inside db.batch (a duplicate then fails the whole batch), or run createMany({ skipDuplicates: true }) on its own, outside the batch'));
+      out.push(
+        diag(
+          'batch-item-unsupported',
+          driver,
+          schema.models[op.model]?.name ?? op.model,
+          'createMany({ skipDuplicates: true }) cannot be an item of db.batch on DynamoDB: skipping a row that exists would need a read-then-write, and one TransactWriteItems cannot skip items',
+          'drop skipDuplicates inside db.batch (a duplicate then fails the whole batch), or run createMany({ skipDuplicates: true }) on its own, outside the batch',
+        ),
+      );
     }
   }
   return out;
@@ -73,19 +90,22 @@ export function fanoutDiagnostic(driver: DriverName, model: string, what: string
 }
 
 function uniqueRefs(model: ModelDef, touched?: ReadonlySet<string>): KvUniqueRef[] {
-  return model.uniques
-    .filter((u) => !touched || u.fields.some((f) => touched.has(f)))
-    .map((u) => ({ constraint: u.name, fields: u.fields }));
+  return model.uniques.filter((u) => !touched || u.fields.some((f) => touched.has(f))).map((u) => ({ constraint: u.name, fields: u.fields }));
 }
 
 function updates(set: readonly FieldUpdate[]): KvUpdate[] {
   return set.map((u): KvUpdate => {
     switch (u.op) {
-      case 'set': return { op: 'set', attr: u.field, value: param(u.value) };
-      case 'increment': return { op: 'add', attr: u.field, value: param(u.value), negate: false };
-      case 'decrement': return { op: 'add', attr: u.field, value: param(u.value), negate: true };
-      case 'push': return { op: 'append', attr: u.field, value: param(u.value) };
-      default: return assertNever(u.op, 'update op');
+      case 'set':
+        return { op: 'set', attr: u.field, value: param(u.value) };
+      case 'increment':
+        return { op: 'add', attr: u.field, value: param(u.value), negate: false };
+      case 'decrement':
+        return { op: 'add', attr: u.field, value: param(u.value), negate: true };
+      case 'push':
+        return { op: 'append', attr: u.field, value: param(u.value) };
+      default:
+        return assertNever(u.op, 'update op');
     }
   });
 }
@@ -94,7 +114,11 @@ class KvPlanner {
   private readonly model: ModelDef;
   private readonly diagnostics: Diagnostic[] = [];
   private readonly driver: DriverName;
-  constructor(private readonly schema: SchemaDef, private readonly modelKey: string, private readonly kt: KvTarget) {
+  constructor(
+    private readonly schema: SchemaDef,
+    private readonly modelKey: string,
+    private readonly kt: KvTarget,
+  ) {
     this.model = schema.models[modelKey];
     this.driver = kt.driver;
   }
@@ -120,8 +144,20 @@ class KvPlanner {
 
   private access(where: FilterNode | null, purpose: AccessPurpose, extra: Partial<Parameters<typeof planAccess>[0]> = {}) {
     const a = planAccess({
-      schema: this.schema, modelKey: this.modelKey, driver: this.driver, caps: this.kt.caps, where, orderBy: [], allowScan: false, purpose,
-      limit: null, offset: null, cursor: null, backward: false, paginate: false, ...extra,
+      schema: this.schema,
+      modelKey: this.modelKey,
+      driver: this.driver,
+      caps: this.kt.caps,
+      where,
+      orderBy: [],
+      allowScan: false,
+      purpose,
+      limit: null,
+      offset: null,
+      cursor: null,
+      backward: false,
+      paginate: false,
+      ...extra,
     });
     this.diagnostics.push(...a.diagnostics);
     return a;
@@ -138,9 +174,10 @@ class KvPlanner {
     const out: Operation[] = [];
     for (const c of counts) {
       const rel = this.schema.relations[this.modelKey][c.relation];
-      const cached = rel.kind === 'hasMany' && c.where === null
-        ? counterCaches(this.schema).find((cc) => cc.parent === this.modelKey && cc.child === rel.target && cc.foreignKey === rel.foreignKey)
-        : undefined;
+      const cached =
+        rel.kind === 'hasMany' && c.where === null
+          ? counterCaches(this.schema).find((cc) => cc.parent === this.modelKey && cc.child === rel.target && cc.foreignKey === rel.foreignKey)
+          : undefined;
       if (cached) {
         out.push({ kind: 'CounterRead', model: this.model.name, relation: c.relation, field: cached.field });
         continue;
@@ -148,23 +185,46 @@ class KvPlanner {
       const child = this.schema.models[rel.target].name;
       if (rel.kind === 'manyToMany' && c.where !== null) {
         // The where is on the targets, which only a BatchGetItem of every link would show.
-        this.diagnostics.push(diag('relation-filter-unsupported', this.driver, child,
-          `_count.${c.relation} with a where: counting the ${child} rows of a manyToMany that match a filter needs a join, which DynamoDB does not have`,
-          `count without a where (one COUNT Query of the ${this.schema.models[rel.through!].name} links per row), or include ${c.relation} with the where and take its length`));
+        this.diagnostics.push(
+          diag(
+            'relation-filter-unsupported',
+            this.driver,
+            child,
+            `_count.${c.relation} with a where: counting the ${child} rows of a manyToMany that match a filter needs a join, which DynamoDB does not have`,
+            `count without a where (one COUNT Query of the ${this.schema.models[rel.through!].name} links per row), or include ${c.relation} with the where and take its length`,
+          ),
+        );
         continue;
       }
       // One parent's worth of planning: the fanout is reported below, in _count's own words.
-      const r = planIncludes(this.schema, this.modelKey, [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }], this.kt, [], false);
+      const r = planIncludes(
+        this.schema,
+        this.modelKey,
+        [{ relation: c.relation, where: c.where, orderBy: [], limit: null, select: null, include: [] }],
+        this.kt,
+        [],
+        false,
+      );
       this.diagnostics.push(...r.diagnostics);
       const q = r.ops.find((o) => o.kind === 'Query');
       if (!q || q.kind !== 'Query') continue;
-      out.push({ ...q, step: { role: 'count', relation: c.relation, parentField: this.model.key[0], childField: rel.foreignKey }, limit: null, select: 'count' });
+      out.push({
+        ...q,
+        step: { role: 'count', relation: c.relation, parentField: this.model.key[0], childField: rel.foreignKey },
+        limit: null,
+        select: 'count',
+      });
       const counted = rel.kind === 'manyToMany' ? this.schema.models[rel.through!].name : child;
-      this.diagnostics.push(fanoutDiagnostic(this.driver, this.model.name,
-        `_count.${c.relation} runs one COUNT Query on ${counted} per ${this.model.name} row returned (N rows, N requests)`,
-        rel.kind === 'manyToMany'
-          ? `count one ${this.model.name} at a time (findUnique), or pass strict: false to accept the fanout`
-          : `keep the count on ${this.model.name}: declare a counter cache (belongsTo('${this.modelKey}', '${rel.foreignKey}', { counterCache: '${c.relation}Count' }) on ${child}), or pass strict: false to accept the fanout`));
+      this.diagnostics.push(
+        fanoutDiagnostic(
+          this.driver,
+          this.model.name,
+          `_count.${c.relation} runs one COUNT Query on ${counted} per ${this.model.name} row returned (N rows, N requests)`,
+          rel.kind === 'manyToMany'
+            ? `count one ${this.model.name} at a time (findUnique), or pass strict: false to accept the fanout`
+            : `keep the count on ${this.model.name}: declare a counter cache (belongsTo('${this.modelKey}', '${rel.foreignKey}', { counterCache: '${c.relation}Count' }) on ${child}), or pass strict: false to accept the fanout`,
+        ),
+      );
     }
     return out;
   }
@@ -184,42 +244,68 @@ class KvPlanner {
       case 'paginate': {
         this.unsupported(ast.where);
         if (ast.offset && this.kt.caps.offset === 'emulated') {
-          this.diagnostics.push(diag('offset-emulated', this.driver, this.model.name,
-            'offset on DynamoDB reads the skipped items and discards them (it costs as much as reading them)',
-            'use paginate({ first, after }) with cursors instead of offset'));
+          this.diagnostics.push(
+            diag(
+              'offset-emulated',
+              this.driver,
+              this.model.name,
+              'offset on DynamoDB reads the skipped items and discards them (it costs as much as reading them)',
+              'use paginate({ first, after }) with cursors instead of offset',
+            ),
+          );
         }
         const paginate = ast.kind === 'paginate';
         const a = this.access(ast.where, 'read', {
-          orderBy: ast.orderBy, allowScan: ast.allowScan,
+          orderBy: ast.orderBy,
+          allowScan: ast.allowScan,
           limit: paginate ? param(ast.size) : ast.limit ? param(ast.limit) : null,
           offset: ast.offset ? param(ast.offset) : null,
           cursor: paginate && ast.cursor ? param(ast.cursor) : null,
-          backward: paginate && ast.direction === 'backward', paginate,
+          backward: paginate && ast.direction === 'backward',
+          paginate,
         });
-        const fold: Operation[] = ast.distinct ? [{
-          kind: 'Fold', model: this.model.name,
-          reason: `distinct ${ast.distinct.join(', ')}: every match of the access path is read (limit and offset apply after), the first row of each combination in read order is kept; at most ${MAX_FOLD_ITEMS} items`,
-        }] : [];
+        const fold: Operation[] = ast.distinct
+          ? [
+              {
+                kind: 'Fold',
+                model: this.model.name,
+                reason: `distinct ${ast.distinct.join(', ')}: every match of the access path is read (limit and offset apply after), the first row of each combination in read order is kept; at most ${MAX_FOLD_ITEMS} items`,
+              },
+            ]
+          : [];
         // A Fold (distinct) keeps the root from being the single GetItem an item-collection read replaces.
-        return [...this.collection([...a.ops, ...fold], this.includes(ast, ast.kind === 'findMany' || ast.kind === 'paginate'), ast.include, paginate), ...this.counts(ast.counts)];
+        return [
+          ...this.collection([...a.ops, ...fold], this.includes(ast, ast.kind === 'findMany' || ast.kind === 'paginate'), ast.include, paginate),
+          ...this.counts(ast.counts),
+        ];
       }
       case 'aggregate': {
         this.unsupported(ast.where);
         for (const t of ast.terms) {
           if (t.field && t.fn !== 'count' && this.model.fields[t.field].kind === 'decimal') {
-            this.diagnostics.push(diag('operator-unsupported', this.driver, this.model.name,
-              `_${t.fn} of the decimal field ${this.model.name}.${t.field}: DynamoDB stores decimals as strings (every digit kept) and the engine does no decimal arithmetic`,
-              `keep a numeric running total (f.float() or f.bigint() in minor units) beside the decimal, or aggregate ${t.field} on PostgreSQL`));
+            this.diagnostics.push(
+              diag(
+                'operator-unsupported',
+                this.driver,
+                this.model.name,
+                `_${t.fn} of the decimal field ${this.model.name}.${t.field}: DynamoDB stores decimals as strings (every digit kept) and the engine does no decimal arithmetic`,
+                `keep a numeric running total (f.float() or f.bigint() in minor units) beside the decimal, or aggregate ${t.field} on PostgreSQL`,
+              ),
+            );
           }
         }
         // Counting rows alone is `count-requires-scan`, as count() is; any other aggregate reads items.
         const onlyCount = !ast.by && ast.terms.every((t) => t.fn === 'count' && t.field === null);
         const a = this.access(ast.where, onlyCount ? 'count' : 'read', { allowScan: ast.allowScan });
         if (onlyCount) return a.ops;
-        return [...a.ops, {
-          kind: 'Fold', model: this.model.name,
-          reason: `${ast.by ? `groupBy ${ast.by.join(', ')}` : 'aggregate'}: the engine folds every matching item as it reads it (at most ${MAX_FOLD_ITEMS} items)${ast.having ? ', then filters groups by having' : ''}${ast.orderBy.length ? ', then orders groups' : ''}`,
-        }];
+        return [
+          ...a.ops,
+          {
+            kind: 'Fold',
+            model: this.model.name,
+            reason: `${ast.by ? `groupBy ${ast.by.join(', ')}` : 'aggregate'}: the engine folds every matching item as it reads it (at most ${MAX_FOLD_ITEMS} items)${ast.having ? ', then filters groups by having' : ''}${ast.orderBy.length ? ', then orders groups' : ''}`,
+          },
+        ];
       }
       case 'count': {
         this.unsupported(ast.where);
@@ -228,12 +314,20 @@ class KvPlanner {
       case 'create': {
         const uniques = uniqueRefs(this.model);
         const put: KvWrite = {
-          kind: 'PutItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'create', many: ast.many },
-          item: param(ast.rows), uniques, condition: this.notExists(), skipDuplicates: ast.skipDuplicates, atomic: ast.atomic,
+          kind: 'PutItem',
+          model: this.modelKey,
+          table: this.model.table,
+          step: { role: 'write', method: 'create', many: ast.many },
+          item: param(ast.rows),
+          uniques,
+          condition: this.notExists(),
+          skipDuplicates: ast.skipDuplicates,
+          atomic: ast.atomic,
         };
         // A single row without unique fields or counted parents is one PutItem; anything else must
         // be atomic with its index entries and counter caches.
-        const write: Operation = !ast.many && uniques.length === 0 && this.counted().length === 0 && this.lists().length === 0 ? put : this.transact('create', ast.many, [put]);
+        const write: Operation =
+          !ast.many && uniques.length === 0 && this.counted().length === 0 && this.lists().length === 0 ? put : this.transact('create', ast.many, [put]);
         return [write, ...this.includes(ast)];
       }
       case 'update': {
@@ -244,16 +338,29 @@ class KvPlanner {
         if (ast.many) {
           const a = this.access(ast.where, 'keys', { allowScan: ast.allowScan });
           const upd: KvWrite = {
-            kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'update', many: true },
-            key: this.keyFromItem(), updates: updates(ast.set), condition: conditionOf(this.model, conjuncts(ast.where)),
-            version: ast.versionField ? { attr: ast.versionField, expected: { from: 'item', field: ast.versionField } } : null, uniques,
+            kind: 'UpdateItem',
+            model: this.modelKey,
+            table: this.model.table,
+            step: { role: 'write', method: 'update', many: true },
+            key: this.keyFromItem(),
+            updates: updates(ast.set),
+            condition: conditionOf(this.model, conjuncts(ast.where)),
+            version: ast.versionField ? { attr: ast.versionField, expected: { from: 'item', field: ast.versionField } } : null,
+            uniques,
           };
           return [...a.ops, this.transact('update', true, [upd])];
         }
         const { ops, key, condition, version } = this.locate(ast.where!, ast.uniqueBy!, ast.versionField);
         const upd: KvWrite = {
-          kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'update', many: false },
-          key, updates: updates(ast.set), condition, version, uniques,
+          kind: 'UpdateItem',
+          model: this.modelKey,
+          table: this.model.table,
+          step: { role: 'write', method: 'update', many: false },
+          key,
+          updates: updates(ast.set),
+          condition,
+          version,
+          uniques,
         };
         // An increment of a nullable number must leave null as null (as SQL does), which an
         // UpdateExpression cannot say: like moving a unique entry, it needs the current item.
@@ -273,12 +380,26 @@ class KvPlanner {
         const touched = new Set(ast.set.map((s) => s.field));
         const step = { role: 'write', method: 'upsert', many: false } as const;
         const put: KvWrite = {
-          kind: 'PutItem', model: this.modelKey, table: this.model.table, step, item: param(ast.create),
-          uniques: uniqueRefs(this.model), condition: this.notExists(), skipDuplicates: false, atomic: true,
+          kind: 'PutItem',
+          model: this.modelKey,
+          table: this.model.table,
+          step,
+          item: param(ast.create),
+          uniques: uniqueRefs(this.model),
+          condition: this.notExists(),
+          skipDuplicates: false,
+          atomic: true,
         };
         const upd: KvWrite = {
-          kind: 'UpdateItem', model: this.modelKey, table: this.model.table, step, key, updates: updates(ast.set), condition,
-          version, uniques: uniqueRefs(this.model, touched),
+          kind: 'UpdateItem',
+          model: this.modelKey,
+          table: this.model.table,
+          step,
+          key,
+          updates: updates(ast.set),
+          condition,
+          version,
+          uniques: uniqueRefs(this.model, touched),
         };
         return [...ops, this.existing(key), this.transact('upsert', false, [put, upd]), ...this.includes(ast)];
       }
@@ -289,16 +410,27 @@ class KvPlanner {
         if (ast.many) {
           const a = this.access(ast.where, 'keys', { allowScan: ast.allowScan });
           const del: KvWrite = {
-            kind: 'DeleteItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'delete', many: true },
-            key: this.keyFromItem(), condition: conditionOf(this.model, conjuncts(ast.where)),
-            version: versionField ? { attr: versionField, expected: { from: 'item', field: versionField } } : null, uniques,
+            kind: 'DeleteItem',
+            model: this.modelKey,
+            table: this.model.table,
+            step: { role: 'write', method: 'delete', many: true },
+            key: this.keyFromItem(),
+            condition: conditionOf(this.model, conjuncts(ast.where)),
+            version: versionField ? { attr: versionField, expected: { from: 'item', field: versionField } } : null,
+            uniques,
           };
           return [...a.ops, ...this.dependents(this.modelKey), this.transact('delete', true, [del])];
         }
         const { ops, key, condition, version } = this.locate(ast.where!, ast.uniqueBy!, versionField);
         const del: KvWrite = {
-          kind: 'DeleteItem', model: this.modelKey, table: this.model.table, step: { role: 'write', method: 'delete', many: false },
-          key, condition, version, uniques,
+          kind: 'DeleteItem',
+          model: this.modelKey,
+          table: this.model.table,
+          step: { role: 'write', method: 'delete', many: false },
+          key,
+          condition,
+          version,
+          uniques,
         };
         const dependents = this.dependents(this.modelKey);
         if (uniques.length === 0 && this.counted().length === 0 && dependents.length === 0 && this.lists().length === 0) return [...ops, del];
@@ -319,9 +451,13 @@ class KvPlanner {
     const get = root.length === 1 && root[0].kind === 'GetItem' && root[0].step.role === 'root' && !root[0].filter ? root[0] : null;
     if (!get || paginate || this.model.colocation?.role !== 'parent') return [...root, ...includes];
     const rels = this.schema.relations[this.modelKey];
-    const plain = new Set(nodes.filter((n) => rels[n.relation]?.colocated && !n.where && n.orderBy.length === 0 && !n.limit && n.include.length === 0).map((n) => n.relation));
+    const plain = new Set(
+      nodes.filter((n) => rels[n.relation]?.colocated && !n.where && n.orderBy.length === 0 && !n.limit && n.include.length === 0).map((n) => n.relation),
+    );
     if (plain.size === 0) return [...root, ...includes];
-    const served = includes.map((op) => (op.kind === 'Query' && op.step.role === 'include' && op.step.path.length === 1 && plain.has(op.step.relation) ? { ...op, collection: true } : op));
+    const served = includes.map((op) =>
+      op.kind === 'Query' && op.step.role === 'include' && op.step.path.length === 1 && plain.has(op.step.relation) ? { ...op, collection: true } : op,
+    );
     return [{ ...get, collection: [...plain] }, ...served];
   }
 
@@ -331,9 +467,15 @@ class KvPlanner {
     if (c?.role !== 'child') return;
     const fk = this.model.key[0];
     if (!set.some((u) => u.field === fk)) return;
-    this.diagnostics.push(diag('operator-unsupported', this.driver, this.model.name,
-      `${this.model.name}.${fk} cannot be updated on DynamoDB: ${this.model.name} is colocated with its parent, so ${fk} is part of the item's key (its partition)`,
-      `delete the ${this.model.name} and create it again under the new parent, both in one db.batch([...]) (atomic)`));
+    this.diagnostics.push(
+      diag(
+        'operator-unsupported',
+        this.driver,
+        this.model.name,
+        `${this.model.name}.${fk} cannot be updated on DynamoDB: ${this.model.name} is colocated with its parent, so ${fk} is part of the item's key (its partition)`,
+        `delete the ${this.model.name} and create it again under the new parent, both in one db.batch([...]) (atomic)`,
+      ),
+    );
   }
 
   /** Indexed lists of the model: their entries are written with the row (src/schema/lists.ts). */
@@ -363,17 +505,32 @@ class KvPlanner {
       const child = this.schema.models[r.model];
       const source = fkSource(child, r.field);
       if (!source) {
-        this.diagnostics.push(diag('index-missing', this.driver, child.name,
-          `deleting a ${parent.name} must find the ${child.name} rows whose ${r.field} points at it (onDelete: ${r.onDelete}), and no index of ${child.name} has ${r.field} as its partition key`,
-          `add ${indexCall([r.field])} to ${child.name}`, { model: child.name, fields: [r.field] }));
+        this.diagnostics.push(
+          diag(
+            'index-missing',
+            this.driver,
+            child.name,
+            `deleting a ${parent.name} must find the ${child.name} rows whose ${r.field} points at it (onDelete: ${r.onDelete}), and no index of ${child.name} has ${r.field} as its partition key`,
+            `add ${indexCall([r.field])} to ${child.name}`,
+            { model: child.name, fields: [r.field] },
+          ),
+        );
         continue;
       }
       ops.push({
-        kind: 'Query', model: r.model, table: child.table, index: source.index,
+        kind: 'Query',
+        model: r.model,
+        table: child.table,
+        index: source.index,
         step: { role: 'dependents', parentModel: modelKey, field: r.field, onDelete: r.onDelete },
         key: { partition: { attr: r.field, value: { from: 'item', field: parent.key[0] }, each: false }, sort: null },
-        filter: null, postFilter: null, direction: 'forward',
-        limit: r.onDelete === 'restrict' ? { from: 'const', value: 1 } : null, offset: null, cursor: null, select: 'items',
+        filter: null,
+        postFilter: null,
+        direction: 'forward',
+        limit: r.onDelete === 'restrict' ? { from: 'const', value: 1 } : null,
+        offset: null,
+        cursor: null,
+        select: 'items',
       });
       if (r.onDelete === 'cascade') ops.push(...this.dependents(r.model, seen));
     }
@@ -394,8 +551,15 @@ class KvPlanner {
    * condition, re-checked atomically (the unique fields too: the index entry may be stale).
    * A version() field pinned by equality becomes the write's expected version instead.
    */
-  private locate(where: FilterNode, uniqueBy: readonly string[], versionField: string | null): {
-    ops: Operation[]; key: KvKeyPart[]; condition: KvCondition | null; version: { attr: string; expected: KvValue | null } | null;
+  private locate(
+    where: FilterNode,
+    uniqueBy: readonly string[],
+    versionField: string | null,
+  ): {
+    ops: Operation[];
+    key: KvKeyPart[];
+    condition: KvCondition | null;
+    version: { attr: string; expected: KvValue | null } | null;
   } {
     const all = conjuncts(where);
     const facts = fieldFacts(all);
@@ -408,17 +572,28 @@ class KvPlanner {
       return {
         ops: [],
         key: this.model.key.map((k, i) => ({ attr: k, value: param(used[i].value), each: false })),
-        condition: conditionOf(this.model, items.filter((i) => !used.includes(i as never))), version,
+        condition: conditionOf(
+          this.model,
+          items.filter((i) => !used.includes(i as never)),
+        ),
+        version,
       };
     }
     const u = this.model.uniques.find((x) => x.fields.length === uniqueBy.length && x.fields.every((f) => uniqueBy.includes(f)))!;
     return {
-      ops: [{
-        kind: 'GetItem', model: this.modelKey, table: UNIQUE_TABLE, step: { role: 'lookup', constraint: u.name, fields: u.fields },
-        key: u.fields.map((f) => ({ attr: f, value: param(facts.eq.get(f)!.value), each: false })), filter: null,
-      }],
+      ops: [
+        {
+          kind: 'GetItem',
+          model: this.modelKey,
+          table: UNIQUE_TABLE,
+          step: { role: 'lookup', constraint: u.name, fields: u.fields },
+          key: u.fields.map((f) => ({ attr: f, value: param(facts.eq.get(f)!.value), each: false })),
+          filter: null,
+        },
+      ],
       key: this.model.key.map((k) => ({ attr: k, value: { from: 'lookup', attr: k } as KvValue, each: false })),
-      condition: conditionOf(this.model, items), version,
+      condition: conditionOf(this.model, items),
+      version,
     };
   }
 
@@ -427,6 +602,13 @@ class KvPlanner {
   }
 
   private transact(method: 'create' | 'update' | 'delete' | 'upsert', many: boolean, items: KvWrite[]): Operation {
-    return { kind: 'TransactWrite', model: this.modelKey, table: this.model.table, step: { role: 'write', method, many }, items, atomicLimit: atomicLimit(this.kt.caps) };
+    return {
+      kind: 'TransactWrite',
+      model: this.modelKey,
+      table: this.model.table,
+      step: { role: 'write', method, many },
+      items,
+      atomicLimit: atomicLimit(this.kt.caps),
+    };
   }
 }

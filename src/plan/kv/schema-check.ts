@@ -25,12 +25,26 @@ export function checkKvSchema(logical: SchemaDef): Diagnostic[] {
       const target = schema.models[rel.target];
       if (fkSource(target, rel.foreignKey)) continue;
       const sparse = keySources(target).filter((s) => s.partition === rel.foreignKey);
-      const why = sparse.length > 0
-        ? `${sparse.map((s) => s.index).join(', ')} has ${rel.foreignKey} as partition but its sort field ${sparse.map((s) => sparseFields(target, s).filter((f) => f !== rel.foreignKey).join(', ')).join(' / ')} is nullable, and DynamoDB leaves items without it out of the index (the include would silently miss them)`
-        : `no index of ${target.name} has ${rel.foreignKey} as its partition key`;
-      out.push(diag('index-missing', 'dynamodb', target.name,
-        `relation ${parent.name}.${rel.name} (${rel.kind} ${target.name} by ${rel.foreignKey}) needs a Query by ${target.name}.${rel.foreignKey}: ${why}`,
-        `add ${indexCall([rel.foreignKey])} to ${target.name}`, { model: target.name, fields: [rel.foreignKey] }));
+      const why =
+        sparse.length > 0
+          ? `${sparse.map((s) => s.index).join(', ')} has ${rel.foreignKey} as partition but its sort field ${sparse
+              .map((s) =>
+                sparseFields(target, s)
+                  .filter((f) => f !== rel.foreignKey)
+                  .join(', '),
+              )
+              .join(' / ')} is nullable, and DynamoDB leaves items without it out of the index (the include would silently miss them)`
+          : `no index of ${target.name} has ${rel.foreignKey} as its partition key`;
+      out.push(
+        diag(
+          'index-missing',
+          'dynamodb',
+          target.name,
+          `relation ${parent.name}.${rel.name} (${rel.kind} ${target.name} by ${rel.foreignKey}) needs a Query by ${target.name}.${rel.foreignKey}: ${why}`,
+          `add ${indexCall([rel.foreignKey])} to ${target.name}`,
+          { model: target.name, fields: [rel.foreignKey] },
+        ),
+      );
     }
   }
   return out;
@@ -46,15 +60,28 @@ function checkKeyWidths(schema: SchemaDef): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of Object.values(schema.models)) {
     if (m.key.length > 2) {
-      out.push(diag('key-too-wide', 'dynamodb', m.name,
-        `model ${m.name} has a ${m.key.length}-field key [${m.key.join(', ')}]; a DynamoDB table key is (partition, sort)`,
-        `use key: ['${m.key[0]}', '${m.key[1]}'] (or a single generated id) and declare unique(${m.key.map((k) => `'${k}'`).join(', ')}) to keep the combination unique`));
+      out.push(
+        diag(
+          'key-too-wide',
+          'dynamodb',
+          m.name,
+          `model ${m.name} has a ${m.key.length}-field key [${m.key.join(', ')}]; a DynamoDB table key is (partition, sort)`,
+          `use key: ['${m.key[0]}', '${m.key[1]}'] (or a single generated id) and declare unique(${m.key.map((k) => `'${k}'`).join(', ')}) to keep the combination unique`,
+        ),
+      );
     }
     for (const i of m.indexes) {
       if (i.fields.length > MAX_GSI_FIELDS) {
-        out.push(diag('key-too-wide', 'dynamodb', m.name,
-          `index ${i.name} on ${m.name} has ${i.fields.length} fields; a DynamoDB GSI key holds 1 partition and at most ${MAX_GSI_FIELDS - 1} sort attributes`,
-          `shorten it to ${indexCall(i.fields.slice(0, MAX_GSI_FIELDS))}`, { model: m.name, fields: i.fields.slice(0, MAX_GSI_FIELDS) }));
+        out.push(
+          diag(
+            'key-too-wide',
+            'dynamodb',
+            m.name,
+            `index ${i.name} on ${m.name} has ${i.fields.length} fields; a DynamoDB GSI key holds 1 partition and at most ${MAX_GSI_FIELDS - 1} sort attributes`,
+            `shorten it to ${indexCall(i.fields.slice(0, MAX_GSI_FIELDS))}`,
+            { model: m.name, fields: i.fields.slice(0, MAX_GSI_FIELDS) },
+          ),
+        );
       }
     }
   }

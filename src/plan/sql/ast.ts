@@ -17,9 +17,7 @@
  * each dialect maps every one to its own type name. `json` is a json field's
  * value; `jsonDocument` is a JSON text the engine builds (createMany's rows).
  */
-export type SqlScalarType =
-  | 'text' | 'varchar' | 'int' | 'bigint' | 'float' | 'decimal' | 'boolean' | 'uuid'
-  | 'timestamp' | 'date' | 'json' | 'jsonDocument';
+export type SqlScalarType = 'text' | 'varchar' | 'int' | 'bigint' | 'float' | 'decimal' | 'boolean' | 'uuid' | 'timestamp' | 'date' | 'json' | 'jsonDocument';
 
 export interface SqlTypeRef {
   readonly kind: 'type';
@@ -33,7 +31,10 @@ export interface SqlTypeRef {
  */
 export type ParamTransform =
   /** LIKE pattern: `%`, `_` and `\` escaped, then wrapped for the text operator. */
-  | 'like-contains' | 'like-prefix' | 'like-suffix' | 'like-exact'
+  | 'like-contains'
+  | 'like-prefix'
+  | 'like-suffix'
+  | 'like-exact'
   /** Page size + 1: one extra row tells whether another page exists. */
   | 'plus-one'
   /** An array of complete rows serialised as one JSON document (createMany). */

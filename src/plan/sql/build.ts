@@ -1,12 +1,15 @@
 /** Small constructors for SQL AST nodes, so lowering code reads like the SQL it builds. */
-import type {
-  BinaryOp, OrderItem, ParamTransform, SelectItem, SelectStatement, SqlExpr, SqlFunction, SqlParam, SqlTypeRef,
-} from './ast.js';
+import type { BinaryOp, OrderItem, ParamTransform, SelectItem, SelectStatement, SqlExpr, SqlFunction, SqlParam, SqlTypeRef } from './ast.js';
 
 export const col = (table: string | null, column: string): SqlExpr => ({ kind: 'column', table, column });
 
-export const param = (slot: number, type: SqlTypeRef | null, path: readonly (string | number)[] = [], transform: ParamTransform | null = null): SqlParam =>
-  ({ kind: 'param', slot, path, type, transform });
+export const param = (slot: number, type: SqlTypeRef | null, path: readonly (string | number)[] = [], transform: ParamTransform | null = null): SqlParam => ({
+  kind: 'param',
+  slot,
+  path,
+  type,
+  transform,
+});
 
 export const lit = (value: null | boolean | number): SqlExpr => ({ kind: 'literal', value });
 export const TRUE = lit(true);

@@ -8,7 +8,11 @@ import type { SqlDialect } from './dialect.js';
 
 /** One model bound to a table alias in the statement being built. */
 export class Scope {
-  constructor(readonly modelKey: string, readonly model: ModelDef, readonly alias: string) {}
+  constructor(
+    readonly modelKey: string,
+    readonly model: ModelDef,
+    readonly alias: string,
+  ) {}
   col(field: string): SqlExpr {
     return col(this.alias, field);
   }
@@ -20,7 +24,10 @@ export class Scope {
 /** State of one lowering: the schema, the target's dialect and a counter for unique table aliases. */
 export class LowerCtx {
   private next = 0;
-  constructor(readonly schema: SchemaDef, readonly dialect: SqlDialect) {}
+  constructor(
+    readonly schema: SchemaDef,
+    readonly dialect: SqlDialect,
+  ) {}
 
   alias(): string {
     return `t${this.next++}`;
@@ -51,7 +58,8 @@ export class LowerCtx {
         const link = this.scope(rel.through!);
         const on = bin('=', link.col(rel.to!), child.col(child.model.key[0]));
         return {
-          childCol: link.col(rel.foreignKey), parentCol: parent.col(parent.model.key[0]),
+          childCol: link.col(rel.foreignKey),
+          parentCol: parent.col(parent.model.key[0]),
           joins: [{ type: 'inner', item: { kind: 'table', name: link.model.table, alias: link.alias }, on }],
         };
       }

@@ -24,7 +24,10 @@ export interface Predicate {
 
 const COMPARE = { eq: '=', ne: 'IS DISTINCT FROM', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 const LIKE: Readonly<Record<'equals' | 'contains' | 'startsWith' | 'endsWith', ParamTransform>> = {
-  equals: 'like-exact', contains: 'like-contains', startsWith: 'like-prefix', endsWith: 'like-suffix',
+  equals: 'like-exact',
+  contains: 'like-contains',
+  startsWith: 'like-prefix',
+  endsWith: 'like-suffix',
 };
 
 export function lowerFilter(ctx: LowerCtx, scope: Scope, node: FilterNode | null): SqlExpr {
@@ -65,9 +68,10 @@ export function predicate(ctx: LowerCtx, scope: Scope, node: FilterNode): Predic
       const subject = def.kind === 'uuid' ? cast(scope.col(node.field), TEXT) : scope.col(node.field);
       const pattern = param(node.value.slot, TEXT, [], LIKE[node.op]);
       // Without a case-insensitive LIKE operator, compare both sides lowercased.
-      const expr: SqlExpr = node.insensitive && !ctx.dialect.ilike
-        ? { kind: 'like', expr: fn('lower', subject), pattern: fn('lower', pattern), insensitive: false }
-        : { kind: 'like', expr: subject, pattern, insensitive: node.insensitive };
+      const expr: SqlExpr =
+        node.insensitive && !ctx.dialect.ilike
+          ? { kind: 'like', expr: fn('lower', subject), pattern: fn('lower', pattern), insensitive: false }
+          : { kind: 'like', expr: subject, pattern, insensitive: node.insensitive };
       return { expr, nullable: def.nullable };
     }
     case 'isNull':
@@ -76,7 +80,10 @@ export function predicate(ctx: LowerCtx, scope: Scope, node: FilterNode): Predic
       // "The list contains [x]" rather than "x is a member of the list": the same rows (NULL for a
       // NULL list), and an index over the list's elements (an indexed list's) can serve it.
       const def = scope.field(node.field);
-      return { expr: { kind: 'contains', list: scope.col(node.field), items: param(node.value.slot, containsType(def), [], 'singleton') }, nullable: def.nullable };
+      return {
+        expr: { kind: 'contains', list: scope.col(node.field), items: param(node.value.slot, containsType(def), [], 'singleton') },
+        nullable: def.nullable,
+      };
     }
     case 'listEquals': {
       const def = scope.field(node.field);
@@ -95,7 +102,12 @@ function relationFilter(ctx: LowerCtx, parent: Scope, relation: string, op: 'som
   const { childCol, parentCol, joins } = ctx.link(parent, rel, child);
   const exists = (cond: SqlExpr): SqlExpr => ({
     kind: 'exists',
-    query: select({ columns: [{ expr: lit(1), alias: null }], from: { kind: 'table', name: child.model.table, alias: child.alias }, joins, where: whereOf(and([bin('=', childCol, parentCol), cond])) }),
+    query: select({
+      columns: [{ expr: lit(1), alias: null }],
+      from: { kind: 'table', name: child.model.table, alias: child.alias },
+      joins,
+      where: whereOf(and([bin('=', childCol, parentCol), cond])),
+    }),
   });
   switch (op) {
     case 'some':

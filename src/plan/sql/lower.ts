@@ -66,15 +66,31 @@ export function lowerStatements(schema: SchemaDef, ast: QueryAst, dialect: SqlDi
         orderBy: orderItems(scope, run),
         limit: param(ast.size.slot, BIGINT, [], 'plus-one'),
       });
-      return [op(m, `paginate ${name} (${ast.direction})`, stmt, { kind: 'page', rows: sel.shape, size: ast.size, direction: ast.direction, hasCursor: ast.cursor !== null, boundary, cursor: ast.cursor })];
+      return [
+        op(m, `paginate ${name} (${ast.direction})`, stmt, {
+          kind: 'page',
+          rows: sel.shape,
+          size: ast.size,
+          direction: ast.direction,
+          hasCursor: ast.cursor !== null,
+          boundary,
+          cursor: ast.cursor,
+        }),
+      ];
     }
     case 'count': {
       const scope = ctx.scope(m);
-      const stmt = select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: whereOf(lowerFilter(ctx, scope, ast.where)) });
+      const stmt = select({
+        columns: [item(fn('count', { kind: 'star', table: null }), 'count')],
+        from: table(scope),
+        where: whereOf(lowerFilter(ctx, scope, ast.where)),
+      });
       return [op(m, `count ${name}`, stmt, { kind: 'count', wrapped: false })];
     }
     case 'create':
-      return ast.many ? [createMany(ctx, ast.model, ast.rows.slot, ast.skipDuplicates, ast.returning, ast.select)] : [createOne(ctx, ast.model, ast.rows.slot, ast.select, ast.include)];
+      return ast.many
+        ? [createMany(ctx, ast.model, ast.rows.slot, ast.skipDuplicates, ast.returning, ast.select)]
+        : [createOne(ctx, ast.model, ast.rows.slot, ast.select, ast.include)];
     case 'aggregate':
       return [lowerAggregate(ctx, ast)];
     case 'update':
@@ -95,7 +111,13 @@ const table = (scope: Scope) => ({ kind: 'table' as const, name: scope.model.tab
  * the row; with includes it runs in a WITH and the outer SELECT adds the
  * related rows (which exist before the write, so the snapshot sees them).
  */
-function returningRow(ctx: LowerCtx, write: Scope, stmtOf: (returning: SelectItem[]) => SqlStatement, sel: readonly string[] | null, include: readonly IncludeNode[]): { stmt: SqlStatement; shape: RowShape } {
+function returningRow(
+  ctx: LowerCtx,
+  write: Scope,
+  stmtOf: (returning: SelectItem[]) => SqlStatement,
+  sel: readonly string[] | null,
+  include: readonly IncludeNode[],
+): { stmt: SqlStatement; shape: RowShape } {
   const fields = fetchFields(write, sel);
   if (include.length === 0) {
     const rs = rowSelection(ctx, write, fields, [], false);
@@ -116,10 +138,21 @@ function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[
   const fields = Object.keys(scope.model.fields);
   // The slot holds [row]: values are addressed as [0, field].
   const values = fields.map((f) => param(slot, fieldType(scope.field(f)), [0, f]));
-  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({
-    kind: 'insert', table: scope.model.table, alias: scope.alias, columns: fields,
-    source: { kind: 'values', rows: [values] }, onConflict: null, returning,
-  }), sel, include);
+  const { stmt, shape } = returningRow(
+    ctx,
+    scope,
+    (returning) => ({
+      kind: 'insert',
+      table: scope.model.table,
+      alias: scope.alias,
+      columns: fields,
+      source: { kind: 'values', rows: [values] },
+      onConflict: null,
+      returning,
+    }),
+    sel,
+    include,
+  );
   return op(m, `create ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty: 'not-found' });
 }
 
@@ -134,7 +167,10 @@ function createMany(ctx: LowerCtx, m: string, slot: number, skipDuplicates: bool
   const back = returning ? rowSelection(ctx, ctx.scope(m, scope.model.table), fetchFields(scope, sel), [], false) : null;
   const fields = Object.keys(scope.model.fields);
   const stmt: InsertStatement = {
-    kind: 'insert', table: scope.model.table, alias: null, columns: fields,
+    kind: 'insert',
+    table: scope.model.table,
+    alias: null,
+    columns: fields,
     source: { kind: 'json', rows: param(slot, JSON_DOCUMENT, [], 'json-rows'), alias: ctx.alias(), types: fields.map((f) => fieldType(scope.field(f))) },
     onConflict: skipDuplicates ? { target: [], action: 'nothing' } : null,
     returning: back ? back.columns : [],
@@ -185,16 +221,37 @@ function lowerUpdate(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'update' }>):
   if (set.length === 0) {
     // Nothing to write (no fields, no updatedAt, no version): still report what matched.
     if (ast.many) {
-      return [op(m, `updateMany ${name} (no changes)`, select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: cond }), { kind: 'count', wrapped: true })];
+      return [
+        op(
+          m,
+          `updateMany ${name} (no changes)`,
+          select({ columns: [item(fn('count', { kind: 'star', table: null }), 'count')], from: table(scope), where: cond }),
+          { kind: 'count', wrapped: true },
+        ),
+      ];
     }
     const sel = rowSelection(ctx, scope, fetchFields(scope, ast.select), ast.include, false);
-    return [op(m, `update ${name} (no changes)`, select({ columns: sel.columns, from: table(scope), where: cond }), { kind: 'written', rows: sel.shape, onEmpty: 'not-found' })];
+    return [
+      op(m, `update ${name} (no changes)`, select({ columns: sel.columns, from: table(scope), where: cond }), {
+        kind: 'written',
+        rows: sel.shape,
+        onEmpty: 'not-found',
+      }),
+    ];
   }
   if (ast.many) {
-    return [op(m, `updateMany ${name}`, { kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning: [] }, { kind: 'affected' })];
+    return [
+      op(m, `updateMany ${name}`, { kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning: [] }, { kind: 'affected' }),
+    ];
   }
   const check = pinsField(ast.where, versionOf(ctx, m)) && ast.uniqueBy !== null && ast.where !== null;
-  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({ kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning }), ast.select, ast.include);
+  const { stmt, shape } = returningRow(
+    ctx,
+    scope,
+    (returning) => ({ kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning }),
+    ast.select,
+    ast.include,
+  );
   const main = op(m, `update ${name}`, stmt, { kind: 'written', rows: shape, onEmpty: check ? 'check' : 'not-found' });
   return check ? [main, existsCheck(ctx, m, ast.where!, ast.uniqueBy!)] : [main];
 }
@@ -204,9 +261,16 @@ function lowerDelete(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'delete' }>):
   const scope = ctx.scope(m);
   const name = scope.model.name;
   const cond = whereOf(lowerFilter(ctx, scope, ast.where));
-  if (ast.many) return [op(m, `deleteMany ${name}`, { kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning: [] }, { kind: 'affected' })];
+  if (ast.many)
+    return [op(m, `deleteMany ${name}`, { kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning: [] }, { kind: 'affected' })];
   const check = pinsField(ast.where, versionOf(ctx, m)) && ast.uniqueBy !== null && ast.where !== null;
-  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({ kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning }), ast.select, []);
+  const { stmt, shape } = returningRow(
+    ctx,
+    scope,
+    (returning) => ({ kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning }),
+    ast.select,
+    [],
+  );
   const main = op(m, `delete ${name}`, stmt, { kind: 'written', rows: shape, onEmpty: check ? 'check' : 'not-found' });
   return check ? [main, existsCheck(ctx, m, ast.where!, ast.uniqueBy!)] : [main];
 }
@@ -226,12 +290,21 @@ function lowerUpsert(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'upsert' }>):
   if (set.length === 0) set = [{ column: ast.uniqueBy[0], value: scope.col(ast.uniqueBy[0]) }];
   const rest = withoutPins(ast.where, ast.uniqueBy);
   const condition: SqlExpr | null = rest ? whereOf(lowerFilter(ctx, scope, rest)) : null;
-  const { stmt, shape } = returningRow(ctx, scope, (returning) => ({
-    kind: 'insert', table: scope.model.table, alias: scope.alias, columns: fields,
-    source: { kind: 'values', rows: [values] },
-    onConflict: { target: ast.uniqueBy, action: 'update', set, where: condition },
-    returning,
-  }), ast.select, ast.include);
+  const { stmt, shape } = returningRow(
+    ctx,
+    scope,
+    (returning) => ({
+      kind: 'insert',
+      table: scope.model.table,
+      alias: scope.alias,
+      columns: fields,
+      source: { kind: 'values', rows: [values] },
+      onConflict: { target: ast.uniqueBy, action: 'update', set, where: condition },
+      returning,
+    }),
+    ast.select,
+    ast.include,
+  );
   const onEmpty = pinsField(ast.where, versionOf(ctx, m)) ? 'concurrency' : 'not-found';
   return op(m, `upsert ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty });
 }

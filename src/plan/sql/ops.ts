@@ -51,8 +51,12 @@ export type SqlResultSpec =
    * backward); `boundary` names the fields whose values delimit a page.
    */
   | {
-      readonly kind: 'page'; readonly rows: RowShape; readonly size: Slot;
-      readonly direction: 'forward' | 'backward'; readonly hasCursor: boolean; readonly boundary: readonly string[];
+      readonly kind: 'page';
+      readonly rows: RowShape;
+      readonly size: Slot;
+      readonly direction: 'forward' | 'backward';
+      readonly hasCursor: boolean;
+      readonly boundary: readonly string[];
       /** The slot holding the decoded cursor (checked against the boundary fields' types before sending). */
       readonly cursor: Slot | null;
     }

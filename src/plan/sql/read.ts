@@ -56,7 +56,11 @@ function includeColumn(ctx: LowerCtx, parent: Scope, inc: IncludeNode): { expr: 
   const rel = ctx.relation(parent.modelKey, inc.relation);
   const child = ctx.scope(rel.target);
   const many = isToMany(rel.kind);
-  const fields = fetchFields(child, inc.select, inc.orderBy.map((o) => o.field));
+  const fields = fetchFields(
+    child,
+    inc.select,
+    inc.orderBy.map((o) => o.field),
+  );
   const sel = rowSelection(ctx, child, fields, inc.include, true);
   const { childCol, parentCol, joins } = ctx.link(parent, rel, child);
   const inner = select({
@@ -89,8 +93,9 @@ export function orderItems(scope: Scope, terms: readonly OrderTerm[]): OrderItem
 export function pageTerms(scope: Scope, orderBy: readonly OrderTerm[]): OrderTerm[] {
   const terms = [...orderBy];
   const ordered = new Set(terms.map((t) => t.field));
-  const total = [scope.model.key, ...scope.model.uniques.map((u) => u.fields)]
-    .some((fields) => fields.every((f) => ordered.has(f) && !scope.field(f).nullable));
+  const total = [scope.model.key, ...scope.model.uniques.map((u) => u.fields)].some((fields) =>
+    fields.every((f) => ordered.has(f) && !scope.field(f).nullable),
+  );
   if (total) return terms;
   for (const k of scope.model.key) if (!terms.some((t) => t.field === k)) terms.push({ field: k, direction: 'asc' });
   return terms;
@@ -132,7 +137,13 @@ export function afterBoundary(scope: Scope, terms: readonly OrderTerm[], cursor:
       step = and([{ kind: 'isNull', expr: v, negated: true }, or([bin('>', c, v), { kind: 'isNull', expr: c, negated: false }])]);
     } else {
       // After a value: smaller values. After NULL: every value.
-      step = or([bin('<', c, v), and([{ kind: 'isNull', expr: v, negated: false }, { kind: 'isNull', expr: c, negated: true }])]);
+      step = or([
+        bin('<', c, v),
+        and([
+          { kind: 'isNull', expr: v, negated: false },
+          { kind: 'isNull', expr: c, negated: true },
+        ]),
+      ]);
     }
     branches.push(and([...eqs, step]));
   }
@@ -170,7 +181,12 @@ export function withCounts(ctx: LowerCtx, scope: Scope, sel: RowSelection, count
  * reads the picked rows exactly as it would read the table.
  */
 export function distinctSelect(
-  ctx: LowerCtx, scope: Scope, filter: SqlExpr | null, distinct: readonly string[], orderBy: readonly OrderTerm[], columns: readonly SelectItem[],
+  ctx: LowerCtx,
+  scope: Scope,
+  filter: SqlExpr | null,
+  distinct: readonly string[],
+  orderBy: readonly OrderTerm[],
+  columns: readonly SelectItem[],
   window: { orderBy: OrderItem[]; limit: SqlExpr | null; offset: SqlExpr | null },
 ): SelectStatement {
   const fields = Object.keys(scope.model.fields).map((f) => item(scope.col(f), f));
@@ -178,13 +194,25 @@ export function distinctSelect(
   const pick = [...distinct.map((f) => order(scope.col(f), 'asc')), ...orderItems(scope, orderBy), ...scope.model.key.map((k) => order(scope.col(k), 'asc'))];
   const inner = ctx.dialect.distinctOn
     ? select({ distinctOn: distinct.map((f) => scope.col(f)), columns: fields, from, where: filter, orderBy: pick })
-    : firstPerGroup(ctx, fields, from, filter, distinct.map((f) => scope.col(f)), pick);
+    : firstPerGroup(
+        ctx,
+        fields,
+        from,
+        filter,
+        distinct.map((f) => scope.col(f)),
+        pick,
+      );
   return select({ columns, from: { kind: 'subquery', query: inner, alias: scope.alias, lateral: false }, ...window });
 }
 
 /** Without DISTINCT ON: number the rows of each group in `pick` order and keep the first. */
 function firstPerGroup(
-  ctx: LowerCtx, fields: readonly SelectItem[], from: FromItem, filter: SqlExpr | null, groups: readonly SqlExpr[], pick: readonly OrderItem[],
+  ctx: LowerCtx,
+  fields: readonly SelectItem[],
+  from: FromItem,
+  filter: SqlExpr | null,
+  groups: readonly SqlExpr[],
+  pick: readonly OrderItem[],
 ): SelectStatement {
   const numbered = select({ columns: [...fields, item({ kind: 'rowNumber', partitionBy: groups, orderBy: pick }, ROW_NUMBER)], from, where: filter });
   const n = ctx.alias();
