@@ -695,15 +695,13 @@ describe('hostile input: every public entry point', () => {
               ),
             )
             .map(([file, text]) => ({ file, text })),
-          fc
-            .tuple(fc.nat(), hostileString)
-            .map(([at, s]) => ({
-              file: 'migration.sql',
-              text:
-                files['migration.sql'].slice(0, at % files['migration.sql'].length) +
-                s.slice(0, 500) +
-                files['migration.sql'].slice(at % files['migration.sql'].length),
-            })),
+          fc.tuple(fc.nat(), hostileString).map(([at, s]) => ({
+            file: 'migration.sql',
+            text:
+              files['migration.sql'].slice(0, at % files['migration.sql'].length) +
+              s.slice(0, 500) +
+              files['migration.sql'].slice(at % files['migration.sql'].length),
+          })),
         );
         let n = 0;
         await fuzz(
