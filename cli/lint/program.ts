@@ -118,5 +118,33 @@ export function createLintProgram(root: string, files: readonly string[]): LintP
     }
     sources.push(sf);
   }
+  const unresolved = sources.flatMap((sf) => unresolvedImports(program, sf, options, host));
+  if (unresolved.length) {
+    throw new ProjectError(
+      `TypeScript cannot resolve ${unresolved.length === 1 ? 'an import' : `${unresolved.length} imports`} of the linted files, so their query sites would go unseen:\n` +
+        unresolved.map((u) => `  ${u}`).join('\n') +
+        `\nfix the import (under moduleResolution NodeNext a relative import needs its extension, e.g. './db.js') or the tsconfig's paths`,
+    );
+  }
   return { program, checker: program.getTypeChecker(), files: sources };
+}
+
+/**
+ * Relative and quern imports that do not resolve. With them unresolved the client's type is `any`,
+ * no call is recognised as a query, and lint would report "no problems" on a tree it never read.
+ * Bare imports of other packages are left alone: lint loads no @types, so `node:fs` does not resolve either.
+ */
+function unresolvedImports(program: ts.Program, sf: ts.SourceFile, options: ts.CompilerOptions, host: ts.CompilerHost): string[] {
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier;
+    if (!spec || !ts.isStringLiteral(spec)) continue;
+    const name = spec.text;
+    if (!(name.startsWith('./') || name.startsWith('../') || name === 'quern' || name.startsWith('quern/'))) continue;
+    const mode = program.getModeForUsageLocation(sf, spec);
+    if (ts.resolveModuleName(name, sf.fileName, options, host, undefined, undefined, mode).resolvedModule) continue;
+    const { line, character } = sf.getLineAndCharacterOfPosition(spec.getStart(sf));
+    out.push(`${sf.fileName}:${line + 1}:${character + 1}: cannot resolve '${name}'`);
+  }
+  return out;
 }
