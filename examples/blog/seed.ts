@@ -17,7 +17,7 @@ export async function seed(db: BlogDb) {
   await db.profile.create({ data: { userId: ann.id, bio: 'Writes about query planners.', website: 'https://ann.example.io' } });
   const day = (n: number) => new Date(Date.UTC(2026, 9, n, 12));
   const posts = [];
-  const titles = ['Why quern plans first', 'Keyset pagination', 'GSIs in practice', 'Scans are a smell', 'Counting honestly', 'Unique constraints on DynamoDB'];
+  const titles = ['Why quern plans first', 'Keyset pagination', 'GSIs in practice', 'Full table scans are a smell', 'Counting honestly', 'Unique constraints on DynamoDB'];
   for (const [i, title] of titles.entries()) {
     posts.push(await db.post.create({
       data: { authorId: i % 2 === 0 ? ann.id : bo.id, title, status: i < 4 ? 'published' : 'draft', tags: i % 3 === 0 ? ['quern', 'design'] : ['databases'], publishedAt: i < 4 ? day(i + 1) : null },
