@@ -134,7 +134,7 @@ async function main() {
   const db: BlogDb = await createClient({ schema, driver, strict: false, onWarning: () => {}, log });
   try {
     // The first request starts the database: PGlite loads its WebAssembly build, which takes seconds.
-    const starting = target === 'pglite' ? 'starting PGlite (embedded PostgreSQL, in memory) and creating the tables' : `connecting to ${target} and creating the tables`;
+    const starting = target === 'pglite' ? 'starting PGlite (embedded PostgreSQL)' : `connecting to ${target}`;
     await withProgress(starting, () => db.push());
     const { ann, posts } = await seed(db);
     console.log(dim(`seeded 3 users, ${posts.length} posts, 3 comments`));
