@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ConfigTarget, QuernConfig } from '../src/config.js';
 import type { TargetName } from '../src/plan/capabilities.js';
 import { MigrationError } from './errors.js';
+import { postgresUrlProblem } from '../drivers/postgres/url.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../src/engine/driver.js';
 
 /**
@@ -81,6 +82,8 @@ export function connectTimeoutOf(flags: ConnectionFlags): number {
  */
 export function resolveConnections(config: QuernConfig, flags: ConnectionFlags, root: string = process.cwd()): Connections {
   const url = flags.url ?? config.postgres?.url ?? (process.env.DATABASE_URL || undefined);
+  const urlProblem = url ? postgresUrlProblem(url) : null;
+  if (urlProblem) throw new MigrationError(`bad PostgreSQL URL: ${urlProblem}`, 'check --url, postgres.url in quern.config.ts or DATABASE_URL');
   const d = config.dynamodb ?? {};
   const endpoint = flags.endpoint ?? d.endpoint ?? (process.env.AWS_ENDPOINT_URL_DYNAMODB || undefined);
   const region = flags.region ?? d.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;

@@ -41,6 +41,13 @@ function fieldsFromDetail(detail: unknown): string[] {
   return m ? m[1].split(',').map((s) => s.trim().replace(/^"|"$/g, '')) : [];
 }
 
+/** `host:port` of a refused connection; Node reports one error per address tried (IPv6 and IPv4) in an AggregateError. */
+function refusedEndpoint(e: unknown): string {
+  const first = e instanceof AggregateError && e.errors.length ? e.errors[0] : e;
+  const o = (first ?? {}) as { address?: unknown; port?: unknown };
+  return typeof o.address === 'string' ? `${o.address}:${String(o.port ?? 5432)}` : 'the server';
+}
+
 export function mapPgError(e: unknown, schema: SchemaDef, modelKey: string | undefined, driver: string): Error {
   if (e instanceof QuernError) return e;
   const err = (e ?? {}) as PgErrorFields;
@@ -58,6 +65,15 @@ export function mapPgError(e: unknown, schema: SchemaDef, modelKey: string | und
     case '40001':
     case '40P01':
       return new ConcurrencyError(name, code === '40001' ? 'serialization failure; retry the transaction' : 'deadlock detected; retry the transaction', e);
+    case '42P01':
+      // undefined_table: the same hint DynamoDB gives for a table that does not exist.
+      return new DriverError(
+        driver,
+        `${e instanceof Error ? e.message : 'relation does not exist'}${model ? ` (model ${model.name})` : ''}; create the tables with db.push() or quern db push (development) or quern migrate apply`,
+        e,
+      );
+    case 'ECONNREFUSED':
+      return new DriverError(driver, `connection refused to ${refusedEndpoint(e)}: is the server running, and on that port?`, e);
     default: {
       const message = e instanceof Error ? e.message : String(e);
       return new DriverError(driver, code ? `${message} (SQLSTATE ${code})` : message, e);

@@ -16,7 +16,7 @@ import {
   type Driver,
   type Executor,
 } from '../../src/engine/driver.js';
-import { DriverError, TimeoutError } from '../../src/errors.js';
+import { DriverError, TimeoutError, ValidationError } from '../../src/errors.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from '../../src/engine/sql/core.js';
 import { SqlExecutor } from '../../src/engine/sql/executor.js';
@@ -25,6 +25,7 @@ import type { SqlStatement } from '../../src/plan/sql/ast.js';
 import { compileStatement } from './compile.js';
 import { pushSchema } from './ddl.js';
 import { mapPgError } from './errors.js';
+import { postgresUrlProblem } from './url.js';
 import { endpointOf, isRequestTimeout, PoolGate } from './pool.js';
 import { postgresTarget } from './target.js';
 import { RESULT_PARSERS } from './types.js';
@@ -288,5 +289,7 @@ export function postgres(opts: PostgresDriverOptions): Driver {
   if (!opts || (typeof opts.connectionString !== 'string' && !opts.pool)) {
     throw new TypeError('postgres() expects { connectionString } or { pool }');
   }
+  const problem = typeof opts.connectionString === 'string' ? postgresUrlProblem(opts.connectionString) : null;
+  if (problem) throw new ValidationError('connectionString', problem);
   return new PgDriver(opts);
 }

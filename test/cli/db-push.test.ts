@@ -44,4 +44,11 @@ describe('quern db push on pglite', () => {
     expect(second.stdout).toMatch(/^pglite .*: already up to date, nothing created/m);
     expect(second.stdout).not.toMatch(/created Note|pushed/);
   });
+
+  it('a malformed --url is a clear error naming it, before any connection', { timeout: 60_000 }, async () => {
+    const r = await cli('db', 'push', '--target', 'postgres', '--url', 'localhost:5432/app', '--config', join(dir, 'quern.config.ts'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad PostgreSQL URL: 'localhost:5432\/app' is not a PostgreSQL URL: it must start with postgres:\/\//);
+    expect(r.stderr).not.toMatch(/ENOTFOUND|unparsable/);
+  });
 });
