@@ -187,7 +187,8 @@ export async function checkMigrations(opts: CheckOptions): Promise<CheckResult> 
       problems.push({ code: 'unreachable', message: `${t}: ${(e as Error).message.split('\n')[0]}`, fix: 'check the connection settings, or run `quern migrate check --offline`' });
       continue;
     }
-    notes.push(`${t}: compared with the ledger (${status.filter((s) => s.state === 'applied').length} applied)`);
+    // Applied means finished in the ledger: an edited one ('modified') or one gone from the folder ('missing') still is.
+    notes.push(`${t}: compared with the ledger (${status.filter((s) => s.row?.finishedAt).length} applied)`);
     for (const s of status) {
       if (s.state === 'modified') {
         const file = planTarget(t) === 'postgres' ? s.migration!.postgres!.path : s.migration!.dynamodb!.path;

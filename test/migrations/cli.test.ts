@@ -157,6 +157,7 @@ export const schema = defineSchema({ user: v1().models.user, post: Post }, {
     const clean = await project.run(['migrate', 'check']);
     expect(clean.stdout).toContain('✔ migrations are in order');
     expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('postgres: compared with the ledger (2 applied)');
 
     // A model change without a migration.
     project.useVersion(3);
@@ -175,6 +176,8 @@ export const schema = defineSchema({ user: v1().models.user, post: Post }, {
     expect(edited.code).toBe(1);
     expect(edited.stdout).toContain(`modified-applied: ${id2} was applied to postgres and has been edited since`);
     expect(edited.stdout).not.toContain('models-changed');
+    // The edited migration is still applied: counted, not dropped from the count.
+    expect(edited.stdout).toContain('postgres: compared with the ledger (2 applied)');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('checksum mismatch');
     writeFileSync(sqlPath, original);
