@@ -13,6 +13,7 @@ import { checkKvSchema } from '../../src/plan/kv/schema-check.js';
 import type { SchemaDef } from '../../src/schema/define.js';
 import { DynamoCore } from './core.js';
 import { DEFAULT_RETRY, type RetryPolicy, type SendPolicy } from './send.js';
+import { localCredentials, localRegion } from './local.js';
 import { pushTables } from './tables.js';
 import { dynamodbTarget } from './target.js';
 
@@ -51,11 +52,14 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
   let connectTimeoutMs = resolveTimeouts(undefined, fromDriver).connectTimeoutMs;
   // Made on first use, so that createClient's connectTimeoutMs reaches the HTTP handler.
   let client = opts.client;
+  // Read when the driver is made: DynamoDB Local needs no AWS settings in the environment.
+  const region = opts.region ?? localRegion(opts.endpoint);
+  const credentials = opts.credentials ?? localCredentials(opts.endpoint);
   const sdk = (): DynamoDBClient =>
     (client ??= new DynamoDBClient({
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-      ...(opts.region ? { region: opts.region } : {}),
-      ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      ...(region ? { region } : {}),
+      ...(credentials ? { credentials } : {}),
       // quern retries itself (with jitter, and idempotency tokens for transactions).
       maxAttempts: 1,
       ...(connectTimeoutMs > 0 ? { requestHandler: { connectionTimeout: connectTimeoutMs } } : {}),

@@ -3,6 +3,7 @@ import {
   DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoConnection } from '../connections.js';
+import { localCredentials } from '../../drivers/dynamodb/local.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/engine/driver.js';
 
 // The SDK's "Node 22 needed after January 2027" notice would be printed by every command on Node 20,
@@ -10,16 +11,14 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/engine/driver.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export function dynamoClient(conn: DynamoConnection): DynamoDBClient {
-  const local = conn.endpoint !== undefined && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)(:\d+)?/.test(conn.endpoint);
-  // DynamoDB Local accepts any credentials; without AWS settings in the environment, give it some.
-  const envCreds = process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE;
+  const credentials = localCredentials(conn.endpoint);
   const timeout = conn.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   return new DynamoDBClient({
     region: conn.region,
     // A server that accepts the connection but never answers: each request is bounded too.
     ...(timeout > 0 ? { requestHandler: { connectionTimeout: timeout, requestTimeout: timeout, throwOnRequestTimeout: true } } : {}),
     ...(conn.endpoint ? { endpoint: conn.endpoint } : {}),
-    ...(local && !envCreds ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(credentials ? { credentials } : {}),
   });
 }
 
