@@ -10,14 +10,9 @@ import { ValidationError } from '../errors.js';
 import type { DriverName } from '../plan/capabilities.js';
 import type { QueryEvent } from '../engine/driver.js';
 import { requestText } from './request-text.js';
+import type { TracingOptions } from './tracing-options.js';
 
-/** `tracing: true` uses the global providers; give others (an SDK's, a test's in-memory exporter) here. */
-export interface TracingOptions {
-  /** An OpenTelemetry TracerProvider; default: the global one. */
-  readonly tracerProvider?: { getTracer(name: string, version?: string): unknown };
-  /** An OpenTelemetry MeterProvider; default: the global one. */
-  readonly meterProvider?: { getMeter(name: string, version?: string): unknown };
-}
+export type { TracingOptions };
 
 const SCOPE = 'quern';
 
