@@ -50,6 +50,15 @@ describe('README and docs', () => {
     expect(readme.split('\n').length).toBeLessThanOrEqual(250);
   });
 
+  it('the README states what an app needs: ESM only, the Node version package.json requires, and the SDK notice on Node 20', () => {
+    const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const version = /^>=\s*(\d+\.\d+)/.exec(engines)?.[1];
+    expect(version, `package.json engines.node: ${engines}`).toBeDefined();
+    expect(readme).toMatch(/ESM only/);
+    expect(readme).toContain(`Node ${version}+`);
+    expect(readme).toMatch(/on Node 20 the AWS SDK prints a Node 22 notice/);
+  });
+
   it('every guide in docs/ is linked from docs/README.md, and the README links the index', () => {
     const index = readFileSync(join(ROOT, 'docs', 'README.md'), 'utf8');
     const guides = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md') && f !== 'README.md');
