@@ -22,6 +22,8 @@ export const DEFAULT_N_PLUS_ONE_THRESHOLD = 10;
 export class QueryWindow {
   readonly created = new Map<string, number>();
   readonly executed = new Map<string, number>();
+  /** The call site captured for each model.method past the threshold: one stack per window, not one per query. */
+  readonly sites = new Map<string, string | undefined>();
   constructor(readonly kind: 'tick' | 'request') {}
 }
 
@@ -63,7 +65,11 @@ export class NPlusOneDetector {
     const k = `${q.modelKey}.${q.method}`;
     const n = (w.created.get(k) ?? 0) + 1;
     w.created.set(k, n);
-    if (n > this.threshold) q.site ??= callSite();
+    if (n > this.threshold) {
+      // A loop that creates thousands of queries in one tick would pay a stack capture each (~20 µs).
+      if (!w.sites.has(k)) w.sites.set(k, callSite());
+      q.site ??= w.sites.get(k);
+    }
   }
 
   /** At execution: the diagnostic when this execution is the first one past the threshold for its shape in its window. */
