@@ -1,7 +1,7 @@
 /**
  * Import boundaries (design.md section 1), checked by `npm run check:boundaries` inside `npm test`:
  * the engine in src/ never imports a driver or a database client, and a driver never imports
- * another driver.
+ * another driver. Inside src/ the layers run one way: engine -> plan -> query -> schema.
  */
 module.exports = {
   forbidden: [
@@ -18,6 +18,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/' },
       to: { path: 'node_modules/(pg|@electric-sql/pglite|@aws-sdk/[^/]+)/' },
+    },
+    {
+      name: 'plan-imports-no-engine',
+      comment: 'Planning is offline (explain, lint): the engine runs plans, the planner never reaches into it.',
+      severity: 'error',
+      from: { path: '^src/plan/' },
+      to: { path: '^src/(engine|client\\.ts)' },
+    },
+    {
+      name: 'query-imports-no-plan-or-engine',
+      comment: 'The query AST is target-free: it is built before any target is chosen.',
+      severity: 'error',
+      from: { path: '^src/query/' },
+      to: { path: '^src/(plan|engine|client\\.ts)' },
+    },
+    {
+      name: 'schema-imports-no-upper-layer',
+      comment: 'The schema is the bottom layer: models and fields know nothing of queries, plans or the engine.',
+      severity: 'error',
+      from: { path: '^src/schema/' },
+      to: { path: '^src/(query|plan|engine|client\\.ts)' },
     },
     {
       name: 'drivers-do-not-import-each-other',

@@ -667,5 +667,7 @@ export function planOffline(schema: Schema<any, any>, modelKey: string, method: 
     },
   };
   const parts = nestedPlans(offline, new Query(offline, modelKey, method, args), schema.def, target).map((q) => plan(q.modelKey, q.method, q.args));
-  return { ...parts[0], model: modelKey, kind: method, operations: parts.flatMap((p) => p.operations), diagnostics: parts.flatMap((p) => p.diagnostics) };
+  // isNestedWrite holds only for create and update.
+  const kind = method === 'create' ? 'create' : 'update';
+  return { ...parts[0], model: modelKey, kind, operations: parts.flatMap((p) => p.operations), diagnostics: parts.flatMap((p) => p.diagnostics) };
 }

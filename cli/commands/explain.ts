@@ -5,7 +5,7 @@ import { loadLint } from '../lint/load.js';
 import { Command } from 'commander';
 import type { Plan } from '../../src/plan/plan.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
-import type { TargetDescriptor } from '../../src/engine/driver.js';
+import type { TargetDescriptor } from '../../src/plan/target.js';
 import { loadProject, type Project } from '../config.js';
 import { ProjectError } from '../errors.js';
 import type { AnalysedSite } from '../lint/analyze.js';

@@ -15,7 +15,7 @@ import type { DriverName } from '../../src/plan/capabilities.js';
 import { DIAGNOSTIC_SEVERITY, type Diagnostic } from '../../src/plan/diagnostics.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { KvOperation } from '../../src/plan/kv/ops.js';
-import type { TargetDescriptor } from '../../src/engine/driver.js';
+import type { TargetDescriptor } from '../../src/plan/target.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import type { Schema } from '../../src/schema/define.js';
 import { concretize, PLACEHOLDER_DATE } from './concretize.js';

@@ -1,5 +1,5 @@
 /** A plan operation as one line of text: what `explain` prints and the studio shows. */
-import type { TargetDescriptor } from '../../src/engine/driver.js';
+import type { TargetDescriptor } from '../../src/plan/target.js';
 import type { Plan } from '../../src/plan/plan.js';
 
 export function describeOp(desc: TargetDescriptor, op: Plan['operations'][number]): string {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { TargetName } from '../../src/plan/capabilities.js';
-import type { TargetDescriptor } from '../../src/engine/driver.js';
+import type { TargetDescriptor } from '../../src/plan/target.js';
 import { DIAGNOSTIC_SEVERITY } from '../../src/plan/diagnostics.js';
 import type { Project } from '../config.js';
 import { ProjectError } from '../errors.js';

@@ -2,7 +2,7 @@
  * Target descriptors by name. They are static data, so lint and explain plan
  * offline; loaded lazily so a run for one target never loads the other driver.
  */
-import type { TargetDescriptor } from '../../src/engine/driver.js';
+import type { TargetDescriptor } from '../../src/plan/target.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import { ProjectError } from '../errors.js';
 import { DEPLOY_TARGETS, planTarget, type DeployTarget } from '../../migrations/connections.js';

@@ -3,19 +3,13 @@
  * driver; drivers import these types and the executors from src/engine.
  */
 import type { SchemaDef } from '../schema/define.js';
-import type { Capabilities, DriverName } from '../plan/capabilities.js';
+import type { DriverName } from '../plan/capabilities.js';
 import type { Diagnostic } from '../plan/diagnostics.js';
-import type { Operation, Plan } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
+import type { TargetDescriptor } from '../plan/target.js';
 
-/** Static, connection-free description of a target: enough to plan, explain and lint offline. */
-export interface TargetDescriptor {
-  readonly driver: DriverName;
-  readonly capabilities: Capabilities;
-  /** One line (or a few) describing an operation: SQL text, or the DynamoDB request. */
-  describe(op: Operation): string;
-  /** Schema-level problems on this target (e.g. a hasMany without an index on DynamoDB). */
-  checkSchema(schema: SchemaDef): Diagnostic[];
-}
+/** Re-exported: drivers implement the descriptor next to the rest of this interface. */
+export type { TargetDescriptor };
 
 /** One request sent to a database, reported through the client's `log` hook. */
 export interface QueryEvent {

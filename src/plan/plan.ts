@@ -1,5 +1,6 @@
 import type { DriverName, TargetName } from './capabilities.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { QueryKind } from '../query/ast.js';
 import type { KvOperation } from './kv/ops.js';
 import type { SqlOperation } from './sql/ops.js';
 
@@ -21,7 +22,8 @@ export interface Plan {
   readonly target: TargetName;
   readonly driver: DriverName;
   readonly model: string;
-  readonly kind: string;
+  /** The client method's kind (the query AST's): a closed union, so executors switch on it exhaustively. */
+  readonly kind: QueryKind;
   readonly shape: string;
   readonly operations: readonly Operation[];
   /** Errors mean the plan must not run; warnings run (or throw under `strict`). */

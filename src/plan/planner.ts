@@ -5,7 +5,7 @@
  */
 import type { SchemaDef } from '../schema/define.js';
 import type { BuiltQuery, QueryAst } from '../query/ast.js';
-import type { TargetDescriptor } from '../engine/driver.js';
+import type { TargetDescriptor } from './target.js';
 import type { Plan } from './plan.js';
 import { lowerSql } from './sql/lower.js';
 import { planKv } from './kv/plan.js';

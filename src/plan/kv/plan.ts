@@ -9,7 +9,7 @@ import type { FilterNode, FieldUpdate, IncludeNode, QueryAst, RelationCount } fr
 import type { SchemaDef } from '../../schema/define.js';
 import { kvSchema } from '../../schema/colocation.js';
 import type { ModelDef } from '../../schema/model.js';
-import type { TargetDescriptor } from '../../engine/driver.js';
+import type { TargetDescriptor } from '../target.js';
 import type { DriverName } from '../capabilities.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { assertNever, type Operation } from '../plan.js';

@@ -7,7 +7,7 @@
  */
 import type { SchemaDef } from '../../schema/define.js';
 import type { FieldUpdate, FilterNode, IncludeNode, QueryAst } from '../../query/ast.js';
-import type { TargetDescriptor } from '../../engine/driver.js';
+import type { TargetDescriptor } from '../target.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Operation } from '../plan.js';
 import { assertNever } from '../plan.js';

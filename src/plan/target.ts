@@ -1,0 +1,19 @@
+/**
+ * What the planner is given about a target. It lives in plan/ because planning,
+ * `explain` and `lint` read it offline; the engine and the drivers import it
+ * from here (engine -> plan, never the reverse).
+ */
+import type { SchemaDef } from '../schema/define.js';
+import type { Capabilities, DriverName } from './capabilities.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Operation } from './plan.js';
+
+/** Static, connection-free description of a target: enough to plan, explain and lint offline. */
+export interface TargetDescriptor {
+  readonly driver: DriverName;
+  readonly capabilities: Capabilities;
+  /** One line (or a few) describing an operation: SQL text, or the DynamoDB request. */
+  describe(op: Operation): string;
+  /** Schema-level problems on this target (e.g. a hasMany without an index on DynamoDB). */
+  checkSchema(schema: SchemaDef): Diagnostic[];
+}
