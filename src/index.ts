@@ -33,7 +33,7 @@ export {
   OutOfRangeError,
 } from './errors.js';
 export { postgresCapabilities, dynamodbCapabilities, capabilitiesFor, type Capabilities, type TargetName, type DriverName } from './plan/capabilities.js';
-export { DIAGNOSTIC_SEVERITY, type Diagnostic, type DiagnosticCode } from './plan/diagnostics.js';
+export { DIAGNOSTICS, DIAGNOSTIC_SEVERITY, type Diagnostic, type DiagnosticCode, type DiagnosticInfo } from './plan/diagnostics.js';
 export type { Plan, Operation } from './plan/plan.js';
 export type { Driver, Executor, TargetDescriptor, QueryEvent, ExecContext, PageResult, PreparedQuery, ConnectSettings } from './engine/driver.js';
 export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './engine/driver.js';

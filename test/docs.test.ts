@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DIAGNOSTICS, type DiagnosticInfo } from '../src/plan/diagnostics.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const SCRATCH = join(ROOT, 'test', 'fixtures', 'generated', `docs-${process.pid}`);
@@ -66,6 +67,37 @@ describe('README and docs', () => {
     for (const g of guides) expect(index, g).toContain(`](${g})`);
     expect(readme).toContain('](docs/README.md)');
     for (const f of ['CHANGELOG.md', 'CONTRIBUTING.md', 'LICENSE']) expect(readme, f).toContain(`](${f})`);
+  });
+
+  it("docs/queries.md's code table is the diagnostics table, row for row; the README names only its codes", () => {
+    const table: Readonly<Record<string, DiagnosticInfo>> = DIAGNOSTICS;
+    const queries = readFileSync(join(ROOT, 'docs', 'queries.md'), 'utf8');
+    const section = queries.slice(queries.indexOf('## Diagnostic codes'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    const guide = (docs: string) => `[${docs.slice('docs/'.length, docs.indexOf('#'))}](${docs.slice('docs/'.length)})`;
+    const expected = Object.entries(table).map(([code, d]) => `| \`${code}\` | ${d.severity} | ${d.summary} | ${guide(d.docs)} |`);
+    expect(rows.join('\n'), 'regenerate the rows from src/plan/diagnostics.ts').toBe(expected.join('\n'));
+    const refusals = readme.slice(readme.indexOf('## What quern refuses'), readme.indexOf('## Documentation'));
+    const named = [...refusals.matchAll(/^\| (`[^|]+`) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([^`]+)`/g)].map((x) => x[1]));
+    expect(named.length).toBeGreaterThan(5);
+    for (const code of named) expect(table[code]?.by, code).toBe('plan');
+  });
+
+  it("each code's docs anchor is a heading of that guide whose section names the code", () => {
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+    for (const [code, d] of Object.entries(DIAGNOSTICS as Readonly<Record<string, DiagnosticInfo>>)) {
+      const [file, anchor] = d.docs.split('#');
+      const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+      const at = lines.findIndex((l) => /^#+ /.test(l) && slug(l.replace(/^#+ /, '')) === anchor);
+      expect(at, `${code}: no heading #${anchor} in ${file}`).toBeGreaterThanOrEqual(0);
+      const end = lines.findIndex((l, i) => i > at && /^#+ /.test(l));
+      const body = lines.slice(at, end < 0 ? undefined : end).join('\n');
+      expect(body, `${code}: ${d.docs} does not name it`).toContain(`\`${code}\``);
+    }
   });
 
   it('every TypeScript block of the README type-checks against the real API', () => {

@@ -12,7 +12,7 @@ import type { BuiltQuery, QueryAst } from '../../src/query/ast.js';
 import { PlanCache, planQuery } from '../../src/plan/planner.js';
 import { batchItemDiagnostics } from '../../src/plan/kv/plan.js';
 import type { DriverName } from '../../src/plan/capabilities.js';
-import { DIAGNOSTIC_SEVERITY, type Diagnostic } from '../../src/plan/diagnostics.js';
+import { DIAGNOSTICS, type Diagnostic } from '../../src/plan/diagnostics.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { KvOperation } from '../../src/plan/kv/ops.js';
 import type { TargetDescriptor } from '../../src/plan/target.js';
@@ -131,7 +131,7 @@ export class Analyser {
       method: s.method,
       target: null,
       code: 'unanalyzable-query',
-      severity: DIAGNOSTIC_SEVERITY['unanalyzable-query'],
+      severity: DIAGNOSTICS['unanalyzable-query'].severity,
       message: `cannot be planned statically: ${why}${at}`,
       fix: 'write the arguments as an object literal (consts declared in the same function are followed), or record the shapes your tests run with QUERN_RECORD=shapes.jsonl and pass --shapes shapes.jsonl',
       suggestedIndex: null,
@@ -146,7 +146,7 @@ export class Analyser {
       method: s.method,
       target: null,
       code: 'unawaited-query',
-      severity: 'error',
+      severity: DIAGNOSTICS['unawaited-query'].severity,
       message: `this query never runs: ${why}, and a query runs only when it is awaited`,
       fix: 'await it (or return it, or pass it to db.batch([...]))',
       suggestedIndex: null,
@@ -180,7 +180,7 @@ export class Analyser {
           method: s.method,
           target: null,
           code: 'invalid-query',
-          severity: 'error',
+          severity: DIAGNOSTICS['invalid-query'].severity,
           message: `${model}.${s.method} will always throw ValidationError: ${e.message}`,
           fix: `correct ${e.path || 'the arguments'}`,
           suggestedIndex: null,
@@ -212,7 +212,7 @@ export class Analyser {
         method: 'batch',
         target: null,
         code: 'unanalyzable-query',
-        severity: DIAGNOSTIC_SEVERITY['unanalyzable-query'],
+        severity: DIAGNOSTICS['unanalyzable-query'].severity,
         message: `cannot tell statically how many queries this batch holds; ${limited.map((t) => `${t} allows at most ${this.targets.descriptors.get(t)!.capabilities.maxAtomicBatch}`).join(', ')}`,
         fix: 'pass an array literal (or Array.from({ length: n }, …) with a literal n), or suppress with // quern-allow batch-too-large: <why it stays small>',
         suggestedIndex: null,

@@ -1,11 +1,8 @@
 /** What lint reports, independent of the output format. */
 import type { TargetName } from '../../src/plan/capabilities.js';
 
-/**
- * Codes only lint emits, beside the planner's DiagnosticCode contract: a query the builder
- * rejects outright, a query that is never awaited, and problems with suppression comments.
- */
-export type LintOnlyCode = 'invalid-query' | 'unawaited-query' | 'suppression-without-reason' | 'suppression-unknown-code';
+/** Codes only lint emits (rows of the one diagnostics table with `by: 'lint'`). */
+export type { LintOnlyCode } from '../../src/plan/diagnostics.js';
 
 export interface Finding {
   /** Relative to the project root, with forward slashes. */

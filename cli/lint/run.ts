@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import type { TargetDescriptor } from '../../src/plan/target.js';
-import { DIAGNOSTIC_SEVERITY } from '../../src/plan/diagnostics.js';
+import { DIAGNOSTICS } from '../../src/plan/diagnostics.js';
 import type { Project } from '../config.js';
 import { ProjectError } from '../errors.js';
 import { Analyser, relativePath, type AnalysedSite } from './analyze.js';
@@ -24,7 +24,8 @@ export interface LintOptions {
   readonly files?: readonly string[];
 }
 
-const LINT_CODES = new Set([...Object.keys(DIAGNOSTIC_SEVERITY), 'invalid-query', 'unawaited-query']);
+/** Codes a `quern-allow` comment may name: every code but those about the comments themselves. */
+const LINT_CODES = new Set(Object.keys(DIAGNOSTICS).filter((c) => c !== 'suppression-without-reason' && c !== 'suppression-unknown-code'));
 
 export async function loadTargets(names: readonly TargetName[]): Promise<Map<TargetName, TargetDescriptor>> {
   const out = new Map<TargetName, TargetDescriptor>();
@@ -155,10 +156,11 @@ export async function runLint(project: Project, opts: LintOptions, analysis?: An
     for (const list of map.values()) {
       for (const s of list) {
         const at = { file: relativePath(root, abs), line: s.line, col: s.col };
-        const base = { ...at, model: null, method: null, target: null, severity: 'warning' as const, suggestedIndex: null, source: 'static' as const };
+        const base = { ...at, model: null, method: null, target: null, suggestedIndex: null, source: 'static' as const };
         if (!s.reason)
           findings.push({
             ...base,
+            severity: DIAGNOSTICS['suppression-without-reason'].severity,
             code: 'suppression-without-reason',
             message: `quern-allow ${s.codes.join(', ')} gives no reason`,
             fix: `write why the query is acceptable: // quern-allow ${s.codes[0] ?? '<code>'}: <reason>`,
@@ -167,6 +169,7 @@ export async function runLint(project: Project, opts: LintOptions, analysis?: An
           if (!LINT_CODES.has(c))
             findings.push({
               ...base,
+              severity: DIAGNOSTICS['suppression-unknown-code'].severity,
               code: 'suppression-unknown-code',
               message: `quern-allow names '${c}', which is not a quern diagnostic code`,
               fix: `use one of: ${[...LINT_CODES].join(', ')}`,

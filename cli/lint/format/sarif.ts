@@ -4,39 +4,13 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { DIAGNOSTIC_SEVERITY } from '../../../src/plan/diagnostics.js';
+import { DIAGNOSTICS, type DiagnosticInfo } from '../../../src/plan/diagnostics.js';
 import type { Finding, LintResult } from '../findings.js';
-
-const RULES: Readonly<Record<string, string>> = {
-  'scan-required': 'No key or index can serve the filter, and allowScan was not given: the query would read the whole table.',
-  'order-unsupported': 'The order cannot be served by the chosen access path (only an index sort key can order on DynamoDB).',
-  'operator-unsupported': 'The target cannot evaluate this operator (e.g. endsWith or case-insensitive matching on DynamoDB).',
-  'relation-filter-unsupported': 'Relation filters (some / every / none / is) need joins, which the target does not have.',
-  'interactive-transaction-unsupported': 'db.transaction() needs interactive transactions, which the target does not have.',
-  'batch-too-large': 'The atomic batch exceeds the largest transaction the target allows.',
-  'batch-item-unsupported': 'A query that cannot be an item of an atomic batch on the target (createMany with skipDuplicates on DynamoDB).',
-  'count-requires-scan': 'count without a pinned partition would read the whole table.',
-  'index-missing': 'A relation or access pattern has no index; the fix names the index to add.',
-  'offset-emulated': 'offset is done by reading and discarding rows.',
-  fanout: 'One logical query becomes several requests (OR or IN over keys).',
-  'unanalyzable-query': 'The query arguments cannot be analysed statically, so the query was not checked.',
-  'key-too-wide': 'A key or index has more fields than the keys of the target can hold.',
-  'n-plus-one': 'The same query shape ran many times in one tick or request: a loop that should be one query (an include or a batch).',
-  'invalid-query': 'The query arguments are invalid: the query always throws ValidationError.',
-  'unawaited-query': 'The query is never awaited, returned or passed on, so it never runs.',
-  'suppression-without-reason': 'A quern-allow comment gives no reason.',
-  'suppression-unknown-code': 'A quern-allow comment names a code quern does not have.',
-};
 
 const RULE_NAMES: Readonly<Record<string, string>> = { fanout: 'OneQueryManyRequests' };
 
-const LINT_SEVERITY: Readonly<Record<string, 'error' | 'warning'>> = {
-  ...DIAGNOSTIC_SEVERITY,
-  'invalid-query': 'error',
-  'unawaited-query': 'error',
-  'suppression-without-reason': 'warning',
-  'suppression-unknown-code': 'warning',
-};
+/** Markdown to the plain text SARIF's `text` fields hold: no backticks. */
+const plainText = (md: string) => md.replace(/`/g, '');
 
 function messageText(f: Finding): string {
   const subject = f.model && f.method ? `${f.model}.${f.method}` : f.method ? `db.${f.method}` : '';
@@ -66,13 +40,16 @@ export function formatSarif(r: LintResult, version: string, base = sourceRoot(r.
     if (rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
     return { uri: encodeURI(rel.split(sep).join('/')), uriBaseId: '%SRCROOT%' };
   };
-  const ruleIds = Object.keys(RULES);
+  const table: Readonly<Record<string, DiagnosticInfo>> = DIAGNOSTICS;
+  const ruleIds = Object.keys(table);
   const rules: Sarif.ReportingDescriptor[] = ruleIds.map((id) => ({
     id,
     // SARIF wants a readable name distinct from the opaque id.
     name: RULE_NAMES[id] ?? id.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
-    shortDescription: { text: RULES[id] },
-    defaultConfiguration: { level: LINT_SEVERITY[id] ?? 'warning' },
+    shortDescription: { text: plainText(table[id].summary), markdown: table[id].summary },
+    help: { text: `See ${table[id].docs} in the quern package.` },
+    defaultConfiguration: { level: table[id].severity },
+    properties: { docs: table[id].docs },
   }));
   const result = (f: Finding, suppression?: { reason: string | null }): Sarif.Result => {
     const ruleIndex = ruleIds.indexOf(f.code);

@@ -1,6 +1,7 @@
 /** The default report: findings grouped by file, a summary, and the indexes that would fix errors. */
 import type { Finding, LintResult } from '../findings.js';
 import { indexText } from '../findings.js';
+import { DIAGNOSTICS, isDiagnosticCode } from '../../../src/plan/diagnostics.js';
 
 export interface Colours {
   red(s: string): string;
@@ -56,6 +57,14 @@ export function formatText(r: LintResult, c: Colours): string {
       out.push(
         `  ${indexText(m)} fixes ${plural(m.queries, 'query').replace('querys', 'queries')}${m.targets.length ? c.dim(` (${m.targets.join(', ')})`) : ''}`,
       );
+    out.push('');
+  }
+  // Where each code found is explained: the diagnostics table's docs anchor, once per code.
+  const codes = [...new Set(r.findings.map((f) => f.code))].filter(isDiagnosticCode).sort();
+  if (codes.length) {
+    out.push(c.bold('What the codes mean:'));
+    const width = Math.max(...codes.map((code) => code.length));
+    for (const code of codes) out.push(`  ${code.padEnd(width)}  ${c.dim(DIAGNOSTICS[code].docs)}`);
     out.push('');
   }
   const scope = `${plural(r.sites, 'query site')} in ${plural(r.files, 'file')}, targets: ${r.targets.join(', ')}`;
