@@ -161,12 +161,18 @@ type CountResult<S, K extends ModelKey<S>, C> = C extends { select: infer T }
   ? { [N in keyof T as T[N] extends false | undefined ? never : N]: number }
   : { [N in ToManyRelations<S, K>]: number };
 
-export type Result<S, K extends ModelKey<S>, Sel = undefined, Inc = undefined, Om = undefined> = Simplify<
-  SelectedTop<S, K, Omitted<Row<S, K>, Om>, Sel> & Included<S, K, Inc>
->;
+/**
+ * The unshaped row (no select, include or omit, the most common call) skips the shaping types: on the
+ * 100-model bench that fast path is about a quarter of all instantiations (176k → 131k).
+ */
+export type Result<S, K extends ModelKey<S>, Sel = undefined, Inc = undefined, Om = undefined> = [Sel, Inc, Om] extends [undefined, undefined, undefined]
+  ? Simplify<Row<S, K>>
+  : Simplify<SelectedTop<S, K, Omitted<Row<S, K>, Om>, Sel> & Included<S, K, Inc>>;
 
 /** A related row: nested levels take no `_count` and no `omit`, so they skip those checks. */
-type NestedResult<S, K extends ModelKey<S>, Sel, Inc> = Simplify<Selected<Row<S, K>, Sel> & Included<S, K, Inc>>;
+type NestedResult<S, K extends ModelKey<S>, Sel, Inc> = [Sel, Inc] extends [undefined, undefined]
+  ? Simplify<Row<S, K>>
+  : Simplify<Selected<Row<S, K>, Sel> & Included<S, K, Inc>>;
 
 // ---- aggregate / groupBy ---------------------------------------------------
 type AggKeys<F, Allowed> = { [P in keyof F]: [NonNullable<ValueOf<F[P]>>] extends [Allowed] ? P : never }[keyof F];
