@@ -299,6 +299,8 @@ class Runtime implements QueryRunner {
 
   /** Errors stop the query; warnings stop it under strict, else are reported once per shape. */
   gate(plan: Plan) {
+    // Most plans carry no diagnostics: no filtered copy per call.
+    if (plan.diagnostics.length === 0) return;
     const refusing = plan.diagnostics.filter((d) => d.severity === 'error' || this.strict);
     if (refusing.length) throw CapabilityError.of(refusing);
     for (const d of plan.diagnostics) {

@@ -29,6 +29,7 @@ import { postgresUrlProblem } from './url.js';
 import { endpointOf, isRequestTimeout, PoolGate } from './pool.js';
 import { postgresTarget } from './target.js';
 import { RESULT_PARSERS } from './types.js';
+import { objectRows } from './rows.js';
 import { missingPeer, optionalPeer } from '../../src/peer.js';
 
 // An optional peer: an app on PGlite or DynamoDB alone need not install it.
@@ -82,24 +83,34 @@ function spoils(e: unknown): boolean {
 /** A timed-out or lost session, also when the executor has wrapped the pg error in a DriverError. */
 const sessionDead = (e: unknown) => e instanceof TimeoutError || isLostConnection(e) || (e instanceof DriverError && isLostConnection(e.cause));
 
-/** One statement on one client; `config.query_timeout` (pg's own, 0: none) bounds it. */
-async function statement(client: pg.PoolClient, config: pg.QueryConfig & { query_timeout?: number }, gate: PoolGate): Promise<pg.QueryResult> {
-  try {
-    return await client.query(config);
-  } catch (e) {
-    throw isRequestTimeout(e) ? gate.requestTimeout(config.query_timeout ?? 0, e) : e;
-  }
+type StatementConfig = pg.QueryConfig & { query_timeout?: number; rowMode?: 'array' };
+
+/**
+ * One statement on one client; `config.query_timeout` (pg's own, 0: none) bounds it. pg's
+ * callback form: its promise form adds a promise and a rejection handler per statement.
+ */
+function statement(client: pg.PoolClient, config: StatementConfig, gate: PoolGate): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    client.query(config, (e: Error | null, res: pg.QueryResult) => {
+      if (e) reject(isRequestTimeout(e) ? gate.requestTimeout(config.query_timeout ?? 0, e) : e);
+      else resolve(res);
+    });
+  });
 }
 
-/** One object shape for every call (pg treats an undefined name as unnamed, a 0 query_timeout as none); no spread per call. */
-const configOf = (sql: CompiledSql, values: unknown[], timeoutMs: number) => ({
+/**
+ * One object shape for every call (pg treats an undefined name as unnamed, a 0 query_timeout as
+ * none); no spread per call. Rows come as arrays, made objects by the statement's builder (rows.ts).
+ */
+const configOf = (sql: CompiledSql, values: unknown[], timeoutMs: number): StatementConfig => ({
   name: sql.name,
   text: sql.text,
   values,
   types: TYPES,
+  rowMode: 'array',
   query_timeout: timeoutMs,
 });
-const rowsOf = (res: pg.QueryResult): SqlRows => ({ rows: res.rows, rowCount: res.rowCount ?? res.rows.length });
+const rowsOf = (sql: CompiledSql, res: pg.QueryResult): SqlRows => ({ rows: objectRows(sql, res.fields, res.rows), rowCount: res.rowCount ?? res.rows.length });
 
 /**
  * Autocommit statements on the pool, one checkout each. A read that met a session the server had
@@ -107,25 +118,27 @@ const rowsOf = (res: pg.QueryResult): SqlRows => ({ rows: res.rows, rowCount: re
  * that client is discarded, and a SELECT is safe to repeat. Writes are never resent.
  */
 function poolConnection(gate: PoolGate, timeoutMs: number): SqlConnection {
-  const once = async (config: ReturnType<typeof configOf>) => {
+  const once = async (config: StatementConfig) => {
     const client = await gate.acquire(timeoutMs);
-    try {
-      const res = await statement(client, config, gate);
-      client.release();
-      return res;
-    } catch (e) {
-      client.release(spoils(e) ? (e as Error) : undefined);
-      throw e;
-    }
+    return statement(client, config, gate).then(
+      (res) => {
+        client.release();
+        return res;
+      },
+      (e: unknown) => {
+        client.release(spoils(e) ? (e as Error) : undefined);
+        throw e;
+      },
+    );
   };
   return {
     async query(sql: CompiledSql, values: unknown[]): Promise<SqlRows> {
       const config = configOf(sql, values, timeoutMs);
       try {
-        return rowsOf(await once(config));
+        return rowsOf(sql, await once(config));
       } catch (e) {
         if (!sql.readOnly || !isLostConnection(e)) throw e;
-        return rowsOf(await once(config));
+        return rowsOf(sql, await once(config));
       }
     },
   };
@@ -134,7 +147,7 @@ function poolConnection(gate: PoolGate, timeoutMs: number): SqlConnection {
 /** The statements of one transaction, on its client. */
 function clientConnection(client: pg.PoolClient, timeoutMs: number, gate: PoolGate): SqlConnection {
   return {
-    query: async (sql, values) => rowsOf(await statement(client, configOf(sql, values, timeoutMs), gate)),
+    query: async (sql, values) => rowsOf(sql, await statement(client, configOf(sql, values, timeoutMs), gate)),
   };
 }
 

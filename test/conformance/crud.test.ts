@@ -107,6 +107,23 @@ conformance('crud', ({ scenario }) => {
     expect(await t.db.user.createMany({ data: [] })).toEqual({ count: 0 });
   });
 
+  scenario('createMany stores every value as given: quotes, backslashes, braces, commas, the word NULL, nulls', {}, async (t) => {
+    const team = t.tag('team');
+    const values: [string, number | null][] = [
+      ['say "hi"', null],
+      ['back\\slash\\', 0],
+      ['{a,b}', -5],
+      ['NULL', 2147483647],
+      ['\\"{},', null],
+      ["ünï ✓ 'q'", 7],
+    ];
+    const rows = values.map(([name, age], i) => ({ email: `${team}-${i}@example.com`, name, age, team }));
+    expect(await t.db.user.createMany({ data: rows })).toEqual({ count: rows.length });
+    const found = (await t.db.user.findMany({ where: { team } })).sort((a, b) => (a.email < b.email ? -1 : 1));
+    expect(found.map((u) => [u.name, u.age])).toEqual(values);
+    expect(found.every((u) => u.createdAt instanceof Date && u.role === 'member')).toBe(true);
+  });
+
   scenario('createMany with a duplicate writes nothing; skipDuplicates skips it', {}, async (t) => {
     const team = t.tag('team');
     const existing = await createUser(t, { team, name: 'old' });

@@ -77,11 +77,11 @@ describe('lowerSql', () => {
     );
   });
 
-  it('createMany is one INSERT over json_populate_recordset whose text does not depend on the row count', () => {
+  it('createMany is one INSERT over unnest of one typed array per column, whose text does not depend on the row count', () => {
     const one = lower('user', 'createMany', { data: [{ email: 'a', name: 'a' }] });
     const many = lower('user', 'createMany', { data: Array.from({ length: 50 }, (_, i) => ({ email: `e${i}`, name: 'n' })), skipDuplicates: true });
     expect(one.sql).toEqual([
-      'INSERT INTO "User" ("id", "email", "name", "age", "createdAt") SELECT "t1"."id", "t1"."email", "t1"."name", "t1"."age", "t1"."createdAt" FROM json_populate_recordset(NULL::"User", $1::json) "t1"',
+      'INSERT INTO "User" ("id", "email", "name", "age", "createdAt") SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int4[], $5::timestamptz[])',
     ]);
     expect(many.sql).toEqual([`${one.sql[0]} ON CONFLICT DO NOTHING`]);
     expect(
@@ -93,6 +93,12 @@ describe('lowerSql', () => {
           ],
         }).built.shape,
     ).toBe(true);
+  });
+
+  it('createMany on a table with a list column sends the rows as one JSON document (unnest would flatten the lists)', () => {
+    expect(lower('post', 'createMany', { data: [{ authorId: ID, title: 't' }] }).sql).toEqual([
+      'INSERT INTO "Post" ("id", "authorId", "title", "tags", "score", "publishedAt", "version") SELECT "t1"."id", "t1"."authorId", "t1"."title", "t1"."tags", "t1"."score", "t1"."publishedAt", "t1"."version" FROM json_populate_recordset(NULL::"Post", $1::json) "t1"',
+    ]);
   });
 
   it('a version-pinned update increments the version and adds an existence check', () => {

@@ -50,6 +50,11 @@ export interface SqlParam {
   /** How the value is encoded and typed for the server; null: no type, value passed as is. */
   readonly type: SqlTypeRef | null;
   readonly transform: ParamTransform | null;
+  /**
+   * The slot holds a list of rows: the param is the list of each row's value under this key (one
+   * column of createMany's rows, sent as one typed array). Set by a dialect's serializer only.
+   */
+  readonly pluck?: string;
 }
 
 export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | 'IS DISTINCT FROM' | 'IS NOT DISTINCT FROM';

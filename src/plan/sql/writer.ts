@@ -163,7 +163,7 @@ export abstract class SqlWriter {
       this.params.push(p);
       return this.paramText(this.params.length, p);
     }
-    const key = `${p.slot}|${JSON.stringify(p.path)}|${p.type ? `${p.type.name}${p.type.array ? '[]' : ''}` : ''}|${p.transform ?? ''}`;
+    const key = `${p.slot}|${JSON.stringify(p.path)}|${p.type ? `${p.type.name}${p.type.array ? '[]' : ''}` : ''}|${p.transform ?? ''}|${p.pluck ?? ''}`;
     let n = this.index.get(key);
     if (n === undefined) {
       this.params.push(p);
