@@ -41,6 +41,13 @@ module.exports = {
       to: { path: '^src/(query|plan|engine|client\\.ts)' },
     },
     {
+      name: 'src-and-drivers-import-no-outer-layer',
+      comment: 'The registry of targets (targets/), the migration engine and the CLI build on src/ and drivers/, never the reverse.',
+      severity: 'error',
+      from: { path: '^(src|drivers)/' },
+      to: { path: '^(targets|migrations|cli)/' },
+    },
+    {
       name: 'drivers-do-not-import-each-other',
       comment: 'Each driver stands alone, so an app loads only the one it uses.',
       severity: 'error',

@@ -18,6 +18,7 @@ export default defineConfig({
     alias: [
       { find: /^quern\/postgres$/, replacement: here('./drivers/postgres/index.ts') },
       { find: /^quern\/dynamodb$/, replacement: here('./drivers/dynamodb/index.ts') },
+      { find: /^quern\/driver$/, replacement: here('./src/driver.ts') },
       { find: /^quern$/, replacement: here('./src/index.ts') },
     ],
   },

@@ -7,10 +7,12 @@ import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { SchemaError } from '../src/errors.js';
-import type { ConfigTarget, QuernConfig } from '../src/config.js';
+import type { QuernConfig } from '../src/config.js';
 import { didYouMean } from '../src/suggest.js';
 import type { Schema } from '../src/schema/define.js';
-import { ProjectError } from './errors.js';
+import { ConfigError, ProjectError } from './errors.js';
+import { DEPLOY_TARGETS, TARGETS } from '../targets/index.js';
+import type { DeployTarget } from '../targets/types.js';
 
 export interface Project {
   config: QuernConfig;
@@ -22,7 +24,6 @@ export interface Project {
 }
 
 export const CONFIG_NAMES = ['quern.config.ts', 'quern.config.mts', 'quern.config.js', 'quern.config.mjs'];
-const TARGETS: readonly ConfigTarget[] = ['postgres', 'pglite', 'dynamodb'];
 
 /** Search upward from `cwd` for a config file, unless `config` names one. */
 export function findConfig(opts: { config?: string; cwd?: string }): string {
@@ -67,6 +68,7 @@ function quernAliases(): Record<string, string> {
   const entries: [string, string][] = [
     ['quern/postgres', '../drivers/postgres/index'],
     ['quern/dynamodb', '../drivers/dynamodb/index'],
+    ['quern/driver', '../src/driver'],
     ['quern', '../src/index'],
   ];
   for (const [name, rel] of entries) {
@@ -105,12 +107,8 @@ function describeLoadError(what: string, path: string, e: unknown): ProjectError
   return new ProjectError(`cannot load ${what} ${path}: ${msg}`, { cause: e });
 }
 
-const CONFIG_KEYS = ['schema', 'targets', 'include', 'exclude', 'migrations', 'postgres', 'pglite', 'dynamodb'] as const;
-const SECTION_KEYS: Record<'postgres' | 'pglite' | 'dynamodb', readonly string[]> = {
-  postgres: ['url'],
-  pglite: ['dataDir'],
-  dynamodb: ['endpoint', 'region', 'tablePrefix'],
-};
+// Each target's section (`postgres: { url }`) is declared by its registry entry.
+const CONFIG_KEYS: readonly string[] = ['schema', 'targets', 'include', 'exclude', 'migrations', ...DEPLOY_TARGETS];
 
 /** The config object a loaded module holds: its default export, or (CommonJS) the module itself. */
 function configExport(raw: unknown, path: string): Record<string, unknown> {
@@ -138,37 +136,48 @@ function configExport(raw: unknown, path: string): Record<string, unknown> {
  */
 function checkConfig(raw: unknown, path: string): QuernConfig {
   const c = configExport(raw, path);
+  const bad = (field: string, problem: string) => new ConfigError(path, field, problem);
   for (const k of Object.keys(c)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(k)) {
-      throw new ProjectError(`${path}: unknown key '${k}'${didYouMean(k, CONFIG_KEYS)}; the keys are ${CONFIG_KEYS.join(', ')} (see docs/config.md)`);
-    }
+    if (!CONFIG_KEYS.includes(k)) throw bad(k, `unknown key '${k}'${didYouMean(k, CONFIG_KEYS)}; the keys are ${CONFIG_KEYS.join(', ')} (see docs/config.md)`);
   }
-  if (typeof c.schema !== 'string' || c.schema === '') throw new ProjectError(`${path}: 'schema' must be the path of the module exporting the schema`);
+  if (typeof c.schema !== 'string' || c.schema === '') throw bad('schema', `'schema' must be the path of the module exporting the schema`);
   if (c.targets !== undefined) {
-    if (!Array.isArray(c.targets) || c.targets.length === 0) throw new ProjectError(`${path}: 'targets' must be a non-empty array of ${TARGETS.join(', ')}`);
+    const expected = DEPLOY_TARGETS.join(', ');
+    if (!Array.isArray(c.targets) || c.targets.length === 0) throw bad('targets', `'targets' must be a non-empty array of ${expected}`);
     for (const t of c.targets)
-      if (!TARGETS.includes(t))
-        throw new ProjectError(`${path}: unknown target '${String(t)}'${typeof t === 'string' ? didYouMean(t, TARGETS) : ''}; expected ${TARGETS.join(', ')}`);
+      if (!DEPLOY_TARGETS.includes(t))
+        throw bad('targets', `unknown target '${String(t)}'${typeof t === 'string' ? didYouMean(t, DEPLOY_TARGETS) : ''}; expected ${expected}`);
   }
   for (const k of ['include', 'exclude'] as const) {
     const v = c[k];
-    if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string')))
-      throw new ProjectError(`${path}: '${k}' must be an array of glob strings`);
+    if (v !== undefined && (!Array.isArray(v) || v.some((g) => typeof g !== 'string'))) throw bad(k, `'${k}' must be an array of glob strings`);
   }
   // The commands use these as they are (path.resolve, connection strings): a wrong type must stop here, named.
   if (c.migrations !== undefined && (typeof c.migrations !== 'string' || c.migrations === ''))
-    throw new ProjectError(`${path}: 'migrations' must be the path of the migrations folder`);
-  for (const [k, keys] of Object.entries(SECTION_KEYS)) {
-    const v: unknown = c[k];
-    if (v === undefined) continue;
-    if (!v || typeof v !== 'object' || Array.isArray(v))
-      throw new ProjectError(`${path}: '${k}' must be an object like { ${keys.map((x) => `${x}: '...'`).join(', ')} }`);
-    for (const [x, s] of Object.entries(v)) {
-      if (!keys.includes(x)) throw new ProjectError(`${path}: unknown key '${k}.${x}'${didYouMean(x, keys)}; '${k}' takes ${keys.join(', ')}`);
-      if (s !== undefined && typeof s !== 'string') throw new ProjectError(`${path}: '${k}.${x}' must be a string`);
+    throw bad('migrations', `'migrations' must be the path of the migrations folder`);
+  for (const k of DEPLOY_TARGETS) checkSection(c[k], k, bad);
+  return c as unknown as QuernConfig;
+}
+
+/** A target's section against the options its registry entry declares. */
+function checkSection(v: unknown, target: DeployTarget, bad: (field: string, problem: string) => ConfigError): void {
+  if (v === undefined) return;
+  const options = TARGETS[target].options;
+  const keys = options.map((o) => o.key);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad(target, `'${target}' must be an object like { ${keys.map((x) => `${x}: '...'`).join(', ')} }`);
+  for (const [x, value] of Object.entries(v)) {
+    const option = options.find((o) => o.key === x);
+    if (!option) throw bad(`${target}.${x}`, `unknown key '${target}.${x}'${didYouMean(x, keys)}; '${target}' takes ${keys.join(', ')}`);
+    switch (option.type) {
+      case 'string':
+        if (value !== undefined && typeof value !== 'string') throw bad(`${target}.${x}`, `'${target}.${x}' must be a string`);
+        break;
+      default: {
+        const never: never = option.type;
+        throw new Error(`unknown option type ${String(never)}`);
+      }
     }
   }
-  return c as unknown as QuernConfig;
 }
 
 function isSchema(v: unknown): v is Schema {

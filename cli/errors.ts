@@ -13,3 +13,15 @@ export class ProjectError extends Error {
     super(reason, options);
   }
 }
+
+/** quern.config.ts holds a bad value: `field` names it as written there (`targets`, `postgres.url`). */
+export class ConfigError extends ProjectError {
+  override name = 'ConfigError';
+  constructor(
+    readonly path: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+  }
+}

@@ -1,74 +1,29 @@
 /**
- * Where `migrate apply|status|check|baseline|reset|dev` and `db push` connect,
- * first found wins: flags (--url, --pglite, --endpoint, --region,
- * --table-prefix), then quern.config.ts (postgres.url, pglite.dataDir,
- * dynamodb.*), then the conventional environment variables DATABASE_URL and
- * AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION (the AWS SDK's own).
+ * Where `migrate apply|status|check|baseline|reset|dev` and `db push` connect, first found
+ * wins: flags, then the target's section of quern.config.ts, then the conventional
+ * environment variables. Each target's entry (targets/) says which of these it reads.
  */
-import { isAbsolute, resolve } from 'node:path';
-import type { ConfigTarget, QuernConfig } from '../src/config.js';
-import type { TargetName } from '../src/plan/capabilities.js';
+import type { QuernConfig } from '../src/config.js';
 import { MigrationError } from './errors.js';
-import { postgresUrlProblem } from '../drivers/postgres/url.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../src/engine/driver.js';
+import { DEPLOY_TARGETS, entryOf, type ConnectionOf } from '../targets/index.js';
+import type { ConnectionFlags, DeployTarget } from '../targets/types.js';
+import type { PostgresConnection } from '../targets/postgres.js';
+import type { PgliteConnection } from '../targets/pglite.js';
 
-/**
- * What the CLI deploys to. `pglite` is PostgreSQL embedded in the process, on a
- * data directory: it plans as `postgres` and takes the same migration.sql files.
- */
-export type DeployTarget = ConfigTarget;
-export const DEPLOY_TARGETS: readonly DeployTarget[] = ['postgres', 'pglite', 'dynamodb'];
+export { DEPLOY_TARGETS, planTarget } from '../targets/index.js';
+export { DEFAULT_PGLITE_DIR } from '../targets/pglite.js';
+export { redactUrl } from '../targets/options.js';
+export type { DeployTarget, ConnectionFlags } from '../targets/types.js';
+export type { PostgresConnection } from '../targets/postgres.js';
+export type { PgliteConnection } from '../targets/pglite.js';
+export type { DynamoConnection } from '../targets/dynamodb.js';
 
-/** The planning target (capabilities, lint, migration files) of a deploy target. */
-export function planTarget(t: DeployTarget): TargetName {
-  switch (t) {
-    case 'pglite':
-      return 'postgres';
-    case 'postgres':
-    case 'dynamodb':
-      return t;
-    default: {
-      const never: never = t;
-      return never;
-    }
-  }
-}
+/** A SQL database for the postgres migrations: a server URL, or a PGlite data directory. */
+export type SqlConnection = PostgresConnection | PgliteConnection;
 
-/** Where PGlite keeps its files when the config names no pglite.dataDir. */
-export const DEFAULT_PGLITE_DIR = './.quern/pglite';
-
-export interface DynamoConnection {
-  readonly endpoint?: string;
-  readonly region: string;
-  readonly tablePrefix: string;
-  /** Bound on connecting and on each request's answer (0: none); default DEFAULT_CONNECT_TIMEOUT_MS. */
-  readonly connectTimeoutMs?: number;
-}
-
-export interface PostgresConnection {
-  readonly url: string;
-  /** Bound on opening the session, up to the server's first answer (0: none); default DEFAULT_CONNECT_TIMEOUT_MS. */
-  readonly connectTimeoutMs?: number;
-}
-
-/** A SQL database for migrations: a server URL, or a PGlite data directory. */
-export type SqlConnection = PostgresConnection | { readonly dataDir: string };
-
-export interface Connections {
-  readonly postgres?: PostgresConnection;
-  readonly pglite?: { readonly dataDir: string };
-  readonly dynamodb?: DynamoConnection;
-}
-
-export interface ConnectionFlags {
-  readonly url?: string;
-  readonly pglite?: string;
-  readonly endpoint?: string;
-  readonly region?: string;
-  readonly tablePrefix?: string;
-  /** --connect-timeout, in seconds. */
-  readonly connectTimeout?: number;
-}
+/** Connection settings per deploy target; a target without any is left out. */
+export type Connections = { readonly [K in DeployTarget]?: ConnectionOf<K> };
 
 /** What the CLI waits for a server that does not answer: --connect-timeout, else the client's default. */
 export function connectTimeoutOf(flags: ConnectionFlags): number {
@@ -77,72 +32,34 @@ export function connectTimeoutOf(flags: ConnectionFlags): number {
 
 /**
  * Connection settings per target; a target without any is left out (callers decide whether that
- * is an error). PGlite needs no server, so it always has one: the configured or default folder,
- * resolved from `root` (the config's folder).
+ * is an error). Relative paths are resolved from `root` (the config's folder).
  */
 export function resolveConnections(config: QuernConfig, flags: ConnectionFlags, root: string = process.cwd()): Connections {
-  const url = flags.url ?? config.postgres?.url ?? (process.env.DATABASE_URL || undefined);
-  const urlProblem = url ? postgresUrlProblem(url) : null;
-  if (urlProblem) throw new MigrationError(`bad PostgreSQL URL: ${urlProblem}`, 'check --url, postgres.url in quern.config.ts or DATABASE_URL');
-  const d = config.dynamodb ?? {};
-  const endpoint = flags.endpoint ?? d.endpoint ?? (process.env.AWS_ENDPOINT_URL_DYNAMODB || undefined);
-  const region = flags.region ?? d.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const hasDynamo = endpoint !== undefined || region !== undefined;
   const connectTimeoutMs = connectTimeoutOf(flags);
-  const dataDir = flags.pglite ?? config.pglite?.dataDir ?? DEFAULT_PGLITE_DIR;
-  return {
-    ...(url ? { postgres: { url, connectTimeoutMs } } : {}),
-    pglite: { dataDir: isAbsolute(dataDir) ? dataDir : resolve(root, dataDir) },
-    ...(hasDynamo ? { dynamodb: { ...(endpoint ? { endpoint } : {}), region: region ?? 'us-east-1', tablePrefix: flags.tablePrefix ?? d.tablePrefix ?? '', connectTimeoutMs } } : {}),
+  const out: Record<string, unknown> = {};
+  const one = <K extends DeployTarget>(t: K) => {
+    const c = entryOf(t).connection({ flags, section: config[t], env: process.env, root, connectTimeoutMs });
+    if (c !== undefined) out[t] = c;
   };
+  for (const t of DEPLOY_TARGETS) one(t);
+  return out as Connections;
 }
 
-/** The SQL connection of a SQL deploy target. */
-export function sqlConnection(target: 'postgres' | 'pglite', connections: Connections): SqlConnection {
+/** The connection of `target`, or the error naming what to pass. */
+export function connectionOf<K extends DeployTarget>(target: K, connections: Connections): ConnectionOf<K> {
   const c = connections[target];
-  if (!c) throw missingConnection(target);
-  return c;
+  if (c === undefined) throw missingConnection(target);
+  return c as ConnectionOf<K>;
 }
 
 export function missingConnection(target: DeployTarget): MigrationError {
-  switch (target) {
-    case 'postgres':
-      return new MigrationError('no PostgreSQL connection', 'pass --url postgres://…, set postgres.url in quern.config.ts or DATABASE_URL (or choose another target with --target)');
-    case 'pglite':
-      return new MigrationError('no PGlite data directory', "pass --pglite <dir> or set pglite: { dataDir: './.quern/pglite' } in quern.config.ts");
-    case 'dynamodb':
-      return new MigrationError('no DynamoDB connection', 'pass --endpoint http://… (DynamoDB Local) or --region, set dynamodb.endpoint / dynamodb.region in quern.config.ts, or AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION (or choose another target with --target)');
-    default: {
-      const never: never = target;
-      throw new Error(`unknown target ${String(never)}`);
-    }
-  }
+  const { message, fix } = entryOf(target).missing;
+  return new MigrationError(message, fix);
 }
 
-/** A connection as printed ("connecting to …" lines, errors): the PostgreSQL password masked, the PGlite folder, the DynamoDB endpoint. */
-export function describeConnection(target: DeployTarget, connections: Connections): string {
-  switch (target) {
-    case 'postgres':
-      return connections.postgres ? redactUrl(connections.postgres.url) : 'PostgreSQL (no connection)';
-    case 'pglite':
-      return connections.pglite ? connections.pglite.dataDir : '(no data directory)';
-    case 'dynamodb': {
-      const d = connections.dynamodb;
-      return d ? `${d.endpoint ?? `DynamoDB ${d.region}`}${d.tablePrefix ? ` (prefix ${d.tablePrefix})` : ''}` : 'DynamoDB (no connection)';
-    }
-    default: {
-      const never: never = target;
-      return String(never);
-    }
-  }
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable url)';
-  }
+/** A connection as printed ("connecting to …" lines, errors): passwords masked. */
+export function describeConnection<K extends DeployTarget>(target: K, connections: Connections): string {
+  const e = entryOf(target);
+  const c = connections[target];
+  return c === undefined ? `${e.label} (no connection)` : e.describe(c as ConnectionOf<K>);
 }

@@ -4,49 +4,22 @@
  * "created by push" detection that `migrate status` explains.
  */
 import type { SchemaDef } from '../src/schema/define.js';
-import { loadPeer } from '../src/peer.js';
-import { quoteIdent } from '../drivers/postgres/serialize.js';
-import { missingConnection, sqlConnection, type Connections, type DeployTarget } from './connections.js';
+import { connectionOf, type Connections, type DeployTarget } from './connections.js';
 import { MigrationError } from './errors.js';
 import { assertNoDuplicates, loadMigrations, type Migration } from './folder.js';
-import { migrationStatus } from './plan.js';
 import { forTarget } from './run.js';
 import { normalizeSchema, sameSchema } from './snapshot.js';
-import { groupUnits } from './postgres/sql-file.js';
-import { LEDGER_DDL, PG_LEDGER, readLedger } from './postgres/apply.js';
-import { openSession } from './postgres/session.js';
+import { entryOf } from '../targets/index.js';
+import type { BaselineResult } from '../targets/types.js';
 
-const dynamoModules = () => loadPeer('@aws-sdk/client-dynamodb', 'quern migrate on DynamoDB', async () => ({
-  sdk: await import('@aws-sdk/client-dynamodb'),
-  client: await import('./dynamodb/client.js'),
-  ledger: await import('./dynamodb/ledger.js'),
-}));
+export type { BaselineResult } from '../targets/types.js';
 
 const tablesOf = (schema: SchemaDef) => Object.values(schema.models).map((m) => m.table);
 
 /** The model tables that exist on the target. */
-export async function existingTables(target: DeployTarget, schema: SchemaDef, connections: Connections): Promise<string[]> {
-  const tables = tablesOf(schema);
-  if (target === 'dynamodb') {
-    const conn = connections.dynamodb;
-    if (!conn) throw missingConnection('dynamodb');
-    const { client } = await dynamoModules();
-    const c = client.dynamoClient(conn);
-    try {
-      const out: string[] = [];
-      for (const t of tables) if (await client.describe(c, `${conn.tablePrefix}${t}`)) out.push(t);
-      return out;
-    } finally {
-      c.destroy();
-    }
-  }
-  const s = await openSession(sqlConnection(target, connections));
-  try {
-    const r = await s.query('SELECT t FROM unnest($1::text[]) AS t WHERE to_regclass(quote_ident(t)) IS NOT NULL', [tables]);
-    return r.rows.map((x) => String(x.t));
-  } finally {
-    await s.end();
-  }
+export async function existingTables<K extends DeployTarget>(target: K, schema: SchemaDef, connections: Connections): Promise<string[]> {
+  const connection = connectionOf(target, connections);
+  return (await entryOf(target).migrator()).existingTables(connection, tablesOf(schema));
 }
 
 /**
@@ -56,11 +29,6 @@ export async function existingTables(target: DeployTarget, schema: SchemaDef, co
 export async function untrackedTables(target: DeployTarget, schema: SchemaDef, connections: Connections, appliedCount: number): Promise<string[]> {
   if (appliedCount > 0) return [];
   return existingTables(target, schema, connections);
-}
-
-export interface BaselineResult {
-  readonly recorded: readonly string[];
-  readonly already: readonly string[];
 }
 
 /**
@@ -89,50 +57,9 @@ export async function baselineMigrations(opts: { dir: string; schema: SchemaDef;
   return out;
 }
 
-async function baselineOne(target: DeployTarget, migrations: readonly Migration[], connections: Connections): Promise<BaselineResult> {
-  const recorded: string[] = [];
-  const already: string[] = [];
-  if (target === 'dynamodb') {
-    const conn = connections.dynamodb!;
-    const { client, ledger } = await dynamoModules();
-    const c = client.dynamoClient(conn);
-    try {
-      const l = new ledger.DynamoLedger(c, conn.tablePrefix);
-      await l.ensure();
-      const rows = await l.rows();
-      for (const m of migrations) {
-        if (rows.some((r) => r.id === m.id)) already.push(m.id);
-        else {
-          await l.markApplied(m.id, m.dynamodb!.checksum, m.dynamodb!.parsed.steps.length);
-          recorded.push(m.id);
-        }
-      }
-    } finally {
-      c.destroy();
-    }
-    return { recorded, already };
-  }
-  const s = await openSession(sqlConnection(target, connections));
-  try {
-    await s.query(LEDGER_DDL);
-    const status = migrationStatus(migrations, await readLedger(s), (m) => m.postgres?.checksum);
-    for (const row of status) {
-      if (row.state !== 'pending') {
-        already.push(row.id);
-        continue;
-      }
-      const m = row.migration!;
-      const total = groupUnits(m.postgres!.statements).length;
-      await s.query(
-        `INSERT INTO ${quoteIdent(PG_LEDGER)} (id, checksum, units_done, units_total, finished_at, applied_by) VALUES ($1, $2, $3::int, $3::int, now(), $4)`,
-        [m.id, m.postgres!.checksum, total, `baseline ${process.pid}`],
-      );
-      recorded.push(m.id);
-    }
-  } finally {
-    await s.end();
-  }
-  return { recorded, already };
+async function baselineOne<K extends DeployTarget>(target: K, migrations: readonly Migration[], connections: Connections): Promise<BaselineResult> {
+  const connection = connectionOf(target, connections);
+  return (await entryOf(target).migrator()).baseline(connection, migrations);
 }
 
 /** Why `migrate reset` refuses to run here, or null. */
@@ -145,37 +72,9 @@ export function resetRefusal(env: NodeJS.ProcessEnv = process.env): string | nul
  * models, the ledger and, on DynamoDB, the unique-index table), so the
  * migrations can be applied again from the start.
  */
-export async function resetTarget(target: DeployTarget, schemas: readonly SchemaDef[], connections: Connections): Promise<string[]> {
-  const tables = [...new Set(schemas.flatMap(tablesOf))];
-  if (target === 'dynamodb') {
-    const conn = connections.dynamodb;
-    if (!conn) throw missingConnection('dynamodb');
-    const { sdk, client, ledger } = await dynamoModules();
-    const { UNIQUE_TABLE } = await import('./dynamodb/unique-entries.js');
-    const c = client.dynamoClient(conn);
-    const dropped: string[] = [];
-    try {
-      for (const t of [...tables, UNIQUE_TABLE, ledger.LEDGER_TABLE]) {
-        const name = `${conn.tablePrefix}${t}`;
-        if (!(await client.describe(c, name))) continue;
-        await c.send(new sdk.DeleteTableCommand({ TableName: name }));
-        await client.waitGone(c, name);
-        dropped.push(name);
-      }
-    } finally {
-      c.destroy();
-    }
-    return dropped;
-  }
-  const s = await openSession(sqlConnection(target, connections));
-  try {
-    const r = await s.query('SELECT t FROM unnest($1::text[]) AS t WHERE to_regclass(quote_ident(t)) IS NOT NULL', [[...tables, PG_LEDGER]]);
-    const dropped = r.rows.map((x) => String(x.t));
-    if (dropped.length) await s.query(`DROP TABLE IF EXISTS ${dropped.map(quoteIdent).join(', ')} CASCADE`);
-    return dropped;
-  } finally {
-    await s.end();
-  }
+export async function resetTarget<K extends DeployTarget>(target: K, schemas: readonly SchemaDef[], connections: Connections): Promise<string[]> {
+  const connection = connectionOf(target, connections);
+  return (await entryOf(target).migrator()).reset(connection, [...new Set(schemas.flatMap(tablesOf))]);
 }
 
 /** Every schema the folder's snapshots have described, so reset also drops tables of models since removed. */

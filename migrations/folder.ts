@@ -1,5 +1,6 @@
 /**
- * The migrations folder: `<NNNN>_<name>/{migration.sql, dynamodb.json, snapshot.json}`.
+ * The migrations folder: `<NNNN>_<name>/snapshot.json` and one file per planning target
+ * (each target's `format.file` in targets/: migration.sql, dynamodb.json).
  * Loading is strict and happens before anything is applied, so one malformed
  * file stops the whole run with an error naming it.
  */
@@ -9,11 +10,18 @@ import { join, relative } from 'node:path';
 import type { TargetName } from '../src/plan/capabilities.js';
 import { MigrationError, MigrationFileError } from './errors.js';
 import { parseSnapshot, type Snapshot } from './snapshot.js';
-import { parseSqlFile, type SqlStatement } from './postgres/sql-file.js';
-import { parseSteps, type DynamoMigrationFile } from './dynamodb/steps.js';
+import type { SqlStatement } from './postgres/sql-file.js';
+import type { DynamoMigrationFile } from './dynamodb/steps.js';
+import { MIGRATION_FORMATS } from '../targets/index.js';
 
-export const FILES = { postgres: 'migration.sql', dynamodb: 'dynamodb.json', snapshot: 'snapshot.json' } as const;
+export const SNAPSHOT_FILE = 'snapshot.json';
 const FOLDER_RE = /^(\d{4,})_([A-Za-z0-9_-]+)$/;
+
+/** What each planning target's migration file parses to (its format's `parse`); a new target adds its line. */
+export interface ParsedFiles {
+  postgres: { readonly statements: readonly SqlStatement[] };
+  dynamodb: { readonly parsed: DynamoMigrationFile };
+}
 
 export interface LoadedFile {
   readonly path: string;
@@ -21,7 +29,12 @@ export interface LoadedFile {
   readonly checksum: string;
 }
 
-export interface Migration {
+export type TargetFile<T extends TargetName> = LoadedFile & ParsedFiles[T];
+
+/** One migration folder: its snapshot and, keyed by planning target, the file of each target it has. */
+export type Migration = MigrationFolder & { readonly [T in TargetName]?: TargetFile<T> };
+
+interface MigrationFolder {
   /** The folder name, e.g. `0003_post_by_status`: the ledger's key. */
   readonly id: string;
   readonly number: number;
@@ -29,8 +42,6 @@ export interface Migration {
   readonly dir: string;
   readonly snapshot: Snapshot;
   readonly snapshotFile: LoadedFile;
-  readonly postgres?: LoadedFile & { readonly statements: readonly SqlStatement[] };
-  readonly dynamodb?: LoadedFile & { readonly parsed: DynamoMigrationFile };
 }
 
 /** Line endings are normalised so a checkout with CRLF does not look like an edit. */
@@ -60,32 +71,25 @@ export function loadMigrations(dir: string, opts: { cwd?: string } = {}): Migrat
     if (!statSync(path).isDirectory()) continue;
     const m = FOLDER_RE.exec(entry);
     if (!m) throw new MigrationFileError(shown(path), 'is not a migration folder: names are <number>_<name>, e.g. 0001_init (move other folders out of the migrations folder)');
-    const snapPath = join(path, FILES.snapshot);
+    const snapPath = join(path, SNAPSHOT_FILE);
     if (!existsSync(snapPath)) throw new MigrationFileError(shown(snapPath), 'is missing: every migration folder holds the snapshot it was generated with');
     const snapText = readText(snapPath, shown(snapPath));
     const snapshot = parseSnapshot(snapText, shown(snapPath));
     if (snapshot.migration !== entry) throw new MigrationFileError(shown(snapPath), `belongs to migration "${snapshot.migration}", not "${entry}" (was the folder renamed or copied?)`);
-    const migration: { -readonly [K in keyof Migration]: Migration[K] } = {
+    const migration: Record<string, unknown> & MigrationFolder = {
       id: entry, number: Number(m[1]), name: m[2], dir: path, snapshot,
       snapshotFile: { path: snapPath, text: snapText, checksum: checksum(snapText) },
     };
-    const sqlPath = join(path, FILES.postgres);
-    if (existsSync(sqlPath)) {
-      const text = readText(sqlPath, shown(sqlPath));
-      migration.postgres = { path: sqlPath, text, checksum: checksum(text), statements: parseSqlFile(text, shown(sqlPath)) };
-    } else if (snapshot.targets.includes('postgres')) {
-      throw new MigrationFileError(shown(sqlPath), 'is missing although the snapshot lists the postgres target');
+    for (const format of MIGRATION_FORMATS) {
+      const filePath = join(path, format.file);
+      if (existsSync(filePath)) {
+        const text = readText(filePath, shown(filePath));
+        migration[format.plan] = { path: filePath, text, checksum: checksum(text), ...format.parse(text, shown(filePath), snapshot) };
+      } else if (snapshot.targets.includes(format.plan)) {
+        throw new MigrationFileError(shown(filePath), `is missing although the snapshot lists the ${format.plan} target`);
+      }
     }
-    const dynPath = join(path, FILES.dynamodb);
-    if (existsSync(dynPath)) {
-      const text = readText(dynPath, shown(dynPath));
-      const parsed = parseSteps(text, shown(dynPath));
-      checkStepsAgainstSnapshot(parsed, snapshot, shown(dynPath));
-      migration.dynamodb = { path: dynPath, text, checksum: checksum(text), parsed };
-    } else if (snapshot.targets.includes('dynamodb')) {
-      throw new MigrationFileError(shown(dynPath), 'is missing although the snapshot lists the dynamodb target');
-    }
-    out.push(migration);
+    out.push(migration as Migration);
   }
   return out.sort((a, b) => a.number - b.number || a.id.localeCompare(b.id));
 }
@@ -114,11 +118,12 @@ export function baseFor(migrations: readonly Migration[], target: TargetName): M
 }
 
 export function fileChecksums(m: Migration): Record<string, string> {
-  return {
-    [FILES.snapshot]: m.snapshotFile.checksum,
-    ...(m.postgres ? { [FILES.postgres]: m.postgres.checksum } : {}),
-    ...(m.dynamodb ? { [FILES.dynamodb]: m.dynamodb.checksum } : {}),
-  };
+  const out: Record<string, string> = { [SNAPSHOT_FILE]: m.snapshotFile.checksum };
+  for (const format of MIGRATION_FORMATS) {
+    const file = m[format.plan];
+    if (file) out[format.file] = file.checksum;
+  }
+  return out;
 }
 
 export function nextId(migrations: readonly Migration[], name: string): string {
@@ -138,15 +143,4 @@ export function writeMigration(dir: string, id: string, files: Record<string, st
   for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp, name), text);
   renameSync(tmp, final);
   return final;
-}
-
-/** Backfills encode entries with the model as this migration's snapshot defines it: it must be there. */
-function checkStepsAgainstSnapshot(file: DynamoMigrationFile, snapshot: Snapshot, shown: string): void {
-  if (file.migration !== snapshot.migration) throw new MigrationFileError(shown, `belongs to migration "${file.migration}", not "${snapshot.migration}"`);
-  file.steps.forEach((s, i) => {
-    if (s.op !== 'BackfillUnique') return;
-    const model = Object.values(snapshot.schema.models).find((m) => m.name === s.model);
-    if (!model) throw new MigrationFileError(shown, `steps[${i}] backfills model ${s.model}, which the migration's snapshot.json does not have`);
-    if (!model.uniques.some((u) => u.name === s.constraint)) throw new MigrationFileError(shown, `steps[${i}] backfills ${s.model}.${s.constraint}, which is not a unique constraint in snapshot.json`);
-  });
 }

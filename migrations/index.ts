@@ -1,9 +1,10 @@
 /** The migration engine, independent of the command line. */
-export { generateMigration, sqlFile, type GenerateOptions, type GenerateResult } from './generate.js';
+export { generateMigration, type GenerateOptions, type GenerateResult } from './generate.js';
+export { sqlFile } from './postgres/format.js';
 export { applyMigrations, checkMigrations, migrationStatuses, statusFor, type ApplyOptions, type CheckOptions, type CheckProblem, type CheckResult, type StatusReport } from './run.js';
 export { diffSchemas, isEmptyDiff, type SchemaDiff, type ModelPair } from './diff/diff.js';
 export { parseRename, nonInteractiveResolver, type RenameResolver, type RenameSpec } from './diff/renames.js';
-export { loadMigrations, FILES, type Migration } from './folder.js';
+export { loadMigrations, SNAPSHOT_FILE, type Migration } from './folder.js';
 export { normalizeSchema, sameSchema, parseSnapshot, type Snapshot } from './snapshot.js';
 export { renderPostgres } from './postgres/render.js';
 export { renderDynamo } from './dynamodb/render.js';

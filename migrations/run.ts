@@ -4,20 +4,14 @@
  * over these; tests call them directly too.
  */
 import type { SchemaDef } from '../src/schema/define.js';
-import type { TargetName } from '../src/plan/capabilities.js';
-import { missingConnection, planTarget, sqlConnection, type Connections, type DeployTarget } from './connections.js';
+import { connectionOf, missingConnection, planTarget, type Connections, type DeployTarget } from './connections.js';
 import { DestructiveChangeError, MigrationError, MigrationFileError } from './errors.js';
-import { assertNoDuplicates, duplicateNumbers, FILES, fileChecksums, loadMigrations, type Migration } from './folder.js';
-import { migrationStatus, type StatusRow } from './plan.js';
+import { assertNoDuplicates, duplicateNumbers, fileChecksums, loadMigrations, type Migration } from './folder.js';
+import type { StatusRow } from './plan.js';
 import type { Progress } from './progress.js';
-import type { ApplyResult } from './postgres/apply.js';
-import { groupUnits } from './postgres/sql-file.js';
-import { loadPeer } from '../src/peer.js';
-
-// Each target's code loads its database client; an app installs only the ones it uses.
-const sqlMigrations = () => import('./postgres/apply.js');
-const dynamoMigrations = () => loadPeer('@aws-sdk/client-dynamodb', 'quern migrate on DynamoDB', () => import('./dynamodb/apply.js'));
 import { normalizeSchema, sameSchema } from './snapshot.js';
+import { entryOf, formatOf } from '../targets/index.js';
+import type { ApplyResult } from '../targets/types.js';
 
 export interface ApplyOptions {
   readonly dir: string;
@@ -31,22 +25,25 @@ export interface ApplyOptions {
 
 /** The migrations that have a file for `target`. */
 export function forTarget(migrations: readonly Migration[], target: DeployTarget): Migration[] {
-  return migrations.filter((m) => (planTarget(target) === 'postgres' ? m.postgres : m.dynamodb));
+  const plan = planTarget(target);
+  return migrations.filter((m) => m[plan]);
 }
 
-export async function statusFor(target: DeployTarget, migrations: readonly Migration[], connections: Connections): Promise<StatusRow[]> {
-  switch (target) {
-    case 'postgres':
-    case 'pglite':
-      return (await sqlMigrations()).statusPostgres(sqlConnection(target, connections), migrations);
-    case 'dynamodb':
-      if (!connections.dynamodb) throw missingConnection('dynamodb');
-      return (await dynamoMigrations()).statusDynamo(connections.dynamodb, migrations);
-    default: {
-      const never: never = target;
-      throw new MigrationError(`unknown target ${String(never)}`);
-    }
-  }
+export async function statusFor<K extends DeployTarget>(target: K, migrations: readonly Migration[], connections: Connections): Promise<StatusRow[]> {
+  const connection = connectionOf(target, connections);
+  return (await entryOf(target).migrator()).status(connection, migrations);
+}
+
+async function applyTo<K extends DeployTarget>(target: K, opts: ApplyOptions, migrations: readonly Migration[]): Promise<ApplyResult> {
+  const connection = connectionOf(target, opts.connections);
+  return (await entryOf(target).migrator()).apply({
+    connection,
+    migrations,
+    allowDestructive: !!opts.allowDestructive,
+    dryRun: !!opts.dryRun,
+    progress: opts.progress,
+    ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
+  });
 }
 
 /**
@@ -65,7 +62,7 @@ export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Recor
       const status = await statusFor(t, migrations, opts.connections);
       const modified = status.filter((s) => s.state === 'modified');
       if (modified.length) {
-        const file = planTarget(t) === 'postgres' ? FILES.postgres : FILES.dynamodb;
+        const file = formatOf(planTarget(t)).file;
         throw new MigrationError(
           `applied migration${modified.length > 1 ? 's' : ''} ${modified.map((s) => s.id).join(', ')} changed since applied to ${t} (${file} checksum mismatch)`,
           'restore the applied file from version control and put new changes in a new migration (`quern migrate generate`); nothing was applied',
@@ -74,25 +71,15 @@ export async function applyMigrations(opts: ApplyOptions): Promise<Partial<Recor
       for (const s of status) {
         if (s.state !== 'pending' && s.state !== 'partial') continue;
         const m = s.migration!;
-        const from = s.row?.done ?? 0;
-        if (planTarget(t) === 'postgres') {
-          for (const u of groupUnits(m.postgres!.statements).slice(from)) for (const st of u.statements) if (st.destructive) destructive.push(`${m.id} (postgres, line ${st.line}): ${st.destructive}`);
-        } else {
-          for (const st of m.dynamodb!.parsed.steps.slice(from)) if (st.destructive) destructive.push(`${m.id} (dynamodb): ${st.destructive}`);
-        }
+        const plan = planTarget(t);
+        destructive.push(...formatOf(plan).pendingDestructive(m, m[plan]!, s.row?.done ?? 0));
       }
     }
     if (destructive.length && !opts.allowDestructive) throw new DestructiveChangeError(destructive, 'apply');
   }
 
   const out: Partial<Record<DeployTarget, ApplyResult>> = {};
-  for (const t of opts.targets) {
-    const list = forTarget(migrations, t);
-    const common = { migrations: list, allowDestructive: !!opts.allowDestructive, dryRun: !!opts.dryRun, progress: opts.progress, ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}) };
-    out[t] = t === 'dynamodb'
-      ? await (await dynamoMigrations()).applyDynamo({ connection: opts.connections.dynamodb!, ...common })
-      : await (await sqlMigrations()).applyPostgres({ connection: sqlConnection(t, opts.connections), ...common });
-  }
+  for (const t of opts.targets) out[t] = await applyTo(t, opts, forTarget(migrations, t));
   return out;
 }
 
@@ -191,7 +178,7 @@ export async function checkMigrations(opts: CheckOptions): Promise<CheckResult> 
     notes.push(`${t}: compared with the ledger (${status.filter((s) => s.row?.finishedAt).length} applied)`);
     for (const s of status) {
       if (s.state === 'modified') {
-        const file = planTarget(t) === 'postgres' ? s.migration!.postgres!.path : s.migration!.dynamodb!.path;
+        const file = s.migration![planTarget(t)]!.path;
         problems.push({ code: 'modified-applied', message: `${s.id} was applied to ${t} and has been edited since: ${file} (checksum mismatch)`, fix: `restore ${file} from version control; put the change in a new migration` });
       } else if (s.state === 'partial') {
         problems.push({ code: 'interrupted-apply', message: `${s.id} is partially applied on ${t} (${s.row!.done}/${s.row!.total})`, fix: 'run `quern migrate apply` to finish it' });

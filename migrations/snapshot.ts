@@ -12,6 +12,7 @@ import type { RelationDef } from '../src/schema/relation.js';
 import type { SchemaDef } from '../src/schema/define.js';
 import type { TargetName } from '../src/plan/capabilities.js';
 import { MigrationFileError } from './errors.js';
+import { PLAN_TARGETS } from '../targets/index.js';
 
 export const SNAPSHOT_FORMAT = 'quern-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -34,7 +35,6 @@ export interface Snapshot {
 }
 
 const FIELD_KINDS: readonly FieldKind[] = ['string', 'text', 'int', 'bigint', 'float', 'decimal', 'boolean', 'uuid', 'timestamp', 'date', 'json', 'enum', 'list'];
-const TARGETS: readonly TargetName[] = ['postgres', 'dynamodb'];
 
 /** The schema as a snapshot holds it: no hints, a hash over the rest. */
 export function normalizeSchema(def: Pick<SchemaDef, 'models' | 'relations'>): SchemaDef {
@@ -118,7 +118,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   if (typeof o.version !== 'number' || !Number.isInteger(o.version)) bad('"version" must be an integer');
   if ((o.version as number) > SNAPSHOT_VERSION) bad(`snapshot version ${o.version} is newer than this quern understands (${SNAPSHOT_VERSION}); upgrade quern`);
   if (typeof o.migration !== 'string') bad('"migration" must be a string');
-  if (!Array.isArray(o.targets) || o.targets.some((t) => !TARGETS.includes(t as TargetName))) bad(`"targets" must be a list of ${TARGETS.join(' / ')}`);
+  if (!Array.isArray(o.targets) || o.targets.some((t) => !PLAN_TARGETS.includes(t as TargetName))) bad(`"targets" must be a list of ${PLAN_TARGETS.join(' / ')}`);
   let parent: ParentLink | null = null;
   if (o.parent !== null && o.parent !== undefined) {
     const p = obj(o.parent, '"parent"', bad);

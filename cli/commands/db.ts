@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadProject } from '../config.js';
-import { parseDeployTargets } from '../lint/targets.js';
+import { parseDeployTargets, TARGET_LIST } from '../lint/targets.js';
 import { describeConnection, missingConnection, type ConnectionFlags } from '../../migrations/connections.js';
 import { pushSchema, validatePush } from '../../migrations/push.js';
 import { announce, collect, connectionOptions, guarded, projectConnections } from './migrate.js';
@@ -20,7 +20,7 @@ export function registerDb(program: Command): void {
     db
       .command('push')
       .description('development only: create the tables, indexes (and DynamoDB unique-index table) for the models directly, without a migration')
-      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+      .option('-t, --target <targets>', `${TARGET_LIST} (default: the config's targets)`, collect),
   ).action(async (flags: PushFlags, cmd: Command) =>
     guarded(async () => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();

@@ -11,7 +11,7 @@ import { ProjectError } from '../errors.js';
 import type { AnalysedSite } from '../lint/analyze.js';
 import type { Finding } from '../lint/findings.js';
 import { coloursFor, type Colours } from '../lint/format/text.js';
-import { parseTargets } from '../lint/targets.js';
+import { parseTargets, PLAN_TARGET_LIST } from '../lint/targets.js';
 import { collect } from './lint.js';
 import { describeOp } from '../lint/describe.js';
 
@@ -121,7 +121,7 @@ export function registerExplain(program: Command): void {
       'print the plan of the query at <file>:<line> for each target: the SQL, or the DynamoDB operations with their index and key condition, plus the diagnostics',
     )
     .argument('[location]', '<file>:<line> of a query call')
-    .option('-t, --target <targets>', "target(s): postgres, dynamodb (comma-separated or repeated; default: the config's targets)", collect)
+    .option('-t, --target <targets>', `target(s): ${PLAN_TARGET_LIST} (comma-separated or repeated; default: the config's targets)`, collect)
     .option('--shape <json>', 'explain a recorded query shape (JSON, or @file) instead of a source location')
     .addHelpText(
       'after',

@@ -11,7 +11,8 @@ import type { ConfigTarget } from '../../src/config.js';
 import { DEFAULT_PGLITE_DIR } from '../../migrations/connections.js';
 import { ProjectError } from '../errors.js';
 import { CONFIG_NAMES } from '../config.js';
-import { parseDeployTargets } from '../lint/targets.js';
+import { parseDeployTargets, TARGET_LIST } from '../lint/targets.js';
+import { TARGETS } from '../../targets/index.js';
 import { canPrompt } from './migrate.js';
 
 interface InitFlags {
@@ -28,10 +29,7 @@ export function configSource(targets: readonly ConfigTarget[], schemaPath: strin
     `  include: ['src/**/*.ts'],`,
     `  migrations: './migrations',`,
   ];
-  if (targets.includes('pglite')) lines.push(`  pglite: { dataDir: '${DEFAULT_PGLITE_DIR}' },`);
-  if (targets.includes('postgres')) lines.push('  postgres: { url: process.env.DATABASE_URL },');
-  if (targets.includes('dynamodb'))
-    lines.push(`  dynamodb: { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, region: process.env.AWS_REGION ?? 'us-east-1' },`);
+  for (const t of targets) lines.push(`  ${TARGETS[t].initConfig},`);
   return `import { defineConfig } from 'quern';
 
 // Every key is described in quern's docs/config.md; unknown keys are refused.
@@ -69,7 +67,7 @@ export const schema = defineSchema({ user: User, post: Post }, {
 async function askTargets(): Promise<string[]> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = (await rl.question('Targets (postgres, pglite, dynamodb; comma-separated) [pglite]: ')).trim();
+    const answer = (await rl.question(`Targets (${TARGET_LIST}; comma-separated) [pglite]: `)).trim();
     return [answer || 'pglite'];
   } finally {
     rl.close();
@@ -80,10 +78,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('write quern.config.ts, a schema module and the migrations folder in the current folder; never prompts under CI')
-    .option('-t, --target <targets>', 'postgres, pglite, dynamodb (comma-separated or repeated; default pglite)', (v: string, p: string[] | undefined) => [
-      ...(p ?? []),
-      v,
-    ])
+    .option('-t, --target <targets>', `${TARGET_LIST} (comma-separated or repeated; default pglite)`, (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .option('-y, --yes', 'accept the defaults without asking')
     .option('--schema <path>', 'where to write the schema module', './src/schema.ts')
     .option('--dir <path>', 'the project folder (default: the current folder)')

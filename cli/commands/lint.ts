@@ -9,7 +9,7 @@ import { formatGithub } from '../lint/format/github.js';
 import { formatJson } from '../lint/format/json.js';
 import { formatSarif } from '../lint/format/sarif.js';
 import { coloursFor, formatText, plain } from '../lint/format/text.js';
-import { parseTargets } from '../lint/targets.js';
+import { parseTargets, PLAN_TARGET_LIST } from '../lint/targets.js';
 import { quernVersion } from '../version.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -74,7 +74,7 @@ export function registerLint(program: Command): void {
       'find every quern query in the source tree (TypeScript type checker), plan it for each target offline, and report what a target cannot run well',
     )
     .argument('[paths...]', "files or folders to lint instead of the config's include globs")
-    .option('-t, --target <targets>', "target(s) to check: postgres, dynamodb (comma-separated or repeated; default: the config's targets)", collect)
+    .option('-t, --target <targets>', `target(s) to check: ${PLAN_TARGET_LIST} (comma-separated or repeated; default: the config's targets)`, collect)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', integer, -1)
     .option(

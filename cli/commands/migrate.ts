@@ -12,7 +12,7 @@ import { loadProject, type Project } from '../config.js';
 import { ProjectError } from '../errors.js';
 import { loadLint } from '../lint/load.js';
 import { MigrationError } from '../../migrations/errors.js';
-import { parseDeployTargets } from '../lint/targets.js';
+import { parseDeployTargets, TARGET_LIST } from '../lint/targets.js';
 import { generateMigration } from '../../migrations/generate.js';
 import { applyMigrations, checkMigrations, migrationStatuses } from '../../migrations/run.js';
 import { nonInteractiveResolver, parseRename, type RenameResolver } from '../../migrations/diff/renames.js';
@@ -20,7 +20,8 @@ import { describeConnection, planTarget, resolveConnections, type ConnectionFlag
 import { baselineMigrations, resetRefusal, resetTarget, snapshotSchemas, untrackedTables } from '../../migrations/dev.js';
 import { defaultProgress, isCI } from '../../migrations/progress.js';
 import { describeState } from '../../migrations/plan.js';
-import { describeStep } from '../../migrations/dynamodb/steps.js';
+import { SNAPSHOT_FILE } from '../../migrations/folder.js';
+import { DEPLOY_TARGETS, TARGETS } from '../../targets/index.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -144,17 +145,10 @@ interface ResetFlags extends ConnectionFlags {
   target?: string[];
 }
 
+/** Every target's connection flags (from its registry entry), and the shared --connect-timeout. */
 function connectionOptions(cmd: Command): Command {
-  return cmd
-    .option('--url <url>', 'PostgreSQL connection URL (default: postgres.url in quern.config.ts, then DATABASE_URL)')
-    .option('--pglite <dir>', 'PGlite data directory for the pglite target (default: pglite.dataDir in quern.config.ts, then ./.quern/pglite)')
-    .option(
-      '--endpoint <url>',
-      'DynamoDB endpoint, e.g. http://localhost:8000 for DynamoDB Local (default: dynamodb.endpoint in quern.config.ts, then AWS_ENDPOINT_URL_DYNAMODB)',
-    )
-    .option('--region <region>', 'DynamoDB region (default: dynamodb.region, AWS_REGION)')
-    .option('--table-prefix <prefix>', 'DynamoDB table-name prefix (default: dynamodb.tablePrefix)')
-    .option('--connect-timeout <seconds>', 'how long to wait for the database to accept the connection and answer (default 10; 0: no bound)', seconds);
+  for (const t of DEPLOY_TARGETS) for (const o of TARGETS[t].options) if (o.flag) cmd.option(o.flag, o.flagHelp ?? o.doc);
+  return cmd.option('--connect-timeout <seconds>', 'how long to wait for the database to accept the connection and answer (default 10; 0: no bound)', seconds);
 }
 
 /** Before connecting, say where: a silent command that waits looks like a hang. */
@@ -199,7 +193,7 @@ Examples:
     migrate
       .command('apply')
       .description('apply pending migrations, in order, under a lock, recording each in the ledger')
-      .option('-t, --target <targets>', "postgres, dynamodb (comma-separated or repeated; default: the config's targets)", collect)
+      .option('-t, --target <targets>', `${TARGET_LIST} (comma-separated or repeated; default: the config's targets)`, collect)
       .option('--dry-run', 'print what would run; change nothing')
       .option('--allow-destructive', 'run migrations that drop tables, columns or GSIs, or narrow types')
       .option('--lock-timeout <seconds>', 'how long to wait for another apply to finish', seconds, 600),
@@ -241,7 +235,7 @@ Examples:
     migrate
       .command('status')
       .description('list applied, pending, modified (checksum mismatch) and interrupted migrations per target')
-      .option('-t, --target <targets>', "postgres, dynamodb (default: the config's targets)", collect),
+      .option('-t, --target <targets>', `${TARGET_LIST} (default: the config's targets)`, collect),
   ).action(async (flags: StatusFlags, cmd: Command) =>
     guarded(async () => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
@@ -291,7 +285,7 @@ Examples:
       .option('-n, --name <name>', 'migration name (default: dev)')
       .option('--rename <spec>', 'a rename, not a drop + add: Model.oldField=newField or OldModel=NewModel (repeatable)', collect)
       .option('--allow-destructive', 'allow drops and narrowing changes, in the migration and when applying it')
-      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+      .option('-t, --target <targets>', `${TARGET_LIST} (default: the config's targets)`, collect),
   )
     .addHelpText(
       'after',
@@ -319,7 +313,7 @@ Example: a project with targets: ['pglite'] keeps its development database in ./
     migrate
       .command('baseline')
       .description('for a database created by `quern db push`: record every migration as applied without running it (the models must match the last migration)')
-      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+      .option('-t, --target <targets>', `${TARGET_LIST} (default: the config's targets)`, collect),
   )
     .addHelpText(
       'after',
@@ -352,7 +346,7 @@ The push → migrate path: after prototyping with \`quern db push\`, run
       .command('reset')
       .description("development only: drop the models' tables and the ledger, then apply every migration again (refused under NODE_ENV=production)")
       .option('--force', 'do not ask for confirmation (required without a terminal)')
-      .option('-t, --target <targets>', "postgres, pglite, dynamodb (default: the config's targets)", collect),
+      .option('-t, --target <targets>', `${TARGET_LIST} (default: the config's targets)`, collect),
   ).action(async (flags: ResetFlags, cmd: Command) =>
     guarded(async () => {
       const refusal = resetRefusal();
@@ -394,7 +388,7 @@ The push → migrate path: after prototyping with \`quern db push\`, run
     migrate
       .command('check')
       .description('for CI: fail when the models changed without a migration, an applied migration was edited, or two migrations share a number')
-      .option('-t, --target <targets>', "postgres, dynamodb (default: the config's targets)", collect)
+      .option('-t, --target <targets>', `${TARGET_LIST} (default: the config's targets)`, collect)
       .option('--offline', 'do not connect; check the folder and the models only'),
   )
     .addHelpText(
@@ -450,19 +444,13 @@ async function writeMigration(project: Project, flags: Omit<GenerateFlags, 'repo
   } else {
     out.write(`${flags.dryRun ? 'Would write' : 'Wrote'} ${rel(resolve(dir, result.id))}/ (${Object.keys(result.files).join(', ')})\n`);
     if (result.renames.length) out.write(`  renames: ${result.renames.join(', ')}\n`);
-    if (result.postgres) {
-      const n = result.postgres.statements.length;
-      out.write(
-        `  postgres: ${n} statement${n === 1 ? '' : 's'}${result.postgres.statements.some((s) => s.noTransaction) ? ' (some run outside a transaction: CREATE INDEX CONCURRENTLY)' : ''}\n`,
-      );
-    }
-    if (result.dynamodb) {
-      out.write(`  dynamodb: ${result.dynamodb.steps.length} step${result.dynamodb.steps.length === 1 ? '' : 's'}\n`);
-      for (const s of result.dynamodb.steps) out.write(`    - ${describeStep(s)}\n`);
-      for (const n of result.dynamodb.notes) out.write(`    note: ${n}\n`);
+    for (const r of Object.values(result.rendered)) {
+      const [headline, ...details] = r.summary;
+      out.write(`  ${headline}\n`);
+      for (const d of details) out.write(`    ${d}\n`);
     }
     if (result.destructive.length) out.write(`  DESTRUCTIVE (apply needs --allow-destructive):\n${result.destructive.map((d) => `    - ${d}\n`).join('')}`);
-    if (flags.dryRun) for (const [name, text] of Object.entries(result.files)) if (name !== 'snapshot.json') out.write(`\n--- ${name}\n${text}`);
+    if (flags.dryRun) for (const [name, text] of Object.entries(result.files)) if (name !== SNAPSHOT_FILE) out.write(`\n--- ${name}\n${text}`);
   }
   return { id: result.id };
 }

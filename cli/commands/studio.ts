@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadProject } from '../config.js';
 import { ProjectError } from '../errors.js';
-import { parseDeployTargets, parseTargets } from '../lint/targets.js';
+import { parseDeployTargets, parseTargets, TARGET_LIST } from '../lint/targets.js';
 import { describeConnection, type DeployTarget } from '../../migrations/connections.js';
 import { QuernError } from '../../src/errors.js';
 import { collect, connectionOptions, projectConnections } from './migrate.js';
@@ -36,7 +36,7 @@ export function registerStudio(program: Command): void {
       .option('-p, --port <port>', 'port to listen on, on 127.0.0.1 (0: any free port)', port, DEFAULT_STUDIO_PORT)
       .option(
         '-t, --target <target>',
-        'database whose rows the data browser shows: postgres, pglite or dynamodb (default: the first configured target with a connection)',
+        `database whose rows the data browser shows: ${TARGET_LIST} (default: the first configured target with a connection)`,
         collect,
       )
       .option('--allow-writes', "let the data browser edit rows (through quern's validated update); read-only without it")

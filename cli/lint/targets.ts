@@ -1,27 +1,15 @@
 /**
- * Target descriptors by name. They are static data, so lint and explain plan
- * offline; loaded lazily so a run for one target never loads the other driver.
+ * `--target` parsing over the registry of targets (targets/index.ts). Descriptors are static
+ * data, so lint and explain plan offline; each is loaded lazily, so a run for one target never
+ * loads another target's driver.
  */
-import type { TargetDescriptor } from '../../src/plan/target.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import { ProjectError } from '../errors.js';
-import { DEPLOY_TARGETS, planTarget, type DeployTarget } from '../../migrations/connections.js';
+import { DEPLOY_TARGETS, PLAN_TARGETS, planTarget } from '../../targets/index.js';
+import type { DeployTarget } from '../../targets/types.js';
 import { didYouMean } from '../../src/suggest.js';
 
-export const TARGET_NAMES: readonly TargetName[] = ['postgres', 'dynamodb'];
-
-export async function targetDescriptor(name: TargetName): Promise<TargetDescriptor> {
-  switch (name) {
-    case 'postgres':
-      return (await import('../../drivers/postgres/target.js')).postgresTarget;
-    case 'dynamodb':
-      return (await import('../../drivers/dynamodb/target.js')).dynamodbTarget;
-    default: {
-      const never: never = name;
-      throw new ProjectError(`unknown target '${String(never)}'; expected ${TARGET_NAMES.join(' or ')}`);
-    }
-  }
-}
+export { targetDescriptor } from '../../targets/index.js';
 
 /** `--target a,b` (repeatable) → validated deploy targets; undefined → the config's targets, else postgres. */
 export function parseDeployTargets(flag: readonly string[] | undefined, configured: readonly DeployTarget[] | undefined): DeployTarget[] {
@@ -45,3 +33,9 @@ export function parseDeployTargets(flag: readonly string[] | undefined, configur
 export function parseTargets(flag: readonly string[] | undefined, configured: readonly DeployTarget[] | undefined): TargetName[] {
   return [...new Set(parseDeployTargets(flag, configured).map(planTarget))];
 }
+
+/** The deploy targets as a help text lists them: "postgres, pglite, dynamodb". */
+export const TARGET_LIST = DEPLOY_TARGETS.join(', ');
+
+/** The planning targets as a help text lists them: "postgres, dynamodb". */
+export const PLAN_TARGET_LIST = PLAN_TARGETS.join(', ');

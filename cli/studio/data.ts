@@ -6,11 +6,12 @@
  */
 import { createClient } from '../../src/client.js';
 import type { Driver } from '../../src/engine/driver.js';
+import { capabilitiesFor } from '../../src/plan/capabilities.js';
 import { ValidationError } from '../../src/errors.js';
 import type { Schema, SchemaDef } from '../../src/schema/define.js';
 import type { FieldDef } from '../../src/schema/field.js';
-import { loadPeer } from '../../src/peer.js';
-import { describeConnection, missingConnection, type Connections, type DeployTarget } from '../../migrations/connections.js';
+import { connectionOf, describeConnection, planTarget, type Connections, type DeployTarget } from '../../migrations/connections.js';
+import { entryOf } from '../../targets/index.js';
 import { isReadOnly } from './models.js';
 
 type Row = Record<string, unknown>;
@@ -102,8 +103,9 @@ export function clientData(schema: Schema, db: unknown, target: DeployTarget, wh
     async rows(model, limit) {
       const m = modelOf(def, model);
       const n = Math.min(Math.max(1, Math.floor(limit) || 1), MAX_ROWS);
-      // Browsing reads the table on purpose: allowScan says so. On SQL, key order keeps rows in place across edits.
-      const orderBy = target === 'dynamodb' ? {} : { orderBy: m.key.map((k) => ({ [k]: 'asc' })) };
+      // Browsing reads the table on purpose: allowScan says so. On SQL, key order keeps rows in place across edits
+      // (a key-value scan has no order to ask for).
+      const orderBy = capabilitiesFor[planTarget(target)].family === 'kv' ? {} : { orderBy: m.key.map((k) => ({ [k]: 'asc' })) };
       const rows = await api(model).findMany({ limit: n + 1, allowScan: true, ...orderBy });
       return { rows: rows.slice(0, n), more: rows.length > n };
     },
@@ -120,31 +122,8 @@ export function clientData(schema: Schema, db: unknown, target: DeployTarget, wh
   };
 }
 
-async function openDriver(target: DeployTarget, connections: Connections): Promise<Driver> {
-  switch (target) {
-    case 'postgres': {
-      if (!connections.postgres) throw missingConnection('postgres');
-      const { postgres } = await import('../../drivers/postgres/pg-driver.js');
-      return postgres({ connectionString: connections.postgres.url, connectTimeoutMs: connections.postgres.connectTimeoutMs });
-    }
-    case 'pglite': {
-      if (!connections.pglite) throw missingConnection('pglite');
-      const { pglite } = await import('../../drivers/postgres/pglite-driver.js');
-      return pglite({ dataDir: connections.pglite.dataDir });
-    }
-    case 'dynamodb': {
-      const conn = connections.dynamodb;
-      if (!conn) throw missingConnection('dynamodb');
-      const [{ dynamodb }, { dynamoClient }] = await loadPeer('@aws-sdk/client-dynamodb', 'quern studio on DynamoDB', () =>
-        Promise.all([import('../../drivers/dynamodb/index.js'), import('../../migrations/dynamodb/client.js')]),
-      );
-      return dynamodb({ client: dynamoClient(conn), tablePrefix: conn.tablePrefix });
-    }
-    default: {
-      const never: never = target;
-      throw new Error(`unknown target ${String(never)}`);
-    }
-  }
+async function openDriver<K extends DeployTarget>(target: K, connections: Connections): Promise<Driver> {
+  return entryOf(target).driver(connectionOf(target, connections));
 }
 
 /** The command's data source: a quern client on the chosen target's configured connection. */

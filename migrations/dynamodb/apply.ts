@@ -14,7 +14,8 @@ import type { Migration } from '../folder.js';
 import type { ModelDef } from '../../src/schema/model.js';
 import { crashPoint, migrationStatus, type StatusRow } from '../plan.js';
 import type { Progress, Task } from '../progress.js';
-import type { ApplyResult } from '../postgres/apply.js';
+import type { ApplyResult } from '../../targets/types.js';
+import { dynamodbFormat } from './format.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/engine/driver.js';
 import { describe, dynamoClient, pollMs, sleep, waitActive, waitGone } from './client.js';
 import { DynamoLedger } from './ledger.js';
@@ -96,8 +97,7 @@ export async function applyDynamo(opts: DynamoApplyOptions): Promise<ApplyResult
       refuseModified(status);
       for (const s of status) if (s.state === 'missing') progress.warn(`${s.id} is recorded as applied on DynamoDB but is not in the migrations folder`);
       const todo = status.filter((s) => s.state === 'pending' || s.state === 'partial');
-      const destructive = todo.flatMap((s) => s.migration!.dynamodb!.parsed.steps.slice(s.row?.done ?? 0)
-        .filter((st) => st.destructive).map((st) => `${s.id} (dynamodb): ${st.destructive}`));
+      const destructive = todo.flatMap((s) => dynamodbFormat.pendingDestructive(s.migration!, s.migration!.dynamodb!, s.row?.done ?? 0));
       if (destructive.length && !opts.allowDestructive) throw new DestructiveChangeError(destructive, 'apply');
       if (todo.length === 0) progress.info('DynamoDB: nothing to apply');
       const runner = new StepRunner(client, connection.tablePrefix, ledger, progress);

@@ -20,6 +20,8 @@ import type { Progress } from '../progress.js';
 import { groupUnits, type SqlUnit } from './sql-file.js';
 import { openSession, type SqlSession } from './session.js';
 import type { SqlConnection } from '../connections.js';
+import type { ApplyResult } from '../../targets/types.js';
+import { postgresFormat } from './format.js';
 
 export const PG_LEDGER = '_quern_migrations';
 /** Arbitrary but fixed: every quern apply against a database contends for this advisory lock. */
@@ -45,10 +47,6 @@ export interface PgApplyOptions {
   readonly lockTimeoutMs?: number;
 }
 
-export interface ApplyResult {
-  readonly applied: readonly string[];
-  readonly skipped: readonly string[];
-}
 
 async function ledgerExists(c: SqlSession): Promise<boolean> {
   const r = await c.query('SELECT to_regclass($1) IS NOT NULL AS present', [quoteIdent(PG_LEDGER)]);
@@ -94,11 +92,6 @@ async function acquireLock(c: SqlSession, progress: Progress, timeoutMs: number)
   }
 }
 
-/** Everything destructive among what would run, as human-readable reasons. */
-function destructiveReasons(m: Migration, fromUnit: number): string[] {
-  const units = groupUnits(m.postgres!.statements);
-  return units.slice(fromUnit).flatMap((u) => u.statements.filter((s) => s.destructive).map((s) => `${m.id} (postgres, line ${s.line}): ${s.destructive}`));
-}
 
 export async function applyPostgres(opts: PgApplyOptions): Promise<ApplyResult> {
   const { progress } = opts;
@@ -129,7 +122,7 @@ export async function applyPostgres(opts: PgApplyOptions): Promise<ApplyResult> 
       refuseModified(status);
       for (const s of status) if (s.state === 'missing') progress.warn(`${s.id} is recorded as applied on PostgreSQL but is not in the migrations folder`);
       const todo = status.filter((s) => s.state === 'pending' || s.state === 'partial');
-      const destructive = todo.flatMap((s) => destructiveReasons(s.migration!, s.row?.done ?? 0));
+      const destructive = todo.flatMap((s) => postgresFormat.pendingDestructive(s.migration!, s.migration!.postgres!, s.row?.done ?? 0));
       if (destructive.length && !opts.allowDestructive) throw new DestructiveChangeError(destructive, 'apply');
       if (todo.length === 0) progress.info('PostgreSQL: nothing to apply');
       for (const s of todo) {

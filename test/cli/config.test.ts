@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/main.js';
 import { loadProject } from '../../cli/config.js';
-import { ProjectError } from '../../cli/errors.js';
+import { ConfigError, ProjectError } from '../../cli/errors.js';
+import { DEPLOY_TARGETS, TARGETS } from '../../targets/index.js';
 import { closest } from '../../src/suggest.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quern-config-'));
@@ -69,6 +70,23 @@ describe('quern.config.ts validation', () => {
       /unknown target 'dynamo' \(did you mean 'dynamodb'\?\)/,
     );
     expect((await loadError(`export default { schema: './schema.ts', pglite: { datadir: './x' } };\n`)).message).toMatch(/did you mean 'dataDir'/);
+  });
+
+  it("every target's section is checked against its registry entry: a ConfigError names the field", async () => {
+    for (const t of DEPLOY_TARGETS) {
+      const key = TARGETS[t].options[0].key;
+      const typo = await loadError(`export default { schema: './schema.ts', ${t}: { ${key}x: 'a' } };\n`);
+      expect(typo).toBeInstanceOf(ConfigError);
+      expect((typo as ConfigError).field).toBe(`${t}.${key}x`);
+      expect(typo.message).toContain(`did you mean '${key}'`);
+      const wrongType = await loadError(`export default { schema: './schema.ts', ${t}: { ${key}: 42 } };\n`);
+      expect(wrongType).toBeInstanceOf(ConfigError);
+      expect((wrongType as ConfigError).field).toBe(`${t}.${key}`);
+      expect(wrongType.message).toContain(`'${t}.${key}' must be a string`);
+    }
+    const notObject = await loadError(`export default { schema: './schema.ts', dynamodb: 'http://x' };\n`);
+    expect((notObject as ConfigError).field).toBe('dynamodb');
+    expect(notObject.message).toMatch(/'dynamodb' must be an object like \{ endpoint: '...', region: '...', tablePrefix: '...' \}/);
   });
 
   it('a named export instead of the default export says so', async () => {
