@@ -42,6 +42,32 @@ export interface DynamoOptions {
   requestTimeoutMs?: number;
 }
 
+/**
+ * The client quern makes when none is given, configured for what a request costs on the wire
+ * and in the process (docs/performance.md, DynamoDB):
+ * - `maxAttempts: 1`: quern retries itself (with jitter, and idempotency tokens for transactions);
+ * - the request timeout is the HTTP handler's (`throwOnRequestTimeout`, one timer per request), not
+ *   an AbortController per request, whose listeners and abort race in the SDK's retry step cost more;
+ * - no SDK logger middleware: it runs the SDK's sensitive-field filter over every input and output
+ *   (each attribute of each item) even with its no-op logger; quern reports requests through `log`.
+ */
+function ownClient(
+  endpoint: string | undefined,
+  region: string | undefined,
+  credentials: DynamoDBClientConfig['credentials'],
+  connectTimeoutMs: number,
+): DynamoDBClient {
+  const client = new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
+    maxAttempts: 1,
+    requestHandler: { throwOnRequestTimeout: true, ...(connectTimeoutMs > 0 ? { connectionTimeout: connectTimeoutMs } : {}) },
+  });
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
 export interface DynamoDriver extends Driver {
   readonly raw: DynamoDBClient;
 }
@@ -55,18 +81,11 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
   // Read when the driver is made: DynamoDB Local needs no AWS settings in the environment.
   const region = opts.region ?? localRegion(opts.endpoint);
   const credentials = opts.credentials ?? localCredentials(opts.endpoint);
-  const sdk = (): DynamoDBClient =>
-    (client ??= new DynamoDBClient({
-      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-      ...(region ? { region } : {}),
-      ...(credentials ? { credentials } : {}),
-      // quern retries itself (with jitter, and idempotency tokens for transactions).
-      maxAttempts: 1,
-      ...(connectTimeoutMs > 0 ? { requestHandler: { connectionTimeout: connectTimeoutMs } } : {}),
-    }));
+  const sdk = (): DynamoDBClient => (client ??= ownClient(opts.endpoint, region, credentials, connectTimeoutMs));
   const prefix = opts.tablePrefix ?? '';
   const endpoint = opts.endpoint ?? (opts.region ? `DynamoDB (${opts.region})` : 'DynamoDB');
-  const policy = (t: ConnectSettings): SendPolicy => ({ ...DEFAULT_RETRY, ...opts.retry, ...t, endpoint });
+  // On its own client the HTTP handler enforces requestTimeoutMs (see ownClient); a caller's client may not throw on it.
+  const policy = (t: ConnectSettings): SendPolicy => ({ ...DEFAULT_RETRY, ...opts.retry, ...t, endpoint, handlerTimeout: own });
   let closed = false;
   return {
     name: 'dynamodb',

@@ -31,7 +31,15 @@ export interface SendPolicy extends RetryPolicy {
   readonly requestTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
   readonly endpoint?: string;
+  /**
+   * The client's HTTP handler throws on its per-request `requestTimeout` (quern's own client):
+   * the bound is passed to it instead of an AbortController.
+   */
+  readonly handlerTimeout?: boolean;
 }
+
+/** The handler's per-request timeout fired (with throwOnRequestTimeout): no answer in time. */
+const isRequestTimeout = (e: unknown) => e instanceof Error && e.name === 'TimeoutError' && /requestTimeout/.test(e.message);
 
 /** The HTTP handler's connectionTimeout fired: the TCP connection was never established. */
 const isConnectTimeout = (e: unknown) => e instanceof Error && e.name === 'TimeoutError' && /establish a connection/.test(e.message);
@@ -113,13 +121,13 @@ export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, me
     const start = performance.now();
     // A server that accepts the connection and never answers would hold the request for ever.
     const limit = policy.requestTimeoutMs ?? 0;
-    const abort = limit > 0 ? new AbortController() : undefined;
+    const abort = limit > 0 && !policy.handlerTimeout ? new AbortController() : undefined;
     const timer = abort ? setTimeout(() => abort.abort(), limit) : undefined;
     try {
-      const out = await (client.send as (c: AnyCommand, o?: { abortSignal?: AbortSignal }) => Promise<unknown>).call(
+      const out = await (client.send as (c: AnyCommand, o?: { abortSignal?: AbortSignal; requestTimeout?: number }) => Promise<unknown>).call(
         client,
         cmd,
-        abort ? { abortSignal: abort.signal } : undefined,
+        abort ? { abortSignal: abort.signal } : limit > 0 ? { requestTimeout: limit } : undefined,
       );
       if (log) {
         const consumedCapacity = capacityUnits((out as { ConsumedCapacity?: unknown }).ConsumedCapacity);
@@ -137,7 +145,8 @@ export async function send<T>(client: DynamoDBClient, make: () => AnyCommand, me
     } catch (e) {
       log?.({ driver: 'dynamodb', model: meta.model, operation: meta.operation, request: cmd.input, durationMs: performance.now() - start, rowCount: 0 });
       // Not retried: a server that did not answer in time is reported, not waited for again.
-      if (abort?.signal.aborted) throw new TimeoutError('dynamodb', endpoint, 'request', limit, e);
+      if (abort?.signal.aborted || (policy.handlerTimeout && limit > 0 && isRequestTimeout(e)))
+        throw new TimeoutError('dynamodb', endpoint, 'request', limit, e);
       if (isConnectTimeout(e)) throw new TimeoutError('dynamodb', endpoint, 'connect', policy.connectTimeoutMs ?? 0, e);
       if (attempt + 1 < policy.attempts && (isRetryable(e) || (meta.idempotent && isNetwork(e)))) {
         await sleep(backoff(policy, attempt));

@@ -2,7 +2,7 @@
 // log hook), full pages under a 90%-rejecting filter, unique-index consistency under races,
 // version conflicts, atomic batches and the errors DynamoDB's limits turn into.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchError,
   CapabilityError,
@@ -390,6 +390,28 @@ describe.skipIf(!server)('dynamodb driver (DynamoDB Local)', () => {
     expect((e as ValidationError).path).toBe('venue');
     expect((e as Error).message).toMatch(/cannot hold an empty string/);
     expect(events.length).toBe(before);
+  });
+
+  it("the driver's own SDK client: one attempt per send, no SDK logger middleware, request timeouts thrown by the HTTP handler; a caller's client is left as is", async () => {
+    const own = raw();
+    const hasLogger = (c: DynamoDBClient) => c.middlewareStack.identify().some((m) => m.startsWith('loggerMiddleware'));
+    expect(await own.config.maxAttempts()).toBe(1);
+    expect(hasLogger(own)).toBe(false);
+    // Resolved by the first request (push, in beforeAll): the handler turns requestTimeoutMs into an error itself.
+    const handler = own.config.requestHandler as unknown as { httpHandlerConfigs(): { throwOnRequestTimeout?: boolean; connectionTimeout?: number } };
+    expect(handler.httpHandlerConfigs()).toMatchObject({ throwOnRequestTimeout: true, connectionTimeout: 10_000 });
+    const mine = new DynamoDBClient({ endpoint: server!.endpoint, region: server!.region, credentials: server!.credentials });
+    try {
+      const driver = dynamodb({ client: mine, tablePrefix: prefix });
+      const theirs = await createClient({ schema, driver, strict: true });
+      expect(driver.raw).toBe(mine);
+      expect(hasLogger(mine)).toBe(true);
+      const u = await newUser();
+      expect((await theirs.user.findUnique({ where: { id: u.id } }))?.id).toBe(u.id);
+      await theirs.close();
+    } finally {
+      mine.destroy();
+    }
   });
 
   it('scan-required is refused before any request; allowScan runs the Scan', async () => {
