@@ -2,6 +2,7 @@
  * The registry of targets (targets/index.ts) is the one list the CLI and the migration engine
  * read: its entries must be consistent with each other, because nothing else names a target.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEPLOY_TARGETS, MIGRATION_FORMATS, PLAN_TARGETS, TARGETS, planTarget, targetDescriptor } from '../../targets/index.js';
 import { flagKey } from '../../targets/options.js';
@@ -23,6 +24,16 @@ describe('registry of targets', () => {
     const flags = DEPLOY_TARGETS.flatMap((t) => TARGETS[t].options.filter((o) => o.flag).map((o) => flagKey(o)));
     expect(new Set(flags).size).toBe(flags.length);
     expect(flags).not.toContain('connectTimeout');
+  });
+
+  it("docs/config.md documents every target's config keys and flags", () => {
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    for (const t of DEPLOY_TARGETS) {
+      for (const o of TARGETS[t].options) {
+        expect(doc, `${t}.${o.key}`).toContain(`| \`${t}.${o.key}\` |`);
+        if (o.flag) expect(doc, o.flag).toContain(`\`${o.flag.split(' ')[0]}\``);
+      }
+    }
   });
 
   it("a target's descriptor plans as its plan target", async () => {
