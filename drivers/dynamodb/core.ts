@@ -49,7 +49,7 @@ import {
 } from '../../src/engine/kv/core.js';
 import { decimalVariants } from '../../src/engine/kv/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
-import { PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
+import { foldConstants, PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
 import {
   attributeDef,
   checkKeyValue,
@@ -355,6 +355,8 @@ export class DynamoCore implements KvDriverCore {
     const TableName = this.tableName(m);
     // DynamoDB rejects `BETWEEN low AND high` with low > high as an invalid request; SQL just matches nothing.
     if (emptyBetween(m, req)) return { items: [], count: 0, lastKey: null };
+    const filter = req.filter ? foldConstants(req.filter, req.resolve) : true;
+    if (filter === false) return { items: [], count: 0, lastKey: null };
     const onCollection = !!m.colocation && req.index === null;
     const resolve = onCollection ? collectionResolve(m, req) : req.resolve;
     const key = onCollection ? collectionKeyCondition(m, req.key) : req.key;
@@ -362,7 +364,7 @@ export class DynamoCore implements KvDriverCore {
       () => {
         const sink = this.sink(m, resolve);
         const KeyConditionExpression = renderKeyCondition(key, sink);
-        const FilterExpression = this.condition(m, req.filter, sink);
+        const FilterExpression = this.condition(m, filter === true ? null : filter, sink);
         return new QueryCommand({
           TableName,
           IndexName: req.index ?? undefined,

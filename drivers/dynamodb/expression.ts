@@ -26,6 +26,38 @@ export interface ExpressionSink {
 /** field: the attribute's own type; element: one list element (contains on a list); text: a string operand. */
 export type ValueUse = 'field' | 'element' | 'text';
 
+/**
+ * Folds the constants out of a condition (an empty `in` is false, `notIn: []` is NOT false):
+ * true or false when the whole condition is constant, else a condition without constants. A
+ * Query's FilterExpression needs this, since the stand-in for a literal (the table key's
+ * existence, below) is a key attribute, which DynamoDB refuses in a Query's filter.
+ */
+export function foldConstants(c: KvCondition, resolve: (v: KvValue) => unknown): KvCondition | boolean {
+  switch (c.kind) {
+    case 'const':
+      return c.value;
+    case 'in':
+      return ((resolve(c.values) as unknown[] | null) ?? []).length === 0 ? false : c;
+    case 'not': {
+      const x = foldConstants(c.item, resolve);
+      return typeof x === 'boolean' ? !x : { kind: 'not', item: x };
+    }
+    case 'and':
+    case 'or': {
+      const absorbing = c.kind === 'or';
+      const items: KvCondition[] = [];
+      for (const i of c.items) {
+        const x = foldConstants(i, resolve);
+        if (x === absorbing) return absorbing;
+        if (typeof x !== 'boolean') items.push(x);
+      }
+      return items.length === 0 ? !absorbing : items.length === 1 ? items[0] : { kind: c.kind, items };
+    }
+    default:
+      return c;
+  }
+}
+
 /** DynamoDB has no boolean literals: existence of an always-present attribute stands in for them. */
 export function renderCondition(c: KvCondition, sink: ExpressionSink, alwaysPresent: string | null, isList: (attr: string) => boolean): string {
   const r = (x: KvCondition): string => renderCondition(x, sink, alwaysPresent, isList);

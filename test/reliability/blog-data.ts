@@ -61,12 +61,43 @@ export function blogData(seed: number, sizes = { users: 10, posts: 48, comments:
   return { user: users, profile: profiles, post: posts, comment: comments };
 }
 
+/** The blog dataset plus tags and post↔tag links, for the differential schema (blog-schema.ts). */
+export interface TaggedBlogData extends BlogData {
+  tag: Record<string, unknown>[];
+  postTag: Record<string, unknown>[];
+}
+
+export const TAG_NAMES = ['db', 'Db', 'ts', 'sql', "'; --", '%', '😀', 'Émile', 'kv', 'a_b'];
+
+/**
+ * Tags (some linked to nothing) and 0–3 distinct tags per post for most posts (some posts have
+ * none: an m2m include of nothing). Its own random stream, so the blog rows stay as blogData makes them.
+ */
+export function taggedBlogData(seed: number, sizes?: Parameters<typeof blogData>[1]): TaggedBlogData {
+  const base = blogData(seed, sizes);
+  const r = rng(seed + 1);
+  const tags = TAG_NAMES.map((name, i) => ({
+    id: uuidOf(4, i + 1),
+    name,
+    kind: r.pick(['topic', 'format'] as const),
+    createdAt: new Date(T0 + 30_000_000 + i * 1000),
+  }));
+  // The last two tags stay unlinked; the posts past the first 40 have no tags.
+  const linkable = tags.slice(0, -2);
+  const postTag: Record<string, unknown>[] = [];
+  base.post.slice(0, 40).forEach((p, i) => {
+    const ids = new Set(r.some(linkable, 3).map((x) => x.id));
+    for (const tagId of ids) postTag.push({ postId: p.id, tagId, addedAt: new Date(T0 + 40_000_000 + i * 1000 + postTag.length) });
+  });
+  return { ...base, tag: tags, postTag };
+}
+
 /** Field names per model of the blog schema, by what the generator may do with them. */
 export const MODELS = ['user', 'profile', 'post', 'comment'] as const;
 export type ModelName = (typeof MODELS)[number];
 
-/** Writes the dataset through the client (createMany per model, parents first). */
+/** Writes the dataset through the client (createMany per model, parents first: the order of `data`'s keys). */
 export async function seedData(t: Opened, data: BlogData): Promise<void> {
   // Seeding need not be atomic: large datasets are split into several transactions on DynamoDB.
-  for (const m of MODELS) await on(t.db, m).createMany({ data: data[m], atomic: false });
+  for (const [m, rows] of Object.entries(data)) await on(t.db, m).createMany({ data: rows, atomic: false });
 }

@@ -33,6 +33,8 @@ interface FieldInfo {
   readonly def: FieldDef;
 }
 
+/** hasMany and manyToMany: a list per parent (includes with where/orderBy/limit, some/every/none, _count). */
+const TO_MANY = (kind: string) => kind === 'hasMany' || kind === 'manyToMany';
 const ORDERABLE = (d: FieldDef) => d.kind !== 'list' && d.kind !== 'json' && d.kind !== 'boolean';
 const TEXTUAL = (d: FieldDef) => d.kind === 'string' || d.kind === 'text' || d.kind === 'enum' || d.kind === 'uuid';
 
@@ -200,7 +202,7 @@ export class QueryGen {
             weight: 1,
             arbitrary: fc.constantFrom(...rels).chain(([rname, rel]) => {
               const inner = this.filter(rel.target, depth - 1, false);
-              if (rel.kind === 'hasMany') return fc.tuple(fc.constantFrom('some', 'every', 'none'), inner).map(([op, w]) => ({ [rname]: { [op]: w } }) as Args);
+              if (TO_MANY(rel.kind)) return fc.tuple(fc.constantFrom('some', 'every', 'none'), inner).map(([op, w]) => ({ [rname]: { [op]: w } }) as Args);
               return fc.oneof(
                 inner.map((w) => ({ [rname]: { is: w } }) as Args),
                 inner.map((w) => ({ [rname]: { isNot: w } }) as Args),
@@ -274,14 +276,15 @@ export class QueryGen {
   }
 
   /**
-   * Includes. A has-many include gets a limit only together with an order on `createdAt`, which is
-   * distinct in the data, so the rows it keeps are determined (the differential compares them).
+   * Includes. A to-many include (hasMany or manyToMany) gets a limit only together with an order on
+   * `createdAt`, which is distinct in the data, so the rows it keeps are determined (the differential
+   * compares them).
    */
   include(model: string, depth: number): fc.Arbitrary<Args | undefined> {
     const rels = Object.entries(this.schema.relations[model] ?? {});
     if (!rels.length || depth < 0) return fc.constant(undefined);
     const one = fc.constantFrom(...rels).chain(([name, rel]) => {
-      if (rel.kind !== 'hasMany') {
+      if (!TO_MANY(rel.kind)) {
         return fc.oneof(
           fc.constant({ [name]: true }),
           this.include(rel.target, depth - 1).map((inc) => ({ [name]: inc ? { include: inc } : true })),
@@ -451,7 +454,7 @@ export class QueryGen {
           limit: fc.option(fc.integer({ min: 0, max: 8 }), { freq: 2, nil: undefined }),
           offset: fc.option(fc.integer({ min: 0, max: 5 }), { freq: 4, nil: undefined }),
           include: this.include(model, 1),
-          counts: fc.option(fc.constant(true), { freq: 8, nil: undefined }),
+          counts: fc.option(this.counts(model), { freq: 8, nil: undefined }),
         })
         .chain((r) =>
           this.select(model, orderFields(r.orderBy)).map((select) => {
@@ -462,13 +465,28 @@ export class QueryGen {
             if (method === 'findMany' && r.limit !== undefined) args.limit = r.limit;
             if (r.offset !== undefined) args.offset = r.offset;
             if (r.include) args.include = r.include;
-            // Relation counts of every to-many relation (PostgreSQL: in the statement; DynamoDB: a fanout, refused under strict).
-            if (r.counts && Object.values(this.schema.relations[model] ?? {}).some((x) => x.kind === 'hasMany'))
-              args.include = { ...((args.include as Args) ?? {}), _count: true };
+            // Relation counts of to-many relations (PostgreSQL: in the statement; DynamoDB: a fanout, refused under strict).
+            if (r.counts) args.include = { ...((args.include as Args) ?? {}), _count: r.counts };
             if (select && !args.include) args.select = select;
             return { model, method, args };
           }),
         ),
+    );
+  }
+
+  /** `_count`: `true` (every to-many relation), or a selection of them, each `true` or `{ where }`. */
+  private counts(model: string): fc.Arbitrary<unknown> {
+    const rels = Object.entries(this.schema.relations[model] ?? {}).filter(([, r]) => TO_MANY(r.kind));
+    if (!rels.length) return fc.constant(undefined);
+    const one = fc.constantFrom(...rels).chain(([name, rel]) =>
+      fc.oneof(
+        fc.constant({ [name]: true as unknown }),
+        this.filter(rel.target, 1, false).map((where) => ({ [name]: { where } as unknown })),
+      ),
+    );
+    return fc.oneof(
+      fc.constant(true as unknown),
+      fc.array(one, { minLength: 1, maxLength: 2 }).map((xs) => ({ select: Object.assign({}, ...xs) as Args })),
     );
   }
 

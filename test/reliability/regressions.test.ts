@@ -13,9 +13,9 @@ import { ProjectError } from '../../cli/errors.js';
 import { ConcurrencyError, DriverError, PoolExhaustedError, QuernError, TimeoutError, ValidationError, createClient, defineSchema, f, model } from 'quern';
 import { Project } from '../migrations/project.js';
 import { CursorCodec } from '../../src/engine/cursor.js';
-import { schema as blog } from '../../examples/blog/schema.js';
+import { schema as blog } from './blog-schema.js';
 import { SEED } from './budget.js';
-import { blogData, seedData } from './blog-data.js';
+import { blogData, seedData, T0 } from './blog-data.js';
 import { show } from './compare.js';
 import { faultyClient, newControl } from './fault-transport.js';
 import { uniqueIndexProblems } from './invariants.js';
@@ -25,7 +25,7 @@ import { backends, on, openTarget, type Opened } from './targets.js';
 
 type Row = Record<string, unknown>;
 const have = backends();
-/** The blog schema plus a json model (the blog has no json field). */
+/** The differential blog schema (with tags) plus a json model (the blog has no json field). */
 const JsonDoc = model('JsonDoc', { id: f.uuid().key().auto(), doc: f.json() });
 const withJson = defineSchema({ ...blog.models, jsonDoc: JsonDoc }, { relations: blog.relations });
 const names: BackendName[] = ['pglite', ...(have.postgres ? ['postgres' as const] : []), ...(have.dynamodb ? ['dynamodb' as const] : [])];
@@ -120,6 +120,37 @@ for (const name of names) {
       // Equal bounds are a point, not an empty range.
       const point = await on(t.db, 'post').findMany({ where: { authorId: p.authorId, createdAt: { gte: p.createdAt, lte: p.createdAt } } });
       expect((point as Row[]).map((r) => r.id)).toEqual([p.id]);
+    });
+
+    // Found by differential.test.ts once it covered many-to-many (a join model keyed [postId, tagId]):
+    // a constant in a Query's filter (`in: []` is false, `notIn: []` true) was rendered as the
+    // existence of the table's partition key, a key attribute DynamoDB refuses in a Query's
+    // FilterExpression: a DriverError where PostgreSQL answers.
+    it('in: [] and notIn: [] next to a key condition on a composite-key model or its index', async () => {
+      const [p1, p2] = data.post;
+      const [tag1, tag2] = [uuidOf(42, 1), uuidOf(42, 2)];
+      await on(t.db, 'tag').createMany({ data: [tag1, tag2].map((id, i) => ({ id, name: `t${i}`, kind: 'topic' })) });
+      const at = new Date(T0);
+      await on(t.db, 'postTag').createMany({
+        data: [
+          { postId: p1.id, tagId: tag1, addedAt: at },
+          { postId: p2.id, tagId: tag1, addedAt: at },
+          { postId: p1.id, tagId: tag2, addedAt: at },
+        ],
+      });
+      const ids = (rows: unknown) => (rows as Row[]).map((r) => `${String(r.postId)}/${String(r.tagId)}`).sort();
+      // The table's key (postId) and the inverted index (tagId, postId).
+      for (const pin of [{ postId: p1.id }, { tagId: tag1 }]) {
+        expect(await on(t.db, 'postTag').findMany({ where: { ...pin, addedAt: { in: [] } } })).toEqual([]);
+        expect(await on(t.db, 'postTag').count({ where: { ...pin, addedAt: { in: [] } } })).toBe(0);
+        const all = await on(t.db, 'postTag').findMany({ where: { ...pin } });
+        expect(ids(await on(t.db, 'postTag').findMany({ where: { ...pin, addedAt: { notIn: [] } } }))).toEqual(ids(all));
+        expect(await on(t.db, 'postTag').count({ where: { ...pin, OR: [{ addedAt: { notIn: [] } }, { addedAt: null }] } })).toBe((all as Row[]).length);
+      }
+      // The case the differential found: a postFilter on the index's sort key next to the constant.
+      expect(await on(t.db, 'postTag').count({ where: { tagId: { in: [tag1] }, postId: { not: { gt: p1.id } }, addedAt: { notIn: [] } } })).toBe(
+        [p1.id as string, p2.id as string].filter((id) => id <= (p1.id as string)).length,
+      );
     });
   });
 }
