@@ -42,7 +42,8 @@ export const DIAGNOSTICS = {
     severity: 'error',
     by: 'plan',
     docs: LINT_CHECKS,
-    summary: 'a query that cannot be an item of an atomic batch: `createMany({ skipDuplicates })` in `db.batch` on DynamoDB',
+    summary:
+      'a query that cannot be an item of an atomic batch on DynamoDB: `createMany({ skipDuplicates })`, or a write whose rows earlier items of the batch change in a way DynamoDB cannot reproduce exactly',
   },
   'count-requires-scan': { severity: 'error', by: 'plan', docs: REFUSED, summary: 'count without a pinned partition on DynamoDB' },
   'index-missing': { severity: 'error', by: 'plan', docs: REFUSED, summary: 'a relation or access pattern with no index; the fix names the index' },

@@ -73,13 +73,15 @@ export class WriteGen {
 
   /** One write (a call, or a batch of calls on distinct rows). */
   next(s: State): WriteOp {
-    if (this.r.chance(0.12)) return this.batch(s);
+    if (this.r.chance(0.2)) return this.batch(s);
     return this.call(s, false);
   }
 
   private batch(s: State): WriteOp {
+    if (this.r.chance(0.5)) return this.ownWritesBatch(s);
     const items: Extract<WriteOp, { kind: 'call' }>[] = [];
     const touched = new Set<string>();
+    // Single-row writes on distinct rows; ownWritesBatch makes the batches whose items depend on each other.
     for (let tries = 0; items.length < this.r.int(2, 4) && tries < 20; tries++) {
       const op = this.call(s, true);
       if (op.kind !== 'call') continue;
@@ -88,6 +90,64 @@ export class WriteGen {
       if (ids.some((x) => touched.has(x))) continue;
       ids.forEach((x) => touched.add(x));
       items.push(op);
+    }
+    return { kind: 'batch', items };
+  }
+
+  /**
+   * A batch whose later items must see its earlier ones (read-your-writes): creates with fresh
+   * keys, sometimes an update of a stored row, then an update/delete by key of a created row or an
+   * updateMany/deleteMany whose where is drawn to match the created rows (or the updated one).
+   * PostgreSQL runs them in order; DynamoDB must agree, or refuse with batch-item-unsupported.
+   */
+  private ownWritesBatch(s: State): WriteOp {
+    const r = this.r;
+    const c = (model: string, method: string, args: Record<string, unknown>) => ({ kind: 'call' as const, model, method, args });
+    const fresh = (pool: string[], taken: { id: string }[]) =>
+      r.some(
+        pool.filter((id) => !taken.some((x) => x.id === id)),
+        3,
+      );
+    const items: Extract<WriteOp, { kind: 'call' }>[] = [];
+    const model = !s.users.length || !s.posts.length ? 'user' : r.pick(['post', 'post', 'user', 'comment']);
+    const ids = [
+      ...new Set(
+        fresh(model === 'user' ? USER_IDS : model === 'post' ? POST_IDS : COMMENT_IDS, model === 'user' ? s.users : model === 'post' ? s.posts : s.comments),
+      ),
+    ];
+    if (!ids.length) return this.call(s, false);
+    // Distinct emails within the batch: two claims of one value would be one item written twice,
+    // which DynamoDB refuses loudly where PostgreSQL reports the duplicate.
+    const emails = [...EMAILS].sort(() => r() - 0.5);
+    const made = ids.map((id, i) => {
+      if (model === 'user') return this.userData(id, emails[i]);
+      if (model === 'post') return this.postData(s, id);
+      return { id, postId: r.pick(s.posts).id, authorId: r.pick(s.users).id, body: `${r.pick(WORDS)} ${r.int(0, 9)}`, createdAt: this.at() };
+    }) as Record<string, unknown>[];
+    if (made.length > 1 && r.chance(0.5)) items.push(c(model, 'createMany', { data: made }));
+    else for (const d of made) items.push(c(model, 'create', { data: d }));
+    const one = r.pick(made);
+    if (model === 'post' && r.chance(0.4)) {
+      const p = r.pick(s.posts);
+      items.push(c('post', 'update', { where: { id: p.id }, data: { status: r.pick(['draft', 'published']), title: `${r.pick(WORDS)}?` } }));
+    }
+    const edit = model === 'user' ? { name: r.pick(NAMES) } : model === 'post' ? { title: 'edited' } : { body: 'edited' };
+    const bulk = model === 'user' ? { age: { increment: 1 } } : model === 'post' ? { status: 'published', tags: { push: 'seen' } } : { body: 'bulk' };
+    const field = r.pick(model === 'user' ? ['name', 'age'] : model === 'post' ? ['authorId', 'status'] : ['postId', 'authorId']);
+    const where = { [field]: one[field] ?? null };
+    switch (r.int(0, 4)) {
+      case 0:
+        items.push(c(model, 'update', { where: { id: one.id }, data: edit }));
+        break;
+      case 1:
+        items.push(c(model, 'delete', { where: { id: one.id } }));
+        break;
+      case 2:
+        items.push(c(model, 'deleteMany', { where, allowScan: true }));
+        break;
+      default:
+        items.push(c(model, 'updateMany', { where, data: bulk, allowScan: true }));
+        break;
     }
     return { kind: 'batch', items };
   }

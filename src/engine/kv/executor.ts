@@ -16,6 +16,7 @@ import type { BatchGuard, ExecContext, Executor, PageResult, PreparedQuery } fro
 import type { KvDriverCore, Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
 import { readCollection, runCounts, runIncludes } from './include.js';
+import { BatchOverlay } from './batch-overlay.js';
 import { checkFoldSize, distinctRows, foldGroups } from './fold.js';
 import { termName } from '../../query/aggregate.js';
 import { boundaryAttrs, boundaryOf, branches, checkBoundary, countRoot, isRootRead, readBranch, readRoot } from './read.js';
@@ -206,13 +207,17 @@ export class KvExecutor implements Executor {
     const refused = items.flatMap((q) => batchItemDiagnostics('dynamodb', ctx.schema, q.plan.operations));
     if (refused.length) throw CapabilityError.of(refused);
     const prepared: { units: Unit[]; result: () => unknown }[] = [];
+    const overlay = new BatchOverlay();
     for (let i = 0; i < items.length; i++) {
       const q = items[i];
       const x = this.ctx(q, ctx);
       try {
         const a = astOf(q.plan);
-        prepared.push(await batchUnits(x, q.plan.kind, q.plan.operations, a.kind === 'create' && a.many && a.returning));
+        const where = a.kind === 'update' || a.kind === 'delete' ? a.where : null;
+        prepared.push(await batchUnits(x, q.plan.kind, q.plan.operations, overlay, where, a.kind === 'create' && a.many && a.returning));
       } catch (e) {
+        // A shape DynamoDB cannot run as PostgreSQL does is the batch's refusal, not an item's failure.
+        if (e instanceof CapabilityError && e.code === 'batch-item-unsupported') throw e;
         if (e instanceof QuernError && !(e instanceof ValidationError)) throw new BatchError(i, e.message, e);
         throw e;
       }

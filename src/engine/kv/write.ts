@@ -18,6 +18,8 @@ import {
 } from '../../errors.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { Operation } from '../../plan/plan.js';
+import type { FilterNode } from '../../query/ast.js';
+import type { BatchOverlay } from './batch-overlay.js';
 import { fanoutDiagnostic } from '../../plan/kv/plan.js';
 import type {
   KvCondition,
@@ -93,7 +95,7 @@ const uniqueTarget = (model: ModelDef, constraint: string, values: readonly unkn
     Object.fromEntries(values.map((v, i) => [i, v])),
     values.map((_, i) => String(i)),
   )}`;
-const rowTarget = (model: ModelDef, row: Row) => `R|${model.name}|${rowKey(model, row)}`;
+export const rowTarget = (model: ModelDef, row: Row) => `R|${model.name}|${rowKey(model, row)}`;
 
 /** The row after an update, computed from the row read before it (the write's condition guarantees it). */
 export function applyUpdates(row: Row, updates: readonly KvUpdate[], resolve: Resolve, versionAttr: string | null): Row {
@@ -243,6 +245,26 @@ export function guardUnit(x: RunCtx, modelKey: string, key: Row): Unit {
   unit.items.push({ kind: 'Update', model: modelKey, key: pickKey(model, key), updates: [], condition: exists(model), resolve: resolver(x) });
   unit.meanings.push({ model, role: 'guard', method: 'update' });
   unit.targets.push(rowTarget(model, key));
+  return unit;
+}
+
+/**
+ * A check that no row with `row`'s key exists: what remains of a create whose row a later item of
+ * the same db.batch deletes (PostgreSQL would still refuse the insert of a duplicate key).
+ */
+export function absentUnit(x: RunCtx, modelKey: string, row: Row): Unit {
+  const model = x.schema.models[modelKey];
+  const unit = newUnit(() => row);
+  unit.items.push({
+    kind: 'Update',
+    model: modelKey,
+    key: pickKey(model, row),
+    updates: [],
+    condition: { kind: 'exists', attr: model.key[0], exists: false },
+    resolve: resolver(x),
+  });
+  unit.meanings.push({ model, role: 'row', method: 'create', fields: model.key });
+  unit.targets.push(rowTarget(model, row));
   return unit;
 }
 
@@ -684,7 +706,7 @@ async function existing(x: RunCtx, model: string, key: KeyValues): Promise<Row |
   return x.core.get(model, key, x.log);
 }
 
-function writeOf(ops: readonly Operation[]): { tx: KvTransactWrite | null; w: KvWrite } {
+export function writeOf(ops: readonly Operation[]): { tx: KvTransactWrite | null; w: KvWrite } {
   const tx = findOp(ops, 'TransactWrite') ?? null;
   if (tx) return { tx, w: tx.items[0] };
   const w = ops.find((o): o is KvWrite => (o.kind === 'PutItem' || o.kind === 'UpdateItem' || o.kind === 'DeleteItem') && o.step.role === 'write');
@@ -883,15 +905,31 @@ export async function runMany(x: RunCtx, ops: readonly Operation[]): Promise<{ c
   return { count };
 }
 
-/** For db.batch: the units of one prepared write, read what they need first. */
-export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operation[], returning = false): Promise<{ units: Unit[]; result: () => unknown }> {
+/**
+ * For db.batch: the units of one prepared write, read what they need first. `overlay` holds the
+ * rows earlier items of the batch create, which this write must see (read-your-writes); `where`
+ * is the write's own filter, matched against them.
+ */
+export async function batchUnits(
+  x: RunCtx,
+  kind: string,
+  ops: readonly Operation[],
+  overlay: BatchOverlay,
+  where: FilterNode | null,
+  returning = false,
+): Promise<{ units: Unit[]; result: () => unknown }> {
   const { tx, w } = writeOf(ops);
   const model = x.schema.models[w.model];
+  const settled = (r: { units: Unit[]; result: () => unknown }) => {
+    overlay.settle(r.units);
+    return r;
+  };
   switch (kind) {
     case 'create': {
       if (w.kind !== 'PutItem') break;
       const rows = resolver(x)(w.item) as Row[];
       const units = rows.map((r) => createUnit(x, w, r));
+      overlay.addCreated(x, w, rows, units);
       const many = w.step.role === 'write' && w.step.many;
       return { units, result: () => (many ? (returning ? rows : { count: rows.length }) : rows[0]) };
     }
@@ -900,8 +938,12 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
       const many = w.step.role === 'write' && w.step.many;
       if (many) {
         const r = await manyUnits(x, ops);
-        return { units: r.units, result: () => ({ count: r.units.length }) };
+        const own = await overlay.apply(x, ops, where, kind, true, r.units);
+        return settled({ units: r.units, result: () => ({ count: r.units.length + own.length }) });
       }
+      // A row an earlier item of the batch creates: the write applies to it there.
+      const [own] = await overlay.apply(x, ops, where, kind, false);
+      if (own) return { units: [], result: () => own };
       const at = await locate(x, ops, (w as KvUpdateItem | KvDeleteItem).key);
       const row = at ? await existing(x, w.model, at.key) : null;
       if (!row || !at) throw new NotFoundError(model.name, `no record matched the ${kind} filter`);
@@ -910,11 +952,11 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
         w.kind === 'UpdateItem'
           ? updateUnit(x, w, row, expected, at.scope)
           : await withDependents(x, ops, w.model, deleteUnit(x, w as KvDeleteItem, row, expected, at.scope), row);
-      return { units: [unit], result: unit.result };
+      return settled({ units: [unit], result: unit.result });
     }
     case 'upsert': {
       const unit = await upsertUnit(x, ops);
-      return { units: [unit], result: unit.result };
+      return settled({ units: [unit], result: unit.result });
     }
     default:
       break;
@@ -929,7 +971,7 @@ export async function batchUnits(x: RunCtx, kind: string, ops: readonly Operatio
 // ---------------------------------------------------------------------------------------------
 // onDelete: DynamoDB has no foreign keys, so a delete carries out the actions itself.
 
-const dependentsOps = (ops: readonly Operation[]) =>
+export const dependentsOps = (ops: readonly Operation[]) =>
   ops.filter((o): o is KvQuery & { step: Extract<KvQuery['step'], { role: 'dependents' }> } => o.kind === 'Query' && o.step.role === 'dependents');
 
 /**
