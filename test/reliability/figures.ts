@@ -11,6 +11,9 @@ export interface Figures {
   queriesCompared?: number;
   queriesRefused?: Record<string, number>;
   queriesInvalid?: number;
+  /** Of those, the ones that include or count a manyToMany relation. */
+  manyToManyGenerated?: number;
+  manyToManyCompared?: number;
   /** Random writes replayed on every target. */
   writesCompared?: number;
   /** Faults injected, by kind. */

@@ -14,6 +14,8 @@ export function summaryTable(f: Figures, failedTests: number): string {
   rows.push(['  compared with the oracle: dynamodb ran them', String(f.queriesCompared ?? 0)]);
   for (const [code, n] of Object.entries(f.queriesRefused ?? {}).sort()) rows.push([`  refused by dynamodb: ${code}`, String(n)]);
   if (f.queriesInvalid) rows.push(['  rejected as invalid on every target (ValidationError)', String(f.queriesInvalid)]);
+  if (f.manyToManyGenerated)
+    rows.push(['  including or counting a manyToMany relation (compared with dynamodb)', `${f.manyToManyGenerated} (${f.manyToManyCompared ?? 0})`]);
   rows.push(['random writes replayed and compared', String(f.writesCompared ?? 0)]);
   rows.push(['faults injected', String(sum(f.faults))]);
   for (const [kind, n] of Object.entries(f.faults ?? {}).sort()) rows.push([`  ${kind}`, String(n)]);
