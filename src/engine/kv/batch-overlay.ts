@@ -84,14 +84,7 @@ export class BatchOverlay {
    * it changed (for a many write, they add to its count). `read`: the units of the stored rows a
    * many write read, reconciled in place with what earlier items write.
    */
-  async apply(
-    x: RunCtx,
-    ops: readonly Operation[],
-    where: FilterNode | null,
-    method: OverlayMethod,
-    many: boolean,
-    read: Unit[] = [],
-  ): Promise<Row[]> {
+  async apply(x: RunCtx, ops: readonly Operation[], where: FilterNode | null, method: OverlayMethod, many: boolean, read: Unit[] = []): Promise<Row[]> {
     const { w } = writeOf(ops);
     const model = x.schema.models[w.model];
     const cond = where ? toCondition(model, where) : null;
