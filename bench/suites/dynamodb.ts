@@ -562,7 +562,7 @@ export async function runDynamoSuite(server: DynamoServer, scale: Schedule, log:
       contenders: [...DYNAMO_CONTENDERS],
       workloads: figures,
       notes: [
-        'raw: @aws-sdk/lib-dynamodb DocumentClient, hand-written requests (ConsistentRead on table reads, like quern); request counts are HTTP requests seen by SDK middleware',
+        "raw: @aws-sdk/lib-dynamodb DocumentClient over a default DynamoDBClient (the SDK's retries and logger middleware, no request timeout), hand-written requests (ConsistentRead on table reads, like quern); request counts are HTTP requests seen by SDK middleware; quern: the client dynamodb() makes (docs/performance.md, DynamoDB: what a request costs)",
         'electrodb: electrodb 3.9.3 entities over the same tables (key fields as plain attributes, ignoreOwnership on reads since the items carry no ElectroDB markers, consistent reads, batch get with concurrency 3); the unique-guarded create is a Service transaction of the item and its unique-index entry',
         'toolbox: dynamodb-toolbox 2.9.0, one Table per physical table, entities without the entity attribute and timestamps; batch get as one executeBatchGet per 100 keys in parallel; the unique-guarded create is executeTransactWrite of two PutTransactions',
       ],
