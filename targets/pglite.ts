@@ -32,6 +32,7 @@ export const pgliteEntry: TargetEntry<'pglite', PgliteConnection> = {
   missing: { message: 'no PGlite data directory', fix: `pass --pglite <dir> or set pglite: { dataDir: '${DEFAULT_PGLITE_DIR}' } in quern.config.ts` },
   describe: (c) => c.dataDir,
   initConfig: `pglite: { dataDir: '${DEFAULT_PGLITE_DIR}' }`,
+  localData: { ignore: '.quern/', where: `PGlite in ${DEFAULT_PGLITE_DIR}` },
   descriptor: async () => (await import('../drivers/postgres/target.js')).pgliteTarget,
   async driver(c) {
     const { pglite } = await import('../drivers/postgres/pglite-driver.js');

@@ -132,6 +132,8 @@ export interface TargetEntry<K extends DeployTarget, C> {
   describe(connection: C): string;
   /** The config section `quern init` writes for it (one line, without the trailing comma). */
   readonly initConfig: string;
+  /** An embedded database's files, kept in the project folder: `quern init` adds `ignore` to .gitignore and prints `where`. */
+  readonly localData?: { readonly ignore: string; readonly where: string };
   /** Static, connection-free planning data (capabilities, explain); loaded lazily. */
   descriptor(): Promise<TargetDescriptor>;
   /** A driver on this connection (the studio's data, `db push`). */

@@ -8,7 +8,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { ConfigTarget } from '../../src/config.js';
-import { DEFAULT_PGLITE_DIR } from '../../migrations/connections.js';
 import { ProjectError } from '../errors.js';
 import { CONFIG_NAMES } from '../config.js';
 import { parseDeployTargets, TARGET_LIST } from '../lint/targets.js';
@@ -100,16 +99,19 @@ export function registerInit(program: Command): void {
       else write(schemaFile, SCHEMA_SOURCE);
       const migrations = join(root, 'migrations');
       if (!existsSync(migrations)) write(join(migrations, '.gitkeep'), '');
-      if (targets.includes('pglite')) {
+      // Embedded databases keep their files in the project: never commit them.
+      const local = targets.flatMap((t) => TARGETS[t].localData ?? []);
+      for (const pattern of new Set(local.map((l) => l.ignore))) {
         const ignore = join(root, '.gitignore');
         const text = existsSync(ignore) ? readFileSync(ignore, 'utf8') : '';
-        if (!/^\.quern\/?$/m.test(text)) {
-          appendFileSync(ignore, `${text && !text.endsWith('\n') ? '\n' : ''}.quern/\n`);
-          written.push('.gitignore (.quern/)');
+        if (!text.split('\n').some((l) => l.trim().replace(/\/$/, '') === pattern.replace(/\/$/, ''))) {
+          appendFileSync(ignore, `${text && !text.endsWith('\n') ? '\n' : ''}${pattern}\n`);
+          written.push(`.gitignore (${pattern})`);
         }
       }
+      const where = local.map((l) => l.where).join(', ');
       process.stdout.write(
-        `wrote ${written.join(', ')}\n\nNext:\n  npx quern migrate dev --name init   # create the first migration and apply it${targets.includes('pglite') ? ` (PGlite in ${DEFAULT_PGLITE_DIR})` : ''}\n  npx quern lint                      # check every query against ${targets.join(', ')}\n`,
+        `wrote ${written.join(', ')}\n\nNext:\n  npx quern migrate dev --name init   # create the first migration and apply it${where ? ` (${where})` : ''}\n  npx quern lint                      # check every query against ${targets.join(', ')}\n`,
       );
     });
 }

@@ -159,7 +159,7 @@ function announce(targets: readonly DeployTarget[], connections: Connections): v
 const rel = (p: string) => relative(process.cwd(), p) || p;
 
 export function registerMigrate(program: Command): void {
-  const migrate = program.command('migrate').description('generate, apply and check schema migrations for PostgreSQL and DynamoDB');
+  const migrate = program.command('migrate').description(`generate, apply and check schema migrations for ${TARGET_LIST}`);
 
   migrate
     .command('generate')
