@@ -19,6 +19,7 @@ export default defineConfig({
       { find: /^quern\/postgres$/, replacement: here('./drivers/postgres/index.ts') },
       { find: /^quern\/dynamodb$/, replacement: here('./drivers/dynamodb/index.ts') },
       { find: /^quern\/driver$/, replacement: here('./src/driver.ts') },
+      { find: /^quern\/sqlite$/, replacement: here('./drivers/sqlite/index.ts') },
       { find: /^quern$/, replacement: here('./src/index.ts') },
     ],
   },

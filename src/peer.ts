@@ -10,6 +10,7 @@ export const PEER_DEPENDENCIES = {
   pg: '^8.23.1',
   '@electric-sql/pglite': '^0.5.16',
   '@aws-sdk/client-dynamodb': '^3.1162.0',
+  '@libsql/client': '^0.18.0',
   typescript: '^5.9.3',
   '@opentelemetry/api': '^1.9.0',
 } as const;

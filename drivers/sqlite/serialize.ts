@@ -5,7 +5,7 @@
  * JSON rows are json_object / json_group_array. NULLs sort as on PostgreSQL
  * (above every value), so keyset pagination means the same on both.
  */
-import type { BinaryOp, InsertSource, OrderItem, SqlExpr, SqlParam, SqlScalarType, SqlStatement } from '../../src/plan/sql/ast.js';
+import type { BinaryOp, InsertSource, OrderItem, SelectItem, SqlExpr, SqlParam, SqlScalarType, SqlStatement } from '../../src/plan/sql/ast.js';
 import { sqliteDialect } from '../../src/plan/sql/dialect.js';
 import { quoteIdent, SqlWriter, type SerializedSql } from '../../src/plan/sql/writer.js';
 
@@ -110,6 +110,19 @@ class SqliteWriter extends SqlWriter {
     });
     // WHERE TRUE: without it SQLite would read a following ON CONFLICT as a join constraint.
     return `SELECT ${cols.join(', ')} FROM json_each(${this.expr(source.rows)}) ${r} WHERE TRUE`;
+  }
+
+  /**
+   * SQLite's RETURNING names the written table's columns bare: a qualified name, even by the
+   * statement's own alias, is "no such column". A write's returned row is plain columns.
+   */
+  protected override returning(items: readonly SelectItem[]): string {
+    if (!items.length) return '';
+    const bare = items.map((c) => {
+      if (c.expr.kind !== 'column') throw new Error(`internal: SQLite RETURNING takes columns, got ${c.expr.kind}`);
+      return { ...c, expr: { ...c.expr, table: null } };
+    });
+    return ` RETURNING ${bare.map((c) => this.selectItem(c)).join(', ')}`;
   }
 
   protected override orderItem(o: OrderItem): string {

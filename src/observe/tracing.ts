@@ -24,6 +24,8 @@ export function dbSystem(driver: DriverName): string {
       return 'postgresql';
     case 'dynamodb':
       return 'aws.dynamodb';
+    case 'sqlite':
+      return 'sqlite';
     default: {
       const never: never = driver;
       return String(never);

@@ -4,10 +4,10 @@
  * flag here has a reader in the planner, the engine or the client: a flag
  * nothing reads is decoration and does not belong here.
  */
-import { postgresDialect, type SqlDialect } from './sql/dialect.js';
+import { postgresDialect, sqliteDialect, type SqlDialect } from './sql/dialect.js';
 
-export type TargetName = 'postgres' | 'dynamodb';
-export type DriverName = 'postgres' | 'pglite' | 'dynamodb';
+export type TargetName = 'postgres' | 'dynamodb' | 'sqlite';
+export type DriverName = 'postgres' | 'pglite' | 'dynamodb' | 'sqlite';
 
 export interface Capabilities {
   readonly target: TargetName;
@@ -62,7 +62,15 @@ export const dynamodbCapabilities: Capabilities = {
   maxBatchGet: 100,
 };
 
+/** SQLite runs every query shape in one statement, as PostgreSQL does; what differs is its dialect. */
+export const sqliteCapabilities: Capabilities = {
+  ...postgresCapabilities,
+  target: 'sqlite',
+  sql: sqliteDialect,
+};
+
 export const capabilitiesFor: Readonly<Record<TargetName, Capabilities>> = {
   postgres: postgresCapabilities,
   dynamodb: dynamodbCapabilities,
+  sqlite: sqliteCapabilities,
 };

@@ -109,6 +109,11 @@ export async function openDriver(name: BackendName): Promise<{ driver: Driver; c
       const driver = dynamodb({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, tablePrefix: freshTablePrefix() });
       return { driver, cleanup: async () => undefined };
     }
+    case 'sqlite': {
+      // In memory: one database per file's client, gone when it closes.
+      const { sqlite } = await import('quern/sqlite');
+      return { driver: sqlite({ filename: ':memory:' }), cleanup: async () => undefined };
+    }
   }
 }
 
@@ -172,13 +177,13 @@ export interface Suite<S extends Schema<any, any> = Blog> {
 }
 
 export interface ConformanceOptions<S extends Schema<any, any> = Blog> {
-  /** Restrict to these backends (default: all three). */
+  /** Restrict to these backends (default: all of them). */
   backends?: readonly BackendName[];
   /** The schema the file's clients use (default: the conformance blog). */
   schema?: S;
 }
 
-const ALL: readonly BackendName[] = ['pglite', 'postgres', 'dynamodb'];
+const ALL: readonly BackendName[] = ['pglite', 'postgres', 'dynamodb', 'sqlite'];
 
 export function conformance<S extends Schema<any, any> = Blog>(
   title: string,
@@ -192,7 +197,7 @@ export function conformance<S extends Schema<any, any> = Blog>(
     const here = available.has(name);
     if (!here) {
       // Loud: the harness printed a banner too, and vitest lists these as skipped.
-      console.warn(`[conformance] SKIPPING ${title} on ${name}: ${reasons[name as 'postgres' | 'dynamodb'] ?? 'unavailable'}`);
+      console.warn(`[conformance] SKIPPING ${title} on ${name}: ${reasons[name] ?? 'unavailable'}`);
     }
     describe.skipIf(!here)(`${title} [${name}]`, () => {
       const slot: { opened?: Opened<S> } = {};

@@ -4,8 +4,8 @@
 // and are refused on DynamoDB at createClient with key-too-wide and a fix.
 import { describe, expect, it } from 'vitest';
 import { createClient, defineSchema, f, model, SchemaError, unique, UniqueConstraintError, type Driver } from 'quern';
-import { availableBackends, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
-import { conformance, recordOps } from './targets.js';
+import { availableBackends } from '../harness/index.js';
+import { conformance, openDriver, recordOps } from './targets.js';
 
 conformance('wide keys (shared schema)', ({ scenario }) => {
   scenario('a three-field index serves equality on its partition and a range on its first sort field', {}, async (t) => {
@@ -51,34 +51,12 @@ const Seat = model(
 );
 const wide = defineSchema({ seat: Seat });
 
-async function driverFor(name: BackendName): Promise<{ driver: Driver; cleanup: () => Promise<void> }> {
-  switch (name) {
-    case 'pglite': {
-      const { pglite } = await import('quern/postgres');
-      return { driver: pglite(), cleanup: async () => undefined };
-    }
-    case 'postgres': {
-      const { postgres } = await import('quern/postgres');
-      const database = await freshPgDatabase();
-      return { driver: postgres({ connectionString: database.url }), cleanup: () => database.drop() };
-    }
-    case 'dynamodb': {
-      const { dynamodb } = await import('quern/dynamodb');
-      const s = testServers().dynamodb!;
-      return {
-        driver: dynamodb({ endpoint: s.endpoint, region: s.region, credentials: s.credentials, tablePrefix: freshTablePrefix() }),
-        cleanup: async () => undefined,
-      };
-    }
-  }
-}
-
 describe('wide keys (own schema)', () => {
-  for (const name of ['pglite', 'postgres', 'dynamodb'] as const) {
+  for (const name of ['pglite', 'postgres', 'dynamodb', 'sqlite'] as const) {
     it.skipIf(!availableBackends().includes(name))(
       `${name}: a three-field key and a three-field unique`,
       async () => {
-        const { driver, cleanup } = await driverFor(name);
+        const { driver, cleanup } = await openDriver(name);
         try {
           if (name === 'dynamodb') {
             const e = await createClient({ schema: wide, driver }).then(

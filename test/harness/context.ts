@@ -20,7 +20,8 @@ export function testServers(): ProvidedServers {
 
 export function availableBackends(): BackendName[] {
   const { postgres, dynamodb } = testServers();
-  return ['pglite', ...(postgres ? (['postgres'] as const) : []), ...(dynamodb ? (['dynamodb'] as const) : [])];
+  // pglite and sqlite run in the process: always there.
+  return ['pglite', ...(postgres ? (['postgres'] as const) : []), ...(dynamodb ? (['dynamodb'] as const) : []), 'sqlite'];
 }
 
 async function withAdminClient(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {

@@ -69,7 +69,7 @@ describe('environment parsing', () => {
   });
 
   it('wants every backend unless told otherwise', () => {
-    expect(wantedFromEnv({})).toEqual(['pglite', 'postgres', 'dynamodb']);
+    expect(wantedFromEnv({})).toEqual(['pglite', 'postgres', 'dynamodb', 'sqlite']);
     expect(wantedFromEnv({ QUERN_TEST_BACKENDS: 'pglite' })).toEqual(['pglite']);
   });
 });

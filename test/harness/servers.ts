@@ -49,7 +49,7 @@ export async function startServers(opts: StartOptions = {}): Promise<Servers> {
       if (failed.length) throw new Error(`${PREFIX} teardown failed: ${failed.map((f) => message(f.reason)).join('; ')}`);
     })());
 
-  log(`${PREFIX} pglite: in-process (always available)`);
+  log(`${PREFIX} pglite, sqlite: in-process (always available)`);
   for (const [name, result] of [
     ['postgres', pg],
     ['dynamodb', ddb],

@@ -1,9 +1,9 @@
 // Shapes shared by the harness, the vitest globalSetup and the tests. Everything in
 // `ProvidedServers` crosses a process boundary (vitest `provide`), so it must stay plain data.
 
-export type BackendName = 'pglite' | 'postgres' | 'dynamodb';
+export type BackendName = 'pglite' | 'postgres' | 'dynamodb' | 'sqlite';
 
-export const ALL_BACKENDS: readonly BackendName[] = ['pglite', 'postgres', 'dynamodb'];
+export const ALL_BACKENDS: readonly BackendName[] = ['pglite', 'postgres', 'dynamodb', 'sqlite'];
 
 export interface PgServer {
   /** Connection URL of the server's `postgres` database; a superuser, so tests may CREATE DATABASE. */
@@ -18,7 +18,7 @@ export interface DynamoServer {
   source: 'env' | 'container' | 'local-jar';
 }
 
-/** Why a backend is unavailable (or, for pglite, nothing: it is always there). */
+/** Why a backend is unavailable (or, for pglite and sqlite, nothing: they run in the process, always there). */
 export type Reasons = Partial<Record<BackendName, string>>;
 
 export interface ProvidedServers {

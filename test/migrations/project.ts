@@ -68,7 +68,7 @@ export class Project {
   readonly migrations: string;
   private readonly scratch = scratchDir('cli');
 
-  constructor(readonly connections: Connections, readonly targets: readonly TargetName[] = ['postgres', 'dynamodb']) {
+  constructor(readonly connections: Connections, readonly targets: readonly Exclude<TargetName, 'sqlite'>[] = ['postgres', 'dynamodb']) {
     this.dir = this.scratch.path;
     this.migrations = join(this.dir, 'migrations');
     mkdirSync(this.migrations, { recursive: true });

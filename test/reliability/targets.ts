@@ -79,6 +79,11 @@ export async function openTarget(name: BackendName, schema: Schema<any, any>, op
       });
       break;
     }
+    case 'sqlite': {
+      const { sqlite } = await import('quern/sqlite');
+      driver = sqlite({ filename: ':memory:' });
+      break;
+    }
   }
   const db = (await createClient({ schema, driver, strict: false, onWarning: () => undefined, ...(opts.log ? { log: opts.log } : {}) })) as unknown as LooseDb;
   if (opts.push !== false) await db.push();

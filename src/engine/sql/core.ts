@@ -27,8 +27,20 @@ export interface SqlConnection {
   query(sql: CompiledSql, values: unknown[]): Promise<SqlRows>;
 }
 
+/**
+ * How a driver's column values differ from what the decoders take (PostgreSQL's forms). SQLite
+ * keeps booleans as 0/1 and lists and json values as JSON text: these turn them back first.
+ */
+export interface StoredValues {
+  readonly boolean?: (v: unknown) => unknown;
+  readonly json?: (v: unknown) => unknown;
+  readonly list?: (v: unknown) => unknown;
+}
+
 export interface SqlDriverCore {
   readonly driver: DriverName;
+  /** Absent: values arrive in PostgreSQL's forms. */
+  readonly values?: StoredValues;
   compile(stmt: SqlStatement): CompiledSql;
   /** Auto-commit execution (a pool on pg). */
   connection(): SqlConnection;

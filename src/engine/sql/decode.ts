@@ -8,6 +8,7 @@
 import type { SchemaDef } from '../../schema/define.js';
 import type { ElementDef, FieldDef, ScalarKind } from '../../schema/field.js';
 import type { RowShape } from '../../plan/sql/ops.js';
+import type { StoredValues } from './core.js';
 
 type Row = Record<string, unknown>;
 type Decode = (v: unknown) => unknown;
@@ -39,12 +40,17 @@ const SCALAR: Readonly<Record<ScalarKind, Decode | null>> = {
   date: toDateString,
 };
 
-function fieldDecoder(def: FieldDef | ElementDef): Decode | null {
+function fieldDecoder(def: FieldDef | ElementDef, stored: StoredValues | undefined): Decode | null {
   if (def.kind === 'list') {
-    const el = SCALAR[(def as FieldDef).element!.kind];
-    if (!el) return null;
-    return (v) => (v as unknown[]).map((x) => (x === null ? null : el(x)));
+    const kind = (def as FieldDef).element!.kind;
+    const el = (kind === 'boolean' ? stored?.boolean : undefined) ?? SCALAR[kind];
+    const pre = stored?.list;
+    if (!el) return pre ?? null;
+    const each: Decode = (v) => (v as unknown[]).map((x) => (x === null ? null : el(x)));
+    return pre ? (v) => each(pre(v)) : each;
   }
+  if (def.kind === 'boolean' && stored?.boolean) return stored.boolean;
+  if (def.kind === 'json' && stored?.json) return stored.json;
   return SCALAR[def.kind as ScalarKind];
 }
 
@@ -78,17 +84,17 @@ function specialise(steps: readonly Step[]): RowDecoder {
  * Fields whose driver value is already right are not touched; the row object
  * is decoded in place (it is fresh from the driver).
  */
-export function rowDecoder(schema: SchemaDef, shape: RowShape, cache: WeakMap<RowShape, RowDecoder>): RowDecoder {
+export function rowDecoder(schema: SchemaDef, shape: RowShape, cache: WeakMap<RowShape, RowDecoder>, stored?: StoredValues): RowDecoder {
   const hit = cache.get(shape);
   if (hit) return hit;
   const model = shape.virtual ?? schema.models[shape.model];
   const steps: Step[] = [];
   for (const f of shape.fields) {
-    const d = fieldDecoder(model.fields[f]);
+    const d = fieldDecoder(model.fields[f], stored);
     if (d) steps.push({ name: f, decode: d });
   }
   for (const inc of shape.includes) {
-    const child = rowDecoder(schema, inc.rows, cache);
+    const child = rowDecoder(schema, inc.rows, cache, stored);
     const name = inc.relation;
     if (inc.cardinality === 'many') {
       // The JSON may arrive unparsed (a driver without a json parser): accept text too.

@@ -115,7 +115,7 @@ export class SqlExecutor implements Executor {
   }
 
   private decoder(schema: SchemaDef, shape: RowShape): RowDecoder {
-    return this.decoders.get(shape) ?? rowDecoder(schema, shape, this.decoders);
+    return this.decoders.get(shape) ?? rowDecoder(schema, shape, this.decoders, this.core.values);
   }
 
   private async runOn(conn: SqlConnection, q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
