@@ -30,6 +30,10 @@ export function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['=', '<>', '<', '<=', '>', '>=', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM']);
+
+const isDecimal = (e: SqlExpr): boolean => (e.kind === 'param' || e.kind === 'cast') && e.type !== null && e.type.name === 'decimal' && !e.type.array;
+
 class SqliteWriter extends SqlWriter {
   constructor() {
     super(sqliteDialect);
@@ -127,6 +131,16 @@ class SqliteWriter extends SqlWriter {
 
   protected override orderItem(o: OrderItem): string {
     return `${this.expr(o.expr)} ${o.direction === 'asc' ? 'ASC NULLS LAST' : 'DESC NULLS FIRST'}`;
+  }
+
+  /**
+   * Decimals are stored as text (every digit kept), so a comparison with a decimal value compares
+   * numbers: `10.50` equals `10.5`, and `9.999` is below `10`. (Exact to a double's 15-17 digits.)
+   */
+  override expr(e: SqlExpr): string {
+    if (e.kind === 'binary' && COMPARISONS.has(e.op) && (isDecimal(e.left) || isDecimal(e.right)))
+      return `CAST(${this.operand(e.left)} AS REAL) ${this.binaryOp(e.op)} CAST(${this.operand(e.right)} AS REAL)`;
+    return super.expr(e);
   }
 
   protected override binaryOp(op: BinaryOp): string {

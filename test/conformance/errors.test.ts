@@ -232,7 +232,7 @@ conformance('errors and guarantees', ({ scenario }) => {
   });
 
   scenario(
-    'the root client inside its own transaction: another session on postgres, refused at once on one-session pglite',
+    'the root client inside its own transaction: another session on postgres, refused at once on one-session pglite and sqlite',
     { needs: ['interactiveTransactions'] },
     async (t) => {
       const team = t.tag('team');
@@ -245,8 +245,8 @@ conformance('errors and guarantees', ({ scenario }) => {
         }),
       );
       if (seen instanceof CapabilityError) throw seen; // a target without transactions: the harness checks the code
-      if (t.name === 'pglite') {
-        // PGlite is one session, held by the transaction: the query would wait for ever.
+      if (t.name === 'pglite' || t.name === 'sqlite') {
+        // PGlite and the SQLite driver are one session, held by the transaction: the query would wait for ever.
         expect(seen).toBeInstanceOf(DriverError);
         expect((seen as Error).message).toMatch(/inside its own db\.transaction.*tx argument/);
         // A batch or a nested transaction on the root client is refused the same way, and the client works afterwards.

@@ -64,7 +64,7 @@ conformance('observability', ({ scenario }) => {
     const a = q.root.attributes;
     expect(q.root.kind).toBe(SpanKind.CLIENT);
     expect(q.root.name).toBe(`findUnique ${blog.def.models.user.table}`);
-    expect(a['db.system.name']).toBe(isKv(t) ? 'aws.dynamodb' : 'postgresql');
+    expect(a['db.system.name']).toBe(({ dynamodb: 'aws.dynamodb', sqlite: 'sqlite' } as Record<string, string>)[t.caps.target] ?? 'postgresql');
     expect(a['db.operation.name']).toBe('findUnique');
     expect(a['db.collection.name']).toBe(blog.def.models.user.table);
     expect(a['quern.model']).toBe('user');
@@ -86,7 +86,7 @@ conformance('observability', ({ scenario }) => {
       expect(a['aws.dynamodb.consumed_capacity']).toBe(child['aws.dynamodb.consumed_capacity']);
     } else {
       expect(child['db.operation.name']).toBe('SELECT');
-      expect(child['db.query.text']).toMatch(/^SELECT .*\$1/s);
+      expect(child['db.query.text']).toMatch(t.caps.sql?.placeholders === 'positional' ? /^SELECT .*\?/s : /^SELECT .*\$1/s);
       expect(a['db.query.text']).toBe(child['db.query.text']);
     }
     // The child ran inside the query span.

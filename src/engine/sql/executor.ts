@@ -156,7 +156,12 @@ export class SqlExecutor implements Executor {
       case 'affected':
         return { count: res.rowCount };
       case 'written': {
-        if (res.rows.length > 0) return this.decoder(ctx.schema, r.rows)(res.rows[0]);
+        if (res.rows.length > 0) {
+          if (!r.reread) return this.decoder(ctx.schema, r.rows)(res.rows[0]);
+          const again = await this.send(conn, r.reread, [res.rows[0]], ctx);
+          if (again.rows.length === 0) throw new NotFoundError(modelName, 'the written row could not be read back');
+          return this.decoder(ctx.schema, r.rows)(again.rows[0]);
+        }
         if (r.onEmpty === 'concurrency') throw new ConcurrencyError(modelName, 'the record exists but did not match the expected version');
         if (r.onEmpty === 'check') {
           const check = ops[1] ? sqlOp(ops[1]) : null;

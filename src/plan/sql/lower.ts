@@ -110,6 +110,8 @@ const table = (scope: Scope) => ({ kind: 'table' as const, name: scope.model.tab
  * A write returning its row. Without includes the statement's RETURNING is
  * the row; with includes it runs in a WITH and the outer SELECT adds the
  * related rows (which exist before the write, so the snapshot sees them).
+ * A dialect without writable CTEs (SQLite) returns the row's key instead, and
+ * a second statement reads the row with its includes by that key.
  */
 function returningRow(
   ctx: LowerCtx,
@@ -117,11 +119,24 @@ function returningRow(
   stmtOf: (returning: SelectItem[]) => SqlStatement,
   sel: readonly string[] | null,
   include: readonly IncludeNode[],
-): { stmt: SqlStatement; shape: RowShape } {
+): { stmt: SqlStatement; shape: RowShape; reread?: SqlOperation } {
   const fields = fetchFields(write, sel);
   if (include.length === 0) {
     const rs = rowSelection(ctx, write, fields, [], false);
     return { stmt: stmtOf(rs.columns), shape: rs.shape };
+  }
+  if (!ctx.dialect.writableCte) {
+    const key = write.model.key;
+    const outer = ctx.scope(write.modelKey);
+    const rs = rowSelection(ctx, outer, fields, include, false);
+    // The re-read's only param is the written row: slot 0, addressed by key field.
+    const byKey = and(key.map((k) => bin('=', outer.col(k), param(0, fieldType(outer.field(k)), [k]))));
+    const stmt = select({ columns: rs.columns, from: table(outer), where: byKey });
+    return {
+      stmt: stmtOf(key.map((k) => item(write.col(k), k))),
+      shape: rs.shape,
+      reread: op(write.modelKey, `read ${write.model.name} back with its includes, by key`, stmt, { kind: 'first', rows: rs.shape, orThrow: true }),
+    };
   }
   const written = stmtOf(fields.map((f) => item(write.col(f), f)));
   const outer = ctx.scope(write.modelKey);
@@ -138,7 +153,7 @@ function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[
   const fields = Object.keys(scope.model.fields);
   // The slot holds [row]: values are addressed as [0, field].
   const values = fields.map((f) => param(slot, fieldType(scope.field(f)), [0, f]));
-  const { stmt, shape } = returningRow(
+  const { stmt, shape, reread } = returningRow(
     ctx,
     scope,
     (returning) => ({
@@ -153,7 +168,7 @@ function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[
     sel,
     include,
   );
-  return op(m, `create ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty: 'not-found' });
+  return op(m, `create ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty: 'not-found', ...(reread ? { reread } : {}) });
 }
 
 /**
@@ -245,14 +260,14 @@ function lowerUpdate(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'update' }>):
     ];
   }
   const check = pinsField(ast.where, versionOf(ctx, m)) && ast.uniqueBy !== null && ast.where !== null;
-  const { stmt, shape } = returningRow(
+  const { stmt, shape, reread } = returningRow(
     ctx,
     scope,
     (returning) => ({ kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning }),
     ast.select,
     ast.include,
   );
-  const main = op(m, `update ${name}`, stmt, { kind: 'written', rows: shape, onEmpty: check ? 'check' : 'not-found' });
+  const main = op(m, `update ${name}`, stmt, { kind: 'written', rows: shape, onEmpty: check ? 'check' : 'not-found', ...(reread ? { reread } : {}) });
   return check ? [main, existsCheck(ctx, m, ast.where!, ast.uniqueBy!)] : [main];
 }
 
@@ -290,7 +305,7 @@ function lowerUpsert(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'upsert' }>):
   if (set.length === 0) set = [{ column: ast.uniqueBy[0], value: scope.col(ast.uniqueBy[0]) }];
   const rest = withoutPins(ast.where, ast.uniqueBy);
   const condition: SqlExpr | null = rest ? whereOf(lowerFilter(ctx, scope, rest)) : null;
-  const { stmt, shape } = returningRow(
+  const { stmt, shape, reread } = returningRow(
     ctx,
     scope,
     (returning) => ({
@@ -306,5 +321,5 @@ function lowerUpsert(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'upsert' }>):
     ast.include,
   );
   const onEmpty = pinsField(ast.where, versionOf(ctx, m)) ? 'concurrency' : 'not-found';
-  return op(m, `upsert ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty });
+  return op(m, `upsert ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty, ...(reread ? { reread } : {}) });
 }

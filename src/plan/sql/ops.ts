@@ -45,7 +45,16 @@ export type SqlResultSpec =
    * plan's existence check decides between ConcurrencyError and NotFoundError;
    * 'concurrency' means a row existed but failed the version condition.
    */
-  | { readonly kind: 'written'; readonly rows: RowShape; readonly onEmpty: 'not-found' | 'check' | 'concurrency' }
+  | {
+      readonly kind: 'written';
+      readonly rows: RowShape;
+      readonly onEmpty: 'not-found' | 'check' | 'concurrency';
+      /**
+       * Dialects without writable CTEs: the write returns only the row's key, and this statement
+       * (its one param, slot 0, is that returned row) reads the row back with its includes.
+       */
+      readonly reread?: SqlOperation;
+    }
   /**
    * paginate: `size + 1` rows in query order (reversed order when paging
    * backward); `boundary` names the fields whose values delimit a page.
