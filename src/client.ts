@@ -484,48 +484,38 @@ function rowsOf(result: unknown): number {
 
 /** Apply select projection and turn page boundaries into signed cursors. */
 function shapeResult(rt: Runtime, prepared: PreparedQuery, result: unknown): unknown {
-  const ast = astOf(prepared);
-  switch (ast.kind) {
+  const spec = prepared.plan.result;
+  switch (spec.kind) {
     case 'findMany':
-      return projectRows(result as Record<string, unknown>[], ast.select, ast.include);
+      return projectRows(result as Record<string, unknown>[], spec.select, spec.include);
     case 'findFirst':
     case 'findUnique':
     case 'upsert':
-      return projectRow(result as Record<string, unknown> | null, ast.select, ast.include);
+      return projectRow(result as Record<string, unknown> | null, spec.select, spec.include);
     case 'create':
-      if (ast.many) return ast.returning ? projectRows(result as Record<string, unknown>[], ast.select, []) : result;
-      return projectRow(result as Record<string, unknown>, ast.select, ast.include);
+      if (spec.many) return spec.returning ? projectRows(result as Record<string, unknown>[], spec.select, []) : result;
+      return projectRow(result as Record<string, unknown>, spec.select, spec.include);
     case 'aggregate': {
       const rows = result as Record<string, unknown>[];
-      return ast.by ? rows.map((r) => shapeGroup(ast, r)) : shapeGroup(ast, rows[0]);
+      const group = { by: spec.fold.by, output: spec.output };
+      return group.by ? rows.map((r) => shapeGroup(group, r)) : shapeGroup(group, rows[0]);
     }
     case 'update':
-      return ast.many ? result : projectRow(result as Record<string, unknown>, ast.select, ast.include);
+      return spec.many ? result : projectRow(result as Record<string, unknown>, spec.select, spec.include);
     case 'delete':
-      return ast.many ? result : projectRow(result as Record<string, unknown>, ast.select, []);
+      return spec.many ? result : projectRow(result as Record<string, unknown>, spec.select, []);
     case 'count':
       return result;
     case 'paginate': {
       const page = result as PageResult;
-      const base = cursorBase(ast.model, ast.where, ast.orderBy, prepared.params);
+      const base = cursorBase(prepared.plan.modelKey, spec.where, spec.orderBy, prepared.params);
       return {
-        items: projectRows(page.items, ast.select, ast.include),
+        items: projectRows(page.items, spec.select, spec.include),
         nextCursor: page.next === null ? null : rt.cursors.encode(page.next, base),
         prevCursor: page.prev === null ? null : rt.cursors.encode(page.prev, base),
       };
     }
   }
-}
-
-// The AST is recovered from the shape JSON once per plan and kept beside it.
-const astCache = new WeakMap<Plan, import('./query/ast.js').QueryAst>();
-function astOf(p: PreparedQuery) {
-  let a = astCache.get(p.plan);
-  if (!a) {
-    a = JSON.parse(p.plan.shape) as import('./query/ast.js').QueryAst;
-    astCache.set(p.plan, a);
-  }
-  return a;
 }
 
 function modelClients<S>(schema: Schema<any, any>, runner: QueryRunner, onCreate: ((q: Query<unknown>) => void) | undefined): TxClient<S> {

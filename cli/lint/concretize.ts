@@ -14,6 +14,7 @@ import type ts from 'typescript';
 import type { SchemaDef } from '../../src/schema/define.js';
 import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { Method } from '../../src/query/build.js';
+import { filterOperator, type ValueShape } from '../../src/query/operators.js';
 import type { Prim, SValue } from './static-value.js';
 
 export const PLACEHOLDER_UUID = '00000000-0000-7000-8000-000000000000';
@@ -161,8 +162,6 @@ function relationFilter(ctx: Ctx, kind: string, target: string, v: SValue, path:
   return out;
 }
 
-const VALUE_OPS = new Set(['equals', 'lt', 'lte', 'gt', 'gte']);
-
 function fieldFilter(def: FieldDef, v: SValue, path: string): unknown {
   if (v.k === 'lit') return v.v;
   if (v.k === 'dyn') return fieldValue(def, v);
@@ -173,26 +172,44 @@ function fieldFilter(def: FieldDef, v: SValue, path: string): unknown {
   for (const [op, x] of v.props) {
     if (x.k === 'undef') continue;
     const p = `${path}.${op}`;
-    if (def.kind === 'json' && (op === 'equals' || op === 'not')) out[op] = x.k === 'obj' && op === 'not' ? fieldFilter(def, x, p) : jsonValue(x);
-    else if (VALUE_OPS.has(op))
-      out[op] =
-        x.k === 'lit'
-          ? x.v
-          : x.k === 'arr'
-            ? x.items.map((e, i) => elementValue(def, e, `${p}[${i}]`))
-            : op === 'equals'
-              ? fieldValue(def, x)
-              : scalarValue(def, x, p);
-    else if (op === 'not') out[op] = x.k === 'obj' ? fieldFilter(def, x, p) : x.k === 'lit' ? x.v : fieldValue(def, x);
-    else if (op === 'in' || op === 'notIn')
-      out[op] = x.k === 'arr' ? x.items.map((e, i) => scalarValue(def, e, `${p}[${i}]`)) : x.k === 'dyn' ? [scalarValue(def, x, p)] : fail(x, p);
-    else if (op === 'contains' || op === 'startsWith' || op === 'endsWith') out[op] = x.k === 'lit' ? x.v : x.k === 'dyn' ? 'x' : fail(x, p);
-    else if (op === 'mode') out[op] = x.k === 'lit' ? x.v : x.k === 'dyn' && x.literals?.length === 1 ? x.literals[0] : modeUnknown(x, p);
-    else if (op === 'isNull') out[op] = x.k === 'lit' ? x.v : x.k === 'dyn' ? (x.literals?.length === 1 ? x.literals[0] : true) : fail(x, p);
-    else if (op === 'has') out[op] = def.element ? scalarValue(def.element, x, p) : x.k === 'lit' ? x.v : 'x';
-    else out[op] = x.k === 'lit' ? x.v : true;
+    // The operator table's value shape says what a stand-in value looks like.
+    const spec = filterOperator(op);
+    if (!spec) {
+      // Not an operator: the query builder names the mistake.
+      out[op] = x.k === 'lit' ? x.v : true;
+      continue;
+    }
+    out[op] = operand(def, spec.value, x, p);
   }
   return out;
+}
+
+function operand(def: FieldDef, shape: ValueShape, x: SValue, p: string): unknown {
+  switch (shape) {
+    case 'value':
+      if (def.kind === 'json') return jsonValue(x);
+      return x.k === 'lit' ? x.v : x.k === 'arr' ? x.items.map((e, i) => elementValue(def, e, `${p}[${i}]`)) : fieldValue(def, x);
+    case 'valueOrFilter':
+      if (x.k === 'obj') return fieldFilter(def, x, p);
+      if (def.kind === 'json') return jsonValue(x);
+      return x.k === 'lit' ? x.v : fieldValue(def, x);
+    case 'scalar':
+      return x.k === 'lit' ? x.v : x.k === 'arr' ? x.items.map((e, i) => elementValue(def, e, `${p}[${i}]`)) : scalarValue(def, x, p);
+    case 'scalars':
+      return x.k === 'arr' ? x.items.map((e, i) => scalarValue(def, e, `${p}[${i}]`)) : x.k === 'dyn' ? [scalarValue(def, x, p)] : fail(x, p);
+    case 'string':
+      return x.k === 'lit' ? x.v : x.k === 'dyn' ? 'x' : fail(x, p);
+    case 'mode':
+      return x.k === 'lit' ? x.v : x.k === 'dyn' && x.literals?.length === 1 ? x.literals[0] : modeUnknown(x, p);
+    case 'flag':
+      return x.k === 'lit' ? x.v : x.k === 'dyn' ? (x.literals?.length === 1 ? x.literals[0] : true) : fail(x, p);
+    case 'element':
+      return def.element ? scalarValue(def.element, x, p) : x.k === 'lit' ? x.v : 'x';
+    default: {
+      const never: never = shape;
+      throw new Error(`unhandled operator value shape ${String(never)}`);
+    }
+  }
 }
 
 function modeUnknown(x: SValue, path: string): never {

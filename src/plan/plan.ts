@@ -1,6 +1,7 @@
 import type { DriverName, TargetName } from './capabilities.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { QueryKind } from '../query/ast.js';
+import type { ResultSpec } from './result.js';
 import type { KvOperation } from './kv/ops.js';
 import type { SqlOperation } from './sql/ops.js';
 
@@ -21,10 +22,15 @@ export type Operation = SqlOperation | KvOperation | EngineOperation;
 export interface Plan {
   readonly target: TargetName;
   readonly driver: DriverName;
+  /** The model's name (diagnostics, explain). */
   readonly model: string;
+  /** The model's schema key (`db.post` → 'post'), which executors index the schema by. */
+  readonly modelKey: string;
   /** The client method's kind (the query AST's): a closed union, so executors switch on it exhaustively. */
   readonly kind: QueryKind;
   readonly shape: string;
+  /** How the method's result is finished and projected (the executors and the client read this, never the AST). */
+  readonly result: ResultSpec;
   readonly operations: readonly Operation[];
   /** Errors mean the plan must not run; warnings run (or throw under `strict`). */
   readonly diagnostics: readonly Diagnostic[];

@@ -8,16 +8,21 @@ import type { BuiltQuery, QueryAst } from '../query/ast.js';
 import type { TargetDescriptor } from './target.js';
 import type { Plan } from './plan.js';
 import { lowerSql } from './sql/lower.js';
+import { verifySql } from './sql/verify.js';
+import { resultSpec } from './result.js';
 import { planKv } from './kv/plan.js';
 import { assertNever } from './plan.js';
 
 export function planQuery(schema: SchemaDef, ast: QueryAst, shape: string, target: TargetDescriptor): Plan {
   const family = target.capabilities.family;
-  let lowered;
+  let lowered: { operations: Plan['operations']; diagnostics: Plan['diagnostics'] };
   switch (family) {
-    case 'sql':
-      lowered = lowerSql(schema, ast, target);
+    case 'sql': {
+      const sql = lowerSql(schema, ast, target);
+      const refused = verifySql(schema, ast, target.capabilities, target.driver);
+      lowered = refused.length ? { operations: sql.operations, diagnostics: [...refused, ...sql.diagnostics] } : sql;
       break;
+    }
     case 'kv':
       lowered = planKv(schema, ast, target);
       break;
@@ -28,8 +33,10 @@ export function planQuery(schema: SchemaDef, ast: QueryAst, shape: string, targe
     target: target.capabilities.target,
     driver: target.driver,
     model: schema.models[ast.model].name,
+    modelKey: ast.model,
     kind: ast.kind,
     shape,
+    result: resultSpec(ast),
     operations: lowered.operations,
     diagnostics: lowered.diagnostics,
   };

@@ -273,7 +273,10 @@ export function buildAggregate(
  * Group rows (flat `_fn.field` names) → Prisma's result shape:
  * `{ status, _count: 3, _sum: { total: 10 } }`. Only what was asked for is shown.
  */
-export function shapeGroup(ast: Extract<QueryAst, { kind: 'aggregate' }>, row: Record<string, unknown>): Record<string, unknown> {
+export function shapeGroup(
+  ast: { readonly by: readonly string[] | null; readonly output: AggSelection },
+  row: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of ast.by ?? []) out[f] = row[f];
   const o = ast.output;

@@ -2,10 +2,11 @@ import { ValidationError } from '../errors.js';
 import type { SchemaDef } from '../schema/define.js';
 import type { FieldDef } from '../schema/field.js';
 import type { ModelDef } from '../schema/model.js';
-import { checkFieldValue, checkScalar, describe } from '../schema/values.js';
+import { checkFieldValue, describe } from '../schema/values.js';
 import { isToMany } from '../schema/relation.js';
 import type { FilterNode, Slot } from './ast.js';
 import { didYouMean } from '../suggest.js';
+import { FILTER_OPERATOR_NAMES, fieldClass, filterOperator, isPlainObject, misapplied, type OperatorInput } from './operators.js';
 
 /** Collects values out of the AST into a params array. */
 export class Params {
@@ -16,11 +17,7 @@ export class Params {
   }
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
-}
+export { isPlainObject };
 
 /** Own enumerable keys with defined values; `__proto__` and friends are ordinary (unknown) keys here. */
 export function entries(o: Record<string, unknown>): [string, unknown][] {
@@ -30,9 +27,6 @@ export function entries(o: Record<string, unknown>): [string, unknown][] {
 }
 
 const MAX_DEPTH = 32;
-const SCALAR_OPS = new Set(['equals', 'not', 'in', 'notIn', 'lt', 'lte', 'gt', 'gte', 'contains', 'startsWith', 'endsWith', 'mode', 'isNull', 'has']);
-const ORDERABLE = (d: FieldDef) => d.kind !== 'list' && d.kind !== 'json' && d.kind !== 'boolean';
-const TEXTUAL = (d: FieldDef) => d.kind === 'string' || d.kind === 'text' || d.kind === 'enum' || d.kind === 'uuid';
 
 export function parseWhere(schema: SchemaDef, modelKey: string, where: unknown, params: Params, path: string, depth = 0): FilterNode | null {
   if (where === undefined || where === null) return null;
@@ -111,60 +105,25 @@ function parseFieldFilter(model: ModelDef, field: string, def: FieldDef, value: 
   if (mode !== undefined && mode !== 'default' && mode !== 'insensitive')
     throw new ValidationError(`${path}.mode`, `expected 'default' or 'insensitive', got ${describe(mode)}`);
   const insensitive = mode === 'insensitive';
-  if (insensitive && !TEXTUAL(def))
+  const cls = fieldClass(def);
+  if (insensitive && cls !== 'text')
     throw new ValidationError(`${path}.mode`, `mode: 'insensitive' applies to string fields only; ${model.name}.${field} is ${def.kind}`);
+  const x: OperatorInput = {
+    model,
+    field,
+    def,
+    insensitive,
+    add: (v) => params.add(v),
+    nested: (v, p) => parseFieldFilter(model, field, def, v, params, p, depth + 1),
+  };
   const out: FilterNode[] = [];
   for (const op of ops) {
-    const v = value[op];
     const p = `${path}.${op}`;
-    if (!SCALAR_OPS.has(op)) throw new ValidationError(p, `unknown filter operator '${op}'${didYouMean(op, [...SCALAR_OPS])}`);
-    switch (op) {
-      case 'mode':
-        break;
-      case 'equals':
-        if (v === null) out.push({ kind: 'isNull', field, isNull: true });
-        else if (def.kind === 'list') out.push({ kind: 'listEquals', field, value: params.add(checkFieldValue(def, v, p)) });
-        else if (insensitive) out.push({ kind: 'text', field, op: 'equals', value: params.add(checkScalar(def, v, p)), insensitive: true });
-        else out.push({ kind: 'compare', field, op: 'eq', value: params.add(checkFieldValue(def, v, p)) });
-        break;
-      case 'not':
-        if (v === null) out.push({ kind: 'isNull', field, isNull: false });
-        else if (isPlainObject(v)) out.push({ kind: 'not', item: parseFieldFilter(model, field, def, insensitive ? { ...v, mode } : v, params, p, depth + 1) });
-        else if (def.kind === 'list') out.push({ kind: 'not', item: { kind: 'listEquals', field, value: params.add(checkFieldValue(def, v, p)) } });
-        else out.push({ kind: 'compare', field, op: 'ne', value: params.add(checkFieldValue(def, v, p)) });
-        break;
-      case 'in':
-      case 'notIn': {
-        if (def.kind === 'list' || def.kind === 'json') throw new ValidationError(p, `'${op}' is not supported on ${def.kind} fields`);
-        if (!Array.isArray(v)) throw new ValidationError(p, `expected an array, got ${describe(v)}`);
-        const vals = v.map((x, i) => checkScalar(def, x, `${p}[${i}]`));
-        out.push({ kind: 'in', field, negated: op === 'notIn', values: params.add(vals) });
-        break;
-      }
-      case 'lt':
-      case 'lte':
-      case 'gt':
-      case 'gte':
-        if (!ORDERABLE(def)) throw new ValidationError(p, `'${op}' is not supported on ${def.kind} fields`);
-        if (v === null) throw new ValidationError(p, `'${op}' needs a value, got null`);
-        out.push({ kind: 'compare', field, op, value: params.add(checkScalar(def, v, p)) });
-        break;
-      case 'contains':
-      case 'startsWith':
-      case 'endsWith':
-        if (!TEXTUAL(def)) throw new ValidationError(p, `'${op}' applies to string fields; ${model.name}.${field} is ${def.kind}`);
-        if (typeof v !== 'string') throw new ValidationError(p, `expected a string, got ${describe(v)}`);
-        out.push({ kind: 'text', field, op, value: params.add(checkScalar({ kind: 'string' }, v, p)), insensitive });
-        break;
-      case 'isNull':
-        if (typeof v !== 'boolean') throw new ValidationError(p, `expected a boolean, got ${describe(v)}`);
-        out.push({ kind: 'isNull', field, isNull: v });
-        break;
-      case 'has':
-        if (def.kind !== 'list') throw new ValidationError(p, `'has' applies to list fields; ${model.name}.${field} is ${def.kind}`);
-        out.push({ kind: 'has', field, value: params.add(checkScalar(def.element!, v, p)) });
-        break;
-    }
+    const spec = filterOperator(op);
+    if (!spec) throw new ValidationError(p, `unknown filter operator '${op}'${didYouMean(op, FILTER_OPERATOR_NAMES)}`);
+    if (!spec.classes.includes(cls)) throw new ValidationError(p, misapplied(op, spec, model, field, def));
+    const node = spec.build(x, value[op], p);
+    if (node) out.push(node);
   }
   if (out.length === 0) throw new ValidationError(path, `'mode' needs an operator beside it`);
   return out.length === 1 ? out[0] : { kind: 'and', items: out };

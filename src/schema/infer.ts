@@ -7,6 +7,7 @@ import type { Field } from './field.js';
 import type { Model } from './model.js';
 import type { RelationSpec } from './relation.js';
 import type { Schema } from './define.js';
+import type { FieldClass, FilterOperator, FilterOperators } from '../query/operators.js';
 
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -27,6 +28,9 @@ export type CreateInputOf<F> = Simplify<{ [K in RequiredKeys<F>]: ValueOf<F[K]> 
 export type CreateInput<S, K extends ModelKey<S>> = CreateInputOf<FieldsFor<S, K>>;
 
 // ---- filters -------------------------------------------------------------
+// Written as plain interfaces (the cheapest types to check) and held to the operator table in
+// src/query/operators.ts by the compile-time check at the end of this file: an operator added
+// to the table and not here (or here and not there) fails the type-check.
 export interface ComparableFilter<T> {
   equals?: T | null;
   not?: T | null | ComparableFilter<T>;
@@ -49,10 +53,13 @@ export interface ListFilter<E> {
   has?: E;
   isNull?: boolean;
   equals?: readonly E[] | null;
+  not?: readonly E[] | null | ListFilter<E>;
 }
 export interface BooleanFilter {
   equals?: boolean | null;
   not?: boolean | null | BooleanFilter;
+  in?: readonly boolean[];
+  notIn?: readonly boolean[];
   isNull?: boolean;
 }
 
@@ -283,3 +290,18 @@ type NestedUpdate<S, R> = {
 export type CreateData<S, K extends ModelKey<S>> = OwnCreate<FieldsFor<S, K>, BelongsToKeys<RelationsFor<S, K>>> & NestedCreate<S, RelationsFor<S, K>>;
 /** `update`'s data: the field updates, plus `relation: { create | connect | disconnect | set }`. */
 export type UpdateData<S, K extends ModelKey<S>> = UpdateInput<S, K> & NestedUpdate<S, RelationsFor<S, K>>;
+
+// ---- the filter interfaces against the operator table ----------------------
+// Not exported, so absent from the published declarations: checked when quern itself is built.
+type TableOps<C extends FieldClass> = { [O in FilterOperator]: C extends FilterOperators[O]['classes'][number] ? O : never }[FilterOperator];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+type GrammarCheck = [
+  Holds<Same<keyof StringFilter, TableOps<'text'>>>,
+  Holds<Same<keyof ComparableFilter<number>, TableOps<'ordered'>>>,
+  Holds<Same<keyof BooleanFilter, TableOps<'boolean'>>>,
+  Holds<Same<keyof ListFilter<string>, TableOps<'list'>>>,
+  // json values cannot be told from other objects in the types: they get the ordered operators,
+  // of which the parser accepts these.
+  Holds<Same<Extract<keyof ComparableFilter<number>, TableOps<'json'>>, TableOps<'json'>>>,
+];

@@ -5,13 +5,12 @@
  * TransactWriteItems.
  */
 import { BatchError, CapabilityError, NotFoundError, QuernError, ValidationError } from '../../errors.js';
-import type { QueryAst } from '../../query/ast.js';
+import type { ResultSpec } from '../../plan/result.js';
 import { batchItemDiagnostics, batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS } from '../../plan/kv/plan.js';
 import { atomicLimit } from '../../plan/kv/target.js';
 import type { Capabilities } from '../../plan/capabilities.js';
 import { kvSchema } from '../../schema/colocation.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
-import type { Plan } from '../../plan/plan.js';
 import type { BatchGuard, ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
 import type { KvDriverCore, Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
@@ -37,17 +36,6 @@ import {
 export interface KvExecutorOptions {
   /** Requests in flight at most for one query (includes, key chunks, partitions). Default 8. */
   readonly concurrency?: number;
-}
-
-// The AST is recovered from the plan's shape (JSON of the AST) once per plan.
-const asts = new WeakMap<Plan, QueryAst>();
-function astOf(plan: Plan): QueryAst {
-  let a = asts.get(plan);
-  if (!a) {
-    a = JSON.parse(plan.shape) as QueryAst;
-    asts.set(plan, a);
-  }
-  return a;
 }
 
 export class KvExecutor implements Executor {
@@ -76,16 +64,16 @@ export class KvExecutor implements Executor {
 
   async run(q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
     const x = this.ctx(q, ctx);
-    const ast = astOf(q.plan);
+    const res = q.plan.result;
     const ops = q.plan.operations;
-    const model = x.schema.models[ast.model];
-    switch (ast.kind) {
+    const model = x.schema.models[q.plan.modelKey];
+    switch (res.kind) {
       case 'findMany':
       case 'findFirst':
       case 'findUnique': {
-        const limit = ast.limit ? (x.params[ast.limit.slot] as number) : null;
-        const offset = ast.offset ? (x.params[ast.offset.slot] as number) : 0;
-        if (limit === 0) return ast.kind === 'findMany' ? [] : null;
+        const limit = res.limit ? (x.params[res.limit.slot] as number) : null;
+        const offset = res.offset ? (x.params[res.offset.slot] as number) : 0;
+        if (limit === 0) return res.kind === 'findMany' ? [] : null;
         const reads = ops.filter(isRootRead) as KvReadOperation[];
         const collection = reads.length === 1 && reads[0].kind === 'GetItem' && reads[0].collection ? reads[0] : null;
         if (collection) {
@@ -93,47 +81,48 @@ export class KvExecutor implements Executor {
           const { rows, served } = await readCollection(x, collection, ops);
           await runIncludes(x, ops, rows, served);
           await runCounts(x, ops, rows);
-          if (ast.kind === 'findMany') return rows;
-          if (rows.length === 0 && ast.orThrow) throw new NotFoundError(model.name);
+          if (res.kind === 'findMany') return rows;
+          if (rows.length === 0 && res.orThrow) throw new NotFoundError(model.name);
           return rows[0] ?? null;
         }
         let read: Row[];
-        if (ast.distinct) {
+        if (res.distinct) {
           // Which combinations exist is known only after reading every match.
           read = await readRoot(x, model, reads, MAX_FOLD_ITEMS + 1);
-          checkFoldSize(model, read.length, `distinct ${ast.distinct.join(', ')}`);
-          read = distinctRows(model, read, ast.distinct);
+          checkFoldSize(model, read.length, `distinct ${res.distinct.join(', ')}`);
+          read = distinctRows(model, read, res.distinct);
         } else {
           read = await readRoot(x, model, reads, limit === null ? null : limit + offset);
         }
         const rows = read.slice(offset, limit === null ? undefined : offset + limit);
         await runIncludes(x, ops, rows);
         await runCounts(x, ops, rows);
-        if (ast.kind === 'findMany') return rows;
-        if (rows.length === 0 && ast.orThrow) throw new NotFoundError(model.name);
+        if (res.kind === 'findMany') return rows;
+        if (rows.length === 0 && res.orThrow) throw new NotFoundError(model.name);
         return rows[0] ?? null;
       }
       case 'paginate':
-        return this.page(x, q, ast);
+        return this.page(x, q, res);
       case 'count':
         return countRoot(x, model, ops.filter(isRootRead) as KvReadOperation[]);
       case 'aggregate': {
         const reads = ops.filter(isRootRead) as KvReadOperation[];
-        if (!ast.by && ast.terms.every((t) => t.fn === 'count' && t.field === null)) {
+        const fold = res.fold;
+        if (!fold.by && fold.terms.every((t) => t.fn === 'count' && t.field === null)) {
           const n = await countRoot(x, model, reads);
-          return [Object.fromEntries(ast.terms.map((t) => [termName(t), n]))];
+          return [Object.fromEntries(fold.terms.map((t) => [termName(t), n]))];
         }
         const rows = await readRoot(x, model, reads, MAX_FOLD_ITEMS + 1);
-        checkFoldSize(model, rows.length, ast.by ? `groupBy ${ast.by.join(', ')}` : 'aggregate');
-        return foldGroups(x, ast, model, rows);
+        checkFoldSize(model, rows.length, fold.by ? `groupBy ${fold.by.join(', ')}` : 'aggregate');
+        return foldGroups(x, res.fold, model, rows);
       }
       case 'create': {
-        const r = await runCreate(x, ops, ast.many && ast.returning);
-        if (!ast.many) await runIncludes(x, ops, [r as Row]);
+        const r = await runCreate(x, ops, res.many && res.returning);
+        if (!res.many) await runIncludes(x, ops, [r as Row]);
         return r;
       }
       case 'update': {
-        if (ast.many) return runMany(x, ops);
+        if (res.many) return runMany(x, ops);
         const row = await runUpdateOne(x, ops);
         await runIncludes(x, ops, [row]);
         return row;
@@ -144,9 +133,9 @@ export class KvExecutor implements Executor {
         return row;
       }
       case 'delete':
-        return ast.many ? runMany(x, ops) : runDeleteOne(x, ops);
+        return res.many ? runMany(x, ops) : runDeleteOne(x, ops);
       default: {
-        const never: never = ast;
+        const never: never = res;
         throw new QuernError(`internal: unknown query kind ${JSON.stringify(never)}`);
       }
     }
@@ -157,13 +146,14 @@ export class KvExecutor implements Executor {
    * and reads size+1 matches to know whether more exist; backward reads run in reverse
    * (the plan flipped ScanIndexForward) and are turned back into query order here.
    */
-  private async page(x: RunCtx, q: PreparedQuery, ast: Extract<QueryAst, { kind: 'paginate' }>): Promise<PageResult> {
-    const model = x.schema.models[ast.model];
-    const size = x.params[ast.size.slot] as number;
-    const backward = ast.direction === 'backward';
-    const rawCursor = ast.cursor ? x.params[ast.cursor.slot] : null;
+  private async page(x: RunCtx, q: PreparedQuery, res: Extract<ResultSpec, { kind: 'paginate' }>): Promise<PageResult> {
+    const modelKey = q.plan.modelKey;
+    const model = x.schema.models[modelKey];
+    const size = x.params[res.size.slot] as number;
+    const backward = res.direction === 'backward';
+    const rawCursor = res.cursor ? x.params[res.cursor.slot] : null;
     // A cursor was given: whatever it decoded to (even null) must be a valid boundary.
-    const hasCursor = ast.cursor !== null;
+    const hasCursor = res.cursor !== null;
     const reads = q.plan.operations.filter(isRootRead) as KvReadOperation[];
     const bs = branches(reads);
     const single = bs.length === 1 && (bs[0].op.kind === 'Query' || bs[0].op.kind === 'Scan') ? (bs[0].op as KvQuery | KvScan) : null;
@@ -172,7 +162,7 @@ export class KvExecutor implements Executor {
     let boundary: (r: Row) => Record<string, unknown>;
     if (single) {
       const attrs = boundaryAttrs(x, single);
-      const startKey = hasCursor ? checkBoundary(x, model, attrs, rawCursor, `${ast.model}.paginate.${backward ? 'before' : 'after'}`) : null;
+      const startKey = hasCursor ? checkBoundary(x, model, attrs, rawCursor, `${modelKey}.paginate.${backward ? 'before' : 'after'}`) : null;
       const r = await readBranch(x, bs[0], { need: size + 1, startKey });
       more = r.rows.length > size;
       items = r.rows.slice(0, size);
@@ -180,7 +170,7 @@ export class KvExecutor implements Executor {
     } else {
       // Key paths (GetItem, BatchGetItem, unique lookup): a bounded list, paged in memory by key.
       // The boundary is checked before any request.
-      const b = hasCursor ? checkBoundary(x, model, model.key, rawCursor, `${ast.model}.paginate.${backward ? 'before' : 'after'}`) : null;
+      const b = hasCursor ? checkBoundary(x, model, model.key, rawCursor, `${modelKey}.paginate.${backward ? 'before' : 'after'}`) : null;
       const all = await readRoot(x, model, reads, null);
       const ordered = backward ? [...all].reverse() : all;
       let from = 0;
@@ -212,9 +202,9 @@ export class KvExecutor implements Executor {
       const q = items[i];
       const x = this.ctx(q, ctx);
       try {
-        const a = astOf(q.plan);
-        const where = a.kind === 'update' || a.kind === 'delete' ? a.where : null;
-        prepared.push(await batchUnits(x, q.plan.kind, q.plan.operations, overlay, where, a.kind === 'create' && a.many && a.returning));
+        const r = q.plan.result;
+        const where = r.kind === 'update' || r.kind === 'delete' ? r.where : null;
+        prepared.push(await batchUnits(x, q.plan.kind, q.plan.operations, overlay, where, r.kind === 'create' && r.many && r.returning));
       } catch (e) {
         // A shape DynamoDB cannot run as PostgreSQL does is the batch's refusal, not an item's failure.
         if (e instanceof CapabilityError && e.code === 'batch-item-unsupported') throw e;

@@ -8,7 +8,8 @@
  */
 import { CapabilityError } from '../../errors.js';
 import { groupRowModel, termName } from '../../query/aggregate.js';
-import type { AggTerm, OrderTerm, QueryAst } from '../../query/ast.js';
+import type { AggTerm, OrderTerm } from '../../query/ast.js';
+import type { FoldSpec } from '../../plan/result.js';
 import { conditionOf, conjuncts } from '../../plan/kv/filter.js';
 import { diag } from '../../plan/diagnostics.js';
 import { MAX_FOLD_ITEMS } from '../../plan/kv/plan.js';
@@ -116,7 +117,7 @@ export function orderRows(rows: Row[], terms: readonly OrderTerm[]): Row[] {
 }
 
 /** Group rows of an aggregate/groupBy, with having, order and window applied. */
-export function foldGroups(x: RunCtx, ast: Extract<QueryAst, { kind: 'aggregate' }>, model: ModelDef, rows: Row[]): Row[] {
+export function foldGroups(x: RunCtx, ast: FoldSpec, model: ModelDef, rows: Row[]): Row[] {
   const by = ast.by ?? [];
   const groups = new Map<string, Row[]>();
   if (!ast.by) groups.set('', rows);

@@ -7,6 +7,7 @@ import type { FilterNode, Slot } from '../../query/ast.js';
 import type { Capabilities } from '../capabilities.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { KvCondition, KvValue } from './ops.js';
+import { assertNever } from '../plan.js';
 
 export const param = (s: Slot): KvValue => ({ from: 'param', slot: s.slot });
 
@@ -171,9 +172,25 @@ export function toCondition(model: ModelDef, n: FilterNode): KvCondition {
       const c: KvCondition = { kind: 'in', attr: n.field, values: param(n.values) };
       return n.negated ? { kind: 'not', item: c } : c;
     }
-    case 'text':
-      if (n.insensitive || n.op === 'endsWith' || n.op === 'equals') return { kind: 'const', value: false };
-      return n.op === 'startsWith' ? { kind: 'beginsWith', attr: n.field, value: param(n.value) } : { kind: 'contains', attr: n.field, value: param(n.value) };
+    case 'text': {
+      // Case-insensitive matching has no condition here; findUnsupported reported it.
+      if (n.insensitive) return { kind: 'const', value: false };
+      const op = n.op;
+      switch (op) {
+        case 'startsWith':
+          return { kind: 'beginsWith', attr: n.field, value: param(n.value) };
+        case 'contains':
+          return { kind: 'contains', attr: n.field, value: param(n.value) };
+        case 'endsWith':
+          // No ends_with in DynamoDB expressions: outside the target's textOperators, so refused.
+          return { kind: 'const', value: false };
+        case 'equals':
+          // Only built with insensitive (plain equality is a compare node).
+          return { kind: 'const', value: false };
+        default:
+          return assertNever(op, 'text operator');
+      }
+    }
     case 'isNull':
       return { kind: 'exists', attr: n.field, exists: !n.isNull };
     case 'has':
