@@ -9,6 +9,8 @@ export interface TargetConfigSections {
   /** PostgreSQL embedded in the process (planned as postgres); dataDir defaults to './.quern/pglite'. */
   pglite: { dataDir?: string };
   dynamodb: { endpoint?: string; region?: string; tablePrefix?: string };
+  /** SQLite in the process; filename defaults to './.quern/sqlite.db'. */
+  sqlite: { filename?: string };
 }
 
 /** A target the CLI works on: a planning target, or `pglite` (PostgreSQL in the process, planned as postgres). */

@@ -15,12 +15,14 @@ import type { DeployTarget, MigrationFormat, TargetEntry } from './types.js';
 import { postgresEntry } from './postgres.js';
 import { pgliteEntry } from './pglite.js';
 import { dynamodbEntry } from './dynamodb.js';
+import { sqliteEntry } from './sqlite.js';
 
 /** Every target, by deploy name; the order is the order of docs, help texts and migration files. */
 export const TARGETS = {
   postgres: postgresEntry,
   pglite: pgliteEntry,
   dynamodb: dynamodbEntry,
+  sqlite: sqliteEntry,
 } as const satisfies { readonly [K in DeployTarget]: TargetEntry<K, unknown> };
 
 type Registry = typeof TARGETS;
