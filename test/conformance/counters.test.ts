@@ -111,6 +111,27 @@ conformance<Denorm>(
       expect(await mismatches(t.db, scope)).toEqual([]);
     });
 
+    scenario('db.batch: a child created and deleted in the same batch leaves the counter as it was', {}, async (t) => {
+      const { scope, list } = await articles(t, 1);
+      const a = list[0];
+      await t.db.favorite.create({ data: { articleId: a.id, userId: 'stays' } });
+      const [, gone, many] = await t.db.batch([
+        t.db.favorite.create({ data: { articleId: a.id, userId: 'brief' } }),
+        t.db.favorite.delete({ where: { articleId: a.id, userId: 'brief' } }),
+        t.db.comment.updateMany({ where: { scope, articleId: a.id }, data: { body: 'none yet' } }),
+      ]);
+      expect(gone).toMatchObject({ articleId: a.id, userId: 'brief' });
+      expect(many).toEqual({ count: 0 });
+      const [, , counted] = await t.db.batch([
+        t.db.comment.create({ data: { scope, articleId: a.id, body: 'c1' } }),
+        t.db.comment.create({ data: { scope, articleId: a.id, body: 'c2' } }),
+        t.db.comment.deleteMany({ where: { scope, articleId: a.id, body: 'c1' } }),
+      ]);
+      expect(counted).toEqual({ count: 1 });
+      expect(await counts(t.db, a.id)).toEqual([1, 1]);
+      expect(await mismatches(t.db, scope)).toEqual([]);
+    });
+
     scenario('db.batch: a parent and its children in one batch, and several children of one parent', {}, async (t) => {
       const scope = t.tag('s');
       const id =

@@ -16,7 +16,7 @@
  * statement would not see them. What cannot be made exact is refused with
  * `batch-item-unsupported` before anything is written: an update that moves a
  * created row's unique value; a delete of a created row that claims unique
- * values, moves counters or already has rows pointing at it; a many write over
+ * values or already has rows pointing at it; a many write over
  * a stored row that an earlier item made match it, or that both write.
  */
 import { CapabilityError } from '../../errors.js';
@@ -134,13 +134,10 @@ export class BatchOverlay {
   /** The created row, no longer written: only a check that its key is free remains. */
   private async delete(x: RunCtx, ops: readonly Operation[], c: Created): Promise<Row> {
     const model = c.x.schema.models[c.model];
-    const unit = c.units[c.at];
-    const claims = c.put.uniques.some((r) => uniqueValues(c.row, r.fields) !== null);
-    if (claims || unit.counters.length > 0)
-      throw refusal(
-        model.name,
-        `it deletes a ${model.name} created earlier in the same batch, whose ${claims ? 'unique values' : 'counter caches'} cannot be undone inside one transaction`,
-      );
+    if (c.put.uniques.some((r) => uniqueValues(c.row, r.fields) !== null))
+      throw refusal(model.name, `it deletes a ${model.name} created earlier in the same batch, whose unique values cannot be released inside one transaction`);
+    // Its counter-cache changes (+1 by the create, -1 by the delete) cancel out, as a batch's
+    // changes to one parent are summed anyway: the check that remains is on its key.
     // onDelete: a row created in this batch has children only if they point at its key already
     // (stored rows, or rows created earlier in the batch); without any, every action is a no-op.
     for (const d of dependentsOps(ops)) {
