@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ElementDef, FieldDef, FieldKind } from '../src/schema/field.js';
 import type { ModelDef } from '../src/schema/model.js';
 import type { RelationDef } from '../src/schema/relation.js';
-import type { SchemaDef } from '../src/schema/define.js';
+import { MAX_KEY_FIELDS, type SchemaDef } from '../src/schema/define.js';
 import type { TargetName } from '../src/plan/capabilities.js';
 import { MigrationFileError } from './errors.js';
 import { PLAN_TARGETS } from '../targets/index.js';
@@ -51,7 +51,8 @@ export function normalizeSchema(def: Pick<SchemaDef, 'models' | 'relations'>): S
   const relations: Record<string, Record<string, RelationDef>> = {};
   for (const [key, rels] of Object.entries(def.relations)) {
     relations[key] = {};
-    for (const [name, r] of Object.entries(rels)) relations[key][name] = { name: r.name, source: r.source, kind: r.kind, target: r.target, foreignKey: r.foreignKey, ...(r.counterCache ? { counterCache: r.counterCache } : {}), ...(r.colocated ? { colocated: true } : {}) };
+    // restrict is the default: left out, so snapshots written before onDelete existed compare equal.
+    for (const [name, r] of Object.entries(rels)) relations[key][name] = { name: r.name, source: r.source, kind: r.kind, target: r.target, foreignKeys: [...r.foreignKeys], ...(r.onDelete && r.onDelete !== 'restrict' ? { onDelete: r.onDelete } : {}), ...(r.through !== undefined ? { through: r.through, to: r.to } : {}), ...(r.counterCache ? { counterCache: r.counterCache } : {}), ...(r.colocated ? { colocated: true } : {}) };
   }
   const hash = schemaHash({ models, relations });
   return { models, relations, hash };
@@ -166,7 +167,7 @@ function checkSchemaJson(raw: unknown, bad: (p: string) => never): SchemaDef {
       if (fd.default !== undefined) obj(fd.default, `${at}.fields.${fname}.default`, bad);
     }
     const modelKey = strList(m.key, `${at}.key`, bad);
-    if (modelKey.length < 1 || modelKey.length > 2 || modelKey.some((k) => !fields[k])) bad(`${at}.key must name one or two of its fields`);
+    if (modelKey.length < 1 || modelKey.length > MAX_KEY_FIELDS || modelKey.some((k) => !fields[k])) bad(`${at}.key must name 1 to ${MAX_KEY_FIELDS} of its fields`);
     for (const list of ['indexes', 'uniques'] as const) {
       if (!Array.isArray(m[list])) bad(`${at}.${list} must be a list`);
       (m[list] as unknown[]).forEach((iv, i) => {
@@ -188,7 +189,12 @@ function checkSchemaJson(raw: unknown, bad: (p: string) => never): SchemaDef {
       if (r.onDelete !== undefined && !['cascade', 'setNull', 'restrict'].includes(r.onDelete as string)) bad(`schema.relations.${key}.${name}.onDelete must be cascade, setNull or restrict`);
       if (r.kind === 'manyToMany' && (typeof r.through !== 'string' || !out[r.through] || typeof r.to !== 'string')) bad(`schema.relations.${key}.${name} (manyToMany) needs through (a model) and to`);
       if (typeof r.target !== 'string' || !out[r.target]) bad(`schema.relations.${key}.${name}.target names no model`);
-      if (typeof r.foreignKey !== 'string') bad(`schema.relations.${key}.${name}.foreignKey must be a string`);
+      // Snapshots written before composite references hold one `foreignKey` string.
+      if (typeof r.foreignKey === 'string' && r.foreignKeys === undefined) {
+        r.foreignKeys = [r.foreignKey];
+        delete r.foreignKey;
+      }
+      if (strList(r.foreignKeys, `schema.relations.${key}.${name}.foreignKeys`, bad).length === 0) bad(`schema.relations.${key}.${name}.foreignKeys must name at least one field`);
       if (r.colocated !== undefined && r.colocated !== true) bad(`schema.relations.${key}.${name}.colocated must be true when present`);
     }
   }

@@ -113,11 +113,12 @@ export function createIndexSql(model: ModelDef, index: PgIndex, opts: { ifNotExi
 
 export interface ForeignKeyDef {
   readonly name: string;
-  /** The table holding the foreign key column. */
+  /** The table holding the foreign key columns. */
   readonly table: string;
-  readonly column: string;
+  /** One column per field of the referenced key, in its order (a composite FOREIGN KEY). */
+  readonly columns: readonly string[];
   readonly refTable: string;
-  readonly refColumn: string;
+  readonly refColumns: readonly string[];
   /** Absent in snapshots written before onDelete existed: restrict. */
   readonly onDelete?: OnDelete;
 }
@@ -128,11 +129,11 @@ export function foreignKeys(schema: SchemaDef): ForeignKeyDef[] {
     const fkModel = schema.models[r.model];
     const keyModel = schema.models[r.refModel];
     return {
-      name: foreignKeyName(fkModel.table, r.field),
+      name: foreignKeyName(fkModel.table, r.fields),
       table: fkModel.table,
-      column: r.field,
+      columns: r.fields,
       refTable: keyModel.table,
-      refColumn: keyModel.key[0],
+      refColumns: keyModel.key,
       onDelete: r.onDelete,
     };
   });
@@ -145,7 +146,7 @@ export function foreignKeys(schema: SchemaDef): ForeignKeyDef[] {
 const ON_DELETE_SQL: Readonly<Record<OnDelete, string>> = { cascade: ' ON DELETE CASCADE', setNull: ' ON DELETE SET NULL', restrict: '' };
 
 export function addForeignKeySql(fk: ForeignKeyDef): string {
-  return `ALTER TABLE ${quoteIdent(fk.table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${quoteIdent(fk.column)}) REFERENCES ${quoteIdent(fk.refTable)} (${quoteIdent(fk.refColumn)})${ON_DELETE_SQL[fk.onDelete ?? 'restrict']}`;
+  return `ALTER TABLE ${quoteIdent(fk.table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns.map(quoteIdent).join(', ')}) REFERENCES ${quoteIdent(fk.refTable)} (${fk.refColumns.map(quoteIdent).join(', ')})${ON_DELETE_SQL[fk.onDelete ?? 'restrict']}`;
 }
 
 /**

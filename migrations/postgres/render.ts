@@ -75,7 +75,8 @@ const sameCols = (a: readonly string[], b: readonly string[]) => a.length === b.
 /** A GIN index over a column is not the btree index over it: switching one for the other rebuilds it. */
 const sameIndex = (a: Pick<Named, 'columns' | 'using'>, b: Pick<Named, 'columns' | 'using'>) => sameCols(a.columns, b.columns) && a.using === b.using;
 // The delete action is part of the identity: changing it drops and re-adds the constraint.
-const fkKey = (fk: ForeignKeyDef) => `${fk.table}\u0000${fk.column}\u0000${fk.refTable}\u0000${fk.refColumn}\u0000${fk.onDelete ?? 'restrict'}`;
+const fkKey = (fk: ForeignKeyDef) => [fk.table, fk.columns.join(','), fk.refTable, fk.refColumns.join(','), fk.onDelete ?? 'restrict'].join('\u0000');
+const fkLabel = (fk: ForeignKeyDef) => `${fk.table}.${fk.columns.join('+')}`;
 // PostgreSQL truncates identifiers to 63 bytes; compare names as the catalog holds them.
 const pgName = (s: string) => Buffer.from(s).subarray(0, 63).toString();
 
@@ -106,18 +107,19 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
   const translate = (fk: ForeignKeyDef): ForeignKeyDef | null => {
     const t = prevTableOf.get(fk.table);
     const r = prevTableOf.get(fk.refTable);
-    return { ...fk, table: t?.table ?? fk.table, column: t ? t.field(fk.column) : fk.column, refTable: r?.table ?? fk.refTable, refColumn: r ? r.field(fk.refColumn) : fk.refColumn };
+    return { ...fk, table: t?.table ?? fk.table, columns: t ? fk.columns.map(t.field) : fk.columns, refTable: r?.table ?? fk.refTable, refColumns: r ? fk.refColumns.map(r.field) : fk.refColumns };
   };
   const prevFks = foreignKeys(diff.prev).map(translate).filter((x): x is ForeignKeyDef => x !== null);
   const nextFks = foreignKeys(diff.next);
   const nextFkKeys = new Map(nextFks.map((fk) => [fkKey(fk), fk]));
   const prevFkKeys = new Map(prevFks.map((fk) => [fkKey(fk), fk]));
-  const touchesRetyped = (fk: ForeignKeyDef) => retyped.has(`${fk.table}\u0000${fk.column}`) || retyped.has(`${fk.refTable}\u0000${fk.refColumn}`);
+  const touchesRetyped = (fk: ForeignKeyDef) =>
+    fk.columns.some((c) => retyped.has(`${fk.table}\u0000${c}`)) || fk.refColumns.some((c) => retyped.has(`${fk.refTable}\u0000${c}`));
   const keptFk = (fk: ForeignKeyDef) => nextFkKeys.has(fkKey(fk)) && !touchesRetyped(fk);
 
   // 2. Drop what goes away or must be rebuilt, before tables and columns change under it.
   for (const fk of prevFks) {
-    if (!keptFk(fk)) add({ sql: `ALTER TABLE ${q(fk.table)} DROP CONSTRAINT ${q(fk.name)}`, comment: `foreign key ${fk.table}.${fk.column} → ${fk.refTable}` });
+    if (!keptFk(fk)) add({ sql: `ALTER TABLE ${q(fk.table)} DROP CONSTRAINT ${q(fk.name)}`, comment: `foreign key ${fkLabel(fk)} → ${fk.refTable}` });
     else {
       const next = nextFkKeys.get(fkKey(fk))!;
       if (pgName(next.name) !== pgName(fk.name)) add({ sql: `ALTER TABLE ${q(fk.table)} RENAME CONSTRAINT ${q(fk.name)} TO ${q(next.name)}` });
@@ -210,7 +212,7 @@ export function renderPostgres(diff: SchemaDiff): PgRender {
     const old = prevFkKeys.get(fkKey(fk));
     if (old && keptFk(old)) continue;
     const risk = newTables.has(fk.table) ? '' : `; fails if existing rows point at missing ${fk.refTable} rows`;
-    add({ sql: addForeignKeySql(fk), comment: `${fk.table}.${fk.column} → ${fk.refTable}.${fk.refColumn}${risk}` });
+    add({ sql: addForeignKeySql(fk), comment: `${fkLabel(fk)} → ${fk.refTable}.${fk.refColumns.join('+')}${risk}` });
   }
 
   // 9. Counter caches: triggers of the ones that went away are dropped; new ones get their

@@ -10,6 +10,7 @@ import { expandNested, linkParts, type ExistsGuard, type NestedWrite, type Write
 import type { Plan } from '../plan/plan.js';
 import type { BatchGuard, ExecContext, Executor, PreparedQuery, TargetDescriptor } from './driver.js';
 import { Query, type QueryRunner } from './query.js';
+import { soleForeignKey } from '../schema/relation.js';
 
 /** What running a nested write needs from the client runtime. */
 export interface NestedHost extends QueryRunner {
@@ -106,7 +107,7 @@ export async function runNested(host: NestedHost, q: Query<unknown>, target: Tar
   const linked: (readonly unknown[] | null)[] = [];
   for (const change of n.links) {
     const rows = (await host.execute(
-      new Query(host, change.rel.through!, 'findMany', { where: { [change.rel.foreignKey]: change.parent }, select: { [change.rel.to!]: true } }),
+      new Query(host, change.rel.through!, 'findMany', { where: { [soleForeignKey(change.rel)]: change.parent }, select: { [change.rel.to!]: true } }),
     )) as Record<string, unknown>[];
     linked.push(rows.map((r) => r[change.rel.to!]));
   }

@@ -10,7 +10,7 @@
 import { uuidv7 } from 'uuidv7';
 import { ValidationError } from '../errors.js';
 import type { SchemaDef } from '../schema/define.js';
-import type { RelationDef } from '../schema/relation.js';
+import { keyPairs, referencedModel, soleForeignKey, type RelationDef } from '../schema/relation.js';
 import { describe } from '../schema/values.js';
 import type { Method } from './build.js';
 import { entries, isPlainObject } from './where.js';
@@ -110,19 +110,25 @@ function split(c: Ctx, modelKey: string, data: unknown, path: string): { own: Re
   return { own, ops };
 }
 
-/** The single key field a relation's foreign key points at (relations reference single-field keys). */
+/** The key field of a manyToMany's target (defineSchema allows only single-field keys there). */
 const refField = (c: Ctx, modelKey: string) => c.schema.models[modelKey].key[0];
 
-/** `{ id }` naming a target by its key, as connect needs it for a foreign key or a join row. */
-function keyOf(c: Ctx, modelKey: string, where: unknown, path: string): unknown {
+/** `{ id }` (or `{ orderId, lineNo }` for a composite key) naming a target by its key, as connect needs it. */
+function keyOf(c: Ctx, modelKey: string, where: unknown, path: string): Record<string, unknown> {
   const model = c.schema.models[modelKey];
-  const k = refField(c, modelKey);
-  if (!isPlainObject(where) || where[k] === undefined || isPlainObject(where[k])) {
-    throw new ValidationError(path, `expected { ${k}: value } naming the ${model.name} to connect by its key, got ${describe(where)}`);
+  const shape = `{ ${model.key.map((k) => `${k}: value`).join(', ')} }`;
+  if (!isPlainObject(where) || model.key.some((k) => where[k] === undefined || isPlainObject(where[k]))) {
+    throw new ValidationError(path, `expected ${shape} naming the ${model.name} to connect by its key, got ${describe(where)}`);
   }
-  const extra = Object.keys(where).find((f) => f !== k && where[f] !== undefined);
-  if (extra) throw new ValidationError(`${path}.${extra}`, `connect names the ${model.name} by its key ${k} alone`);
-  return where[k];
+  const extra = Object.keys(where).find((f) => !model.key.includes(f) && where[f] !== undefined);
+  if (extra) throw new ValidationError(`${path}.${extra}`, `connect names the ${model.name} by its key ${model.key.join(', ')} alone`);
+  return Object.fromEntries(model.key.map((k) => [k, where[k]]));
+}
+
+/** The foreign key fields of `rel` set to the referenced row's key (positionally, for a composite key). */
+function pointAt(c: Ctx, rel: RelationDef, key: Record<string, unknown>): Record<string, unknown> {
+  const ref = c.schema.models[referencedModel(rel)];
+  return Object.fromEntries(keyPairs(rel.foreignKeys, ref.key).map(([fk, k]) => [fk, key[k]]));
 }
 
 /** `x` or `[x, y]`: list forms accept a single object too, as in Prisma. */
@@ -149,27 +155,28 @@ function refuse(path: string, op: string, rel: RelationDef, what: string): never
 function belongsToOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][], own: Record<string, unknown>, inUpdate: boolean, depth: number) {
   for (const [rel, v, p] of ops) {
     if (rel.kind !== 'belongsTo') continue;
-    if (own[rel.foreignKey] !== undefined) throw new ValidationError(`${p}`, `pass either ${rel.foreignKey} or ${rel.name}, not both`);
+    const given0 = rel.foreignKeys.find((f) => own[f] !== undefined);
+    if (given0 !== undefined) throw new ValidationError(`${p}`, `pass either ${given0} or ${rel.name}, not both`);
     const given = NESTED_OPS.filter((o) => v[o] !== undefined);
     if (given.length !== 1) throw new ValidationError(p, `a belongsTo relation takes exactly one of create, connect${inUpdate ? ', disconnect' : ''}`);
     const op = given[0];
     switch (op) {
       case 'create': {
         if (!isPlainObject(v.create)) throw new ValidationError(`${p}.create`, `expected one data object, got ${describe(v.create)}`);
-        own[rel.foreignKey] = expandCreate(c, rel.target, v.create, `${p}.create`, {}, depth + 1).key[refField(c, rel.target)];
+        Object.assign(own, pointAt(c, rel, expandCreate(c, rel.target, v.create, `${p}.create`, {}, depth + 1).key));
         break;
       }
       case 'connect': {
         const key = keyOf(c, rel.target, v.connect, `${p}.connect`);
-        own[rel.foreignKey] = key;
-        c.guards.push({ modelKey: rel.target, key: { [refField(c, rel.target)]: key }, path: `${p}.connect` });
+        Object.assign(own, pointAt(c, rel, key));
+        c.guards.push({ modelKey: rel.target, key, path: `${p}.connect` });
         break;
       }
       case 'disconnect':
         if (!inUpdate) refuse(p, op, rel, 'applies in update; in create, leave the relation out');
         if (v.disconnect !== true) throw new ValidationError(`${p}.disconnect`, `expected true, got ${describe(v.disconnect)}`);
-        checkNullable(c, rel.source, rel.foreignKey, `${p}.disconnect`);
-        own[rel.foreignKey] = null;
+        for (const f of rel.foreignKeys) checkNullable(c, rel.source, f, `${p}.disconnect`);
+        for (const f of rel.foreignKeys) own[f] = null;
         break;
       case 'set':
         refuse(p, op, rel, 'applies to manyToMany relations');
@@ -183,13 +190,15 @@ function belongsToOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string
 }
 
 /** The ops on to-many and hasOne relations: they need the row's key, so they run after it. */
-function childOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][], parent: unknown, inUpdate: boolean, depth: number) {
+function childOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][], parentKey: Record<string, unknown>, inUpdate: boolean, depth: number) {
   for (const [rel, v, p] of ops) {
     if (rel.kind === 'belongsTo') continue;
     if (rel.kind === 'manyToMany') {
-      manyToManyOps(c, rel, v, p, parent, inUpdate, depth);
+      manyToManyOps(c, rel, v, p, parentKey[refField(c, rel.source)], inUpdate, depth);
       continue;
     }
+    const link = pointAt(c, rel, parentKey);
+    const unlinked = Object.fromEntries(rel.foreignKeys.map((f) => [f, null]));
     const one = rel.kind === 'hasOne';
     for (const op of NESTED_OPS) {
       const arg = v[op];
@@ -198,18 +207,18 @@ function childOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][],
       switch (op) {
         case 'create':
           if (one && !isPlainObject(arg)) throw new ValidationError(po, `expected one data object, got ${describe(arg)}`);
-          for (const [d, pi] of list(arg, po)) expandCreate(c, rel.target, d, pi, { [rel.foreignKey]: parent }, depth + 1);
+          for (const [d, pi] of list(arg, po)) expandCreate(c, rel.target, d, pi, link, depth + 1);
           break;
         case 'connect':
           if (one && Array.isArray(arg)) throw new ValidationError(po, 'a hasOne relation connects one row: pass { key }, not a list');
           for (const [w, pi] of list(arg, po)) {
             if (!isPlainObject(w)) throw new ValidationError(pi, `expected a where naming a unique ${c.schema.models[rel.target].name}, got ${describe(w)}`);
-            c.parts.push({ modelKey: rel.target, method: 'update', args: { where: w, data: { [rel.foreignKey]: parent } }, path: pi });
+            c.parts.push({ modelKey: rel.target, method: 'update', args: { where: w, data: link }, path: pi });
           }
           break;
         case 'disconnect': {
           if (!inUpdate) refuse(p, op, rel, 'applies in update; in create, leave the relation out');
-          checkNullable(c, rel.target, rel.foreignKey, po);
+          for (const f of rel.foreignKeys) checkNullable(c, rel.target, f, po);
           if (one && Array.isArray(arg)) throw new ValidationError(po, 'a hasOne relation disconnects one row: pass true or { key }, not a list');
           // `true` (hasOne): the row pointing here, found by its (unique) foreign key.
           for (const [w, pi] of list(one && arg === true ? {} : arg, po)) {
@@ -218,7 +227,7 @@ function childOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][],
             c.parts.push({
               modelKey: rel.target,
               method: 'update',
-              args: { where: { ...w, [rel.foreignKey]: parent }, data: { [rel.foreignKey]: null } },
+              args: { where: { ...w, ...link }, data: unlinked },
               path: pi,
             });
           }
@@ -237,7 +246,7 @@ function childOps(c: Ctx, ops: [RelationDef, Record<string, unknown>, string][],
 }
 
 function manyToManyOps(c: Ctx, rel: RelationDef, v: Record<string, unknown>, p: string, parent: unknown, inUpdate: boolean, depth: number) {
-  const from = rel.foreignKey,
+  const from = soleForeignKey(rel),
     to = rel.to!,
     through = rel.through!;
   const connect: { to: unknown; path: string }[] = [];
@@ -255,16 +264,17 @@ function manyToManyOps(c: Ctx, rel: RelationDef, v: Record<string, unknown>, p: 
     if (op === 'set' && !Array.isArray(v.set))
       throw new ValidationError(`${p}.set`, `expected a list of { ${refField(c, rel.target)} }, got ${describe(v.set)}`);
     for (const [w, pi] of list(v[op], `${p}.${op}`)) {
-      const key = keyOf(c, rel.target, w, pi);
+      const named = keyOf(c, rel.target, w, pi);
+      const key = named[refField(c, rel.target)];
       if (connect.some((x) => x.to === key)) throw new ValidationError(pi, `${c.schema.models[rel.target].name} ${String(key)} is named twice`);
       connect.push({ to: key, path: pi });
-      c.guards.push({ modelKey: rel.target, key: { [refField(c, rel.target)]: key }, path: pi });
+      c.guards.push({ modelKey: rel.target, key: named, path: pi });
     }
   }
   if (v.disconnect !== undefined) {
     if (!inUpdate) refuse(p, 'disconnect', rel, 'applies in update; in create, leave the relation out');
     for (const [w, pi] of list(v.disconnect, `${p}.disconnect`)) {
-      const key = keyOf(c, rel.target, w, pi);
+      const key = keyOf(c, rel.target, w, pi)[refField(c, rel.target)];
       // deleteMany: disconnecting a pair that is not linked is a no-op, as in Prisma.
       c.parts.push({ modelKey: through, method: 'deleteMany', args: { where: { [from]: parent, [to]: key } }, path: pi });
     }
@@ -299,7 +309,7 @@ function expandCreate(
   const key = Object.fromEntries(model.key.map((k) => [k, own[k]]));
   const main = c.parts.length;
   c.parts.push({ modelKey, method: 'create', args: { data: own }, path });
-  childOps(c, ops, own[refField(c, modelKey)], false, depth);
+  childOps(c, ops, key, false, depth);
   return { main, key };
 }
 
@@ -317,7 +327,7 @@ function expandUpdate(c: Ctx, modelKey: string, where: unknown, data: unknown, r
   }
   const main = c.parts.length;
   c.parts.push({ modelKey, method: 'update', args: { where, data: own }, path: `${root}.data` });
-  childOps(c, ops, key[refField(c, modelKey)], true, 0);
+  childOps(c, ops, key, true, 0);
   return { main, key };
 }
 
@@ -328,7 +338,7 @@ function expandUpdate(c: Ctx, modelKey: string, where: unknown, data: unknown, r
  */
 export function linkParts(change: LinkChange, linked: readonly unknown[]): WritePart[] {
   const { rel, parent } = change;
-  const from = rel.foreignKey,
+  const from = soleForeignKey(rel),
     to = rel.to!,
     through = rel.through!;
   const has = (k: unknown) => linked.some((l) => sameKey(l, k));

@@ -19,7 +19,7 @@
 import { SchemaError } from '../errors.js';
 import type { SchemaDef } from './define.js';
 import type { ModelDef } from './model.js';
-import type { RelationDef } from './relation.js';
+import { soleForeignKey, type RelationDef } from './relation.js';
 import { indexKey, shardAttribute } from './shard.js';
 
 export const COLLECTION_PK = 'quern-pk';
@@ -99,7 +99,7 @@ export function kvSchema(def: SchemaDef): SchemaDef {
       models[r.target] = {
         ...child,
         table,
-        key: [r.foreignKey, own],
+        key: [soleForeignKey(r), own],
         uniques: [...child.uniques, { name: `${child.name}_${own}_key`, fields: [own] }],
         colocation: { table, sk: `${child.name}#`, role: 'child', parent: r.source },
       };

@@ -3,12 +3,13 @@
  * the child model whose writes move a counter, and the parent field quern alone writes.
  */
 import type { SchemaDef } from './define.js';
+import { soleForeignKey } from './relation.js';
 
 export interface CounterCache {
   /** Schema key of the counted (child) model and its belongsTo relation. */
   readonly child: string;
   readonly relation: string;
-  /** The child's foreign key field. */
+  /** The child's foreign key field (defineSchema refuses a counter cache over a composite key). */
   readonly foreignKey: string;
   /** Schema key of the parent model and its counter field. */
   readonly parent: string;
@@ -23,7 +24,8 @@ export function counterCaches(schema: Pick<SchemaDef, 'relations'>): readonly Co
     out = [];
     for (const [child, rels] of Object.entries(schema.relations)) {
       for (const r of Object.values(rels)) {
-        if (r.kind === 'belongsTo' && r.counterCache) out.push({ child, relation: r.name, foreignKey: r.foreignKey, parent: r.target, field: r.counterCache });
+        if (r.kind === 'belongsTo' && r.counterCache)
+          out.push({ child, relation: r.name, foreignKey: soleForeignKey(r), parent: r.target, field: r.counterCache });
       }
     }
     cache.set(schema.relations, out);

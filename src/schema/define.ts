@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SchemaError, ValidationError } from '../errors.js';
 import type { AnyField, FieldDef } from './field.js';
 import type { IndexDef, Model, ModelDef, UniqueDef } from './model.js';
-import { ON_DELETE, type RelationDef, type RelationSpec } from './relation.js';
+import { ON_DELETE, soleForeignKey, type RelationDef, type RelationSpec } from './relation.js';
 import { checkFieldValue } from './values.js';
 import { checkCollections } from './colocation.js';
 import { checkForeignKeyName, checkModelNames, checkSchemaNames, OBJECT_PROTOTYPE_NAMES } from './names.js';
@@ -63,9 +63,9 @@ export function defineSchema<const M extends Record<string, Model<string, any>>,
     for (const [name, spec] of Object.entries(rels ?? {})) {
       const rel = checkRelation(defs, source, name, spec);
       if (rel.kind === 'manyToMany') {
-        for (const field of [rel.foreignKey, rel.to!]) checkForeignKeyName(defs[rel.through!], field, `${sourceModel.name}.${name}`);
+        for (const fields of [rel.foreignKeys, [rel.to!]]) checkForeignKeyName(defs[rel.through!], fields, `${sourceModel.name}.${name}`);
       } else {
-        checkForeignKeyName(rel.kind === 'belongsTo' ? sourceModel : defs[rel.target], rel.foreignKey, `${sourceModel.name}.${name}`);
+        checkForeignKeyName(rel.kind === 'belongsTo' ? sourceModel : defs[rel.target], rel.foreignKeys, `${sourceModel.name}.${name}`);
       }
       relations[source][name] = rel;
     }
@@ -253,42 +253,92 @@ function checkRelation(defs: Record<string, ModelDef>, source: string, name: str
     throw new SchemaError(`${where}: onDelete is declared on the belongsTo side of a relation`, src.name, name);
   // The side holding the foreign key, and the side whose key it references.
   const [fkModel, keyModel] = spec.kind === 'belongsTo' ? [src, target] : [target, src];
-  const fk = checkReference(where, src.name, fkModel, spec.foreignKey, keyModel);
+  const foreignKeys = foreignKeyList(where, src.name, spec, spec.kind === 'belongsTo' ? 'belongsTo' : spec.kind);
+  const fks = checkReference(where, src.name, fkModel, foreignKeys, keyModel);
   if (spec.onDelete !== undefined && !ON_DELETE.includes(spec.onDelete))
     throw new SchemaError(`${where}: onDelete must be one of ${ON_DELETE.join(', ')}, got ${JSON.stringify(spec.onDelete)}`, src.name, name);
-  if (spec.onDelete === 'setNull' && !fk.nullable) {
+  // SET NULL clears every field of the reference (PostgreSQL's action, and DynamoDB's own).
+  const required = foreignKeys.findIndex((_, i) => !fks[i].nullable);
+  if (spec.onDelete === 'setNull' && required >= 0) {
+    const field = foreignKeys[required];
     throw new SchemaError(
-      `${where}: onDelete 'setNull' needs a nullable foreign key; ${fkModel.name}.${spec.foreignKey} is not nullable`,
+      `${where}: onDelete 'setNull' needs a nullable foreign key; ${fkModel.name}.${field} is not nullable`,
       src.name,
-      spec.foreignKey,
+      field,
       undefined,
-      `declare ${spec.foreignKey}: f.${fk.kind}().nullable(), or use onDelete: 'cascade'`,
+      `declare ${field}: f.${fks[required].kind}().nullable(), or use onDelete: 'cascade'`,
     );
   }
+  if (foreignKeys.length > 1 && (spec.counterCache !== undefined || spec.colocated))
+    throw new SchemaError(
+      `${where}: ${spec.colocated ? 'colocated' : 'counterCache'} needs a single-field reference; this one is [${foreignKeys.join(', ')}] (${keyModel.name} has a composite key)`,
+      src.name,
+      name,
+      undefined,
+      spec.colocated
+        ? `leave colocated out (the include is a Query on index(${foreignKeys.map((f) => `'${f}'`).join(', ')}) of ${target.name})`
+        : `leave counterCache out and count with _count on the ${target.name} side (SQL: in the same statement; DynamoDB: one COUNT Query per ${target.name})`,
+    );
   const counter = spec.counterCache === undefined ? null : checkCounterCache(src, target, name, spec);
-  if (spec.colocated) checkColocated(where, src, target, spec, fk);
+  if (spec.colocated) checkColocated(where, src, target, spec, fks[0]);
   return {
     name,
     source,
     kind: spec.kind,
     target: spec.target,
-    foreignKey: spec.foreignKey,
+    foreignKeys,
     ...(spec.kind === 'belongsTo' ? { onDelete: spec.onDelete ?? 'restrict' } : {}),
     ...(counter ? { counterCache: counter } : {}),
     ...(spec.colocated ? { colocated: true } : {}),
   };
 }
 
-/** `fkModel.field` references the single-field key of `keyModel`, with the same kind. */
-function checkReference(where: string, owner: string, fkModel: ModelDef, field: string, keyModel: ModelDef): FieldDef {
-  const fk = fkModel.fields[field];
-  if (!fk) throw new SchemaError(`${where}: foreign key '${field}' is not a field of ${fkModel.name}`, owner, field);
-  if (keyModel.key.length !== 1)
-    throw new SchemaError(`${where}: relations to ${keyModel.name} need a single-field key; it has [${keyModel.key.join(', ')}]`, owner, field);
-  const ref = keyModel.fields[keyModel.key[0]];
-  if (fk.kind !== ref.kind)
-    throw new SchemaError(`${where}: foreign key ${fkModel.name}.${field} is ${fk.kind} but ${keyModel.name}.${keyModel.key[0]} is ${ref.kind}`, owner, field);
-  return fk;
+/** The relation's foreign key fields as given: one name, or a non-empty list of distinct names. */
+function foreignKeyList(where: string, owner: string, spec: RelationSpec, call: string): string[] {
+  const given: unknown = (spec as { foreignKeys?: unknown }).foreignKeys;
+  const list = Array.isArray(given) ? (given as unknown[]) : [];
+  if (list.length === 0 || list.some((f) => typeof f !== 'string'))
+    throw new SchemaError(
+      `${where}: ${call}() needs a foreign key: a field name, or a list of field names for a composite key, got ${JSON.stringify(list.length === 1 ? list[0] : given) ?? 'undefined'}`,
+      owner,
+    );
+  const fields = list as string[];
+  const twice = fields.find((f, i) => fields.indexOf(f) !== i);
+  if (twice) throw new SchemaError(`${where}: the foreign key [${fields.join(', ')}] names ${twice} twice`, owner, twice);
+  return fields;
+}
+
+/**
+ * `fkModel.fields` reference the key of `keyModel` positionally: as many fields as the key has,
+ * each of the same kind as the key field it holds.
+ */
+function checkReference(where: string, owner: string, fkModel: ModelDef, fields: readonly string[], keyModel: ModelDef): FieldDef[] {
+  const missing = fields.find((f) => !fkModel.fields[f]);
+  if (missing) throw new SchemaError(`${where}: foreign key '${missing}' is not a field of ${fkModel.name}`, owner, missing);
+  const key = keyModel.key;
+  if (fields.length !== key.length) {
+    const quoted = (fs: readonly string[]) => fs.map((f) => `'${f}'`).join(', ');
+    throw new SchemaError(
+      `${where}: ${keyModel.name} has a ${key.length}-field key [${key.join(', ')}], so a reference to it needs ${key.length} foreign key field${key.length === 1 ? '' : 's'} in that order; got ${fields.length} [${fields.join(', ')}]`,
+      owner,
+      fields[0],
+      undefined,
+      key.length === 1
+        ? `name the one field of ${fkModel.name} that holds ${keyModel.name}.${key[0]}`
+        : `list one field of ${fkModel.name} per key field of ${keyModel.name}, in key order (${quoted(key)})`,
+    );
+  }
+  return fields.map((field, i) => {
+    const fk = fkModel.fields[field];
+    const ref = keyModel.fields[key[i]];
+    if (fk.kind !== ref.kind)
+      throw new SchemaError(
+        `${where}: foreign key ${fkModel.name}.${field} is ${fk.kind} but ${keyModel.name}.${key[i]}${key.length > 1 ? ` (key field ${i + 1} of ${key.length})` : ''} is ${ref.kind}`,
+        owner,
+        field,
+      );
+    return fk;
+  });
 }
 
 /**
@@ -308,11 +358,12 @@ function checkManyToMany(defs: Record<string, ModelDef>, source: string, name: s
     );
   if (spec.through === source || spec.through === spec.target)
     throw new SchemaError(`${where}: the join model must be a third model, not ${through.name} itself`, src.name, name);
-  if (typeof spec.foreignKey !== 'string' || typeof spec.to !== 'string' || spec.foreignKey === spec.to)
+  const from: unknown = (spec as { foreignKeys?: readonly unknown[] }).foreignKeys?.[0];
+  if (typeof from !== 'string' || typeof spec.to !== 'string' || from === spec.to)
     throw new SchemaError(`${where}: manyToMany needs two different fields of ${through.name} as from and to`, src.name, name);
-  checkReference(where, src.name, through, spec.foreignKey, src);
-  checkReference(where, src.name, through, spec.to, defs[spec.target]);
-  const pair = [spec.foreignKey, spec.to];
+  checkReference(where, src.name, through, [from], src);
+  checkReference(where, src.name, through, [spec.to], defs[spec.target]);
+  const pair = [from, spec.to];
   const identifies = (fields: readonly string[]) => fields.length === 2 && pair.every((f) => fields.includes(f));
   if (!identifies(through.key) && !through.uniques.some((u) => identifies(u.fields))) {
     throw new SchemaError(
@@ -323,7 +374,7 @@ function checkManyToMany(defs: Record<string, ModelDef>, source: string, name: s
       `declare { key: ['${pair[0]}', '${pair[1]}'] } on ${through.name}`,
     );
   }
-  return { name, source, kind: 'manyToMany', target: spec.target, foreignKey: spec.foreignKey, through: spec.through, to: spec.to };
+  return { name, source, kind: 'manyToMany', target: spec.target, foreignKeys: [from], through: spec.through, to: spec.to };
 }
 
 /**
@@ -337,11 +388,12 @@ function addJoinIndexes(defs: Record<string, ModelDef>, relations: Record<string
       if (rel.kind !== 'manyToMany') continue;
       const key = rel.through!;
       const join = defs[key];
-      if (join.key[0] === rel.foreignKey || join.indexes.some((i) => i.fields[0] === rel.foreignKey)) continue;
-      const iname = `${join.name}_${rel.foreignKey}_${rel.to}_idx`;
+      const from = soleForeignKey(rel);
+      if (join.key[0] === from || join.indexes.some((i) => i.fields[0] === from)) continue;
+      const iname = `${join.name}_${from}_${rel.to}_idx`;
       if (join.uniques.some((u) => u.name === iname))
         throw new SchemaError(`model ${join.name}: index name '${iname}' (needed by ${rel.source}.${rel.name}) is taken`, join.name);
-      defs[key] = { ...join, indexes: [...join.indexes, { name: iname, fields: [rel.foreignKey, rel.to!] }] };
+      defs[key] = { ...join, indexes: [...join.indexes, { name: iname, fields: [from, rel.to!] }] };
     }
   }
 }
@@ -420,7 +472,7 @@ function checkColocated(where: string, parent: ModelDef, child: ModelDef, spec: 
   };
   if (spec.kind !== 'hasMany') bad("only a hasMany relation can be colocated (the children join the parent's partition)");
   if (parent.name === child.name) bad('a model cannot be colocated with itself');
-  if (fk.nullable) bad(`the foreign key ${child.name}.${spec.foreignKey} is nullable; a colocated child always belongs to one parent`);
+  if (fk.nullable) bad(`the foreign key ${child.name}.${spec.foreignKeys[0]} is nullable; a colocated child always belongs to one parent`);
   if (child.key.length !== 1) bad(`${child.name} needs a single-field key (it has [${child.key.join(', ')}])`);
   for (const m of [parent, child]) {
     const kind = m.fields[m.key[0]].kind;

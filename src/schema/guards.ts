@@ -11,9 +11,9 @@ import type { SchemaDef } from './define.js';
 import { references } from './references.js';
 
 export interface RefGuard {
-  /** Schema key of the child model and its foreign key field. */
+  /** Schema key of the child model and its foreign key fields (the parent's key, in order). */
   readonly child: string;
-  readonly foreignKey: string;
+  readonly foreignKeys: readonly string[];
   /** Schema key of the parent model, and the parent item's attribute counting these children. */
   readonly parent: string;
   readonly attr: string;
@@ -30,7 +30,7 @@ export function refGuards(schema: Pick<SchemaDef, 'relations' | 'models'>): read
   if (!out) {
     out = references(schema as SchemaDef)
       .filter((r) => r.onDelete === 'cascade' || r.onDelete === 'setNull')
-      .map((r) => ({ child: r.model, foreignKey: r.field, parent: r.refModel, attr: `${PREFIX}${schema.models[r.model].name}.${r.field}` }));
+      .map((r) => ({ child: r.model, foreignKeys: r.fields, parent: r.refModel, attr: `${PREFIX}${schema.models[r.model].name}.${r.fields.join(',')}` }));
     cache.set(schema.relations, out);
   }
   return out;

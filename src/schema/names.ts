@@ -30,8 +30,9 @@ export function checkConstraintName(model: Pick<ModelDef, 'table'>, field: strin
   return `${model.table}_${field}_check`;
 }
 
-export function foreignKeyName(table: string, column: string): string {
-  return `${table}_${column}_fkey`;
+/** PostgreSQL's own default name: the table, then every column. */
+export function foreignKeyName(table: string, columns: readonly string[]): string {
+  return `${table}_${columns.join('_')}_fkey`;
 }
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -121,13 +122,13 @@ export function checkSchemaNames(models: readonly ModelDef[]): void {
 }
 
 /** The foreign key constraint a relation derives (on the table holding the column) must fit too. */
-export function checkForeignKeyName(model: ModelDef, column: string, relation: string): void {
-  const name = foreignKeyName(model.table, column);
+export function checkForeignKeyName(model: ModelDef, columns: readonly string[], relation: string): void {
+  const name = foreignKeyName(model.table, columns);
   if (bytes(name) > PG_MAX_IDENTIFIER_BYTES) {
     throw new SchemaError(
       `relation ${relation}: its foreign key constraint is named '${name}' (${bytes(name)} bytes); PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES} bytes`,
       model.name,
-      column,
+      columns[0],
       undefined,
       'shorten the model (or table) name or the foreign key field name',
     );

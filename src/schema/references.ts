@@ -9,8 +9,9 @@ import type { OnDelete } from './relation.js';
 export interface Reference {
   /** Schema key of the model holding the foreign key field. */
   readonly model: string;
-  readonly field: string;
-  /** Schema key of the referenced model (its single-field key is referenced). */
+  /** The foreign key fields, matching the referenced model's key fields in order. */
+  readonly fields: readonly string[];
+  /** Schema key of the referenced model (its key is referenced). */
   readonly refModel: string;
   readonly onDelete: OnDelete;
   /** Where the action comes from: a belongsTo says it; otherwise it is a default. */
@@ -24,7 +25,7 @@ export interface Reference {
 export function references(schema: SchemaDef): Reference[] {
   const out = new Map<string, Reference>();
   const put = (r: Reference) => {
-    const k = `${r.model}\u0000${r.field}\u0000${r.refModel}`;
+    const k = `${r.model}\u0000${r.fields.join('\u0000')}\u0000${r.refModel}`;
     const prev = out.get(k);
     if (!prev || (!prev.declared && (r.declared || r.onDelete === 'cascade'))) out.set(k, r);
   };
@@ -32,15 +33,15 @@ export function references(schema: SchemaDef): Reference[] {
     for (const rel of Object.values(rels)) {
       switch (rel.kind) {
         case 'belongsTo':
-          put({ model: source, field: rel.foreignKey, refModel: rel.target, onDelete: rel.onDelete ?? 'restrict', declared: true });
+          put({ model: source, fields: rel.foreignKeys, refModel: rel.target, onDelete: rel.onDelete ?? 'restrict', declared: true });
           break;
         case 'hasMany':
         case 'hasOne':
-          put({ model: rel.target, field: rel.foreignKey, refModel: source, onDelete: 'restrict', declared: false });
+          put({ model: rel.target, fields: rel.foreignKeys, refModel: source, onDelete: 'restrict', declared: false });
           break;
         case 'manyToMany':
-          put({ model: rel.through!, field: rel.foreignKey, refModel: source, onDelete: 'cascade', declared: false });
-          put({ model: rel.through!, field: rel.to!, refModel: rel.target, onDelete: 'cascade', declared: false });
+          put({ model: rel.through!, fields: rel.foreignKeys, refModel: source, onDelete: 'cascade', declared: false });
+          put({ model: rel.through!, fields: [rel.to!], refModel: rel.target, onDelete: 'cascade', declared: false });
           break;
         default: {
           const never: never = rel.kind;

@@ -347,7 +347,7 @@ describe('writes', () => {
     expect(kinds(plan('post', 'delete', { where: { id: ID } }))).toEqual(['GetItem', 'Query', 'TransactWrite']);
     expect(plan('post', 'delete', { where: { id: ID } }).operations[1]).toMatchObject({
       model: 'comment',
-      step: { role: 'dependents', parentModel: 'post', field: 'postId', onDelete: 'restrict' },
+      step: { role: 'dependents', parentModel: 'post', fields: ['postId'], onDelete: 'restrict' },
     });
   });
 

@@ -188,7 +188,7 @@ describe('DDL', () => {
       ].join('\n'),
     );
     expect(createIndexSql(m, m.indexes[0], { ifNotExists: true })).toBe('CREATE INDEX IF NOT EXISTS "M_fk_ts_idx" ON "M" ("fk", "ts")');
-    expect(foreignKeys(schema.def)).toEqual([{ name: 'M_fk_fkey', table: 'M', column: 'fk', refTable: 'M', refColumn: 'id', onDelete: 'restrict' }]);
+    expect(foreignKeys(schema.def)).toEqual([{ name: 'M_fk_fkey', table: 'M', columns: ['fk'], refTable: 'M', refColumns: ['id'], onDelete: 'restrict' }]);
     expect(schemaDdl(schema.def).at(-1)).toBe('ALTER TABLE "M" ADD CONSTRAINT "M_fk_fkey" FOREIGN KEY ("fk") REFERENCES "M" ("id")');
   });
 

@@ -25,7 +25,8 @@ export const rowTargetOf = (modelName: string, key: string) => `R|${modelName}|$
 /** What a child write keeps on its parent item: a counter cache's field, or a reference guard's count. */
 interface Tracked {
   readonly parent: string;
-  readonly foreignKey: string;
+  /** Positional: the parent's key fields, in order. */
+  readonly foreignKeys: readonly string[];
   readonly attr: string;
 }
 
@@ -33,23 +34,24 @@ interface Tracked {
 export function counterDeltas(x: RunCtx, child: string, before: Row | null, after: Row | null): CounterDelta[] {
   const out: CounterDelta[] = [];
   const tracked: Tracked[] = [
-    ...countersOf(x.schema, child).map((c) => ({ parent: c.parent, foreignKey: c.foreignKey, attr: c.field })),
+    ...countersOf(x.schema, child).map((c) => ({ parent: c.parent, foreignKeys: [c.foreignKey], attr: c.field })),
     ...guardsOf(x.schema, child),
   ];
   for (const c of tracked) {
     const parent = x.schema.models[c.parent];
-    const k = parent.key[0];
-    const was = before ? before[c.foreignKey] : null;
-    const now = after ? after[c.foreignKey] : null;
-    const wasOk = usableKeyValue(was);
-    const nowOk = usableKeyValue(now);
-    if (wasOk && nowOk && keyString({ v: was }, ['v']) === keyString({ v: now }, ['v'])) continue;
-    const push = (v: unknown, delta: number) => {
-      const key = { [k]: v };
-      out.push({ parent: c.parent, key, attr: c.attr, delta, target: rowTargetOf(parent.name, keyString(key, [k])) });
+    // The parent's key a row points at, or null when any field of the reference is unset.
+    const pointsAt = (row: Row | null): KeyValues | null => {
+      if (!row || !c.foreignKeys.every((f) => usableKeyValue(row[f]))) return null;
+      return Object.fromEntries(c.foreignKeys.map((f, i) => [parent.key[i], row[f]]));
     };
-    if (wasOk) push(was, -1);
-    if (nowOk) push(now, 1);
+    const was = pointsAt(before);
+    const now = pointsAt(after);
+    if (was && now && keyString(was, parent.key) === keyString(now, parent.key)) continue;
+    const push = (key: KeyValues, delta: number) => {
+      out.push({ parent: c.parent, key, attr: c.attr, delta, target: rowTargetOf(parent.name, keyString(key, parent.key)) });
+    };
+    if (was) push(was, -1);
+    if (now) push(now, 1);
   }
   return out;
 }

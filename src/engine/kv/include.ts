@@ -6,8 +6,8 @@
  */
 import type { Operation } from '../../plan/plan.js';
 import type { KvBatchGetItem, KvGetItem, KvQuery, KvValue } from '../../plan/kv/ops.js';
-import type { Row } from './core.js';
-import { expandKeys, keyString, mapLimit, resolver, usableKeyValue, type RunCtx } from './context.js';
+import type { KeyValues, Row } from './core.js';
+import { expandKeys, keyString, mapLimit, resolver, usableKeyValue, type RunCtx, type Scope } from './context.js';
 import { evaluate } from './evaluate.js';
 import { checkFanout } from './bound.js';
 import { batchGet, countPartition, queryOne } from './read.js';
@@ -20,15 +20,45 @@ export function hasIncludes(ops: readonly Operation[]): boolean {
   return ops.some(isInclude);
 }
 
-function distinct(values: unknown[]): unknown[] {
-  const seen = new Set<string>();
-  return values.filter((v) => {
-    if (!usableKeyValue(v)) return false;
-    const k = keyString({ v }, ['v']);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+/**
+ * What keys one request: a row's values of `fields` (one field, or the several of a reference to
+ * a composite key), or null when one of them is unset. `id` compares tuples by value.
+ */
+interface Tuple {
+  readonly values: readonly unknown[];
+  readonly id: string;
+}
+function tupleOf(row: Row, fields: readonly string[]): Tuple | null {
+  const values = fields.map((f) => row[f]);
+  if (!values.every(usableKeyValue)) return null;
+  return { values, id: keyString(row, fields) };
+}
+
+/** The distinct tuples of `rows`, in first-seen order. */
+function distinct(rows: readonly Row[], fields: readonly string[]): Tuple[] {
+  const seen = new Map<string, Tuple>();
+  for (const r of rows) {
+    const t = tupleOf(r, fields);
+    if (t && !seen.has(t.id)) seen.set(t.id, t);
+  }
+  return [...seen.values()];
+}
+
+/** The key values of the rows matching a tuple, as BatchGetItem takes them. */
+const keyFor = (fields: readonly string[], t: Tuple): KeyValues => Object.fromEntries(fields.map((f, i) => [f, t.values[i]]));
+
+/**
+ * One Query per parent: its partition value, and the overrides binding every other reference to
+ * the parent in the key condition (the sort key of a composite reference) to this parent's values.
+ */
+function perParent(op: KvQuery, parentFields: readonly string[], t: Tuple): { partition: unknown; scope: Scope } {
+  const override = new Map<KvValue, unknown>();
+  const sort = op.key.sort?.cond;
+  for (const ref of sort ? (sort.op === 'between' ? [sort.low, sort.high] : [sort.value]) : []) {
+    if (ref.from === 'parent') override.set(ref, t.values[parentFields.indexOf(ref.field)]);
+  }
+  const p = op.key.partition.value;
+  return { partition: p.from === 'parent' ? t.values[parentFields.indexOf(p.field)] : t.values[0], scope: { override } };
 }
 
 type CountOp = KvQuery & { step: { role: 'count' } };
@@ -44,13 +74,16 @@ export async function runCounts(x: RunCtx, ops: readonly Operation[], parents: R
   for (const op of cached) for (const p of parents) (p._count as Row)[op.relation] = Number(p[op.field] ?? 0);
   for (const op of counts) {
     const step = op.step;
-    const values = distinct(parents.map((p) => p[step.parentField]));
-    checkFanout(x, op.model, values.length, `_count (one Query per parent)`);
-    const perParent = await mapLimit(values, x.concurrency, async (v) => [keyString({ v }, ['v']), await countPartition(x, op, v)] as const);
-    const byParent = new Map(perParent);
+    const tuples = distinct(parents, step.parentFields);
+    checkFanout(x, op.model, tuples.length, `_count (one Query per parent)`);
+    const counted = await mapLimit(tuples, x.concurrency, async (t) => {
+      const q = perParent(op, step.parentFields, t);
+      return [t.id, await countPartition(x, op, q.partition, q.scope)] as const;
+    });
+    const byParent = new Map(counted);
     for (const p of parents) {
-      const v = p[step.parentField];
-      (p._count as Row)[step.relation] = usableKeyValue(v) ? (byParent.get(keyString({ v }, ['v'])) ?? 0) : 0;
+      const t = tupleOf(p, step.parentFields);
+      (p._count as Row)[step.relation] = t ? (byParent.get(t.id) ?? 0) : 0;
     }
   }
 }
@@ -96,36 +129,36 @@ export async function runIncludes(x: RunCtx, ops: readonly Operation[], roots: R
       levels.set(step.path.join('.'), pre);
       continue;
     }
-    const values = distinct(parents.map((p) => p[step.parentField]));
+    const tuples = distinct(parents, step.parentFields);
     if (op.kind === 'BatchGetItem') {
-      const target = x.schema.models[op.model];
-      const rows = values.length
+      // childFields is the target's key: the rows come back keyed the same way.
+      const rows = tuples.length
         ? await batchGet(
             x,
             op.model,
-            values.map((v) => ({ [step.childField]: v })),
+            tuples.map((t) => keyFor(step.childFields, t)),
             `include ${step.path.join('.')}`,
           )
         : [];
-      const byKey = new Map(rows.map((r) => [keyString(r, target.key), r]));
+      const byKey = new Map(rows.map((r) => [keyString(r, step.childFields), r]));
       for (const p of parents) {
-        const v = p[step.parentField];
-        const child = usableKeyValue(v) ? (byKey.get(keyString({ [step.childField]: v }, [step.childField])) ?? null) : null;
-        p[step.relation] = child;
+        const t = tupleOf(p, step.parentFields);
+        p[step.relation] = t ? (byKey.get(t.id) ?? null) : null;
       }
       children.push(...byKey.values());
     } else {
-      checkFanout(x, op.model, values.length, `include ${step.path.join('.')} (one Query per parent)`);
-      const perParent = await mapLimit(values, x.concurrency, async (v) => {
+      checkFanout(x, op.model, tuples.length, `include ${step.path.join('.')} (one Query per parent)`);
+      const read = await mapLimit(tuples, x.concurrency, async (t) => {
         const limit = op.limit ? (resolver(x)(op.limit) as number) : null;
-        if (limit === 0) return [v, []] as const;
-        const res = await queryOne(x, op, v, { need: limit }, { override: new Map<KvValue, unknown>() });
-        return [v, res.rows] as const;
+        if (limit === 0) return [t.id, []] as const;
+        const q = perParent(op, step.parentFields, t);
+        const res = await queryOne(x, op, q.partition, { need: limit }, q.scope);
+        return [t.id, res.rows] as const;
       });
-      const byParent = new Map(perParent.map(([v, rows]) => [keyString({ v }, ['v']), rows]));
+      const byParent = new Map<string, readonly Row[]>(read);
       for (const p of parents) {
-        const v = p[step.parentField];
-        const rows = usableKeyValue(v) ? (byParent.get(keyString({ v }, ['v'])) ?? []) : [];
+        const t = tupleOf(p, step.parentFields);
+        const rows = t ? (byParent.get(t.id) ?? []) : [];
         // Each parent gets its own array: the same child never appears under two parents here.
         p[step.relation] = step.cardinality === 'one' ? (rows[0] ?? null) : [...rows];
         children.push(...rows);
@@ -140,18 +173,19 @@ async function readLinks(x: RunCtx, op: KvQuery & { step: { role: 'include' } },
   const step = op.step;
   // With a where on the targets, the limit counts matching targets, so every link is read.
   const limit = op.limit && !filteredTargets ? (resolver(x)(op.limit) as number) : null;
-  const values = distinct(parents.map((p) => p[step.parentField]));
-  checkFanout(x, op.model, values.length, `include ${step.path.join('.')} (one Query per parent)`);
-  const perParent = await mapLimit(values, x.concurrency, async (v) => {
-    if (limit === 0) return [v, []] as const;
-    const res = await queryOne(x, op, v, { need: limit }, { override: new Map<KvValue, unknown>() });
-    return [v, res.rows] as const;
+  const tuples = distinct(parents, step.parentFields);
+  checkFanout(x, op.model, tuples.length, `include ${step.path.join('.')} (one Query per parent)`);
+  const read = await mapLimit(tuples, x.concurrency, async (t): Promise<[string, Row[]]> => {
+    if (limit === 0) return [t.id, []];
+    const q = perParent(op, step.parentFields, t);
+    const res = await queryOne(x, op, q.partition, { need: limit }, q.scope);
+    return [t.id, [...res.rows]];
   });
-  const byValue = new Map<string, Row[]>(perParent.map(([v, rows]) => [keyString({ v }, ['v']), [...rows]]));
+  const byValue = new Map<string, Row[]>(read);
   const out = new Map<Row, Row[]>();
   for (const p of parents) {
-    const v = p[step.parentField];
-    out.set(p, usableKeyValue(v) ? (byValue.get(keyString({ v }, ['v'])) ?? []) : []);
+    const t = tupleOf(p, step.parentFields);
+    out.set(p, t ? (byValue.get(t.id) ?? []) : []);
   }
   return out;
 }
@@ -160,25 +194,26 @@ async function readLinks(x: RunCtx, op: KvQuery & { step: { role: 'include' } },
 async function attachTargets(x: RunCtx, op: KvBatchGetItem & { step: { role: 'include' } }, linkOp: KvQuery, links: Map<Row, Row[]>): Promise<Row[]> {
   const step = op.step;
   const target = x.schema.models[op.model];
-  const values = distinct([...links.values()].flat().map((l) => l[step.parentField]));
-  const rows = values.length
+  const tuples = distinct([...links.values()].flat(), step.parentFields);
+  const rows = tuples.length
     ? await batchGet(
         x,
         op.model,
-        values.map((v) => ({ [step.childField]: v })),
+        tuples.map((t) => keyFor(step.childFields, t)),
         `include ${step.path.join('.')}`,
       )
     : [];
   const r = resolver(x);
   const kept = op.filter ? rows.filter((row) => evaluate(op.filter!, row, r, target)) : rows;
-  const byKey = new Map(kept.map((row) => [keyString({ v: row[step.childField] }, ['v']), row]));
+  const byKey = new Map(kept.map((row) => [keyString(row, step.childFields), row]));
   const limit = linkOp.limit ? (r(linkOp.limit) as number) : null;
   const children: Row[] = [];
   for (const [parent, ls] of links) {
     const mine: Row[] = [];
     for (const l of ls) {
       if (limit !== null && mine.length >= limit) break;
-      const row = byKey.get(keyString({ v: l[step.parentField] }, ['v']));
+      const t = tupleOf(l, step.parentFields);
+      const row = t ? byKey.get(t.id) : undefined;
       // Each parent gets its own copy: the same target may sit under several parents, and nested includes attach to each.
       if (row) mine.push({ ...row });
     }

@@ -267,9 +267,10 @@ export async function readRoot(x: RunCtx, model: ModelDef, ops: readonly KvReadO
  * Matches in one partition: Query Select=COUNT over every page. Conditions DynamoDB refuses
  * in a filter (a postFilter) need the items, which are then counted.
  */
-export async function countPartition(x: RunCtx, op: KvQuery, partition: unknown): Promise<number> {
-  if (op.postFilter) return (await queryOne(x, op, partition, { need: null }, { override: new Map<KvValue, unknown>() })).rows.length;
-  const override = new Map<KvValue, unknown>([[op.key.partition.value, partition]]);
+export async function countPartition(x: RunCtx, op: KvQuery, partition: unknown, scope: Scope = {}): Promise<number> {
+  if (op.postFilter) return (await queryOne(x, op, partition, { need: null }, { override: new Map<KvValue, unknown>(scope.override ?? []) })).rows.length;
+  const override = new Map<KvValue, unknown>(scope.override ?? []);
+  override.set(op.key.partition.value, partition);
   const resolve = resolver(x, { override });
   let n = 0;
   let start: KeyValues | null = null;

@@ -1009,18 +1009,19 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
       if (op.step.parentModel !== parentKey) continue;
       const child = x.schema.models[op.model];
       const step = op.step;
-      const guard = guardsOf(x.schema, op.model).find((g) => g.parent === parentKey && g.foreignKey === step.field);
+      const guard = guardsOf(x.schema, op.model).find((g) => g.parent === parentKey && sameFields(g.foreignKeys, step.fields));
       const rows = guard
         ? await guardedChildren(x, op, parent, pm, guard.attr, (c) => {
             unit.items[at] = withCondition(unit.items[at], c);
           })
         : (await queryOne(x, op, parent[pm.key[0]], { need: step.onDelete === 'restrict' ? 1 : null }, { item: parent })).rows;
+      const label = step.fields.join(', ');
       if (rows.length === 0) continue;
       switch (step.onDelete) {
         case 'restrict':
           throw new ForeignKeyError(
             pm.name,
-            `${child.name}.${step.field} still references this ${pm.name} (onDelete: restrict); delete those ${child.name} rows or point them elsewhere first`,
+            `${child.name}.${step.fields.length > 1 ? `(${label})` : label} still references this ${pm.name} (onDelete: restrict); delete those ${child.name} rows or point them elsewhere first`,
           );
         case 'cascade':
           for (const r of rows) {
@@ -1030,7 +1031,7 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
           }
           break;
         case 'setNull':
-          for (const r of rows) add(updateUnit(x, childWrite(x, op.model, 'update', step.field) as KvUpdateItem, r, null, {}));
+          for (const r of rows) add(updateUnit(x, childWrite(x, op.model, 'update', step.fields) as KvUpdateItem, r, null, {}));
           break;
         default: {
           const never: never = step.onDelete;
@@ -1042,6 +1043,8 @@ async function withDependents(x: RunCtx, ops: readonly Operation[], modelKey: st
   await visit(modelKey, row, 0);
   return unit;
 }
+
+const sameFields = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((f, i) => f === b[i]);
 
 const withCondition = (it: KvWriteItem, c: KvCondition): KvWriteItem =>
   it.kind === 'Delete' || it.kind === 'Update' || it.kind === 'Put' ? { ...it, condition: and(it.condition, c) } : it;
@@ -1074,7 +1077,7 @@ async function guardedChildren(x: RunCtx, op: KvQuery, parent: Row, pm: ModelDef
 }
 
 /** The write applied to one dependent row, guarded like any read-modify-write (version or unique values). */
-function childWrite(x: RunCtx, modelKey: string, method: 'delete' | 'update', field?: string): KvDeleteItem | KvUpdateItem {
+function childWrite(x: RunCtx, modelKey: string, method: 'delete' | 'update', fields: readonly string[] = []): KvDeleteItem | KvUpdateItem {
   const model = x.schema.models[modelKey];
   const versionField = Object.keys(model.fields).find((f) => model.fields[f].version) ?? null;
   const version = versionField ? { attr: versionField, expected: null } : null;
@@ -1082,13 +1085,14 @@ function childWrite(x: RunCtx, modelKey: string, method: 'delete' | 'update', fi
   if (method === 'delete') {
     return { ...base, kind: 'DeleteItem', condition: null, version, uniques: model.uniques.map((u) => ({ constraint: u.name, fields: u.fields })) };
   }
-  // setNull: only while the row still points at the deleted parent.
+  // setNull clears every field of the reference, only while the row still points at the deleted parent.
+  const still: KvCondition[] = fields.map((f) => ({ kind: 'compare', attr: f, op: '=', value: { from: 'item', field: f } }));
   return {
     ...base,
     kind: 'UpdateItem',
     version,
-    updates: [{ op: 'set', attr: field!, value: { from: 'const', value: null } }],
-    condition: { kind: 'compare', attr: field!, op: '=', value: { from: 'item', field: field! } },
-    uniques: model.uniques.filter((u) => u.fields.includes(field!)).map((u) => ({ constraint: u.name, fields: u.fields })),
+    updates: fields.map((f) => ({ op: 'set', attr: f, value: { from: 'const', value: null } })),
+    condition: still.length === 1 ? still[0] : { kind: 'and', items: still },
+    uniques: model.uniques.filter((u) => u.fields.some((f) => fields.includes(f))).map((u) => ({ constraint: u.name, fields: u.fields })),
   };
 }

@@ -14,11 +14,18 @@ import type { Operation } from '../plan.js';
 import { effectiveOrder, indexCall, keySources, sourceAttrs, sparseFields, type KeySource } from './access.js';
 import { conditionOf, conjuncts, fieldFacts, findUnsupported, param, splitResidual } from './filter.js';
 import type { KvSortCondition } from './ops.js';
-import { isToMany } from '../../schema/relation.js';
+import { isToMany, keyPairs, soleForeignKey } from '../../schema/relation.js';
 
-/** The key source a hasMany/hasOne on `fk` can query: partition = fk, no sort field that may be missing. */
-export function fkSource(target: ModelDef, fk: string, nonNull: ReadonlySet<string> = new Set()): KeySource | null {
-  const candidates = keySources(target).filter((s) => s.partition === fk && sparseFields(target, s).every((f) => f === fk || nonNull.has(f)));
+/**
+ * Key sources whose key starts with the foreign key fields: partition = the first, sort = the
+ * second (a reference to a (partition, sort) key), so one Query per parent pins them all.
+ */
+export const fkCandidates = (target: ModelDef, fks: readonly string[]): KeySource[] =>
+  fks.length > 2 ? [] : keySources(target).filter((s) => s.partition === fks[0] && (fks.length === 1 || s.sort === fks[1]));
+
+/** The key source a hasMany/hasOne on `fks` can query: its key starts with them, no other key field may be missing. */
+export function fkSource(target: ModelDef, fks: readonly string[], nonNull: ReadonlySet<string> = new Set()): KeySource | null {
+  const candidates = fkCandidates(target, fks).filter((s) => sparseFields(target, s).every((f) => fks.includes(f) || nonNull.has(f)));
   // Prefer the table (strongly consistent), then a GSI without a sort key.
   return candidates[0] ?? null;
 }
@@ -49,43 +56,50 @@ export function planIncludes(
       ops.push(...r.ops);
       diagnostics.push(...r.diagnostics);
     } else if (rel.kind === 'belongsTo') {
-      const childField = target.key[0];
+      // The distinct keys the parents point at: (fk1, fk2) pairs for a composite key.
+      const pairs = keyPairs(rel.foreignKeys, target.key);
       ops.push({
         kind: 'BatchGetItem',
         model: targetKey,
         table: target.table,
-        step: { role: 'include', path: relPath, relation: inc.relation, cardinality: 'one', parentField: rel.foreignKey, childField },
-        key: [{ attr: childField, value: { from: 'parent', field: rel.foreignKey }, each: true }],
+        step: { role: 'include', path: relPath, relation: inc.relation, cardinality: 'one', parentFields: rel.foreignKeys, childFields: target.key },
+        key: pairs.map(([fk, k]) => ({ attr: k, value: { from: 'parent', field: fk }, each: true })),
         filter: null,
         chunk: batchGetChunk(caps),
       });
     } else {
-      const fk = rel.foreignKey;
+      const fks = rel.foreignKeys;
+      const fk = fks[0];
+      const label = fks.join(', ');
+      // A composite reference pins the sort key too (its second field): `where` conditions on the
+      // sort key cannot join the key condition, and only that field's (constant) order is served.
+      const pinnedSort = fks.length > 1 ? fks[1] : null;
       const items = conjuncts(inc.where);
       const facts = fieldFacts(items);
       for (const u of findUnsupported(caps, target, inc.where)) {
         diagnostics.push(diag(u.code, driver, target.name, `include ${parent.name}.${inc.relation}: ${u.what} cannot be evaluated by DynamoDB`, u.fix));
       }
-      const order = effectiveOrder(inc.orderBy, facts);
-      const candidates = keySources(target).filter((s) => s.partition === fk);
-      const usable = candidates.filter((s) => sparseFields(target, s).every((f) => f === fk || facts.nonNull.has(f)));
-      const ordered = usable.find((s) => order.length === 0 || (order.length === 1 && s.sort === order[0].field && target.fields[s.sort]?.kind !== 'decimal'));
+      const order = effectiveOrder(inc.orderBy, facts).filter((t) => !fks.includes(t.field));
+      const candidates = fkCandidates(target, fks);
+      const usable = candidates.filter((s) => sparseFields(target, s).every((f) => fks.includes(f) || facts.nonNull.has(f)));
+      const ordered = usable.find(
+        (s) => order.length === 0 || (!pinnedSort && order.length === 1 && s.sort === order[0].field && target.fields[s.sort]?.kind !== 'decimal'),
+      );
       const source = ordered ?? usable[0] ?? null;
-      const parentField = parent.key[0];
       const step = {
         role: 'include',
         path: relPath,
         relation: inc.relation,
         cardinality: rel.kind === 'hasOne' ? 'one' : 'many',
-        parentField,
-        childField: fk,
+        parentFields: parent.key,
+        childFields: fks,
       } as const;
       if (!source) {
-        const want = order[0] && !target.fields[order[0].field]?.nullable ? [fk, order[0].field] : [fk];
+        const want = [...fks, ...(order[0] && !pinnedSort && !target.fields[order[0].field]?.nullable ? [order[0].field] : [])];
         const sparse =
           candidates.length > 0
             ? ` (${candidates.map((c) => c.index).join(', ')} cannot: ${sparseFields(target, candidates[0])
-                .filter((f) => f !== fk)
+                .filter((f) => !fks.includes(f))
                 .join(', ')} is nullable and DynamoDB leaves items without it out of the index)`
             : '';
         diagnostics.push(
@@ -93,7 +107,9 @@ export function planIncludes(
             'index-missing',
             driver,
             target.name,
-            `include ${parent.name}.${inc.relation} needs a Query by ${target.name}.${fk}, and no index of ${target.name} has ${fk} as its partition key${sparse}`,
+            pinnedSort
+              ? `include ${parent.name}.${inc.relation} needs a Query by ${target.name}.(${label}), and no key or index of ${target.name} has ${fk} as its partition and ${pinnedSort} as its sort key${sparse}`
+              : `include ${parent.name}.${inc.relation} needs a Query by ${target.name}.${fk}, and no index of ${target.name} has ${fk} as its partition key${sparse}`,
             `add ${indexCall(want)} to ${target.name}`,
             { model: target.name, fields: want },
           ),
@@ -101,22 +117,26 @@ export function planIncludes(
         continue;
       }
       if (!ordered && order.length > 0) {
-        const want = [fk, order[0].field];
+        const want = [...fks, order[0].field];
         diagnostics.push(
           diag(
             'order-unsupported',
             driver,
             target.name,
             `include ${parent.name}.${inc.relation} orderBy ${order.map((t) => t.field).join(', ')} is not the sort key of ${source.index ?? `the ${target.name} table key`}`,
-            `add ${indexCall(want)} to ${target.name}${target.fields[order[0].field]?.nullable ? ` (${order[0].field} is nullable: also filter it with { not: null })` : ''}`,
+            pinnedSort
+              ? `drop orderBy from the include and sort ${inc.relation} in application code (each parent's rows share ${label}, which the Query pins)`
+              : `add ${indexCall(want)} to ${target.name}${target.fields[order[0].field]?.nullable ? ` (${order[0].field} is nullable: also filter it with { not: null })` : ''}`,
             { model: target.name, fields: want },
           ),
         );
       }
-      if (manyParents) diagnostics.push(includeFanoutDiagnostic(driver, parent.name, inc.relation, target.name, fk, rel.target, !!rel.colocated));
+      if (manyParents) diagnostics.push(includeFanoutDiagnostic(driver, parent.name, inc.relation, target.name, label, rel.target, !!rel.colocated));
       let sort: { attr: string; cond: KvSortCondition } | null = null;
       const used: unknown[] = [];
-      if (source.sort) {
+      if (pinnedSort) {
+        sort = { attr: pinnedSort, cond: { op: '=', value: { from: 'parent', field: parent.key[1] } } };
+      } else if (source.sort) {
         const eq = facts.eq.get(source.sort);
         const range = facts.range.get(source.sort)?.[0];
         const prefix = facts.prefix.get(source.sort);
@@ -143,7 +163,7 @@ export function planIncludes(
         table: target.table,
         step,
         index: source.index,
-        key: { partition: { attr: fk, value: { from: 'parent', field: parentField }, each: true }, sort },
+        key: { partition: { attr: fk, value: { from: 'parent', field: parent.key[0] }, each: true }, sort },
         filter,
         postFilter,
         direction: (order[0]?.direction ?? 'asc') === 'asc' ? 'forward' : 'backward',
@@ -217,16 +237,17 @@ function planManyToMany(
       ),
     );
   }
-  const source = fkSource(join, rel.foreignKey);
+  const from = soleForeignKey(rel);
+  const source = fkSource(join, [from]);
   if (!source) {
     diagnostics.push(
       diag(
         'index-missing',
         driver,
         join.name,
-        `include ${parent.name}.${inc.relation} needs a Query of ${join.name} by ${rel.foreignKey}`,
-        `add ${indexCall([rel.foreignKey, rel.to!])} to ${join.name}`,
-        { model: join.name, fields: [rel.foreignKey, rel.to!] },
+        `include ${parent.name}.${inc.relation} needs a Query of ${join.name} by ${from}`,
+        `add ${indexCall([from, rel.to!])} to ${join.name}`,
+        { model: join.name, fields: [from, rel.to!] },
       ),
     );
     return { ops: [], diagnostics };
@@ -237,7 +258,7 @@ function planManyToMany(
         'fanout',
         driver,
         join.name,
-        `include ${parent.name}.${inc.relation} sends one Query of ${join.name} per ${parent.name} row read (P parents: P requests by ${rel.foreignKey}), then one BatchGetItem of the ${target.name} rows; the bound is the number of ${parent.name} rows the query returns (its limit)`,
+        `include ${parent.name}.${inc.relation} sends one Query of ${join.name} per ${parent.name} row read (P parents: P requests by ${from}), then one BatchGetItem of the ${target.name} rows; the bound is the number of ${parent.name} rows the query returns (its limit)`,
         `read one ${parent.name}'s ${inc.relation} at a time (findUnique with include), or accept the fan-out with a bounded limit on a non-strict client`,
       ),
     );
@@ -249,8 +270,8 @@ function planManyToMany(
       model: rel.through!,
       table: join.table,
       index: source.index,
-      step: { ...base, parentField: parent.key[0], childField: rel.foreignKey, link: 'links' },
-      key: { partition: { attr: rel.foreignKey, value: { from: 'parent', field: parent.key[0] }, each: true }, sort: null },
+      step: { ...base, parentFields: parent.key, childFields: [from], link: 'links' },
+      key: { partition: { attr: from, value: { from: 'parent', field: parent.key[0] }, each: true }, sort: null },
       // The include's limit, per parent: applied to the links when the targets have no where, else to the matching targets.
       filter: null,
       postFilter: null,
@@ -264,7 +285,7 @@ function planManyToMany(
       kind: 'BatchGetItem',
       model: rel.target,
       table: target.table,
-      step: { ...base, parentField: rel.to!, childField: target.key[0], link: 'targets' },
+      step: { ...base, parentFields: [rel.to!], childFields: target.key, link: 'targets' },
       key: [{ attr: target.key[0], value: { from: 'parent', field: rel.to! }, each: true }],
       filter: inc.where ? conditionOf(target, conjuncts(inc.where)) : null,
       chunk: batchGetChunk(caps),

@@ -19,7 +19,7 @@ export type KvValue =
   | { readonly from: 'param'; readonly slot: number }
   /** A base-table key attribute read by the preceding unique-index lookup. */
   | { readonly from: 'lookup'; readonly attr: string }
-  /** Include: the distinct values of the parents' field (one request value per parent, or a key list). */
+  /** Include: the parents' values of this field (one request value per parent, or a key list). */
   | { readonly from: 'parent'; readonly field: string }
   /** Writes that need the current item: the value of one of its fields as read before writing. */
   | { readonly from: 'item'; readonly field: string }
@@ -84,25 +84,28 @@ export type KvRole =
       readonly path: readonly string[];
       readonly relation: string;
       readonly cardinality: 'one' | 'many';
-      /** Field on the parent rows whose values key the request, and the field on the child rows matching it. */
-      readonly parentField: string;
-      readonly childField: string;
       /**
-       * manyToMany reads two steps: 'links' Queries the join model by `from` per parent (parentField:
-       * the parent's key, childField: from); 'targets' BatchGets the targets the links point at
-       * (parentField: `to` on the link rows, childField: the target's key).
+       * Fields on the parent rows whose values key the request, and the fields on the child rows
+       * matching them, pairwise (several for a reference to a composite key).
+       */
+      readonly parentFields: readonly string[];
+      readonly childFields: readonly string[];
+      /**
+       * manyToMany reads two steps: 'links' Queries the join model by `from` per parent (parentFields:
+       * the parent's key, childFields: from); 'targets' BatchGets the targets the links point at
+       * (parentFields: `to` on the link rows, childFields: the target's key).
        */
       readonly link?: 'links' | 'targets';
     }
   /** `_count` of a to-many relation: one COUNT Query per parent row (a fanout). */
-  | { readonly role: 'count'; readonly relation: string; readonly parentField: string; readonly childField: string }
+  | { readonly role: 'count'; readonly relation: string; readonly parentFields: readonly string[]; readonly childFields: readonly string[] }
   /** The current item(s), read before a write (unique maintenance, version checks, returning rows). */
   | { readonly role: 'existing' }
   /**
-   * Rows of `model` whose `field` points at a `parentModel` row being deleted, read by that key
+   * Rows of `model` whose `fields` point at a `parentModel` row being deleted, read by that key
    * (a Query on the foreign key's index) to carry out `onDelete` in the delete's own transaction.
    */
-  | { readonly role: 'dependents'; readonly parentModel: string; readonly field: string; readonly onDelete: OnDelete }
+  | { readonly role: 'dependents'; readonly parentModel: string; readonly fields: readonly string[]; readonly onDelete: OnDelete }
   /** A write of the query's method; `many` for createMany/updateMany/deleteMany. */
   | { readonly role: 'write'; readonly method: 'create' | 'update' | 'delete' | 'upsert'; readonly many: boolean };
 

@@ -22,6 +22,7 @@ import { indexedLists } from '../../schema/lists.js';
 import { guardsOf } from '../../schema/guards.js';
 import { indexCall } from './access.js';
 import { references } from '../../schema/references.js';
+import { keyPairs } from '../../schema/relation.js';
 import { UNIQUE_TABLE, type KvCondition, type KvKeyPart, type KvUniqueRef, type KvUpdate, type KvValue, type KvWrite } from './ops.js';
 
 /** Items the engine folds at most for one aggregate, groupBy or distinct (beyond: fold-too-large). */
@@ -176,7 +177,9 @@ class KvPlanner {
       const rel = this.schema.relations[this.modelKey][c.relation];
       const cached =
         rel.kind === 'hasMany' && c.where === null
-          ? counterCaches(this.schema).find((cc) => cc.parent === this.modelKey && cc.child === rel.target && cc.foreignKey === rel.foreignKey)
+          ? counterCaches(this.schema).find(
+              (cc) => cc.parent === this.modelKey && cc.child === rel.target && rel.foreignKeys.length === 1 && cc.foreignKey === rel.foreignKeys[0],
+            )
           : undefined;
       if (cached) {
         out.push({ kind: 'CounterRead', model: this.model.name, relation: c.relation, field: cached.field });
@@ -210,7 +213,7 @@ class KvPlanner {
       if (!q || q.kind !== 'Query') continue;
       out.push({
         ...q,
-        step: { role: 'count', relation: c.relation, parentField: this.model.key[0], childField: rel.foreignKey },
+        step: { role: 'count', relation: c.relation, parentFields: this.model.key, childFields: rel.foreignKeys },
         limit: null,
         select: 'count',
       });
@@ -222,7 +225,9 @@ class KvPlanner {
           `_count.${c.relation} runs one COUNT Query on ${counted} per ${this.model.name} row returned (N rows, N requests)`,
           rel.kind === 'manyToMany'
             ? `count one ${this.model.name} at a time (findUnique), or pass strict: false to accept the fanout`
-            : `keep the count on ${this.model.name}: declare a counter cache (belongsTo('${this.modelKey}', '${rel.foreignKey}', { counterCache: '${c.relation}Count' }) on ${child}), or pass strict: false to accept the fanout`,
+            : rel.foreignKeys.length > 1
+              ? `count one ${this.model.name} at a time (findUnique), or pass strict: false to accept the fanout (a counter cache needs a single-field key)`
+              : `keep the count on ${this.model.name}: declare a counter cache (belongsTo('${this.modelKey}', '${rel.foreignKeys[0]}', { counterCache: '${c.relation}Count' }) on ${child}), or pass strict: false to accept the fanout`,
         ),
       );
     }
@@ -366,7 +371,7 @@ class KvPlanner {
         // UpdateExpression cannot say: like moving a unique entry, it needs the current item.
         const nullableAdd = ast.set.some((s) => (s.op === 'increment' || s.op === 'decrement') && this.model.fields[s.field].nullable);
         // Moving a child to another parent moves its counter caches: that needs the old parent.
-        const movesCounter = this.counted().some((c) => touched.has(c.foreignKey));
+        const movesCounter = this.counted().some((c) => c.foreignKeys.some((f) => touched.has(f)));
         // Writing an indexed list moves its entries: that needs the old elements too.
         const movesEntries = this.lists().some((f) => touched.has(f));
         if (uniques.length === 0 && !nullableAdd && !movesCounter && !movesEntries) return [...ops, upd, ...this.includes(ast)];
@@ -484,8 +489,8 @@ class KvPlanner {
   }
 
   /** Foreign keys whose writes move a parent's counter cache or reference guard (one transaction with the parent's ADD). */
-  private counted(): { readonly foreignKey: string }[] {
-    return [...countersOf(this.schema, this.modelKey), ...guardsOf(this.schema, this.modelKey)];
+  private counted(): { readonly foreignKeys: readonly string[] }[] {
+    return [...countersOf(this.schema, this.modelKey).map((c) => ({ foreignKeys: [c.foreignKey] })), ...guardsOf(this.schema, this.modelKey)];
   }
 
   /**
@@ -499,31 +504,37 @@ class KvPlanner {
     const parent = this.schema.models[modelKey];
     for (const r of references(this.schema)) {
       if (r.refModel !== modelKey) continue;
-      const id = `${r.model}.${r.field}`;
+      const id = `${r.model}.${r.fields.join(',')}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const child = this.schema.models[r.model];
-      const source = fkSource(child, r.field);
+      const source = fkSource(child, r.fields);
       if (!source) {
+        const label = r.fields.join(', ');
         this.diagnostics.push(
           diag(
             'index-missing',
             this.driver,
             child.name,
-            `deleting a ${parent.name} must find the ${child.name} rows whose ${r.field} points at it (onDelete: ${r.onDelete}), and no index of ${child.name} has ${r.field} as its partition key`,
-            `add ${indexCall([r.field])} to ${child.name}`,
-            { model: child.name, fields: [r.field] },
+            `deleting a ${parent.name} must find the ${child.name} rows whose ${label} point${r.fields.length > 1 ? '' : 's'} at it (onDelete: ${r.onDelete}), and no ${r.fields.length > 1 ? 'key or index' : 'index'} of ${child.name} has ${r.fields.length > 1 ? `${r.fields[0]} as its partition and ${r.fields[1]} as its sort key` : `${label} as its partition key`}`,
+            `add ${indexCall(r.fields)} to ${child.name}`,
+            { model: child.name, fields: [...r.fields] },
           ),
         );
         continue;
       }
+      // The row being deleted (`item`) supplies its key: the partition, and the sort for a composite reference.
+      const [pk, sk] = keyPairs(r.fields, parent.key);
       ops.push({
         kind: 'Query',
         model: r.model,
         table: child.table,
         index: source.index,
-        step: { role: 'dependents', parentModel: modelKey, field: r.field, onDelete: r.onDelete },
-        key: { partition: { attr: r.field, value: { from: 'item', field: parent.key[0] }, each: false }, sort: null },
+        step: { role: 'dependents', parentModel: modelKey, fields: r.fields, onDelete: r.onDelete },
+        key: {
+          partition: { attr: pk[0], value: { from: 'item', field: pk[1] }, each: false },
+          sort: sk ? { attr: sk[0], cond: { op: '=', value: { from: 'item', field: sk[1] } } } : null,
+        },
         filter: null,
         postFilter: null,
         direction: 'forward',

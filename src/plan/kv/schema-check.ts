@@ -7,8 +7,8 @@
 import { kvSchema } from '../../schema/colocation.js';
 import type { SchemaDef } from '../../schema/define.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
-import { indexCall, keySources, sparseFields } from './access.js';
-import { fkSource } from './include.js';
+import { indexCall, sparseFields } from './access.js';
+import { fkCandidates, fkSource } from './include.js';
 
 /** A GSI key holds one partition attribute and up to four sort attributes (multi-attribute keys). */
 export const MAX_GSI_FIELDS = 5;
@@ -23,26 +23,30 @@ export function checkKvSchema(logical: SchemaDef): Diagnostic[] {
       // manyToMany: defineSchema declares the join model's index by `from` itself.
       if (rel.kind === 'belongsTo' || rel.kind === 'manyToMany') continue;
       const target = schema.models[rel.target];
-      if (fkSource(target, rel.foreignKey)) continue;
-      const sparse = keySources(target).filter((s) => s.partition === rel.foreignKey);
+      const fks = rel.foreignKeys;
+      if (fkSource(target, fks)) continue;
+      const sparse = fkCandidates(target, fks);
+      const label = fks.join(', ');
       const why =
         sparse.length > 0
-          ? `${sparse.map((s) => s.index).join(', ')} has ${rel.foreignKey} as partition but its sort field ${sparse
+          ? `${sparse.map((s) => s.index).join(', ')} has ${label} as its key but its field ${sparse
               .map((s) =>
                 sparseFields(target, s)
-                  .filter((f) => f !== rel.foreignKey)
+                  .filter((f) => !fks.includes(f))
                   .join(', '),
               )
               .join(' / ')} is nullable, and DynamoDB leaves items without it out of the index (the include would silently miss them)`
-          : `no index of ${target.name} has ${rel.foreignKey} as its partition key`;
+          : fks.length > 1
+            ? `no key or index of ${target.name} has ${fks[0]} as its partition and ${fks[1]} as its sort key`
+            : `no index of ${target.name} has ${fks[0]} as its partition key`;
       out.push(
         diag(
           'index-missing',
           'dynamodb',
           target.name,
-          `relation ${parent.name}.${rel.name} (${rel.kind} ${target.name} by ${rel.foreignKey}) needs a Query by ${target.name}.${rel.foreignKey}: ${why}`,
-          `add ${indexCall([rel.foreignKey])} to ${target.name}`,
-          { model: target.name, fields: [rel.foreignKey] },
+          `relation ${parent.name}.${rel.name} (${rel.kind} ${target.name} by ${label}) needs a Query by ${target.name}.${fks.length > 1 ? `(${label})` : label}: ${why}`,
+          `add ${indexCall(fks)} to ${target.name}`,
+          { model: target.name, fields: [...fks] },
         ),
       );
     }

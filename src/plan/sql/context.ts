@@ -1,9 +1,9 @@
 import type { SchemaDef } from '../../schema/define.js';
 import type { FieldDef } from '../../schema/field.js';
 import type { ModelDef } from '../../schema/model.js';
-import type { RelationDef } from '../../schema/relation.js';
+import { keyPairs, type RelationDef } from '../../schema/relation.js';
 import type { Join, SqlExpr } from './ast.js';
-import { bin, col } from './build.js';
+import { and, bin, col } from './build.js';
 import type { SqlDialect } from './dialect.js';
 
 /** One model bound to a table alias in the statement being built. */
@@ -42,25 +42,26 @@ export class LowerCtx {
   }
 
   /**
-   * The condition tying a related row (`child`) to its parent: hasMany/hasOne
-   * point back at the parent's key; belongsTo holds our key in the parent;
-   * manyToMany joins the child to its link rows, whose `from` field holds the
-   * parent's key (the join model is unique on (from, to), so no duplicates).
+   * The condition tying a related row (`child`) to its parent, one equality per foreign key
+   * field (a composite key is referenced column by column): hasMany/hasOne point back at the
+   * parent's key; belongsTo holds the child's key in the parent; manyToMany joins the child to
+   * its link rows, whose `from` field holds the parent's key (the join model is unique on
+   * (from, to), so no duplicates).
    */
-  link(parent: Scope, rel: RelationDef, child: Scope): { childCol: SqlExpr; parentCol: SqlExpr; joins: Join[] } {
+  link(parent: Scope, rel: RelationDef, child: Scope): { on: SqlExpr; joins: Join[] } {
+    const equal = (fkScope: Scope, keyScope: Scope, fields: readonly string[]) =>
+      and(keyPairs(fields, keyScope.model.key).map(([fk, k]) => bin('=', fkScope.col(fk), keyScope.col(k))));
     switch (rel.kind) {
       case 'belongsTo':
-        return { childCol: child.col(child.model.key[0]), parentCol: parent.col(rel.foreignKey), joins: [] };
+        return { on: equal(parent, child, rel.foreignKeys), joins: [] };
       case 'hasMany':
       case 'hasOne':
-        return { childCol: child.col(rel.foreignKey), parentCol: parent.col(parent.model.key[0]), joins: [] };
+        return { on: equal(child, parent, rel.foreignKeys), joins: [] };
       case 'manyToMany': {
         const link = this.scope(rel.through!);
-        const on = bin('=', link.col(rel.to!), child.col(child.model.key[0]));
         return {
-          childCol: link.col(rel.foreignKey),
-          parentCol: parent.col(parent.model.key[0]),
-          joins: [{ type: 'inner', item: { kind: 'table', name: link.model.table, alias: link.alias }, on }],
+          on: equal(link, parent, rel.foreignKeys),
+          joins: [{ type: 'inner', item: { kind: 'table', name: link.model.table, alias: link.alias }, on: equal(link, child, [rel.to!]) }],
         };
       }
       default: {

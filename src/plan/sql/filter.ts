@@ -99,14 +99,14 @@ export function predicate(ctx: LowerCtx, scope: Scope, node: FilterNode): Predic
 function relationFilter(ctx: LowerCtx, parent: Scope, relation: string, op: 'some' | 'every' | 'none' | 'is' | 'isNot', filter: FilterNode | null): SqlExpr {
   const rel = ctx.relation(parent.modelKey, relation);
   const child = ctx.scope(rel.target);
-  const { childCol, parentCol, joins } = ctx.link(parent, rel, child);
+  const { on, joins } = ctx.link(parent, rel, child);
   const exists = (cond: SqlExpr): SqlExpr => ({
     kind: 'exists',
     query: select({
       columns: [{ expr: lit(1), alias: null }],
       from: { kind: 'table', name: child.model.table, alias: child.alias },
       joins,
-      where: whereOf(and([bin('=', childCol, parentCol), cond])),
+      where: whereOf(and([on, cond])),
     }),
   });
   switch (op) {

@@ -62,12 +62,12 @@ function includeColumn(ctx: LowerCtx, parent: Scope, inc: IncludeNode): { expr: 
     inc.orderBy.map((o) => o.field),
   );
   const sel = rowSelection(ctx, child, fields, inc.include, true);
-  const { childCol, parentCol, joins } = ctx.link(parent, rel, child);
+  const { on, joins } = ctx.link(parent, rel, child);
   const inner = select({
     columns: sel.columns,
     from: { kind: 'table', name: child.model.table, alias: child.alias },
     joins,
-    where: whereOf(and([bin('=', childCol, parentCol), lowerFilter(ctx, child, inc.where)])),
+    where: whereOf(and([on, lowerFilter(ctx, child, inc.where)])),
     orderBy: orderItems(child, inc.orderBy),
     limit: many ? (inc.limit ? param(inc.limit.slot, null) : null) : { kind: 'literal', value: 1 },
   });
@@ -161,12 +161,12 @@ export function withCounts(ctx: LowerCtx, scope: Scope, sel: RowSelection, count
   for (const c of counts) {
     const rel = ctx.relation(scope.modelKey, c.relation);
     const child = ctx.scope(rel.target);
-    const { childCol, parentCol, joins } = ctx.link(scope, rel, child);
+    const { on, joins } = ctx.link(scope, rel, child);
     const q = select({
       columns: [item(fn('count', { kind: 'star', table: null }))],
       from: { kind: 'table', name: child.model.table, alias: child.alias },
       joins,
-      where: whereOf(and([bin('=', childCol, parentCol), lowerFilter(ctx, child, c.where)])),
+      where: whereOf(and([on, lowerFilter(ctx, child, c.where)])),
     });
     columns.push(item({ kind: 'subquery', query: q }, `_count.${c.relation}`));
   }
