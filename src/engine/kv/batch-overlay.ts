@@ -142,9 +142,10 @@ export class BatchOverlay {
     // (stored rows, or rows created earlier in the batch); without any, every action is a no-op.
     for (const d of dependentsOps(ops)) {
       if (d.step.parentModel !== c.model) continue;
-      const parentKey = c.row[model.key[0]];
-      const created = this.created.some((o) => !o.deleted && o.model === d.model && deepEqual(o.row[d.step.field], parentKey));
-      if (created || (await queryOne(x, d, parentKey, { need: 1 }, { item: c.row })).rows.length > 0)
+      // Every field of the reference holds the matching key field (several for a composite key).
+      const pointsHere = (row: Row) => d.step.fields.every((f, i) => deepEqual(row[f], c.row[model.key[i]]));
+      const created = this.created.some((o) => !o.deleted && o.model === d.model && pointsHere(o.row));
+      if (created || (await queryOne(x, d, c.row[model.key[0]], { need: 1 }, { item: c.row })).rows.length > 0)
         throw refusal(model.name, `it deletes a ${model.name} created earlier in the same batch that rows already point at (onDelete)`);
     }
     c.deleted = true;
