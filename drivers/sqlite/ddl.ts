@@ -71,7 +71,7 @@ export function createTableSql(schema: SchemaDef, modelKey: string): string {
   for (const r of references(schema).filter((x) => x.model === modelKey)) {
     const target = schema.models[r.refModel];
     lines.push(
-      `  FOREIGN KEY (${quoteIdent(r.field)}) REFERENCES ${quoteIdent(target.table)} (${quoteIdent(target.key[0])})${ON_DELETE[r.onDelete ?? 'restrict']}`,
+      `  FOREIGN KEY (${r.fields.map(quoteIdent).join(', ')}) REFERENCES ${quoteIdent(target.table)} (${target.key.map(quoteIdent).join(', ')})${ON_DELETE[r.onDelete ?? 'restrict']}`,
     );
   }
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(model.table)} (\n${lines.join(',\n')}\n)`;
