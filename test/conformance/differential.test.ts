@@ -8,7 +8,7 @@ import { CapabilityError, createClient, dynamodbCapabilities, type DiagnosticCod
 import { availableBackends, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
 import { CASES } from './cases.js';
 import { blog, type Blog } from './schema.js';
-import { NEEDS, type Db } from './targets.js';
+import { NEEDS, openDriver, type Db } from './targets.js';
 
 // ---- deterministic seed ------------------------------------------------------
 function mulberry32(seed: number) {
@@ -256,17 +256,7 @@ function unordered(v: unknown): unknown {
 type Outcome = { ok: true; value: unknown } | { ok: false; code: string; error: unknown };
 
 async function openClient(name: BackendName): Promise<{ db: Db; lax: Db; close: () => Promise<void> }> {
-  let driver: Driver;
-  let cleanup = async () => undefined as void;
-  if (name === 'pglite') driver = (await import('quern/postgres')).pglite();
-  else if (name === 'postgres') {
-    const database = await freshPgDatabase();
-    driver = (await import('quern/postgres')).postgres({ connectionString: database.url });
-    cleanup = () => database.drop();
-  } else {
-    const s = testServers().dynamodb!;
-    driver = (await import('quern/dynamodb')).dynamodb({ endpoint: s.endpoint, region: s.region, credentials: s.credentials, tablePrefix: freshTablePrefix() });
-  }
+  const { driver, cleanup } = await openDriver(name);
   const db = await createClient({ schema: blog, driver, strict: true });
   const lax = await createClient({ schema: blog, driver, strict: false, onWarning: () => undefined });
   await db.push();
