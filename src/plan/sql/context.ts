@@ -49,11 +49,16 @@ export class LowerCtx {
    * (from, to), so no duplicates).
    */
   link(parent: Scope, rel: RelationDef, child: Scope): { on: SqlExpr; joins: Join[] } {
-    const equal = (fkScope: Scope, keyScope: Scope, fields: readonly string[]) =>
-      and(keyPairs(fields, keyScope.model.key).map(([fk, k]) => bin('=', fkScope.col(fk), keyScope.col(k))));
+    // The related row's column is written first (`child = parent`), as statements always were.
+    const equal = (fkScope: Scope, keyScope: Scope, fields: readonly string[], keyFirst = false) =>
+      and(
+        keyPairs(fields, keyScope.model.key).map(([fk, k]) =>
+          keyFirst ? bin('=', keyScope.col(k), fkScope.col(fk)) : bin('=', fkScope.col(fk), keyScope.col(k)),
+        ),
+      );
     switch (rel.kind) {
       case 'belongsTo':
-        return { on: equal(parent, child, rel.foreignKeys), joins: [] };
+        return { on: equal(parent, child, rel.foreignKeys, true), joins: [] };
       case 'hasMany':
       case 'hasOne':
         return { on: equal(child, parent, rel.foreignKeys), joins: [] };
