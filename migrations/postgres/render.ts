@@ -321,31 +321,57 @@ function renameNotNullConstraints(table: string): string {
 
 // ---- values and casts ----------------------------------------------------------
 
-function describeKind(d: FieldDef): string {
+export function describeKind(d: FieldDef): string {
   const el = d.kind === 'list' ? d.element! : d;
   const base = el.kind === 'string' && el.maxLength ? `string(${el.maxLength})` : el.kind === 'enum' ? `enum(${el.enumValues!.join('|')})` : el.kind;
   return d.kind === 'list' ? `list(${base})` : base;
 }
 
-function enumValuesOf(d: FieldDef): readonly string[] {
+export function enumValuesOf(d: FieldDef): readonly string[] {
   return (d.kind === 'list' ? d.element!.enumValues : d.enumValues) ?? [];
 }
 
-function removedEnumValues(from: FieldDef, to: FieldDef): string | null {
+export function removedEnumValues(from: FieldDef, to: FieldDef): string | null {
   const next = new Set(enumValuesOf(to));
   const gone = enumValuesOf(from).filter((v) => !next.has(v));
   return gone.length ? gone.map((v) => `'${v}'`).join(', ') : null;
 }
 
-/** The value existing rows get when a required field appears: its default, or what quern would fill in. */
-export function fillExpression(d: FieldDef): { sql: string; label: string } | null {
+/**
+ * What existing rows get when a required field appears, target-independent: its default, or what
+ * quern would fill in. Each SQL renderer writes it in its own words.
+ */
+export type FillValue =
+  | { readonly kind: 'value'; readonly value: unknown; readonly label: string }
+  | { readonly kind: 'now'; readonly label: string }
+  | { readonly kind: 'uuid'; readonly label: string };
+
+export function fillValue(d: FieldDef): FillValue | null {
   if (d.default && d.default.value !== null && d.default.value !== undefined) {
-    return { sql: literal(d, d.default.value), label: `the default ${JSON.stringify(d.default.value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}` };
+    return { kind: 'value', value: d.default.value, label: `the default ${JSON.stringify(d.default.value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}` };
   }
-  if (d.createdAt || d.updatedAt) return { sql: 'now()', label: 'the migration time' };
-  if (d.version) return { sql: '1', label: 'version 1' };
-  if (d.auto && d.kind === 'uuid') return { sql: 'gen_random_uuid()', label: 'a random UUID' };
+  if (d.createdAt || d.updatedAt) return { kind: 'now', label: 'the migration time' };
+  if (d.version) return { kind: 'value', value: 1, label: 'version 1' };
+  if (d.auto && d.kind === 'uuid') return { kind: 'uuid', label: 'a random UUID' };
   return null;
+}
+
+/** The value existing rows get when a required field appears, in PostgreSQL. */
+export function fillExpression(d: FieldDef): { sql: string; label: string } | null {
+  const f = fillValue(d);
+  if (!f) return null;
+  switch (f.kind) {
+    case 'value':
+      return { sql: literal(d, f.value), label: f.label };
+    case 'now':
+      return { sql: 'now()', label: f.label };
+    case 'uuid':
+      return { sql: 'gen_random_uuid()', label: f.label };
+    default: {
+      const never: never = f;
+      throw new Error(`internal: ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 const TEXTLIKE = new Set(['string', 'text', 'enum']);

@@ -100,7 +100,7 @@ export function parseSqlFile(text: string, file: string): SqlStatement[] {
       continue;
     }
     begin();
-    if (c === "'" || c === '"') {
+    if (c === "'" || c === '"' || c === '`') {
       const at = line;
       // E'...' strings allow backslash escapes; plain ones only doubled quotes.
       const backslash = c === "'" && i > 0 && /[eE]/.test(text[i - 1]) && (i < 2 || !/[A-Za-z0-9_]/.test(text[i - 2]));
