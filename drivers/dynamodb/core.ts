@@ -47,7 +47,7 @@ import {
   type Resolve,
   type Row,
 } from '../../src/engine/kv/core.js';
-import { decimalVariants } from '../../src/engine/kv/decimal.js';
+import { decimalVariants } from '../../src/schema/decimal.js';
 import { evaluate } from '../../src/engine/kv/evaluate.js';
 import { foldConstants, PlaceholderSink, renderCondition, renderKeyCondition, renderUpdate, type ValueUse } from './expression.js';
 import {

@@ -17,7 +17,7 @@ import type { ElementDef, FieldDef } from '../../src/schema/field.js';
 import type { ModelDef } from '../../src/schema/model.js';
 import { COLLECTION_PK, COLLECTION_SK, isCollectionAttribute } from '../../src/schema/colocation.js';
 import { isShardAttribute, SHARD_FIELD, shardAttribute, shardedIndexes, shardOfKeyText } from '../../src/schema/shard.js';
-import { storedDecimal } from '../../src/engine/kv/decimal.js';
+import { storedDecimal } from '../../src/schema/decimal.js';
 import { GUARD_COUNTS } from '../../src/engine/kv/core.js';
 import { isGuardAttribute } from '../../src/schema/guards.js';
 

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { UNIQUE_TABLE } from '../../src/plan/kv/ops.js';
 import type { ModelDef } from '../../src/schema/model.js';
-import { minimalDecimal } from '../../src/engine/kv/decimal.js';
+import { minimalDecimal } from '../../src/schema/decimal.js';
 import { encodeKey, encodeScalar } from './marshal.js';
 
 export { UNIQUE_TABLE };

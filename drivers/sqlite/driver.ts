@@ -34,11 +34,23 @@ export interface SqliteDriverOptions {
   filename?: string;
 }
 
+/** A JSON string (skipped as it is) or an integer too long for a double to hold exactly. */
+const LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g;
+
+/**
+ * A list's JSON text → its elements. A bigint list holds 64-bit integers as JSON numbers, which
+ * JSON.parse would round to a double: integers of 16 digits or more are read as their digit
+ * strings instead, which the field's decoder turns into exact bigints (or numbers, for a float).
+ */
+function parseList(text: string): unknown {
+  return JSON.parse(text.replace(LONG_INTEGER, (m) => (m.startsWith('"') ? m : `"${m}"`)));
+}
+
 // Booleans are stored as 0/1; lists and json values as JSON text.
 const STORED: StoredValues = {
   boolean: (v) => v === 1 || v === 1n || v === true,
   json: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
-  list: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  list: (v) => (typeof v === 'string' ? parseList(v) : v),
 };
 
 const compiled = new WeakMap<SqlStatement, CompiledSql>();

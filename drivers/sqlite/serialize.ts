@@ -75,6 +75,9 @@ class SqliteWriter extends SqlWriter {
   }
 
   protected memberText(e: Extract<SqlExpr, { kind: 'member' }>): string {
+    // A decimal is text: membership compares numbers, as the comparisons below do ('7.5' is in ['7.50']).
+    if (e.list.kind === 'param' && e.list.type?.name === 'decimal')
+      return `CAST(${this.operand(e.item)} AS REAL) IN (SELECT CAST("value" AS REAL) FROM json_each(${this.expr(e.list)}))`;
     return `${this.operand(e.item)} IN (SELECT "value" FROM json_each(${this.expr(e.list)}))`;
   }
 

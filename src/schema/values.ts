@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { ElementDef, FieldDef } from './field.js';
+import { storedDecimal } from './decimal.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -67,7 +68,8 @@ export function checkScalar(def: ElementDef | FieldDef, v: unknown, path: string
     case 'decimal': {
       const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'x') : v;
       if (typeof s !== 'string' || !DECIMAL_RE.test(s)) throw new ValidationError(path, `expected a decimal string like "12.50", got ${describe(v)}`);
-      return s;
+      // PostgreSQL's text form ('007.50' → '7.50'): what every target stores and returns.
+      return storedDecimal(s);
     }
     case 'boolean':
       if (typeof v !== 'boolean') throw new ValidationError(path, `expected a boolean, got ${describe(v)}`);

@@ -278,10 +278,7 @@ async function openClient(name: BackendName): Promise<{ db: Db; lax: Db; close: 
   };
 }
 
-// SQLite is not compared yet: it keeps decimals as the text written ('007.50') where PostgreSQL
-// normalizes them, and one include comes back in another order (6 known mismatches, issue 14).
-// Its conformance suite runs; this comparison waits for those fixes rather than hiding them.
-const backends = availableBackends().filter((name) => name !== 'sqlite');
+const backends = availableBackends();
 const sqlRef: BackendName = 'pglite';
 if (backends.length < 2) console.warn('[differential] SKIPPING: only pglite is available, there is nothing to compare it with');
 

@@ -1,11 +1,11 @@
 /**
  * Differential query testing (issue 7, part 1). Generated read queries over
- * the blog schema (with tags: a many-to-many relation, blog-schema.ts) run on PGlite (the oracle), on PostgreSQL, and on DynamoDB —
+ * the blog schema (with tags: a many-to-many relation, blog-schema.ts) run on PGlite (the oracle), on PostgreSQL, on SQLite and on DynamoDB —
  * twice there: with the default page size, and with a read page of 5 items so
  * that every Query/Scan crosses pages and the "limit applies before the
  * filter" loop is exercised. When DynamoDB accepts a query its result must
  * equal the oracle's; when it refuses, the CapabilityError must carry a
- * documented code and a fix. PostgreSQL must agree with PGlite on everything.
+ * documented code and a fix. PostgreSQL and SQLite must agree with PGlite on everything.
  *
  * Reproduce a failure with the seed fast-check prints (QUERN_SEED=<seed>), or
  * with the counterexample itself in a test in regressions.test.ts.
@@ -55,6 +55,13 @@ describe('differential: generated read queries, oracle vs every target', () => {
       opened.push(pg);
       await seedBlog(pg);
       others.push({ name: 'postgres', t: pg, kv: false });
+    }
+    if (have.sqlite) {
+      // A SQL target: it must agree with the oracle on everything, as PostgreSQL must.
+      const lite = await openTarget('sqlite', blog);
+      opened.push(lite);
+      await seedBlog(lite);
+      others.push({ name: 'sqlite', t: lite, kv: false });
     }
     if (have.dynamodb) {
       const ddb = await openTarget('dynamodb', blog);

@@ -104,13 +104,13 @@ export async function openTarget(name: BackendName, schema: Schema<any, any>, op
 }
 
 /** Which backends this run can use; missing ones are announced (the harness fails the run under CI). */
-export function backends(): { pglite: true; postgres: boolean; dynamodb: boolean; reasons: Record<string, string> } {
+export function backends(): { pglite: true; postgres: boolean; dynamodb: boolean; sqlite: boolean; reasons: Record<string, string> } {
   const have = new Set(availableBackends());
   const reasons = testServers().reasons as Record<string, string>;
   for (const b of ['postgres', 'dynamodb'] as const) {
     if (!have.has(b)) console.warn(`[reliability] ${b} unavailable, its side of these suites is SKIPPED: ${reasons[b] ?? 'unknown reason'}`);
   }
-  return { pglite: true, postgres: have.has('postgres'), dynamodb: have.has('dynamodb'), reasons };
+  return { pglite: true, postgres: have.has('postgres'), dynamodb: have.has('dynamodb'), sqlite: have.has('sqlite'), reasons };
 }
 
 /** Awaits a query and returns its outcome instead of throwing. */

@@ -8,7 +8,7 @@
 import type { KvCondition } from '../../plan/kv/ops.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { Resolve, Row } from './core.js';
-import { minimalDecimal } from './decimal.js';
+import { minimalDecimal } from '../../schema/decimal.js';
 
 const absent = (v: unknown) => v === null || v === undefined;
 

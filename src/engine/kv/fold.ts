@@ -16,7 +16,7 @@ import { MAX_FOLD_ITEMS } from '../../plan/kv/plan.js';
 import type { ModelDef } from '../../schema/model.js';
 import type { Row } from './core.js';
 import { resolver, type RunCtx } from './context.js';
-import { minimalDecimal } from './decimal.js';
+import { minimalDecimal } from '../../schema/decimal.js';
 import { compareValues, evaluate } from './evaluate.js';
 
 /** Refuses a fold beyond the bound, before holding more rows in memory. */

@@ -1,9 +1,11 @@
 /**
- * Decimals on a KV target are stored as S to keep every digit (DynamoDB's N holds 38).
- * Stored form = PostgreSQL numeric's text form, so both targets return the same string:
- * leading zeros dropped, negative zero unsigned, the scale (trailing zeros) kept.
+ * The one text form of a decimal: PostgreSQL numeric's, so every target returns the same
+ * string (leading zeros dropped, negative zero unsigned, the scale (trailing zeros) kept).
+ * Values are put in this form when they are checked (schema/values.ts), so targets that keep
+ * decimals as text (DynamoDB's S, which keeps every digit where N holds 38; SQLite's TEXT)
+ * store what PostgreSQL would print.
  * Equality is numeric, as in SQL: '10.5' equals '10.50'. Since the scale of a value is at
- * most 30 digits, a numeric equality is an IN over the few strings of that value.
+ * most 30 digits, a numeric equality on DynamoDB is an IN over the few strings of that value.
  */
 const MAX_SCALE = 30;
 
