@@ -38,6 +38,10 @@ export const pgliteEntry: TargetEntry<'pglite', PgliteConnection> = {
     const { pglite } = await import('../drivers/postgres/pglite-driver.js');
     return pglite({ dataDir: c.dataDir });
   },
+  async scratch() {
+    const { pglite } = await import('../drivers/postgres/pglite-driver.js');
+    return pglite();
+  },
   async push(c, schema) {
     const { pushPostgres } = await import('../migrations/postgres/push.js');
     return pushPostgres(await pgliteEntry.driver(c), schema);

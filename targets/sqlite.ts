@@ -39,6 +39,10 @@ export const sqliteEntry: TargetEntry<'sqlite', SqliteConnection> = {
     const { sqlite } = await import('../drivers/sqlite/driver.js');
     return sqlite({ filename: c.filename });
   },
+  async scratch() {
+    const { sqlite } = await import('../drivers/sqlite/driver.js');
+    return sqlite({ filename: ':memory:' });
+  },
   async push(c, schema) {
     const { pushSqlite } = await import('../migrations/sqlite/push.js');
     return pushSqlite(await sqliteEntry.driver(c), schema);

