@@ -94,6 +94,19 @@ describe('quern lint (command line)', () => {
     expect(r.stdout).not.toContain('\x1b[');
   });
 
+  it('--target sqlite plans every site for SQLite, alone or beside another target', async () => {
+    const r = await cli('lint', '--target', 'sqlite', ...config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/! 0 errors, 3 warnings \(49 query sites in 4 files, targets: sqlite\)/);
+
+    const both = await cli('lint', '-t', 'sqlite,dynamodb', '-f', 'json', ...config);
+    expect(both.code).toBe(1);
+    const findings: { target: string | null; severity: string }[] = JSON.parse(both.stdout).findings;
+    // SQLite runs every query of the app; the errors are DynamoDB's, named by target.
+    expect(findings.filter((f) => f.severity === 'error' && f.target === 'dynamodb').length).toBeGreaterThan(0);
+    expect(findings.filter((f) => f.target === 'sqlite')).toEqual([]);
+  });
+
   it('exits 0 with warnings only, and 1 when they exceed --max-warnings', async () => {
     expect((await cli('lint', '-t', 'postgres', '--max-warnings', '3', ...config)).code).toBe(0);
     expect((await cli('lint', '-t', 'postgres', '--max-warnings', '0', ...config)).code).toBe(1);
@@ -209,6 +222,23 @@ describe('quern explain', () => {
     expect(q.stdout).toMatch(/Query .*Post_authorId_createdAt_idx/);
     expect(q.stdout).toContain('no diagnostics');
     expect(q.stdout).not.toContain('postgres:');
+  });
+
+  it('--target sqlite prints SQLite SQL: ? placeholders, json_group_array for an include, no PostgreSQL words', async () => {
+    const queries = join(FIXTURE, 'src', 'queries.ts');
+    const src = (await import('node:fs')).readFileSync(queries, 'utf8').split('\n');
+    const line = src.findIndex((l) => l.includes('publishedPosts: (db: AppDb)')) + 1;
+    const r = await cli('explain', `${queries}:${line}`, '-t', 'sqlite', ...config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sqlite:\n\s+1\. SELECT .*FROM "Post" "t0" WHERE "t0"\."status" = \?$/m);
+    expect(r.stdout).toContain('no diagnostics');
+    expect(r.stdout).not.toContain('postgres:');
+
+    const included = src.findIndex((l) => l.includes('userWithRecentPosts:')) + 2;
+    const inc = await cli('explain', `${queries}:${included}`, '--target', 'sqlite', ...config);
+    expect(inc.code).toBe(0);
+    expect(inc.stdout).toMatch(/^sqlite:\n\s+1\. SELECT .*coalesce\(json_group_array\(json_object\('id', .*LIMIT \?\) "t\d+"\) AS "posts" FROM "User"/m);
+    expect(inc.stdout).not.toMatch(/\$\d|::|json_agg|jsonb/);
   });
 
   it('explains a recorded shape', async () => {
