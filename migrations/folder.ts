@@ -21,7 +21,7 @@ const FOLDER_RE = /^(\d{4,})_([A-Za-z0-9_-]+)$/;
 export interface ParsedFiles {
   postgres: { readonly statements: readonly SqlStatement[] };
   dynamodb: { readonly parsed: DynamoMigrationFile };
-  /** SQLite's migration.sqlite.sql: statements, as PostgreSQL's (no sqlite format is registered yet). */
+  /** SQLite's migration.sqlite.sql: statements, as PostgreSQL's migration.sql. */
   sqlite: { readonly statements: readonly SqlStatement[] };
 }
 

@@ -2,6 +2,7 @@
  * Target-independent bookkeeping: which migrations are applied, pending,
  * modified or half-done, given the ledger rows a target returned.
  */
+import { MigrationError } from './errors.js';
 import type { Migration } from './folder.js';
 
 export interface LedgerRow {
@@ -74,4 +75,14 @@ export function describeState(s: StatusRow): string {
 export function crashPoint(point: string): void {
   const at = process.env.QUERN_TEST_KILL_AT;
   if (at && at === point) process.kill(process.pid, 'SIGKILL');
+}
+
+/** Apply refuses to run over an applied migration whose file changed since (`label`: the database, `fileOf`: the file's path). */
+export function refuseModified(status: readonly StatusRow[], label: string, fileOf: (m: Migration) => string): void {
+  const modified = status.filter((s) => s.state === 'modified');
+  if (modified.length === 0) return;
+  throw new MigrationError(
+    `applied migration${modified.length > 1 ? 's' : ''} ${modified.map((s) => s.id).join(', ')} changed since ${modified.length > 1 ? 'they were' : 'it was'} applied to ${label} (checksum mismatch): ${modified.map((s) => fileOf(s.migration!)).join(', ')}`,
+    'restore the applied file from version control and put new changes in a new migration (`quern migrate generate`)',
+  );
 }

@@ -1,7 +1,6 @@
 /** The sqlite target: SQLite in the process, on a database file. */
 import { isAbsolute, resolve } from 'node:path';
-import { sqliteFormat, SQLITE_MIGRATIONS_FIX, SQLITE_MIGRATIONS_MISSING } from '../migrations/sqlite/format.js';
-import { UnsupportedChangeError } from '../migrations/errors.js';
+import { sqliteFormat } from '../migrations/sqlite/format.js';
 import type { TargetEntry } from './types.js';
 import { flagText } from './options.js';
 
@@ -48,7 +47,5 @@ export const sqliteEntry: TargetEntry<'sqlite', SqliteConnection> = {
     return pushSqlite(await sqliteEntry.driver(c), schema);
   },
   format: sqliteFormat,
-  migrator: async () => {
-    throw new UnsupportedChangeError('sqlite', SQLITE_MIGRATIONS_MISSING, SQLITE_MIGRATIONS_FIX);
-  },
+  migrator: async () => (await import('../migrations/sqlite/migrator.js')).sqliteMigrator,
 };

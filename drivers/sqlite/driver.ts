@@ -173,7 +173,7 @@ async function withTransaction<T>(client: Client, fn: (tx: Transaction) => Promi
 }
 
 /** ':memory:' as is; a path as a file: URL (libsql takes URLs), its folder created. */
-function urlOf(filename: string): string {
+export function urlOf(filename: string): string {
   if (filename === ':memory:') return ':memory:';
   const path = resolve(filename);
   mkdirSync(dirname(path), { recursive: true });

@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { quoteIdent } from '../../drivers/postgres/serialize.js';
 import { DestructiveChangeError, LockError, MigrationError } from '../errors.js';
 import type { Migration } from '../folder.js';
-import { crashPoint, migrationStatus, type LedgerRow, type StatusRow } from '../plan.js';
+import { crashPoint, migrationStatus, refuseModified as refuseModifiedIn, type LedgerRow, type StatusRow } from '../plan.js';
 import type { Progress } from '../progress.js';
 import { groupUnits, type SqlUnit } from './sql-file.js';
 import { openSession, type SqlSession } from './session.js';
@@ -139,14 +139,7 @@ export async function applyPostgres(opts: PgApplyOptions): Promise<ApplyResult> 
   }
 }
 
-function refuseModified(status: readonly StatusRow[]): void {
-  const modified = status.filter((s) => s.state === 'modified');
-  if (modified.length === 0) return;
-  throw new MigrationError(
-    `applied migration${modified.length > 1 ? 's' : ''} ${modified.map((s) => s.id).join(', ')} changed since ${modified.length > 1 ? 'they were' : 'it was'} applied to PostgreSQL (checksum mismatch): ${modified.map((s) => s.migration!.postgres!.path).join(', ')}`,
-    'restore the applied file from version control and put new changes in a new migration (`quern migrate generate`)',
-  );
-}
+const refuseModified = (status: readonly StatusRow[]) => refuseModifiedIn(status, 'PostgreSQL', (m) => m.postgres!.path);
 
 const INVALID_INDEX_TARGET = /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)/i;
 

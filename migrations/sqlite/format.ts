@@ -1,21 +1,36 @@
 /**
- * migration.sqlite.sql: the sqlite planning target's migration file. Rendering and applying
- * SQLite migrations (with table rebuilds for the ALTERs SQLite lacks) is not built yet: every
- * entry point says so, with the way to create the schema meanwhile.
+ * migration.sqlite.sql: the sqlite planning target's migration file. The same SQL file format
+ * as PostgreSQL's migration.sql (statements, `-- quern:destructive` directives), applied in
+ * one transaction per migration: SQLite has no statement that must run outside one, so
+ * `-- quern:no-transaction` is refused.
  */
 import type { MigrationFormat } from '../../targets/types.js';
-import { UnsupportedChangeError } from '../errors.js';
+import { MigrationFileError } from '../errors.js';
+import { sqlFile } from '../postgres/format.js';
 import { parseSqlFile } from '../postgres/sql-file.js';
-
-export const SQLITE_MIGRATIONS_MISSING = 'migrations for SQLite are not implemented yet';
-export const SQLITE_MIGRATIONS_FIX = 'create the schema with `quern db push --target sqlite` (or db.push()) for now, and leave sqlite out of `targets` when generating migrations';
+import { renderSqlite } from './render.js';
 
 export const sqliteFormat: MigrationFormat<'sqlite'> = {
   plan: 'sqlite',
   file: 'migration.sqlite.sql',
-  parse: (text, shown) => ({ statements: parseSqlFile(text, shown) }),
-  render() {
-    throw new UnsupportedChangeError('sqlite', SQLITE_MIGRATIONS_MISSING, SQLITE_MIGRATIONS_FIX);
+  parse(text, shown) {
+    const statements = parseSqlFile(text, shown);
+    const alone = statements.find((s) => s.noTransaction);
+    if (alone) {
+      throw new MigrationFileError(shown, `line ${alone.line}: SQLite applies a migration in one transaction; a statement that cannot run inside one (quern:no-transaction, VACUUM) belongs outside the migrations`);
+    }
+    return { statements };
   },
-  pendingDestructive: () => [],
+  render(id, diff) {
+    const statements = renderSqlite(diff);
+    const n = statements.length;
+    const rebuilt = statements.filter((s) => /^ALTER TABLE .* RENAME TO /.test(s.sql)).length;
+    return {
+      text: sqlFile(id, statements, diff.renames, 'SQLite'),
+      destructive: statements.filter((s) => s.destructive).map((s) => `sqlite: ${s.destructive}`),
+      summary: [`sqlite: ${n} statement${n === 1 ? '' : 's'} in one transaction${rebuilt ? ` (${rebuilt} table${rebuilt === 1 ? '' : 's'} rebuilt)` : ''}`],
+    };
+  },
+  pendingDestructive: (m, file, from) =>
+    from > 0 ? [] : file.statements.filter((s) => s.destructive).map((s) => `${m.id} (sqlite, line ${s.line}): ${s.destructive}`),
 };

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 import pg from 'pg';
+import { createClient as libsql } from '@libsql/client';
+import { pathToFileURL } from 'node:url';
 import { backends, freshTargets, liveSchemas, pushedSchemas } from './setup.js';
 import { Project } from './project.js';
 import { v1, v2 } from './history.js';
@@ -222,4 +224,127 @@ export const schema = defineSchema({ user: v1().models.user, post: Post }, {
     const [live, pushed] = await Promise.all([liveSchemas(project.connections), pushedSchemas(v2())]);
     expect(live).toEqual(pushed);
   }));
+});
+
+/** Rows of a SQLite file, read outside quern. */
+async function sqliteRows(filename: string, sql: string): Promise<Record<string, unknown>[]> {
+  const c = libsql({ url: pathToFileURL(filename).href });
+  try {
+    return (await c.execute(sql)).rows.map((r) => ({ ...r }));
+  } finally {
+    c.close();
+  }
+}
+
+// SQLite runs in the process: these need no server.
+describe('quern migrate on SQLite (command line, no terminal)', { timeout: scaled(300_000) }, () => {
+  it('generate, apply, status, --rename keeps the data, the destructive guard, reset: the file ends up where db push would put it', async ({ expect }) => {
+    const targets = await freshTargets({ sqlite: true });
+    const project = new Project({ sqlite: targets.connections.sqlite! }, ['sqlite']);
+    const file = targets.connections.sqlite!.filename;
+    const ledger = async () => (await sqliteRows(file, `SELECT name FROM sqlite_master WHERE name = '_quern_migrations'`)).length ? (await sqliteRows(file, 'SELECT id FROM _quern_migrations ORDER BY id')).map((r) => r.id) : [];
+    try {
+      project.useVersion(1);
+      const gen = await project.run(['migrate', 'generate', '--name', 'init']);
+      expect(gen.code, gen.stderr).toBe(0);
+      expect(gen.stdout).toContain('Wrote migrations/0001_init/ (migration.sqlite.sql, snapshot.json)');
+
+      const dry = await project.run(['migrate', 'apply', '--dry-run']);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain('CREATE TABLE "User"');
+      expect(await ledger()).toEqual([]);
+
+      const apply = await project.run(['migrate', 'apply']);
+      expect(apply.code, apply.stderr).toBe(0);
+      expect(apply.stdout).toMatch(/sqlite .*: applied 0001_init/);
+      const status = await project.run(['migrate', 'status']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/sqlite\n {2}0001_init\s+applied \d{4}-\d\d-\d\d/);
+      const [live, pushed] = await Promise.all([liveSchemas(project.connections), pushedSchemas(v1(), ['sqlite'])]);
+      expect(live.sqlite).toBeDefined();
+      expect(live.sqlite).toEqual(pushed.sqlite);
+
+      // A row written before the rename, then Post.title → headline.
+      const c = libsql({ url: pathToFileURL(file).href });
+      await c.execute(`INSERT INTO "User" (id, email, name, "createdAt") VALUES ('u1', 'a@x.io', 'Ann', '2026-01-01T00:00:00.000Z')`);
+      await c.execute(`INSERT INTO "Post" (id, "authorId", title, status, "createdAt") VALUES ('p1', 'u1', 'Kept', 'draft', '2026-01-01T00:00:00.000Z')`);
+      c.close();
+      const withHeadline = (extra: string) => `import { defineSchema, model, f, index, hasMany, belongsTo } from 'quern';
+import { v1 } from ${JSON.stringify(fileURLToPath(new URL('./history.ts', import.meta.url)))};
+const Post = model('Post', {
+  id: f.uuid().key().auto(), authorId: f.uuid(), headline: f.string({ maxLength: 200 }),${extra}
+  createdAt: f.timestamp().createdAt(),
+}, { indexes: [index('authorId', 'createdAt')] });
+export const schema = defineSchema({ user: v1().models.user, post: Post }, {
+  relations: { user: { posts: hasMany('post', 'authorId') }, post: { author: belongsTo('user', 'authorId') } },
+});
+`;
+      writeFileSync(join(project.dir, 'schema.ts'), withHeadline(`\n  status: f.enum(['draft', 'published']).default('draft'),`));
+      const ambiguous = await project.run(['migrate', 'generate', '--name', 'headline', '--no-report']);
+      expect(ambiguous.code).toBe(1);
+      expect(ambiguous.stderr).toContain('--rename Post.title=headline');
+      const renamed = await project.run(['migrate', 'generate', '--name', 'headline', '--rename', 'Post.title=headline', '--no-report']);
+      expect(renamed.code, renamed.stderr).toBe(0);
+      expect(renamed.stdout).toContain('renames: Post.title=headline');
+      const applyRename = await project.run(['migrate', 'apply']);
+      expect(applyRename.code, applyRename.stderr).toBe(0);
+      expect(applyRename.stdout).toMatch(/sqlite .*: applied 0002_headline; 1 already applied/);
+      expect(await sqliteRows(file, 'SELECT id, headline FROM "Post"')).toEqual([{ id: 'p1', headline: 'Kept' }]);
+
+      // Dropping Post.status loses data: generate and apply each refuse until told.
+      writeFileSync(join(project.dir, 'schema.ts'), withHeadline(''));
+      const refusedGen = await project.run(['migrate', 'generate', '--name', 'no_status', '--no-report']);
+      expect(refusedGen.code).toBe(1);
+      expect(refusedGen.stderr).toContain('destructive change needs confirmation');
+      expect(refusedGen.stderr).toContain('sqlite: drops column Post.status and its data');
+      const gen3 = await project.run(['migrate', 'generate', '--name', 'no_status', '--allow-destructive', '--no-report']);
+      expect(gen3.code, gen3.stderr).toBe(0);
+      const refusedApply = await project.run(['migrate', 'apply']);
+      expect(refusedApply.code).toBe(1);
+      expect(refusedApply.stderr).toContain('0003_no_status (sqlite, line');
+      expect(refusedApply.stderr).toContain('--allow-destructive');
+      expect(await ledger()).toEqual(['0001_init', '0002_headline']);
+      const applyDrop = await project.run(['migrate', 'apply', '--allow-destructive']);
+      expect(applyDrop.code, applyDrop.stderr).toBe(0);
+      expect(await sqliteRows(file, 'SELECT * FROM "Post"')).toEqual([{ id: 'p1', authorId: 'u1', headline: 'Kept', createdAt: '2026-01-01T00:00:00.000Z' }]);
+
+      // reset drops the tables and the ledger, then applies from nothing.
+      const reset = await project.run(['migrate', 'reset', '--force']);
+      expect(reset.code, reset.stderr).toBe(0);
+      expect(reset.stdout).toMatch(/sqlite .*: dropped .*Post.*_quern_migrations/);
+      expect(reset.stdout).toMatch(/sqlite .*: applied 0001_init, 0002_headline, 0003_no_status/);
+      expect(await sqliteRows(file, 'SELECT count(*) AS n FROM "Post"')).toEqual([{ n: 0 }]);
+    } finally {
+      project.remove();
+      await targets.drop();
+    }
+  });
+
+  it('db push, then baseline records the migrations without running them', async ({ expect }) => {
+    const targets = await freshTargets({ sqlite: true });
+    const project = new Project({ sqlite: targets.connections.sqlite! }, ['sqlite']);
+    try {
+      project.useVersion(1);
+      const push = await project.run(['db', 'push', '--target', 'sqlite']);
+      expect(push.code, push.stderr).toBe(0);
+      const gen = await project.run(['migrate', 'generate', '--name', 'init', '--no-report']);
+      expect(gen.code, gen.stderr).toBe(0);
+      // Applying over the pushed tables stops at the first CREATE, rolled back, and says what to do.
+      const clash = await project.run(['migrate', 'apply']);
+      expect(clash.code).toBe(1);
+      expect(clash.stderr).toContain('already exists');
+      expect(clash.stderr).toContain('quern migrate baseline');
+      const baseline = await project.run(['migrate', 'baseline']);
+      expect(baseline.code, baseline.stderr).toBe(0);
+      expect(baseline.stdout).toMatch(/sqlite .*: recorded as applied 0001_init/);
+      const apply = await project.run(['migrate', 'apply']);
+      expect(apply.code, apply.stderr).toBe(0);
+      expect(apply.stdout).not.toMatch(/applied 0001_init/);
+      const status = await project.run(['migrate', 'status']);
+      expect(status.stdout).toMatch(/sqlite\n {2}0001_init\s+applied \d{4}-\d\d-\d\d/);
+    } finally {
+      project.remove();
+      await targets.drop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Seven model versions are generated, then applied one at a time to a real
- * PostgreSQL and to DynamoDB Local. After every step the live schema must equal
+ * PostgreSQL, to DynamoDB Local and to a SQLite file. After every step the live schema must equal
  * what a fresh `db push` of the same models creates, and the rows written along
  * the way must still be there (renamed fields keep their data).
  */
@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { createClient as libsql } from '@libsql/client';
+import { pathToFileURL } from 'node:url';
 import { UniqueConstraintError } from 'quern';
 import { generateMigration } from '../../migrations/generate.js';
 import { applyMigrations } from '../../migrations/run.js';
@@ -24,7 +26,9 @@ import { testServers } from '../harness/index.js';
 const { pg: hasPg, dynamo: hasDynamo, missing } = backends();
 if (missing.length) console.warn(`[migrations] SKIPPING the history test: no ${missing.join(', ')}`);
 
-describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on PostgreSQL and DynamoDB', () => {
+const TARGETS = ['postgres', 'dynamodb', 'sqlite'] as const;
+
+describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on PostgreSQL, DynamoDB and SQLite', () => {
   const generated = scratchDir('gen');
   const applied = scratchDir('apply');
   let targets: Awaited<ReturnType<typeof freshTargets>>;
@@ -32,7 +36,7 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
   const ids_: Record<string, string> = {};
 
   beforeAll(async () => {
-    targets = await freshTargets();
+    targets = await freshTargets({ sqlite: true });
   });
   afterAll(async () => {
     await targets?.drop();
@@ -41,13 +45,13 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
   });
 
   const apply = (allowDestructive: boolean) => applyMigrations({
-    dir: applied.path, targets: ['postgres', 'dynamodb'], connections: targets.connections, allowDestructive, progress: silentProgress,
+    dir: applied.path, targets: TARGETS, connections: targets.connections, allowDestructive, progress: silentProgress,
   });
 
   it('generates every version, refusing ambiguity and destruction until told', async () => {
     for (const [i, step] of HISTORY.entries()) {
       const schema = step.schema().def;
-      const base = { schema, targets: ['postgres', 'dynamodb'] as const, dir: generated.path, name: step.name, resolver: nonInteractiveResolver(false) };
+      const base = { schema, targets: TARGETS, dir: generated.path, name: step.name, resolver: nonInteractiveResolver(false) };
       if (step.renames.length) {
         // Without --rename nobody can tell a rename from drop + add: the error names the flag.
         const e = await generateMigration(base).catch((x) => x);
@@ -67,11 +71,16 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
     }
     expect(readdirSync(generated.path).sort()).toEqual(ids);
     // Generating again finds nothing to do.
-    const again = await generateMigration({ schema: v7().def, targets: ['postgres', 'dynamodb'], dir: generated.path, resolver: nonInteractiveResolver(false) });
+    const again = await generateMigration({ schema: v7().def, targets: TARGETS, dir: generated.path, resolver: nonInteractiveResolver(false) });
     expect(again.id).toBeNull();
     const sql3 = readFileSync(join(generated.path, ids[2], 'migration.sql'), 'utf8');
     expect(sql3).toContain('RENAME COLUMN "title" TO "headline"');
     expect(sql3).not.toMatch(/DROP COLUMN/);
+    // SQLite rebuilds Post, reading headline from title: the data is copied, not dropped.
+    const lite3 = readFileSync(join(generated.path, ids[2], 'migration.sqlite.sql'), 'utf8');
+    expect(lite3).toMatch(/INSERT INTO "_quern_new_Post" \([^)]*"headline"[^)]*\)\n {2}SELECT [^\n]*"title"[^\n]* FROM "Post"/);
+    expect(lite3).toContain('ALTER TABLE "_quern_new_Post" RENAME TO "Post"');
+    expect(lite3).not.toContain('quern:destructive');
   });
 
   // One test per version: apply it, compare with a fresh push, use the data.
@@ -84,18 +93,20 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
       if (step.destructive) {
         const refused = await apply(false).catch((x) => x);
         expect(refused).toBeInstanceOf(DestructiveChangeError);
-        const { reports } = await migrationStatuses(applied.path, ['postgres', 'dynamodb'], targets.connections);
+        const { reports } = await migrationStatuses(applied.path, TARGETS, targets.connections);
         for (const r of reports) expect(r.rows!.find((x) => x.id === ids[i])!.state).toBe('pending');
       }
       const schema = versions[i]();
       // What a fresh push creates does not depend on the apply: build it meanwhile.
-      const [result, pushed] = await Promise.all([apply(step.destructive), pushedSchemas(schema)]);
+      const [result, pushed] = await Promise.all([apply(step.destructive), pushedSchemas(schema, TARGETS)]);
       expect(result.postgres!.applied).toEqual([ids[i]]);
       expect(result.dynamodb!.applied).toEqual([ids[i]]);
+      expect(result.sqlite!.applied).toEqual([ids[i]]);
 
       const live = await liveSchemas(targets.connections);
       expect(live.postgres).toEqual(pushed.postgres);
       expect(live.dynamodb).toEqual(pushed.dynamodb);
+      expect(live.sqlite).toEqual(pushed.sqlite);
 
       await dataAt(i, schema);
     });
@@ -118,8 +129,8 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
           case 1: {
             const p = await d.post.findUniqueOrThrow({ where: { id: seen[key('post')] } });
             expect(p.title).toBe('Hello');
-            // Required columns added with defaults: existing rows were filled (PostgreSQL fills rows, DynamoDB items lack them).
-            if (name === 'postgres') expect([p.views, p.tags]).toEqual([0, []]);
+            // Required columns added with defaults: existing rows were filled (the SQL targets fill rows, DynamoDB items lack them).
+            if (name !== 'dynamodb') expect([p.views, p.tags]).toEqual([0, []]);
             const p2 = await d.post.create({ data: { authorId: seen[key('user')], title: 'Second', views: 5 } });
             seen[key('post2')] = p2.id;
             break;
@@ -167,6 +178,14 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
   }
 
   it('recorded each migration once, each DynamoDB step once', async () => {
+    const lite = libsql({ url: pathToFileURL(targets.connections.sqlite!.filename).href });
+    const liteRows = (await lite.execute('SELECT id, units_done, units_total, finished_at FROM _quern_migrations ORDER BY id')).rows;
+    lite.close();
+    expect(liteRows.map((r) => r.id)).toEqual(ids);
+    for (const r of liteRows) {
+      expect(r.units_done).toBe(r.units_total);
+      expect(r.finished_at).not.toBeNull();
+    }
     const pgc = new pg.Client({ connectionString: targets.connections.postgres!.url });
     await pgc.connect();
     const rows = (await pgc.query('SELECT id, units_done, units_total, finished_at FROM _quern_migrations ORDER BY id')).rows;

@@ -4,6 +4,8 @@
  * Order-insensitive where the order means nothing (a column added later is last).
  */
 import pg from 'pg';
+import { createClient } from '@libsql/client';
+import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
 const LEDGERS = new Set(['_quern_migrations', 'quern_migrations']);
@@ -25,6 +27,21 @@ export async function pgSchema(url: string): Promise<unknown> {
     return { columns: columns.rows.filter(keep), indexes: indexes.rows.filter(keep), constraints: constraints.rows.filter(keep) };
   } finally {
     await c.end();
+  }
+}
+
+/**
+ * Every table, index and trigger in sqlite_master with its stored CREATE text (SQLite keeps
+ * the text it ran, normalised): equal text is an equal table, constraints and foreign keys
+ * included. SQLite's automatic indexes (of keys and uniques) are listed by name.
+ */
+export async function sqliteSchema(filename: string): Promise<unknown> {
+  const c = createClient({ url: pathToFileURL(filename).href });
+  try {
+    const r = await c.execute(`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name NOT IN ('_quern_migrations', 'sqlite_sequence') ORDER BY type, name`);
+    return r.rows.map((x) => ({ type: x.type, name: x.name, table: x.tbl_name, sql: x.sql }));
+  } finally {
+    c.close();
   }
 }
 

@@ -68,7 +68,7 @@ export class Project {
   readonly migrations: string;
   private readonly scratch = scratchDir('cli');
 
-  constructor(readonly connections: Connections, readonly targets: readonly Exclude<TargetName, 'sqlite'>[] = ['postgres', 'dynamodb']) {
+  constructor(readonly connections: Connections, readonly targets: readonly TargetName[] = ['postgres', 'dynamodb']) {
     this.dir = this.scratch.path;
     this.migrations = join(this.dir, 'migrations');
     mkdirSync(this.migrations, { recursive: true });
@@ -79,7 +79,7 @@ export default defineConfig({
   include: ['queries.ts'],
   migrations: './migrations',
   postgres: { url: process.env.TEST_PG_URL },
-  dynamodb: { endpoint: process.env.TEST_DDB_ENDPOINT, region: process.env.TEST_DDB_REGION, tablePrefix: process.env.TEST_DDB_PREFIX },
+  dynamodb: { endpoint: process.env.TEST_DDB_ENDPOINT, region: process.env.TEST_DDB_REGION, tablePrefix: process.env.TEST_DDB_PREFIX },${connections.sqlite ? '\n  sqlite: { filename: process.env.TEST_SQLITE_FILE },' : ''}
 });
 `);
     writeFileSync(join(this.dir, 'queries.ts'), 'export {};\n');
@@ -133,6 +133,7 @@ export default defineConfig({
           TEST_DDB_ENDPOINT: this.connections.dynamodb?.endpoint ?? '',
           TEST_DDB_REGION: this.connections.dynamodb?.region ?? 'us-east-1',
           TEST_DDB_PREFIX: this.connections.dynamodb?.tablePrefix ?? '',
+          TEST_SQLITE_FILE: this.connections.sqlite?.filename ?? '',
           ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

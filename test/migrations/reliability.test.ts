@@ -10,6 +10,10 @@
  */
 import { describe, it } from 'vitest';
 import pg from 'pg';
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient as libsql } from '@libsql/client';
+import { pathToFileURL } from 'node:url';
 import { DeleteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoLedger } from '../../migrations/dynamodb/ledger.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
@@ -28,8 +32,8 @@ const LONG = scaled(300_000);
 const killed = (r: RunResult) => r.signal === 'SIGKILL' || r.code === 137;
 
 /** A scenario of its own: fresh targets, a scratch project, both removed afterwards. */
-async function scenario(targets: readonly Exclude<TargetName, 'sqlite'>[], work: (project: Project, connections: Connections) => Promise<void>): Promise<void> {
-  const fresh = await freshTargets();
+async function scenario(targets: readonly TargetName[], work: (project: Project, connections: Connections) => Promise<void>): Promise<void> {
+  const fresh = await freshTargets({ sqlite: targets.includes('sqlite') });
   const connections: Connections = Object.fromEntries(targets.map((t) => [t, fresh.connections[t]]));
   const project = new Project(connections, targets);
   try {
@@ -83,6 +87,57 @@ describe.concurrent('migrate apply under crashes, concurrency and bad data', () 
     }
     const [live, pushed] = await Promise.all([liveSchemas(connections), pushedSchemas(HISTORY[1].schema(), ['postgres'])]);
     expect(live.postgres).toEqual(pushed.postgres);
+  }));
+
+  it('SQLite: killed before COMMIT, the migration is simply not applied (transactional DDL); re-run applies it whole, and two applies together apply each migration once', { timeout: LONG }, ({ expect }) => scenario(['sqlite'], async (project, connections) => {
+    const ids = await project.generateHistory(3);
+    // 0003 waits outside the folder until the concurrent applies below.
+    const held = join(project.dir, ids[2]);
+    renameSync(join(project.migrations, ids[2]), held);
+    const file = connections.sqlite!.filename;
+    const query = async (sql: string) => {
+      const c = libsql({ url: pathToFileURL(file).href });
+      try {
+        return (await c.execute(sql)).rows.map((r) => ({ ...r }));
+      } finally {
+        c.close();
+      }
+    };
+    project.useVersion(2);
+    await project.applyInProcess(ids.slice(0, 1));
+    const c1 = await clients(HISTORY[0].schema(), connections);
+    const user = await c1.sqlite!.user.create({ data: { email: 'crash@x.io', name: 'C' } });
+    await c1.sqlite!.post.create({ data: { authorId: user.id, title: 'kept' } });
+    await c1.close();
+
+    // 0002 rebuilds User and Post: killed with every statement run, the ledger row written, COMMIT not reached.
+    const first = await project.run(['migrate', 'apply'], { QUERN_TEST_KILL_AT: `sqlite:${ids[1]}:before-commit` });
+    expect(killed(first), first.stderr).toBe(true);
+    expect(await query('SELECT id FROM _quern_migrations ORDER BY id')).toEqual([{ id: ids[0] }]);
+    expect((await query(`SELECT name FROM pragma_table_info('User')`)).map((r) => r.name)).not.toContain('age');
+    expect(await query(`SELECT name FROM sqlite_master WHERE name LIKE '_quern_new_%'`)).toEqual([]);
+    expect(await query('SELECT title FROM "Post"')).toEqual([{ title: 'kept' }]);
+    const status = await project.run(['migrate', 'status']);
+    expect(status.stdout).toMatch(new RegExp(`${ids[1]}\\s+pending`));
+
+    const second = await project.run(['migrate', 'apply', '--target', 'sqlite']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`applied ${ids[1]}; 1 already applied`);
+    expect(await query('SELECT title, views, tags FROM "Post"')).toEqual([{ title: 'kept', views: 0, tags: '[]' }]);
+    const [live, pushed] = await Promise.all([liveSchemas(connections), pushedSchemas(HISTORY[1].schema(), ['sqlite'])]);
+    expect(live.sqlite).toEqual(pushed.sqlite);
+
+    // Two applies at once: SQLite's write lock (BEGIN IMMEDIATE) lets one at a time run a migration.
+    project.useVersion(3);
+    renameSync(held, join(project.migrations, ids[2]));
+    const [a, b] = await Promise.all([project.run(['migrate', 'apply']), project.run(['migrate', 'apply'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const appliedBy = (r: RunResult) => (/^sqlite .*: applied ([^;\n]*)/m.exec(r.stdout)?.[1] ?? '').split(', ').filter((x) => x && x !== 'nothing');
+    expect([...appliedBy(a), ...appliedBy(b)], `${a.stdout}\n${b.stdout}`).toEqual([ids[2]]);
+    expect(await query('SELECT id FROM _quern_migrations ORDER BY id')).toEqual(ids.map((id) => ({ id })));
+    const [live3, pushed3] = await Promise.all([liveSchemas(connections), pushedSchemas(HISTORY[2].schema(), ['sqlite'])]);
+    expect(live3.sqlite).toEqual(pushed3.sqlite);
   }));
 
   it.skipIf(!hasDynamo)('DynamoDB: killed while a new GSI is built, then during an attribute rename and a unique backfill, then resumed', { timeout: LONG }, ({ expect }) => scenario(['dynamodb'], async (project, connections) => {
