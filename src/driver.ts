@@ -39,6 +39,7 @@ export type {
   SqlFunction,
   InsertSource,
   OrderItem,
+  SelectItem,
 } from './plan/sql/ast.js';
 export { SqlWriter, quoteIdent, type SerializedSql } from './plan/sql/writer.js';
 export type { SqlDriverCore, CompiledSql, SqlRows, SqlConnection } from './engine/sql/core.js';

@@ -5,7 +5,7 @@
  * written by the shared SqlWriter. Pure: no connection, so explain and lint
  * use it offline.
  */
-import type { InsertSource, SqlExpr, SqlParam, SqlScalarType, SqlStatement, SqlTypeRef } from '../../src/plan/sql/ast.js';
+import type { InsertSource, SelectItem, SqlExpr, SqlParam, SqlScalarType, SqlStatement, SqlTypeRef } from '../../src/plan/sql/ast.js';
 import { postgresDialect } from '../../src/plan/sql/dialect.js';
 import { quoteIdent, SqlWriter, type SerializedSql } from '../../src/plan/sql/writer.js';
 
@@ -49,6 +49,14 @@ class PgWriter extends SqlWriter {
 
   protected castText(e: Extract<SqlExpr, { kind: 'cast' }>): string {
     return `${this.operand(e.expr)}::${typeName(e.type)}`;
+  }
+
+  protected distinctOn(exprs: readonly SqlExpr[]): string {
+    return `DISTINCT ON (${exprs.map((e) => this.expr(e)).join(', ')}) `;
+  }
+
+  protected returning(items: readonly SelectItem[]): string {
+    return items.length ? ` RETURNING ${items.map((c) => this.selectItem(c)).join(', ')}` : '';
   }
 
   protected likeText(e: Extract<SqlExpr, { kind: 'like' }>): string {

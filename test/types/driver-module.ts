@@ -22,6 +22,7 @@ import {
   type SqlExpr,
   type SqlParam,
   type SqlRows,
+  type SelectItem,
   type SqlStatement,
   type TargetDescriptor,
 } from 'quern/driver';
@@ -56,6 +57,12 @@ class HttpSqlWriter extends SqlWriter {
   }
   protected jsonSourceText(_source: Extract<InsertSource, { kind: 'json' }>, table: string): string {
     throw new DriverError('postgres', `createMany into ${quoteIdent(table)} is not supported by this example target`);
+  }
+  protected distinctOn(exprs: readonly SqlExpr[]): string {
+    return `DISTINCT ON (${exprs.map((e) => this.expr(e)).join(', ')}) `;
+  }
+  protected returning(items: readonly SelectItem[]): string {
+    return items.length ? ` RETURNING ${items.map((c) => this.selectItem(c)).join(', ')}` : '';
   }
 }
 

@@ -2,7 +2,9 @@
  * SQL AST → text, the part every dialect writes alike (Kysely's default query
  * compiler plays this role). A dialect's serializer extends it and writes the
  * constructs whose words differ: casts, LIKE's escape, list membership, JSON
- * rows, createMany's JSON row source, NULL ordering, `LIMIT`/`OFFSET`.
+ * rows, createMany's JSON row source, NULL ordering, `LIMIT`/`OFFSET`, the first
+ * row per group and a write's returned row. No PostgreSQL-only word is written
+ * here (test/unit/sql-dialect-words.test.ts checks).
  *
  * Identifiers are always double-quoted (embedded quotes doubled); values are
  * always placeholders. The only words written verbatim come from closed
@@ -68,9 +70,10 @@ export abstract class SqlWriter {
     return out;
   }
 
-  protected distinctOn(exprs: readonly SqlExpr[]): string {
-    return `DISTINCT ON (${exprs.map((e) => this.expr(e)).join(', ')}) `;
-  }
+  /** The first row per combination (only where `SqlDialect.distinctOn`: lowering builds it otherwise). */
+  protected abstract distinctOn(exprs: readonly SqlExpr[]): string;
+  /** A write's returned row; dialects differ in whether and how a write returns it. */
+  protected abstract returning(items: readonly SelectItem[]): string;
 
   statement(s: SqlStatement): string {
     switch (s.kind) {
@@ -151,10 +154,6 @@ export abstract class SqlWriter {
     const target = c.target.length ? ` (${c.target.map(quoteIdent).join(', ')})` : '';
     if (c.action === 'nothing') return ` ON CONFLICT${target} DO NOTHING`;
     return ` ON CONFLICT${target} DO UPDATE SET ${this.assignments(c.set)}${c.where ? ` WHERE ${this.expr(c.where)}` : ''}`;
-  }
-
-  protected returning(items: readonly SelectItem[]): string {
-    return items.length ? ` RETURNING ${items.map((c) => this.selectItem(c)).join(', ')}` : '';
   }
 
   /** Numbered placeholders send a value used twice once; positional ones need it at every mark. */
