@@ -8,6 +8,9 @@
  *   -- quern:destructive <reason>  needs --allow-destructive at apply
  * CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and VACUUM are recognised
  * without the directive.
+ *
+ * A CREATE TRIGGER with a BEGIN … END body (SQLite's and MySQL's triggers) is one statement:
+ * the semicolons inside its body do not end it.
  */
 import { MigrationFileError } from '../errors.js';
 
@@ -38,11 +41,16 @@ export function parseSqlFile(text: string, file: string): SqlStatement[] {
   let startLine = 1;
   let pending: { noTransaction: boolean; destructive?: string } = { noTransaction: false };
   const n = text.length;
+  // The current statement's first words (to tell a CREATE TRIGGER) and its BEGIN/CASE … END depth.
+  let words: string[] = [];
+  let depth = 0;
 
   const flush = (end: number) => {
     if (start < 0) return;
     const sql = text.slice(start, end).trim();
     start = -1;
+    words = [];
+    depth = 0;
     if (!sql) return;
     if (TX_CONTROL.test(sql)) {
       throw new MigrationFileError(file, `line ${startLine}: remove "${sql.split(/\s/)[0]}": quern runs every migration in a transaction itself (mark statements that cannot run in one with "-- quern:no-transaction")`);
@@ -95,11 +103,19 @@ export function parseSqlFile(text: string, file: string): SqlStatement[] {
       continue;
     }
     if (c === ';') {
-      flush(i);
+      if (depth === 0) flush(i);
       i++;
       continue;
     }
     begin();
+    if (/[A-Za-z_]/.test(c) && !(i > 0 && /[A-Za-z0-9_$]/.test(text[i - 1]))) {
+      const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(text.slice(i, i + 64))![0];
+      if (words.length < 3) words.push(word.toUpperCase());
+      if (isTrigger(words)) depth += blockDelta(word.toUpperCase(), text.slice(i + word.length, i + word.length + 16));
+      // E'...' strings are told by the letter before the quote: leave it for the quote's turn.
+      i += word.length;
+      continue;
+    }
     if (c === "'" || c === '"' || c === '`') {
       const at = line;
       // E'...' strings allow backslash escapes; plain ones only doubled quotes.
@@ -137,6 +153,15 @@ export function parseSqlFile(text: string, file: string): SqlStatement[] {
     throw new MigrationFileError(file, 'a quern: directive at the end of the file is not followed by a statement');
   }
   return out;
+}
+
+const isTrigger = (w: readonly string[]) => w[0] === 'CREATE' && (w[1] === 'TRIGGER' || ((w[1] === 'TEMP' || w[1] === 'TEMPORARY') && w[2] === 'TRIGGER'));
+
+/** BEGIN and CASE open a block, END closes one (END IF, END LOOP … close blocks whose opener is not counted). */
+function blockDelta(word: string, after: string): number {
+  if (word === 'BEGIN' || word === 'CASE') return 1;
+  if (word === 'END') return /^\s+(IF|LOOP|WHILE|REPEAT)\b/i.test(after) ? 0 : -1;
+  return 0;
 }
 
 function stripLeadingComments(sql: string): string {
