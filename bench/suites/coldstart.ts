@@ -2,8 +2,9 @@
  * Cold start: a new Node process, from spawn to its first checked result (a
  * PK lookup on the seeded bench database), per contender. Each child is a
  * plain ES module written to bench/generated/coldstart/ that imports its
- * library as an application would: quern from its compiled build (dist/, what
- * the package ships), the peers from node_modules. Prisma's generated client is
+ * library as an application would: quern by its package name (resolved through
+ * package.json "exports" to dist/bundle/, what the package ships), the peers from
+ * node_modules. Prisma's generated client is
  * TypeScript, so its child runs under tsx and that transpile is part of its
  * figure (noted in the results). Contenders are spawned in interleaved rounds.
  */
@@ -41,8 +42,10 @@ ${check}
 await client.end();`,
     },
     quern: {
-      source: `import { createClient, defineSchema, f, model } from ${url(join(root, 'dist', 'src', 'index.js'))};
-import { postgres } from ${url(join(root, 'dist', 'drivers', 'postgres', 'index.js'))};
+      // By package name, as an application imports it: the child lies inside this package, so Node
+      // resolves `quern` to itself through package.json "exports" (what is published).
+      source: `import { createClient, defineSchema, f, model } from 'quern';
+import { postgres } from 'quern/postgres';
 const User = model('User', { id: f.uuid().key().auto(), email: f.string().unique(), name: f.string(), age: f.int().nullable(), createdAt: f.timestamp().createdAt() }, { table: '${TABLES.user}' });
 const db = await createClient({ schema: defineSchema({ user: User }), driver: postgres({ connectionString: ${cs}, max: 1 }), strict: false });
 const row = await db.user.findUnique({ where: { id: ${JSON.stringify(ID)} } });
@@ -106,7 +109,7 @@ function once(file: string, tsx: boolean): Promise<number> {
 
 /** Builds dist/ when it is missing (a fresh clone's `npm install` builds it through `prepare`). */
 function ensureBuilt(log: (s: string) => void): void {
-  if (existsSync(join(root, 'dist', 'src', 'index.js')) && existsSync(join(root, 'dist', 'drivers', 'postgres', 'index.js'))) return;
+  if (existsSync(join(root, 'dist', 'bundle', 'index.js')) && existsSync(join(root, 'dist', 'bundle', 'postgres.js'))) return;
   log('  building dist/ for the cold-start child (npm run build)');
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
@@ -153,6 +156,6 @@ export async function runColdStart(connectionString: string, rounds: number, log
     baseline: 'pg',
     rounds,
     contenders,
-    note: 'a new node process per sample, spawn to the first checked PK lookup; quern from dist/ (compiled, as shipped); prisma under tsx (its generated client is TypeScript), so its figure includes that transpile',
+    note: 'a new node process per sample, spawn to the first checked PK lookup; quern by package name (dist/bundle/, as shipped); prisma under tsx (its generated client is TypeScript), so its figure includes that transpile',
   };
 }

@@ -7,6 +7,7 @@
  * in transaction mode, which cannot keep prepared statements).
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type pg from 'pg';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -30,12 +31,26 @@ import { endpointOf, isRequestTimeout, PoolGate } from './pool.js';
 import { postgresTarget } from './target.js';
 import { RESULT_PARSERS } from './types.js';
 import { objectRows } from './rows.js';
-import { missingPeer, optionalPeer } from '../../src/peer.js';
+import { isMissingPackage, missingPeer } from '../../src/peer.js';
 
-// An optional peer: an app on PGlite or DynamoDB alone need not install it.
-const pgLib: typeof pg | undefined = (await optionalPeer('pg', () => import('pg')))?.default;
+/**
+ * pg, an optional peer (an app on PGlite or DynamoDB alone need not install it), loaded when
+ * postgres() is first called rather than when quern is imported: the published package holds
+ * `quern` and `quern/postgres` in one module (scripts/bundle.mjs), and an app that never calls
+ * postgres() should not pay for loading pg at start-up. pg is CommonJS, so `require` loads it
+ * synchronously; `import('pg')` would give the same object as its default export.
+ */
+let pgLib: typeof pg | null | undefined;
 
 function requirePg(): typeof pg {
+  if (pgLib === undefined) {
+    try {
+      pgLib = createRequire(import.meta.url)('pg') as typeof pg;
+    } catch (e) {
+      if (!isMissingPackage(e, 'pg')) throw e;
+      pgLib = null;
+    }
+  }
   if (!pgLib) throw missingPeer('pg', 'postgres() from quern/postgres');
   return pgLib;
 }
