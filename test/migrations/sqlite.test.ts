@@ -14,7 +14,7 @@ import { createClient as libsql, type Client } from '@libsql/client';
 import { belongsTo, defineSchema, f, index, model, type OnDelete } from 'quern';
 import { generateMigration } from '../../migrations/generate.js';
 import { applyMigrations } from '../../migrations/run.js';
-import { nonInteractiveResolver } from '../../migrations/diff/renames.js';
+import { nonInteractiveResolver, parseRename } from '../../migrations/diff/renames.js';
 import { LockError, MigrationError, MigrationFileError } from '../../migrations/errors.js';
 import { silentProgress } from '../../migrations/progress.js';
 import { loadMigrations } from '../../migrations/folder.js';
@@ -159,6 +159,33 @@ describe('SQLite migrations, applied', () => {
     await p.exec(`UPDATE "Item" SET code = 'other' WHERE id = 'i2'`);
     expect((await p.apply({ allowDestructive: true })).sqlite!.applied).toEqual(['0003_by_code']);
     await p.matchesPush(statuses(['a', 'b'], 'code'));
+  });
+
+  it('--rename of a model to a new table: the table and its child (whose foreign key names it) are rebuilt, rows and links kept', async () => {
+    const before = defineSchema(
+      { post: model('Post', { id: f.string().key(), title: f.string() }), note: model('Note', { id: f.string().key(), postId: f.string() }, { indexes: [index('postId')] }) },
+      { relations: { note: { post: belongsTo('post', 'postId', { onDelete: 'cascade' }) } } },
+    );
+    const after = defineSchema(
+      { article: model('Article', { id: f.string().key(), subject: f.string() }), note: model('Note', { id: f.string().key(), postId: f.string() }, { indexes: [index('postId')] }) },
+      { relations: { note: { article: belongsTo('article', 'postId', { onDelete: 'cascade' }) } } },
+    );
+    const p = project();
+    await p.step(before, 'init');
+    await p.exec(`INSERT INTO "Post" (id, title) VALUES ('p1', 'Hello')`);
+    await p.exec(`INSERT INTO "Note" (id, "postId") VALUES ('n1', 'p1')`);
+    const g = await generateMigration({
+      schema: after.def, targets: ['sqlite'], dir: p.migrations, name: 'articles', resolver: nonInteractiveResolver(false),
+      renames: [parseRename('Post=Article'), parseRename('Article.title=subject')],
+    });
+    expect(g.destructive).toEqual([]);
+    expect((await p.apply()).sqlite!.applied).toEqual([g.id]);
+    await p.matchesPush(after);
+    expect(await p.rows('SELECT id, subject FROM "Article"')).toEqual([{ id: 'p1', subject: 'Hello' }]);
+    expect(await p.rows(`SELECT name FROM sqlite_master WHERE name = 'Post'`)).toEqual([]);
+    await p.exec('PRAGMA foreign_keys = ON');
+    await p.exec(`DELETE FROM "Article"`);
+    expect(await p.rows('SELECT id FROM "Note"')).toEqual([]);
   });
 
   it('the lock is the write lock: while another connection holds it, apply waits, then stops with a LockError', async () => {
