@@ -16,11 +16,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client, InValue, ResultSet, Transaction } from '@libsql/client';
-import type { Driver, Executor } from '../../src/engine/driver.js';
+import { resolveTimeouts, type ConnectSettings, type Driver, type Executor } from '../../src/engine/driver.js';
 import { refuseWhenClosed } from '../../src/engine/closed.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows, StoredValues } from '../../src/engine/sql/core.js';
 import { SqlExecutor } from '../../src/engine/sql/executor.js';
-import { DriverError, ValidationError } from '../../src/errors.js';
+import { DriverError, PoolExhaustedError, ValidationError } from '../../src/errors.js';
 import { loadPeer } from '../../src/peer.js';
 import type { SqlStatement } from '../../src/plan/sql/ast.js';
 import type { SchemaDef } from '../../src/schema/define.js';
@@ -32,6 +32,11 @@ import { serializeCached, sqliteTarget } from './target.js';
 export interface SqliteDriverOptions {
   /** A database file (created when missing, with its folder), or ':memory:' (the default). */
   filename?: string;
+  /**
+   * Bound on waiting for the one connection while a transaction or batch holds it (default
+   * 60,000 ms; 0: none); a statement itself is not interrupted. createClient's requestTimeoutMs overrides it.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** A JSON string (skipped as it is) or an integer too long for a double to hold exactly. */
@@ -107,19 +112,45 @@ function refuseInsideOwnTransaction(client: Client): void {
   }
 }
 
-/** One holder of the connection at a time: a statement, or a whole transaction. */
+/**
+ * One holder of the connection at a time: a statement, or a whole transaction. The wait for
+ * the turn is bounded by `waitMs` (requestTimeoutMs; 0: no bound), as a pooled driver bounds
+ * the wait for a free connection: a query queued behind a long transaction fails with a
+ * PoolExhaustedError instead of waiting for ever. The statement itself is not bounded: it runs
+ * in the process, on this thread, where no timer fires until it returns.
+ */
 class Turns {
   private tail: Promise<void> = Promise.resolve();
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  async run<T>(fn: () => Promise<T>, waitMs = 0): Promise<T> {
     const before = this.tail;
     let done!: () => void;
     this.tail = new Promise<void>((r) => (done = r));
+    if (waitMs > 0 && !(await waitFor(before, waitMs))) {
+      // Never held: the next in line still waits for the holder before this one.
+      void before.then(done);
+      throw new PoolExhaustedError(
+        'sqlite',
+        1,
+        `the one SQLite connection did not come free within ${waitMs} ms (requestTimeoutMs): a transaction or batch holds it. Keep transactions short, or raise requestTimeoutMs (0: no bound).`,
+      );
+    }
     try {
       await before;
       return await fn();
     } finally {
       done();
     }
+  }
+}
+
+/** Whether `p` settles within `ms`. */
+async function waitFor(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -130,6 +161,7 @@ class SqliteCore implements SqlDriverCore {
   constructor(
     private readonly client: Client,
     private readonly turns: Turns,
+    private readonly waitMs: number,
   ) {}
 
   compile(stmt: SqlStatement): CompiledSql {
@@ -140,14 +172,14 @@ class SqliteCore implements SqlDriverCore {
     return {
       query: (sql, values) => {
         refuseInsideOwnTransaction(this.client);
-        return this.turns.run(() => exec(this.client, sql, values));
+        return this.turns.run(() => exec(this.client, sql, values), this.waitMs);
       },
     };
   }
 
   transaction<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T> {
     refuseInsideOwnTransaction(this.client);
-    return this.turns.run(() => withTransaction(this.client, (tx) => fn({ query: (sql, values) => exec(tx, sql, values) })));
+    return this.turns.run(() => withTransaction(this.client, (tx) => fn({ query: (sql, values) => exec(tx, sql, values) })), this.waitMs);
   }
 
   mapError(e: unknown, schema: SchemaDef, model: string | undefined): Error {
@@ -186,6 +218,13 @@ function checkFilename(filename: unknown): string {
   return filename;
 }
 
+function checkWaitMs(ms: unknown): number | undefined {
+  if (ms === undefined) return undefined;
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 2 ** 31 - 1)
+    throw new ValidationError('sqlite.requestTimeoutMs', 'expected a whole number of milliseconds between 0 (no bound) and 2147483647');
+  return ms;
+}
+
 class SqliteDriver implements Driver {
   readonly name = 'sqlite' as const;
   readonly target = sqliteTarget;
@@ -193,10 +232,12 @@ class SqliteDriver implements Driver {
   private opening: Promise<Client> | null = null;
   private readonly turns = new Turns();
   private readonly filename: string;
+  private readonly requestTimeoutMs: number | undefined;
   private closed = false;
 
   constructor(opts: SqliteDriverOptions) {
     this.filename = checkFilename(opts.filename);
+    this.requestTimeoutMs = checkWaitMs(opts.requestTimeoutMs);
   }
 
   get raw(): Client | null {
@@ -225,9 +266,11 @@ class SqliteDriver implements Driver {
     return this.opening;
   }
 
-  async connect(_schema: SchemaDef): Promise<Executor> {
+  async connect(_schema: SchemaDef, settings?: Partial<ConnectSettings>): Promise<Executor> {
     const client = await this.open();
-    return refuseWhenClosed(new SqlExecutor(new SqliteCore(client, this.turns)), () => this.closed, 'sqlite');
+    // Nothing to connect to (connectTimeoutMs has no use); requestTimeoutMs bounds the wait for the connection.
+    const { requestTimeoutMs } = resolveTimeouts(settings, { requestTimeoutMs: this.requestTimeoutMs });
+    return refuseWhenClosed(new SqlExecutor(new SqliteCore(client, this.turns, requestTimeoutMs)), () => this.closed, 'sqlite');
   }
 
   async push(schema: SchemaDef): Promise<void> {
