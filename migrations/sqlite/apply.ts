@@ -12,6 +12,7 @@
  *   ignores it inside one); `PRAGMA foreign_key_check` runs before COMMIT instead.
  * - `_quern_migrations` records each migration with the checksum of its file, as on PostgreSQL.
  */
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Client, InValue, Transaction } from '@libsql/client';
 import { loadPeer } from '../../src/peer.js';
@@ -89,7 +90,11 @@ const sqliteChecksum = (m: Migration) => m.sqlite?.checksum;
 /** What a migration's ledger row counts: its units, as on PostgreSQL (one transaction here, none for an empty file). */
 export const unitsOf = (m: Migration) => groupUnits(m.sqlite!.statements).length;
 
-export function statusSqlite(conn: SqliteConnection, migrations: readonly Migration[]): Promise<StatusRow[]> {
+/** A database file that is not there yet: reading it must not create it (status, check). */
+export const missingFile = (conn: SqliteConnection) => conn.filename !== ':memory:' && !existsSync(conn.filename);
+
+export async function statusSqlite(conn: SqliteConnection, migrations: readonly Migration[]): Promise<StatusRow[]> {
+  if (missingFile(conn)) return migrationStatus(migrations, [], sqliteChecksum);
   return withSqlite(conn, async (c) => migrationStatus(migrations, await readLedger(c), sqliteChecksum));
 }
 

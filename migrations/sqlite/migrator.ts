@@ -3,12 +3,12 @@ import { quoteIdent } from '../../src/plan/sql/writer.js';
 import type { Migrator } from '../../targets/types.js';
 import type { SqliteConnection } from '../../targets/sqlite.js';
 import { migrationStatus } from '../plan.js';
-import { applySqlite, existingTables, LEDGER_DDL, readLedger, recordApplied, SQLITE_LEDGER, statusSqlite, withSqlite } from './apply.js';
+import { applySqlite, existingTables, LEDGER_DDL, missingFile, readLedger, recordApplied, SQLITE_LEDGER, statusSqlite, withSqlite } from './apply.js';
 
 export const sqliteMigrator: Migrator<SqliteConnection> = {
   status: statusSqlite,
   apply: applySqlite,
-  existingTables: (conn, tables) => withSqlite(conn, (c) => existingTables(c, tables)),
+  existingTables: async (conn, tables) => (missingFile(conn) ? [] : withSqlite(conn, (c) => existingTables(c, tables))),
   baseline: (conn, migrations) =>
     withSqlite(conn, async (c) => {
       const recorded: string[] = [];

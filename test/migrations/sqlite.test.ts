@@ -6,14 +6,14 @@
  * cannot run in a transaction is refused in the file. After each apply the file must equal what
  * `db push` creates, text for text in sqlite_master.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient as libsql, type Client } from '@libsql/client';
 import { belongsTo, defineSchema, f, index, model, type OnDelete } from 'quern';
 import { generateMigration } from '../../migrations/generate.js';
-import { applyMigrations } from '../../migrations/run.js';
+import { applyMigrations, checkMigrations, migrationStatuses } from '../../migrations/run.js';
 import { nonInteractiveResolver, parseRename } from '../../migrations/diff/renames.js';
 import { LockError, MigrationError, MigrationFileError } from '../../migrations/errors.js';
 import { silentProgress } from '../../migrations/progress.js';
@@ -203,6 +203,17 @@ describe('SQLite migrations, applied', () => {
       holder.close();
     }
     expect((await p.apply()).sqlite!.applied).toEqual(['0002_b']);
+  });
+
+  it('status and check read a database file that is not there yet without creating it', async () => {
+    const p = project();
+    const { id } = await p.step(statuses(['a']), 'init');
+    const elsewhere = { sqlite: { filename: join(p.migrations, '..', 'not-yet', 'app.db') } };
+    const { reports } = await migrationStatuses(p.migrations, ['sqlite'], elsewhere);
+    expect(reports[0].rows!.map((r) => [r.id, r.state])).toEqual([[id, 'pending']]);
+    const checked = await checkMigrations({ dir: p.migrations, schema: statuses(['a']).def, targets: ['sqlite'], connections: elsewhere });
+    expect(checked.problems).toEqual([]);
+    expect(existsSync(join(p.migrations, '..', 'not-yet'))).toBe(false);
   });
 
   it('a statement marked to run outside a transaction is refused in migration.sqlite.sql', async () => {
