@@ -20,6 +20,7 @@ export default defineConfig({
       { find: /^quern\/dynamodb$/, replacement: here('./drivers/dynamodb/index.ts') },
       { find: /^quern\/driver$/, replacement: here('./src/driver.ts') },
       { find: /^quern\/sqlite$/, replacement: here('./drivers/sqlite/index.ts') },
+      { find: /^quern\/mysql$/, replacement: here('./drivers/mysql/index.ts') },
       { find: /^quern$/, replacement: here('./src/index.ts') },
     ],
   },

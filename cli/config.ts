@@ -68,6 +68,8 @@ function quernAliases(): Record<string, string> {
   const entries: [string, string][] = [
     ['quern/postgres', '../drivers/postgres/index'],
     ['quern/dynamodb', '../drivers/dynamodb/index'],
+    ['quern/sqlite', '../drivers/sqlite/index'],
+    ['quern/mysql', '../drivers/mysql/index'],
     ['quern/driver', '../src/driver'],
     ['quern', '../src/index'],
   ];

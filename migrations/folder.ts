@@ -23,6 +23,8 @@ export interface ParsedFiles {
   dynamodb: { readonly parsed: DynamoMigrationFile };
   /** SQLite's migration.sqlite.sql: statements, as PostgreSQL's migration.sql. */
   sqlite: { readonly statements: readonly SqlStatement[] };
+  /** MySQL's migration.mysql.sql: statements, split as PostgreSQL's. */
+  mysql: { readonly statements: readonly SqlStatement[] };
 }
 
 export interface LoadedFile {

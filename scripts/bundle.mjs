@@ -13,7 +13,7 @@
  * still point at tsc's declaration files. The CLI runs tsc's output (bin/quern.mjs), and loads a
  * project's `quern` imports against that same output (cli/config.ts), so it has one copy too.
  *
- * Layout: `core.js` holds `quern`, `quern/postgres`, `quern/driver` and `quern/sqlite` together,
+ * Layout: `core.js` holds `quern`, `quern/postgres`, `quern/driver`, `quern/sqlite` and `quern/mysql` together,
  * and each of those entry points is a one-line file re-exporting its names from it. One core,
  * not a chunk per combination of entry points (a plain code-split build of these entries loaded
  * 13 files for `quern` + `quern/postgres`), and one copy of every module: one `QuernError` class
@@ -37,6 +37,7 @@ const CORE_ENTRIES = {
   postgres: 'drivers/postgres/index.js',
   driver: 'src/driver.js',
   sqlite: 'drivers/sqlite/index.js',
+  mysql: 'drivers/mysql/index.js',
 };
 const SEPARATE_ENTRIES = { dynamodb: 'drivers/dynamodb/entry.js' };
 

@@ -11,6 +11,8 @@ export interface TargetConfigSections {
   dynamodb: { endpoint?: string; region?: string; tablePrefix?: string };
   /** SQLite in the process; filename defaults to './.quern/sqlite.db'. */
   sqlite: { filename?: string };
+  /** A MySQL 8 or MariaDB 10.11+ server: mysql://user:password@host:3306/database (default: MYSQL_URL). */
+  mysql: { uri?: string };
 }
 
 /** A target the CLI works on: a planning target, or `pglite` (PostgreSQL in the process, planned as postgres). */

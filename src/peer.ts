@@ -11,6 +11,7 @@ export const PEER_DEPENDENCIES = {
   '@electric-sql/pglite': '^0.5.16',
   '@aws-sdk/client-dynamodb': '^3.1162.0',
   '@libsql/client': '^0.18.0',
+  mysql2: '^3.24.6',
   typescript: '^5.9.3',
   '@opentelemetry/api': '^1.9.0',
 } as const;

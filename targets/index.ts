@@ -16,6 +16,7 @@ import { postgresEntry } from './postgres.js';
 import { pgliteEntry } from './pglite.js';
 import { dynamodbEntry } from './dynamodb.js';
 import { sqliteEntry } from './sqlite.js';
+import { mysqlEntry } from './mysql.js';
 
 /** Every target, by deploy name; the order is the order of docs, help texts and migration files. */
 export const TARGETS = {
@@ -23,6 +24,7 @@ export const TARGETS = {
   pglite: pgliteEntry,
   dynamodb: dynamodbEntry,
   sqlite: sqliteEntry,
+  mysql: mysqlEntry,
 } as const satisfies { readonly [K in DeployTarget]: TargetEntry<K, unknown> };
 
 type Registry = typeof TARGETS;

@@ -5,31 +5,11 @@
  * and lists and json values JSON text (read back with json_each / ->).
  */
 import type { ParamTransform, SqlParam, SqlScalarType, SqlTypeRef } from '../../src/plan/sql/ast.js';
+import { escapeLike, jsonText } from '../../src/engine/sql/text-values.js';
+
+export { jsonText };
 
 type Encode = (v: unknown) => unknown;
-
-/** `%`, `_` and the escape character itself lose their LIKE meaning (the SQL says ESCAPE '\'). */
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** Object keys in code-point order, at every depth: the one text form a JSON value is stored and compared in. */
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v === null || typeof v !== 'object' || v instanceof Date) return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) out[k] = canonical((v as Record<string, unknown>)[k]);
-  return out;
-}
-
-/**
- * One JSON value as text, with bigints written as their exact digits (JSON.stringify refuses
- * them) and object keys sorted: SQLite compares JSON as text, so `json equals` ignores key order
- * only when every stored value and every param is written the same way.
- */
-export function jsonText(v: unknown): string {
-  return JSON.stringify(canonical(v), (_k, x) => (typeof x === 'bigint' ? `\u0000${x.toString()}` : x)).replace(/"\\u0000(-?\d+)"/g, '$1');
-}
 
 const TRANSFORMS: Readonly<Record<ParamTransform, (v: unknown) => unknown>> = {
   'like-contains': (v) => `%${escapeLike(String(v))}%`,

@@ -26,6 +26,8 @@ export function dbSystem(driver: DriverName): string {
       return 'aws.dynamodb';
     case 'sqlite':
       return 'sqlite';
+    case 'mysql':
+      return 'mysql';
     default: {
       const never: never = driver;
       return String(never);

@@ -4,10 +4,10 @@
  * flag here has a reader in the planner, the engine or the client: a flag
  * nothing reads is decoration and does not belong here.
  */
-import { postgresDialect, sqliteDialect, type SqlDialect } from './sql/dialect.js';
+import { mysqlDialect, postgresDialect, sqliteDialect, type SqlDialect } from './sql/dialect.js';
 
-export type TargetName = 'postgres' | 'dynamodb' | 'sqlite';
-export type DriverName = 'postgres' | 'pglite' | 'dynamodb' | 'sqlite';
+export type TargetName = 'postgres' | 'dynamodb' | 'sqlite' | 'mysql';
+export type DriverName = 'postgres' | 'pglite' | 'dynamodb' | 'sqlite' | 'mysql';
 
 export interface Capabilities {
   readonly target: TargetName;
@@ -69,8 +69,16 @@ export const sqliteCapabilities: Capabilities = {
   sql: sqliteDialect,
 };
 
+/** MySQL and MariaDB: every query shape in one statement too; writes re-read their row by key (no RETURNING). */
+export const mysqlCapabilities: Capabilities = {
+  ...postgresCapabilities,
+  target: 'mysql',
+  sql: mysqlDialect,
+};
+
 export const capabilitiesFor: Readonly<Record<TargetName, Capabilities>> = {
   postgres: postgresCapabilities,
   dynamodb: dynamodbCapabilities,
   sqlite: sqliteCapabilities,
+  mysql: mysqlCapabilities,
 };

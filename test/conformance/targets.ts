@@ -28,7 +28,7 @@ import {
   type QueryEvent,
   type Schema,
 } from 'quern';
-import { availableBackends, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
+import { availableBackends, freshMysqlDatabase, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
 import { blog, type Blog } from './schema.js';
 
 export type Db<S extends Schema<any, any> = Blog> = Client<S>;
@@ -113,6 +113,11 @@ export async function openDriver(name: BackendName): Promise<{ driver: Driver; c
       // In memory: one database per file's client, gone when it closes.
       const { sqlite } = await import('quern/sqlite');
       return { driver: sqlite({ filename: ':memory:' }), cleanup: async () => undefined };
+    }
+    case 'mysql': {
+      const { mysql } = await import('quern/mysql');
+      const database = await freshMysqlDatabase();
+      return { driver: mysql({ uri: database.url }), cleanup: () => database.drop() };
     }
   }
 }

@@ -1,7 +1,9 @@
 // Test-side helpers. They read what the globalSetup provided, so they only work inside vitest
 // test files (not in the globalSetup, nor under plain tsx: use startServers() there).
 import { randomBytes } from 'node:crypto';
+import mysql2 from 'mysql2/promise';
 import pg from 'pg';
+import { mysqlConnectionOptions } from './mysql.js';
 import { inject } from 'vitest';
 import type { BackendName, ProvidedServers } from './types.js';
 
@@ -19,9 +21,15 @@ export function testServers(): ProvidedServers {
 }
 
 export function availableBackends(): BackendName[] {
-  const { postgres, dynamodb } = testServers();
+  const { postgres, dynamodb, mysql } = testServers();
   // pglite and sqlite run in the process: always there.
-  return ['pglite', ...(postgres ? (['postgres'] as const) : []), ...(dynamodb ? (['dynamodb'] as const) : []), 'sqlite'];
+  return [
+    'pglite',
+    ...(postgres ? (['postgres'] as const) : []),
+    ...(dynamodb ? (['dynamodb'] as const) : []),
+    'sqlite',
+    ...(mysql ? (['mysql'] as const) : []),
+  ];
 }
 
 async function withAdminClient(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
@@ -49,6 +57,26 @@ export async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<
     // FORCE terminates sessions a test left open (PostgreSQL 13+).
     drop: () => (dropping ??= withAdminClient(postgres.url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
   };
+}
+
+/** A database of its own on the shared MySQL server, as freshPgDatabase does for PostgreSQL. */
+export async function freshMysqlDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { mysql, reasons } = testServers();
+  if (!mysql) throw new Error(`freshMysqlDatabase(): no MySQL server (${reasons.mysql ?? 'unknown reason'})`);
+  const name = `quern_t_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const conn = await mysql2.createConnection(mysqlConnectionOptions(mysql.url));
+    try {
+      await conn.query(sql);
+    } finally {
+      await conn.end().catch(() => undefined);
+    }
+  };
+  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const url = new URL(mysql.url);
+  url.pathname = `/${name}`;
+  let dropping: Promise<void> | undefined;
+  return { url: url.toString(), drop: () => (dropping ??= admin(`DROP DATABASE IF EXISTS \`${name}\``)) };
 }
 
 /**

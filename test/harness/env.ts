@@ -35,13 +35,14 @@ export function isCI(env: Env = process.env): boolean {
 /** What QUERN_REQUIRE may name: the backends, and the browser the studio's tests drive. */
 export const REQUIRABLE = [...ALL_BACKENDS, 'chromium'] as const;
 
-/** QUERN_REQUIRE, and under CI both server backends whatever QUERN_REQUIRE says. */
+/** QUERN_REQUIRE, and under CI every server backend whatever QUERN_REQUIRE says. */
 export function requiredFromEnv(env: Env = process.env): BackendName[] {
   const named = parseList(env.QUERN_REQUIRE ?? '', REQUIRABLE, 'QUERN_REQUIRE');
   const required = new Set(named.filter((n): n is BackendName => n !== 'chromium'));
   if (isCI(env)) {
     required.add('postgres');
     required.add('dynamodb');
+    required.add('mysql');
   }
   return [...required];
 }

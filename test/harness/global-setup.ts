@@ -14,7 +14,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (error instanceof Error) error.stack = `${error.name}: ${error.message}`;
     throw error;
   }
-  project.provide('quernServers', { postgres: servers.postgres, dynamodb: servers.dynamodb, reasons: servers.reasons });
+  project.provide('quernServers', { postgres: servers.postgres, dynamodb: servers.dynamodb, mysql: servers.mysql, reasons: servers.reasons });
   return async () => {
     // The start-up banner has long scrolled away by now; repeat the skips next to the summary.
     for (const [name, reason] of Object.entries(servers.reasons)) {

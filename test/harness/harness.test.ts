@@ -1,5 +1,6 @@
 // Tests of the harness itself, against the real servers the globalSetup started.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
@@ -10,13 +11,16 @@ import {
   ListTablesCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
+import mysql2 from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DYNAMODB_IMAGE, POSTGRES_IMAGE } from './docker.js';
 import { waitForDynamo } from './dynamodb.js';
 import { chromiumRequired, envWaitMs, parseBackends, requiredFromEnv, wantedFromEnv } from './env.js';
 import { scaled, timeScale } from './time-scale.js';
-import { availableBackends, freshPgDatabase, freshTablePrefix, startServers, testServers } from './index.js';
+import { availableBackends, freshMysqlDatabase, freshPgDatabase, freshTablePrefix, startServers, testServers } from './index.js';
+import { mysqlConnectionOptions, startMysql } from './mysql.js';
+import { ProcessGuard } from './processes.js';
 
 const servers = testServers();
 
@@ -54,8 +58,8 @@ describe('environment parsing', () => {
     expect(() => parseBackends('postgress', 'QUERN_REQUIRE')).toThrow(/QUERN_REQUIRE: unknown name 'postgress'/);
   });
 
-  it('requires both server backends under CI', () => {
-    expect(requiredFromEnv({ CI: 'true' }).sort()).toEqual(['dynamodb', 'postgres']);
+  it('requires every server backend under CI', () => {
+    expect(requiredFromEnv({ CI: 'true' }).sort()).toEqual(['dynamodb', 'mysql', 'postgres']);
     expect(requiredFromEnv({ CI: 'false', QUERN_REQUIRE: 'dynamodb' })).toEqual(['dynamodb']);
     expect(requiredFromEnv({})).toEqual([]);
   });
@@ -69,7 +73,7 @@ describe('environment parsing', () => {
   });
 
   it('wants every backend unless told otherwise', () => {
-    expect(wantedFromEnv({})).toEqual(['pglite', 'postgres', 'dynamodb', 'sqlite']);
+    expect(wantedFromEnv({})).toEqual(['pglite', 'postgres', 'dynamodb', 'sqlite', 'mysql']);
     expect(wantedFromEnv({ QUERN_TEST_BACKENDS: 'pglite' })).toEqual(['pglite']);
   });
 });
@@ -93,7 +97,7 @@ describe('provided servers', () => {
   it('always offers pglite, and explains every missing backend', () => {
     const available = availableBackends();
     expect(available[0]).toBe('pglite');
-    for (const name of ['postgres', 'dynamodb'] as const) {
+    for (const name of ['postgres', 'dynamodb', 'mysql'] as const) {
       if (available.includes(name)) expect(servers[name]).not.toBeNull();
       else expect(servers.reasons[name]).toMatch(/\S/);
     }
@@ -140,6 +144,60 @@ describe.skipIf(!servers.postgres)('postgres', () => {
     expect(rows).toEqual([]);
     await lingering.end().catch(() => undefined);
   });
+});
+
+async function mysqlQuery(url: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const u = new URL(url);
+  const database = u.pathname.slice(1);
+  const conn = await mysql2.createConnection({ ...mysqlConnectionOptions(url), ...(database ? { database } : {}) });
+  try {
+    const [rows] = await conn.query(sql, params);
+    return rows as Record<string, unknown>[];
+  } finally {
+    await conn.end();
+  }
+}
+
+describe.skipIf(!servers.mysql)('mysql', () => {
+  const url = servers.mysql?.url ?? '';
+
+  it('is MariaDB 10.11 or later (or MySQL 8)', async () => {
+    const [row] = await mysqlQuery(url, 'SELECT VERSION() AS v');
+    const v = String(row.v);
+    const [major, minor] = v.split('.').map(Number);
+    if (v.includes('MariaDB')) expect(major * 100 + minor).toBeGreaterThanOrEqual(1011);
+    else expect(major).toBeGreaterThanOrEqual(8);
+  });
+
+  it('gives each caller a database of its own, and drops it', async () => {
+    const [a, b] = await Promise.all([freshMysqlDatabase(), freshMysqlDatabase()]);
+    expect(a.url).not.toBe(b.url);
+    await mysqlQuery(a.url, 'CREATE TABLE only_in_a (id int)');
+    const exists = (db: string) =>
+      mysqlQuery(url, 'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [db, 'only_in_a']);
+    const names = [a.url, b.url].map((u) => new URL(u).pathname.slice(1));
+    expect(Number((await exists(names[0]))[0].n)).toBe(1);
+    expect(Number((await exists(names[1]))[0].n)).toBe(0);
+    await Promise.all([a.drop(), b.drop()]);
+    await a.drop(); // idempotent
+    expect(await mysqlQuery(url, 'SELECT schema_name FROM information_schema.schemata WHERE schema_name IN (?, ?)', names)).toEqual([]);
+  });
+});
+
+// A server of its own even when QUERN_TEST_MYSQL_URL names a shared one: the starter itself is under test.
+describe.skipIf(!existsSync('/usr/sbin/mariadbd'))('the local MariaDB starter', () => {
+  it('starts mariadbd in a temp datadir on a free port, and stops it', async () => {
+    const guard = new ProcessGuard();
+    const started = await withEnv({ QUERN_TEST_MYSQL_URL: undefined }, () => startMysql({ guard }));
+    try {
+      expect(started.server.source).toBe('system');
+      expect((await mysqlQuery(started.server.url, 'SELECT 1 AS one'))[0]).toEqual({ one: 1 });
+    } finally {
+      await started.stop();
+      guard.dispose();
+    }
+    await expect(mysqlQuery(started.server.url, 'SELECT 1')).rejects.toThrow();
+  }, 120_000);
 });
 
 describe.skipIf(!servers.dynamodb)('dynamodb', () => {

@@ -3,6 +3,7 @@
 // Free of vitest imports, so bench/run.ts and the demo can use it under plain tsx.
 import { startDynamo, type StartedDynamo } from './dynamodb.js';
 import { dynamoSourcesFromEnv, isCI, pgSourcesFromEnv, requiredFromEnv, wantedFromEnv } from './env.js';
+import { startMysql, type StartedMysql } from './mysql.js';
 import { startPostgres, type StartedPg } from './postgres.js';
 import { ProcessGuard } from './processes.js';
 import type { BackendName, Reasons, Servers, StartOptions } from './types.js';
@@ -31,19 +32,21 @@ export async function startServers(opts: StartOptions = {}): Promise<Servers> {
   const notWanted = async (): Promise<never> => {
     throw new Error('not requested (QUERN_TEST_BACKENDS or startServers({ want }))');
   };
-  const [pg, ddb] = await Promise.all([
+  const [pg, ddb, my] = await Promise.all([
     timed<StartedPg>(() => (wanted.has('postgres') ? startPostgres({ guard, sources: pgSourcesFromEnv() }) : notWanted())),
     timed<StartedDynamo>(() => (wanted.has('dynamodb') ? startDynamo({ guard, sources: dynamoSourcesFromEnv() }) : notWanted())),
+    timed<StartedMysql>(() => (wanted.has('mysql') ? startMysql({ guard }) : notWanted())),
   ]);
 
   const reasons: Reasons = {};
   if (pg.error !== undefined) reasons.postgres = pg.error;
   if (ddb.error !== undefined) reasons.dynamodb = ddb.error;
+  if (my.error !== undefined) reasons.mysql = my.error;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const results = await Promise.allSettled([pg.value?.stop(), ddb.value?.stop()]);
+      const results = await Promise.allSettled([pg.value?.stop(), ddb.value?.stop(), my.value?.stop()]);
       guard.dispose();
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed.length) throw new Error(`${PREFIX} teardown failed: ${failed.map((f) => message(f.reason)).join('; ')}`);
@@ -53,26 +56,27 @@ export async function startServers(opts: StartOptions = {}): Promise<Servers> {
   for (const [name, result] of [
     ['postgres', pg],
     ['dynamodb', ddb],
+    ['mysql', my],
   ] as const) {
     if (result.value) log(`${PREFIX} ${name}: ${result.value.description} (${seconds(result.ms)})`);
     else if (!wanted.has(name)) log(`${PREFIX} ${name}: not started, ${result.error}`);
   }
 
-  const missing = (['postgres', 'dynamodb'] as const).filter((name) => wanted.has(name) && reasons[name] !== undefined);
+  const missing = (['postgres', 'dynamodb', 'mysql'] as const).filter((name) => wanted.has(name) && reasons[name] !== undefined);
   const fatal = missing.filter((name) => required.has(name));
   if (fatal.length) {
     await stop().catch(() => undefined);
     const why = opts.require
       ? 'required by the caller'
       : isCI()
-        ? 'CI is set, so postgres and dynamodb are required'
+        ? 'CI is set, so postgres, dynamodb and mysql are required'
         : `QUERN_REQUIRE=${process.env.QUERN_REQUIRE ?? ''}`;
     throw new Error(`${PREFIX} required backend(s) unavailable (${why}):\n` + fatal.map((name) => `  ${name}: ${indent(reasons[name]!)}`).join('\n'));
   }
   if (missing.length) log(banner(missing.map((name) => `SKIPPING ${name} tests: ${reasons[name]}`)));
   log(`${PREFIX} ready in ${seconds(performance.now() - t0)}`);
 
-  return { postgres: pg.value?.server ?? null, dynamodb: ddb.value?.server ?? null, reasons, stop };
+  return { postgres: pg.value?.server ?? null, dynamodb: ddb.value?.server ?? null, mysql: my.value?.server ?? null, reasons, stop };
 }
 
 function indent(text: string, pad = '  '): string {
@@ -84,7 +88,7 @@ function banner(lines: string[]): string {
   return [
     rule,
     ...lines.flatMap((l) => l.split('\n')).map((l) => `${PREFIX} !! ${l}`),
-    `${PREFIX} !! Those tests will be reported as skipped. Set QUERN_REQUIRE=postgres,dynamodb to make this an error.`,
+    `${PREFIX} !! Those tests will be reported as skipped. Set QUERN_REQUIRE=postgres,dynamodb,mysql to make this an error.`,
     rule,
   ].join('\n');
 }

@@ -7,17 +7,17 @@ import { EXPECTED, SUPPRESSED } from './expected.js';
 import { FIXTURE, helperNames, scenarioAt, scenarioNames } from './fixture.js';
 import { join } from 'node:path';
 
-type Table = Record<string, { postgres: string[]; dynamodb: string[]; sqlite: string[]; any: string[] }>;
+type Table = Record<string, { postgres: string[]; dynamodb: string[]; sqlite: string[]; mysql: string[]; any: string[] }>;
 
 function table(findings: readonly Finding[]): Table {
   const t: Table = {};
-  for (const name of [...scenarioNames, ...helperNames]) t[name] = { postgres: [], dynamodb: [], sqlite: [], any: [] };
+  for (const name of [...scenarioNames, ...helperNames]) t[name] = { postgres: [], dynamodb: [], sqlite: [], mysql: [], any: [] };
   for (const f of findings) {
     const name = scenarioAt(join(FIXTURE, f.file), f.line);
     if (!name) throw new Error(`finding outside any scenario: ${f.file}:${f.line} ${f.code}`);
     t[name][f.target ?? 'any'].push(f.code);
   }
-  for (const row of Object.values(t)) for (const k of ['postgres', 'dynamodb', 'sqlite', 'any'] as const) row[k].sort();
+  for (const row of Object.values(t)) for (const k of ['postgres', 'dynamodb', 'sqlite', 'mysql', 'any'] as const) row[k].sort();
   return t;
 }
 
@@ -25,7 +25,7 @@ function expectedTable(source: typeof EXPECTED): Table {
   const t: Table = {};
   for (const name of [...scenarioNames, ...helperNames]) {
     const e = source[name] ?? {};
-    t[name] = { postgres: [...(e.postgres ?? [])].sort(), dynamodb: [...(e.dynamodb ?? [])].sort(), sqlite: [], any: [...(e.any ?? [])].sort() };
+    t[name] = { postgres: [...(e.postgres ?? [])].sort(), dynamodb: [...(e.dynamodb ?? [])].sort(), sqlite: [], mysql: [], any: [...(e.any ?? [])].sort() };
   }
   return t;
 }

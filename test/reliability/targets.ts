@@ -6,7 +6,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createClient, type Driver, type Query, type QueryEvent, type Schema } from 'quern';
-import { availableBackends, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
+import { availableBackends, freshMysqlDatabase, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
 
 /** The client seen through a string index: the generated suites build model names and args at run time. */
 export type LooseModel = Record<string, (args?: unknown) => Query<unknown>>;
@@ -82,6 +82,14 @@ export async function openTarget(name: BackendName, schema: Schema<any, any>, op
     case 'sqlite': {
       const { sqlite } = await import('quern/sqlite');
       driver = sqlite({ filename: ':memory:' });
+      break;
+    }
+    case 'mysql': {
+      const { mysql } = await import('quern/mysql');
+      const database = await freshMysqlDatabase();
+      url = database.url;
+      driver = mysql({ uri: database.url, ...(opts.max ? { connectionLimit: opts.max } : {}) });
+      cleanup = () => database.drop();
       break;
     }
   }

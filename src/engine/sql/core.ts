@@ -35,6 +35,10 @@ export interface StoredValues {
   readonly boolean?: (v: unknown) => unknown;
   readonly json?: (v: unknown) => unknown;
   readonly list?: (v: unknown) => unknown;
+  /** A timestamp in the driver's own text (MySQL's JSON holds `YYYY-MM-DD HH:MM:SS.mmm` in UTC). */
+  readonly timestamp?: (v: unknown) => unknown;
+  /** A decimal in the driver's own text (MySQL pads DECIMAL(65,30) with zeros). */
+  readonly decimal?: (v: unknown) => unknown;
 }
 
 export interface SqlDriverCore {

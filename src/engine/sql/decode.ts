@@ -51,6 +51,14 @@ function fieldDecoder(def: FieldDef | ElementDef, stored: StoredValues | undefin
   }
   if (def.kind === 'boolean' && stored?.boolean) return stored.boolean;
   if (def.kind === 'json' && stored?.json) return stored.json;
+  if (def.kind === 'timestamp' && stored?.timestamp) {
+    const own = stored.timestamp;
+    return (v) => toDate(own(v));
+  }
+  if (def.kind === 'decimal' && stored?.decimal) {
+    const own = stored.decimal;
+    return (v) => toStringValue(own(v));
+  }
   return SCALAR[def.kind as ScalarKind];
 }
 

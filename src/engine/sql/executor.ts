@@ -7,7 +7,7 @@
 import { BatchError, ConcurrencyError, NotFoundError, QuernError, TransactionClosedError } from '../../errors.js';
 import type { SchemaDef } from '../../schema/define.js';
 import type { Operation } from '../../plan/plan.js';
-import type { RowShape, SqlOperation } from '../../plan/sql/ops.js';
+import { MATCHED_COLUMN, type RowShape, type SqlOperation } from '../../plan/sql/ops.js';
 import type { ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
 import type { CompiledSql, SqlConnection, SqlDriverCore, SqlRows } from './core.js';
 import { rowDecoder, type RowDecoder } from './decode.js';
@@ -55,7 +55,7 @@ export class SqlExecutor implements Executor {
       const out: unknown[] = [];
       for (let i = 0; i < items.length; i++) {
         try {
-          out.push(await this.runOn(conn, items[i], ctx));
+          out.push(await this.runOn(conn, items[i], ctx, true));
         } catch (e) {
           throw new BatchError(i, e instanceof Error ? e.message : String(e), e);
         }
@@ -118,7 +118,7 @@ export class SqlExecutor implements Executor {
     return this.decoders.get(shape) ?? rowDecoder(schema, shape, this.decoders, this.core.values);
   }
 
-  private async runOn(conn: SqlConnection, q: PreparedQuery, ctx: ExecContext): Promise<unknown> {
+  private async runOn(conn: SqlConnection, q: PreparedQuery, ctx: ExecContext, inTransaction = this.inTransaction): Promise<unknown> {
     const ops = q.plan.operations;
     const op = sqlOp(ops[0]);
     if (op.result.kind === 'page' && op.result.cursor) {
@@ -132,6 +132,8 @@ export class SqlExecutor implements Executor {
         `${op.model}.paginate.${r.direction === 'forward' ? 'after' : 'before'}`,
       );
     }
+    const r0 = op.result;
+    if (r0.kind === 'written' && (r0.locate || r0.created)) return this.locatedWrite(conn, inTransaction, q, op, r0, ctx);
     const res = await this.send(conn, op, q.params, ctx);
     const r = op.result;
     const modelName = ctx.schema.models[op.model].name;
@@ -156,21 +158,14 @@ export class SqlExecutor implements Executor {
       case 'affected':
         return { count: res.rowCount };
       case 'written': {
+        if (r.locate || r.created) throw new QuernError('internal: a write without RETURNING runs through locatedWrite');
         if (res.rows.length > 0) {
           if (!r.reread) return this.decoder(ctx.schema, r.rows)(res.rows[0]);
           const again = await this.send(conn, r.reread, [res.rows[0]], ctx);
           if (again.rows.length === 0) throw new NotFoundError(modelName, 'the written row could not be read back');
           return this.decoder(ctx.schema, r.rows)(again.rows[0]);
         }
-        if (r.onEmpty === 'concurrency') throw new ConcurrencyError(modelName, 'the record exists but did not match the expected version');
-        if (r.onEmpty === 'check') {
-          const check = ops[1] ? sqlOp(ops[1]) : null;
-          if (check) {
-            const exists = await this.send(conn, check, q.params, ctx);
-            if (exists.rows.length > 0) throw new ConcurrencyError(modelName, 'the record was changed concurrently: its version no longer matches');
-          }
-        }
-        throw new NotFoundError(modelName, `no record matched the ${q.plan.kind} filter`);
+        return this.nothingWritten(conn, q, r, modelName, ctx);
       }
       case 'page':
         return this.page(ctx, r, res.rows, q.params);
@@ -181,6 +176,50 @@ export class SqlExecutor implements Executor {
         throw new QuernError(`internal: unknown SQL result ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /** A single-row write that matched nothing: NotFoundError, or ConcurrencyError when the row exists at another version. */
+  private async nothingWritten(conn: SqlConnection, q: PreparedQuery, r: WrittenSpec, modelName: string, ctx: ExecContext): Promise<never> {
+    if (r.onEmpty === 'concurrency') throw new ConcurrencyError(modelName, 'the record exists but did not match the expected version');
+    if (r.onEmpty === 'check') {
+      const ops = q.plan.operations;
+      const check = ops[1] ? sqlOp(ops[1]) : null;
+      if (check) {
+        const exists = await this.send(conn, check, q.params, ctx);
+        if (exists.rows.length > 0) throw new ConcurrencyError(modelName, 'the record was changed concurrently: its version no longer matches');
+      }
+    }
+    throw new NotFoundError(modelName, `no record matched the ${q.plan.kind} filter`);
+  }
+
+  /**
+   * A single-row write on a dialect without RETURNING (see `Locate` in plan/sql/ops.ts): find and
+   * lock the row, write, read it back by key. Locating and writing share one transaction (the
+   * caller's, or one of its own), so the row cannot change in between.
+   */
+  private locatedWrite(conn: SqlConnection, inTransaction: boolean, q: PreparedQuery, op: SqlOperation, r: WrittenSpec, ctx: ExecContext): Promise<unknown> {
+    const modelName = ctx.schema.models[op.model].name;
+    const run = async (c: SqlConnection): Promise<unknown> => {
+      let found: Row | undefined;
+      if (r.locate) {
+        found = (await this.send(c, r.locate.op, q.params, ctx)).rows[0];
+        const failed = found !== undefined && MATCHED_COLUMN in found && !truthy(found[MATCHED_COLUMN]);
+        if ((found === undefined && r.locate.missing === 'empty') || failed) return this.nothingWritten(c, q, r, modelName, ctx);
+        if (found) delete found[MATCHED_COLUMN];
+      }
+      const write = found && r.locate?.whenFound ? r.locate.whenFound : op;
+      await this.send(c, write, q.params, ctx);
+      if (found && r.locate?.result) return this.decoder(ctx.schema, r.rows)(found);
+      if (!r.reread) throw new QuernError(`internal: ${op.purpose} has no way to read its row back`);
+      const anchor: Row = { ...(found ?? (r.created ? valueAt(q.params, r.created.slot, r.created.path) : {})) };
+      for (const k of r.keySet ?? []) anchor[k.field] = q.params[k.slot];
+      const again = await this.send(c, r.reread, [anchor], ctx);
+      if (again.rows.length === 0) throw new NotFoundError(modelName, 'the written row could not be read back');
+      return this.decoder(ctx.schema, r.rows)(again.rows[0]);
+    };
+    // A create only inserts and reads back: no lock to hold, no transaction needed.
+    if (inTransaction || !r.locate) return run(conn);
+    return this.core.transaction(run);
   }
 
   private page(ctx: ExecContext, r: Extract<SqlOperation['result'], { kind: 'page' }>, rows: Row[], params: readonly unknown[]): PageResult {
@@ -199,6 +238,16 @@ export class SqlExecutor implements Executor {
     }
     return { items, next: r.hasCursor ? boundary(last) : null, prev: more ? boundary(first) : null };
   }
+}
+
+type WrittenSpec = Extract<SqlOperation['result'], { kind: 'written' }>;
+
+const truthy = (v: unknown) => v === true || v === 1 || v === 1n || v === '1';
+
+function valueAt(params: readonly unknown[], slot: number, path: readonly (string | number)[]): Row {
+  let v: unknown = params[slot];
+  for (const k of path) v = (v as Record<string | number, unknown> | null | undefined)?.[k];
+  return (v ?? {}) as Row;
 }
 
 function sqlOp(op: Operation): SqlOperation {

@@ -134,6 +134,8 @@ export interface SelectStatement {
   readonly orderBy: readonly OrderItem[];
   readonly limit: SqlExpr | null;
   readonly offset: SqlExpr | null;
+  /** `FOR UPDATE`: lock the rows read until the transaction ends (a write locating its row first). */
+  readonly forUpdate?: boolean;
 }
 
 export interface Assignment {

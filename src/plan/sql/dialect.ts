@@ -22,6 +22,11 @@ export interface SqlDialect {
    * otherwise a write with `include` is refused (`operator-unsupported`: read it back instead).
    */
   readonly writableCte: boolean;
+  /**
+   * INSERT/UPDATE/DELETE ... RETURNING; otherwise a single-row write locates its row first
+   * (SELECT ... FOR UPDATE, in the write's transaction) and reads it back by key afterwards.
+   */
+  readonly returning: boolean;
 }
 
 export const postgresDialect: SqlDialect = {
@@ -30,6 +35,7 @@ export const postgresDialect: SqlDialect = {
   ilike: true,
   distinctOn: true,
   writableCte: true,
+  returning: true,
 };
 
 /** SQLite 3.50 (better-sqlite3 12): RETURNING and upserts, JSON functions, no DISTINCT ON, no DML in WITH. */
@@ -40,4 +46,19 @@ export const sqliteDialect: SqlDialect = {
   ilike: true,
   distinctOn: false,
   writableCte: false,
+  returning: true,
+};
+
+/**
+ * MySQL 8 / MariaDB 10.11: `?` placeholders, no RETURNING (MySQL has none; MariaDB's lacks
+ * UPDATE), no DISTINCT ON, no DML in WITH. Text columns use a binary collation, so LIKE and `=`
+ * are case-sensitive and `mode: 'insensitive'` lowers to lower() on both sides.
+ */
+export const mysqlDialect: SqlDialect = {
+  name: 'mysql',
+  placeholders: 'positional',
+  ilike: false,
+  distinctOn: false,
+  writableCte: false,
+  returning: false,
 };

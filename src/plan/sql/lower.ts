@@ -16,7 +16,7 @@ import { and, bin, fn, item, lit, param, select, where as whereOf } from './buil
 import type { SqlDialect } from './dialect.js';
 import { LowerCtx, type Scope } from './context.js';
 import { lowerFilter, pinsField, uniqueFilter, withoutPins } from './filter.js';
-import type { RowShape, SqlOperation, SqlResultSpec } from './ops.js';
+import { MATCHED_COLUMN, type RowShape, type SqlOperation, type SqlResultSpec } from './ops.js';
 import { afterBoundary, distinctSelect, fetchFields, orderItems, pageTerms, reverse, rowSelection, withCounts } from './read.js';
 import { lowerAggregate } from './aggregate.js';
 import { arrayOf, BIGINT, elementType, fieldType, JSON_DOCUMENT } from './types.js';
@@ -126,17 +126,8 @@ function returningRow(
     return { stmt: stmtOf(rs.columns), shape: rs.shape };
   }
   if (!ctx.dialect.writableCte) {
-    const key = write.model.key;
-    const outer = ctx.scope(write.modelKey);
-    const rs = rowSelection(ctx, outer, fields, include, false);
-    // The re-read's only param is the written row: slot 0, addressed by key field.
-    const byKey = and(key.map((k) => bin('=', outer.col(k), param(0, fieldType(outer.field(k)), [k]))));
-    const stmt = select({ columns: rs.columns, from: table(outer), where: byKey });
-    return {
-      stmt: stmtOf(key.map((k) => item(write.col(k), k))),
-      shape: rs.shape,
-      reread: op(write.modelKey, `read ${write.model.name} back with its includes, by key`, stmt, { kind: 'first', rows: rs.shape, orThrow: true }),
-    };
+    const { shape, reread } = rereadByKey(ctx, write.modelKey, fields, include);
+    return { stmt: stmtOf(write.model.key.map((k) => item(write.col(k), k))), shape, reread };
   }
   const written = stmtOf(fields.map((f) => item(write.col(f), f)));
   const outer = ctx.scope(write.modelKey);
@@ -148,11 +139,49 @@ function returningRow(
   };
 }
 
+/** Reads a written row back by its key: the re-read's only param (slot 0) is an object holding the key fields. */
+function rereadByKey(ctx: LowerCtx, m: string, fields: readonly string[], include: readonly IncludeNode[]): { shape: RowShape; reread: SqlOperation } {
+  const outer = ctx.scope(m);
+  const rs = rowSelection(ctx, outer, fields, include, false);
+  const byKey = and(outer.model.key.map((k) => bin('=', outer.col(k), param(0, fieldType(outer.field(k)), [k]))));
+  const stmt = select({ columns: rs.columns, from: table(outer), where: byKey });
+  const what = include.length ? 'with its includes, by key' : 'by key';
+  return { shape: rs.shape, reread: op(m, `read ${outer.model.name} back ${what}`, stmt, { kind: 'first', rows: rs.shape, orThrow: true }) };
+}
+
+/** Key fields a write sets to new values: the re-read finds the row by those. */
+function keySet(scope: Scope, set: readonly FieldUpdate[]): { field: string; slot: number }[] {
+  return set.filter((u) => u.op === 'set' && scope.model.key.includes(u.field)).map((u) => ({ field: u.field, slot: u.value.slot }));
+}
+
+/** Finds the row a write without RETURNING will touch, and locks it (see `Locate` in ops.ts). */
+function locateOp(ctx: LowerCtx, scope: Scope, columns: SelectItem[], where: SqlExpr | null, purpose: string, rows: RowShape): SqlOperation {
+  const stmt = select({ columns, from: table(scope), where, forUpdate: true });
+  return op(scope.modelKey, purpose, stmt, { kind: 'first', rows, orThrow: false });
+}
+
+const keyColumns = (scope: Scope): SelectItem[] => scope.model.key.map((k) => item(scope.col(k), k));
+const keyShape = (scope: Scope): RowShape => ({ model: scope.modelKey, fields: scope.model.key, includes: [] });
+
 function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[] | null, include: readonly IncludeNode[]): SqlOperation {
   const scope = ctx.scope(m);
   const fields = Object.keys(scope.model.fields);
   // The slot holds [row]: values are addressed as [0, field].
   const values = fields.map((f) => param(slot, fieldType(scope.field(f)), [0, f]));
+  if (!ctx.dialect.returning) {
+    // No RETURNING: insert, then read the row back by the key quern filled in.
+    const { shape, reread } = rereadByKey(ctx, m, fetchFields(scope, sel), include);
+    const insert: InsertStatement = {
+      kind: 'insert',
+      table: scope.model.table,
+      alias: null,
+      columns: fields,
+      source: { kind: 'values', rows: [values] },
+      onConflict: null,
+      returning: [],
+    };
+    return op(m, `create ${scope.model.name}`, insert, { kind: 'written', rows: shape, onEmpty: 'not-found', reread, created: { slot, path: [0] } });
+  }
   const { stmt, shape, reread } = returningRow(
     ctx,
     scope,
@@ -260,6 +289,24 @@ function lowerUpdate(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'update' }>):
     ];
   }
   const check = pinsField(ast.where, versionOf(ctx, m)) && ast.uniqueBy !== null && ast.where !== null;
+  if (!ctx.dialect.returning) {
+    const { shape, reread } = rereadByKey(ctx, m, fetchFields(scope, ast.select), ast.include);
+    const locate = locateOp(ctx, scope, keyColumns(scope), cond, `find and lock the ${name} to update`, keyShape(scope));
+    const main = op(
+      m,
+      `update ${name}`,
+      { kind: 'update', table: scope.model.table, alias: scope.alias, set, where: cond, returning: [] },
+      {
+        kind: 'written',
+        rows: shape,
+        onEmpty: check ? 'check' : 'not-found',
+        reread,
+        locate: { op: locate, missing: 'empty', result: false },
+        keySet: keySet(scope, ast.set),
+      },
+    );
+    return check ? [main, existsCheck(ctx, m, ast.where!, ast.uniqueBy!)] : [main];
+  }
   const { stmt, shape, reread } = returningRow(
     ctx,
     scope,
@@ -279,6 +326,18 @@ function lowerDelete(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'delete' }>):
   if (ast.many)
     return [op(m, `deleteMany ${name}`, { kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning: [] }, { kind: 'affected' })];
   const check = pinsField(ast.where, versionOf(ctx, m)) && ast.uniqueBy !== null && ast.where !== null;
+  if (!ctx.dialect.returning) {
+    // The located row is the result: it is gone once the delete has run.
+    const rs = rowSelection(ctx, scope, fetchFields(scope, ast.select), [], false);
+    const locate = locateOp(ctx, scope, rs.columns, cond, `find and lock the ${name} to delete`, rs.shape);
+    const main = op(
+      m,
+      `delete ${name}`,
+      { kind: 'delete', table: scope.model.table, alias: scope.alias, where: cond, returning: [] },
+      { kind: 'written', rows: rs.shape, onEmpty: check ? 'check' : 'not-found', locate: { op: locate, missing: 'empty', result: true } },
+    );
+    return check ? [main, existsCheck(ctx, m, ast.where!, ast.uniqueBy!)] : [main];
+  }
   const { stmt, shape } = returningRow(
     ctx,
     scope,
@@ -305,6 +364,8 @@ function lowerUpsert(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'upsert' }>):
   if (set.length === 0) set = [{ column: ast.uniqueBy[0], value: scope.col(ast.uniqueBy[0]) }];
   const rest = withoutPins(ast.where, ast.uniqueBy);
   const condition: SqlExpr | null = rest ? whereOf(lowerFilter(ctx, scope, rest)) : null;
+  const onEmpty = pinsField(ast.where, versionOf(ctx, m)) ? 'concurrency' : 'not-found';
+  if (!ctx.dialect.returning) return lockedUpsert(ctx, scope, ast, values, set, condition, onEmpty);
   const { stmt, shape, reread } = returningRow(
     ctx,
     scope,
@@ -320,6 +381,59 @@ function lowerUpsert(ctx: LowerCtx, ast: Extract<QueryAst, { kind: 'upsert' }>):
     ast.select,
     ast.include,
   );
-  const onEmpty = pinsField(ast.where, versionOf(ctx, m)) ? 'concurrency' : 'not-found';
   return op(m, `upsert ${scope.model.name}`, stmt, { kind: 'written', rows: shape, onEmpty, ...(reread ? { reread } : {}) });
+}
+
+/**
+ * Upsert without RETURNING or ON CONFLICT: lock the row holding the create's values of the
+ * unique fields (what ON CONFLICT would conflict on). Found: its condition decides, and the
+ * update runs by those values; not found: a plain INSERT (a conflict on another unique is a
+ * UniqueConstraintError, as on PostgreSQL). Then the row is read back by key.
+ */
+function lockedUpsert(
+  ctx: LowerCtx,
+  scope: Scope,
+  ast: Extract<QueryAst, { kind: 'upsert' }>,
+  values: SqlExpr[],
+  set: Assignment[],
+  condition: SqlExpr | null,
+  onEmpty: 'concurrency' | 'not-found',
+): SqlOperation {
+  const m = scope.modelKey;
+  const name = scope.model.name;
+  const fields = Object.keys(scope.model.fields);
+  const byCreate = and(ast.uniqueBy.map((f) => bin('=', scope.col(f), param(ast.create.slot, fieldType(scope.field(f)), [f]))));
+  const { shape, reread } = rereadByKey(ctx, m, fetchFields(scope, ast.select), ast.include);
+  const located = locateOp(
+    ctx,
+    scope,
+    [...keyColumns(scope), item(condition ?? lit(true), MATCHED_COLUMN)],
+    byCreate,
+    `find and lock the ${name} to upsert`,
+    keyShape(scope),
+  );
+  const update = op(
+    m,
+    `upsert ${name} (update)`,
+    { kind: 'update', table: scope.model.table, alias: scope.alias, set, where: byCreate, returning: [] },
+    { kind: 'affected' },
+  );
+  const insert: InsertStatement = {
+    kind: 'insert',
+    table: scope.model.table,
+    alias: null,
+    columns: fields,
+    source: { kind: 'values', rows: [values] },
+    onConflict: null,
+    returning: [],
+  };
+  return op(m, `upsert ${name} (insert)`, insert, {
+    kind: 'written',
+    rows: shape,
+    onEmpty,
+    reread,
+    locate: { op: located, missing: 'write', result: false, whenFound: update },
+    created: { slot: ast.create.slot, path: [] },
+    keySet: keySet(scope, ast.set),
+  });
 }

@@ -54,6 +54,12 @@ export type SqlResultSpec =
        * (its one param, slot 0, is that returned row) reads the row back with its includes.
        */
       readonly reread?: SqlOperation;
+      /** Dialects without RETURNING: how the row is found before the write (see `Locate`). */
+      readonly locate?: Locate;
+      /** Where the re-read's key comes from when no row was returned or located: the created row in the query params. */
+      readonly created?: { readonly slot: number; readonly path: readonly (string | number)[] };
+      /** Key fields the write sets: the re-read looks the row up by their new values (slot of each value). */
+      readonly keySet?: readonly { readonly field: string; readonly slot: number }[];
     }
   /**
    * paginate: `size + 1` rows in query order (reversed order when paging
@@ -75,6 +81,26 @@ export type SqlResultSpec =
    * NotFoundError.
    */
   | { readonly kind: 'exists' };
+
+/**
+ * A write on a dialect without RETURNING finds its row first, in the write's transaction:
+ * `op` selects it with FOR UPDATE (so it cannot change before the write), from the query's
+ * params. `missing`: 'empty' when no row means there is nothing to write (update, delete:
+ * the onEmpty path runs and the write is not sent); 'write' when the write still runs (an
+ * upsert inserts). A located row whose `_quern_matched` column is false failed the write's
+ * condition (an upsert's where): the onEmpty path runs. `result`: the located row is the
+ * method's result (a delete, whose row is gone afterwards).
+ */
+export interface Locate {
+  readonly op: SqlOperation;
+  readonly missing: 'empty' | 'write';
+  readonly result: boolean;
+  /** The write to run instead of the operation's statement when the row was found (an upsert's update). */
+  readonly whenFound?: SqlOperation;
+}
+
+/** The column a locate statement reports an upsert's condition in. */
+export const MATCHED_COLUMN = '_quern_matched';
 
 export interface SqlOperation {
   readonly kind: 'sql';

@@ -122,7 +122,7 @@ export abstract class SqlWriter {
     if (s.where) out += ` WHERE ${this.expr(s.where)}`;
     if (s.groupBy?.length) out += ` GROUP BY ${s.groupBy.map((e) => this.expr(e)).join(', ')}`;
     if (s.orderBy.length) out += ` ORDER BY ${this.orderBy(s.orderBy)}`;
-    return out + this.window(s.limit, s.offset);
+    return out + this.window(s.limit, s.offset) + (s.forUpdate ? ' FOR UPDATE' : '');
   }
 
   protected selectItem(c: SelectItem): string {
