@@ -11,7 +11,17 @@
  *   takes ORDER BY and LIMIT itself, so the derived table is folded into the aggregate.
  * - DELETE takes no table alias on MariaDB: the alias is written as the table's name.
  */
-import type { InsertSource, OrderItem, SelectStatement, SqlExpr, SqlParam, SqlScalarType, SqlStatement, SqlTypeRef } from '../../src/plan/sql/ast.js';
+import type {
+  InsertSource,
+  OrderItem,
+  SelectItem,
+  SelectStatement,
+  SqlExpr,
+  SqlParam,
+  SqlScalarType,
+  SqlStatement,
+  SqlTypeRef,
+} from '../../src/plan/sql/ast.js';
 import { mysqlDialect } from '../../src/plan/sql/dialect.js';
 import { quoteIdent, SqlWriter, type SerializedSql } from '../../src/plan/sql/writer.js';
 
@@ -141,6 +151,15 @@ class MysqlWriter extends SqlWriter {
       }
     }
     return super.statement(s);
+  }
+
+  protected override lockRows(): string {
+    return ' FOR UPDATE';
+  }
+
+  protected override returning(items: readonly SelectItem[]): string {
+    if (items.length) throw new Error('internal: MySQL has no RETURNING (lowering reads the row back by key)');
+    return '';
   }
 
   protected override orderItem(o: OrderItem): string {

@@ -158,7 +158,7 @@ export class SqlExecutor implements Executor {
       case 'affected':
         return { count: res.rowCount };
       case 'written': {
-        if (r.locate || r.created) throw new QuernError('internal: a write without RETURNING runs through locatedWrite');
+        if (r.locate || r.created) throw new QuernError('internal: a write that returns no row runs through locatedWrite');
         if (res.rows.length > 0) {
           if (!r.reread) return this.decoder(ctx.schema, r.rows)(res.rows[0]);
           const again = await this.send(conn, r.reread, [res.rows[0]], ctx);

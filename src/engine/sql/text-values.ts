@@ -23,5 +23,8 @@ function canonical(v: unknown): unknown {
  * only when every stored value and every param is written the same way.
  */
 export function jsonText(v: unknown): string {
-  return JSON.stringify(canonical(v), (_k, x) => (typeof x === 'bigint' ? `\u0000${x.toString()}` : x)).replace(/"\\u0000(-?\d+)"/g, '$1');
+  return JSON.stringify(canonical(v), (_k, x) => (typeof x === 'bigint' ? `\u0000${x.toString()}` : x)).replace(
+    /"\\u0000(-?\d+)"/g,
+    (_quoted, digits: string) => digits,
+  );
 }

@@ -75,6 +75,11 @@ export abstract class SqlWriter {
   /** A write's returned row; dialects differ in whether and how a write returns it. */
   protected abstract returning(items: readonly SelectItem[]): string;
 
+  /** The clause locking a select's rows to the transaction (only lowered where `SqlDialect.returning` is false). */
+  protected lockRows(): string {
+    throw new Error(`internal: the ${this.dialect.name} writer has no row lock; lowering asks for one only where a write returns no row`);
+  }
+
   statement(s: SqlStatement): string {
     switch (s.kind) {
       case 'select':
@@ -122,7 +127,7 @@ export abstract class SqlWriter {
     if (s.where) out += ` WHERE ${this.expr(s.where)}`;
     if (s.groupBy?.length) out += ` GROUP BY ${s.groupBy.map((e) => this.expr(e)).join(', ')}`;
     if (s.orderBy.length) out += ` ORDER BY ${this.orderBy(s.orderBy)}`;
-    return out + this.window(s.limit, s.offset) + (s.forUpdate ? ' FOR UPDATE' : '');
+    return out + this.window(s.limit, s.offset) + (s.forUpdate ? this.lockRows() : '');
   }
 
   protected selectItem(c: SelectItem): string {
