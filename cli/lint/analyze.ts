@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import ts from './typescript.js';
 import { ValidationError } from '../../src/errors.js';
 import { buildQuery } from '../../src/query/build.js';
 import type { BuiltQuery, QueryAst } from '../../src/query/ast.js';

@@ -4,7 +4,7 @@
  * (ModelClient, ClientMethods): so aliases, clients passed as parameters and
  * transaction clients are found, and unrelated `.create()` calls are not.
  */
-import ts from 'typescript';
+import ts from './typescript.js';
 import { METHODS, type Method } from '../../src/query/build.js';
 import { Evaluator, skipOuter, type SValue } from './static-value.js';
 import { floatingQuery } from './floating.js';

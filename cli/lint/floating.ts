@@ -6,7 +6,7 @@
  * chained with `.then`/`.explain`, assigned elsewhere) counts as used: the rule only reports what
  * is certainly lost.
  */
-import ts from 'typescript';
+import ts from './typescript.js';
 
 /** Why the query result of `call` is lost, or null when it is (or may be) used. */
 export function floatingQuery(call: ts.CallExpression, checker: ts.TypeChecker): string | null {

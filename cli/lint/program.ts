@@ -3,7 +3,7 @@
  * once, and the checker resolves only the receivers we ask about.
  */
 import { dirname, resolve } from 'node:path';
-import ts from 'typescript';
+import ts from './typescript.js';
 import { glob } from 'tinyglobby';
 import { ProjectError } from '../errors.js';
 

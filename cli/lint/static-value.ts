@@ -8,7 +8,7 @@
  * computed key, a spread of an unknown object) becomes `unknown` with the node
  * and the reason, so the caller reports it instead of guessing.
  */
-import ts from 'typescript';
+import ts from './typescript.js';
 
 /** What a placeholder leaf can be at run time, from its TypeScript type. */
 export type Prim = 'string' | 'number' | 'bigint' | 'boolean' | 'date' | 'array' | 'any';
