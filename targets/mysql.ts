@@ -1,6 +1,6 @@
 /** The mysql target: a MySQL 8 or MariaDB 10.11+ server through `mysql2`. */
-import { MigrationError, UnsupportedChangeError } from '../migrations/errors.js';
-import { mysqlFormat, MYSQL_MIGRATIONS_FIX, MYSQL_MIGRATIONS_MISSING } from '../migrations/mysql/format.js';
+import { MigrationError } from '../migrations/errors.js';
+import { mysqlFormat } from '../migrations/mysql/format.js';
 import type { TargetEntry } from './types.js';
 import { flagText, redactUrl } from './options.js';
 
@@ -58,8 +58,5 @@ export const mysqlEntry: TargetEntry<'mysql', MysqlConnection> = {
     return pushMysql(await mysqlEntry.driver(c), schema);
   },
   format: mysqlFormat,
-  // The engineer building MySQL migrations replaces this with the migrator.
-  migrator: async () => {
-    throw new UnsupportedChangeError('mysql', MYSQL_MIGRATIONS_MISSING, MYSQL_MIGRATIONS_FIX);
-  },
+  migrator: async () => (await import('../migrations/mysql/migrator.js')).mysqlMigrator,
 };

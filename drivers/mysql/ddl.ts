@@ -38,7 +38,7 @@ export function mysqlName(name: string): string {
 }
 
 /** Fields of a model that some index covers (key, uniques, indexes): they need a bounded type. */
-function indexedFields(model: ModelDef): Set<string> {
+export function indexedFields(model: ModelDef): Set<string> {
   return new Set([...model.key, ...model.uniques.flatMap((u) => u.fields), ...model.indexes.flatMap((i) => i.fields)]);
 }
 
@@ -113,10 +113,7 @@ export function enumCheck(field: string, def: FieldDef): string | null {
 }
 
 export function columnDefinition(model: ModelDef, field: string, def: FieldDef, indexed = indexedFields(model).has(field)): string {
-  let out = `${quoteIdent(field)} ${columnType(def, indexed)}${def.nullable ? ' NULL' : ' NOT NULL'}`;
-  const check = enumCheck(field, def);
-  if (check) out += ` CONSTRAINT ${quoteIdent(mysqlName(checkConstraintName(model, field)))} ${check}`;
-  return out;
+  return `${quoteIdent(field)} ${columnType(def, indexed)}${def.nullable ? ' NULL' : ' NOT NULL'}`;
 }
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
@@ -126,6 +123,11 @@ export function createTableSql(model: ModelDef, opts: { ifNotExists?: boolean } 
   const indexed = indexedFields(model);
   const lines = Object.entries(model.fields).map(([f, d]) => `  ${columnDefinition(model, f, d, indexed.has(f))}`);
   lines.push(`  CONSTRAINT ${quoteIdent(mysqlName(primaryKeyName(model)))} PRIMARY KEY (${model.key.map(quoteIdent).join(', ')})`);
+  // Enum CHECKs are named table constraints: MariaDB has no named column CHECK, and drops a column's unnamed one on MODIFY COLUMN.
+  for (const [f, d] of Object.entries(model.fields)) {
+    const check = enumCheck(f, d);
+    if (check) lines.push(`  CONSTRAINT ${quoteIdent(mysqlName(checkConstraintName(model, f)))} ${check}`);
+  }
   for (const u of model.uniques) lines.push(`  CONSTRAINT ${quoteIdent(mysqlName(u.name))} UNIQUE (${u.fields.map(quoteIdent).join(', ')})`);
   for (const i of model.indexes) lines.push(`  INDEX ${quoteIdent(mysqlName(i.name))} (${i.fields.map(quoteIdent).join(', ')})`);
   return `CREATE TABLE ${opts.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(model.table)} (\n${lines.join(',\n')}\n) ${TABLE_OPTIONS}`;
@@ -182,7 +184,11 @@ export function counterTriggers(schema: Pick<SchemaDef, 'models'>, c: CounterCac
   return [
     trigger('INSERT', add('+ 1', 'NEW')),
     trigger('DELETE', add('- 1', 'OLD')),
-    trigger('UPDATE', `IF NOT (OLD.${fk} <=> NEW.${fk}) THEN ${add('- 1', 'OLD')}; ${add('+ 1', 'NEW')}; END IF`),
+    // One statement, no IF … END IF block: migration files are split at semicolons. A row that moves takes one from its old parent and gives one to its new.
+    trigger(
+      'UPDATE',
+      `UPDATE ${P} SET ${N} = ${N} + (${K} <=> NEW.${fk}) - (${K} <=> OLD.${fk}) WHERE NOT (OLD.${fk} <=> NEW.${fk}) AND (${K} <=> OLD.${fk} OR ${K} <=> NEW.${fk})`,
+    ),
   ];
 }
 

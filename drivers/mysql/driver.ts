@@ -31,7 +31,7 @@ export interface MysqlDriverOptions {
 }
 
 /** The session every pooled connection runs in (see the module comment). */
-const SESSION_SQL =
+export const SESSION_SQL =
   "SET SESSION sql_mode = 'ANSI_QUOTES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00', group_concat_max_len = 4294967295";
 
 /** Timestamps inside an include's JSON arrive as `YYYY-MM-DD HH:MM:SS.mmm` text in UTC. */

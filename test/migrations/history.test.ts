@@ -1,6 +1,6 @@
 /**
  * Seven model versions are generated, then applied one at a time to a real
- * PostgreSQL, to DynamoDB Local and to a SQLite file. After every step the live schema must equal
+ * PostgreSQL, to DynamoDB Local, to a SQLite file and to MySQL (MariaDB). After every step the live schema must equal
  * what a fresh `db push` of the same models creates, and the rows written along
  * the way must still be there (renamed fields keep their data).
  */
@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import mysql from 'mysql2/promise';
 import { createClient as libsql } from '@libsql/client';
 import { pathToFileURL } from 'node:url';
 import { UniqueConstraintError } from 'quern';
@@ -18,17 +19,19 @@ import { AmbiguousChangeError, DestructiveChangeError } from '../../migrations/e
 import { silentProgress } from '../../migrations/progress.js';
 import { migrationStatuses } from '../../migrations/run.js';
 import { DynamoLedger } from '../../migrations/dynamodb/ledger.js';
+import { parseSqlFile } from '../../migrations/postgres/sql-file.js';
 import { dynamoClient } from './live-schema.js';
 import { HISTORY, v1, v2, v3, v4, v5, v6, v7 } from './history.js';
 import { backends, clients, copyMigration, freshTargets, liveSchemas, pushedSchemas, scratchDir } from './setup.js';
 import { testServers } from '../harness/index.js';
 
-const { pg: hasPg, dynamo: hasDynamo, missing } = backends();
-if (missing.length) console.warn(`[migrations] SKIPPING the history test: no ${missing.join(', ')}`);
+const { pg: hasPg, dynamo: hasDynamo, mysql: hasMysql, missing } = backends();
+if (missing.length) console.warn(`[migrations] the history test runs without: ${missing.join(', ')}`);
 
-const TARGETS = ['postgres', 'dynamodb', 'sqlite'] as const;
+/** Every target the history goes through; MySQL when its server is there (under CI it must be: a missing one fails the run). */
+const TARGETS = ['postgres', 'dynamodb', 'sqlite', ...(hasMysql ? (['mysql'] as const) : [])] as const;
 
-describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on PostgreSQL, DynamoDB and SQLite', () => {
+describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on PostgreSQL, DynamoDB, SQLite and MySQL', () => {
   const generated = scratchDir('gen');
   const applied = scratchDir('apply');
   let targets: Awaited<ReturnType<typeof freshTargets>>;
@@ -36,7 +39,7 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
   const ids_: Record<string, string> = {};
 
   beforeAll(async () => {
-    targets = await freshTargets({ sqlite: true });
+    targets = await freshTargets({ sqlite: true, mysql: true });
   });
   afterAll(async () => {
     await targets?.drop();
@@ -81,6 +84,11 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
     expect(lite3).toMatch(/INSERT INTO "_quern_new_Post" \([^)]*"headline"[^)]*\)\n {2}SELECT [^\n]*"title"[^\n]* FROM "Post"/);
     expect(lite3).toContain('ALTER TABLE "_quern_new_Post" RENAME TO "Post"');
     expect(lite3).not.toContain('quern:destructive');
+    if (hasMysql) {
+      const my3 = readFileSync(join(generated.path, ids[2], 'migration.mysql.sql'), 'utf8');
+      expect(my3).toContain('ALTER TABLE "Post" RENAME COLUMN "title" TO "headline"');
+      expect(my3).not.toMatch(/DROP COLUMN/);
+    }
   });
 
   // One test per version: apply it, compare with a fresh push, use the data.
@@ -99,14 +107,13 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
       const schema = versions[i]();
       // What a fresh push creates does not depend on the apply: build it meanwhile.
       const [result, pushed] = await Promise.all([apply(step.destructive), pushedSchemas(schema, TARGETS)]);
-      expect(result.postgres!.applied).toEqual([ids[i]]);
-      expect(result.dynamodb!.applied).toEqual([ids[i]]);
-      expect(result.sqlite!.applied).toEqual([ids[i]]);
+      for (const t of TARGETS) expect(result[t]!.applied, t).toEqual([ids[i]]);
 
       const live = await liveSchemas(targets.connections);
-      expect(live.postgres).toEqual(pushed.postgres);
-      expect(live.dynamodb).toEqual(pushed.dynamodb);
-      expect(live.sqlite).toEqual(pushed.sqlite);
+      for (const t of TARGETS) {
+        expect(live[t], t).toBeDefined();
+        expect(live[t], t).toEqual(pushed[t]);
+      }
 
       await dataAt(i, schema);
     });
@@ -205,5 +212,20 @@ describe.skipIf(!hasPg || !hasDynamo)('a migration history of seven versions, on
       expect(records).toEqual(steps.map((_, n) => `step#${id}#${String(n).padStart(4, '0')}`));
     }
     client.destroy();
+    if (hasMysql) {
+      const my = await mysql.createConnection(targets.connections.mysql!.uri);
+      const [mRows] = (await my.query('SELECT id, units_done, units_total, finished_at FROM _quern_migrations ORDER BY id')) as unknown as [
+        { id: string; units_done: number; units_total: number; finished_at: Date | null }[],
+      ];
+      await my.end();
+      expect(mRows.map((r) => r.id)).toEqual(ids);
+      for (const r of mRows) {
+        // One unit per statement of the file: MySQL commits each on its own.
+        const file = join(applied.path, r.id, 'migration.mysql.sql');
+        const statements = parseSqlFile(readFileSync(file, 'utf8'), file).length;
+        expect([r.units_done, r.units_total]).toEqual([statements, statements]);
+        expect(r.finished_at).not.toBeNull();
+      }
+    }
   });
 });

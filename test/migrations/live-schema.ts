@@ -1,9 +1,10 @@
 /**
  * What a database really holds, normalised for comparison: information_schema,
- * pg_indexes and pg_constraint on PostgreSQL; DescribeTable (and TTL) on DynamoDB.
+ * pg_indexes and pg_constraint on PostgreSQL; information_schema on MySQL; DescribeTable (and TTL) on DynamoDB.
  * Order-insensitive where the order means nothing (a column added later is last).
  */
 import pg from 'pg';
+import mysql from 'mysql2/promise';
 import { createClient } from '@libsql/client';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -42,6 +43,28 @@ export async function sqliteSchema(filename: string): Promise<unknown> {
     return r.rows.map((x) => ({ type: x.type, name: x.name, table: x.tbl_name, sql: x.sql }));
   } finally {
     c.close();
+  }
+}
+
+/** Columns, indexes, CHECK constraints, foreign keys and triggers of a MySQL database (the URL names it). */
+export async function mysqlSchema(url: string): Promise<unknown> {
+  const c = await mysql.createConnection(url);
+  try {
+    const q = async (sql: string) => ((await c.query(sql))[0] as Record<string, unknown>[]).filter((r) => !LEDGERS.has(String(r.table_name)));
+    return {
+      columns: await q(`SELECT table_name, column_name, column_type, is_nullable, column_default, collation_name
+        FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, column_name`),
+      indexes: await q(`SELECT table_name, index_name, non_unique, group_concat(column_name ORDER BY seq_in_index) AS columns
+        FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique ORDER BY table_name, index_name`),
+      checks: await q(`SELECT table_name, constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() ORDER BY table_name, constraint_name`),
+      foreignKeys: await q(`SELECT r.table_name, r.constraint_name, r.referenced_table_name, r.delete_rule, group_concat(k.column_name ORDER BY k.ordinal_position) AS columns
+        FROM information_schema.referential_constraints r JOIN information_schema.key_column_usage k
+          ON k.constraint_schema = r.constraint_schema AND k.constraint_name = r.constraint_name AND k.table_name = r.table_name
+        WHERE r.constraint_schema = DATABASE() GROUP BY r.table_name, r.constraint_name, r.referenced_table_name, r.delete_rule ORDER BY r.table_name, r.constraint_name`),
+      triggers: await q(`SELECT event_object_table AS table_name, trigger_name, event_manipulation, action_statement FROM information_schema.triggers WHERE trigger_schema = DATABASE() ORDER BY trigger_name`),
+    };
+  } finally {
+    await c.end();
   }
 }
 

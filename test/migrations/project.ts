@@ -79,7 +79,7 @@ export default defineConfig({
   include: ['queries.ts'],
   migrations: './migrations',
   postgres: { url: process.env.TEST_PG_URL },
-  dynamodb: { endpoint: process.env.TEST_DDB_ENDPOINT, region: process.env.TEST_DDB_REGION, tablePrefix: process.env.TEST_DDB_PREFIX },${connections.sqlite ? '\n  sqlite: { filename: process.env.TEST_SQLITE_FILE },' : ''}
+  dynamodb: { endpoint: process.env.TEST_DDB_ENDPOINT, region: process.env.TEST_DDB_REGION, tablePrefix: process.env.TEST_DDB_PREFIX },${connections.sqlite ? '\n  sqlite: { filename: process.env.TEST_SQLITE_FILE },' : ''}${connections.mysql ? '\n  mysql: { uri: process.env.TEST_MYSQL_URL },' : ''}
 });
 `);
     writeFileSync(join(this.dir, 'queries.ts'), 'export {};\n');
@@ -134,6 +134,7 @@ export default defineConfig({
           TEST_DDB_REGION: this.connections.dynamodb?.region ?? 'us-east-1',
           TEST_DDB_PREFIX: this.connections.dynamodb?.tablePrefix ?? '',
           TEST_SQLITE_FILE: this.connections.sqlite?.filename ?? '',
+          TEST_MYSQL_URL: this.connections.mysql?.uri ?? '',
           ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,6 +10,7 @@
  */
 import { describe, it } from 'vitest';
 import pg from 'pg';
+import mysql from 'mysql2/promise';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient as libsql } from '@libsql/client';
@@ -25,7 +26,7 @@ import { backends, clients, freshTargets, liveSchemas, pushedSchemas } from './s
 import { Project, type RunResult } from './project.js';
 import { scaled } from '../harness/time-scale.js';
 
-const { pg: hasPg, dynamo: hasDynamo, missing } = backends();
+const { pg: hasPg, dynamo: hasDynamo, mysql: hasMysql, missing } = backends();
 if (missing.length) console.warn(`[migrations] SKIPPING reliability tests needing: ${missing.join(', ')}`);
 
 const LONG = scaled(300_000);
@@ -33,7 +34,7 @@ const killed = (r: RunResult) => r.signal === 'SIGKILL' || r.code === 137;
 
 /** A scenario of its own: fresh targets, a scratch project, both removed afterwards. */
 async function scenario(targets: readonly TargetName[], work: (project: Project, connections: Connections) => Promise<void>): Promise<void> {
-  const fresh = await freshTargets({ sqlite: targets.includes('sqlite') });
+  const fresh = await freshTargets({ sqlite: targets.includes('sqlite'), mysql: targets.includes('mysql') });
   const connections: Connections = Object.fromEntries(targets.map((t) => [t, fresh.connections[t]]));
   const project = new Project(connections, targets);
   try {
@@ -138,6 +139,76 @@ describe.concurrent('migrate apply under crashes, concurrency and bad data', () 
     expect(await query('SELECT id FROM _quern_migrations ORDER BY id')).toEqual(ids.map((id) => ({ id })));
     const [live3, pushed3] = await Promise.all([liveSchemas(connections), pushedSchemas(HISTORY[2].schema(), ['sqlite'])]);
     expect(live3.sqlite).toEqual(pushed3.sqlite);
+  }));
+
+  it.skipIf(!hasMysql)('MySQL: killed after a statement ran and before it was recorded, then after a later one, then resumed to the end', { timeout: LONG }, ({ expect }) => scenario(['mysql'], async (project, connections) => {
+    const [id1, id2] = await project.generateHistory(2);
+    project.useVersion(2);
+    // 0002 adds User.age, Post.tags and Post.views (each added nullable, filled, made required) and an index: 8 statements.
+    await project.applyInProcess([id1]);
+    const c1 = await clients(HISTORY[0].schema(), connections);
+    const user = await c1.mysql!.user.create({ data: { email: 'crash@x.io', name: 'C' } });
+    const post = await c1.mysql!.post.create({ data: { authorId: user.id, title: 'kept' } });
+    await c1.close();
+
+    const my = await mysql.createConnection(connections.mysql!.uri);
+    const ledger = async () => ((await my.query('SELECT id, units_done, units_total, finished_at IS NOT NULL AS finished FROM _quern_migrations ORDER BY id')) as unknown as [unknown[]])[0];
+    const columns = async () =>
+      ((await my.query(`SELECT column_name AS c, is_nullable AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'Post' ORDER BY column_name`)) as unknown as [{ c: string; n: string }[]])[0];
+    try {
+      // Killed right after ADD COLUMN tags committed (MySQL DDL commits on its own), before its ledger record.
+      const first = await project.run(['migrate', 'apply'], { QUERN_TEST_KILL_AT: `mysql:${id2}:unit:1:before-record` });
+      expect(killed(first), first.stderr).toBe(true);
+      expect(await ledger()).toEqual([
+        { id: id1, units_done: 3, units_total: 3, finished: 1 },
+        { id: id2, units_done: 1, units_total: 8, finished: 0 },
+      ]);
+      expect((await columns()).find((c) => c.c === 'tags')).toEqual({ c: 'tags', n: 'YES' });
+      const status = await project.run(['migrate', 'status']);
+      expect(status.code).toBe(1);
+      expect(status.stdout).toContain(`${id2}  partially applied (1/8)`);
+
+      // The re-run meets the column it added: recorded as done, then on to the 6th statement, killed after its record.
+      const second = await project.run(['migrate', 'apply'], { QUERN_TEST_KILL_AT: `mysql:${id2}:unit:5:after` });
+      expect(killed(second), second.stderr).toBe(true);
+      expect(second.stderr).toContain(`${id2}: line `);
+      expect(second.stderr).toContain('had already run before the previous apply was interrupted (the column exists)');
+      expect((await ledger())[1]).toEqual({ id: id2, units_done: 6, units_total: 8, finished: 0 });
+
+      const third = await project.run(['migrate', 'apply']);
+      expect(third.code, third.stderr).toBe(0);
+      expect(third.stdout).toContain(`applied ${id2}; 1 already applied`);
+      expect(third.stderr).not.toContain('had already run');
+      expect(await ledger()).toEqual([
+        { id: id1, units_done: 3, units_total: 3, finished: 1 },
+        { id: id2, units_done: 8, units_total: 8, finished: 1 },
+      ]);
+    } finally {
+      await my.end();
+    }
+    const [live, pushed] = await Promise.all([liveSchemas(connections), pushedSchemas(HISTORY[1].schema(), ['mysql'])]);
+    expect(live.mysql).toBeDefined();
+    expect(live.mysql).toEqual(pushed.mysql);
+    // The row written before the migration was filled once.
+    const c2 = await clients(HISTORY[1].schema(), connections);
+    expect(await c2.mysql!.post.findUniqueOrThrow({ where: { id: post.id }, select: { title: true, tags: true, views: true } })).toEqual({ title: 'kept', tags: [], views: 0 });
+    await c2.close();
+  }));
+
+  it.skipIf(!hasMysql)('MySQL: two applies started together: one waits for the GET_LOCK of the other, each migration is applied once', { timeout: LONG }, ({ expect }) => scenario(['mysql'], async (project, connections) => {
+    const ids = await project.generateHistory(3);
+    project.useVersion(3);
+    const [a, b] = await Promise.all([project.run(['migrate', 'apply']), project.run(['migrate', 'apply'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const appliedBy = (r: RunResult) => (/^mysql .*: applied ([^;\n]*)/m.exec(r.stdout)?.[1] ?? '').split(', ').filter((x) => x && x !== 'nothing');
+    expect([...appliedBy(a), ...appliedBy(b)].sort(), `${a.stdout}\n${b.stdout}`).toEqual(ids);
+    const my = await mysql.createConnection(connections.mysql!.uri);
+    const [rows] = (await my.query('SELECT id, units_done = units_total AS done FROM _quern_migrations ORDER BY id')) as unknown as [{ id: string; done: number }[]];
+    await my.end();
+    expect(rows).toEqual(ids.map((id) => ({ id, done: 1 })));
+    const [live, pushed] = await Promise.all([liveSchemas(connections), pushedSchemas(HISTORY[2].schema(), ['mysql'])]);
+    expect(live.mysql).toEqual(pushed.mysql);
   }));
 
   it.skipIf(!hasDynamo)('DynamoDB: killed while a new GSI is built, then during an attribute rename and a unique backfill, then resumed', { timeout: LONG }, ({ expect }) => scenario(['dynamodb'], async (project, connections) => {

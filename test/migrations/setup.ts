@@ -6,9 +6,10 @@ import { createClient, type Schema } from 'quern';
 import { postgres } from 'quern/postgres';
 import { dynamodb } from 'quern/dynamodb';
 import { sqlite } from 'quern/sqlite';
-import { freshPgDatabase, freshTablePrefix, testServers } from '../harness/index.js';
+import { mysql } from 'quern/mysql';
+import { freshMysqlDatabase, freshPgDatabase, freshTablePrefix, testServers } from '../harness/index.js';
 import type { Connections } from '../../migrations/connections.js';
-import { dynamoClient, dynamoSchema, pgSchema, sqliteSchema } from './live-schema.js';
+import { dynamoClient, dynamoSchema, mysqlSchema, pgSchema, sqliteSchema } from './live-schema.js';
 
 // Waiting for tables and GSIs: DynamoDB Local is quick, poll it often.
 process.env.QUERN_MIGRATE_POLL_MS ??= '50';
@@ -22,19 +23,27 @@ export function copyMigration(from: string, to: string, id: string): void {
   cpSync(join(from, id), join(to, id), { recursive: true });
 }
 
-export function backends(): { pg: boolean; dynamo: boolean; missing: string[] } {
+export function backends(): { pg: boolean; dynamo: boolean; mysql: boolean; missing: string[] } {
   const s = testServers();
-  const missing = [...(s.postgres ? [] : [`postgres (${s.reasons.postgres})`]), ...(s.dynamodb ? [] : [`dynamodb (${s.reasons.dynamodb})`])];
-  return { pg: !!s.postgres, dynamo: !!s.dynamodb, missing };
+  const missing = [
+    ...(s.postgres ? [] : [`postgres (${s.reasons.postgres})`]),
+    ...(s.dynamodb ? [] : [`dynamodb (${s.reasons.dynamodb})`]),
+    ...(s.mysql ? [] : [`mysql (${s.reasons.mysql})`]),
+  ];
+  return { pg: !!s.postgres, dynamo: !!s.dynamodb, mysql: !!s.mysql, missing };
 }
 
-/** A database, a table prefix (and with `sqlite`, a SQLite file) of their own, and the connections the engine takes. */
-export async function freshTargets(opts: { sqlite?: boolean } = {}): Promise<{ connections: Connections; drop(): Promise<void> }> {
+/**
+ * A database, a table prefix (with `sqlite`, a SQLite file; with `mysql`, a MySQL database) of
+ * their own, and the connections the engine takes.
+ */
+export async function freshTargets(opts: { sqlite?: boolean; mysql?: boolean } = {}): Promise<{ connections: Connections; drop(): Promise<void> }> {
   const s = testServers();
-  const db = s.postgres ? await freshPgDatabase() : null;
+  const [db, my] = await Promise.all([s.postgres ? freshPgDatabase() : null, s.mysql && opts.mysql ? freshMysqlDatabase() : null]);
   const file = opts.sqlite ? scratchDir('sqlite') : null;
   const connections: Connections = {
     ...(db ? { postgres: { url: db.url } } : {}),
+    ...(my ? { mysql: { uri: my.url } } : {}),
     ...(s.dynamodb ? { dynamodb: { endpoint: s.dynamodb.endpoint, region: s.dynamodb.region, tablePrefix: freshTablePrefix() } } : {}),
     ...(file ? { sqlite: { filename: join(file.path, 'test.db') } } : {}),
   };
@@ -42,15 +51,16 @@ export async function freshTargets(opts: { sqlite?: boolean } = {}): Promise<{ c
     connections,
     drop: async () => {
       file?.remove();
-      await db?.drop();
+      await Promise.all([db?.drop(), my?.drop()]);
     },
   };
 }
 
-type Target = 'postgres' | 'dynamodb' | 'sqlite';
+type Target = 'postgres' | 'dynamodb' | 'sqlite' | 'mysql';
+type Live = { postgres?: unknown; dynamodb?: unknown; sqlite?: unknown; mysql?: unknown };
 
 /** The live schema of what `db push` creates for `schema` from nothing (on both targets, or those named). */
-export async function pushedSchemas(schema: Schema, targets: readonly Target[] = ['postgres', 'dynamodb']): Promise<{ postgres?: unknown; dynamodb?: unknown; sqlite?: unknown }> {
+export async function pushedSchemas(schema: Schema, targets: readonly Target[] = ['postgres', 'dynamodb']): Promise<Live> {
   const s = testServers();
   const onPg = async () => {
     const db = await freshPgDatabase();
@@ -82,22 +92,45 @@ export async function pushedSchemas(schema: Schema, targets: readonly Target[] =
       dir.remove();
     }
   };
-  const [pgLive, dynamoLive, sqliteLive] = await Promise.all([
+  const onMysql = async () => {
+    const db = await freshMysqlDatabase();
+    try {
+      const driver = mysql({ uri: db.url });
+      await driver.push(schema.def);
+      await driver.close();
+      return await mysqlSchema(db.url);
+    } finally {
+      await db.drop();
+    }
+  };
+  const [pgLive, dynamoLive, sqliteLive, mysqlLive] = await Promise.all([
     s.postgres && targets.includes('postgres') ? onPg() : undefined,
     s.dynamodb && targets.includes('dynamodb') ? onDynamo() : undefined,
     targets.includes('sqlite') ? onSqlite() : undefined,
+    s.mysql && targets.includes('mysql') ? onMysql() : undefined,
   ]);
-  return { ...(pgLive !== undefined ? { postgres: pgLive } : {}), ...(dynamoLive !== undefined ? { dynamodb: dynamoLive } : {}), ...(sqliteLive !== undefined ? { sqlite: sqliteLive } : {}) };
+  return {
+    ...(pgLive !== undefined ? { postgres: pgLive } : {}),
+    ...(dynamoLive !== undefined ? { dynamodb: dynamoLive } : {}),
+    ...(sqliteLive !== undefined ? { sqlite: sqliteLive } : {}),
+    ...(mysqlLive !== undefined ? { mysql: mysqlLive } : {}),
+  };
 }
 
-export async function liveSchemas(connections: Connections): Promise<{ postgres?: unknown; dynamodb?: unknown; sqlite?: unknown }> {
+export async function liveSchemas(connections: Connections): Promise<Live> {
   const s = testServers();
-  const [pgLive, dynamoLive, sqliteLive] = await Promise.all([
+  const [pgLive, dynamoLive, sqliteLive, mysqlLive] = await Promise.all([
     connections.postgres ? pgSchema(connections.postgres.url) : undefined,
     connections.dynamodb && s.dynamodb ? dynamoSchemaOf(connections.dynamodb.tablePrefix) : undefined,
     connections.sqlite ? sqliteSchema(connections.sqlite.filename) : undefined,
+    connections.mysql ? mysqlSchema(connections.mysql.uri) : undefined,
   ]);
-  return { ...(pgLive !== undefined ? { postgres: pgLive } : {}), ...(dynamoLive !== undefined ? { dynamodb: dynamoLive } : {}), ...(sqliteLive !== undefined ? { sqlite: sqliteLive } : {}) };
+  return {
+    ...(pgLive !== undefined ? { postgres: pgLive } : {}),
+    ...(dynamoLive !== undefined ? { dynamodb: dynamoLive } : {}),
+    ...(sqliteLive !== undefined ? { sqlite: sqliteLive } : {}),
+    ...(mysqlLive !== undefined ? { mysql: mysqlLive } : {}),
+  };
 }
 
 /** Clients on both targets for one schema version. */
@@ -106,9 +139,10 @@ type AnyClient = Awaited<ReturnType<typeof createClient<Schema<any, any>>>>;
 
 export async function clients(schema: Schema<any, any>, connections: Connections) {
   const s = testServers();
-  const out: { postgres?: AnyClient; dynamodb?: AnyClient; sqlite?: AnyClient } = {};
+  const out: { postgres?: AnyClient; dynamodb?: AnyClient; sqlite?: AnyClient; mysql?: AnyClient } = {};
   if (connections.postgres) out.postgres = await createClient({ schema, driver: postgres({ connectionString: connections.postgres.url }) });
   if (connections.sqlite) out.sqlite = await createClient({ schema, driver: sqlite({ filename: connections.sqlite.filename }) });
+  if (connections.mysql) out.mysql = await createClient({ schema, driver: mysql({ uri: connections.mysql.uri }) });
   if (connections.dynamodb && s.dynamodb) {
     out.dynamodb = await createClient({ schema, driver: dynamodb({ endpoint: s.dynamodb.endpoint, region: s.dynamodb.region, credentials: s.dynamodb.credentials, tablePrefix: connections.dynamodb.tablePrefix }) });
   }
@@ -119,6 +153,7 @@ export async function clients(schema: Schema<any, any>, connections: Connections
       await out.postgres?.close();
       await out.dynamodb?.close();
       await out.sqlite?.close();
+      await out.mysql?.close();
     },
   };
 }
