@@ -32,6 +32,7 @@ import { PlanCache } from './plan/planner.js';
 import type { Diagnostic } from './plan/diagnostics.js';
 import type { Plan } from './plan/plan.js';
 import { valueFanout } from './plan/kv/fanout.js';
+import { planBatch, planTransaction } from './plan/gate.js';
 import type { ConnectSettings, Driver, ExecContext, Executor, PageResult, PreparedQuery, QueryEvent, TargetDescriptor } from './engine/driver.js';
 import { CursorCodec } from './engine/cursor.js';
 import { projectRow, projectRows } from './engine/project.js';
@@ -312,6 +313,19 @@ class Runtime implements QueryRunner {
     }
   }
 
+  /**
+   * db.batch, or the unit of a nested write: what planBatch refuses from the items' plans (items a
+   * transaction cannot hold, a batch beyond the atomic limit) stops it before anything is sent.
+   */
+  gateBatch(plans: readonly Plan[], target: TargetDescriptor = this.driver.target) {
+    const refused = planBatch(
+      this.schema.def,
+      target,
+      plans.map((plan) => ({ plan, times: 1 })),
+    );
+    if (refused.length) throw CapabilityError.of(refused);
+  }
+
   /** A warning only known at run time (e.g. fanout of a 250-key `in`): same policy as plan warnings. */
   runtimeWarning(d: Diagnostic) {
     if (d.severity === 'error' || this.strict) throw CapabilityError.of([d]);
@@ -577,7 +591,6 @@ async function openObserve(opts: ClientOptions<any>): Promise<Observe> {
 
 function makeClient<S>(rt: Runtime): Client<S> {
   const models = modelClients<S>(rt.schema, rt, rt.onCreate);
-  const caps = rt.driver.target.capabilities;
   const methods: ClientMethods<S> = {
     async batch(queries) {
       if (!Array.isArray(queries)) throw new ValidationError('batch', 'expected an array of queries');
@@ -587,14 +600,6 @@ function makeClient<S>(rt: Runtime): Client<S> {
         // A started query has run (or is running) on its own: running it again in the batch would write twice.
         if (q.started) throw new ValidationError(`batch[${i}]`, 'this query was already run (awaited or then() called); pass queries to db.batch un-awaited');
       });
-      if (caps.maxAtomicBatch !== null && queries.length > caps.maxAtomicBatch) {
-        throw new CapabilityError(
-          'batch-too-large',
-          rt.driver.name,
-          `an atomic batch on ${caps.target} holds at most ${caps.maxAtomicBatch} items; got ${queries.length}`,
-          `split it into batches of ${caps.maxAtomicBatch}, or accept non-atomic writes with separate calls`,
-        );
-      }
       try {
         rt.ensureOpen();
         const prepared = queries.map((q) => {
@@ -602,22 +607,15 @@ function makeClient<S>(rt: Runtime): Client<S> {
           rt.gate(p.plan);
           return p;
         });
+        rt.gateBatch(prepared.map((p) => p.plan));
         return (await rt.runBatch(queries, prepared)) as never;
       } catch (e) {
         throw await pointAtCaller(e);
       }
     },
     async transaction(fn) {
-      if (!caps.interactiveTransactions) {
-        throw await pointAtCaller(
-          new CapabilityError(
-            'interactive-transaction-unsupported',
-            rt.driver.name,
-            `${caps.target} has no interactive transactions`,
-            'use db.batch([...]) to write atomically',
-          ),
-        );
-      }
+      const refused = planTransaction(rt.driver.target);
+      if (refused.length) throw await pointAtCaller(CapabilityError.of(refused));
       rt.ensureOpen();
       return rt.executor.transaction((txExec) => fn(modelClients<S>(rt.schema, rt.withExecutor(txExec), rt.onCreate)), rt.ctx);
     },

@@ -10,11 +10,9 @@ import { ValidationError } from '../../src/errors.js';
 import { buildQuery } from '../../src/query/build.js';
 import type { BuiltQuery, QueryAst } from '../../src/query/ast.js';
 import { PlanCache, planQuery } from '../../src/plan/planner.js';
-import { batchItemDiagnostics } from '../../src/plan/kv/plan.js';
-import type { DriverName } from '../../src/plan/capabilities.js';
+import { planBatch, planTransaction } from '../../src/plan/gate.js';
 import { DIAGNOSTICS, type Diagnostic } from '../../src/plan/diagnostics.js';
 import type { Plan } from '../../src/plan/plan.js';
-import type { KvOperation } from '../../src/plan/kv/ops.js';
 import type { TargetDescriptor } from '../../src/plan/target.js';
 import type { TargetName } from '../../src/plan/capabilities.js';
 import type { Schema } from '../../src/schema/define.js';
@@ -220,38 +218,12 @@ export class Analyser {
       });
       return { site: s, report, built: null, plans: new Map(), findings };
     }
-    for (const t of limited) {
-      const desc = this.targets.descriptors.get(t)!;
-      if (desc.capabilities.family === 'kv') {
-        for (const m of s.members) {
-          const plan = m.expr ? byCall.get(unwrap(m.expr))?.plans.get(t) : undefined;
-          if (plan)
-            findings.push(
-              ...this.diagnosticFindings(w, null, 'batch', t, batchItemDiagnostics(desc.driver as DriverName, this.schema.def, plan.operations), 'static'),
-            );
-        }
-      }
-      const max = desc.capabilities.maxAtomicBatch!;
-      const queries = s.members.reduce((n, m) => n + m.times, 0);
-      // On key-value targets each write also carries its unique-index entries in the same transaction.
-      const items = desc.capabilities.family === 'kv' ? s.members.reduce((n, m) => n + m.times * this.writeItems(m.expr, byCall, t), 0) : queries;
-      if (queries > max || items > max) findings.push(...this.diagnosticFindings(w, null, 'batch', t, [batchTooLarge(desc, queries, items, max)], 'static'));
+    // The client's own gate (src/plan/gate.ts) over the members' plans, once per target.
+    for (const t of this.targets.names) {
+      const members = s.members.map((m) => ({ plan: (m.expr ? byCall.get(unwrap(m.expr))?.plans.get(t) : undefined) ?? null, times: m.times }));
+      findings.push(...this.diagnosticFindings(w, null, 'batch', t, planBatch(this.schema.def, this.targets.descriptors.get(t)!, members), 'static'));
     }
     return { site: s, report, built: null, plans: new Map(), findings };
-  }
-
-  /** TransactWriteItems entries one batch member needs on a key-value target (1 when unknown). */
-  private writeItems(expr: ts.Expression | null, byCall: ReadonlyMap<ts.Node, AnalysedSite>, target: TargetName): number {
-    const a = expr ? byCall.get(unwrap(expr)) : undefined;
-    const plan = a?.plans.get(target);
-    if (!plan) return 1;
-    let n = 0;
-    const count = (op: KvOperation) => {
-      if (op.kind === 'PutItem' || op.kind === 'UpdateItem' || op.kind === 'DeleteItem') n += 1 + op.uniques.length;
-      else if (op.kind === 'TransactWrite') for (const w of op.items) n += 1 + w.uniques.length;
-    };
-    for (const op of plan.operations) if ('table' in op) count(op as KvOperation);
-    return Math.max(n, 1);
   }
 
   private analyseTransaction(s: Extract<Site, { kind: 'transaction' }>): AnalysedSite {
@@ -268,9 +240,7 @@ export class Analyser {
     };
     const findings: Finding[] = [];
     for (const t of this.targets.names) {
-      const desc = this.targets.descriptors.get(t)!;
-      if (desc.capabilities.interactiveTransactions) continue;
-      findings.push(...this.diagnosticFindings(w, null, 'transaction', t, [interactiveTransaction(desc)], 'static'));
+      findings.push(...this.diagnosticFindings(w, null, 'transaction', t, planTransaction(this.targets.descriptors.get(t)!), 'static'));
     }
     return { site: s, report, built: null, plans: new Map(), findings };
   }
@@ -302,27 +272,4 @@ function unwrap(expr: ts.Expression): ts.Node {
   let e: ts.Expression = expr;
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
   return e;
-}
-
-function interactiveTransaction(desc: TargetDescriptor): Diagnostic {
-  return {
-    code: 'interactive-transaction-unsupported',
-    severity: 'error',
-    driver: desc.driver,
-    model: '*',
-    message: `${desc.capabilities.target} has no interactive transactions: a transaction cannot read, decide, then write atomically`,
-    fix: `use db.batch([...]) for atomic writes${desc.capabilities.maxAtomicBatch ? ` (up to ${desc.capabilities.maxAtomicBatch} items)` : ''}, with version() fields for optimistic checks`,
-  };
-}
-
-function batchTooLarge(desc: TargetDescriptor, queries: number, items: number, max: number): Diagnostic {
-  const extra = items > queries ? ` (${items} items with their unique-index entries)` : '';
-  return {
-    code: 'batch-too-large',
-    severity: 'error',
-    driver: desc.driver,
-    model: '*',
-    message: `this atomic batch holds ${queries} queries${extra}; ${desc.capabilities.target} allows at most ${max} in one transaction`,
-    fix: `split it into db.batch calls of at most ${max} items each (each is atomic on its own)`,
-  };
 }

@@ -7,7 +7,6 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { resolveTimeouts, type ConnectSettings, type Driver, type Executor } from '../../src/engine/driver.js';
 import { KvExecutor } from '../../src/engine/kv/executor.js';
 import { SchemaError } from '../../src/errors.js';
-import { dynamodbCapabilities } from '../../src/plan/capabilities.js';
 import { refuseWhenClosed } from '../../src/engine/closed.js';
 import { checkKvSchema } from '../../src/plan/kv/schema-check.js';
 import type { SchemaDef } from '../../src/schema/define.js';
@@ -96,7 +95,7 @@ export function dynamodb(opts: DynamoOptions = {}): DynamoDriver {
     async connect(schema: SchemaDef, settings?: Partial<ConnectSettings>): Promise<Executor> {
       const t = resolveTimeouts(settings, fromDriver);
       if (settings?.connectTimeoutMs !== undefined && !client) connectTimeoutMs = settings.connectTimeoutMs;
-      const inner = new KvExecutor(new DynamoCore(sdk(), schema, prefix, policy(t), opts.readPageLimit), dynamodbCapabilities, {
+      const inner = new KvExecutor(new DynamoCore(sdk(), schema, prefix, policy(t), opts.readPageLimit), dynamodbTarget, {
         concurrency: opts.concurrency,
       });
       return refuseWhenClosed(inner, () => closed, 'dynamodb');

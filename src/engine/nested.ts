@@ -17,6 +17,8 @@ export interface NestedHost extends QueryRunner {
   readonly executor: Executor;
   readonly ctx: ExecContext;
   gate(plan: Plan, q: Query<unknown>): void;
+  /** The unit is one batch: refused as db.batch would be (src/plan/gate.ts planBatch). */
+  gateBatch(plans: readonly Plan[], target: TargetDescriptor): void;
   finish(prepared: PreparedQuery, result: unknown): unknown;
 }
 
@@ -117,6 +119,10 @@ export async function runNested(host: NestedHost, q: Query<unknown>, target: Tar
     host.gate(p.plan, s.q);
     return p;
   });
+  host.gateBatch(
+    prepared.map((p) => p.plan),
+    target,
+  );
   let results: unknown[];
   try {
     results = await host.executor.batch(

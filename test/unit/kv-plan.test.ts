@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createClient, planOffline, SchemaError, type Plan } from 'quern';
 import { dynamodb, dynamodbTarget } from 'quern/dynamodb';
 import { checkKvSchema } from '../../src/plan/kv/schema-check.js';
-import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic } from '../../src/plan/kv/plan.js';
+import { batchTooLargeDiagnostic, interactiveTransactionDiagnostic } from '../../src/plan/gate.js';
 import type { KvOperation } from '../../src/plan/kv/ops.js';
 import { blog, blogIndexed } from './kv-plan-fixtures.js';
 
@@ -254,10 +254,10 @@ describe('diagnostics', () => {
   });
 
   it('interactive-transaction-unsupported and batch-too-large carry fixes', () => {
-    const t = interactiveTransactionDiagnostic('dynamodb');
+    const t = interactiveTransactionDiagnostic(dynamodbTarget);
     expect(t.code).toBe('interactive-transaction-unsupported');
     expect(t.fix).toContain('db.batch');
-    const b = batchTooLargeDiagnostic('dynamodb', 101, 100);
+    const b = batchTooLargeDiagnostic('dynamodb', 'dynamodb', 101, 101, 100);
     expect(b.code).toBe('batch-too-large');
     expect(b.severity).toBe('error');
     expect(b.fix).toContain('at most 100');

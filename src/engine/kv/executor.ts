@@ -6,9 +6,10 @@
  */
 import { BatchError, CapabilityError, NotFoundError, QuernError, ValidationError } from '../../errors.js';
 import type { ResultSpec } from '../../plan/result.js';
-import { batchItemDiagnostics, batchTooLargeDiagnostic, interactiveTransactionDiagnostic, MAX_FOLD_ITEMS } from '../../plan/kv/plan.js';
+import { MAX_FOLD_ITEMS } from '../../plan/kv/plan.js';
+import { batchTooLargeDiagnostic, planTransaction } from '../../plan/gate.js';
 import { atomicLimit } from '../../plan/kv/target.js';
-import type { Capabilities } from '../../plan/capabilities.js';
+import type { TargetDescriptor } from '../../plan/target.js';
 import { kvSchema } from '../../schema/colocation.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { BatchGuard, ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
@@ -43,11 +44,11 @@ export class KvExecutor implements Executor {
   private readonly atomicLimit: number;
   constructor(
     private readonly core: KvDriverCore,
-    caps: Capabilities,
+    private readonly target: TargetDescriptor,
     opts: KvExecutorOptions = {},
   ) {
     this.concurrency = opts.concurrency ?? 8;
-    this.atomicLimit = atomicLimit(caps);
+    this.atomicLimit = atomicLimit(target.capabilities);
   }
 
   /** Plans and rows of colocated models use the DynamoDB view of the schema (src/schema/colocation.ts). */
@@ -56,9 +57,8 @@ export class KvExecutor implements Executor {
     return schema === ctx.schema ? ctx : { ...ctx, schema };
   }
 
+  /** The plan was gated by the client (src/plan/gate.ts is the one gate): it runs as planned. */
   private ctx(q: PreparedQuery, ctx: ExecContext): RunCtx {
-    const errors = q.plan.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw CapabilityError.of(errors);
     return runCtx(this.core, this.kvCtx(ctx), q.params, this.concurrency, this.atomicLimit);
   }
 
@@ -193,9 +193,7 @@ export class KvExecutor implements Executor {
 
   /** db.batch: every item's writes in ONE TransactWriteItems; reads they need happen first. */
   async batch(items: readonly PreparedQuery[], ctx: ExecContext, guards: readonly BatchGuard[] = []): Promise<unknown[]> {
-    // Refused from the plans alone, before any request.
-    const refused = items.flatMap((q) => batchItemDiagnostics('dynamodb', ctx.schema, q.plan.operations));
-    if (refused.length) throw CapabilityError.of(refused);
+    // What the plans alone refuse (planBatch) the client refused before this call.
     const prepared: { units: Unit[]; result: () => unknown }[] = [];
     const overlay = new BatchOverlay();
     for (let i = 0; i < items.length; i++) {
@@ -226,8 +224,9 @@ export class KvExecutor implements Executor {
       });
     }
     const total = transactionSize(all.map(({ u }) => u));
+    // The exact count, known once the writes' rows are read: the plans gave a lower bound.
     if (total > this.atomicLimit) {
-      throw CapabilityError.of([batchTooLargeDiagnostic('dynamodb', total, this.atomicLimit)]);
+      throw CapabilityError.of([batchTooLargeDiagnostic(this.target.driver, this.target.capabilities.target, null, total, this.atomicLimit)]);
     }
     // Two writes to one item in a transaction are rejected by DynamoDB; name both items instead.
     const seen = new Map<string, number>();
@@ -255,6 +254,7 @@ export class KvExecutor implements Executor {
   }
 
   async transaction<T>(): Promise<T> {
-    throw CapabilityError.of([interactiveTransactionDiagnostic('dynamodb')]);
+    // The client refuses db.transaction from planTransaction before it gets here.
+    throw CapabilityError.of(planTransaction(this.target));
   }
 }

@@ -38,28 +38,6 @@ export function planKv(schema: SchemaDef, ast: QueryAst, target: TargetDescripto
   return new KvPlanner(kvSchema(schema), ast.model, { driver: target.driver, caps: target.capabilities }).plan(ast);
 }
 
-/** `db.transaction()` on a target without interactive transactions. */
-export function interactiveTransactionDiagnostic(driver: DriverName, model = '*'): Diagnostic {
-  return diag(
-    'interactive-transaction-unsupported',
-    driver,
-    model,
-    'DynamoDB has no interactive transactions: a transaction cannot read, decide, then write atomically',
-    'use db.batch([...]) for atomic writes (one TransactWriteItems, up to 100 items), with version() fields for optimistic checks',
-  );
-}
-
-/** An atomic batch over the target's limit. */
-export function batchTooLargeDiagnostic(driver: DriverName, items: number, max: number, model = '*'): Diagnostic {
-  return diag(
-    'batch-too-large',
-    driver,
-    model,
-    `the batch needs ${items} TransactWriteItems items; DynamoDB allows at most ${max} in one transaction (unique-index entries count as items)`,
-    `split the batch into db.batch calls of at most ${max} items each (each is atomic on its own)`,
-  );
-}
-
 /**
  * Queries that cannot be items of an atomic db.batch on DynamoDB, found from the plan alone (so
  * before any request, and by lint): createMany with skipDuplicates decides per row whether to
