@@ -28,7 +28,7 @@ import {
   type QueryEvent,
   type Schema,
 } from 'quern';
-import { availableBackends, freshMysqlDatabase, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
+import { availableBackends, freshMysqlDatabase, freshPgDatabase, freshTablePrefix, pgliteOptions, testServers, type BackendName } from '../harness/index.js';
 import { blog, type Blog } from './schema.js';
 
 export type Db<S extends Schema<any, any> = Blog> = Client<S>;
@@ -96,7 +96,7 @@ export async function openDriver(name: BackendName): Promise<{ driver: Driver; c
   switch (name) {
     case 'pglite': {
       const { pglite } = await import('quern/postgres');
-      return { driver: pglite(), cleanup: async () => undefined };
+      return { driver: pglite(pgliteOptions()), cleanup: async () => undefined };
     }
     case 'postgres': {
       const { postgres } = await import('quern/postgres');

@@ -5,6 +5,7 @@ import mysql2 from 'mysql2/promise';
 import pg from 'pg';
 import { mysqlConnectionOptions } from './mysql.js';
 import { inject } from 'vitest';
+import { readPgliteTemplate } from './pglite-template.js';
 import type { BackendName, ProvidedServers } from './types.js';
 
 export function testServers(): ProvidedServers {
@@ -18,6 +19,15 @@ export function testServers(): ProvidedServers {
     throw new Error('quern harness globalSetup did not run: run vitest with the repository vitest.config.ts (globalSetup test/harness/global-setup.ts)');
   }
   return provided;
+}
+
+/**
+ * Options for a test's in-memory pglite(): start from the run's empty template cluster
+ * (pglite-template.ts) instead of running initdb again. Empty when no template could be made.
+ */
+export function pgliteOptions(): { loadDataDir?: Blob } {
+  const path = inject('quernPgliteTemplate');
+  return path ? { loadDataDir: readPgliteTemplate(path) } : {};
 }
 
 export function availableBackends(): BackendName[] {

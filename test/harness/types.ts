@@ -51,5 +51,7 @@ export interface StartOptions {
 declare module 'vitest' {
   export interface ProvidedContext {
     quernServers: ProvidedServers;
+    /** Path of the empty PGlite cluster tarball (pglite-template.ts), or null when it could not be made. */
+    quernPgliteTemplate: string | null;
   }
 }

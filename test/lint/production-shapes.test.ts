@@ -18,6 +18,7 @@ import { SourceSites } from '../../cli/lint/source-map.js';
 import { schema } from '../fixtures/lint-app/schema.js';
 import { search } from '../fixtures/lint-app/src/helpers.js';
 import { FIXTURE } from './fixture.js';
+import { pgliteOptions } from '../harness/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quern-prod-shapes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,9 +40,9 @@ function generatedSite(js: string, map: SourceMap, line: number): { line: number
 
 describe('shapes recorded in production, mapped to source sites', async () => {
   const file = join(dir, 'shapes.jsonl');
-  const db = await createClient({ schema, driver: pglite(), recordShapes: { file, sample: 1 } });
+  const db = await createClient({ schema, driver: pglite(pgliteOptions()), recordShapes: { file, sample: 1 } });
   const none = join(dir, 'none.jsonl');
-  const unsampled = await createClient({ schema, driver: pglite(), recordShapes: { file: none, sample: 0 } });
+  const unsampled = await createClient({ schema, driver: pglite(pgliteOptions()), recordShapes: { file: none, sample: 0 } });
   try {
     await Promise.all([db.push(), unsampled.push()]);
     await search(db, { where: { title: { contains: MARK } } });

@@ -13,6 +13,7 @@ import { runLint } from '../../cli/lint/run.js';
 import { parseSite } from '../../cli/lint/shapes.js';
 import { schema } from '../fixtures/lint-app/schema.js';
 import { FIXTURE, runScenario, scenarioNames, seed } from './fixture.js';
+import { pgliteOptions } from '../harness/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quern-lint-shapes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ describe('static shapes equal recorded shapes (pglite)', async () => {
   const record = join(dir, 'shapes.jsonl');
   const previous = process.env.QUERN_RECORD;
   process.env.QUERN_RECORD = record;
-  const db = await createClient({ schema, driver: pglite() });
+  const db = await createClient({ schema, driver: pglite(pgliteOptions()) });
   const errors: Record<string, unknown> = {};
   try {
     await db.push();

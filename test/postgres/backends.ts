@@ -9,7 +9,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { createClient, type Client, type Driver, type QueryEvent } from 'quern';
 import { pglite, postgres } from 'quern/postgres';
-import { availableBackends, freshPgDatabase, testServers } from '../harness/index.js';
+import { availableBackends, freshPgDatabase, pgliteOptions, testServers } from '../harness/index.js';
 import { pgSchema, type PgSchema } from './schema.js';
 
 export type Db = Client<PgSchema>;
@@ -64,7 +64,7 @@ export function onPostgres(title: string, body: (b: Backend) => void): void {
       };
       beforeAll(async () => {
         if (name === 'pglite') {
-          driver = pglite();
+          driver = pglite(pgliteOptions());
         } else {
           const database = await freshPgDatabase();
           driver = postgres({ connectionString: database.url });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { ConcurrencyError, createClient } from 'quern';
+import { ConcurrencyError, DriverError, ValidationError, createClient } from 'quern';
 import { pglite, postgres } from 'quern/postgres';
 import { availableBackends, freshPgDatabase } from '../harness/index.js';
 import { pgSchema } from './schema.js';
@@ -34,6 +34,32 @@ describe('pglite()', () => {
     expect(instance.closed).toBe(false);
     expect((await instance.query<{ n: number }>('SELECT count(*)::int AS n FROM "Account"')).rows[0].n).toBe(1);
     await instance.close();
+  });
+
+  it('starts from a dumpDataDir() tarball given as loadDataDir, and refuses anything but a Blob', async () => {
+    const instance = new PGlite();
+    const source = await createClient({ schema: pgSchema, driver: pglite({ instance }) });
+    await source.push();
+    await source.account.create({ data: { handle: 'dumped', name: 'D' } });
+    await source.close();
+    const tarball = await instance.dumpDataDir('none');
+    await instance.close();
+
+    const copy = await createClient({ schema: pgSchema, driver: pglite({ loadDataDir: tarball }) });
+    expect(await copy.account.findUnique({ where: { handle: 'dumped' } })).toMatchObject({ name: 'D' });
+    await copy.close();
+
+    const notBlob = await createClient({ schema: pgSchema, driver: pglite({ loadDataDir: 'dump.tar' as unknown as Blob }) }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(notBlob).toBeInstanceOf(ValidationError);
+    expect(notBlob).toMatchObject({ path: 'pglite.loadDataDir' });
+    const notTar = await createClient({ schema: pgSchema, driver: pglite({ loadDataDir: new Blob(['not a tarball']) }) }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(notTar).toBeInstanceOf(DriverError);
   });
 });
 

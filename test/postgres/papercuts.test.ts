@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createClient, DriverError, ValidationError } from 'quern';
 import { pglite, postgres } from 'quern/postgres';
 import { pgSchema } from './schema.js';
+import { pgliteOptions } from '../harness/index.js';
 
 async function failure(p: PromiseLike<unknown>): Promise<unknown> {
   return Promise.resolve(p).then(
@@ -14,7 +15,7 @@ async function failure(p: PromiseLike<unknown>): Promise<unknown> {
 
 describe('PostgreSQL papercuts', () => {
   it('a query on a table that does not exist says to push or migrate, like DynamoDB', async () => {
-    const db = await createClient({ schema: pgSchema, driver: pglite() });
+    const db = await createClient({ schema: pgSchema, driver: pglite(pgliteOptions()) });
     try {
       const e = await failure(db.account.findMany({ where: { handle: 'x' } }));
       expect(e).toBeInstanceOf(DriverError);

@@ -10,6 +10,7 @@ import { pglite } from 'quern/postgres';
 import { CursorCodec } from '../../src/engine/cursor.js';
 import { buildQuery } from 'quern';
 import { cursorBase } from '../../src/query/build.js';
+import { pgliteOptions } from '../harness/index.js';
 
 const Note = model('Note', { id: f.string().key(), body: f.string() });
 const schema = defineSchema({ note: Note });
@@ -36,7 +37,7 @@ async function withWarnings<T>(fn: () => Promise<T>): Promise<{ value: T; codes:
 
 describe('cursor secret', () => {
   // One PGlite for both clients (start-up is slow on a busy machine); closing a client closes it.
-  const driver = pglite();
+  const driver = pglite(pgliteOptions());
   let last: { close(): Promise<void> } | undefined;
   afterAll(async () => {
     await last?.close();

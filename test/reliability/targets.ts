@@ -6,7 +6,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createClient, type Driver, type Query, type QueryEvent, type Schema } from 'quern';
-import { availableBackends, freshMysqlDatabase, freshPgDatabase, freshTablePrefix, testServers, type BackendName } from '../harness/index.js';
+import { availableBackends, freshMysqlDatabase, freshPgDatabase, freshTablePrefix, pgliteOptions, testServers, type BackendName } from '../harness/index.js';
 
 /** The client seen through a string index: the generated suites build model names and args at run time. */
 export type LooseModel = Record<string, (args?: unknown) => Query<unknown>>;
@@ -53,7 +53,7 @@ export async function openTarget(name: BackendName, schema: Schema<any, any>, op
   switch (name) {
     case 'pglite': {
       const { pglite } = await import('quern/postgres');
-      driver = pglite();
+      driver = pglite(pgliteOptions());
       break;
     }
     case 'postgres': {

@@ -25,6 +25,7 @@ import { schema } from '../../examples/blog/schema.js';
 import { seed, type BlogDb } from '../../examples/blog/seed.js';
 import { scaled } from '../harness/time-scale.js';
 import { chromiumMissing, chromiumRequired, launchBrowser, type Browser } from './browser.js';
+import { pgliteOptions } from '../harness/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = process.env.QUERN_UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'quern-studio-shots-'));
@@ -56,7 +57,7 @@ if (missing && chromiumRequired()) {
     beforeAll(async () => {
       project = await loadProject({ cwd: ROOT });
       lint = await runLint(project, { targets: ['postgres', 'dynamodb'] });
-      db = await createClient({ schema, driver: pglite(), strict: false, onWarning: () => undefined });
+      db = await createClient({ schema, driver: pglite(pgliteOptions()), strict: false, onWarning: () => undefined });
       await db.push();
       ({ ann } = await seed(db));
       const data = clientData(project.schema, db, 'pglite', 'in-memory PGlite');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { createClient, defineSchema, f, model, UniqueConstraintError } from 'quern';
 import { httpSql, type Send } from '../types/driver-module.js';
+import { pgliteOptions } from '../harness/index.js';
 
 const schema = defineSchema({ user: model('User', { id: f.uuid().key().auto(), email: f.string().unique(), name: f.string() }) });
 
@@ -19,7 +20,7 @@ const send: Send = async (text, values) => {
 };
 
 beforeAll(async () => {
-  pg = new PGlite();
+  pg = new PGlite(pgliteOptions());
   await pg.exec('CREATE TABLE "User" (id uuid PRIMARY KEY, email text NOT NULL UNIQUE, name text NOT NULL)');
 });
 afterAll(async () => pg?.close());

@@ -6,10 +6,11 @@ import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, defineSchema, f, model } from 'quern';
 import { pglite } from 'quern/postgres';
+import { pgliteOptions } from '../harness/index.js';
 
 const schema = defineSchema({ user: model('User', { id: f.uuid().key().auto(), email: f.string().unique(), name: f.string() }) });
 const SECRET = 'cursor-signing-key-that-must-not-leak';
-const db = await createClient({ schema, driver: pglite(), cursorSecret: SECRET });
+const db = await createClient({ schema, driver: pglite(pgliteOptions()), cursorSecret: SECRET });
 afterAll(() => db.close());
 
 describe('an un-run query, printed', () => {
