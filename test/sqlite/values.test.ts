@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'quern';
 import { pglite } from 'quern/postgres';
 import { sqlite } from 'quern/sqlite';
+import { pgliteOptions } from '../harness/index.js';
 import { pgSchema, type PgSchema } from '../postgres/schema.js';
 
 type Db = Client<PgSchema>;
@@ -14,7 +15,7 @@ describe('sqlite values: bigint lists and decimals as PostgreSQL returns them', 
   beforeAll(async () => {
     for (const [name, driver] of [
       ['sqlite', sqlite({ filename: ':memory:' })],
-      ['pglite', pglite()],
+      ['pglite', pglite(pgliteOptions())],
     ] as const) {
       const db = await createClient({ schema: pgSchema, driver, strict: true });
       await db.push();
