@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { TargetName } from '../src/plan/capabilities.js';
+import type { PlanTarget } from '../targets/types.js';
 import { MigrationError, MigrationFileError } from './errors.js';
 import { parseSnapshot, type Snapshot } from './snapshot.js';
 import type { SqlStatement } from './postgres/sql-file.js';
@@ -33,10 +33,10 @@ export interface LoadedFile {
   readonly checksum: string;
 }
 
-export type TargetFile<T extends TargetName> = LoadedFile & ParsedFiles[T];
+export type TargetFile<T extends PlanTarget> = LoadedFile & ParsedFiles[T];
 
 /** One migration folder: its snapshot and, keyed by planning target, the file of each target it has. */
-export type Migration = MigrationFolder & { readonly [T in TargetName]?: TargetFile<T> };
+export type Migration = MigrationFolder & { readonly [T in PlanTarget]?: TargetFile<T> };
 
 interface MigrationFolder {
   /** The folder name, e.g. `0003_post_by_status`: the ledger's key. */
@@ -116,7 +116,7 @@ export function assertNoDuplicates(migrations: readonly Migration[]): void {
 }
 
 /** The snapshot the next migration for `target` is diffed against: the last one that had the target's file. */
-export function baseFor(migrations: readonly Migration[], target: TargetName): Migration | undefined {
+export function baseFor(migrations: readonly Migration[], target: PlanTarget): Migration | undefined {
   for (let i = migrations.length - 1; i >= 0; i--) if (migrations[i].snapshot.targets.includes(target)) return migrations[i];
   return undefined;
 }

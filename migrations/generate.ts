@@ -4,19 +4,18 @@
  * migration folder in one go.
  */
 import type { SchemaDef } from '../src/schema/define.js';
-import type { TargetName } from '../src/plan/capabilities.js';
 import { diffSchemas, type SchemaDiff } from './diff/diff.js';
 import type { RenameResolver, RenameSpec } from './diff/renames.js';
 import { DestructiveChangeError } from './errors.js';
 import { assertNoDuplicates, baseFor, fileChecksums, loadMigrations, nextId, SNAPSHOT_FILE, writeMigration, type Migration } from './folder.js';
 import { EMPTY_SCHEMA, normalizeSchema, renderSnapshot, sameSchema } from './snapshot.js';
 import { formatOf } from '../targets/index.js';
-import type { RenderedFile } from '../targets/types.js';
+import type { PlanTarget, RenderedFile } from '../targets/types.js';
 
 export interface GenerateOptions {
   /** The live schema (rename hints are read from it). */
   readonly schema: SchemaDef;
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly PlanTarget[];
   /** The migrations folder. */
   readonly dir: string;
   readonly name?: string;
@@ -34,7 +33,7 @@ export interface GenerateResult {
   readonly id: string | null;
   readonly path?: string;
   /** Each planning target's file, as rendered (its text, destructive steps and summary lines). */
-  readonly rendered: Partial<Record<TargetName, RenderedFile>>;
+  readonly rendered: Partial<Record<PlanTarget, RenderedFile>>;
   readonly destructive: readonly string[];
   readonly renames: readonly string[];
   readonly files: Readonly<Record<string, string>>;
@@ -66,7 +65,7 @@ export async function generateMigration(opts: GenerateOptions): Promise<Generate
   const files: Record<string, string> = {};
   const destructive: string[] = [];
   let renames: readonly string[] = [];
-  const rendered: Partial<Record<TargetName, RenderedFile>> = {};
+  const rendered: Partial<Record<PlanTarget, RenderedFile>> = {};
   for (const target of targets) {
     const diff = await diffFor(baseFor(migrations, target));
     if (diff.renames.length > renames.length) renames = diff.renames;

@@ -10,7 +10,7 @@ import type { ElementDef, FieldDef, FieldKind } from '../src/schema/field.js';
 import type { ModelDef } from '../src/schema/model.js';
 import type { RelationDef } from '../src/schema/relation.js';
 import { MAX_KEY_FIELDS, type SchemaDef } from '../src/schema/define.js';
-import type { TargetName } from '../src/plan/capabilities.js';
+import type { PlanTarget } from '../targets/types.js';
 import { MigrationFileError } from './errors.js';
 import { PLAN_TARGETS } from '../targets/index.js';
 
@@ -29,7 +29,7 @@ export interface Snapshot {
   /** The migration folder this snapshot belongs to, e.g. `0003_post_by_status`. */
   readonly migration: string;
   /** Targets this migration has files for. */
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly PlanTarget[];
   readonly parent: ParentLink | null;
   readonly schema: SchemaDef;
 }
@@ -119,7 +119,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   if (typeof o.version !== 'number' || !Number.isInteger(o.version)) bad('"version" must be an integer');
   if ((o.version as number) > SNAPSHOT_VERSION) bad(`snapshot version ${o.version} is newer than this quern understands (${SNAPSHOT_VERSION}); upgrade quern`);
   if (typeof o.migration !== 'string') bad('"migration" must be a string');
-  if (!Array.isArray(o.targets) || o.targets.some((t) => !PLAN_TARGETS.includes(t as TargetName))) bad(`"targets" must be a list of ${PLAN_TARGETS.join(' / ')}`);
+  if (!Array.isArray(o.targets) || o.targets.some((t) => !PLAN_TARGETS.includes(t as PlanTarget))) bad(`"targets" must be a list of ${PLAN_TARGETS.join(' / ')}`);
   let parent: ParentLink | null = null;
   if (o.parent !== null && o.parent !== undefined) {
     const p = obj(o.parent, '"parent"', bad);
@@ -129,7 +129,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
     parent = { id: p.id as string, checksums: sums as Record<string, string> };
   }
   const schema = checkSchemaJson(decodeValue(o.schema), bad);
-  return { format: SNAPSHOT_FORMAT, version: o.version as number, migration: o.migration as string, targets: o.targets as TargetName[], parent, schema };
+  return { format: SNAPSHOT_FORMAT, version: o.version as number, migration: o.migration as string, targets: o.targets as PlanTarget[], parent, schema };
 }
 
 function obj(v: unknown, what: string, bad: (p: string) => never): Record<string, unknown> {

@@ -399,8 +399,10 @@ class Runtime implements QueryRunner {
   }
 
   spanInfo(plan: Plan, modelKey: string, method: string) {
+    const target = this.driver.target;
     return {
       driver: plan.driver,
+      system: target.dbSystem ?? target.capabilities.target,
       method,
       model: modelKey,
       table: this.schema.def.models[modelKey].table,
@@ -624,7 +626,7 @@ function makeClient<S>(rt: Runtime): Client<S> {
       rt.state.closed = true;
       return rt.driver.close();
     },
-    raw: Object.freeze({ [rt.driver.name === 'pglite' ? 'pglite' : rt.driver.name]: rt.driver.raw }),
+    raw: Object.freeze({ [rt.driver.name]: rt.driver.raw }),
     target: rt.driver.target,
     $stats: () => ({ planned: rt.cache.planned, cacheHits: rt.cache.hits }),
     $request: (fn) => {

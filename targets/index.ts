@@ -4,14 +4,14 @@
  * push) and lint look targets up here; none of them names a target.
  *
  * Adding a target: its config section in src/config.ts (TargetConfigSections), its plan
- * name in src/plan/capabilities.ts (TargetName) if it plans differently from the others,
- * its parsed migration file in migrations/folder.ts (ParsedFiles), an entry file here,
+ * capabilities in src/plan/capabilities.ts if it plans differently from the others, its
+ * planning name and parsed migration file in migrations/folder.ts (ParsedFiles, whose keys
+ * are PlanTarget), an entry file here,
  * and one line below. The compiler requires each of them once one is there.
  * docs/architecture.md has the checklist.
  */
-import type { TargetName } from '../src/plan/capabilities.js';
 import type { TargetDescriptor } from '../src/plan/target.js';
-import type { DeployTarget, MigrationFormat, TargetEntry } from './types.js';
+import type { DeployTarget, MigrationFormat, PlanTarget, TargetEntry } from './types.js';
 import { postgresEntry } from './postgres.js';
 import { pgliteEntry } from './pglite.js';
 import { dynamodbEntry } from './dynamodb.js';
@@ -40,22 +40,22 @@ export function entryOf<K extends DeployTarget>(name: K): EntryOf<K> {
 }
 
 /** The planning targets, once each (pglite plans as postgres). */
-export const PLAN_TARGETS: readonly TargetName[] = [...new Set(DEPLOY_TARGETS.map((t) => TARGETS[t].plan))];
+export const PLAN_TARGETS: readonly PlanTarget[] = [...new Set(DEPLOY_TARGETS.map((t) => TARGETS[t].plan))];
 
 /** Each planning target's migration file format, in registry order. */
 export const MIGRATION_FORMATS: readonly MigrationFormat[] = PLAN_TARGETS.map((p) => formatOf(p));
 
-export function formatOf(plan: TargetName): MigrationFormat {
+export function formatOf(plan: PlanTarget): MigrationFormat {
   return DEPLOY_TARGETS.map((t) => TARGETS[t]).find((e) => e.plan === plan)!.format;
 }
 
 /** The planning target of a deploy target. */
-export function planTarget(t: DeployTarget): TargetName {
+export function planTarget(t: DeployTarget): PlanTarget {
   return TARGETS[t].plan;
 }
 
 /** Connection-free planning data of a planning target (lint, explain); loads only that target's driver files. */
-export function targetDescriptor(plan: TargetName): Promise<TargetDescriptor> {
+export function targetDescriptor(plan: PlanTarget): Promise<TargetDescriptor> {
   // The first entry planning as `plan` (postgres before pglite) describes it.
   const owner = DEPLOY_TARGETS.find((t) => TARGETS[t].plan === plan)!;
   return TARGETS[owner].descriptor();

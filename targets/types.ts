@@ -9,7 +9,6 @@
  */
 import type { Driver } from '../src/engine/driver.js';
 import type { TargetDescriptor } from '../src/plan/target.js';
-import type { TargetName } from '../src/plan/capabilities.js';
 import type { ConfigTarget, TargetConfigSections } from '../src/config.js';
 import type { SchemaDef } from '../src/schema/define.js';
 import type { SchemaDiff } from '../migrations/diff/diff.js';
@@ -19,6 +18,13 @@ import type { Progress } from '../migrations/progress.js';
 import type { Snapshot } from '../migrations/snapshot.js';
 
 export type DeployTarget = ConfigTarget;
+
+/**
+ * The planning names of the targets quern ships: the closed list, where one is truly needed (a
+ * migration folder holds one file per planning target). src/ knows names only as open strings
+ * (TargetName); each target adds its line to ParsedFiles (migrations/folder.ts).
+ */
+export type PlanTarget = keyof ParsedFiles;
 
 /**
  * One key of the target's config section, and the CLI flag that overrides it. The config
@@ -68,7 +74,7 @@ export interface RenderedFile {
  * A planning target's migration file: `migration.sql` for postgres, `dynamodb.json` for
  * dynamodb. Deploy targets planning the same share one format (postgres and pglite).
  */
-export interface MigrationFormat<T extends TargetName = TargetName> {
+export interface MigrationFormat<T extends PlanTarget = PlanTarget> {
   readonly plan: T;
   /** The file name inside a migration folder. */
   readonly file: string;
@@ -119,7 +125,7 @@ export interface Migrator<C> {
 /** One target. `K` is its deploy name, `C` its resolved connection. */
 export interface TargetEntry<K extends DeployTarget, C> {
   readonly name: K;
-  readonly plan: TargetName;
+  readonly plan: PlanTarget;
   /** As people name it: PostgreSQL, PGlite, DynamoDB. */
   readonly label: string;
   /** The keys of its config section (`postgres: { url }`), each with its CLI flag. */

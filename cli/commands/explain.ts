@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { loadLint } from '../lint/load.js';
 import { Command } from 'commander';
 import type { Plan } from '../../src/plan/plan.js';
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 import type { TargetDescriptor } from '../../src/plan/target.js';
 import { loadProject, type Project } from '../config.js';
 import { ProjectError } from '../errors.js';
@@ -44,7 +44,7 @@ function findingLines(findings: readonly Finding[], c: Colours): string[] {
   ]);
 }
 
-function explainSite(s: AnalysedSite, targets: readonly TargetName[], descriptors: ReadonlyMap<TargetName, TargetDescriptor>, c: Colours): string {
+function explainSite(s: AnalysedSite, targets: readonly PlanTarget[], descriptors: ReadonlyMap<PlanTarget, TargetDescriptor>, c: Colours): string {
   const r = s.report;
   const title = r.kind === 'query' ? `${r.model ?? '?'}.${r.method}` : `db.${r.method}`;
   const out = [c.bold(`${r.file}:${r.line}:${r.col}  ${title}`)];
@@ -69,7 +69,7 @@ function siteSpan(s: AnalysedSite): [number, number] {
   return [sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, sf.getLineAndCharacterOfPosition(node.getEnd()).line + 1];
 }
 
-export async function explainLocation(project: Project, location: string, targets: readonly TargetName[], c: Colours): Promise<string> {
+export async function explainLocation(project: Project, location: string, targets: readonly PlanTarget[], c: Colours): Promise<string> {
   const { file, line } = parseLocation(location);
   const { analyseProject } = await loadLint();
   const { sites, analyser } = await analyseProject(project, { targets, files: [file] });
@@ -86,7 +86,7 @@ export async function explainLocation(project: Project, location: string, target
   return best.map((h) => explainSite(h.s, targets, analyser.targets.descriptors, c)).join('\n\n') + '\n';
 }
 
-export async function explainShape(project: Project, shapeArg: string, targets: readonly TargetName[], c: Colours): Promise<string> {
+export async function explainShape(project: Project, shapeArg: string, targets: readonly PlanTarget[], c: Colours): Promise<string> {
   const shape = shapeArg.startsWith('@') ? readFileSync(shapeArg.slice(1), 'utf8').trim() : shapeArg;
   let parsed: { model?: string; kind?: string; shape?: unknown };
   try {

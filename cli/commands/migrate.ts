@@ -6,7 +6,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 import { QuernError } from '../../src/errors.js';
 import { loadProject, type Project } from '../config.js';
 import { ProjectError } from '../errors.js';
@@ -42,7 +42,7 @@ export function migrationsDir(project: Project): string {
 }
 
 /** The planning targets of the config: migration files are written per planning target (pglite takes postgres's). */
-function configuredTargets(project: Project): TargetName[] {
+function configuredTargets(project: Project): PlanTarget[] {
   return [...new Set((project.config.targets ?? ['postgres']).map(planTarget))];
 }
 
@@ -468,7 +468,7 @@ async function applyAndReport(project: Project, targets: readonly DeployTarget[]
 }
 
 /** The queries of the codebase, planned against the new schema: what still cannot run well, and the indexes that would fix it. */
-async function capabilityReport(project: Project, targets: readonly TargetName[]): Promise<void> {
+async function capabilityReport(project: Project, targets: readonly PlanTarget[]): Promise<void> {
   const out = process.stdout;
   out.write("\nCapability report (quern lint over the codebase's queries, with these models):\n");
   try {

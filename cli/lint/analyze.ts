@@ -14,24 +14,24 @@ import { planBatch, planTransaction } from '../../src/plan/gate.js';
 import { DIAGNOSTICS, type Diagnostic } from '../../src/plan/diagnostics.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { TargetDescriptor } from '../../src/plan/target.js';
-import type { TargetName } from '../../src/plan/capabilities.js';
 import type { Schema } from '../../src/schema/define.js';
 import { concretize, PLACEHOLDER_DATE } from './concretize.js';
 import type { Site } from './extract.js';
 import type { Finding, SiteReport } from './findings.js';
+import type { PlanTarget } from '../../targets/types.js';
 
 /** A site with what lint made of it. */
 export interface AnalysedSite {
   readonly site: Site;
   readonly report: SiteReport;
   readonly built: BuiltQuery | null;
-  readonly plans: ReadonlyMap<TargetName, Plan>;
+  readonly plans: ReadonlyMap<PlanTarget, Plan>;
   readonly findings: readonly Finding[];
 }
 
 export interface Targets {
-  readonly names: readonly TargetName[];
-  readonly descriptors: ReadonlyMap<TargetName, TargetDescriptor>;
+  readonly names: readonly PlanTarget[];
+  readonly descriptors: ReadonlyMap<PlanTarget, TargetDescriptor>;
 }
 
 export function relativePath(root: string, file: string): string {
@@ -43,7 +43,7 @@ export function relativePath(root: string, file: string): string {
 const fixedNow = () => PLACEHOLDER_DATE;
 
 export class Analyser {
-  private readonly caches = new Map<TargetName, PlanCache>();
+  private readonly caches = new Map<PlanTarget, PlanCache>();
 
   constructor(
     readonly root: string,
@@ -57,12 +57,12 @@ export class Analyser {
     return key ? (this.schema.def.models[key]?.name ?? null) : null;
   }
 
-  plan(target: TargetName, built: BuiltQuery): Plan {
+  plan(target: PlanTarget, built: BuiltQuery): Plan {
     return this.caches.get(target)!.get(built, this.targets.descriptors.get(target)!);
   }
 
   /** Plan a recorded shape (AST JSON) as is. */
-  planShape(target: TargetName, shape: string): Plan {
+  planShape(target: PlanTarget, shape: string): Plan {
     const ast = JSON.parse(shape) as QueryAst;
     if (!ast || typeof ast !== 'object' || typeof ast.model !== 'string' || !this.schema.def.models[ast.model]) {
       throw new Error(`the shape's model '${String(ast?.model)}' is not in the schema`);
@@ -74,7 +74,7 @@ export class Analyser {
     where: { file: string; line: number; col: number },
     model: string | null,
     method: string | null,
-    target: TargetName,
+    target: PlanTarget,
     diagnostics: readonly Diagnostic[],
     source: Finding['source'],
   ): Finding[] {
@@ -187,7 +187,7 @@ export class Analyser {
         c.approximate,
       );
     }
-    const plans = new Map<TargetName, Plan>();
+    const plans = new Map<PlanTarget, Plan>();
     const findings: Finding[] = [];
     for (const t of this.targets.names) {
       const plan = this.plan(t, built);

@@ -1,5 +1,5 @@
 /** What lint reports, independent of the output format. */
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 
 /** Codes only lint emits (rows of the one diagnostics table with `by: 'lint'`). */
 export type { LintOnlyCode } from '../../src/plan/diagnostics.js';
@@ -13,7 +13,7 @@ export interface Finding {
   readonly model: string | null;
   readonly method: string | null;
   /** null: the finding holds on every target (unanalysable query, invalid query, suppression comment). */
-  readonly target: TargetName | null;
+  readonly target: PlanTarget | null;
   readonly code: string;
   readonly severity: 'error' | 'warning';
   /** One line: why. */
@@ -48,14 +48,14 @@ export interface SiteReport {
 export interface MissingIndex {
   readonly model: string;
   readonly fields: readonly string[];
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly PlanTarget[];
   /** Distinct query sites whose errors this index fixes. */
   readonly queries: number;
 }
 
 export interface LintResult {
   readonly root: string;
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly PlanTarget[];
   readonly files: number;
   /** Static call sites found (queries, batches, transactions). */
   readonly sites: number;
@@ -75,7 +75,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** Indexes that would fix errors, deduplicated across queries and targets. */
 export function missingIndexes(findings: readonly Finding[]): MissingIndex[] {
-  const by = new Map<string, { model: string; fields: readonly string[]; targets: Set<TargetName>; sites: Set<string> }>();
+  const by = new Map<string, { model: string; fields: readonly string[]; targets: Set<PlanTarget>; sites: Set<string> }>();
   for (const f of findings) {
     if (f.severity !== 'error' || !f.suggestedIndex) continue;
     const key = `${f.suggestedIndex.model}\u0000${f.suggestedIndex.fields.join('\u0000')}`;

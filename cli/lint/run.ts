@@ -1,7 +1,7 @@
 /** `quern lint` without the command line: used by the command, explain, tests and the bench. */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 import type { TargetDescriptor } from '../../src/plan/target.js';
 import { DIAGNOSTICS } from '../../src/plan/diagnostics.js';
 import type { Project } from '../config.js';
@@ -15,7 +15,7 @@ import { findSuppression, parseSuppressions, type Suppression } from './suppress
 import { targetDescriptor } from './targets.js';
 
 export interface LintOptions {
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly PlanTarget[];
   /** Files or folders to lint instead of the config's include globs. */
   readonly paths?: readonly string[];
   /** Files of recorded shapes (QUERN_RECORD output). */
@@ -27,8 +27,8 @@ export interface LintOptions {
 /** Codes a `quern-allow` comment may name: every code but those about the comments themselves. */
 const LINT_CODES = new Set(Object.keys(DIAGNOSTICS).filter((c) => c !== 'suppression-without-reason' && c !== 'suppression-unknown-code'));
 
-export async function loadTargets(names: readonly TargetName[]): Promise<Map<TargetName, TargetDescriptor>> {
-  const out = new Map<TargetName, TargetDescriptor>();
+export async function loadTargets(names: readonly PlanTarget[]): Promise<Map<PlanTarget, TargetDescriptor>> {
+  const out = new Map<PlanTarget, TargetDescriptor>();
   for (const n of names) out.set(n, await targetDescriptor(n));
   return out;
 }

@@ -3,10 +3,9 @@
  * data, so lint and explain plan offline; each is loaded lazily, so a run for one target never
  * loads another target's driver.
  */
-import type { TargetName } from '../../src/plan/capabilities.js';
 import { ProjectError } from '../errors.js';
 import { DEPLOY_TARGETS, PLAN_TARGETS, planTarget } from '../../targets/index.js';
-import type { DeployTarget } from '../../targets/types.js';
+import type { DeployTarget, PlanTarget } from '../../targets/types.js';
 import { didYouMean } from '../../src/suggest.js';
 
 export { targetDescriptor } from '../../targets/index.js';
@@ -30,7 +29,7 @@ export function parseDeployTargets(flag: readonly string[] | undefined, configur
 }
 
 /** The planning targets (lint, explain): `pglite` plans as postgres. */
-export function parseTargets(flag: readonly string[] | undefined, configured: readonly DeployTarget[] | undefined): TargetName[] {
+export function parseTargets(flag: readonly string[] | undefined, configured: readonly DeployTarget[] | undefined): PlanTarget[] {
   return [...new Set(parseDeployTargets(flag, configured).map(planTarget))];
 }
 

@@ -4,14 +4,14 @@
  * lint's own analysis (analyseProject + runLint), arranged per site for the page.
  */
 import { existsSync } from 'node:fs';
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 import type { Project } from '../config.js';
 import { describeOp } from '../lint/describe.js';
 import { indexText, type Finding, type MissingIndex, type SiteReport } from '../lint/findings.js';
 import { loadLint } from '../lint/load.js';
 
 export interface PlanView {
-  readonly target: TargetName;
+  readonly target: PlanTarget;
   readonly operations: readonly string[];
   /** Set when the shape could not be planned for this target (the reason). */
   readonly error: string | null;
@@ -29,7 +29,7 @@ export interface SiteView {
 }
 
 export interface CapabilityMap {
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly PlanTarget[];
   readonly files: number;
   readonly sites: readonly SiteView[];
   readonly errorCount: number;
@@ -42,7 +42,7 @@ export interface CapabilityMap {
 
 const at = (x: { file: string; line: number; col: number }) => `${x.file}:${x.line}:${x.col}`;
 
-export async function capabilityMap(project: Project, targets: readonly TargetName[], shapes: readonly string[] = []): Promise<CapabilityMap> {
+export async function capabilityMap(project: Project, targets: readonly PlanTarget[], shapes: readonly string[] = []): Promise<CapabilityMap> {
   const { analyseProject, runLint } = await loadLint();
   // A shapes file the app has not written yet is not an error here: the map is redone on refresh.
   const opts = { targets, shapes: shapes.filter((f) => existsSync(f)) };
@@ -84,8 +84,8 @@ export async function capabilityMap(project: Project, targets: readonly TargetNa
 /** Diagnostic codes per target of a recorded shape (the stats view marks shapes a target refuses). */
 export async function shapeDiagnostics(
   project: Project,
-  targets: readonly TargetName[],
-): Promise<(shape: string) => { target: TargetName; codes: string[]; error: string | null }[]> {
+  targets: readonly PlanTarget[],
+): Promise<(shape: string) => { target: PlanTarget; codes: string[]; error: string | null }[]> {
   const [{ loadTargets }, { Analyser }] = await Promise.all([loadLint(), import('../lint/analyze.js')]);
   const analyser = new Analyser(project.root, project.schema, { names: targets, descriptors: await loadTargets(targets) });
   return (shape) =>

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { QuernError, ValidationError } from '../../src/errors.js';
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 import type { Project } from '../config.js';
 import { capabilityMap, shapeDiagnostics, type CapabilityMap } from './capabilities.js';
 import type { StudioData } from './data.js';
@@ -19,7 +19,7 @@ import { readStats } from './stats.js';
 export interface StudioOptions {
   readonly project: Project;
   /** Planning targets of the capability map. */
-  readonly targets: readonly TargetName[];
+  readonly targets: readonly PlanTarget[];
   /** Rows to browse; null: no database (the page says how to connect one). */
   readonly data: StudioData | null;
   /** Why there is no data source, shown on the Data view. */

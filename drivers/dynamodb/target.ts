@@ -141,5 +141,6 @@ export const dynamodbTarget: TargetDescriptor = {
   driver: 'dynamodb',
   capabilities: dynamodbCapabilities,
   describe: describeOperation,
+  dbSystem: 'aws.dynamodb',
   checkSchema: checkKvSchema,
 };

@@ -11,6 +11,6 @@ const sql = sqlTarget(serialize);
 
 export const serializeCached = sql.serializeCached;
 
-export const postgresTarget: TargetDescriptor = sql.descriptor('postgres', postgresCapabilities);
+export const postgresTarget: TargetDescriptor = sql.descriptor('postgres', postgresCapabilities, 'postgresql');
 
-export const pgliteTarget: TargetDescriptor = sql.descriptor('pglite', postgresCapabilities);
+export const pgliteTarget: TargetDescriptor = sql.descriptor('pglite', postgresCapabilities, 'postgresql');

@@ -16,28 +16,11 @@ export type { TracingOptions };
 
 const SCOPE = 'quern';
 
-/** `db.system.name` per driver (OpenTelemetry database semantic conventions). */
-export function dbSystem(driver: DriverName): string {
-  switch (driver) {
-    case 'postgres':
-    case 'pglite':
-      return 'postgresql';
-    case 'dynamodb':
-      return 'aws.dynamodb';
-    case 'sqlite':
-      return 'sqlite';
-    case 'mysql':
-      return 'mysql';
-    default: {
-      const never: never = driver;
-      return String(never);
-    }
-  }
-}
-
 /** What a query span is opened with. */
 export interface QuerySpanInfo {
   readonly driver: DriverName;
+  /** `db.system.name` (OpenTelemetry database semantic conventions): the target descriptor's `dbSystem`. */
+  readonly system: string;
   readonly method: string;
   readonly model: string;
   readonly table: string;
@@ -78,7 +61,7 @@ export class Tracing {
 
   /** Opens the query span and runs `body` with it active; the returned handle records requests and ends it. */
   start(info: QuerySpanInfo): QuerySpan {
-    const system = dbSystem(info.driver);
+    const system = info.system;
     const metricAttrs: Otel.Attributes = {
       'db.system.name': system,
       'db.operation.name': info.method,

@@ -6,8 +6,18 @@
  */
 import { mysqlDialect, postgresDialect, sqliteDialect, type SqlDialect } from './sql/dialect.js';
 
-export type TargetName = 'postgres' | 'dynamodb' | 'sqlite' | 'mysql';
-export type DriverName = 'postgres' | 'pglite' | 'dynamodb' | 'sqlite' | 'mysql';
+/**
+ * A target's planning name (`Capabilities.target`) and a driver's name (`Driver.name`). Both are
+ * open, so a target written against `quern/driver` outside this package names itself. Nothing in
+ * src/ chooses by name: the planner, the engine and the client read the target's Capabilities
+ * (family, SQL dialect, limits) and its descriptor. The closed list of the targets quern ships,
+ * where one is needed (one migration file per target), is the registry's (targets/).
+ *
+ * Flavoured strings: any string is one, but a DriverName is not taken for a TargetName (pglite
+ * is a driver that plans as postgres).
+ */
+export type TargetName = string & { readonly __quernName?: 'target' };
+export type DriverName = string & { readonly __quernName?: 'driver' };
 
 export interface Capabilities {
   readonly target: TargetName;
@@ -76,9 +86,10 @@ export const mysqlCapabilities: Capabilities = {
   sql: mysqlDialect,
 };
 
-export const capabilitiesFor: Readonly<Record<TargetName, Capabilities>> = {
+/** The capabilities of the targets quern ships, by planning name. */
+export const capabilitiesFor = {
   postgres: postgresCapabilities,
   dynamodb: dynamodbCapabilities,
   sqlite: sqliteCapabilities,
   mysql: mysqlCapabilities,
-};
+} as const satisfies Readonly<Record<string, Capabilities>>;

@@ -12,6 +12,8 @@ import type { Operation } from './plan.js';
 export interface TargetDescriptor {
   readonly driver: DriverName;
   readonly capabilities: Capabilities;
+  /** OpenTelemetry's `db.system.name` for its spans ('postgresql', 'aws.dynamodb'); default: `capabilities.target`. */
+  readonly dbSystem?: string;
   /** One line (or a few) describing an operation: SQL text, or the DynamoDB request. */
   describe(op: Operation): string;
   /** Schema-level problems on this target (e.g. a hasMany without an index on DynamoDB). */

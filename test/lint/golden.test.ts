@@ -15,7 +15,7 @@ function table(findings: readonly Finding[]): Table {
   for (const f of findings) {
     const name = scenarioAt(join(FIXTURE, f.file), f.line);
     if (!name) throw new Error(`finding outside any scenario: ${f.file}:${f.line} ${f.code}`);
-    t[name][f.target ?? 'any'].push(f.code);
+    t[name][(f.target ?? 'any') as keyof Table[string]].push(f.code);
   }
   for (const row of Object.values(t)) for (const k of ['postgres', 'dynamodb', 'sqlite', 'mysql', 'any'] as const) row[k].sort();
   return t;

@@ -12,7 +12,7 @@ import { generateMigration } from '../../migrations/generate.js';
 import { nonInteractiveResolver, parseRename } from '../../migrations/diff/renames.js';
 import { silentProgress } from '../../migrations/progress.js';
 import { applyMigrations } from '../../migrations/run.js';
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 import { HISTORY } from './history.js';
 import { copyMigration, scratchDir } from './setup.js';
 
@@ -68,7 +68,7 @@ export class Project {
   readonly migrations: string;
   private readonly scratch = scratchDir('cli');
 
-  constructor(readonly connections: Connections, readonly targets: readonly TargetName[] = ['postgres', 'dynamodb']) {
+  constructor(readonly connections: Connections, readonly targets: readonly PlanTarget[] = ['postgres', 'dynamodb']) {
     this.dir = this.scratch.path;
     this.migrations = join(this.dir, 'migrations');
     mkdirSync(this.migrations, { recursive: true });

@@ -17,7 +17,7 @@ import { createClient as libsql } from '@libsql/client';
 import { pathToFileURL } from 'node:url';
 import { DeleteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoLedger } from '../../migrations/dynamodb/ledger.js';
-import type { TargetName } from '../../src/plan/capabilities.js';
+import type { PlanTarget } from '../../targets/types.js';
 import type { Connections } from '../../migrations/connections.js';
 import { testServers } from '../harness/index.js';
 import { HISTORY } from './history.js';
@@ -33,7 +33,7 @@ const LONG = scaled(300_000);
 const killed = (r: RunResult) => r.signal === 'SIGKILL' || r.code === 137;
 
 /** A scenario of its own: fresh targets, a scratch project, both removed afterwards. */
-async function scenario(targets: readonly TargetName[], work: (project: Project, connections: Connections) => Promise<void>): Promise<void> {
+async function scenario(targets: readonly PlanTarget[], work: (project: Project, connections: Connections) => Promise<void>): Promise<void> {
   const fresh = await freshTargets({ sqlite: targets.includes('sqlite'), mysql: targets.includes('mysql') });
   const connections: Connections = Object.fromEntries(targets.map((t) => [t, fresh.connections[t]]));
   const project = new Project(connections, targets);

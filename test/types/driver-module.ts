@@ -47,16 +47,16 @@ class HttpSqlWriter extends SqlWriter {
     return `${this.expr(e.list)} @> ${this.expr(e.items)}`;
   }
   protected jsonRowText(): string {
-    throw new DriverError('postgres', 'includes are not supported by this example target');
+    throw new DriverError('httpsql', 'includes are not supported by this example target');
   }
   protected jsonRowsText(): string {
-    throw new DriverError('postgres', 'includes are not supported by this example target');
+    throw new DriverError('httpsql', 'includes are not supported by this example target');
   }
   protected listAppendText(e: Extract<SqlExpr, { kind: 'listAppend' }>): string {
     return `${this.expr(e.list)} || ${this.expr(e.items)}`;
   }
   protected jsonSourceText(_source: Extract<InsertSource, { kind: 'json' }>, table: string): string {
-    throw new DriverError('postgres', `createMany into ${quoteIdent(table)} is not supported by this example target`);
+    throw new DriverError('httpsql', `createMany into ${quoteIdent(table)} is not supported by this example target`);
   }
   protected distinctOn(exprs: readonly SqlExpr[]): string {
     return `DISTINCT ON (${exprs.map((e) => this.expr(e)).join(', ')}) `;
@@ -81,7 +81,8 @@ function compile(stmt: SqlStatement): CompiledSql {
 }
 
 export const httpSqlTarget: TargetDescriptor = {
-  driver: 'postgres',
+  // Names are open: a third-party target names itself (it plans as postgres, its capabilities say so).
+  driver: 'httpsql',
   capabilities: postgresCapabilities,
   describe: (op: Operation) => (op.kind === 'sql' ? compile(op.stmt).text : op.kind),
   checkSchema: () => [],
@@ -90,19 +91,19 @@ export const httpSqlTarget: TargetDescriptor = {
 export function httpSql(send: Send): Driver {
   const connection: SqlConnection = { query: (sql, values) => send(sql.text, values) };
   const core: SqlDriverCore = {
-    driver: 'postgres',
+    driver: 'httpsql',
     compile,
     connection: () => connection,
     transaction: (fn) => fn(connection),
     mapError: (e: unknown, _schema: SchemaDef, model: string | undefined) =>
-      (e as { code?: string }).code === '23505' ? new UniqueConstraintError(model ?? '?', [], e) : new DriverError('postgres', String(e), e),
+      (e as { code?: string }).code === '23505' ? new UniqueConstraintError(model ?? '?', [], e) : new DriverError('httpsql', String(e), e),
   };
   return {
-    name: 'postgres',
+    name: 'httpsql',
     target: httpSqlTarget,
     connect: async (): Promise<Executor> => new SqlExecutor(core),
     push: async () => {
-      throw new DriverError('postgres', 'push is not supported by this example target');
+      throw new DriverError('httpsql', 'push is not supported by this example target');
     },
     close: async () => {},
     raw: send,

@@ -28,6 +28,8 @@ afterAll(async () => pg?.close());
 describe('a target written against quern/driver only', () => {
   it('plans with its capabilities, serializes with its own writer and runs through its transport', async () => {
     const db = await createClient({ schema, driver: httpSql(send) });
+    // It names itself: driver names are open strings.
+    expect(db.target.driver).toBe('httpsql');
     const ann = await db.user.create({ data: { email: 'ann@x.io', name: 'Ann' } });
     await db.user.create({ data: { email: 'bob@x.io', name: 'Bob' } });
     sent.length = 0;

@@ -10,7 +10,7 @@ export interface SqlTarget {
   readonly serializeCached: (stmt: SqlStatement) => SerializedSql;
   /** Describes one plan operation for explain and lint, SQL as the target's dialect writes it. */
   readonly describe: (op: Operation) => string;
-  readonly descriptor: (driver: TargetDescriptor['driver'], capabilities: Capabilities) => TargetDescriptor;
+  readonly descriptor: (driver: TargetDescriptor['driver'], capabilities: Capabilities, dbSystem?: string) => TargetDescriptor;
 }
 
 export function sqlTarget(serialize: (stmt: SqlStatement) => SerializedSql): SqlTarget {
@@ -39,5 +39,9 @@ export function sqlTarget(serialize: (stmt: SqlStatement) => SerializedSql): Sql
         return op.kind;
     }
   };
-  return { serializeCached, describe, descriptor: (driver, capabilities) => ({ driver, capabilities, describe, checkSchema: () => [] }) };
+  return {
+    serializeCached,
+    describe,
+    descriptor: (driver, capabilities, dbSystem) => ({ driver, capabilities, ...(dbSystem ? { dbSystem } : {}), describe, checkSchema: () => [] }),
+  };
 }
