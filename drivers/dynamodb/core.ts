@@ -74,6 +74,28 @@ const MAX_EXPRESSION_BYTES = 4096;
 
 type Item = Record<string, AttributeValue>;
 
+/** The value that fills one `:v` placeholder of a rendered expression. */
+interface ValueSlot {
+  readonly attr: string;
+  readonly ref: KvValue;
+  readonly as: ValueUse;
+}
+
+/** A Query's expression text and names, kept with the value slots that are encoded per call. */
+interface RenderedQuery {
+  readonly key: string;
+  readonly filter: string | undefined;
+  readonly names: Record<string, string> | undefined;
+  readonly slots: readonly ValueSlot[];
+}
+
+interface QueryExpressions {
+  readonly key: string;
+  readonly filter: string | undefined;
+  readonly names: Record<string, string> | undefined;
+  readonly values: Record<string, AttributeValue> | undefined;
+}
+
 const pickKeyOf = (m: ModelDef, row: Row): KeyValues => Object.fromEntries(m.key.map((k) => [k, row[k]]));
 
 /** Key attribute values in DynamoDB's order: S by UTF-8 bytes, N numerically (B does not key quern tables). */
@@ -195,33 +217,92 @@ export class DynamoCore implements KvDriverCore {
     return [...new Set([...m.key, ...(ix ? gsiAttributes(ix) : [])])];
   }
 
+  private attrDef(m: ModelDef, attr: string) {
+    const d = attributeDef(m, attr);
+    if (!d) throw new QuernError(`internal: ${m.name} has no field '${attr}'`);
+    return d;
+  }
+
+  /** One placeholder's value: resolved now, encoded by the attribute's FieldDef. */
+  private encodeValue(m: ModelDef, resolve: Resolve, attr: string, ref: KvValue, as: ValueUse): AttributeValue {
+    const v = resolve(ref);
+    const d = this.attrDef(m, attr);
+    if (as === 'text') return { S: String(v) };
+    if (as === 'element') return encodeScalar(d.kind === 'list' ? d.element! : d, v, attr);
+    return encodeField(d, v, attr) ?? { NULL: true };
+  }
+
+  /** An `in` list's values, each encoded as one placeholder. */
+  private encodeList(m: ModelDef, resolve: Resolve, attr: string, ref: KvValue): AttributeValue[] {
+    const d = this.attrDef(m, attr);
+    const list = resolve(ref);
+    const values = Array.isArray(list) ? list : [];
+    // Decimal equality is numeric: every stored form of each value.
+    if (d.kind === 'decimal') return [...new Set(values.flatMap((v) => decimalVariants(String(v))))].map((S) => ({ S }));
+    return values.map((v) => encodeScalar(d.kind === 'list' ? d.element! : d, v, attr));
+  }
+
+  /** Every stored form equal to the value (decimals), or null for plain equality. */
+  private equalForms(m: ModelDef, resolve: Resolve, attr: string, ref: KvValue): AttributeValue[] | null {
+    if (this.attrDef(m, attr).kind !== 'decimal') return null;
+    return decimalVariants(String(resolve(ref))).map((S) => ({ S }));
+  }
+
   /** A sink whose values are resolved now and encoded by the attribute's FieldDef. */
   private sink(m: ModelDef, resolve: Resolve): PlaceholderSink {
-    const def = (attr: string) => {
-      const d = attributeDef(m, attr);
-      if (!d) throw new QuernError(`internal: ${m.name} has no field '${attr}'`);
-      return d;
-    };
-    const encode = (attr: string, ref: KvValue, as: ValueUse): AttributeValue => {
-      const v = resolve(ref);
-      const d = def(attr);
-      if (as === 'text') return { S: String(v) };
-      if (as === 'element') return encodeScalar(d.kind === 'list' ? d.element! : d, v, attr);
-      return encodeField(d, v, attr) ?? { NULL: true };
-    };
-    const expand = (attr: string, ref: KvValue): AttributeValue[] => {
-      const d = def(attr);
-      const list = resolve(ref);
-      const values = Array.isArray(list) ? list : [];
-      // Decimal equality is numeric: every stored form of each value.
-      if (d.kind === 'decimal') return [...new Set(values.flatMap((v) => decimalVariants(String(v))))].map((S) => ({ S }));
-      return values.map((v) => encodeScalar(d.kind === 'list' ? d.element! : d, v, attr));
-    };
-    const equalForms = (attr: string, ref: KvValue): AttributeValue[] | null => {
-      if (def(attr).kind !== 'decimal') return null;
-      return decimalVariants(String(resolve(ref))).map((S) => ({ S }));
-    };
-    return new PlaceholderSink(encode, expand, equalForms);
+    return new PlaceholderSink(
+      (attr, ref, as) => this.encodeValue(m, resolve, attr, ref, as),
+      (attr, ref) => this.encodeList(m, resolve, attr, ref),
+      (attr, ref) => this.equalForms(m, resolve, attr, ref),
+    );
+  }
+
+  /**
+   * A table or GSI Query's expressions, rendered once per key condition and filter of a cached
+   * plan: the text and names do not change between calls, only the values, which are encoded
+   * again into the same placeholders. Null: the placeholders depend on the values (an `in` list,
+   * a decimal's stored forms), so the expressions are rendered per call.
+   */
+  private readonly renderedQueries = new WeakMap<KvKeyCondition, Map<KvCondition | null, RenderedQuery | null>>();
+
+  private renderQuery(m: ModelDef, key: KvKeyCondition, filter: KvCondition | null, resolve: Resolve, cache: boolean): QueryExpressions {
+    const known = cache ? this.renderedQueries.get(key)?.get(filter) : undefined;
+    if (known) {
+      const values: Record<string, AttributeValue> = {};
+      for (let i = 0; i < known.slots.length; i++) {
+        const s = known.slots[i];
+        values[`:v${i}`] = this.encodeValue(m, resolve, s.attr, s.ref, s.as);
+      }
+      return { key: known.key, filter: known.filter, names: known.names ? { ...known.names } : undefined, values: known.slots.length ? values : undefined };
+    }
+    // Rendered now through a sink that also notes which value fills each placeholder.
+    const slots: ValueSlot[] = [];
+    let fixed = true;
+    const sink = new PlaceholderSink(
+      (attr, ref, as) => {
+        slots.push({ attr, ref, as });
+        return this.encodeValue(m, resolve, attr, ref, as);
+      },
+      (attr, ref) => {
+        fixed = false;
+        return this.encodeList(m, resolve, attr, ref);
+      },
+      (attr, ref) => {
+        const forms = this.equalForms(m, resolve, attr, ref);
+        if (forms) fixed = false;
+        return forms;
+      },
+    );
+    const text = { key: renderKeyCondition(key, sink), filter: this.condition(m, filter, sink) };
+    const out: QueryExpressions = { ...text, names: sink.expressionNames, values: sink.expressionValues };
+    if (cache) {
+      let byFilter = this.renderedQueries.get(key);
+      if (!byFilter) this.renderedQueries.set(key, (byFilter = new Map()));
+      // Every placeholder must come from one noted value, numbered in order, for the slots to refill it.
+      const exact = fixed && slots.length === (out.values ? Object.keys(out.values).length : 0);
+      byFilter.set(filter, exact ? { ...text, names: out.names ? { ...out.names } : undefined, slots } : null);
+    }
+    return out;
   }
 
   /**
@@ -362,16 +443,16 @@ export class DynamoCore implements KvDriverCore {
     const key = onCollection ? collectionKeyCondition(m, req.key) : req.key;
     const out = await this.call<QueryCommandOutput>(
       () => {
-        const sink = this.sink(m, resolve);
-        const KeyConditionExpression = renderKeyCondition(key, sink);
-        const FilterExpression = this.condition(m, filter === true ? null : filter, sink);
+        // A colocated model's key condition is made per call: nothing to cache it by.
+        // Cached only under the plan's own filter object: a filter folded into a new one per call would grow the cache.
+        const x = this.renderQuery(m, key, filter === true ? null : filter, resolve, !onCollection && (filter === true || filter === req.filter));
         return new QueryCommand({
           TableName,
           IndexName: req.index ?? undefined,
-          KeyConditionExpression,
-          FilterExpression,
-          ExpressionAttributeNames: sink.expressionNames,
-          ExpressionAttributeValues: sink.expressionValues,
+          KeyConditionExpression: x.key,
+          FilterExpression: x.filter,
+          ExpressionAttributeNames: x.names,
+          ExpressionAttributeValues: x.values,
           ScanIndexForward: req.forward,
           Limit: this.limit(req.pageSize),
           Select: req.select === 'count' ? 'COUNT' : undefined,

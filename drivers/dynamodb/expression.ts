@@ -38,19 +38,23 @@ export function foldConstants(c: KvCondition, resolve: (v: KvValue) => unknown):
       return c.value;
     case 'in':
       return ((resolve(c.values) as unknown[] | null) ?? []).length === 0 ? false : c;
+    // Nothing folded: the same object comes back, so the driver can key its rendered expressions by it.
     case 'not': {
       const x = foldConstants(c.item, resolve);
-      return typeof x === 'boolean' ? !x : { kind: 'not', item: x };
+      return typeof x === 'boolean' ? !x : x === c.item ? c : { kind: 'not', item: x };
     }
     case 'and':
     case 'or': {
       const absorbing = c.kind === 'or';
       const items: KvCondition[] = [];
+      let same = true;
       for (const i of c.items) {
         const x = foldConstants(i, resolve);
         if (x === absorbing) return absorbing;
         if (typeof x !== 'boolean') items.push(x);
+        if (x !== i) same = false;
       }
+      if (same && items.length > 1) return c;
       return items.length === 0 ? !absorbing : items.length === 1 ? items[0] : { kind: c.kind, items };
     }
     default:

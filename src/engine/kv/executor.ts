@@ -10,12 +10,13 @@ import { MAX_FOLD_ITEMS } from '../../plan/kv/plan.js';
 import { batchTooLargeDiagnostic, planTransaction } from '../../plan/gate.js';
 import { atomicLimit } from '../../plan/kv/target.js';
 import type { TargetDescriptor } from '../../plan/target.js';
+import type { Operation } from '../../plan/plan.js';
 import { kvSchema } from '../../schema/colocation.js';
 import type { KvQuery, KvReadOperation, KvScan } from '../../plan/kv/ops.js';
 import type { BatchGuard, ExecContext, Executor, PageResult, PreparedQuery } from '../driver.js';
 import type { KvDriverCore, Row } from './core.js';
 import { keyString, rowKey, runCtx, type RunCtx } from './context.js';
-import { readCollection, runCounts, runIncludes } from './include.js';
+import { hasRelatedSteps, readCollection, runCounts, runIncludes } from './include.js';
 import { BatchOverlay } from './batch-overlay.js';
 import { checkFoldSize, distinctRows, foldGroups } from './fold.js';
 import { termName } from '../../query/aggregate.js';
@@ -33,6 +34,24 @@ import {
   runUpsert,
   type Unit,
 } from './write.js';
+
+/** What a plan's operations hold, worked out once per plan rather than filtered again on every call. */
+interface PlanFacts {
+  readonly reads: readonly KvReadOperation[];
+  /** Includes, _count Queries or counter-cache reads: without them the related-row steps are skipped, awaits and all. */
+  readonly related: boolean;
+}
+
+const planFacts = new WeakMap<readonly Operation[], PlanFacts>();
+
+function factsOf(ops: readonly Operation[]): PlanFacts {
+  let f = planFacts.get(ops);
+  if (!f) {
+    f = { reads: ops.filter(isRootRead) as KvReadOperation[], related: hasRelatedSteps(ops) };
+    planFacts.set(ops, f);
+  }
+  return f;
+}
 
 export interface KvExecutorOptions {
   /** Requests in flight at most for one query (includes, key chunks, partitions). Default 8. */
@@ -74,7 +93,8 @@ export class KvExecutor implements Executor {
         const limit = res.limit ? (x.params[res.limit.slot] as number) : null;
         const offset = res.offset ? (x.params[res.offset.slot] as number) : 0;
         if (limit === 0) return res.kind === 'findMany' ? [] : null;
-        const reads = ops.filter(isRootRead) as KvReadOperation[];
+        const facts = factsOf(ops);
+        const reads = facts.reads;
         const collection = reads.length === 1 && reads[0].kind === 'GetItem' && reads[0].collection ? reads[0] : null;
         if (collection) {
           // A parent with its colocated children: one Query of the item collection.
@@ -95,8 +115,10 @@ export class KvExecutor implements Executor {
           read = await readRoot(x, model, reads, limit === null ? null : limit + offset);
         }
         const rows = read.slice(offset, limit === null ? undefined : offset + limit);
-        await runIncludes(x, ops, rows);
-        await runCounts(x, ops, rows);
+        if (facts.related) {
+          await runIncludes(x, ops, rows);
+          await runCounts(x, ops, rows);
+        }
         if (res.kind === 'findMany') return rows;
         if (rows.length === 0 && res.orThrow) throw new NotFoundError(model.name);
         return rows[0] ?? null;

@@ -20,6 +20,11 @@ export function hasIncludes(ops: readonly Operation[]): boolean {
   return ops.some(isInclude);
 }
 
+/** Whether runIncludes or runCounts has anything to do for these operations (a plain read skips both). */
+export function hasRelatedSteps(ops: readonly Operation[]): boolean {
+  return ops.some((o) => isInclude(o) || isCount(o) || o.kind === 'CounterRead');
+}
+
 /**
  * What keys one request: a row's values of `fields` (one field, or the several of a reference to
  * a composite key), or null when one of them is unset. `id` compares tuples by value.

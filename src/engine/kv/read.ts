@@ -93,7 +93,9 @@ const partitionFanout = (x: RunCtx, op: KvQuery, n: number) => partitionFanoutDi
 
 function partitions(x: RunCtx, op: KvQuery, scope: Scope): unknown[] {
   const v = resolver(x, scope)(op.key.partition.value);
-  const list = op.key.partition.each ? (Array.isArray(v) ? v : []) : [v];
+  // One partition value (the common case): no list, set or fanout check to build.
+  if (!op.key.partition.each) return usableKeyValue(v) ? [v] : [];
+  const list = Array.isArray(v) ? v : [];
   const seen = new Set<string>();
   const out = list.filter((p) => {
     if (!usableKeyValue(p)) return false;
