@@ -171,15 +171,7 @@ function createOne(ctx: LowerCtx, m: string, slot: number, sel: readonly string[
   if (!ctx.dialect.returning) {
     // No RETURNING: insert, then read the row back by the key quern filled in.
     const { shape, reread } = rereadByKey(ctx, m, fetchFields(scope, sel), include);
-    const insert: InsertStatement = {
-      kind: 'insert',
-      table: scope.model.table,
-      alias: null,
-      columns: fields,
-      source: { kind: 'values', rows: [values] },
-      onConflict: null,
-      returning: [],
-    };
+    const insert = plainInsert(scope.model.table, fields, values);
     return op(m, `create ${scope.model.name}`, insert, { kind: 'written', rows: shape, onEmpty: 'not-found', reread, created: { slot, path: [0] } });
   }
   const { stmt, shape, reread } = returningRow(
@@ -418,15 +410,7 @@ function lockedUpsert(
     { kind: 'update', table: scope.model.table, alias: scope.alias, set, where: byCreate, returning: [] },
     { kind: 'affected' },
   );
-  const insert: InsertStatement = {
-    kind: 'insert',
-    table: scope.model.table,
-    alias: null,
-    columns: fields,
-    source: { kind: 'values', rows: [values] },
-    onConflict: null,
-    returning: [],
-  };
+  const insert = plainInsert(scope.model.table, fields, values);
   return op(m, `upsert ${name} (insert)`, insert, {
     kind: 'written',
     rows: shape,
@@ -436,4 +420,9 @@ function lockedUpsert(
     created: { slot: ast.create.slot, path: [] },
     keySet: keySet(scope, ast.set),
   });
+}
+
+/** One row's INSERT without RETURNING, for a dialect that reads the row back by key instead. */
+function plainInsert(table: string, columns: string[], values: SqlExpr[]): InsertStatement {
+  return { kind: 'insert', table, alias: null, columns, source: { kind: 'values', rows: [values] }, onConflict: null, returning: [] };
 }
